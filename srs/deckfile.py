@@ -1,0 +1,325 @@
+"""Deck files: the TOML deck format and quiz-page text, parsed into plain dataclasses.
+
+Parsing is strict: every rule of SPEC §3 is enforced and every error names the file
+and the line (``decks/x.toml:14: card "adam": ...``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from srs.errors import DeckFileError
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+LETTERS = "ABCDEF"
+MIN_CHOICES, MAX_CHOICES = 2, 6
+
+
+@dataclass(frozen=True)
+class ExamSettings:
+    questions: int | None = None  # None: all multiple-choice cards
+    minutes: float = 30.0
+    pass_mark: float = 0.70
+
+
+@dataclass(frozen=True)
+class CardSpec:
+    id: str
+    question: str
+    answer: str  # the right letter for a multiple-choice card, free text for a basic one
+    choices: tuple[str, ...] | None = None
+    explanation: str = ""
+    wrong_feedback: str = ""
+    tags: tuple[str, ...] = ()
+    line: int = field(default=0, compare=False)
+
+    @property
+    def kind(self) -> str:
+        return "mc" if self.choices is not None else "basic"
+
+    @property
+    def answer_index(self) -> int | None:
+        return LETTERS.index(self.answer) if self.choices is not None else None
+
+
+@dataclass(frozen=True)
+class DeckSpec:
+    id: str
+    name: str
+    description: str = ""
+    exam: ExamSettings | None = None
+    cards: tuple[CardSpec, ...] = ()
+    source: str = ""
+
+
+# ---------------------------------------------------------------- line index
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*=")
+
+
+class _Lines:
+    """Where each table and key starts, so semantic errors can name a line."""
+
+    def __init__(self, text: str) -> None:
+        self.tables: dict[str, int] = {}
+        self.cards: list[int] = []
+        self.keys: dict[tuple[str, int, str], int] = {}
+        table, card_index = "", -1
+        in_multiline: str | None = None
+        for number, raw in enumerate(text.splitlines(), start=1):
+            if in_multiline:
+                if raw.count(in_multiline) % 2 == 1:
+                    in_multiline = None
+                continue
+            header = _HEADER.match(raw)
+            if header and not _KEY.match(raw):
+                name = header.group(2).replace('"', "").replace("'", "").replace(" ", "")
+                table = name
+                if header.group(1) == "[[" and name == "card":
+                    self.cards.append(number)
+                    card_index = len(self.cards) - 1
+                self.tables.setdefault(name, number)
+                continue
+            key = _KEY.match(raw)
+            if key:
+                name = key.group(1).strip("\"'")
+                index = card_index if table == "card" else -1
+                self.keys.setdefault((table, index, name), number)
+                rest = raw[key.end():]
+                for quote in ('"""', "'''"):
+                    if rest.count(quote) % 2 == 1:
+                        in_multiline = quote
+
+    def key(self, table: str, name: str, index: int = -1) -> int | None:
+        return self.keys.get((table, index, name)) or self.table(table, index)
+
+    def table(self, table: str, index: int = -1) -> int | None:
+        if table == "card" and 0 <= index < len(self.cards):
+            return self.cards[index]
+        return self.tables.get(table)
+
+
+# ---------------------------------------------------------------- TOML decks
+_DECK_KEYS = {"id", "name", "description", "exam"}
+_EXAM_KEYS = {"questions", "minutes", "pass_mark"}
+_CARD_KEYS = {"id", "question", "choices", "answer", "explanation", "wrong_feedback", "tags"}
+
+
+def parse_toml(text: str, path: str = "<deck>") -> DeckSpec:
+    """A TOML deck (SPEC §3) as a DeckSpec; DeckFileError naming path:line otherwise."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        m = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(m.group(1)) if m else None
+        if m is None and "end of document" in message:
+            line = text.count("\n") + 1
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+        raise DeckFileError(path, line, f"invalid TOML: {message}") from None
+    lines = _Lines(text)
+
+    def fail(line: int | None, message: str) -> DeckFileError:
+        return DeckFileError(path, line, message)
+
+    for key in data:
+        if key not in ("deck", "card"):
+            raise fail(lines.key("", key), f"unknown key {key!r} (expected [deck] and [[card]])")
+    deck = data.get("deck")
+    if not isinstance(deck, dict):
+        raise fail(1, "missing [deck] table")
+    for key in deck:
+        if key not in _DECK_KEYS:
+            raise fail(lines.key("deck", key), f"[deck]: unknown key {key!r}")
+    deck_id = _text(deck, "id", fail, lines.key("deck", "id"), "[deck]", required=True)
+    if not ID_RE.match(deck_id):
+        raise fail(lines.key("deck", "id"), f"[deck]: id {deck_id!r} must match [a-z0-9][a-z0-9-]*")
+    name = _text(deck, "name", fail, lines.key("deck", "name"), "[deck]", required=True)
+    description = _text(deck, "description", fail, lines.key("deck", "description"), "[deck]")
+    exam = _exam(deck.get("exam"), fail, lines) if "exam" in deck else None
+
+    raw_cards = data.get("card", [])
+    if not isinstance(raw_cards, list):
+        raise fail(lines.key("", "card"), "card must be an array of tables ([[card]])")
+    cards: list[CardSpec] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(raw_cards):
+        line = lines.table("card", index)
+        if not isinstance(raw, dict):
+            raise fail(line, "each card must be a table")
+        cards.append(_card(raw, index, fail, lines))
+        card_id = cards[-1].id
+        if card_id in seen:
+            raise fail(line, f'card "{card_id}": duplicate id (first at line {seen[card_id]})')
+        seen[card_id] = line or 0
+    if exam is not None and exam.questions is not None:
+        mc = sum(1 for c in cards if c.kind == "mc")
+        if exam.questions > mc:
+            raise fail(
+                lines.key("deck.exam", "questions"),
+                f"[deck.exam]: questions = {exam.questions} but the deck has {mc} multiple-choice cards",
+            )
+    return DeckSpec(deck_id, name, description, exam, tuple(cards), path)
+
+
+def _text(table: dict[str, Any], key: str, fail, line, where: str, required: bool = False) -> str:
+    if key not in table:
+        if required:
+            raise fail(line, f"{where}: missing required key {key!r}")
+        return ""
+    value = table[key]
+    if not isinstance(value, str):
+        raise fail(line, f"{where}: {key} must be a string")
+    if required and not value.strip():
+        raise fail(line, f"{where}: {key} must not be empty")
+    return value
+
+
+def _exam(raw: Any, fail, lines: _Lines) -> ExamSettings:
+    where = "[deck.exam]"
+    if not isinstance(raw, dict):
+        raise fail(lines.key("deck", "exam"), f"{where} must be a table")
+    for key in raw:
+        if key not in _EXAM_KEYS:
+            raise fail(lines.key("deck.exam", key), f"{where}: unknown key {key!r}")
+    questions = raw.get("questions")
+    if questions is not None and (isinstance(questions, bool) or not isinstance(questions, int) or questions < 1):
+        raise fail(lines.key("deck.exam", "questions"), f"{where}: questions must be a whole number of at least 1")
+    minutes = raw.get("minutes", 30)
+    if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not 0 < minutes <= 24 * 60:
+        raise fail(lines.key("deck.exam", "minutes"), f"{where}: minutes must be a number in (0, 1440]")
+    pass_mark = raw.get("pass_mark", 0.70)
+    if isinstance(pass_mark, bool) or not isinstance(pass_mark, (int, float)) or not 0 < pass_mark <= 1:
+        raise fail(lines.key("deck.exam", "pass_mark"), f"{where}: pass_mark must be a number in (0, 1]")
+    return ExamSettings(questions, float(minutes), float(pass_mark))
+
+
+def _card(raw: dict[str, Any], index: int, fail, lines: _Lines) -> CardSpec:
+    at = lambda key: lines.key("card", key, index)  # noqa: E731
+    card_line = lines.table("card", index)
+    where = f"card #{index + 1}"
+    raw_id = raw.get("id")
+    if isinstance(raw_id, str) and raw_id:
+        where = f'card "{raw_id}"'
+    for key in raw:
+        if key not in _CARD_KEYS:
+            raise fail(at(key), f"{where}: unknown key {key!r}")
+    card_id = _text(raw, "id", fail, card_line, where, required=True)
+    if not ID_RE.match(card_id):
+        raise fail(at("id"), f"{where}: id must match [a-z0-9][a-z0-9-]*")
+    question = _text(raw, "question", fail, card_line, where, required=True)
+    explanation = _text(raw, "explanation", fail, at("explanation"), where)
+    wrong_feedback = _text(raw, "wrong_feedback", fail, at("wrong_feedback"), where)
+    tags_raw = raw.get("tags", [])
+    if not isinstance(tags_raw, list) or not all(isinstance(t, str) and t.strip() for t in tags_raw):
+        raise fail(at("tags"), f"{where}: tags must be a list of non-empty strings")
+    tags = tuple(dict.fromkeys(t.strip() for t in tags_raw))
+    if any(re.search(r"\s", t) for t in tags):
+        raise fail(at("tags"), f"{where}: a tag must not contain spaces")
+    if "answer" not in raw:
+        raise fail(card_line, f"{where}: missing required key 'answer'")
+    choices_raw = raw.get("choices")
+    if choices_raw is None:
+        answer = _text(raw, "answer", fail, at("answer"), where, required=True)
+        return CardSpec(card_id, question, answer, None, explanation, wrong_feedback, tags, card_line or 0)
+    if not isinstance(choices_raw, list) or not all(isinstance(c, str) for c in choices_raw):
+        raise fail(at("choices"), f"{where}: choices must be a list of strings")
+    if not MIN_CHOICES <= len(choices_raw) <= MAX_CHOICES:
+        raise fail(at("choices"), f"{where}: {len(choices_raw)} choices; a card has 2 to 6")
+    if any(not c.strip() for c in choices_raw):
+        raise fail(at("choices"), f"{where}: a choice must not be empty")
+    if len(set(choices_raw)) != len(choices_raw):
+        raise fail(at("choices"), f"{where}: two choices are the same")
+    answer = raw["answer"]
+    if not isinstance(answer, str) or answer.strip().upper() not in LETTERS[: len(choices_raw)] or not answer.strip():
+        raise fail(at("answer"), f'{where}: answer {answer!r} is not one of the {len(choices_raw)} choices '
+                                 f'(a letter from A to {LETTERS[len(choices_raw) - 1]})')
+    return CardSpec(card_id, question, answer.strip().upper(), tuple(choices_raw), explanation, wrong_feedback,
+                    tags, card_line or 0)
+
+
+# ---------------------------------------------------------------- quiz-page text
+_COUNTS = re.compile(r"^\s*(\d+)\s+questions?\s*[·•|,\-–—]\s*(\d+(?:\.\d+)?)\s*%\s*to\s+pass\s*$", re.I)
+_PROGRESS = re.compile(r"^\s*\d+\s+of\s+\d+\s+answered\s*$", re.I)
+_NUMBERED = re.compile(r"^\s*(\d+)[.)]\s+(\S.*)$")
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return s or "deck"
+
+
+def parse_quiz_text(text: str, path: str = "<quiz>") -> DeckSpec:
+    """Quiz-page text (the seed's format) as basic cards and exam settings.
+
+    Header lines (title, subtitle, "N questions · P% to pass", progress), then numbered
+    questions, each followed by two paragraphs: the feedback after a right answer (it
+    becomes the card's answer) and after a wrong one (its explanation).
+    """
+    lines = text.splitlines()
+    header: list[tuple[int, str]] = []
+    counts: tuple[int, float] | None = None
+    i = 0
+    while i < len(lines) and not _NUMBERED.match(lines[i]):
+        line = lines[i].strip()
+        m = _COUNTS.match(line)
+        if m:
+            counts = (int(m.group(1)), float(m.group(2)))
+        elif line and not _PROGRESS.match(line):
+            header.append((i + 1, line))
+        i += 1
+    if not header:
+        raise DeckFileError(path, 1, "quiz text: missing a title line before the questions")
+    if i >= len(lines):
+        raise DeckFileError(path, len(lines) or 1, "quiz text: no numbered questions found (like '1. What ...')")
+    title = " — ".join(h for _, h in header[:2])
+    blocks: list[tuple[int, int, list[str]]] = []
+    for number, raw in enumerate(lines[i:], start=i + 1):
+        m = _NUMBERED.match(raw)
+        expected = len(blocks) + 1
+        if m and int(m.group(1)) == expected:
+            blocks.append((number, expected, [m.group(2).strip()]))
+        elif raw.strip():
+            blocks[-1][2].append(raw.strip())
+    cards = []
+    for line, n, parts in blocks:
+        if len(parts) != 3:
+            raise DeckFileError(path, line, f"question {n}: expected the question and two feedback paragraphs, "
+                                            f"found {len(parts) - 1} paragraph(s)")
+        question, right, wrong = parts
+        cards.append(CardSpec(f"q{n:02d}", question, right, None, wrong, "", (), line))
+    exam = None
+    if counts is not None:
+        questions, percent = counts
+        if not 0 < percent <= 100:
+            raise DeckFileError(path, None, f"quiz text: pass mark {percent}% is not in (0, 100]")
+        exam = ExamSettings(questions=min(questions, len(cards)) or None, minutes=30.0, pass_mark=percent / 100)
+    return DeckSpec(slug(title), title, "", exam, tuple(cards), path)
+
+
+def read_deck(path: Path) -> DeckSpec:
+    """A deck file by its extension: ``.toml`` or quiz-page ``.txt``."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DeckFileError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DeckFileError(str(path), line, "not UTF-8 text") from None
+    if "\x00" in text:
+        raise DeckFileError(str(path), text[: text.index("\x00")].count("\n") + 1, "contains a NUL character")
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        return parse_toml(text, str(path))
+    if suffix == ".txt":
+        return parse_quiz_text(text, str(path))
+    raise DeckFileError(str(path), None, f"unknown deck format {suffix or '(no extension)'!r}")
+
+
+__all__ = ["CardSpec", "DeckSpec", "ExamSettings", "LETTERS", "parse_toml", "parse_quiz_text", "read_deck", "slug"]

@@ -1,0 +1,146 @@
+"""Parsed decks -> store: an idempotent sync, retire / restore, one transaction per invocation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+from srs.deckfile import CardSpec, DeckSpec, read_deck
+from srs.errors import UserError
+from srs.store import Store
+
+
+@dataclass
+class DeckResult:
+    deck: str
+    name: str
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    restored: int = 0
+    deck_changed: bool = False
+    created: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def read_path(path: Path) -> list[DeckSpec]:
+    """The decks in one file, by its extension."""
+    suffix = path.suffix.lower()
+    if suffix == ".apkg":
+        from srs.anki.apkg_read import read_apkg
+
+        return read_apkg(path)
+    if suffix == ".csv":
+        from srs.anki.csvfile import read_csv
+
+        return [read_csv(path)]
+    if suffix in (".toml", ".txt"):
+        return [read_deck(path)]
+    raise UserError(f"{path}: cannot import {suffix or 'a file without extension'} "
+                    "(known: .toml, .txt, .apkg, .csv)")
+
+
+def _content(spec: CardSpec) -> dict[str, object]:
+    return {
+        "kind": spec.kind,
+        "question": spec.question,
+        "choices": list(spec.choices) if spec.choices is not None else None,
+        "answer": spec.answer,
+        "explanation": spec.explanation,
+        "wrong_feedback": spec.wrong_feedback,
+        "tags": list(spec.tags),
+    }
+
+
+def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
+    """Make the store's copy of ``spec`` equal to it. Cards are matched by id, so an edit
+    keeps the card's history; cards missing from the file are retired, and restored if
+    they return."""
+    result = DeckResult(spec.id, spec.name)
+    deck_values = {
+        "name": spec.name,
+        "description": spec.description,
+        "exam_enabled": spec.exam is not None,
+        "exam_questions": spec.exam.questions if spec.exam else None,
+        "exam_minutes": spec.exam.minutes if spec.exam else 30.0,
+        "exam_pass_mark": spec.exam.pass_mark if spec.exam else 0.7,
+    }
+    with store.atomic(write=True):
+        existing_deck = store.deck(spec.id)
+        if existing_deck is None:
+            result.created = True
+            store.save_deck(spec.id, source=spec.source, updated_at=now, **deck_values)
+        elif any(getattr(existing_deck, k) != v for k, v in deck_values.items()):
+            result.deck_changed = True
+            store.save_deck(spec.id, source=spec.source, updated_at=now, **deck_values)
+        existing = store.deck_cards(spec.id)
+        for position, card in enumerate(spec.cards):
+            content = _content(card)
+            row = existing.pop(card.id, None)
+            if row is None:
+                store.add_card(deck_id=spec.id, card_id=card.id, position=position, retired=False,
+                               created_at=now, updated_at=now, **content)
+                result.added += 1
+                continue
+            changed = {k: v for k, v in content.items() if getattr(row, k) != v}
+            if row.position != position:
+                changed["position"] = position
+            if row.retired:
+                store.update_card(row.key, retired=False, updated_at=now, **changed)
+                result.restored += 1
+            elif any(k != "position" for k in changed):
+                store.update_card(row.key, updated_at=now, **changed)
+                result.updated += 1
+            else:
+                if changed:
+                    store.update_card(row.key, **changed)
+                result.unchanged += 1
+        gone = [row.key for row in existing.values() if not row.retired]
+        store.retire_cards(gone, now)
+        result.retired = len(gone)
+    return result
+
+
+def import_decks(store: Store, specs: Sequence[DeckSpec], now: datetime) -> list[DeckResult]:
+    """Sync every deck in one transaction: all of them or none."""
+    seen: dict[str, str] = {}
+    for spec in specs:
+        if spec.id in seen and seen[spec.id] != spec.source:
+            raise UserError(f"deck id {spec.id!r} comes from both {seen[spec.id]} and {spec.source}")
+        seen[spec.id] = spec.source
+    with store.atomic(write=True):
+        return [sync_deck(store, spec, now) for spec in specs]
+
+
+def import_paths(store: Store, paths: Sequence[Path], now: datetime) -> list[DeckResult]:
+    """Parse every file first (any error: nothing is written), then import them together."""
+    specs: list[DeckSpec] = []
+    for path in paths:
+        if not path.exists():
+            raise UserError(f"{path}: no such file")
+        if path.is_dir():
+            raise UserError(f"{path}: is a folder (name the deck files)")
+        specs.extend(read_path(path))
+    return import_decks(store, specs, now)
+
+
+def bundled_paths() -> list[Path]:
+    """The deck files shipped with srs (inside the wheel, or the checkout's decks/)."""
+    packaged = resources.files("srs") / "decks"
+    folder = Path(str(packaged))
+    if not folder.is_dir():
+        folder = Path(__file__).resolve().parent.parent / "decks"
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def load_bundled(store: Store, now: datetime) -> list[DeckResult]:
+    return import_paths(store, bundled_paths(), now)
+
+
+__all__ = ["DeckResult", "bundled_paths", "import_decks", "import_paths", "load_bundled", "read_path", "sync_deck"]

@@ -1,0 +1,120 @@
+"""Learner settings: defaults, validation, and the global / per-deck layering.
+
+Values are stored as text (by the store) and turned into typed values here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Callable
+
+from srs.errors import UserError
+
+_STEP = re.compile(r"^(\d+(?:\.\d+)?)([smhd])$")
+_UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_steps(text: str) -> tuple[timedelta, ...]:
+    """'1m 10m' -> (1 minute, 10 minutes). An empty string means no steps."""
+    steps = []
+    for part in text.split():
+        m = _STEP.match(part)
+        if not m or float(m.group(1)) <= 0:
+            raise ValueError(f"{part!r} is not a step like 30s, 10m, 1h or 1d")
+        steps.append(timedelta(seconds=float(m.group(1)) * _UNIT[m.group(2)]))
+    return tuple(steps)
+
+
+def _retention(text: str) -> float:
+    value = float(text)
+    if not 0.70 <= value <= 0.99:
+        raise ValueError("must be between 0.70 and 0.99")
+    return value
+
+
+def _int_range(lo: int, hi: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text)
+        if not lo <= value <= hi:
+            raise ValueError(f"must be a whole number from {lo} to {hi}")
+        return value
+
+    return parse
+
+
+def _steps(text: str) -> str:
+    parse_steps(text)
+    return " ".join(text.split())
+
+
+def _parameters(text: str) -> tuple[float, ...]:
+    values = json.loads(text)
+    if not isinstance(values, list) or not all(isinstance(v, (int, float)) for v in values):
+        raise ValueError("must be a JSON list of numbers")
+    return tuple(float(v) for v in values)
+
+
+#: key -> (default as text, parser, help)
+KEYS: dict[str, tuple[str, Callable[[str], Any], str]] = {
+    "desired_retention": ("0.9", _retention, "target probability of recall when a card is due (0.70-0.99)"),
+    "new_per_day": ("20", _int_range(0, 9999), "new cards introduced per day"),
+    "reviews_per_day": ("200", _int_range(0, 99999), "reviews shown per day at most"),
+    "day_starts_at": ("4", _int_range(0, 23), "hour (local) at which a new day starts"),
+    "learning_steps": ("1m 10m", _steps, "steps for new cards, e.g. '1m 10m'"),
+    "relearning_steps": ("10m", _steps, "steps after a lapse, e.g. '10m'"),
+    "maximum_interval": ("36500", _int_range(1, 36500), "longest interval in days"),
+    "leech_threshold": ("8", _int_range(1, 999), "lapses after which a card is suspended as a leech"),
+}
+#: settings that `srs optimize` writes; not set by hand.
+INTERNAL = {"parameters": _parameters}
+
+
+@dataclass(frozen=True)
+class Settings:
+    desired_retention: float = 0.9
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    day_starts_at: int = 4
+    learning_steps: str = "1m 10m"
+    relearning_steps: str = "10m"
+    maximum_interval: int = 36500
+    leech_threshold: int = 8
+    parameters: tuple[float, ...] | None = field(default=None)
+
+    def public(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in KEYS}
+
+
+def validate(key: str, value: str) -> Any:
+    """The typed value of ``key`` given as text; UserError if the key or the value is bad."""
+    if key not in KEYS:
+        raise UserError(f"unknown setting {key!r} (known: {', '.join(KEYS)})")
+    try:
+        return KEYS[key][1](value)
+    except (ValueError, TypeError) as exc:
+        raise UserError(f"bad value {value!r} for {key}: {exc}") from None
+
+
+def resolve(global_values: dict[str, str], deck_values: dict[str, str] | None = None) -> Settings:
+    """Settings from stored text: deck values over global values over defaults."""
+    merged = dict(global_values)
+    merged.update(deck_values or {})
+    typed: dict[str, Any] = {}
+    for key, text in merged.items():
+        if key in KEYS:
+            try:
+                typed[key] = KEYS[key][1](text)
+            except (ValueError, TypeError):
+                continue  # a stored value that no longer validates falls back to the default
+        elif key in INTERNAL:
+            try:
+                typed[key] = INTERNAL[key](text)
+            except (ValueError, TypeError):
+                continue
+    return Settings(**typed)
+
+
+__all__ = ["KEYS", "Settings", "parse_steps", "resolve", "validate"]

@@ -1,0 +1,155 @@
+"""Opening a database: URL or path, SQLite pragmas, schema migrations on open."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from srs.errors import UserError
+
+#: every schema revision this version of srs knows, oldest first
+REVISIONS = ("0001",)
+HEAD = REVISIONS[-1]
+BUSY_TIMEOUT_MS = 10_000
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("srs", appauthor=False)) / "srs.db"
+
+
+def database_url(db: str | None) -> tuple[str, bool]:
+    """(SQLAlchemy URL, is it the default location)."""
+    if not db:
+        path = default_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path}", True
+    if "://" in db:
+        return db, False
+    return f"sqlite:///{Path(db).expanduser().resolve()}", False
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:  # pragma: no cover - exercised through every test
+        dbapi_connection.isolation_level = None  # srs emits BEGIN itself (below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        # A write transaction takes the write lock up front, so two processes never
+        # deadlock upgrading a read lock; the busy timeout makes the other one wait.
+        write = connection.get_execution_options().get("srs_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        engine = create_engine(url, future=True)
+    except (SQLAlchemyError, ValueError) as exc:
+        raise UserError(f"bad database URL {url!r}: {exc}") from None
+    except ModuleNotFoundError as exc:
+        raise UserError(f"database driver {exc.name!r} is not installed (pip install 'srs[postgres]')") from None
+    if engine.dialect.name == "sqlite":
+        _sqlite_setup(engine)
+    return engine
+
+
+def describe(url: str) -> str:
+    return url[len("sqlite:///"):] if url.startswith("sqlite:///") else url.split("@")[-1]
+
+
+def check_file(url: str) -> None:
+    """Refuse a path that is a directory or a file that is not SQLite, before opening it."""
+    if not url.startswith("sqlite:///"):
+        return
+    path = Path(url[len("sqlite:///"):])
+    if str(path) in ("", ":memory:"):
+        return
+    if path.is_dir():
+        raise UserError(f"database {path} is a directory")
+    if not path.parent.is_dir():
+        raise UserError(f"cannot open database {path}: folder {path.parent} does not exist")
+    if path.exists():
+        if not os.access(path, os.R_OK):
+            raise UserError(f"cannot read database {path}: permission denied")
+        size = path.stat().st_size
+        if size:
+            with path.open("rb") as f:
+                header = f.read(16)
+            if header != b"SQLite format 3\x00":
+                raise UserError(f"database {path} is not an SQLite database (or is corrupt); it was left untouched")
+
+
+def migrate(engine: Engine) -> bool:
+    """Bring the schema to HEAD. True when the database was empty (a first run)."""
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+        current = None
+        if "alembic_version" in tables:
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        connection.rollback()
+    fresh = not (tables - {"alembic_version"})
+    if current == HEAD:
+        return False
+    if current is not None and current not in REVISIONS:
+        raise UserError(
+            f"the database has schema version {current}, newer than this srs knows ({HEAD}); "
+            "upgrade srs to open it (the database was left untouched)"
+        )
+    if current is None and not fresh:
+        raise UserError("the database holds tables srs did not make; it was left untouched")
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.connect().execution_options(srs_write=True) as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, HEAD)
+        connection.commit()
+    return fresh
+
+
+def open_engine(db: str | None) -> tuple[Engine, bool]:
+    """An engine on an up-to-date schema, and whether the database was empty."""
+    url, _ = database_url(db)
+    check_file(url)
+    engine = make_engine(url)
+    try:
+        fresh = migrate(engine)
+    except UserError:
+        engine.dispose()
+        raise
+    except DBAPIError as exc:
+        engine.dispose()
+        raise UserError(database_message(exc, describe(url))) from None
+    return engine, fresh
+
+
+def database_message(exc: DBAPIError, where: str = "") -> str:
+    detail = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+    place = f" {where}" if where else ""
+    if "locked" in detail or "busy" in detail:
+        return f"database{place} is locked by another process for too long; try again"
+    if "not a database" in detail or "malformed" in detail:
+        return f"database{place} is corrupt or not an SQLite database; it was left untouched"
+    if "readonly" in detail or "read-only" in detail:
+        return f"database{place} is read-only"
+    if "disk" in detail and "full" in detail:
+        return f"disk full writing database{place}; nothing was saved from the failed step"
+    if "unable to open" in detail:
+        return f"cannot open database{place}"
+    return f"database{place}: {detail}"
+
+
+__all__ = ["HEAD", "REVISIONS", "database_message", "database_url", "default_path", "migrate", "open_engine"]

@@ -1,0 +1,398 @@
+"""The store: every query srs makes. The only module that speaks SQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, Select, and_, case, delete, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from srs.records import LEARNING, NEW, RELEARNING, REVIEW, MemoryState, ReviewEntry, StudyCard
+from srs.store.models import Card, CardState, CardTag, Deck, ExamAnswer, ExamAttempt, Review, Setting
+
+
+@dataclass(frozen=True)
+class DeckSummary:
+    id: str
+    name: str
+    cards: int
+    new: int
+    learning: int
+    review: int
+    due: int
+    suspended: int
+    exam: bool
+
+
+_STATE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
+                  "suspended", "buried_until", "leech")
+
+
+def _memory(row: CardState | None) -> MemoryState:
+    if row is None:
+        return MemoryState()
+    return MemoryState(**{name: getattr(row, name) for name in _STATE_COLUMNS})
+
+
+def _study(card: Card, state: CardState | None) -> StudyCard:
+    return StudyCard(
+        key=card.key, deck_id=card.deck_id, card_id=card.card_id, kind=card.kind, question=card.question,
+        answer=card.answer, choices=tuple(card.choices) if card.choices is not None else None,
+        explanation=card.explanation, wrong_feedback=card.wrong_feedback, tags=tuple(card.tags or ()),
+        memory=_memory(state), has_state=state is not None, position=card.position,
+    )
+
+
+class Store:
+    """One learner's view of a database. Every method is one short transaction, unless
+    called inside ``atomic()``, which makes a group of them all-or-nothing."""
+
+    def __init__(self, engine: Engine, learner: str) -> None:
+        self.engine = engine
+        self.learner = learner
+        self._session: Session | None = None
+        self._depth = 0
+
+    # ------------------------------------------------------------ transactions
+    @contextmanager
+    def atomic(self, write: bool = False) -> Iterator[Session]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self._session  # type: ignore[misc]
+            finally:
+                self._depth -= 1
+            return
+        session = Session(self.engine, expire_on_commit=False, autoflush=True)
+        if write:
+            session.connection(execution_options={"srs_write": True})
+        self._session, self._depth = session, 1
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+            self._session, self._depth = None, 0
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # ------------------------------------------------------------ decks and cards (content)
+    def deck(self, deck_id: str) -> Deck | None:
+        with self.atomic() as s:
+            return s.get(Deck, deck_id)
+
+    def decks(self) -> list[Deck]:
+        with self.atomic() as s:
+            return list(s.scalars(select(Deck).order_by(Deck.id)))
+
+    def has_decks(self) -> bool:
+        with self.atomic() as s:
+            return s.scalar(select(func.count()).select_from(Deck)) > 0
+
+    def save_deck(self, deck_id: str, **values: Any) -> Deck:
+        with self.atomic(write=True) as s:
+            row = s.get(Deck, deck_id)
+            if row is None:
+                row = Deck(id=deck_id, **values)
+                s.add(row)
+            else:
+                for key, value in values.items():
+                    setattr(row, key, value)
+            s.flush()
+            return row
+
+    def deck_cards(self, deck_id: str) -> dict[str, Card]:
+        """Every card of a deck, retired ones too, by card id (for the importer)."""
+        with self.atomic() as s:
+            return {c.card_id: c for c in s.scalars(select(Card).where(Card.deck_id == deck_id))}
+
+    def add_card(self, **values: Any) -> Card:
+        with self.atomic(write=True) as s:
+            card = Card(**values)
+            s.add(card)
+            s.flush()
+            self._set_tags(s, card.key, values.get("tags") or [])
+            return card
+
+    def update_card(self, key: int, **values: Any) -> None:
+        with self.atomic(write=True) as s:
+            s.execute(update(Card).where(Card.key == key).values(**values))
+            if "tags" in values:
+                self._set_tags(s, key, values["tags"])
+
+    @staticmethod
+    def _set_tags(s: Session, key: int, tags: Sequence[str]) -> None:
+        s.execute(delete(CardTag).where(CardTag.card_key == key))
+        for tag in dict.fromkeys(tags):
+            s.add(CardTag(card_key=key, tag=tag))
+
+    def retire_cards(self, keys: Sequence[int], when: datetime) -> None:
+        if keys:
+            with self.atomic(write=True) as s:
+                s.execute(update(Card).where(Card.key.in_(keys)).values(retired=True, updated_at=when))
+
+    def find_card(self, deck_id: str, card_id: str) -> StudyCard | None:
+        with self.atomic() as s:
+            row = s.execute(
+                self._with_state(select(Card, CardState)).where(
+                    Card.deck_id == deck_id, Card.card_id == card_id, Card.retired.is_(False))
+            ).first()
+            return _study(row[0], row[1]) if row else None
+
+    def card(self, key: int) -> StudyCard | None:
+        with self.atomic() as s:
+            row = s.execute(self._with_state(select(Card, CardState)).where(Card.key == key)).first()
+            return _study(row[0], row[1]) if row else None
+
+    # ------------------------------------------------------------ per-learner state
+    def _with_state(self, stmt: Select) -> Select:
+        return stmt.outerjoin(CardState, and_(CardState.card_key == Card.key, CardState.learner == self.learner))
+
+    def _filtered(self, stmt: Select, deck: str | None, tag: str | None) -> Select:
+        stmt = stmt.where(Card.retired.is_(False))
+        if deck is not None:
+            stmt = stmt.where(Card.deck_id == deck)
+        if tag is not None:
+            stmt = stmt.where(Card.key.in_(select(CardTag.card_key).where(CardTag.tag == tag)))
+        return stmt
+
+    @staticmethod
+    def _available(now: datetime):
+        return and_(CardState.suspended.is_(False),
+                    or_(CardState.buried_until.is_(None), CardState.buried_until <= now))
+
+    def cards(self, deck: str | None = None, tag: str | None = None, due_before: datetime | None = None,
+              now: datetime | None = None) -> list[StudyCard]:
+        """Cards with their state, in deck order; with ``due_before``, only those due by then."""
+        with self.atomic() as s:
+            stmt = self._filtered(self._with_state(select(Card, CardState)), deck, tag)
+            if due_before is not None:
+                stmt = stmt.where(CardState.state != NEW, CardState.due <= due_before,
+                                  self._available(now or due_before))
+            stmt = stmt.order_by(Card.deck_id, Card.position)
+            return [_study(c, st) for c, st in s.execute(stmt)]
+
+    def mc_cards(self, deck: str) -> list[StudyCard]:
+        with self.atomic() as s:
+            stmt = self._filtered(self._with_state(select(Card, CardState)), deck, None)
+            stmt = stmt.where(Card.kind == "mc").order_by(Card.position)
+            return [_study(c, st) for c, st in s.execute(stmt)]
+
+    def due_learning(self, now: datetime, until: datetime, deck: str | None, tag: str | None,
+                     limit: int) -> list[StudyCard]:
+        """Learning and relearning cards due by ``until``, earliest first."""
+        with self.atomic() as s:
+            stmt = self._filtered(select(Card, CardState).join(
+                CardState, and_(CardState.card_key == Card.key, CardState.learner == self.learner)), deck, tag)
+            stmt = stmt.where(CardState.state.in_((LEARNING, RELEARNING)), CardState.due <= until,
+                              self._available(now)).order_by(CardState.due).limit(limit)
+            return [_study(c, st) for c, st in s.execute(stmt)]
+
+    def due_reviews(self, now: datetime, until: datetime, deck: str | None, tag: str | None,
+                    limit: int) -> list[StudyCard]:
+        """Review cards due before ``until``, most overdue first."""
+        with self.atomic() as s:
+            stmt = self._filtered(select(Card, CardState).join(
+                CardState, and_(CardState.card_key == Card.key, CardState.learner == self.learner)), deck, tag)
+            stmt = stmt.where(CardState.state == REVIEW, CardState.due < until,
+                              self._available(now)).order_by(CardState.due, Card.key).limit(limit)
+            return [_study(c, st) for c, st in s.execute(stmt)]
+
+    def new_cards(self, now: datetime, deck: str | None, tag: str | None, limit: int) -> list[StudyCard]:
+        """Cards this learner has never studied, in deck order."""
+        if limit <= 0:
+            return []
+        with self.atomic() as s:
+            stmt = self._filtered(self._with_state(select(Card, CardState)), deck, tag)
+            stmt = stmt.where(or_(CardState.card_key.is_(None),
+                                  and_(CardState.state == NEW, self._available(now))))
+            stmt = stmt.order_by(Card.deck_id, Card.position).limit(limit)
+            return [_study(c, st) for c, st in s.execute(stmt)]
+
+    def next_due(self, after: datetime, deck: str | None, tag: str | None) -> datetime | None:
+        """When the next learning or review card falls due after ``after``."""
+        with self.atomic() as s:
+            stmt = self._filtered(select(func.min(CardState.due)).select_from(Card).join(
+                CardState, and_(CardState.card_key == Card.key, CardState.learner == self.learner)), deck, tag)
+            stmt = stmt.where(CardState.state != NEW, CardState.suspended.is_(False))
+            return s.scalar(stmt)
+
+    def count_due(self, now: datetime, learning_until: datetime, reviews_before: datetime, deck: str | None,
+                  tag: str | None) -> tuple[int, int]:
+        """(learning cards due by ``learning_until``, review cards due before ``reviews_before``)."""
+        with self.atomic() as s:
+            stmt = self._filtered(select(
+                func.count(case((and_(CardState.state.in_((LEARNING, RELEARNING)), CardState.due <= learning_until), 1))),
+                func.count(case((and_(CardState.state == REVIEW, CardState.due < reviews_before), 1))),
+            ).select_from(Card).join(
+                CardState, and_(CardState.card_key == Card.key, CardState.learner == self.learner)), deck, tag)
+            stmt = stmt.where(self._available(now), CardState.due < reviews_before)
+            row = s.execute(stmt).one()
+            return int(row[0]), int(row[1])
+
+    def count_new(self, now: datetime, deck: str | None, tag: str | None) -> int:
+        with self.atomic() as s:
+            stmt = self._filtered(self._with_state(select(func.count()).select_from(Card)), deck, tag)
+            stmt = stmt.where(or_(CardState.card_key.is_(None), and_(CardState.state == NEW, self._available(now))))
+            return s.scalar(stmt) or 0
+
+    def reviews_since(self, since: datetime, source: str = "review") -> tuple[int, int]:
+        """(new cards introduced, review-state cards answered) by this learner since ``since``."""
+        with self.atomic() as s:
+            row = s.execute(
+                select(func.count(func.distinct(case((Review.state_before == NEW, Review.card_key)))),
+                       func.count(case((Review.state_before == REVIEW, 1))))
+                .where(Review.learner == self.learner, Review.reviewed_at >= since, Review.source == source)
+            ).one()
+            return int(row[0] or 0), int(row[1] or 0)
+
+    def save_state(self, key: int, memory: MemoryState) -> None:
+        with self.atomic(write=True) as s:
+            row = s.get(CardState, (self.learner, key))
+            values = {name: getattr(memory, name) for name in _STATE_COLUMNS}
+            if row is None:
+                s.add(CardState(learner=self.learner, card_key=key, **values))
+            else:
+                for name, value in values.items():
+                    setattr(row, name, value)
+
+    def record_review(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
+                      before: MemoryState | None, after: MemoryState) -> int:
+        """Write the new state and append the log row, in one transaction. Returns the row id."""
+        with self.atomic(write=True) as s:
+            self.save_state(key, after)
+            row = Review(learner=self.learner, card_key=key, rating=rating, reviewed_at=when,
+                         duration_ms=duration_ms, source=source,
+                         state_before=(before.state if before else NEW),
+                         before=before.to_dict() if before else None, after=after.to_dict())
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def undo_review(self, review_id: int) -> ReviewEntry | None:
+        """Remove a review row and restore the card's state from before it."""
+        with self.atomic(write=True) as s:
+            row = s.get(Review, review_id)
+            if row is None or row.learner != self.learner:
+                return None
+            entry = _entry(row)
+            if row.before is None:
+                s.execute(delete(CardState).where(CardState.learner == self.learner,
+                                                  CardState.card_key == row.card_key))
+            else:
+                self.save_state(row.card_key, MemoryState.from_dict(row.before))
+            s.delete(row)
+            return entry
+
+    def card_reviews(self, key: int) -> list[ReviewEntry]:
+        with self.atomic() as s:
+            rows = s.scalars(select(Review).where(Review.learner == self.learner, Review.card_key == key)
+                             .order_by(Review.reviewed_at, Review.id))
+            return [_entry(r) for r in rows]
+
+    def review_log(self, deck: str | None = None) -> Iterator[tuple[str, ReviewEntry]]:
+        """Every review of this learner (card name, entry), by card then time, streamed."""
+        with self.atomic() as s:
+            stmt = (select(Review, Card.deck_id, Card.card_id).join(Card, Card.key == Review.card_key)
+                    .where(Review.learner == self.learner))
+            if deck is not None:
+                stmt = stmt.where(Card.deck_id == deck)
+            stmt = stmt.order_by(Review.card_key, Review.reviewed_at, Review.id)
+            for row, deck_id, card_id in s.execute(stmt).yield_per(5000):
+                yield f"{deck_id}/{card_id}", _entry(row)
+
+    def deck_summaries(self, now: datetime) -> list[DeckSummary]:
+        """Per deck counts, aggregated in SQL."""
+        with self.atomic() as s:
+            available = and_(CardState.suspended.is_(False),
+                             or_(CardState.buried_until.is_(None), CardState.buried_until <= now))
+            is_new = or_(CardState.card_key.is_(None), CardState.state == NEW)
+            stmt = (
+                select(
+                    Deck.id, Deck.name, Deck.exam_enabled,
+                    func.count(Card.key),
+                    func.count(case((is_new, 1))),
+                    func.count(case((CardState.state.in_((LEARNING, RELEARNING)), 1))),
+                    func.count(case((CardState.state == REVIEW, 1))),
+                    func.count(case((and_(CardState.state != NEW, CardState.due <= now, available), 1))),
+                    func.count(case((CardState.suspended.is_(True), 1))),
+                )
+                .select_from(Deck)
+                .outerjoin(Card, and_(Card.deck_id == Deck.id, Card.retired.is_(False)))
+                .outerjoin(CardState, and_(CardState.card_key == Card.key, CardState.learner == self.learner))
+                .group_by(Deck.id, Deck.name, Deck.exam_enabled)
+                .order_by(Deck.id)
+            )
+            return [DeckSummary(id=r[0], name=r[1], exam=bool(r[2]), cards=r[3], new=r[4], learning=r[5],
+                                review=r[6], due=r[7], suspended=r[8]) for r in s.execute(stmt)]
+
+    # ------------------------------------------------------------ settings
+    def settings(self, deck: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
+        """(global values, the deck's values) as stored text."""
+        with self.atomic() as s:
+            rows = s.execute(select(Setting.deck_id, Setting.key, Setting.value).where(
+                Setting.learner == self.learner, Setting.deck_id.in_(["", deck or ""])))
+            glob: dict[str, str] = {}
+            per_deck: dict[str, str] = {}
+            for deck_id, key, value in rows:
+                (per_deck if deck_id else glob)[key] = value
+            return glob, per_deck
+
+    def set_setting(self, key: str, value: str, deck: str | None = None) -> None:
+        with self.atomic(write=True) as s:
+            row = s.get(Setting, (self.learner, deck or "", key))
+            if row is None:
+                s.add(Setting(learner=self.learner, deck_id=deck or "", key=key, value=value))
+            else:
+                row.value = value
+
+    # ------------------------------------------------------------ exam attempts
+    def save_attempt(self, values: dict[str, Any], answers: Sequence[dict[str, Any]]) -> int:
+        with self.atomic(write=True) as s:
+            attempt = ExamAttempt(learner=self.learner, **values)
+            s.add(attempt)
+            s.flush()
+            for answer in answers:
+                s.add(ExamAnswer(attempt_id=attempt.id, **answer))
+            return attempt.id
+
+    def attempts(self, deck: str | None = None) -> list[ExamAttempt]:
+        with self.atomic() as s:
+            stmt = select(ExamAttempt).where(ExamAttempt.learner == self.learner)
+            if deck is not None:
+                stmt = stmt.where(ExamAttempt.deck_id == deck)
+            return list(s.scalars(stmt.order_by(ExamAttempt.started_at, ExamAttempt.id)))
+
+    def attempt(self, attempt_id: int) -> tuple[ExamAttempt, list[tuple[ExamAnswer, StudyCard]]] | None:
+        with self.atomic() as s:
+            attempt = s.get(ExamAttempt, attempt_id)
+            if attempt is None or attempt.learner != self.learner:
+                return None
+            rows = s.execute(self._with_state(select(ExamAnswer, Card, CardState).join(
+                Card, Card.key == ExamAnswer.card_key)).where(ExamAnswer.attempt_id == attempt_id)
+                .order_by(ExamAnswer.position))
+            return attempt, [(a, _study(c, st)) for a, c, st in rows]
+
+    def set_forecast(self, attempt_id: int, forecast: float) -> None:
+        with self.atomic(write=True) as s:
+            s.execute(update(ExamAttempt).where(ExamAttempt.id == attempt_id).values(forecast=forecast))
+
+
+def _entry(row: Review) -> ReviewEntry:
+    return ReviewEntry(
+        id=row.id, card_key=row.card_key, rating=row.rating, reviewed_at=row.reviewed_at,
+        duration_ms=row.duration_ms, source=row.source, state_before=row.state_before,
+        before=MemoryState.from_dict(row.before) if row.before is not None else None,
+        after=MemoryState.from_dict(row.after),
+    )
+
+
+__all__ = ["DeckSummary", "Store"]

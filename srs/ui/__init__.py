@@ -1,0 +1,1 @@
+"""Rich rendering and key input. Only the CLI imports this package."""

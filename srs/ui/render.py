@@ -1,0 +1,82 @@
+"""Rich views of what the core returns: tables, summaries, times."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+
+def when_text(when: datetime, now: datetime) -> str:
+    """'now', 'in 10m (at 21:40)', 'tomorrow at 04:00', 'on Mon 30 Nov (in 6d)'."""
+    local = when.astimezone(now.tzinfo)
+    delta = (when - now).total_seconds()
+    if delta <= 0:
+        return "now"
+    if delta < 3600:
+        return f"in {max(1, round(delta / 60))}m (at {local:%H:%M})"
+    days = (local.date() - now.date()).days
+    if days == 0:
+        return f"today at {local:%H:%M} (in {round(delta / 3600)}h)"
+    if days == 1:
+        return f"tomorrow at {local:%H:%M}"
+    return f"on {local:%a %d %b %Y} at {local:%H:%M} (in {days}d)"
+
+
+def deck_table(rows: Sequence) -> Table:
+    table = Table(title="Decks", title_justify="left")
+    table.add_column("deck")
+    table.add_column("name")
+    for col in ("cards", "new", "learning", "review", "due", "suspended"):
+        table.add_column(col, justify="right")
+    table.add_column("exam")
+    for r in rows:
+        table.add_row(Text(r.id, style="bold"), Text(r.name), str(r.cards), str(r.new), str(r.learning),
+                      str(r.review), Text(str(r.due), style="bold green" if r.due else ""), str(r.suspended),
+                      "yes" if r.exam else "")
+    return table
+
+
+def card_table(rows: Sequence[dict]) -> Table:
+    table = Table(title=f"{len(rows)} card(s)", title_justify="left")
+    for col, justify in (("card", "left"), ("kind", "left"), ("state", "left"), ("due", "left"),
+                         ("stability", "right"), ("difficulty", "right"), ("recall", "right"), ("reps", "right"),
+                         ("lapses", "right"), ("", "left")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for r in rows:
+        due = r["due"][:16].replace("T", " ") if r["due"] else ""
+        table.add_row(
+            Text(r["card"]), r["kind"], r["state"], due,
+            f"{r['stability']:.1f}d" if r["stability"] is not None else "",
+            f"{r['difficulty']:.1f}" if r["difficulty"] is not None else "",
+            f"{r['retrievability']:.0%}" if r["retrievability"] is not None else "",
+            str(r["reps"]), str(r["lapses"]),
+            Text(" ".join(f for f, on in (("suspended", r["suspended"]), ("leech", r.get("leech"))) if on),
+                 style="yellow"),
+        )
+    return table
+
+
+def import_summary(console: Console, results: Sequence) -> None:
+    for r in results:
+        parts = [f"{r.added} added", f"{r.updated} updated", f"{r.unchanged} unchanged", f"{r.retired} retired"]
+        if r.restored:
+            parts.append(f"{r.restored} restored")
+        verb = "new deck" if r.created else ("deck settings updated" if r.deck_changed else "")
+        console.print(Text.assemble((r.deck, "bold"), ": ", ", ".join(parts), (f"  ({verb})" if verb else "", "dim")))
+
+
+def config_table(values: dict, sources: dict[str, str], deck: str | None) -> Table:
+    table = Table(title=f"Settings{' for deck ' + deck if deck else ''}", title_justify="left")
+    table.add_column("key")
+    table.add_column("value")
+    table.add_column("from", style="dim")
+    for key, value in values.items():
+        table.add_row(key, Text(str(value)), sources.get(key, "default"))
+    return table
+
+
+__all__ = ["card_table", "config_table", "deck_table", "import_summary", "when_text"]

@@ -1,0 +1,214 @@
+"""The review session screen: Rich output, single keys in a terminal, lines when piped."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from srs.records import StudyCard
+from srs.review import ReviewSession, Summary
+from srs.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
+from srs.ui.keys import ENTER, KeyReader
+from srs.ui.render import when_text
+
+LETTERS = "ABCDEF"
+RATING_KEYS = {"1": AGAIN, "2": HARD, "3": GOOD, "4": EASY, ENTER: GOOD}
+
+
+class _Quit(Exception):
+    pass
+
+
+class ReviewScreen:
+    def __init__(self, session: ReviewSession, keys: KeyReader, console: Console,
+                 clock: Callable[[], datetime]) -> None:
+        self.session = session
+        self.keys = keys
+        self.console = console
+        self.clock = clock
+        self.notice: Text | None = None
+
+    # ------------------------------------------------------------ input
+    def key(self, prompt: str) -> str:
+        self.console.print(Text(prompt, style="dim"))
+        sys.stdout.flush()
+        self.console.file.flush()
+        key = self.keys.read()
+        if key is None:
+            raise _Quit
+        assert isinstance(key, str)
+        if key.lower() == "q":
+            raise _Quit
+        return key
+
+    # ------------------------------------------------------------ screens
+    def header(self, card: StudyCard) -> Group:
+        counts = self.session.counts()
+        done = self.session.summary.reviewed
+        total = done + counts.total
+        line = Text.assemble(
+            (card.deck_id, "bold"), "   ",
+            (f"{counts.new} new", "blue"), " · ", (f"{counts.learning} learning", "red"), " · ",
+            (f"{counts.review} review", "green"), f"   {done} done",
+        )
+        bar = ProgressBar(total=max(total, 1), completed=done, width=40)
+        return Group(line, bar)
+
+    def show_card(self, card: StudyCard) -> None:
+        if self.keys.is_tty:
+            self.console.clear()
+        else:
+            self.console.rule(style="dim")
+        self.console.print(self.header(card))
+        if self.notice is not None:
+            self.console.print(self.notice)
+            self.notice = None
+        body: list[Text | Table] = [Text(card.question, style="bold")]
+        if card.choices:
+            table = Table.grid(padding=(0, 1))
+            for i, choice in enumerate(card.choices):
+                table.add_row(Text(f"{LETTERS[i]})", style="bold cyan"), Text(choice))
+            body.append(Text(""))
+            body.append(table)
+        title = Text(card.name, style="dim")
+        self.console.print(Panel(Group(*body), title=title, title_align="left"))
+
+    def ratings_line(self, card: StudyCard, now: datetime) -> Text:
+        intervals = self.session.intervals(card, now)
+        parts: list[tuple[str, str] | str] = []
+        for rating, key in ((AGAIN, "1"), (HARD, "2"), (GOOD, "3"), (EASY, "4")):
+            parts += [(f"{key} ", "bold"), (f"{RATING_NAMES[rating]} ", ""), (format_interval(intervals[rating]), "cyan"),
+                      "  "]
+        return Text.assemble(*parts)
+
+    # ------------------------------------------------------------ one card
+    def run_card(self, card: StudyCard) -> None:
+        started = time.monotonic()
+        self.show_card(card)
+        valid = LETTERS[: len(card.choices)] if card.choices else ""
+        while True:
+            hint = (f"Answer {valid[0]}-{valid[-1]}" if valid else "Any key shows the answer")
+            key = self.key(f"{hint}  (u undo · s bury · ! suspend · q quit)")
+            if self.action(key, card):
+                return
+            if not valid or key.upper() in valid:
+                break
+            self.console.print(Text(f"'{key}' is not a choice: press one of {', '.join(valid)}", style="yellow"))
+        if card.choices:
+            right = key.upper() == card.answer
+            self.console.print(Text(f"You answered {key.upper()}: {card.choices[valid.index(key.upper())]}"))
+            if not right:
+                self.wrong(card, started)
+                return
+            self.console.print(Text("✓ Right", style="bold green"))
+            if card.explanation:
+                self.console.print(Text(card.explanation))
+        else:
+            self.console.print(Panel(Text(card.answer), title="Answer", title_align="left", border_style="green"))
+            if card.explanation:
+                self.console.print(Text(card.explanation, style="dim"))
+        self.rate(card, started)
+
+    def rate(self, card: StudyCard, started: float) -> None:
+        now = self.clock()
+        self.console.print(self.ratings_line(card, now))
+        while True:
+            key = self.key("Rate 1-4 (Enter = Good)")
+            if self.action(key, card):
+                return
+            if key in RATING_KEYS:
+                break
+            self.console.print(Text(f"'{key}' is not a rating: press 1, 2, 3, 4 or Enter", style="yellow"))
+        answered = self.session.answer(card, RATING_KEYS[key], self.clock(),
+                                       int((time.monotonic() - started) * 1000))
+        self.after(answered)
+
+    def wrong(self, card: StudyCard, started: float) -> None:
+        assert card.choices is not None
+        answer = card.answer
+        self.console.print(Text.assemble(("✗ Wrong. ", "bold red"), "The answer is ",
+                                         (f"{answer}) {card.choices[LETTERS.index(answer)]}", "bold")))
+        feedback = card.wrong_feedback or card.explanation
+        if feedback:
+            self.console.print(Text(feedback))
+        answered = self.session.answer(card, AGAIN, self.clock(), int((time.monotonic() - started) * 1000),
+                                       right=False)
+        self.after(answered)
+        key = self.key("Any key goes on")
+        if key.lower() == "u":
+            self.undo()
+
+    def after(self, answered) -> None:
+        if answered.leech:
+            self.console.print(Text(
+                f"{answered.card.name} has lapsed {self.session.settings.leech_threshold} times: it is tagged "
+                "leech and suspended. Rewrite it, then `srs unsuspend` it.", style="bold yellow"))
+            self.notice = Text(f"Leech suspended: {answered.card.name}", style="yellow")
+        else:
+            self.console.print(Text(f"Recorded {RATING_NAMES[answered.rating]}; next in "
+                                    f"{format_interval(answered.due - self.clock())}.", style="dim"))
+
+    def action(self, key: str, card: StudyCard) -> bool:
+        """u, s, ! at any prompt. True when the current card is done with."""
+        if key.lower() == "u":
+            self.undo()
+            return True
+        if key == "s":
+            until = self.session.bury(card, self.clock())
+            self.notice = Text(f"Buried {card.name} until {when_text(until, self.clock())}.", style="yellow")
+            return True
+        if key == "!":
+            self.session.suspend(card)
+            self.notice = Text(f"Suspended {card.name} (srs unsuspend {card.name} brings it back).", style="yellow")
+            return True
+        return False
+
+    def undo(self) -> None:
+        card = self.session.undo()
+        if card is None:
+            self.notice = Text("Nothing to undo in this session.", style="yellow")
+        else:
+            self.notice = Text(f"Undid the last answer ({card.name}).", style="yellow")
+
+    # ------------------------------------------------------------ the session
+    def run(self) -> Summary:
+        try:
+            with self.keys.active():
+                while True:
+                    card = self.session.next(self.clock())
+                    if card is None:
+                        break
+                    self.run_card(card)
+        except (_Quit, KeyboardInterrupt):
+            self.console.print()
+        self.end()
+        return self.session.summary
+
+    def end(self) -> None:
+        summary = self.session.summary
+        now = self.clock()
+        nxt = self.session.next_due_overall(now)
+        if summary.reviewed == 0 and self.session.next(now) is None:
+            self.console.print(Text("Nothing is due now.", style="bold"))
+        else:
+            share = f"{summary.share_right:.0%}" if summary.share_right is not None else "–"
+            minutes, seconds = divmod(int(summary.seconds), 60)
+            self.console.print(Text.assemble(
+                ("Session over: ", "bold"), f"{summary.reviewed} card(s) reviewed, {share} right, ",
+                f"{minutes}m {seconds:02d}s spent."))
+        if summary.leeches:
+            self.console.print(Text(f"Leeches suspended: {', '.join(summary.leeches)}", style="yellow"))
+        if nxt is not None:
+            self.console.print(Text(f"Next card due {when_text(nxt, now)}."))
+        sys.stdout.flush()
+
+
+__all__ = ["ReviewScreen"]
