@@ -322,6 +322,9 @@ def unsuspend(names: list[str] = typer.Argument(..., metavar="CARD...", help="Ca
     _set_suspended(names, False)
 
 
+from srs import cli_exam  # noqa: E402,F401  (registers exam, results)
+
+
 def main() -> None:
     app()
 

@@ -59,8 +59,10 @@ class ReviewScreen:
             (f"{counts.new} new", "blue"), " · ", (f"{counts.learning} learning", "red"), " · ",
             (f"{counts.review} review", "green"), f"   {done} done",
         )
-        bar = ProgressBar(total=max(total, 1), completed=done, width=40)
-        return Group(line, bar)
+        grid = Table.grid()
+        grid.add_row(line)
+        grid.add_row(ProgressBar(total=max(total, 1), completed=done, width=40))
+        return Group(grid)
 
     def show_card(self, card: StudyCard) -> None:
         if self.keys.is_tty:
