@@ -101,7 +101,7 @@ class ExamScreen:
                     self.message = None
                     if confirm is None or confirm.lower() == "y":
                         run.hand_in()
-                elif key.upper() in q.valid:
+                elif len(key) == 1 and key.upper() in q.valid:
                     level = self.ask_confidence(lambda: live.update(self.view(index, self.confidence_prompt()),
                                                                      refresh=True)) if self.confidence else None
                     if run.finished is None and not run.time_up():
@@ -141,7 +141,7 @@ class ExamScreen:
                 run.skip()
             elif key.lower() == "q":
                 run.hand_in()
-            elif key.upper() in q.valid:
+            elif len(key) == 1 and key.upper() in q.valid:
                 level = None
                 if self.confidence:
                     while level is None:

@@ -101,7 +101,7 @@ class ReviewScreen:
             key = self.key(f"{hint}  (u undo · s bury · ! suspend · q quit)")
             if self.action(key, card):
                 return
-            if not valid or key.upper() in valid:
+            if not valid or (len(key) == 1 and key.upper() in valid):
                 break
             self.console.print(Text(f"'{key}' is not a choice: press one of {', '.join(valid)}", style="yellow"))
         if card.choices:

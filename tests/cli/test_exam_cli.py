@@ -1,0 +1,126 @@
+"""`srs exam` and `srs results` end to end: piped, a real short timer, a real terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.cli.terminal import Terminal, srs_env
+from tests.cli.test_review_cli import MINI, cards_json, review_log, srs
+
+
+@pytest.fixture
+def env(tmp_path):
+    (tmp_path / "mini.toml").write_text(MINI)
+    e = srs_env(tmp_path, SRS_NOW="2026-11-02T09:00:00+00:00")
+    srs(e, "import", str(tmp_path / "mini.toml"))
+    return e
+
+
+def shown_choices(screen: str) -> dict[str, str]:
+    """The lettered choices on screen: {'A': 'Paris', ...}."""
+    return {m.group(1): m.group(2).strip() for m in re.finditer(r"([A-F])\) (.+?)\s*│?$", screen, re.M)}
+
+
+def test_exam_in_a_real_terminal_reads_each_shuffled_question(env):
+    cards = {c["question"]: c for c in cards_json(env).values() if c["kind"] == "mc"}
+    term = Terminal(["exam", "--deck", "mini", "--seed", "11", "--minutes", "5"], env)
+    asked = []
+    for k in range(4):
+        screen = term.wait_for("Answer A-")
+        assert re.search(r"Question \d of 4", screen)
+        assert re.search(r"0[45]:\d\d left", screen)
+        question = next(q for q in cards if q in screen)
+        asked.append(question)
+        card = cards[question]
+        right_text = card["choices"]["ABCDEF".index(card["answer"])]
+        letter = next(l for l, text in shown_choices(screen).items() if text == right_text)
+        term.press(letter)
+        if k < 3:
+            deadline = time.monotonic() + 10
+            while question in term.text and time.monotonic() < deadline:
+                term.pump()
+    screen = term.wait_for("PASS")
+    assert "4/4" in screen and "(100%)" in screen
+    assert term.finish() == 0
+    assert sorted(asked) == sorted(cards)
+    attempts = json.loads(srs(env, "results", "--json").stdout)
+    assert attempts[0]["correct"] == 4 and attempts[0]["passed"] is True
+    # right answers feed the scheduler as Good
+    assert sorted(r for _, r, _ in review_log(env)) == [3, 3, 3, 3]
+
+
+def test_countdown_keeps_moving_while_waiting(env):
+    term = Terminal(["exam", "--deck", "mini", "--seed", "1", "--minutes", "1"], env)
+    first = re.search(r"(\d\d:\d\d) left", term.wait_for("Answer A-")).group(1)
+    time.sleep(2.5)
+    term.pump()
+    second = re.search(r"(\d\d:\d\d) left", term.text).group(1)
+    assert second < first
+    term.press("q")
+    term.wait_for("Hand in now?")
+    term.press("y")
+    term.wait_for("FAIL")
+    assert term.finish() == 0
+
+
+def test_piped_exam_skip_and_report(env):
+    # seed 3: answer the first shown question by skipping, then answer everything with A
+    out = srs(env, "exam", "--deck", "mini", "--seed", "3", "--no-timer", "--confidence",
+              input="\nA\n4\nA\n4\nA\n4\nA\n1\n").stdout
+    assert "no time limit" in out
+    assert re.search(r"(PASS|FAIL)\s+\d/4", out)
+    assert "Your calibration" in out
+    attempt = json.loads(srs(env, "results", "--json").stdout)[-1]
+    full = json.loads(srs(env, "results", str(attempt["id"]), "--json").stdout)
+    assert len(full["answers"]) == 4
+    assert all(a["chosen"] is not None for a in full["answers"])
+    # the skipped question came back last: it got confidence 1, the last line
+    assert full["answers"][0]["confidence"] == 1
+    assert {a["confidence"] for a in full["answers"][1:]} == {4}
+
+
+def test_same_seed_same_exam(env):
+    a = srs(env, "exam", "--deck", "mini", "--seed", "5", "--no-schedule", input="q\n").stdout
+    b = srs(env, "exam", "--deck", "mini", "--seed", "5", "--no-schedule", input="q\n").stdout
+    strip = lambda s: re.sub(r"\d\d:\d\d left|attempt #\d+|time used \S+ \S+", "", s)  # noqa: E731
+    assert strip(a) == strip(b)
+    assert review_log(env) == []  # --no-schedule
+
+
+def test_time_up_hands_in_while_waiting_for_input(env):
+    read_end, write_end = os.pipe()  # stdin stays open: nobody answers, nothing ends the input
+    proc = subprocess.Popen([sys.executable, "-m", "srs", "exam", "--deck", "mini", "--minutes", "0.05"],
+                            env=env, stdin=read_end, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    os.close(read_end)
+    started = time.monotonic()
+    try:
+        out, err = proc.communicate(timeout=30)
+    finally:
+        os.close(write_end)
+    took = time.monotonic() - started
+    assert proc.returncode == 0, err
+    assert "Time is up" in out and "FAIL" in out and "4 question(s) unanswered" in out
+    assert took < 20
+    attempt = json.loads(srs(env, "results", "--json").stdout)[-1]
+    assert attempt["timed_out"] is True and attempt["correct"] == 0
+
+
+def test_exam_errors(env, tmp_path):
+    r = srs(env, "exam", "--deck", "mini", "--questions", "9", check=False)
+    assert r.returncode == 1 and "only 4 multiple-choice cards" in r.stderr
+    r = srs(env, "exam", "--deck", "mini", "--minutes", "0", check=False)
+    assert r.returncode == 1 and r.stderr.startswith("error: ")
+    r = srs(env, "results", "99", check=False)
+    assert r.returncode == 1 and "no exam attempt #99" in r.stderr
+    second = MINI.replace('id = "mini"', 'id = "mini2"', 1)
+    (tmp_path / "mini2.toml").write_text(second)
+    srs(env, "import", str(tmp_path / "mini2.toml"))
+    r = srs(env, "exam", check=False)
+    assert r.returncode == 1 and "several decks" in r.stderr and "mini2" in r.stderr

@@ -1,0 +1,203 @@
+"""`srs review` end to end: real processes, piped protocol, a real terminal, simulated weeks."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from fsrs import Card as FsrsCard
+from fsrs import Rating, Scheduler, State
+
+from tests.cli.terminal import Terminal, srs_env
+
+MINI = """
+[deck]
+id = "mini"
+name = "Mini deck"
+
+[deck.exam]
+questions = 4
+minutes = 5
+pass_mark = 0.75
+
+[[card]]
+id = "one"
+question = "One plus one?"
+choices = ["Three", "Two", "Eleven"]
+answer = "B"
+explanation = "Because 1 + 1 = 2."
+wrong_feedback = "Count on your fingers."
+tags = ["math"]
+
+[[card]]
+id = "capital"
+question = "Capital of France? [not markup]"
+choices = ["Paris", "Rome"]
+answer = "A"
+explanation = "Paris."
+tags = ["geo"]
+
+[[card]]
+id = "six"
+question = "Two times three?"
+choices = ["Five", "Eight", "Nine", "Six"]
+answer = "D"
+tags = ["math"]
+
+[[card]]
+id = "blue"
+question = "Colour of a clear sky?"
+choices = ["Green", "Blue"]
+answer = "B"
+tags = ["nature"]
+
+[[card]]
+id = "basic"
+question = "Say hi"
+answer = "hi"
+"""
+
+
+def srs(env, *args, input=None, check=True):
+    result = subprocess.run([sys.executable, "-m", "srs", *args], env=env, input=input, capture_output=True,
+                            text=True, timeout=60)
+    if check and result.returncode != 0:
+        raise AssertionError(f"srs {' '.join(args)} exited {result.returncode}: {result.stderr}")
+    return result
+
+
+@pytest.fixture
+def env(tmp_path):
+    (tmp_path / "mini.toml").write_text(MINI)
+    e = srs_env(tmp_path, SRS_NOW="2026-11-02T09:00:00+00:00")
+    srs(e, "import", str(tmp_path / "mini.toml"))
+    return e
+
+
+def cards_json(env, deck="mini"):
+    return {c["card"]: c for c in json.loads(srs(env, "cards", "--deck", deck, "--json").stdout)}
+
+
+def review_log(env):
+    """(card name, rating, time) of every review, read straight from the database."""
+    from srs.store import open_store
+
+    store, _ = open_store(env["SRS_DB"], env["SRS_LEARNER"])
+    try:
+        return [(name, e.rating, e.reviewed_at) for name, e in store.review_log()]
+    finally:
+        store.close()
+
+
+def replay(history) -> FsrsCard:
+    scheduler = Scheduler(enable_fuzzing=False)
+    card = FsrsCard(card_id=1, state=State.Learning, step=0, due=history[0][1])
+    for rating, when in history:
+        card, _ = scheduler.review_card(card, Rating(rating), when)
+    return card
+
+
+def test_piped_protocol_two_lines_per_card(env):
+    # A then Enter: a right answer is rated Good by Enter, a wrong one takes Enter as "go on"
+    out = srs(env, "review", "--deck", "mini", "--limit", "4", input="A\n\n" * 3 + "\nC\nB\n3\n").stdout
+    assert "Session over: 4 card(s) reviewed" in out
+    assert "✗ Wrong. The answer is B) Two" in out and "Count on your fingers." in out
+    assert "'' is not a choice" in out and "'C' is not a choice" in out
+    assert "Capital of France? [not markup]" in out  # card text is not read as Rich markup
+    assert re.search(r"1 Again \S+\s+2 Hard \S+\s+3 Good \S+\s+4 Easy \S+", out)
+    ratings = {name: rating for name, rating, _ in review_log(env)}
+    assert ratings == {"mini/one": 1, "mini/capital": 3, "mini/six": 1, "mini/blue": 3}
+
+
+def test_eof_mid_card_keeps_every_answer(env):
+    srs(env, "review", "--deck", "mini", input="B\n\nA")  # second card: answer given, no rating, then EOF
+    log = review_log(env)
+    assert [(n, r) for n, r, _ in log] == [("mini/one", 3)]
+
+
+def test_nothing_due_says_when(env, tmp_path):
+    env = dict(env)
+    srs(env, "config", "new_per_day", "0")
+    out = srs(env, "review").stdout
+    assert "Nothing is due now." in out
+    srs(env, "config", "new_per_day", "1")
+    out = srs(env, "review", input="B\n4\n").stdout
+    assert "Session over: 1 card(s) reviewed" in out
+    out = srs(env, "review").stdout
+    assert "Nothing is due now." in out and "Next card due tomorrow at 04:00" in out
+
+
+def test_bad_options(env):
+    r = srs(env, "review", "--deck", "nope", check=False)
+    assert r.returncode == 1 and r.stderr.strip().startswith("error: unknown deck 'nope'")
+    assert "Traceback" not in r.stderr
+    r = srs(env, "review", "--limit", "0", check=False)
+    assert r.returncode == 2
+
+
+def test_weeks_of_daily_study_match_an_independent_fsrs_replay(tmp_path):
+    """The bundled deck, studied every day for three weeks through the CLI."""
+    env = srs_env(tmp_path)
+    start = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
+    answers = None
+    for day in range(21):
+        env["SRS_NOW"] = (start + timedelta(days=day)).isoformat()
+        if answers is None:
+            answers = {k: v for k, v in cards_json(env, "dl-final").items()}
+        # always answer A: right for some cards (Good by Enter), wrong for the others (Again)
+        out = srs(env, "review", "--deck", "dl-final", input="A\n\n" * 60).stdout
+        assert "Session over" in out or "Nothing is due now." in out
+    log = review_log(env)
+    assert len(log) > 40
+    by_card: dict[str, list] = {}
+    for name, rating, when in log:
+        by_card.setdefault(name, []).append((rating, when))
+        assert rating == (3 if answers[name]["answer"] == "A" else 1)
+    final = cards_json(env, "dl-final")
+    for name, history in by_card.items():
+        expected = replay(history)
+        got = final[name]
+        assert got["stability"] == pytest.approx(expected.stability, rel=1e-12)
+        assert got["difficulty"] == pytest.approx(expected.difficulty, rel=1e-12)
+        assert datetime.fromisoformat(got["due"]) == expected.due
+        assert got["reps"] == len(history)
+    assert sum(1 for c in final.values() if c["state"] != "new") == 20
+
+
+def test_single_keys_in_a_real_terminal(env):
+    right = {c["question"]: c for c in cards_json(env).values()}
+    term = Terminal(["review", "--deck", "mini"], env)
+    screen = term.wait_for("Answer A-")
+    assert "4 new · 0 learning · 0 review" in screen or "new ·" in screen
+    question = next(q for q in right if q in screen)
+    term.press(right[question]["answer"])  # one key, no Enter
+    term.wait_for("✓ Right")
+    screen = term.wait_for("Rate 1-4")
+    assert re.search(r"1 Again \S+\s+2 Hard \S+\s+3 Good \S+\s+4 Easy", screen)
+    term.press("3")
+    screen = term.wait_for("Answer A-")
+    term.press("u")  # undo the Good: the same card is shown again
+    screen = term.wait_for("Undid the last answer")
+    assert question in screen
+    term.press("s")  # bury it
+    screen = term.wait_for("Buried mini/")
+    term.press("q")
+    term.wait_for("Session over")
+    assert term.finish() == 0
+    assert review_log(env) == []
+
+
+def test_ctrl_c_keeps_answers(env):
+    term = Terminal(["review", "--deck", "mini"], env)
+    term.wait_for("Answer A-")
+    term.press("B")
+    term.wait_for("Rate 1-4")
+    term.press("\r")  # Enter takes Good
+    term.wait_for("Answer A-")
+    term.press("\x03")
+    term.finish()
+    assert [(n, r) for n, r, _ in review_log(env)] == [("mini/one", 3)]

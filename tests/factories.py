@@ -1,0 +1,34 @@
+"""Small builders shared by the tests: decks, stores, times."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from srs.deckfile import CardSpec, DeckSpec, ExamSettings
+from srs.importer import import_decks
+from srs.store import Store, open_store
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def mc_card(card_id: str, answer: str = "B", tags: tuple[str, ...] = ("t",), n: int = 4) -> CardSpec:
+    choices = tuple(f"{card_id} choice {i}" for i in range(n))
+    return CardSpec(card_id, f"Question {card_id}?", answer, choices, f"why {card_id}", f"wrong {card_id}", tags)
+
+
+def basic_card(card_id: str) -> CardSpec:
+    return CardSpec(card_id, f"Basic {card_id}?", f"answer {card_id}")
+
+
+def deck(deck_id: str = "d", cards: int = 10, exam: ExamSettings | None = ExamSettings(None, 30, 0.7),
+         basic: int = 0) -> DeckSpec:
+    specs = [mc_card(f"c{i:03d}", "ABCD"[i % 4], (("even",) if i % 2 == 0 else ("odd",))) for i in range(cards)]
+    specs += [basic_card(f"b{i:03d}") for i in range(basic)]
+    return DeckSpec(deck_id, f"Deck {deck_id}", "", exam, tuple(specs), f"{deck_id}.toml")
+
+
+def make_store(tmp_path: Path, *decks: DeckSpec, learner: str = "alice") -> Store:
+    store, _ = open_store(str(tmp_path / "test.db"), learner)
+    import_decks(store, list(decks), T0 - timedelta(days=1))
+    return store

@@ -1,0 +1,122 @@
+"""The review session: daily limits across sessions and days, undo, bury, suspend, leeches."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from srs.records import NEW
+from srs.review import ReviewSession
+from srs.settings import Settings
+from tests.factories import T0, deck, make_store
+
+
+def study(session: ReviewSession, now, rating=3, limit=1000) -> int:
+    """Answer everything due with ``rating``; returns how many answers."""
+    n = 0
+    while n < limit and (card := session.next(now)) is not None:
+        session.answer(card, rating, now)
+        n += 1
+    return n
+
+
+def test_new_per_day_counts_across_sessions_and_resets_next_day(tmp_path):
+    store = make_store(tmp_path, deck(cards=30))
+    s = Settings(new_per_day=7, learning_steps="")  # no steps: Good graduates at once
+    assert study(ReviewSession(store, s, fuzz=False), T0, limit=3) == 3
+    assert study(ReviewSession(store, s, fuzz=False), T0 + timedelta(hours=1)) == 4  # 7 a day in all
+    assert study(ReviewSession(store, s, fuzz=False), T0 + timedelta(hours=2)) == 0
+    introduced = [c for c in store.cards() if c.memory.state != NEW]
+    assert len(introduced) == 7
+    # the next learner day (days start at 04:00 local) brings 7 more, plus reviews due then
+    next_day = T0 + timedelta(days=1)
+    n = study(ReviewSession(store, s, fuzz=False), next_day)
+    assert len([c for c in store.cards() if c.memory.state != NEW]) == 14
+    assert n >= 7
+
+
+def test_reviews_per_day_cap(tmp_path):
+    store = make_store(tmp_path, deck(cards=20))
+    study(ReviewSession(store, Settings(new_per_day=20, learning_steps=""), fuzz=False), T0)
+    later = T0 + timedelta(days=60)  # everything overdue
+    capped = Settings(new_per_day=0, reviews_per_day=5, learning_steps="", relearning_steps="")
+    assert study(ReviewSession(store, capped, fuzz=False), later) == 5
+    assert study(ReviewSession(store, capped, fuzz=False), later + timedelta(hours=1)) == 0
+
+
+def test_new_cards_spread_among_reviews(tmp_path):
+    store = make_store(tmp_path, deck(cards=40))
+    s = Settings(new_per_day=10, learning_steps="")
+    study(ReviewSession(store, s, fuzz=False), T0)
+    later = T0 + timedelta(days=60)
+    session = ReviewSession(store, s, fuzz=False)
+    kinds = []
+    while (card := session.next(later)) is not None:
+        kinds.append("n" if card.memory.state == NEW else "r")
+        session.answer(card, 3, later)
+    assert kinds.count("n") == 10 and kinds.count("r") == 10
+    first_new = kinds.index("n")
+    assert first_new < 5, kinds  # not all reviews first
+    assert "nnnnn" not in "".join(kinds), kinds
+
+
+def test_undo_restores_state_and_history_exactly(tmp_path):
+    store = make_store(tmp_path, deck(cards=3))
+    session = ReviewSession(store, Settings(), fuzz=False)
+    card = session.next(T0)
+    session.answer(card, 3, T0)
+    after_first = store.card(card.key)
+    log_first = store.card_reviews(card.key)
+    again = store.card(card.key)
+    session.answer(again, 1, T0 + timedelta(minutes=11))
+    assert store.card(card.key).memory != after_first.memory
+    session.undo()
+    assert store.card(card.key).memory == after_first.memory
+    assert store.card_reviews(card.key) == log_first
+    session.undo()
+    restored = store.card(card.key)
+    assert not restored.has_state and restored.memory.state == NEW
+    assert store.card_reviews(card.key) == []
+    assert session.undo() is None
+    assert session.summary.reviewed == 0
+
+
+def test_bury_until_next_day_and_suspend_forever(tmp_path):
+    store = make_store(tmp_path, deck(cards=3))
+    s = Settings()
+    session = ReviewSession(store, s, fuzz=False)
+    first = session.next(T0)
+    until = session.bury(first, T0)
+    assert session.next(T0).key != first.key
+    second = session.next(T0)
+    session.suspend(second)
+    third = session.next(T0)
+    assert third.key not in (first.key, second.key)
+    assert until > T0
+    tomorrow = until + timedelta(minutes=1)
+    keys = set()
+    fresh = ReviewSession(store, s, fuzz=False)
+    while (card := fresh.next(tomorrow)) is not None:
+        keys.add(card.key)
+        fresh.answer(card, 4, tomorrow)
+    assert first.key in keys and second.key not in keys
+
+
+def test_leech_is_suspended_and_tagged(tmp_path):
+    store = make_store(tmp_path, deck(cards=1))
+    s = Settings(leech_threshold=3, learning_steps="", relearning_steps="")
+    session = ReviewSession(store, s, fuzz=False)
+    now = T0
+    card = session.next(now)
+    session.answer(card, 3, now)
+    leeched = None
+    for _ in range(3):
+        now = now + timedelta(days=30)
+        card = store.card(card.key)
+        result = session.answer(card, 1, now)
+        if result.leech:
+            leeched = result
+    assert leeched is not None
+    m = store.card(card.key).memory
+    assert m.leech and m.suspended and m.lapses == 3
+    assert session.summary.leeches == [card.name]
+    assert session.next(now + timedelta(days=100)) is None

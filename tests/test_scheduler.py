@@ -1,0 +1,109 @@
+"""The scheduler: our stored states equal an independent fsrs replay; the queue's rules."""
+
+from __future__ import annotations
+
+from datetime import timedelta, timezone
+
+from fsrs import Card as FsrsCard
+from fsrs import Rating, Scheduler, State
+from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import strategies as st
+
+from srs.records import REVIEW
+from srs.review import ReviewSession
+from srs.scheduler import build_queue, format_interval, make_scheduler, rate
+from srs.settings import Settings
+from tests.factories import T0, deck, make_store
+
+ratings = st.lists(st.tuples(st.integers(1, 4), st.integers(1, 60 * 24 * 20)), min_size=1, max_size=25)
+
+
+def replay(history, fuzz=False) -> FsrsCard:
+    """What fsrs itself says after these (rating, minutes-later) answers."""
+    scheduler = Scheduler(enable_fuzzing=fuzz)
+    card = FsrsCard(card_id=1, state=State.Learning, step=0, due=T0)
+    when = T0
+    for rating, minutes in history:
+        when = when + timedelta(minutes=minutes)
+        card, _ = scheduler.review_card(card, Rating(rating), when)
+    return card
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(history=ratings)
+def test_state_after_any_history_equals_fsrs_replay(tmp_path_factory, history):
+    store = make_store(tmp_path_factory.mktemp("s"), deck(cards=1))
+    session = ReviewSession(store, Settings(), fuzz=False)
+    key = store.cards()[0].key
+    when = T0
+    for rating, minutes in history:
+        when = when + timedelta(minutes=minutes)
+        session.answer(store.card(key), rating, when)
+    mine = store.card(key).memory
+    theirs = replay(history)
+    assert mine.stability == theirs.stability
+    assert mine.difficulty == theirs.difficulty
+    assert mine.due == theirs.due
+    assert mine.last_review == theirs.last_review
+    assert mine.step == theirs.step
+    assert mine.reps == len(history)
+    assert [r.rating for r in store.card_reviews(key)] == [r for r, _ in history]
+    store.close()
+
+
+def test_fuzz_is_deterministic_per_card_and_moment():
+    from srs.records import MemoryState
+
+    scheduler = make_scheduler(Settings(), fuzz=True)
+    memory = rate(scheduler, 7, rate(scheduler, 7, MemoryState(), 3, T0), 3, T0 + timedelta(minutes=10))
+    assert memory.state == REVIEW
+    later = T0 + timedelta(days=5)
+    a = rate(scheduler, 7, memory, 3, later)
+    b = rate(scheduler, 7, memory, 3, later)
+    assert a == b
+    assert a.due.tzinfo == timezone.utc
+
+
+def test_new_card_first_answer_and_lapse_counting():
+    scheduler = make_scheduler(Settings(), fuzz=False)
+    from srs.records import MemoryState
+
+    m = rate(scheduler, 1, MemoryState(), 4, T0)  # Easy graduates a new card at once
+    assert m.state == REVIEW and m.reps == 1 and m.lapses == 0
+    m2 = rate(scheduler, 1, m, 1, T0 + timedelta(days=10))
+    assert m2.lapses == 1
+    assert rate(scheduler, 1, MemoryState(), 1, T0).lapses == 0  # Again on a new card is no lapse
+
+
+def test_format_interval():
+    assert format_interval(timedelta(minutes=10)) == "10m"
+    assert format_interval(timedelta(days=4)) == "4d"
+    assert format_interval(timedelta(hours=5)) == "5h"
+    assert format_interval(timedelta(days=400)) == "1.1y"
+
+
+def test_queue_new_limit_and_learning_first(tmp_path):
+    store = make_store(tmp_path, deck(cards=30))
+    s = Settings(new_per_day=5)
+    q = build_queue(store, s, T0)
+    assert q.counts.new == 5 and len(q.new) == 5
+    assert [c.card_id for c in q.new] == ["c000", "c001", "c002", "c003", "c004"]
+    session = ReviewSession(store, s, fuzz=False)
+    card = session.next(T0)
+    session.answer(card, 1, T0)  # Again: learning, due in 1 minute
+    q = build_queue(store, s, T0 + timedelta(minutes=2))
+    assert q.learning and q.learning[0].key == card.key
+    assert q.counts.new == 4
+    assert session.next(T0 + timedelta(minutes=2)).key == card.key
+
+
+def test_learn_ahead_only_when_nothing_else(tmp_path):
+    store = make_store(tmp_path, deck(cards=2))
+    s = Settings(new_per_day=1)
+    session = ReviewSession(store, s, fuzz=False)
+    card = session.next(T0)
+    session.answer(card, 3, T0)  # Good: next step in 10 minutes
+    q = build_queue(store, s, T0 + timedelta(minutes=1))
+    assert q.learn_ahead and q.learning[0].key == card.key
+    q = build_queue(store, s, T0 - timedelta(minutes=30))  # 40 minutes early: not brought forward
+    assert not q.learning
