@@ -280,12 +280,8 @@ def save(store, deck_id: str, run: ExamRun, rep: Report, started_at, seed: int, 
         attempt_id = store.save_attempt(values, rows)
         if scheduler is not None:
             cards = [q.card for q in run.questions]
+            seconds = {q.card.key: a.seconds for q, a in zip(run.questions, run.answers)}
             for card, rating in scheduling_ratings(cards, run.answers):
-                current = store.card(card.key)
-                assert current is not None
-                before = current.memory if current.has_state else None
-                after = rate(scheduler, card.key, current.memory, rating, finished_at)
-                index = cards.index(card)
-                store.record_review(card.key, rating, finished_at, int(run.answers[index].seconds * 1000), "exam",
-                                    before, after)
+                store.apply_review(card.key, rating, finished_at, int(seconds[card.key] * 1000), "exam",
+                                   lambda memory, key=card.key, r=rating: rate(scheduler, key, memory, r, finished_at))
     return attempt_id

@@ -68,13 +68,18 @@ class ReviewSession:
     # -------------------------------------------------------------- actions
     def answer(self, card: StudyCard, rating: int, now: datetime, duration_ms: int = 0,
                right: bool | None = None) -> Answered:
-        """Record ``rating`` for ``card`` (committed before this returns)."""
-        before = card.memory if card.has_state else None
-        after = rate(self.scheduler, card.key, card.memory, rating, now)
-        leech = rating == AGAIN and after.lapses > card.memory.lapses and after.lapses >= self.settings.leech_threshold
-        if leech:
-            after = after.with_(suspended=True, leech=True)
-        review_id = self.store.record_review(card.key, rating, now, duration_ms, "review", before, after)
+        """Record ``rating`` for ``card`` (committed before this returns). The new state is
+        computed from the card's state as stored at that moment, not as it was shown."""
+        threshold = self.settings.leech_threshold
+
+        def compute(memory):
+            after = rate(self.scheduler, card.key, memory, rating, now)
+            if rating == AGAIN and after.lapses > memory.lapses and after.lapses >= threshold:
+                after = after.with_(suspended=True, leech=True)
+            return after
+
+        review_id, before, after = self.store.apply_review(card.key, rating, now, duration_ms, "review", compute)
+        leech = after.leech and not (before is not None and before.leech)
         answered = Answered(card, rating, review_id, after.due, leech)  # type: ignore[arg-type]
         was_right = rating != AGAIN if right is None else right
         self._answered.append((answered, was_right))
@@ -83,7 +88,7 @@ class ReviewSession:
         self.summary.seconds += duration_ms / 1000
         if leech:
             self.summary.leeches.append(card.name)
-        self._since_new = 0 if card.memory.state == NEW else self._since_new + 1
+        self._since_new = 0 if before is None or before.state == NEW else self._since_new + 1
         return answered
 
     def undo(self) -> StudyCard | None:

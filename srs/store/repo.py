@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -276,6 +276,22 @@ class Store:
             s.add(row)
             s.flush()
             return row.id
+
+    def apply_review(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
+                     compute: Callable[[MemoryState], MemoryState]) -> tuple[int, MemoryState | None, MemoryState]:
+        """Answer a card against its *current* stored state: inside one write transaction
+        (the row locked), read the state, let ``compute`` give the next one, write it and
+        append the log row. Two processes answering the same card can't lose an update.
+        Returns (review id, state before or None for a card never studied, state after)."""
+        with self.atomic(write=True) as s:
+            stmt = select(CardState).where(CardState.learner == self.learner, CardState.card_key == key)
+            if s.bind.dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE already holds the write lock
+                stmt = stmt.with_for_update()
+            row = s.scalars(stmt).first()
+            before = _memory(row) if row is not None else None
+            after = compute(before or MemoryState())
+            review_id = self.record_review(key, rating, when, duration_ms, source, before, after)
+            return review_id, before, after
 
     def undo_review(self, review_id: int) -> ReviewEntry | None:
         """Remove a review row and restore the card's state from before it."""
