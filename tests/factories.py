@@ -28,7 +28,10 @@ def deck(deck_id: str = "d", cards: int = 10, exam: ExamSettings | None = ExamSe
     return DeckSpec(deck_id, f"Deck {deck_id}", "", exam, tuple(specs), f"{deck_id}.toml")
 
 
-def make_store(tmp_path: Path, *decks: DeckSpec, learner: str = "alice") -> Store:
-    store, _ = open_store(str(tmp_path / "test.db"), learner)
+def make_store(db: str | Path, *decks: DeckSpec, learner: str = "alice") -> Store:
+    """A store on ``db`` (a database URL, an SQLite path, or a folder for a new SQLite file)."""
+    if isinstance(db, Path) and db.is_dir():
+        db = db / "test.db"
+    store, _ = open_store(str(db), learner)
     import_decks(store, list(decks), T0 - timedelta(days=1))
     return store

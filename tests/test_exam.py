@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from srs import exam
 from srs.exam import Answer, ExamRun, draw, needed, report
-from tests.factories import T0, deck, make_store
+from tests.factories import T0, deck
 
 
 class FakeClock:
@@ -20,8 +20,8 @@ class FakeClock:
 
 
 @pytest.fixture
-def cards(tmp_path):
-    store = make_store(tmp_path, deck(cards=20, basic=3))
+def cards(make_store):
+    store = make_store(deck(cards=20, basic=3))
     yield store.mc_cards("d")
     store.close()
 
@@ -138,11 +138,11 @@ def test_fourteen_of_twenty_passes(cards):
     assert not report("d", cards, answers, 0.70, 1.0).passed
 
 
-def test_save_feeds_the_scheduler(tmp_path):
+def test_save_feeds_the_scheduler(make_store):
     from srs.scheduler import make_scheduler
     from srs.settings import Settings
 
-    store = make_store(tmp_path, deck(cards=5))
+    store = make_store(deck(cards=5))
     clock = FakeClock()
     run = ExamRun(draw(store.mc_cards("d"), 3, seed=9), None, clock)
     q = run.questions

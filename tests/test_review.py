@@ -7,7 +7,7 @@ from datetime import timedelta
 from srs.records import NEW
 from srs.review import ReviewSession
 from srs.settings import Settings
-from tests.factories import T0, deck, make_store
+from tests.factories import T0, deck
 
 
 def study(session: ReviewSession, now, rating=3, limit=1000) -> int:
@@ -19,8 +19,8 @@ def study(session: ReviewSession, now, rating=3, limit=1000) -> int:
     return n
 
 
-def test_new_per_day_counts_across_sessions_and_resets_next_day(tmp_path):
-    store = make_store(tmp_path, deck(cards=30))
+def test_new_per_day_counts_across_sessions_and_resets_next_day(make_store):
+    store = make_store(deck(cards=30))
     s = Settings(new_per_day=7, learning_steps="")  # no steps: Good graduates at once
     assert study(ReviewSession(store, s, fuzz=False), T0, limit=3) == 3
     assert study(ReviewSession(store, s, fuzz=False), T0 + timedelta(hours=1)) == 4  # 7 a day in all
@@ -34,8 +34,8 @@ def test_new_per_day_counts_across_sessions_and_resets_next_day(tmp_path):
     assert n >= 7
 
 
-def test_reviews_per_day_cap(tmp_path):
-    store = make_store(tmp_path, deck(cards=20))
+def test_reviews_per_day_cap(make_store):
+    store = make_store(deck(cards=20))
     study(ReviewSession(store, Settings(new_per_day=20, learning_steps=""), fuzz=False), T0)
     later = T0 + timedelta(days=60)  # everything overdue
     capped = Settings(new_per_day=0, reviews_per_day=5, learning_steps="", relearning_steps="")
@@ -43,8 +43,8 @@ def test_reviews_per_day_cap(tmp_path):
     assert study(ReviewSession(store, capped, fuzz=False), later + timedelta(hours=1)) == 0
 
 
-def test_new_cards_spread_among_reviews(tmp_path):
-    store = make_store(tmp_path, deck(cards=40))
+def test_new_cards_spread_among_reviews(make_store):
+    store = make_store(deck(cards=40))
     s = Settings(new_per_day=10, learning_steps="")
     study(ReviewSession(store, s, fuzz=False), T0)
     later = T0 + timedelta(days=60)
@@ -59,8 +59,8 @@ def test_new_cards_spread_among_reviews(tmp_path):
     assert "nnnnn" not in "".join(kinds), kinds
 
 
-def test_undo_restores_state_and_history_exactly(tmp_path):
-    store = make_store(tmp_path, deck(cards=3))
+def test_undo_restores_state_and_history_exactly(make_store):
+    store = make_store(deck(cards=3))
     session = ReviewSession(store, Settings(), fuzz=False)
     card = session.next(T0)
     session.answer(card, 3, T0)
@@ -80,8 +80,8 @@ def test_undo_restores_state_and_history_exactly(tmp_path):
     assert session.summary.reviewed == 0
 
 
-def test_bury_until_next_day_and_suspend_forever(tmp_path):
-    store = make_store(tmp_path, deck(cards=3))
+def test_bury_until_next_day_and_suspend_forever(make_store):
+    store = make_store(deck(cards=3))
     s = Settings()
     session = ReviewSession(store, s, fuzz=False)
     first = session.next(T0)
@@ -101,8 +101,8 @@ def test_bury_until_next_day_and_suspend_forever(tmp_path):
     assert first.key in keys and second.key not in keys
 
 
-def test_leech_is_suspended_and_tagged(tmp_path):
-    store = make_store(tmp_path, deck(cards=1))
+def test_leech_is_suspended_and_tagged(make_store):
+    store = make_store(deck(cards=1))
     s = Settings(leech_threshold=3, learning_steps="", relearning_steps="")
     session = ReviewSession(store, s, fuzz=False)
     now = T0

@@ -13,7 +13,8 @@ from srs.records import REVIEW
 from srs.review import ReviewSession
 from srs.scheduler import build_queue, format_interval, make_scheduler, rate
 from srs.settings import Settings
-from tests.factories import T0, deck, make_store
+from tests import factories
+from tests.factories import T0, deck
 
 ratings = st.lists(st.tuples(st.integers(1, 4), st.integers(1, 60 * 24 * 20)), min_size=1, max_size=25)
 
@@ -32,7 +33,7 @@ def replay(history, fuzz=False) -> FsrsCard:
 @hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(history=ratings)
 def test_state_after_any_history_equals_fsrs_replay(tmp_path_factory, history):
-    store = make_store(tmp_path_factory.mktemp("s"), deck(cards=1))
+    store = factories.make_store(tmp_path_factory.mktemp("s"), deck(cards=1))
     session = ReviewSession(store, Settings(), fuzz=False)
     key = store.cards()[0].key
     when = T0
@@ -82,8 +83,8 @@ def test_format_interval():
     assert format_interval(timedelta(days=400)) == "1.1y"
 
 
-def test_queue_new_limit_and_learning_first(tmp_path):
-    store = make_store(tmp_path, deck(cards=30))
+def test_queue_new_limit_and_learning_first(make_store):
+    store = make_store(deck(cards=30))
     s = Settings(new_per_day=5)
     q = build_queue(store, s, T0)
     assert q.counts.new == 5 and len(q.new) == 5
@@ -97,8 +98,8 @@ def test_queue_new_limit_and_learning_first(tmp_path):
     assert session.next(T0 + timedelta(minutes=2)).key == card.key
 
 
-def test_learn_ahead_only_when_nothing_else(tmp_path):
-    store = make_store(tmp_path, deck(cards=2))
+def test_learn_ahead_only_when_nothing_else(make_store):
+    store = make_store(deck(cards=2))
     s = Settings(new_per_day=1)
     session = ReviewSession(store, s, fuzz=False)
     card = session.next(T0)

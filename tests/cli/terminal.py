@@ -61,9 +61,9 @@ class Terminal:
         return self.child.exitstatus if self.child.exitstatus is not None else -(self.child.signalstatus or 0)
 
 
-def srs_env(tmp_path, **extra: str) -> dict[str, str]:
+def srs_env(tmp_path, db: str | None = None, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SRS_")}
-    env.update(SRS_DB=str(tmp_path / "srs.db"), SRS_LEARNER="tester", SRS_FUZZ="0",
+    env.update(SRS_DB=db or str(tmp_path / "srs.db"), SRS_LEARNER="tester", SRS_FUZZ="0",
                XDG_DATA_HOME=str(tmp_path / "data"), HOME=str(tmp_path))
     env.update(extra)
     return env

@@ -16,9 +16,9 @@ from tests.cli.test_review_cli import MINI, cards_json, review_log, srs
 
 
 @pytest.fixture
-def env(tmp_path):
+def env(tmp_path, db_url):
     (tmp_path / "mini.toml").write_text(MINI)
-    e = srs_env(tmp_path, SRS_NOW="2026-11-02T09:00:00+00:00")
+    e = srs_env(tmp_path, db_url, SRS_NOW="2026-11-02T09:00:00+00:00")
     srs(e, "import", str(tmp_path / "mini.toml"))
     return e
 

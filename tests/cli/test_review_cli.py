@@ -71,9 +71,9 @@ def srs(env, *args, input=None, check=True):
 
 
 @pytest.fixture
-def env(tmp_path):
+def env(tmp_path, db_url):
     (tmp_path / "mini.toml").write_text(MINI)
-    e = srs_env(tmp_path, SRS_NOW="2026-11-02T09:00:00+00:00")
+    e = srs_env(tmp_path, db_url, SRS_NOW="2026-11-02T09:00:00+00:00")
     srs(e, "import", str(tmp_path / "mini.toml"))
     return e
 
@@ -139,9 +139,9 @@ def test_bad_options(env):
     assert r.returncode == 2
 
 
-def test_weeks_of_daily_study_match_an_independent_fsrs_replay(tmp_path):
+def test_weeks_of_daily_study_match_an_independent_fsrs_replay(tmp_path, db_url):
     """The bundled deck, studied every day for three weeks through the CLI."""
-    env = srs_env(tmp_path)
+    env = srs_env(tmp_path, db_url)
     start = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
     answers = None
     for day in range(21):
