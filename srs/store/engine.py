@@ -11,9 +11,23 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from srs.errors import UserError
 
 #: every schema revision this version of srs knows, oldest first
-REVISIONS = ("0001",)
+REVISIONS = ("0001", "0002")
 HEAD = REVISIONS[-1]
-BUSY_TIMEOUT_MS = 10_000
+DEFAULT_BUSY_TIMEOUT = 10.0  # seconds a write waits for another process's lock
+
+
+def busy_timeout() -> float:
+    """Seconds to wait for a lock before giving up (SRS_BUSY_TIMEOUT overrides)."""
+    value = os.environ.get("SRS_BUSY_TIMEOUT")
+    if value:
+        try:
+            seconds = float(value)
+        except ValueError:
+            raise UserError(f"SRS_BUSY_TIMEOUT {value!r} is not a number of seconds") from None
+        if not 0 <= seconds <= 3600:
+            raise UserError(f"SRS_BUSY_TIMEOUT {value!r} must be between 0 and 3600 seconds")
+        return seconds
+    return DEFAULT_BUSY_TIMEOUT
 
 
 def default_path() -> Path:
@@ -34,11 +48,13 @@ def database_url(db: str | None) -> tuple[str, bool]:
 
 
 def _sqlite_setup(engine: Engine) -> None:
+    timeout_ms = int(busy_timeout() * 1000)
+
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record) -> None:  # pragma: no cover - exercised through every test
         dbapi_connection.isolation_level = None  # srs emits BEGIN itself (below)
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {timeout_ms}")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
@@ -53,8 +69,12 @@ def _sqlite_setup(engine: Engine) -> None:
 
 
 def make_engine(url: str) -> Engine:
+    connect_args: dict = {}
+    if url.startswith("postgresql"):
+        timeout_ms = int(busy_timeout() * 1000)
+        connect_args = {"connect_timeout": 10, "options": f"-c lock_timeout={timeout_ms}"}
     try:
-        engine = create_engine(url, future=True)
+        engine = create_engine(url, connect_args=connect_args)
     except (SQLAlchemyError, ValueError) as exc:
         raise UserError(f"bad database URL {url!r}: {exc}") from None
     except ModuleNotFoundError as exc:
@@ -139,7 +159,7 @@ def open_engine(db: str | None) -> tuple[Engine, bool]:
 def database_message(exc: DBAPIError, where: str = "") -> str:
     detail = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
     place = f" {where}" if where else ""
-    if "locked" in detail or "busy" in detail:
+    if "locked" in detail or "busy" in detail or "lock timeout" in detail:
         return f"database{place} is locked by another process for too long; try again"
     if "not a database" in detail or "malformed" in detail:
         return f"database{place} is corrupt or not an SQLite database; it was left untouched"
@@ -149,6 +169,8 @@ def database_message(exc: DBAPIError, where: str = "") -> str:
         return f"disk full writing database{place}; nothing was saved from the failed step"
     if "unable to open" in detail:
         return f"cannot open database{place}"
+    if "connection" in detail.lower() and ("refused" in detail or "failed" in detail or "timeout" in detail):
+        return f"database{place} is unreachable: {detail}"
     return f"database{place}: {detail}"
 
 

@@ -126,6 +126,7 @@ class Review(Base):
     __table_args__ = (
         Index("ix_reviews_learner_time", "learner", "reviewed_at"),
         Index("ix_reviews_learner_card", "learner", "card_key", "reviewed_at"),
+        Index("ix_reviews_learner_source_time", "learner", "source", "reviewed_at"),
     )
 
 

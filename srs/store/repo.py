@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Select, and_, case, delete, func, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+
+T = TypeVar("T")
 
 from srs.records import LEARNING, NEW, RELEARNING, REVIEW, MemoryState, ReviewEntry, StudyCard
 from srs.store.models import Card, CardState, CardTag, Deck, ExamAnswer, ExamAttempt, Review, Setting
@@ -83,6 +87,18 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def _retrying(self, work: Callable[[], T]) -> T:
+        """Run a whole transaction again when the engine asks for it (a deadlock or a
+        serialization failure on PostgreSQL, a busy snapshot on SQLite)."""
+        for attempt in range(5):
+            try:
+                return work()
+            except OperationalError as exc:
+                if self._depth or attempt == 4 or not _retryable(exc):
+                    raise
+                time.sleep(0.02 * 2**attempt)
+        raise AssertionError("unreachable")
 
     # ------------------------------------------------------------ decks and cards (content)
     def deck(self, deck_id: str) -> Deck | None:
@@ -283,6 +299,10 @@ class Store:
         (the row locked), read the state, let ``compute`` give the next one, write it and
         append the log row. Two processes answering the same card can't lose an update.
         Returns (review id, state before or None for a card never studied, state after)."""
+        return self._retrying(lambda: self._apply_review(key, rating, when, duration_ms, source, compute))
+
+    def _apply_review(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
+                      compute: Callable[[MemoryState], MemoryState]) -> tuple[int, MemoryState | None, MemoryState]:
         with self.atomic(write=True) as s:
             stmt = select(CardState).where(CardState.learner == self.learner, CardState.card_key == key)
             if s.bind.dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE already holds the write lock
@@ -400,6 +420,11 @@ class Store:
     def set_forecast(self, attempt_id: int, forecast: float) -> None:
         with self.atomic(write=True) as s:
             s.execute(update(ExamAttempt).where(ExamAttempt.id == attempt_id).values(forecast=forecast))
+
+
+def _retryable(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return any(word in text for word in ("deadlock", "could not serialize", "database is locked", "busy"))
 
 
 def _entry(row: Review) -> ReviewEntry:

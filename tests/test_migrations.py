@@ -1,0 +1,109 @@
+"""Alembic migrations: a fresh database, an older schema upgraded on open, a newer one refused,
+and the migrations agreeing with the models."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, text
+
+import srs.store.engine as engine_mod
+from srs.errors import UserError
+from srs.review import ReviewSession
+from srs.settings import Settings
+from srs.store import open_store
+from srs.store.models import Base
+from tests.factories import T0, deck, make_store
+
+MIGRATIONS = Path(engine_mod.__file__).parent / "migrations"
+
+
+def upgrade_to(url: str, revision: str) -> None:
+    engine = engine_mod.make_engine(engine_mod.database_url(url)[0])
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        connection.commit()
+    engine.dispose()
+
+
+def test_fresh_database_is_at_head_and_matches_the_models(db_url):
+    store, fresh = open_store(db_url, "alice")
+    assert fresh
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == engine_mod.HEAD
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    store.close()
+    assert diff == []
+
+
+def test_database_built_by_the_first_migration_upgrades_on_open(db_url):
+    upgrade_to(db_url, "0001")
+    engine = engine_mod.make_engine(engine_mod.database_url(db_url)[0])
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+    engine.dispose()
+    # a learner works on the old schema's data after the upgrade
+    store = make_store(db_url, deck(cards=3))
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == engine_mod.HEAD
+    session = ReviewSession(store, Settings(), fuzz=False)
+    card = session.next(T0)
+    session.answer(card, 3, T0)
+    assert store.card_reviews(card.key)[0].rating == 3
+    store.close()
+
+
+def test_newer_schema_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "future.db"
+    store, _ = open_store(str(path), "alice")
+    store.close()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    before = path.read_bytes()
+    with pytest.raises(UserError, match="newer than this srs knows"):
+        open_store(str(path), "alice")
+    assert path.read_bytes() == before
+
+
+def test_newer_schema_refused_on_postgresql_too(db_url):
+    store, _ = open_store(db_url, "alice")
+    store.close()
+    engine = create_engine(engine_mod.database_url(db_url)[0])
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(UserError, match="schema version 9999"):
+        open_store(db_url, "alice")
+
+
+def test_foreign_tables_are_not_touched(tmp_path):
+    path = tmp_path / "other.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE notes (x)"))
+    engine.dispose()
+    with pytest.raises(UserError, match="tables srs did not make"):
+        open_store(str(path), "alice")
+
+
+def test_utc_round_trip(db_url):
+    store = make_store(db_url, deck(cards=1))
+    session = ReviewSession(store, Settings(), fuzz=False)
+    from datetime import timezone as tz
+
+    local = (T0 + timedelta(hours=3)).astimezone(tz(timedelta(hours=5, minutes=30)))
+    session.answer(session.next(local), 3, local)
+    got = store.card_reviews(store.cards()[0].key)[0].reviewed_at
+    assert got == local and got.tzinfo is not None and got.utcoffset() == timedelta(0)
+    store.close()
