@@ -92,8 +92,11 @@ def check_file(url: str) -> None:
     """Refuse a path that is a directory or a file that is not SQLite, before opening it."""
     if not url.startswith("sqlite:///"):
         return
-    path = Path(url[len("sqlite:///"):])
-    if str(path) in ("", ":memory:"):
+    raw = url[len("sqlite:///"):]
+    if raw.startswith("file:"):  # an SQLite URI (e.g. ?mode=ro): check the file part
+        raw = raw[len("file:"):].split("?", 1)[0]
+    path = Path(raw)
+    if str(path) in ("", ":memory:", "."):
         return
     if path.is_dir():
         raise UserError(f"database {path} is a directory")
