@@ -226,7 +226,7 @@ def cards(
     from srs.ui.console import stdout
     from srs.ui.render import card_table
 
-    stdout().print(card_table(rows))
+    stdout().print(card_table(rows, now))
 
 
 # ---------------------------------------------------------------- review

@@ -29,7 +29,10 @@ def parse_steps(text: str) -> tuple[timedelta, ...]:
 
 
 def _retention(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError("must be a number between 0.70 and 0.99") from None
     if not 0.70 <= value <= 0.99:
         raise ValueError("must be between 0.70 and 0.99")
     return value
@@ -37,7 +40,10 @@ def _retention(text: str) -> float:
 
 def _int_range(lo: int, hi: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
-        value = int(text)
+        try:
+            value = int(text)
+        except ValueError:
+            value = lo - 1
         if not lo <= value <= hi:
             raise ValueError(f"must be a whole number from {lo} to {hi}")
         return value

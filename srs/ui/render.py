@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -40,22 +41,29 @@ def deck_table(rows: Sequence) -> Table:
     return table
 
 
-def card_table(rows: Sequence[dict]) -> Table:
-    table = Table(title=f"{len(rows)} card(s)", title_justify="left")
-    for col, justify in (("card", "left"), ("kind", "left"), ("state", "left"), ("due", "left"),
-                         ("stability", "right"), ("difficulty", "right"), ("recall", "right"), ("reps", "right"),
-                         ("lapses", "right"), ("", "left")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+def card_table(rows: Sequence[dict], now: datetime | None = None) -> Table:
+    table = Table(title=f"{len(rows)} card(s)", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("card", overflow="fold", min_width=24)
+    table.add_column("state", no_wrap=True)
+    table.add_column("due", no_wrap=True)
+    for name in ("stab.", "diff.", "recall", "reps", "lapses"):
+        table.add_column(name, justify="right", no_wrap=True)
     for r in rows:
-        due = r["due"][:16].replace("T", " ") if r["due"] else ""
+        due = ""
+        if r["due"]:
+            when = datetime.fromisoformat(r["due"])
+            due = f"{when.astimezone(now.tzinfo if now else None):%m-%d %H:%M}"
+        state = Text(r["state"])
+        if r.get("leech"):
+            state.append(" leech", style="bold yellow")
+        if r["suspended"]:
+            state.append(" susp.", style="yellow")
         table.add_row(
-            Text(r["card"]), r["kind"], r["state"], due,
+            Text(r["card"]), state, due,
             f"{r['stability']:.1f}d" if r["stability"] is not None else "",
             f"{r['difficulty']:.1f}" if r["difficulty"] is not None else "",
             f"{r['retrievability']:.0%}" if r["retrievability"] is not None else "",
             str(r["reps"]), str(r["lapses"]),
-            Text(" ".join(f for f, on in (("suspended", r["suspended"]), ("leech", r.get("leech"))) if on),
-                 style="yellow"),
         )
     return table
 
