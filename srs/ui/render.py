@@ -43,7 +43,7 @@ def deck_table(rows: Sequence) -> Table:
 
 def card_table(rows: Sequence[dict], now: datetime | None = None) -> Table:
     table = Table(title=f"{len(rows)} card(s)", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("card", overflow="fold", min_width=24)
+    table.add_column("card", overflow="fold", min_width=16)
     table.add_column("state", no_wrap=True)
     table.add_column("due", no_wrap=True)
     for name in ("stab.", "diff.", "recall", "reps", "lapses"):
