@@ -43,11 +43,11 @@ def deck_table(rows: Sequence) -> Table:
 
 def card_table(rows: Sequence[dict], now: datetime | None = None) -> Table:
     table = Table(title=f"{len(rows)} card(s)", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("card", overflow="fold", min_width=16)
-    table.add_column("state", no_wrap=True)
-    table.add_column("due", no_wrap=True)
-    for name in ("stab.", "diff.", "recall", "reps", "lapses"):
-        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("card", overflow="fold", min_width=14)
+    table.add_column("state")
+    table.add_column("due")
+    for name in ("stability", "recall", "reps", "lapses"):
+        table.add_column(name, justify="right")
     for r in rows:
         due = ""
         if r["due"]:
@@ -61,7 +61,6 @@ def card_table(rows: Sequence[dict], now: datetime | None = None) -> Table:
         table.add_row(
             Text(r["card"]), state, due,
             f"{r['stability']:.1f}d" if r["stability"] is not None else "",
-            f"{r['difficulty']:.1f}" if r["difficulty"] is not None else "",
             f"{r['retrievability']:.0%}" if r["retrievability"] is not None else "",
             str(r["reps"]), str(r["lapses"]),
         )
