@@ -42,8 +42,8 @@ def deck_table(rows: Sequence) -> Table:
 
 
 def card_table(rows: Sequence[dict], now: datetime | None = None) -> Table:
-    table = Table(title=f"{len(rows)} card(s)", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("card", overflow="fold", min_width=14)
+    table = Table(title=f"{len(rows)} card(s)", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("card", overflow="fold")
     table.add_column("state")
     table.add_column("due")
     for name in ("stability", "recall", "reps", "lapses"):
