@@ -1,0 +1,67 @@
+"""Draw README's pictures from real sessions: the bundled deck, a fresh database, real code.
+
+    python docs/screenshots.py        # writes docs/review.svg and docs/exam.svg
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rich.console import Console
+
+from srs import exam as core
+from srs.importer import load_bundled
+from srs.review import ReviewSession
+from srs.settings import Settings
+from srs.store import open_store
+from srs.ui.exam_report import render_report
+from srs.ui.keys import KeyReader
+from srs.ui.review_screen import ReviewScreen
+
+HERE = Path(__file__).parent
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
+
+
+def keys(text: str) -> KeyReader:
+    read, write = os.pipe()
+    os.write(write, text.encode())
+    os.close(write)
+    return KeyReader(fd=read, tty_mode=False)
+
+
+def console() -> Console:
+    return Console(record=True, width=92, file=io.StringIO(), force_terminal=True, color_system="truecolor")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        store, _ = open_store(str(Path(tmp) / "demo.db"), "demo")
+        load_bundled(store, NOW)
+        deck = next(d for d in store.decks() if d.exam_enabled)
+        first = store.mc_cards(deck.id)[0]
+        out = console()
+        session = ReviewSession(store, Settings(), deck.id, None, limit=1, fuzz=False)
+        ReviewScreen(session, keys(f"{first.answer}\n3\n"), out, lambda: NOW).run()
+        out.save_svg(str(HERE / "review.svg"), title="srs review")
+
+        out = console()
+        run = core.ExamRun(core.draw(store.mc_cards(deck.id), deck.exam_questions, seed=7), 30 * 60, time.monotonic)
+        for i, q in enumerate(run.questions):  # a learner who knows 15 of the 20
+            run.current()
+            right = q.shown_letter(q.card.answer)
+            wrong = next(letter for letter in q.valid if letter != right)
+            run.answer(right if i % 4 else wrong, confidence=4 if i % 8 == 0 else 3)
+        cards = [q.card for q in run.questions]
+        rep = core.report(deck.id, cards, run.answers, deck.exam_pass_mark, 17 * 60 + 42, with_confidence=True)
+        render_report(out, rep, deck.name, 1)
+        out.save_svg(str(HERE / "exam.svg"), title="srs exam — the report")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
