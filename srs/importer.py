@@ -80,12 +80,13 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
             result.deck_changed = True
             store.save_deck(spec.id, source=spec.source, updated_at=now, **deck_values)
         existing = store.deck_cards(spec.id)
+        new_rows = []
         for position, card in enumerate(spec.cards):
             content = _content(card)
             row = existing.pop(card.id, None)
             if row is None:
-                store.add_card(deck_id=spec.id, card_id=card.id, position=position, retired=False,
-                               created_at=now, updated_at=now, **content)
+                new_rows.append(dict(deck_id=spec.id, card_id=card.id, position=position, retired=False,
+                                     created_at=now, updated_at=now, **content))
                 result.added += 1
                 continue
             changed = {k: v for k, v in content.items() if getattr(row, k) != v}
@@ -101,6 +102,7 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
                 if changed:
                     store.update_card(row.key, **changed)
                 result.unchanged += 1
+        store.add_cards(new_rows)
         gone = [row.key for row in existing.values() if not row.retired]
         store.retire_cards(gone, now)
         result.retired = len(gone)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Select, and_, case, delete, func, or_, select, update
+from sqlalchemy import Engine, Select, and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -130,13 +130,19 @@ class Store:
         with self.atomic() as s:
             return {c.card_id: c for c in s.scalars(select(Card).where(Card.deck_id == deck_id))}
 
-    def add_card(self, **values: Any) -> Card:
+    def add_cards(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert many cards (with their tags) in bulk."""
+        if not rows:
+            return
         with self.atomic(write=True) as s:
-            card = Card(**values)
-            s.add(card)
-            s.flush()
-            self._set_tags(s, card.key, values.get("tags") or [])
-            return card
+            s.execute(insert(Card), [dict(r) for r in rows])
+            deck_ids = {r["deck_id"] for r in rows}
+            keys = dict(((d, c), k) for d, c, k in s.execute(
+                select(Card.deck_id, Card.card_id, Card.key).where(Card.deck_id.in_(deck_ids))))
+            tags = [{"card_key": keys[(r["deck_id"], r["card_id"])], "tag": tag}
+                    for r in rows for tag in dict.fromkeys(r.get("tags") or [])]
+            if tags:
+                s.execute(insert(CardTag), tags)
 
     def update_card(self, key: int, **values: Any) -> None:
         with self.atomic(write=True) as s:
@@ -369,6 +375,34 @@ class Store:
             )
             return [DeckSummary(id=r[0], name=r[1], exam=bool(r[2]), cards=r[3], new=r[4], learning=r[5],
                                 review=r[6], due=r[7], suspended=r[8]) for r in s.execute(stmt)]
+
+    def bulk_load(self, states: Iterable[tuple[int, MemoryState]],
+                  reviews: Iterable[tuple[int, int, datetime, int, MemoryState | None, MemoryState]],
+                  chunk: int = 20_000) -> None:
+        """Write many card states and review-log rows at once (simulated learners,
+        benchmarks): (card key, state) and (card key, rating, time, duration ms, before, after)."""
+        state_table, review_table = CardState.__table__, Review.__table__
+        with self.atomic(write=True) as s:
+            batch: list[dict[str, Any]] = []
+            for key, memory in states:
+                batch.append({"learner": self.learner, "card_key": key,
+                              **{name: getattr(memory, name) for name in _STATE_COLUMNS}})
+                if len(batch) >= chunk:
+                    s.execute(state_table.insert(), batch)
+                    batch = []
+            if batch:
+                s.execute(state_table.insert(), batch)
+            batch = []
+            for key, rating, when, duration_ms, before, after in reviews:
+                batch.append({"learner": self.learner, "card_key": key, "rating": rating, "reviewed_at": when,
+                              "duration_ms": duration_ms, "source": "review",
+                              "state_before": before.state if before else NEW,
+                              "before": before.to_dict() if before else None, "after": after.to_dict()})
+                if len(batch) >= chunk:
+                    s.execute(review_table.insert(), batch)
+                    batch = []
+            if batch:
+                s.execute(review_table.insert(), batch)
 
     # ------------------------------------------------------------ settings
     def settings(self, deck: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
