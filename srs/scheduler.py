@@ -130,8 +130,10 @@ def build_queue(store: Store, settings: Settings, now: datetime, deck: str | Non
     learning = store.due_learning(now, now, deck, tag, head)
     reviews = store.due_reviews(now, end, deck, tag, min(head, review_left))
     new = store.new_cards(now, deck, tag, min(head, new_left))
-    n_learning, n_review = store.count_due(now, now, end, deck, tag)
-    counts = QueueCounts(min(new_left, store.count_new(now, deck, tag)), n_learning, min(review_left, n_review))
+    n_learning, n_review = store.count_due(now, now, end, deck, tag, cap=max(review_left, head))
+    # fewer new cards than asked for: that is all of them; otherwise count up to the day's limit
+    n_new = len(new) if len(new) < min(head, new_left) else min(new_left, store.count_new(now, deck, tag))
+    counts = QueueCounts(n_new, n_learning, min(review_left, n_review))
     if not learning and not reviews and not new:
         ahead = store.due_learning(now, now + LEARN_AHEAD, deck, tag, head)
         if ahead:

@@ -78,7 +78,7 @@ class Card(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     __table_args__ = (
         UniqueConstraint("deck_id", "card_id", name="uq_cards_deck_card"),
-        Index("ix_cards_deck_position", "deck_id", "retired", "position"),
+        Index("ix_cards_live_order", "retired", "deck_id", "position"),
     )
 
 

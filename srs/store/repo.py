@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Select, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import Engine, Select, and_, case, delete, false, func, insert, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -165,7 +165,7 @@ class Store:
         with self.atomic() as s:
             row = s.execute(
                 self._with_state(select(Card, CardState)).where(
-                    Card.deck_id == deck_id, Card.card_id == card_id, Card.retired.is_(False))
+                    Card.deck_id == deck_id, Card.card_id == card_id, Card.retired == false())
             ).first()
             return _study(row[0], row[1]) if row else None
 
@@ -179,7 +179,7 @@ class Store:
         return stmt.outerjoin(CardState, and_(CardState.card_key == Card.key, CardState.learner == self.learner))
 
     def _filtered(self, stmt: Select, deck: str | None, tag: str | None) -> Select:
-        stmt = stmt.where(Card.retired.is_(False))
+        stmt = stmt.where(Card.retired == false())
         if deck is not None:
             stmt = stmt.where(Card.deck_id == deck)
         if tag is not None:
@@ -188,7 +188,7 @@ class Store:
 
     @staticmethod
     def _available(now: datetime):
-        return and_(CardState.suspended.is_(False),
+        return and_(CardState.suspended == false(),
                     or_(CardState.buried_until.is_(None), CardState.buried_until <= now))
 
     def cards(self, deck: str | None = None, tag: str | None = None, due_before: datetime | None = None,
@@ -210,20 +210,27 @@ class Store:
 
     def due_learning(self, now: datetime, until: datetime, deck: str | None, tag: str | None,
                      limit: int) -> list[StudyCard]:
-        """Learning and relearning cards due by ``until``, earliest first."""
+        """Learning and relearning cards due by ``until``, earliest first (one index-ordered
+        scan per state, merged)."""
         with self.atomic() as s:
-            stmt = self._filtered(select(Card, CardState).join(
-                CardState, and_(CardState.card_key == Card.key, CardState.learner == self.learner)), deck, tag)
-            stmt = stmt.where(CardState.state.in_((LEARNING, RELEARNING)), CardState.due <= until,
-                              self._available(now)).order_by(CardState.due).limit(limit)
-            return [_study(c, st) for c, st in s.execute(stmt)]
+            found: list[StudyCard] = []
+            for state in (LEARNING, RELEARNING):
+                stmt = self._filtered(select(Card, CardState).select_from(CardState).join(
+                    Card, Card.key == CardState.card_key), deck, tag)
+                stmt = stmt.where(CardState.learner == self.learner, CardState.suspended == false(),
+                                  CardState.state == state, CardState.due <= until,
+                                  or_(CardState.buried_until.is_(None), CardState.buried_until <= now))
+                found += [_study(c, st) for c, st in s.execute(stmt.order_by(CardState.due).limit(limit))]
+            found.sort(key=lambda c: c.memory.due)  # type: ignore[arg-type, return-value]
+            return found[:limit]
 
     def due_reviews(self, now: datetime, until: datetime, deck: str | None, tag: str | None,
                     limit: int) -> list[StudyCard]:
         """Review cards due before ``until``, most overdue first."""
         with self.atomic() as s:
-            stmt = self._filtered(select(Card, CardState).join(
-                CardState, and_(CardState.card_key == Card.key, CardState.learner == self.learner)), deck, tag)
+            stmt = self._filtered(select(Card, CardState).select_from(CardState).join(
+                Card, Card.key == CardState.card_key), deck, tag).where(CardState.learner == self.learner,
+                                                                        CardState.suspended == false())
             stmt = stmt.where(CardState.state == REVIEW, CardState.due < until,
                               self._available(now)).order_by(CardState.due, Card.key).limit(limit)
             return [_study(c, st) for c, st in s.execute(stmt)]
@@ -240,25 +247,36 @@ class Store:
             return [_study(c, st) for c, st in s.execute(stmt)]
 
     def next_due(self, after: datetime, deck: str | None, tag: str | None) -> datetime | None:
-        """When the next learning or review card falls due after ``after``."""
+        """When the next learning or review card falls due (the earliest due of each state,
+        each found by one index seek)."""
         with self.atomic() as s:
-            stmt = self._filtered(select(func.min(CardState.due)).select_from(Card).join(
-                CardState, and_(CardState.card_key == Card.key, CardState.learner == self.learner)), deck, tag)
-            stmt = stmt.where(CardState.state != NEW, CardState.suspended.is_(False))
-            return s.scalar(stmt)
+            firsts = []
+            for state in (LEARNING, REVIEW, RELEARNING):
+                stmt = self._filtered(select(CardState.due).select_from(CardState).join(
+                    Card, Card.key == CardState.card_key), deck, tag)
+                stmt = stmt.where(CardState.learner == self.learner, CardState.suspended == false(),
+                                  CardState.state == state).order_by(CardState.due).limit(1)
+                first = s.scalar(stmt)
+                if first is not None:
+                    firsts.append(first)
+            return min(firsts) if firsts else None
 
     def count_due(self, now: datetime, learning_until: datetime, reviews_before: datetime, deck: str | None,
-                  tag: str | None) -> tuple[int, int]:
-        """(learning cards due by ``learning_until``, review cards due before ``reviews_before``)."""
+                  tag: str | None, cap: int = 100_000) -> tuple[int, int]:
+        """(learning cards due by ``learning_until``, review cards due before ``reviews_before``),
+        each counted up to ``cap`` along the due index."""
         with self.atomic() as s:
-            stmt = self._filtered(select(
-                func.count(case((and_(CardState.state.in_((LEARNING, RELEARNING)), CardState.due <= learning_until), 1))),
-                func.count(case((and_(CardState.state == REVIEW, CardState.due < reviews_before), 1))),
-            ).select_from(Card).join(
-                CardState, and_(CardState.card_key == Card.key, CardState.learner == self.learner)), deck, tag)
-            stmt = stmt.where(self._available(now), CardState.due < reviews_before)
-            row = s.execute(stmt).one()
-            return int(row[0]), int(row[1])
+            counts = []
+            for states, until, strict in (((LEARNING, RELEARNING), learning_until, False),
+                                          ((REVIEW,), reviews_before, True)):
+                inner = self._filtered(select(CardState.card_key).select_from(CardState).join(
+                    Card, Card.key == CardState.card_key), deck, tag)
+                inner = inner.where(CardState.learner == self.learner, CardState.suspended == false(),
+                                    CardState.state.in_(states),
+                                    CardState.due < until if strict else CardState.due <= until,
+                                    or_(CardState.buried_until.is_(None), CardState.buried_until <= now))
+                counts.append(int(s.scalar(select(func.count()).select_from(inner.limit(cap).subquery())) or 0))
+            return counts[0], counts[1]
 
     def count_new(self, now: datetime, deck: str | None, tag: str | None) -> int:
         with self.atomic() as s:
@@ -354,7 +372,7 @@ class Store:
     def deck_summaries(self, now: datetime) -> list[DeckSummary]:
         """Per deck counts, aggregated in SQL."""
         with self.atomic() as s:
-            available = and_(CardState.suspended.is_(False),
+            available = and_(CardState.suspended == false(),
                              or_(CardState.buried_until.is_(None), CardState.buried_until <= now))
             is_new = or_(CardState.card_key.is_(None), CardState.state == NEW)
             stmt = (
@@ -368,7 +386,7 @@ class Store:
                     func.count(case((CardState.suspended.is_(True), 1))),
                 )
                 .select_from(Deck)
-                .outerjoin(Card, and_(Card.deck_id == Deck.id, Card.retired.is_(False)))
+                .outerjoin(Card, and_(Card.deck_id == Deck.id, Card.retired == false()))
                 .outerjoin(CardState, and_(CardState.card_key == Card.key, CardState.learner == self.learner))
                 .group_by(Deck.id, Deck.name, Deck.exam_enabled)
                 .order_by(Deck.id)
