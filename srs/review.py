@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from srs.clock import day_start
-from srs.records import NEW, StudyCard
-from srs.scheduler import AGAIN, Queue, QueueCounts, build_queue, make_scheduler, next_card, preview, rate
+from srs.records import LEARNING, NEW, RELEARNING, StudyCard
+from srs.scheduler import AGAIN, LEARN_AHEAD, Queue, QueueCounts, build_queue, make_scheduler, preview, rate
 from srs.settings import Settings
 from srs.store import Store
 
@@ -48,19 +48,64 @@ class ReviewSession:
         self._answered: list[tuple[Answered, bool]] = []  # with "was it right"
         self._since_new = 0
         self._queue: Queue | None = None
+        # the session's working queue: loaded from the store, then kept up to date in memory
+        self._learning: list[StudyCard] = []
+        self._reviews: list[StudyCard] = []
+        self._new: list[StudyCard] = []
+        self._left = {"new": 0, "review": 0}
+        self._stale = True
 
     # -------------------------------------------------------------- the queue
     def queue(self, now: datetime) -> Queue:
-        self._queue = build_queue(self.store, self.settings, now, self.deck, self.tag)
-        return self._queue
+        """What is due now, from the store (and the session's working queue reloaded)."""
+        queue = build_queue(self.store, self.settings, now, self.deck, self.tag)
+        self._queue = queue
+        self._learning = sorted(queue.learning, key=lambda c: c.memory.due)  # type: ignore[arg-type,return-value]
+        self._reviews, self._new = list(queue.reviews), list(queue.new)
+        self._left = {"new": queue.counts.new, "review": queue.counts.review}
+        self._stale = False
+        return queue
 
     def next(self, now: datetime) -> StudyCard | None:
+        """The next card to show. Answers update the working queue in memory; the store is
+        asked again when it runs dry, after an undo, bury or suspend, and before saying
+        that nothing is left."""
         if self.limit is not None and self.summary.reviewed >= self.limit:
             return None
-        return next_card(self.queue(now), self._since_new)
+        if self._stale or (not self._reviews and self._left["review"]) or (not self._new and self._left["new"]):
+            self.queue(now)
+            return self._pick(now)
+        card = self._pick(now)
+        if card is None:
+            self.queue(now)
+            card = self._pick(now)
+        return card
+
+    def _pick(self, now: datetime) -> StudyCard | None:
+        if self._learning and self._learning[0].memory.due <= now:  # type: ignore[operator]
+            return self._learning[0]
+        reviews_left, new_left = self._left["review"], self._left["new"]
+        if self._new and (not self._reviews or self._since_new >= max(1, reviews_left // max(1, new_left))):
+            return self._new[0]
+        if self._reviews:
+            return self._reviews[0]
+        if self._learning and self._learning[0].memory.due <= now + LEARN_AHEAD:  # type: ignore[operator]
+            return self._learning[0]
+        return None
 
     def counts(self) -> QueueCounts:
-        return self._queue.counts if self._queue else QueueCounts(0, 0, 0)
+        return QueueCounts(self._left["new"], len(self._learning), self._left["review"])
+
+    def _take(self, key: int) -> str | None:
+        """Remove a card from the working queue; which list it was in."""
+        for name, cards in (("learning", self._learning), ("review", self._reviews), ("new", self._new)):
+            for i, c in enumerate(cards):
+                if c.key == key:
+                    del cards[i]
+                    if name in self._left:
+                        self._left[name] = max(0, self._left[name] - 1)
+                    return name
+        return None
 
     def intervals(self, card: StudyCard, now: datetime) -> dict[int, timedelta]:
         return preview(self.scheduler, card.key, card.memory, now)
@@ -89,6 +134,10 @@ class ReviewSession:
         if leech:
             self.summary.leeches.append(card.name)
         self._since_new = 0 if before is None or before.state == NEW else self._since_new + 1
+        self._take(card.key)
+        if after.state in (LEARNING, RELEARNING) and not after.suspended:
+            self._learning.append(replace(card, memory=after, has_state=True))
+            self._learning.sort(key=lambda c: c.memory.due)  # type: ignore[arg-type,return-value]
         return answered
 
     def undo(self) -> StudyCard | None:
@@ -96,6 +145,7 @@ class ReviewSession:
         if not self._answered:
             return None
         answered, was_right = self._answered.pop()
+        self._stale = True
         self.store.undo_review(answered.review_id)
         self.summary.reviewed -= 1
         self.summary.right -= int(was_right)
@@ -107,10 +157,12 @@ class ReviewSession:
         """Hide the card until the learner's next day starts."""
         until = day_start(now, self.settings.day_starts_at) + timedelta(days=1)
         self.store.save_state(card.key, card.memory.with_(buried_until=until))
+        self._take(card.key)
         return until
 
     def suspend(self, card: StudyCard) -> None:
         self.store.save_state(card.key, card.memory.with_(suspended=True))
+        self._take(card.key)
 
     def next_due_overall(self, now: datetime) -> datetime | None:
         """When the learner next has something to review: now, a due time, or the next day

@@ -141,17 +141,5 @@ def build_queue(store: Store, settings: Settings, now: datetime, deck: str | Non
     return Queue(learning, reviews, new, counts)
 
 
-def next_card(queue: Queue, since_new: int) -> StudyCard | None:
-    """Learning first; then reviews with new cards spread among them."""
-    if queue.learning:
-        return queue.learning[0]
-    reviews_left, new_left = queue.counts.review, queue.counts.new
-    if queue.new and (not queue.reviews or since_new >= max(1, reviews_left // max(1, new_left))):
-        return queue.new[0]
-    if queue.reviews:
-        return queue.reviews[0]
-    return queue.new[0] if queue.new else None
-
-
 __all__ = ["AGAIN", "HARD", "GOOD", "EASY", "RATING_NAMES", "Queue", "QueueCounts", "build_queue", "format_interval",
-           "make_scheduler", "next_card", "preview", "rate", "retrievability", "to_fsrs"]
+           "make_scheduler", "preview", "rate", "retrievability", "to_fsrs"]
