@@ -9,18 +9,9 @@ import subprocess
 import sys
 import time
 
-import pytest
 
-from tests.cli.terminal import Terminal, srs_env
-from tests.cli.test_review_cli import MINI, cards_json, review_log, srs
-
-
-@pytest.fixture
-def env(tmp_path, db_url):
-    (tmp_path / "mini.toml").write_text(MINI)
-    e = srs_env(tmp_path, db_url, SRS_NOW="2026-11-02T09:00:00+00:00")
-    srs(e, "import", str(tmp_path / "mini.toml"))
-    return e
+from tests.cli.terminal import Terminal
+from tests.cli.helpers import MINI, cards_json, review_log, srs
 
 
 def shown_choices(screen: str) -> dict[str, str]:

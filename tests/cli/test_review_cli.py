@@ -2,96 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
+from tests.cli.helpers import cards_json, review_log, srs
 from tests.cli.terminal import Terminal, srs_env
-
-MINI = """
-[deck]
-id = "mini"
-name = "Mini deck"
-
-[deck.exam]
-questions = 4
-minutes = 5
-pass_mark = 0.75
-
-[[card]]
-id = "one"
-question = "One plus one?"
-choices = ["Three", "Two", "Eleven"]
-answer = "B"
-explanation = "Because 1 + 1 = 2."
-wrong_feedback = "Count on your fingers."
-tags = ["math"]
-
-[[card]]
-id = "capital"
-question = "Capital of France? [not markup]"
-choices = ["Paris", "Rome"]
-answer = "A"
-explanation = "Paris."
-tags = ["geo"]
-
-[[card]]
-id = "six"
-question = "Two times three?"
-choices = ["Five", "Eight", "Nine", "Six"]
-answer = "D"
-tags = ["math"]
-
-[[card]]
-id = "blue"
-question = "Colour of a clear sky?"
-choices = ["Green", "Blue"]
-answer = "B"
-tags = ["nature"]
-
-[[card]]
-id = "basic"
-question = "Say hi"
-answer = "hi"
-"""
-
-
-def srs(env, *args, input=None, check=True):
-    result = subprocess.run([sys.executable, "-m", "srs", *args], env=env, input=input, capture_output=True,
-                            text=True, timeout=60)
-    if check and result.returncode != 0:
-        raise AssertionError(f"srs {' '.join(args)} exited {result.returncode}: {result.stderr}")
-    return result
-
-
-@pytest.fixture
-def env(tmp_path, db_url):
-    (tmp_path / "mini.toml").write_text(MINI)
-    e = srs_env(tmp_path, db_url, SRS_NOW="2026-11-02T09:00:00+00:00")
-    srs(e, "import", str(tmp_path / "mini.toml"))
-    return e
-
-
-def cards_json(env, deck="mini"):
-    return {c["card"]: c for c in json.loads(srs(env, "cards", "--deck", deck, "--json").stdout)}
-
-
-def review_log(env):
-    """(card name, rating, time) of every review, read straight from the database."""
-    from srs.store import open_store
-
-    store, _ = open_store(env["SRS_DB"], env["SRS_LEARNER"])
-    try:
-        return [(name, e.rating, e.reviewed_at) for name, e in store.review_log()]
-    finally:
-        store.close()
-
 
 def replay(history) -> FsrsCard:
     scheduler = Scheduler(enable_fuzzing=False)
