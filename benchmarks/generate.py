@@ -28,8 +28,9 @@ from srs.importer import import_decks  # noqa: E402
 from srs.records import MemoryState  # noqa: E402
 from srs.store import open_store  # noqa: E402
 
-START = datetime(2025, 11, 1, 8, 0, tzinfo=timezone.utc)
-NOW = datetime(2026, 11, 1, 8, 0, tzinfo=timezone.utc)
+#: the learner's history ends now (Anki's engine reads the real clock, so srs does too)
+NOW = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
+START = NOW - timedelta(days=365)
 LEARNER = "bench"
 #: the simulated learner's memory: forgets faster than the default parameters say
 TRUE_PARAMETERS = tuple(p * f for p, f in zip(DEFAULT_PARAMETERS, [0.5, 0.5, 0.5, 0.5] + [1.0] * 17))

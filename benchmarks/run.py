@@ -1,0 +1,265 @@
+"""Side-by-side benchmark of srs and Anki's engine on equal collections.
+
+    python benchmarks/run.py [--cards 100000] [--reviews 1000000] [--work /tmp/srs-bench]
+
+Generates the collections once (srs: benchmarks/generate.py, Anki: benchmarks/anki_side.py),
+then measures, in the same run: whole-process times, answering cards, stats, export and
+import, optimizing, with the floors beside them; prints one table of medians and ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+PY = sys.executable
+LEARNER = "bench"
+
+
+def run_process(args: list[str], env: dict[str, str], stdin: str | None = None) -> tuple[float, float, int]:
+    """(seconds, peak resident MiB, exit code) of one whole process."""
+    peak_file = Path(tempfile.mkstemp(prefix="peak")[1])
+    env = dict(env, BENCH_PEAK_FILE=str(peak_file))
+    if args[:2] == [PY, "-m"] or args[:2] == [PY, "-c"]:
+        args = [PY, str(HERE / "peak.py"), *args[1:]]
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    if stdin is not None:
+        proc.stdin.write(stdin.encode())
+    proc.stdin.close()
+    _, status, _usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    text = peak_file.read_text().strip()
+    peak_file.unlink()
+    peak = int(text) / 1024 if text else 0.0
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise RuntimeError(f"{' '.join(args)} exited {code}: {err[-500:]}")
+    return elapsed, peak, code
+
+
+def median_process(args, env, stdin=None, repeat=5) -> tuple[float, float]:
+    runs = [run_process(args, env, stdin) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def anki_script(code: str) -> list[str]:
+    return [PY, "-c", "import sys\nfrom anki.collection import Collection\n" + code]
+
+
+def bare_commit_ms(folder: Path) -> float:
+    path = folder / "floor.db"
+    for leftover in folder.glob("floor.db*"):
+        leftover.unlink()
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute("CREATE TABLE t (x INTEGER)")
+    times = []
+    for i in range(1000):
+        t = time.perf_counter()
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("INSERT INTO t VALUES (?)", (i,))
+        connection.execute("COMMIT")
+        times.append(time.perf_counter() - t)
+    connection.close()
+    return statistics.median(times) * 1000
+
+
+def srs_answers(db: str, n: int = 1000) -> tuple[float, float]:
+    from datetime import datetime, timezone
+
+    from srs.review import ReviewSession
+    from srs.settings import Settings
+    from srs.store import open_store
+
+    store, _ = open_store(db, LEARNER)
+    session = ReviewSession(store, Settings(new_per_day=n, reviews_per_day=n * 2), fuzz=True)
+    now = datetime.now(timezone.utc)
+    card = session.next(now)
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        session.answer(card, 3, now)
+        card = session.next(now)
+        times.append(time.perf_counter() - t)
+        if card is None:
+            break
+    store.close()
+    times.sort()
+    return statistics.median(times) * 1000, times[int(len(times) * 0.99) - 1] * 1000
+
+
+def anki_answers(path: str, n: int = 1000) -> tuple[float, float]:
+    from anki.collection import Collection
+    from anki.scheduler_pb2 import CardAnswer
+
+    col = Collection(path)
+    conf = col.decks.config_dict_for_deck_id(col.decks.selected())
+    conf["new"]["perDay"], conf["rev"]["perDay"] = n, n * 2
+    col.decks.update_config(conf)
+    times = []
+    queued = col.sched.get_queued_cards(fetch_limit=1)
+    for _ in range(n):
+        t = time.perf_counter()
+        top = queued.cards[0]
+        card = col.get_card(top.card.id)
+        card.start_timer()
+        answer = col.sched.build_answer(card=card, states=top.states, rating=CardAnswer.GOOD)
+        col.sched.answer_card(answer)
+        queued = col.sched.get_queued_cards(fetch_limit=1)
+        card = col.get_card(queued.cards[0].card.id)
+        card.question()  # show it
+        times.append(time.perf_counter() - t)
+        if not queued.cards:
+            break
+    col.close()
+    times.sort()
+    return statistics.median(times) * 1000, times[int(len(times) * 0.99) - 1] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cards", type=int, default=100_000)
+    parser.add_argument("--reviews", type=int, default=1_000_000)
+    parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "srs-bench"))
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    tag = f"{args.cards}-{args.reviews}"
+    srs_db, anki_db, deck_toml = work / f"srs-{tag}.db", work / f"anki-{tag}.anki2", work / f"deck-{tag}.toml"
+    if not srs_db.exists():
+        import generate
+
+        print("generating srs collection:", generate.generate(str(srs_db), args.cards, args.reviews), flush=True)
+        generate.write_toml(generate.deck_spec(args.cards), deck_toml)
+    if not anki_db.exists():
+        import anki_side
+
+        print("building Anki collection:", anki_side.build(str(anki_db), str(srs_db), LEARNER), flush=True)
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SRS_")}
+    env.update(SRS_DB=str(srs_db), SRS_LEARNER=LEARNER)
+    srs = [PY, "-m", "srs"]
+    rows: list[tuple] = []
+
+    def row(name, ours, theirs, unit="s", floor=None, mem=(None, None), target=""):
+        rows.append((name, ours, theirs, unit, floor, mem, target))
+        print(f"  {name}: srs {ours} anki {theirs}", flush=True)
+
+    python_floor, _ = median_process([PY, "-c", "pass"], env, repeat=args.repeat)
+    commit_floor = bare_commit_ms(work)
+
+    t, m = median_process(srs + ["decks"], env, repeat=args.repeat)
+    at, am = median_process(anki_script(
+        f"col = Collection({str(anki_db)!r}); col.sched.deck_due_tree(); col.close()"), env, repeat=args.repeat)
+    row("(a) srs decks  /  deck list", t, at, floor=python_floor, mem=(m, am), target="≤ anki")
+
+    copy, anki_copy = work / "review.db", work / "review.anki2"
+    shutil.copy(srs_db, copy)
+    shutil.copy(anki_db, anki_copy)
+    review_env = dict(env, SRS_DB=str(copy))
+    t, m = median_process(srs + ["review"], review_env, stdin="q\n", repeat=args.repeat)
+    at, am = median_process(anki_script(
+        f"col = Collection({str(anki_copy)!r}); q = col.sched.get_queued_cards(fetch_limit=1); "
+        "col.get_card(q.cards[0].card.id).question(); col.close()"), env, repeat=args.repeat)
+    row("(a) srs review to the first card", t, at, floor=python_floor, mem=(m, am), target="≤ anki")
+
+    ours = srs_answers(str(copy))
+    theirs = anki_answers(str(anki_copy))
+    row("(b) answer + show next, median", ours[0], theirs[0], "ms", commit_floor, target="≤ anki, ≤ 2× floor")
+    row("(b) answer + show next, p99", ours[1], theirs[1], "ms", commit_floor)
+
+    for command in (["stats"], ["readiness", "--deck", "bench"]):
+        try:
+            t, m = median_process(srs + command, env, repeat=args.repeat)
+        except RuntimeError as exc:
+            print("  skipped", command, exc, flush=True)
+            continue
+        row(f"(c) srs {' '.join(command)}", t, None, floor=python_floor, mem=(m, None), target="< 1 s")
+
+    apkg = work / "export.apkg"
+    try:
+        t, m = median_process(srs + ["export", str(apkg), "--deck", "bench"], env, repeat=1)
+        anki_apkg = work / "anki-export.apkg"
+        at, am = median_process(anki_script(
+            "from anki.import_export_pb2 import ExportAnkiPackageOptions\nfrom anki.collection import DeckIdLimit\n"
+            f"col = Collection({str(anki_db)!r})\n"
+            f"col.export_anki_package(out_path={str(anki_apkg)!r}, options=ExportAnkiPackageOptions("
+            "with_scheduling=False, with_media=False, legacy=True), limit=DeckIdLimit(col.decks.selected()))\n"
+            "col.close()"), env, repeat=1)
+        row("(d) .apkg export", t, at, mem=(m, am), target="≤ anki, flat memory")
+        fresh_env = dict(env, SRS_DB=str(work / "apkg-import.db"))
+        Path(fresh_env["SRS_DB"]).unlink(missing_ok=True)
+        t, m = median_process(srs + ["import", str(apkg)], fresh_env, repeat=1)
+        fresh_anki = work / "apkg-import.anki2"
+        fresh_anki.unlink(missing_ok=True)
+        at, am = median_process(anki_script(
+            "from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest\n"
+            f"col = Collection({str(fresh_anki)!r})\n"
+            f"col.import_anki_package(ImportAnkiPackageRequest(package_path={str(anki_apkg)!r}, "
+            "options=ImportAnkiPackageOptions()))\ncol.close()"), env, repeat=1)
+        row("(d) .apkg import", t, at, mem=(m, am), target="≤ anki, flat memory")
+    except RuntimeError as exc:
+        print("  skipped (d):", exc, flush=True)
+
+    fresh = work / "toml-import.db"
+    fresh.unlink(missing_ok=True)
+    t, m = median_process(srs + ["import", str(deck_toml)], dict(env, SRS_DB=str(fresh)), repeat=1)
+    csv_path = work / "deck.csv"
+    with csv_path.open("w") as f:
+        f.write("#separator:Comma\n#columns:Front,Back,Tags\n")
+        for i in range(args.cards):
+            f.write(f'"Question number {i}: which choice is right?",answer {i},tag{i % 5}\n')
+    fresh_anki = work / "csv-import.anki2"
+    fresh_anki.unlink(missing_ok=True)
+    at, am = median_process(anki_script(
+        "from anki.import_export_pb2 import ImportCsvRequest\n"
+        f"col = Collection({str(fresh_anki)!r})\n"
+        f"meta = col.get_csv_metadata({str(csv_path)!r}, None)\n"
+        f"col.import_csv(ImportCsvRequest(path={str(csv_path)!r}, metadata=meta))\ncol.close()"), env, repeat=1)
+    row(f"(e) import a {args.cards:,}-card deck file", t, at, mem=(m, am))
+
+    try:
+        t, m = median_process(srs + ["optimize"], dict(env, SRS_DB=str(copy)), repeat=1)
+        at, am = median_process(anki_script(
+            f"col = Collection({str(anki_db)!r})\n"
+            "col._backend.compute_fsrs_params(search='', current_params=[], ignore_revlogs_before_ms=0, "
+            "num_of_relearning_steps=1, health_check=False)\ncol.close()"), env, repeat=1)
+        row(f"(f) optimize on {args.reviews:,} reviews", t, at, mem=(m, am))
+    except RuntimeError as exc:
+        print("  skipped (f):", exc, flush=True)
+
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"srs vs Anki's engine: {args.cards:,} cards, ~{args.reviews:,} reviews (medians)")
+    for col in ("measure", "srs", "anki", "srs/anki", "floor", "peak MiB srs / anki", "target"):
+        table.add_column(col, justify="left" if col in ("measure", "target") else "right")
+    for name, ours, theirs, unit, floor, mem, target in rows:
+        fmt = (lambda v: f"{v:.3f} s") if unit == "s" else (lambda v: f"{v:.2f} ms")
+        table.add_row(name, fmt(ours), fmt(theirs) if theirs else "–",
+                      f"{ours / theirs:.2f}" if theirs else "–", fmt(floor) if floor else "–",
+                      " / ".join(f"{x:.0f}" if x else "–" for x in mem) if any(mem) else "–", target)
+    Console(width=140).print(table)
+    print(f"floors: python -c pass {python_floor:.3f} s; one bare sqlite3 commit {commit_floor:.3f} ms")
+
+
+if __name__ == "__main__":
+    main()
