@@ -61,10 +61,39 @@ _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
 _KEY = re.compile(r"^\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*=")
 
 
+class _Loc:
+    """A place in the file, looked up only when an error needs its line number."""
+
+    __slots__ = ("lines", "kind", "args")
+
+    def __init__(self, lines: "_Lines", kind: str, args: tuple) -> None:
+        self.lines, self.kind, self.args = lines, kind, args
+
+    def resolve(self) -> int | None:
+        return self.lines.find(self.kind, *self.args)
+
+
 class _Lines:
-    """Where each table and key starts, so semantic errors can name a line."""
+    """Where each table and key starts, so semantic errors can name a line. The index is
+    built on the first error only: parsing a valid deck never scans the text twice."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
+        self.built = False
+
+    def key(self, table: str, name: str, index: int = -1) -> _Loc:
+        return _Loc(self, "key", (table, name, index))
+
+    def table(self, table: str, index: int = -1) -> _Loc:
+        return _Loc(self, "table", (table, index))
+
+    def find(self, kind: str, *args) -> int | None:
+        if not self.built:
+            self._build(self.text)
+            self.built = True
+        return self._key(*args) if kind == "key" else self._table(*args)
+
+    def _build(self, text: str) -> None:
         self.tables: dict[str, int] = {}
         self.cards: list[int] = []
         self.keys: dict[tuple[str, int, str], int] = {}
@@ -94,10 +123,10 @@ class _Lines:
                     if rest.count(quote) % 2 == 1:
                         in_multiline = quote
 
-    def key(self, table: str, name: str, index: int = -1) -> int | None:
-        return self.keys.get((table, index, name)) or self.table(table, index)
+    def _key(self, table: str, name: str, index: int = -1) -> int | None:
+        return self.keys.get((table, index, name)) or self._table(table, index)
 
-    def table(self, table: str, index: int = -1) -> int | None:
+    def _table(self, table: str, index: int = -1) -> int | None:
         if table == "card" and 0 <= index < len(self.cards):
             return self.cards[index]
         return self.tables.get(table)
@@ -123,8 +152,8 @@ def parse_toml(text: str, path: str = "<deck>") -> DeckSpec:
         raise DeckFileError(path, line, f"invalid TOML: {message}") from None
     lines = _Lines(text)
 
-    def fail(line: int | None, message: str) -> DeckFileError:
-        return DeckFileError(path, line, message)
+    def fail(line: "int | _Loc | None", message: str) -> DeckFileError:
+        return DeckFileError(path, line.resolve() if isinstance(line, _Loc) else line, message)
 
     for key in data:
         if key not in ("deck", "card"):
@@ -146,7 +175,7 @@ def parse_toml(text: str, path: str = "<deck>") -> DeckSpec:
     if not isinstance(raw_cards, list):
         raise fail(lines.key("", "card"), "card must be an array of tables ([[card]])")
     cards: list[CardSpec] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # card id -> index of its first [[card]]
     for index, raw in enumerate(raw_cards):
         line = lines.table("card", index)
         if not isinstance(raw, dict):
@@ -154,8 +183,9 @@ def parse_toml(text: str, path: str = "<deck>") -> DeckSpec:
         cards.append(_card(raw, index, fail, lines))
         card_id = cards[-1].id
         if card_id in seen:
-            raise fail(line, f'card "{card_id}": duplicate id (first at line {seen[card_id]})')
-        seen[card_id] = line or 0
+            first = lines.table("card", seen[card_id]).resolve()
+            raise fail(line, f'card "{card_id}": duplicate id (first at line {first})')
+        seen[card_id] = index
     if exam is not None and exam.questions is not None:
         mc = sum(1 for c in cards if c.kind == "mc")
         if exam.questions > mc:
@@ -225,7 +255,7 @@ def _card(raw: dict[str, Any], index: int, fail, lines: _Lines) -> CardSpec:
     choices_raw = raw.get("choices")
     if choices_raw is None:
         answer = _text(raw, "answer", fail, at("answer"), where, required=True)
-        return CardSpec(card_id, question, answer, None, explanation, wrong_feedback, tags, card_line or 0)
+        return CardSpec(card_id, question, answer, None, explanation, wrong_feedback, tags)
     if not isinstance(choices_raw, list) or not all(isinstance(c, str) for c in choices_raw):
         raise fail(at("choices"), f"{where}: choices must be a list of strings")
     if not MIN_CHOICES <= len(choices_raw) <= MAX_CHOICES:
@@ -239,7 +269,7 @@ def _card(raw: dict[str, Any], index: int, fail, lines: _Lines) -> CardSpec:
         raise fail(at("answer"), f'{where}: answer {answer!r} is not one of the {len(choices_raw)} choices '
                                  f'(a letter from A to {LETTERS[len(choices_raw) - 1]})')
     return CardSpec(card_id, question, answer.strip().upper(), tuple(choices_raw), explanation, wrong_feedback,
-                    tags, card_line or 0)
+                    tags)
 
 
 # ---------------------------------------------------------------- quiz-page text

@@ -135,14 +135,15 @@ class Store:
         if not rows:
             return
         with self.atomic(write=True) as s:
-            s.execute(insert(Card), [dict(r) for r in rows])
+            connection = s.connection()  # Core executemany: no ORM bookkeeping for bulk rows
+            connection.execute(insert(Card.__table__), [dict(r) for r in rows])
             deck_ids = {r["deck_id"] for r in rows}
             keys = dict(((d, c), k) for d, c, k in s.execute(
                 select(Card.deck_id, Card.card_id, Card.key).where(Card.deck_id.in_(deck_ids))))
             tags = [{"card_key": keys[(r["deck_id"], r["card_id"])], "tag": tag}
                     for r in rows for tag in dict.fromkeys(r.get("tags") or [])]
             if tags:
-                s.execute(insert(CardTag), tags)
+                connection.execute(insert(CardTag.__table__), tags)
 
     def update_card(self, key: int, **values: Any) -> None:
         with self.atomic(write=True) as s:
@@ -406,10 +407,10 @@ class Store:
                 batch.append({"learner": self.learner, "card_key": key,
                               **{name: getattr(memory, name) for name in _STATE_COLUMNS}})
                 if len(batch) >= chunk:
-                    s.execute(state_table.insert(), batch)
+                    s.connection().execute(state_table.insert(), batch)
                     batch = []
             if batch:
-                s.execute(state_table.insert(), batch)
+                s.connection().execute(state_table.insert(), batch)
             batch = []
             for key, rating, when, duration_ms, before, after in reviews:
                 batch.append({"learner": self.learner, "card_key": key, "rating": rating, "reviewed_at": when,
@@ -417,10 +418,10 @@ class Store:
                               "state_before": before.state if before else NEW,
                               "before": before.to_dict() if before else None, "after": after.to_dict()})
                 if len(batch) >= chunk:
-                    s.execute(review_table.insert(), batch)
+                    s.connection().execute(review_table.insert(), batch)
                     batch = []
             if batch:
-                s.execute(review_table.insert(), batch)
+                s.connection().execute(review_table.insert(), batch)
 
     # ------------------------------------------------------------ settings
     def settings(self, deck: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
