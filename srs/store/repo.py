@@ -328,15 +328,27 @@ class Store:
 
     def _apply_review(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
                       compute: Callable[[MemoryState], MemoryState]) -> tuple[int, MemoryState | None, MemoryState]:
+        # the hot path of a review session: three Core statements in one transaction
+        states, reviews = CardState.__table__, Review.__table__
+        mine = and_(states.c.learner == self.learner, states.c.card_key == key)
         with self.atomic(write=True) as s:
-            stmt = select(CardState).where(CardState.learner == self.learner, CardState.card_key == key)
-            if s.bind.dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE already holds the write lock
+            connection = s.connection()
+            stmt = select(*(states.c[name] for name in _STATE_COLUMNS)).where(mine)
+            if connection.dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE already holds the write lock
                 stmt = stmt.with_for_update()
-            row = s.scalars(stmt).first()
-            before = _memory(row) if row is not None else None
+            row = connection.execute(stmt).first()
+            before = MemoryState(**dict(zip(_STATE_COLUMNS, row))) if row is not None else None
             after = compute(before or MemoryState())
-            review_id = self.record_review(key, rating, when, duration_ms, source, before, after)
-            return review_id, before, after
+            values = {name: getattr(after, name) for name in _STATE_COLUMNS}
+            if row is None:
+                connection.execute(insert(states).values(learner=self.learner, card_key=key, **values))
+            else:
+                connection.execute(update(states).where(mine).values(**values))
+            result = connection.execute(insert(reviews).values(
+                learner=self.learner, card_key=key, rating=rating, reviewed_at=when, duration_ms=duration_ms,
+                source=source, state_before=before.state if before else NEW,
+                before=before.to_dict() if before else None, after=after.to_dict()))
+            return int(result.inserted_primary_key[0]), before, after
 
     def undo_review(self, review_id: int) -> ReviewEntry | None:
         """Remove a review row and restore the card's state from before it."""
