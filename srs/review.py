@@ -54,12 +54,17 @@ class ReviewSession:
         self._new: list[StudyCard] = []
         self._left = {"new": 0, "review": 0}
         self._stale = True
+        self._no_new: datetime | None = None
 
     # -------------------------------------------------------------- the queue
     def queue(self, now: datetime) -> Queue:
         """What is due now, from the store (and the session's working queue reloaded)."""
-        queue = build_queue(self.store, self.settings, now, self.deck, self.tag)
+        today = day_start(now, self.settings.day_starts_at)
+        queue = build_queue(self.store, self.settings, now, self.deck, self.tag,
+                            new_known_empty=self._no_new == today and not self._stale)
         self._queue = queue
+        # no new card left within the day's limit: not looked for again today in this session
+        self._no_new = today if not queue.new else None
         self._learning = sorted(queue.learning, key=lambda c: c.memory.due)  # type: ignore[arg-type,return-value]
         self._reviews, self._new = list(queue.reviews), list(queue.new)
         self._left = {"new": queue.counts.new, "review": queue.counts.review}

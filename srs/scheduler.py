@@ -118,7 +118,7 @@ class Queue:
 
 
 def build_queue(store: Store, settings: Settings, now: datetime, deck: str | None = None,
-                tag: str | None = None, head: int = 50) -> Queue:
+                tag: str | None = None, head: int = 200, new_known_empty: bool = False) -> Queue:
     """Learning cards due now, reviews due by the end of the learner's day (within the
     daily review limit), and new cards within the daily new-card limit. Learning cards
     due within 20 minutes are brought forward when nothing else is due."""
@@ -129,10 +129,12 @@ def build_queue(store: Store, settings: Settings, now: datetime, deck: str | Non
     new_left = max(0, settings.new_per_day - new_done)
     learning = store.due_learning(now, now, deck, tag, head)
     reviews = store.due_reviews(now, end, deck, tag, min(head, review_left))
-    new = store.new_cards(now, deck, tag, min(head, new_left))
+    # ``new_known_empty``: the caller saw no new cards left, so the deck need not be scanned again
+    new = [] if new_known_empty else store.new_cards(now, deck, tag, min(head, new_left))
     n_learning, n_review = store.count_due(now, now, end, deck, tag, cap=max(review_left, head))
     # fewer new cards than asked for: that is all of them; otherwise count up to the day's limit
-    n_new = len(new) if len(new) < min(head, new_left) else min(new_left, store.count_new(now, deck, tag))
+    n_new = len(new) if new_known_empty or len(new) < min(head, new_left) else min(
+        new_left, store.count_new(now, deck, tag))
     counts = QueueCounts(n_new, n_learning, min(review_left, n_review))
     if not learning and not reviews and not new:
         ahead = store.due_learning(now, now + LEARN_AHEAD, deck, tag, head)
