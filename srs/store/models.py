@@ -124,7 +124,7 @@ class Review(Base):
     before: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # None: there was no state row
     after: Mapped[dict] = mapped_column(JSON)
     __table_args__ = (
-        Index("ix_reviews_learner_time", "learner", "reviewed_at"),
+        Index("ix_reviews_learner_time_stats", "learner", "reviewed_at", "state_before", "rating", "duration_ms"),
         Index("ix_reviews_learner_card", "learner", "card_key", "reviewed_at"),
         Index("ix_reviews_learner_source_time", "learner", "source", "reviewed_at"),
     )

@@ -6,10 +6,10 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Select, and_, case, delete, false, func, insert, or_, select, update
+from sqlalchemy import Engine, Integer, Select, and_, case, delete, false, func, insert, or_, select, true, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -434,6 +434,78 @@ class Store:
                     batch = []
             if batch:
                 s.connection().execute(review_table.insert(), batch)
+
+    # ------------------------------------------------------------ statistics (aggregated in SQL)
+    def _day(self, column, shift_seconds: int):
+        """The learner's day number of a UTC timestamp column: days since 1970-01-01 after
+        shifting by the local offset minus the hour the day starts."""
+        if self.engine.dialect.name == "sqlite":
+            epoch = func.cast(func.strftime("%s", column), Integer)
+            return func.cast((epoch + shift_seconds) / 86400, Integer)  # integer division
+        return func.floor((func.extract("epoch", column) + shift_seconds) / 86400)
+
+    def review_days(self, since: datetime, shift_seconds: int, deck: str | None = None) -> list[tuple[int, int, int]]:
+        """(day, reviews, milliseconds spent) per learner day since ``since``."""
+        with self.atomic() as s:
+            day = self._day(Review.reviewed_at, shift_seconds).label("day")
+            stmt = select(day, func.count(), func.coalesce(func.sum(Review.duration_ms), 0)).where(
+                Review.learner == self.learner, Review.reviewed_at >= since)
+            if deck is not None:
+                stmt = stmt.join(Card, Card.key == Review.card_key).where(Card.deck_id == deck)
+            return [(int(d), int(n), int(ms)) for d, n, ms in s.execute(stmt.group_by(day).order_by(day))]
+
+    def retention(self, since: datetime, deck: str | None = None) -> tuple[int, int]:
+        """(passing answers, answers) on cards in review state since ``since``: true retention."""
+        with self.atomic() as s:
+            stmt = select(func.count(case((Review.rating >= 2, 1))), func.count()).where(
+                Review.learner == self.learner, Review.reviewed_at >= since, Review.state_before == REVIEW)
+            if deck is not None:
+                stmt = stmt.join(Card, Card.key == Review.card_key).where(Card.deck_id == deck)
+            passed, total = s.execute(stmt).one()
+            return int(passed or 0), int(total or 0)
+
+    def due_days(self, start: datetime, end: datetime, shift_seconds: int,
+                 deck: str | None = None) -> list[tuple[int, int]]:
+        """(day, cards falling due) for studied, unsuspended cards due before ``end``; cards
+        already overdue count on the first day."""
+        with self.atomic() as s:
+            day = self._day(func.max(CardState.due, start) if self.engine.dialect.name == "sqlite"
+                            else func.greatest(CardState.due, start), shift_seconds).label("day")
+            stmt = self._filtered(select(day, func.count()).select_from(CardState).join(
+                Card, Card.key == CardState.card_key), deck, None).where(
+                CardState.learner == self.learner, CardState.suspended == false(), CardState.state != NEW,
+                CardState.due < end)
+            return [(int(d), int(n)) for d, n in s.execute(stmt.group_by(day).order_by(day))]
+
+    def state_counts(self, deck: str | None = None) -> dict[int, int]:
+        """Live cards by state (NEW for never studied) and suspended (key -1)."""
+        with self.atomic() as s:
+            state = func.coalesce(CardState.state, NEW).label("state")
+            stmt = self._filtered(self._with_state(select(state, func.count()).select_from(Card)), deck, None)
+            counts = {int(k): int(n) for k, n in s.execute(stmt.group_by(state))}
+            stmt = self._filtered(self._with_state(select(func.count()).select_from(Card)), deck, None)
+            counts[-1] = int(s.scalar(stmt.where(CardState.suspended == true())) or 0)
+            return counts
+
+    def cram_candidates(self, now: datetime, not_before: datetime, on: datetime, factor_days: float,
+                        deck: str | None, tag: str | None, limit: int) -> list[StudyCard]:
+        """Review cards not due before ``not_before`` whose recall on ``on`` falls below the
+        target: days elapsed since the last review > stability × ``factor_days``. Lowest
+        predicted recall first."""
+        with self.atomic() as s:
+            if self.engine.dialect.name == "sqlite":
+                elapsed = func.julianday(on.astimezone(timezone.utc).replace(tzinfo=None)) - func.julianday(
+                    CardState.last_review)
+            else:
+                elapsed = (func.extract("epoch", on.astimezone(timezone.utc).replace(tzinfo=None))
+                           - func.extract("epoch", CardState.last_review)) / 86400
+            ratio = elapsed / CardState.stability
+            stmt = self._filtered(select(Card, CardState).select_from(CardState).join(
+                Card, Card.key == CardState.card_key), deck, tag).where(
+                CardState.learner == self.learner, CardState.suspended == false(), CardState.state == REVIEW,
+                CardState.due >= not_before, CardState.stability > 0, ratio > factor_days,
+                or_(CardState.buried_until.is_(None), CardState.buried_until <= now))
+            return [_study(c, st) for c, st in s.execute(stmt.order_by(ratio.desc()).limit(limit))]
 
     # ------------------------------------------------------------ settings
     def settings(self, deck: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
