@@ -236,6 +236,9 @@ def review(
     deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck."),
     tag: Optional[str] = typer.Option(None, "--tag", help="Only cards with this tag."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Stop after N answers."),
+    until: Optional[str] = typer.Option(None, "--until", metavar="DATE",
+                                        help="Studying for an exam on DATE: also bring forward cards you "
+                                             "would not recall well enough by then."),
 ) -> None:
     """Review what is due today. Keys: letter or any key to answer, 1-4 to rate (Enter = Good),
     u undo, s bury, ! suspend, q quit."""
@@ -246,7 +249,15 @@ def review(
 
     c = _ctx()
     c.check_deck(deck)
-    session = ReviewSession(c.store, c.settings(deck), deck, tag, limit, fuzz=_fuzz())
+    settings = c.settings(deck)
+    exam_day = None
+    if until is not None:
+        from srs.clock import on_date
+
+        exam_day = on_date(until, settings.day_starts_at, c.now())
+        if exam_day < c.now():
+            raise UserError(f"--until {until}: the date is in the past")
+    session = ReviewSession(c.store, settings, deck, tag, limit, fuzz=_fuzz(), until=exam_day)
     ReviewScreen(session, KeyReader(), stdout(), c.now).run()
 
 

@@ -37,12 +37,13 @@ class ReviewSession:
     """Answers go straight to the store, one short transaction each."""
 
     def __init__(self, store: Store, settings: Settings, deck: str | None = None, tag: str | None = None,
-                 limit: int | None = None, fuzz: bool = True) -> None:
+                 limit: int | None = None, fuzz: bool = True, until: datetime | None = None) -> None:
         self.store = store
         self.settings = settings
         self.deck = deck
         self.tag = tag
         self.limit = limit
+        self.until = until  # studying for an exam on this date
         self.scheduler = make_scheduler(settings, fuzz)
         self.summary = Summary()
         self._answered: list[tuple[Answered, bool]] = []  # with "was it right"
@@ -61,7 +62,8 @@ class ReviewSession:
         """What is due now, from the store (and the session's working queue reloaded)."""
         today = day_start(now, self.settings.day_starts_at)
         queue = build_queue(self.store, self.settings, now, self.deck, self.tag,
-                            new_known_empty=self._no_new == today and not self._stale)
+                            new_known_empty=self._no_new == today and not self._stale, until=self.until,
+                            scheduler=self.scheduler)
         self._queue = queue
         # no new card left within the day's limit: not looked for again today in this session
         self._no_new = today if not queue.new else None

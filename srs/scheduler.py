@@ -78,6 +78,14 @@ def retrievability(scheduler: Scheduler, memory: MemoryState, at: datetime) -> f
     return scheduler.get_card_retrievability(card, at.astimezone(timezone.utc))
 
 
+def elapsed_factor(scheduler: Scheduler, retention: float) -> float:
+    """Recall falls below ``retention`` once the days since the last review exceed
+    stability × this factor (FSRS's forgetting curve solved for the elapsed time)."""
+    decay = -scheduler.parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    return (retention ** (1 / decay) - 1) / factor
+
+
 def format_interval(delta: timedelta) -> str:
     seconds = max(0, delta.total_seconds())
     if seconds < 60:
@@ -118,7 +126,8 @@ class Queue:
 
 
 def build_queue(store: Store, settings: Settings, now: datetime, deck: str | None = None,
-                tag: str | None = None, head: int = 200, new_known_empty: bool = False) -> Queue:
+                tag: str | None = None, head: int = 200, new_known_empty: bool = False,
+                until: datetime | None = None, scheduler: Scheduler | None = None) -> Queue:
     """Learning cards due now, reviews due by the end of the learner's day (within the
     daily review limit), and new cards within the daily new-card limit. Learning cards
     due within 20 minutes are brought forward when nothing else is due."""
@@ -132,6 +141,13 @@ def build_queue(store: Store, settings: Settings, now: datetime, deck: str | Non
     # ``new_known_empty``: the caller saw no new cards left, so the deck need not be scanned again
     new = [] if new_known_empty else store.new_cards(now, deck, tag, min(head, new_left))
     n_learning, n_review = store.count_due(now, now, end, deck, tag, cap=max(review_left, head))
+    if until is not None and until > end and len(reviews) < min(head, review_left):
+        # studying for an exam date: also the cards whose recall on that date would fall
+        # below the desired retention, lowest recall first, within the day's review limit
+        factor = elapsed_factor(scheduler or make_scheduler(settings, fuzz=False), settings.desired_retention)
+        cram = store.cram_candidates(now, end, until, factor, deck, tag, min(head, review_left) - len(reviews))
+        reviews = reviews + cram
+        n_review += len(cram)
     # fewer new cards than asked for: that is all of them; otherwise count up to the day's limit
     n_new = len(new) if new_known_empty or len(new) < min(head, new_left) else min(
         new_left, store.count_new(now, deck, tag))
@@ -144,4 +160,4 @@ def build_queue(store: Store, settings: Settings, now: datetime, deck: str | Non
 
 
 __all__ = ["AGAIN", "HARD", "GOOD", "EASY", "RATING_NAMES", "Queue", "QueueCounts", "build_queue", "format_interval",
-           "make_scheduler", "preview", "rate", "retrievability", "to_fsrs"]
+           "elapsed_factor", "make_scheduler", "preview", "rate", "retrievability", "to_fsrs"]

@@ -1,0 +1,62 @@
+"""stats, readiness, optimize and `review --until` end to end."""
+
+from __future__ import annotations
+
+import json
+
+from tests.cli.helpers import cards_json, srs
+
+
+def test_stats_json_and_screen(env):
+    srs(env, "review", "--deck", "mini", input="B\n\nA\n\n")
+    data = json.loads(srs(env, "stats", "--json").stdout)
+    assert data["reviews"] == 2 and data["by_state"]["new"] >= 3 and len(data["forecast"]) == 30
+    assert data["streak"] == 1 and "retention" in data
+    out = srs(env, "stats", "--deck", "mini").stdout
+    assert "Reviews, last 112 days: 2" in out and "Due in the next 30 days" in out and "Streak: 1 day" in out
+
+
+def test_readiness_json_falls_with_time_and_feeds_exam_forecasts(env):
+    srs(env, "review", "--deck", "mini", input="B\n4\nA\n4\nD\n4\nB\n4\n")
+    soon = json.loads(srs(env, "readiness", "--deck", "mini", "--on", "2026-11-05", "--json").stdout)
+    later = json.loads(srs(env, "readiness", "--deck", "mini", "--on", "2027-03-01", "--json").stdout)
+    assert set(soon) >= {"deck", "on", "questions", "pass_mark", "expected_score", "pass_probability", "cards"}
+    assert soon["questions"] == 4 and soon["pass_mark"] == 0.75 and len(soon["cards"]) == 4
+    assert later["pass_probability"] < soon["pass_probability"]
+    assert all(set(c) >= {"card", "p_correct"} for c in soon["cards"])
+    # an attempt stores the forecast made just before it; readiness then shows how honest it was
+    srs(env, "exam", "--deck", "mini", "--seed", "1", "--no-timer", input="A\nA\nA\nA\n")
+    attempt = json.loads(srs(env, "results", "--json").stdout)[0]
+    assert 0 <= attempt["forecast"] <= 1
+    out = srs(env, "readiness", "--deck", "mini").stdout
+    assert "Were past forecasts honest?" in out and "Brier score" in out
+
+
+def test_readiness_errors(env):
+    r = srs(env, "readiness", "--deck", "mini", "--on", "someday", check=False)
+    assert r.returncode == 1 and r.stderr.startswith("error: date 'someday'")
+    r = srs(env, "readiness", "--deck", "mini", "--on", "2020-01-01", check=False)
+    assert r.returncode == 1 and "in the past" in r.stderr
+    r = srs(env, "readiness", check=False)  # two decks with exam settings: the bundled one and mini
+    assert r.returncode == 1 and "several decks" in r.stderr
+
+
+def test_optimize_says_plainly_when_there_are_too_few_reviews(env):
+    out = srs(env, "optimize").stdout
+    assert "too few reviews" in out
+    data = json.loads(srs(env, "optimize", "--json").stdout)
+    assert data["kept"] is False and len(data["parameters"]) == 21
+
+
+def test_review_until_brings_forward_what_would_be_forgotten_by_then(env):
+    srs(env, "config", "learning_steps", "", "--deck", "mini")
+    srs(env, "review", "--deck", "mini", input="B\n3\nA\n3\nD\n3\nB\n3\n")  # all four graduate to review
+    srs(env, "config", "new_per_day", "0", "--deck", "mini")
+    later = dict(env, SRS_NOW="2026-11-03T09:00:00+00:00")  # the next day: nothing due yet
+    assert "Nothing is due now." in srs(later, "review", "--deck", "mini").stdout
+    out = srs(later, "review", "--deck", "mini", "--until", "2027-01-15", input="q\n").stdout
+    assert "Answer A-" in out  # something to study for the exam date
+    reps_before = {k: v["reps"] for k, v in cards_json(later).items()}
+    srs(later, "review", "--deck", "mini", "--until", "2027-01-15", "--limit", "2", input="A\n\nA\n\n")
+    reps_after = {k: v["reps"] for k, v in cards_json(later).items()}
+    assert sum(reps_after.values()) == sum(reps_before.values()) + 2

@@ -1,0 +1,55 @@
+"""Statistics against hand-computed fixtures: per-day counts in the learner's day, true
+retention, the due forecast, streak, time spent."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from srs.records import REVIEW, MemoryState
+from srs.settings import Settings
+from srs.stats import compute, to_json
+from tests.factories import deck
+
+PLUS2 = timezone(timedelta(hours=2))
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=PLUS2)
+
+
+def log(store, key, when, rating, before_state, ms=5000, due=None):
+    before = MemoryState(state=before_state, stability=5.0, difficulty=5.0, due=when, last_review=when,
+                         reps=1) if before_state else None
+    after = MemoryState(state=REVIEW, stability=10.0, difficulty=5.0, due=due or when + timedelta(days=10),
+                        last_review=when, reps=2)
+    store.record_review(key, rating, when, ms, "review", before, after)
+
+
+def test_hand_computed_fixture(make_store):
+    store = make_store(deck(cards=6))
+    keys = [c.key for c in store.cards()]
+    # local days (UTC+2, days start at 04:00): Nov 20 (today), Nov 19, Nov 18; Nov 16 breaks the streak
+    log(store, keys[0], datetime(2026, 11, 20, 9, 0, tzinfo=PLUS2), 3, REVIEW, due=NOW + timedelta(days=2))
+    log(store, keys[1], datetime(2026, 11, 20, 3, 30, tzinfo=PLUS2), 1, REVIEW, due=NOW + timedelta(days=2))  # Nov 19!
+    log(store, keys[2], datetime(2026, 11, 19, 22, 0, tzinfo=PLUS2), 2, REVIEW, due=NOW - timedelta(days=3))
+    log(store, keys[3], datetime(2026, 11, 18, 8, 0, tzinfo=PLUS2), 4, 0, due=NOW + timedelta(days=40))
+    log(store, keys[4], datetime(2026, 11, 16, 8, 0, tzinfo=PLUS2), 3, REVIEW, due=NOW + timedelta(days=5))
+    log(store, keys[5], datetime(2026, 9, 1, 8, 0, tzinfo=PLUS2), 1, REVIEW, due=NOW + timedelta(days=5))  # old
+    s = compute(store, Settings(), NOW, None, days=28)
+    counts = {d - s.today: n for d, n in s.per_day.items()}
+    assert counts == {0: 1, -1: 2, -2: 1, -4: 1}
+    assert s.reviews == 5 and s.seconds == 25.0
+    assert s.streak == 3
+    # true retention: answers on review-state cards in the last 30 days: 3 of 4 passed (Again fails)
+    assert s.retention == pytest.approx(3 / 4) and s.retention_answers == 4
+    # forecast: overdue counts today; +2 days: 2 cards; +5 days: 2 cards; +40 is beyond
+    assert s.forecast[0] == 1 and s.forecast[2] == 2 and s.forecast[5] == 2 and sum(s.forecast) == 5
+    assert s.by_state == {"new": 0, "learning": 0, "review": 6, "relearning": 0, "suspended": 0}
+    data = to_json(s)
+    assert set(data) >= {"reviews", "retention", "by_state", "forecast"} and len(data["forecast"]) == 30
+
+
+def test_empty_learner(make_store):
+    store = make_store(deck(cards=3))
+    s = compute(store, Settings(), NOW)
+    assert s.reviews == 0 and s.retention is None and s.streak == 0 and sum(s.forecast) == 0
+    assert s.by_state["new"] == 3
