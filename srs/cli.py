@@ -335,6 +335,7 @@ def unsuspend(names: list[str] = typer.Argument(..., metavar="CARD...", help="Ca
 
 from srs import cli_exam  # noqa: E402,F401  (registers exam, results)
 from srs import cli_progress  # noqa: E402,F401  (registers stats, readiness, optimize)
+from srs import cli_anki  # noqa: E402,F401  (registers export)
 
 
 def main() -> None:

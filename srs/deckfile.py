@@ -6,6 +6,7 @@ and the line (``decks/x.toml:14: card "adam": ...``).
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -331,6 +332,35 @@ def parse_quiz_text(text: str, path: str = "<quiz>") -> DeckSpec:
     return DeckSpec(slug(title), title, "", exam, tuple(cards), path)
 
 
+def _toml_string(value: str) -> str:
+    # a JSON string is a valid TOML basic string (same escapes), and keeps every character
+    return json.dumps(value, ensure_ascii=False)
+
+
+def dump_toml(deck: DeckSpec) -> str:
+    """The deck in the TOML format; ``parse_toml`` gives back an equal DeckSpec."""
+    out = ["[deck]", f"id = {_toml_string(deck.id)}", f"name = {_toml_string(deck.name)}"]
+    if deck.description:
+        out.append(f"description = {_toml_string(deck.description)}")
+    if deck.exam is not None:
+        out += ["", "[deck.exam]"]
+        if deck.exam.questions is not None:
+            out.append(f"questions = {deck.exam.questions}")
+        out += [f"minutes = {deck.exam.minutes!r}", f"pass_mark = {deck.exam.pass_mark!r}"]
+    for card in deck.cards:
+        out += ["", "[[card]]", f"id = {_toml_string(card.id)}", f"question = {_toml_string(card.question)}"]
+        if card.choices is not None:
+            out.append("choices = [" + ", ".join(_toml_string(c) for c in card.choices) + "]")
+        out.append(f"answer = {_toml_string(card.answer)}")
+        if card.explanation:
+            out.append(f"explanation = {_toml_string(card.explanation)}")
+        if card.wrong_feedback:
+            out.append(f"wrong_feedback = {_toml_string(card.wrong_feedback)}")
+        if card.tags:
+            out.append("tags = [" + ", ".join(_toml_string(t) for t in card.tags) + "]")
+    return "\n".join(out) + "\n"
+
+
 def read_deck(path: Path) -> DeckSpec:
     """A deck file by its extension: ``.toml`` or quiz-page ``.txt``."""
     try:
@@ -352,4 +382,4 @@ def read_deck(path: Path) -> DeckSpec:
     raise DeckFileError(str(path), None, f"unknown deck format {suffix or '(no extension)'!r}")
 
 
-__all__ = ["CardSpec", "DeckSpec", "ExamSettings", "LETTERS", "parse_toml", "parse_quiz_text", "read_deck", "slug"]
+__all__ = ["CardSpec", "DeckSpec", "ExamSettings", "LETTERS", "dump_toml", "parse_toml", "parse_quiz_text", "read_deck", "slug"]

@@ -37,7 +37,7 @@ def read_path(path: Path) -> list[DeckSpec]:
 
         return read_apkg(path)
     if suffix == ".csv":
-        from srs.anki.csvfile import read_csv
+        from srs.anki.textfile import read_csv
 
         return [read_csv(path)]
     if suffix in (".toml", ".txt"):

@@ -203,6 +203,13 @@ class Store:
             stmt = stmt.order_by(Card.deck_id, Card.position)
             return [_study(c, st) for c, st in s.execute(stmt)]
 
+    def export_cards(self, deck: str | None = None) -> Iterator[tuple[StudyCard, datetime]]:
+        """Live cards with this learner's state and when their content last changed, streamed."""
+        with self.atomic() as s:
+            stmt = self._filtered(self._with_state(select(Card, CardState)), deck, None)
+            for card, state in s.execute(stmt.order_by(Card.deck_id, Card.position)).yield_per(2000):
+                yield _study(card, state), card.updated_at
+
     def mc_cards(self, deck: str) -> list[StudyCard]:
         with self.atomic() as s:
             stmt = self._filtered(self._with_state(select(Card, CardState)), deck, None)

@@ -1,0 +1,241 @@
+"""Writing .apkg packages in the legacy schema-11 format (`collection.anki21`), which Anki
+2.1.50+ and AnkiDroid import. With history: each card's scheduling, its FSRS memory state
+(cards.data) and every review as a revlog row. See shared/ANKI-FORMAT.md."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME, guid, number
+from srs.records import LEARNING, NEW, RELEARNING, REVIEW, ReviewEntry, StudyCard
+
+SCHEMA = """
+create table col (id integer primary key, crt integer not null, mod integer not null, scm integer not null,
+  ver integer not null, dty integer not null, usn integer not null, ls integer not null, conf text not null,
+  models text not null, decks text not null, dconf text not null, tags text not null);
+create table notes (id integer primary key, guid text not null, mid integer not null, mod integer not null,
+  usn integer not null, tags text not null, flds text not null, sfld integer not null, csum integer not null,
+  flags integer not null, data text not null);
+create table cards (id integer primary key, nid integer not null, did integer not null, ord integer not null,
+  mod integer not null, usn integer not null, type integer not null, queue integer not null, due integer not null,
+  ivl integer not null, factor integer not null, reps integer not null, lapses integer not null,
+  left integer not null, odue integer not null, odid integer not null, flags integer not null, data text not null);
+create table revlog (id integer primary key, cid integer not null, usn integer not null, ease integer not null,
+  ivl integer not null, lastIvl integer not null, factor integer not null, time integer not null,
+  type integer not null);
+create table graves (usn integer not null, oid integer not null, type integer not null);
+create index ix_notes_usn on notes (usn);
+create index ix_cards_usn on cards (usn);
+create index ix_revlog_usn on revlog (usn);
+create index ix_cards_nid on cards (nid);
+create index ix_cards_sched on cards (did, queue, due);
+create index ix_revlog_cid on revlog (cid);
+create index ix_notes_csum on notes (csum);
+"""
+
+CSS = """.card { font-family: system-ui, sans-serif; font-size: 20px; text-align: left; color: #222;
+  background-color: #fff; max-width: 40em; margin: 0 auto; }
+.question { font-weight: 600; margin-bottom: 0.8em; }
+ol.choices { list-style-type: upper-alpha; padding-left: 1.6em; }
+ol.choices li { margin: 0.3em 0; }
+.answer { color: #0a7d32; font-weight: 600; margin: 0.6em 0; }
+.explanation { margin-top: 0.6em; }
+.wrong { margin-top: 0.6em; color: #8a4b00; font-size: 0.9em; }
+.nightMode .card, .night_mode .card { color: #eee; background-color: #222; }
+.nightMode .answer, .night_mode .answer { color: #6fdc8c; }
+"""
+MC_FIELDS = ["Question", "Choices", "Answer", "Explanation", "WrongFeedback"]
+MC_FRONT = '<div class="question">{{Question}}</div>\n{{Choices}}'
+MC_BACK = ('{{FrontSide}}\n<hr id="answer">\n<div class="answer">✓ {{Answer}}</div>\n'
+           '{{#Explanation}}<div class="explanation">{{Explanation}}</div>{{/Explanation}}\n'
+           '{{#WrongFeedback}}<div class="wrong">{{WrongFeedback}}</div>{{/WrongFeedback}}')
+BASIC_CSS = ".card {\n    font-family: arial;\n    font-size: 20px;\n    text-align: center;\n    color: black;\n" \
+            "    background-color: white;\n}\n"
+
+
+def _field(name: str, ord_: int) -> dict:
+    return {"name": name, "ord": ord_, "sticky": False, "rtl": False, "font": "Arial", "size": 20, "media": [],
+            "description": "", "plainText": False, "collapsed": False, "excludeFromSearch": False}
+
+
+def _notetype(id_: int, name: str, fields: list[str], qfmt: str, afmt: str, css: str, mod: int) -> dict:
+    return {
+        "id": id_, "name": name, "type": 0, "mod": mod, "usn": -1, "sortf": 0, "did": None,
+        "tmpls": [{"name": "Card 1", "ord": 0, "qfmt": qfmt, "afmt": afmt, "bqfmt": "", "bafmt": "", "did": None,
+                   "bfont": "", "bsize": 0}],
+        "flds": [_field(f, i) for i, f in enumerate(fields)], "css": css,
+        "latexPre": "\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage[utf8]{inputenc}\n"
+                    "\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n"
+                    "\\begin{document}\n",
+        "latexPost": "\\end{document}", "latexsvg": False, "req": [[0, "any", [0]]], "tags": [], "vers": [],
+    }
+
+
+def text_to_html(text: str) -> str:
+    """Card text is text: escape it, keep its line breaks."""
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def mc_fields(card: StudyCard) -> list[str]:
+    assert card.choices is not None
+    choices = "".join(f"<li>{text_to_html(c)}</li>" for c in card.choices)
+    right = card.choices["ABCDEF".index(card.answer)]
+    return [text_to_html(card.question), f'<ol class="choices" type="A">{choices}</ol>',
+            f"{card.answer}) {text_to_html(right)}", text_to_html(card.explanation),
+            text_to_html(card.wrong_feedback)]
+
+
+def basic_fields(card: StudyCard) -> list[str]:
+    back = text_to_html(card.answer)
+    if card.explanation:
+        back += "<br><br>" + text_to_html(card.explanation)
+    return [text_to_html(card.question), back]
+
+
+def _strip(text: str) -> str:
+    return html.unescape(re.sub(r"<[^>]*>", " ", text)).strip()
+
+
+@dataclass(frozen=True)
+class ExportCard:
+    card: StudyCard
+    updated_at: datetime
+
+
+def _day_start(now: datetime) -> datetime:
+    local = now.astimezone(now.tzinfo)
+    start = local.replace(hour=4, minute=0, second=0, microsecond=0)
+    return start - timedelta(days=1) if local < start else start
+
+
+def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCard], now: datetime,
+               history: Iterable[ReviewEntry] | None = None) -> int:
+    """Write a package; returns the number of notes. Written to a temporary file in the same
+    folder, then renamed: an interrupted export never leaves half a package."""
+    crt_dt = _day_start(now)
+    crt = int(crt_dt.timestamp())
+    stamp = int(now.timestamp())
+    with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
+        db_path = Path(tmp) / "collection.anki21"
+        db = sqlite3.connect(db_path)
+        db.executescript(SCHEMA)
+        decks = {"1": {"id": 1, "name": "Default", "usn": 0, "lrnToday": [0, 0], "revToday": [0, 0],
+                       "newToday": [0, 0], "timeToday": [0, 0], "collapsed": False, "browserCollapsed": False,
+                       "dyn": 0, "conf": 1, "desc": "", "extendNew": 0, "extendRev": 0, "mod": 0}}
+        did_of = {}
+        for deck_id, name in deck_names.items():
+            did = number("deck", deck_id)
+            did_of[deck_id] = did
+            decks[str(did)] = dict(decks["1"], id=did, name=name, usn=-1, mod=stamp)
+        dconf = {"1": {"id": 1, "mod": 0, "name": "Default", "usn": 0, "maxTaken": 60, "autoplay": True,
+                       "timer": 0, "replayq": True, "dyn": False, "new": {}, "rev": {}, "lapse": {}}}
+        models = {str(MC_NOTETYPE_ID): _notetype(MC_NOTETYPE_ID, MC_NOTETYPE_NAME, MC_FIELDS, MC_FRONT, MC_BACK,
+                                                 CSS, 1_732_000_000),
+                  str(BASIC_NOTETYPE_ID): _notetype(BASIC_NOTETYPE_ID, "Basic", ["Front", "Back"], "{{Front}}",
+                                                    "{{FrontSide}}\n\n<hr id=answer>\n\n{{Back}}", BASIC_CSS,
+                                                    1_732_000_000)}
+        db.execute("insert into col values (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')",
+                   (crt, stamp * 1000, stamp * 1000, json.dumps({"schedVer": 2, "nextPos": 1}),
+                    json.dumps(models), json.dumps(decks), json.dumps(dconf)))
+        cid_of: dict[int, int] = {}
+        notes = 0
+        note_rows, card_rows = [], []
+        for position, item in enumerate(cards, start=1):
+            card = item.card
+            fields = mc_fields(card) if card.choices else basic_fields(card)
+            mid = MC_NOTETYPE_ID if card.choices else BASIC_NOTETYPE_ID
+            nid = number("note", card.deck_id, card.card_id)
+            cid = number("card", card.deck_id, card.card_id)
+            cid_of[card.key] = cid
+            sfld = _strip(fields[0])
+            csum = int(hashlib.sha1(sfld.encode()).hexdigest()[:8], 16)
+            mod = int(item.updated_at.timestamp())
+            tags = " " + " ".join(t.replace(" ", "_") for t in card.tags) + " " if card.tags else ""
+            note_rows.append((nid, guid(card.deck_id, card.card_id), mid, mod, -1, tags, "\x1f".join(fields), sfld,
+                              csum, 0, ""))
+            *schedule, data = _scheduling(card, position, crt_dt, history is not None)
+            card_rows.append((cid, nid, did_of[card.deck_id], 0, mod, -1, *schedule, 0, 0, 0, data))
+            notes += 1
+            if len(note_rows) >= 5000:
+                _flush(db, note_rows, card_rows)
+        _flush(db, note_rows, card_rows)
+        if history is not None:
+            _write_revlog(db, history, cid_of)
+        db.commit()
+        db.close()
+        partial = Path(tmp) / "package.apkg"
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.write(db_path, "collection.anki21")
+            zf.writestr("media", "{}")
+        os.replace(partial, path)
+    return notes
+
+
+def _flush(db: sqlite3.Connection, note_rows: list, card_rows: list) -> None:
+    db.executemany("insert into notes values (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+    db.executemany("insert into cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, "
+                   "left, odue, odid, flags, data) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
+    note_rows.clear()
+    card_rows.clear()
+
+
+def _scheduling(card: StudyCard, position: int, crt: datetime, with_history: bool) -> tuple:
+    """(type, queue, due, ivl, factor, reps, lapses, left) and then data."""
+    m = card.memory
+    if not with_history or m.state == NEW or m.due is None:
+        return (0, 0, position, 0, 0, 0, 0, 0) + ("{}",)
+    data = {"s": round(m.stability or 0.0, 4), "d": round(m.difficulty or 5.0, 4), "dr": 0.9, "decay": 0.1542}
+    if m.last_review is not None:
+        data["lrt"] = int(m.last_review.timestamp())
+    if m.state == REVIEW:
+        due = (m.due.astimezone(crt.tzinfo) - crt).days
+        ivl = max(1, (m.due - m.last_review).days) if m.last_review else 1
+        row = (2, 2, due, ivl, 2500, m.reps, m.lapses, 0)
+    else:
+        row = (1 if m.state == LEARNING else 3, 1, int(m.due.timestamp()), 0, 2500, m.reps, m.lapses, 1)
+    if m.suspended:
+        row = row[:1] + (-1,) + row[2:]
+    elif m.buried_until is not None and m.buried_until > datetime.now(timezone.utc):
+        row = row[:1] + (-3,) + row[2:]
+    return row + (json.dumps(data),)
+
+
+def _write_revlog(db: sqlite3.Connection, history: Iterable[ReviewEntry], cid_of: dict[int, int]) -> None:
+    rows, used = [], set()
+    for e in history:
+        cid = cid_of.get(e.card_key)
+        if cid is None:
+            continue
+        rid = int(e.reviewed_at.timestamp() * 1000)
+        while rid in used:
+            rid += 1
+        used.add(rid)
+        kind = {NEW: 0, LEARNING: 0, REVIEW: 1, RELEARNING: 2}[e.state_before]
+        ivl = _interval(e.after.due, e.reviewed_at) if e.after.due else 0
+        last = _interval(e.before.due, e.before.last_review) if e.before and e.before.due and e.before.last_review \
+            else 0
+        rows.append((rid, cid, -1, e.rating, ivl, last, 2500, max(0, min(e.duration_ms, 60_000)), kind))
+        if len(rows) >= 10_000:
+            db.executemany("insert into revlog values (?,?,?,?,?,?,?,?,?)", rows)
+            rows = []
+    db.executemany("insert into revlog values (?,?,?,?,?,?,?,?,?)", rows)
+
+
+def _interval(due: datetime, since: datetime) -> int:
+    """Anki's revlog interval: days when a day or more, negative seconds below."""
+    seconds = (due - since).total_seconds()
+    return round(seconds / 86400) if seconds >= 86400 else -int(seconds)
+
+
+__all__ = ["ExportCard", "MC_FIELDS", "basic_fields", "mc_fields", "text_to_html", "write_apkg"]

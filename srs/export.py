@@ -1,0 +1,83 @@
+"""Export a deck (or all of them) by the file's extension: .apkg, .txt, .csv, .toml."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from srs.deckfile import CardSpec, DeckSpec, ExamSettings, dump_toml
+from srs.errors import UserError
+from srs.store import Store
+
+FORMATS = (".apkg", ".txt", ".csv", ".toml")
+
+
+def export(store: Store, path: Path, deck: str | None, now: datetime, with_history: bool = False) -> int:
+    """Write the file; returns the number of cards. Nothing is left behind on failure."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise UserError(f"{path}: cannot export to {suffix or 'a file without extension'} "
+                        f"(known: {', '.join(FORMATS)})")
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder")
+    if not path.parent.is_dir():
+        raise UserError(f"{path}: folder {path.parent} does not exist")
+    decks = [d for d in store.decks() if deck is None or d.id == deck]
+    if not decks:
+        raise UserError("nothing to export: no decks")
+    if with_history and suffix != ".apkg":
+        raise UserError("--with-history needs an .apkg file")
+    names = {d.id: d.name for d in decks}
+    from srs.anki.apkg_write import ExportCard
+
+    def cards():
+        for card, updated_at in store.export_cards(deck):
+            yield ExportCard(card, updated_at)
+
+    if suffix == ".apkg":
+        from srs.anki.apkg_write import write_apkg
+
+        history = None
+        if with_history:
+            history = (entry for _, entry in store.review_log(deck))
+        try:
+            return write_apkg(path, names, cards(), now, history)
+        except OSError as exc:
+            raise UserError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    if suffix == ".toml":
+        if len(decks) > 1:
+            raise UserError("a .toml file holds one deck: choose it with --deck")
+        d = decks[0]
+        exam = ExamSettings(d.exam_questions, d.exam_minutes, d.exam_pass_mark) if d.exam_enabled else None
+        specs = tuple(CardSpec(c.card.card_id, c.card.question, c.card.answer, c.card.choices, c.card.explanation,
+                               c.card.wrong_feedback, c.card.tags) for c in cards())
+        text = dump_toml(DeckSpec(d.id, d.name, d.description, exam, specs))
+        return _write_atomic(path, lambda f: f.write(text)) and len(specs)
+    from srs.anki.textfile import write_anki_text, write_csv
+
+    counted = []
+    if suffix == ".txt":
+        _write_atomic(path, lambda f: counted.append(write_anki_text(f, names, cards())))
+    else:
+        _write_atomic(path, lambda f: counted.append(write_csv(f, cards())), newline="")
+    return counted[0]
+
+
+def _write_atomic(path: Path, write, newline: str | None = None) -> bool:
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
+                write(f)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise UserError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    return True
+
+
+__all__ = ["FORMATS", "export"]
