@@ -160,13 +160,20 @@ def main_options(
 @command
 def import_(
     paths: list[Path] = typer.Argument(..., help="Deck files: .toml, quiz-page .txt, Anki .apkg, .csv"),
+    with_history: bool = typer.Option(False, "--with-history",
+                                      help="Also take an Anki package's review log as your history."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Import or update decks. Idempotent; all files or none."""
     from srs.importer import import_paths
 
     c = _ctx()
-    results = import_paths(c.store, paths, c.now())
+    scheduler = None
+    if with_history:
+        from srs.scheduler import make_scheduler
+
+        scheduler = make_scheduler(c.settings(), _fuzz())
+    results = import_paths(c.store, paths, c.now(), with_history, scheduler)
     if as_json:
         _json([r.to_dict() for r in results])
         return

@@ -120,16 +120,57 @@ def import_decks(store: Store, specs: Sequence[DeckSpec], now: datetime) -> list
         return [sync_deck(store, spec, now) for spec in specs]
 
 
-def import_paths(store: Store, paths: Sequence[Path], now: datetime) -> list[DeckResult]:
-    """Parse every file first (any error: nothing is written), then import them together."""
+def import_paths(store: Store, paths: Sequence[Path], now: datetime, with_history: bool = False,
+                 scheduler=None) -> list[DeckResult]:
+    """Parse every file first (any error: nothing is written), then import them together.
+    With ``with_history``, an Anki package's review log becomes this learner's history
+    (replayed through FSRS) for cards that have none yet."""
     specs: list[DeckSpec] = []
+    packages = []
     for path in paths:
         if not path.exists():
             raise UserError(f"{path}: no such file")
         if path.is_dir():
             raise UserError(f"{path}: is a folder (name the deck files)")
-        specs.extend(read_path(path))
-    return import_decks(store, specs, now)
+        if path.suffix.lower() == ".apkg":
+            from srs.anki.apkg_read import read_package
+
+            package = read_package(path)
+            packages.append(package)
+            specs.extend(package.decks)
+        else:
+            specs.extend(read_path(path))
+    if with_history and not packages:
+        raise UserError("--with-history reads the review log of Anki packages (.apkg)")
+    with store.atomic(write=True):
+        results = import_decks(store, specs, now)
+        if with_history:
+            for package in packages:
+                _import_history(store, package, scheduler)
+    return results
+
+
+def _import_history(store: Store, package, scheduler) -> None:
+    from srs.records import MemoryState
+    from srs.scheduler import rate
+
+    by_card: dict[tuple[str, str], list] = {}
+    for review in package.reviews:
+        by_card.setdefault((review.deck_id, review.card_id), []).append(review)
+    states, rows = [], []
+    for (deck_id, card_id), reviews in by_card.items():
+        card = store.find_card(deck_id, card_id)
+        if card is None or card.has_state:
+            continue  # already studied here: its history stays as it is
+        memory, before = MemoryState(), None
+        for r in sorted(reviews, key=lambda r: r.at):
+            after = rate(scheduler, card.key, memory, r.rating, r.at)
+            rows.append((card.key, r.rating, r.at, r.duration_ms, before, after))
+            memory = before = after
+        if (deck_id, card_id) in package.suspended:
+            memory = memory.with_(suspended=True)
+        states.append((card.key, memory))
+    store.bulk_load(states, rows)
 
 
 def bundled_paths() -> list[Path]:

@@ -14,7 +14,8 @@ from srs.cli import app
 from tests.cli.helpers import srs
 from tests.cli.terminal import srs_env
 
-COMMANDS = ["import", "decks", "cards", "review", "config", "suspend", "unsuspend", "exam", "results"]
+COMMANDS = ["import", "decks", "cards", "review", "config", "suspend", "unsuspend", "exam", "results", "stats",
+            "readiness", "optimize", "export"]
 
 
 def test_first_run_loads_the_bundled_deck_from_any_directory(tmp_path, db_url):
