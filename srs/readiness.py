@@ -40,6 +40,13 @@ def poisson_binomial(ps: Sequence[float]) -> list[float]:
     return dist
 
 
+EXACT_DRAWS_UP_TO = 2000  # cards; above, draws are taken as independent picks (see pass_probability)
+
+
+def binomial_tail(n: int, p: float, k: int) -> float:
+    return sum(math.comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(k, n + 1))
+
+
 def pass_probability(ps: Sequence[float], questions: int, pass_mark: float) -> float:
     """The exact probability of passing an exam of ``questions`` drawn at random (without
     replacement, every subset equally likely) from cards with chances ``ps``.
@@ -54,6 +61,10 @@ def pass_probability(ps: Sequence[float], questions: int, pass_mark: float) -> f
     k = needed(pass_mark, questions)
     if questions == m:
         return sum(poisson_binomial(ps)[k:])
+    if m > EXACT_DRAWS_UP_TO:
+        # N of very many cards: the draw is, to within N/M, N independent picks, each right
+        # with the mean chance -- a binomial (and O(M) instead of O(M·N²))
+        return binomial_tail(questions, sum(ps) / m, k)
     # f[n][c]: probability of having drawn n questions with c right so far
     f = [[0.0] * (questions + 1) for _ in range(questions + 1)]
     f[0][0] = 1.0
@@ -106,24 +117,43 @@ def readiness(cards: Sequence[StudyCard], settings: Settings, questions: int | N
     scheduler = make_scheduler(settings, fuzz=False)
     rows = []
     for card in mc:
-        k = len(card.choices or ())
         recall = retrievability(scheduler, card.memory, on)
+        rows.append([card, recall, p_correct(recall, len(card.choices or ())), None])
+    # the chance after a review now: for every card of a small deck, else for the weakest 300
+    weakest = sorted(range(len(rows)), key=lambda i: rows[i][2])[: len(rows) if len(rows) <= 2000 else 300]
+    for i in weakest:
+        card = rows[i][0]
         after = rate(scheduler, card.key, card.memory, GOOD, now)
-        rows.append((card, recall, p_correct(recall, k), p_correct(retrievability(scheduler, after, on), k)))
+        rows[i][3] = p_correct(retrievability(scheduler, after, on), len(card.choices or ()))
     ps = [r[2] for r in rows]
     base = pass_probability(ps, n, pass_mark)
-    # the value of a review: the pass probability again with that card's chance after a review
-    # (exact; for large decks only for the 30 cards whose chance would rise most)
-    order = sorted(range(len(rows)), key=lambda i: rows[i][2] - rows[i][3])
-    exact = set(order if len(rows) <= 60 else order[:30])
-    result = []
-    for i, (card, recall, p, p_after) in enumerate(rows):
-        gain = 0.0
-        if i in exact and p_after > p:
-            gain = pass_probability(ps[:i] + [p_after] + ps[i + 1:], n, pass_mark) - base
-        result.append(Question(card, recall, p, p_after, gain))
-    method = ("Poisson-binomial over all questions" if n == len(mc) else
-              f"exact over random draws of {n} of {len(mc)} cards (hypergeometric dynamic programme)")
+    k = needed(pass_mark, n)
+    m = len(rows)
+    # the value of a review: the pass probability is affine in each card's chance, so the
+    # gain is exactly P(p_i → p_i') − P. Small decks: recomputed for the 30 cards whose
+    # chance would rise most. Large decks (independent picks): the derivative is
+    # N/M · P(exactly k−1 right of the other N−1 picks).
+    candidates = [i for i in range(m) if rows[i][3] is not None and rows[i][3] > rows[i][2]]
+    candidates.sort(key=lambda i: rows[i][2] - rows[i][3])
+    slope = None
+    if m > EXACT_DRAWS_UP_TO and n < m:
+        mean = sum(ps) / m
+        slope = n / m * (math.comb(n - 1, k - 1) * mean ** (k - 1) * (1 - mean) ** (n - k) if k >= 1 else 0.0)
+    gains: dict[int, float] = {}
+    for i in candidates[:30] if slope is None else candidates:
+        if slope is None:
+            gains[i] = pass_probability(ps[:i] + [rows[i][3]] + ps[i + 1:], n, pass_mark) - base
+        else:
+            gains[i] = (rows[i][3] - rows[i][2]) * slope
+    result = [Question(card, recall, p, p_after if p_after is not None else p, gains.get(i, 0.0))
+              for i, (card, recall, p, p_after) in enumerate(rows)]
+    if n == len(mc):
+        method = "Poisson-binomial over all questions"
+    elif len(mc) <= EXACT_DRAWS_UP_TO:
+        method = f"exact over random draws of {n} of {len(mc)} cards (hypergeometric dynamic programme)"
+    else:
+        method = (f"{n} of {len(mc)} cards: draws taken as independent picks at the mean chance "
+                  f"(binomial; within {n / len(mc):.2%} of drawing without replacement)")
     return Readiness(deck, on, n, pass_mark, sum(ps) / len(ps), base, result, method)
 
 
