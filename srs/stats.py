@@ -38,15 +38,16 @@ def compute(store, settings: Settings, now: datetime, deck: str | None = None, d
     today = day_number(now, dsa)
     start_today = day_start(now, dsa)
     window_start = start_today - timedelta(days=days - 1)
-    # one query for the heat map, the time spent and the streak; further back only while
-    # the streak runs past the window
+    # one query for the heat map, the time spent and the streak
     rows = store.review_days(window_start, shift, deck)
     per_day_all = {d: n for d, n, _ in rows}
+    # the streak may run past the window: look further back, a window at a time, to a gap
     reach = window_start
-    while per_day_all and all(per_day_all.get(d) for d in range(today - days + 1, today)) and \
+    while all(per_day_all.get(d) for d in range(day_number(reach, dsa), today)) and \
             reach > start_today - timedelta(days=3650):
-        reach -= timedelta(days=days)
-        per_day_all.update({d: n for d, n, _ in store.review_days(reach, shift, deck)})
+        earlier = reach - timedelta(days=days)
+        per_day_all.update({d: n for d, n, _ in store.review_days(earlier, shift, deck, before=reach)})
+        reach = earlier
     per_day = {d: n for d, n in per_day_all.items() if d > today - days}
     seconds = sum(ms for d, _, ms in rows if d > today - days) / 1000
     passed, answered = store.retention(now - timedelta(days=30), deck)

@@ -53,3 +53,13 @@ def test_empty_learner(make_store):
     s = compute(store, Settings(), NOW)
     assert s.reviews == 0 and s.retention is None and s.streak == 0 and sum(s.forecast) == 0
     assert s.by_state["new"] == 3
+
+
+def test_a_streak_longer_than_the_window(make_store):
+    store = make_store(deck(cards=1))
+    key = store.cards()[0].key
+    for days_ago in range(40):
+        log(store, key, NOW - timedelta(days=days_ago, hours=1), 3, REVIEW)
+    log(store, key, NOW - timedelta(days=45), 3, REVIEW)  # after a gap: not part of the streak
+    s = compute(store, Settings(), NOW, None, days=14)
+    assert s.streak == 40 and s.reviews == 14

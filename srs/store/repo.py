@@ -472,12 +472,15 @@ class Store:
             return func.cast((epoch + shift_seconds) / 86400, Integer)  # integer division
         return func.floor((func.extract("epoch", column) + shift_seconds) / 86400)
 
-    def review_days(self, since: datetime, shift_seconds: int, deck: str | None = None) -> list[tuple[int, int, int]]:
-        """(day, reviews, milliseconds spent) per learner day since ``since``."""
+    def review_days(self, since: datetime, shift_seconds: int, deck: str | None = None,
+                    before: datetime | None = None) -> list[tuple[int, int, int]]:
+        """(day, reviews, milliseconds spent) per learner day from ``since`` (until ``before``)."""
         with self.atomic() as s:
             day = self._day(Review.reviewed_at, shift_seconds).label("day")
             stmt = select(day, func.count(), func.coalesce(func.sum(Review.duration_ms), 0)).where(
                 Review.learner == self.learner, Review.reviewed_at >= since)
+            if before is not None:
+                stmt = stmt.where(Review.reviewed_at < before)
             if deck is not None:
                 stmt = stmt.join(Card, Card.key == Review.card_key).where(Card.deck_id == deck)
             return [(int(d), int(n), int(ms)) for d, n, ms in s.execute(stmt.group_by(day).order_by(day))]
