@@ -134,3 +134,9 @@ def test_no_arguments_prints_help():
     result = CliRunner().invoke(app, [])
     assert "Usage" in result.output and "review" in result.output
     assert result.exit_code in (0, 2)
+
+
+def test_start_up_imports_only_what_the_command_needs():
+    code = "import sys, srs.cli; print(sorted(m for m in ('sqlalchemy', 'fsrs', 'alembic', 'rich') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
