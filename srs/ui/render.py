@@ -28,12 +28,11 @@ def when_text(when: datetime, now: datetime) -> str:
 
 
 def deck_table(rows: Sequence) -> Table:
-    table = Table(title="Decks", title_justify="left")
-    table.add_column("deck")
-    table.add_column("name")
-    for col in ("cards", "new", "learning", "review", "due", "suspended"):
-        table.add_column(col, justify="right")
-    table.add_column("exam")
+    table = Table(title="Decks", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("deck", no_wrap=True)
+    table.add_column("name", min_width=12, ratio=1)
+    for col in ("cards", "new", "learn", "review", "due", "susp.", "exam"):
+        table.add_column(col, justify="right" if col != "exam" else "left", no_wrap=True)
     for r in rows:
         table.add_row(Text(r.id, style="bold"), Text(r.name), str(r.cards), str(r.new), str(r.learning),
                       str(r.review), Text(str(r.due), style="bold green" if r.due else ""), str(r.suspended),
