@@ -1,20 +1,37 @@
 """Fitting FSRS parameters to a learner's own reviews with fsrs-rs-python (no torch).
 
-Each card's history becomes FSRS items (every review after the first, with the days
-between reviews); cards are split at random (seeded) into a training and a held-out set.
-The fit is judged on the held-out reviews only: log loss and RMSE (bins), before and after.
+The data
+    The learner's answers card by card in time order, as (card key, rating, learner day,
+    source) -- ``Store.review_history``, which numbers days in the learner's own calendar
+    (their UTC offset, the day starting at ``day_starts_at``), so the days between two
+    answers are the day boundaries crossed, as Anki counts them for fsrs-rs.
+
+The items (what fsrs-rs expects, and how Anki builds them)
+    Each answer on a later day than the card's previous answer is one ``FSRSItem``: the
+    card's whole history up to and including it, each entry (rating, whole days since the
+    previous entry), 0 for the first entry and for answers on the same day. Same-day
+    answers (learning steps, relearning) stay in the histories -- FSRS-6's short-term
+    terms use them -- but are never predicted. Answers given in ``srs exam`` stay in the
+    histories too (they refreshed the memory, and the scheduler counted them as Good or
+    Again) but are not predicted either: a right letter there may be a guess, and the
+    learner rated nothing.
+
+The judgement
+    Cards, not items, are shuffled with a seeded generator and a fifth of them held out, so
+    no card's history is on both sides. fsrs-rs fits on the rest; both the current and the
+    fitted parameters are then scored on the held-out items only (``FSRS.evaluate``: log
+    loss and RMSE over bins). The fitted ones are kept only if their held-out log loss is
+    lower and the ``fsrs`` scheduler accepts them.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from srs.clock import day_number
-from srs.records import ReviewEntry
-
-MIN_ITEMS = 400  # held-out + training items needed before a fit means anything
+MIN_ITEMS = 400     # usable reviews (items) needed before a fit means anything
+MIN_HELD_OUT = 50   # of which held out
 
 
 @dataclass(frozen=True)
@@ -22,56 +39,77 @@ class Fit:
     items: int
     train_items: int
     test_items: int
-    before: tuple[float, float]        # (log loss, RMSE bins) of the current parameters, held out
-    after: tuple[float, float] | None  # of the fitted ones
-    parameters: list[float] | None
+    before: tuple[float, float] | None  # (log loss, RMSE bins) of the current parameters, held out
+    after: tuple[float, float] | None   # the same for the fitted ones
+    parameters: list[float] | None      # the fitted parameters (kept or not)
     kept: bool
     message: str
 
 
-def items_by_card(log: Iterable[tuple[str, ReviewEntry]], day_starts_at: int) -> dict[int, list]:
-    """FSRS items per card: for each review after the first on a later day, the history up
-    to it (rating and whole days since the previous review)."""
+def items_by_card(history: Iterable[tuple[int, int, int, str]]) -> dict[int, list]:
+    """FSRS items per card from (card key, rating, day, source) rows, by card then time."""
     from fsrs_rs_python import FSRSItem, FSRSReview
 
     items: dict[int, list] = {}
-    history: list = []
-    last_key, last_day = None, None
-    for _, entry in log:
-        if entry.card_key != last_key:
-            history, last_key, last_day = [], entry.card_key, None
-        day = day_number(entry.reviewed_at, day_starts_at)
-        delta = 0 if last_day is None else day - last_day
-        history.append(FSRSReview(entry.rating, delta))
+    reviews: list = []
+    last_key: int | None = None
+    last_day = 0
+    for key, rating, day, source in history:
+        if key != last_key:
+            reviews, last_key, last_day = [], key, day
+        delta = day - last_day
+        reviews.append(FSRSReview(rating, delta))
         last_day = day
-        if len(history) > 1 and delta > 0:
-            items.setdefault(entry.card_key, []).append(FSRSItem(list(history)))
+        if delta > 0 and source == "review" and len(reviews) > 1:
+            items.setdefault(key, []).append(FSRSItem(list(reviews)))
     return items
 
 
-def fit(log: Iterable[tuple[str, ReviewEntry]], current: list[float], day_starts_at: int = 4,
-        seed: int = 42, held_out: float = 0.2) -> Fit:
-    from fsrs_rs_python import FSRS, DEFAULT_PARAMETERS
-
-    by_card = items_by_card(log, day_starts_at)
+def split(by_card: dict[int, list], seed: int, held_out: float) -> tuple[list, list]:
+    """(training items, held-out items): whole cards, drawn with a seeded generator."""
     keys = sorted(by_card)
     random.Random(seed).shuffle(keys)
-    cut = max(1, int(len(keys) * held_out))
-    test = [item for key in keys[:cut] for item in by_card[key]]
-    train = [item for key in keys[cut:] for item in by_card[key]]
-    total = len(test) + len(train)
-    if total < MIN_ITEMS or len(test) < 50:
-        return Fit(total, len(train), len(test), (float("nan"), float("nan")), None, None, False,
-                   f"too few reviews to fit: {total} usable reviews (reviews on a later day than the card's "
-                   f"previous one); at least {MIN_ITEMS} are needed. Keep reviewing and try again.")
-    before = FSRS(current).evaluate(test)
-    fitted = list(FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(train))
-    after = FSRS(fitted).evaluate(test)
-    kept = after.log_loss < before.log_loss
-    message = ("the fitted parameters predict your held-out reviews better: kept" if kept else
-               "the fitted parameters are no better on held-out reviews: the current ones stay")
-    return Fit(total, len(train), len(test), (before.log_loss, before.rmse_bins), (after.log_loss, after.rmse_bins),
-               fitted, kept, message)
+    cut = max(1, round(len(keys) * held_out)) if keys else 0
+    return ([item for key in keys[cut:] for item in by_card[key]],
+            [item for key in keys[:cut] for item in by_card[key]])
 
 
-__all__ = ["Fit", "fit", "items_by_card"]
+def fit(history: Iterable[tuple[int, int, int, str]], current: list[float], seed: int = 42,
+        held_out: float = 0.2) -> Fit:
+    """Fit FSRS parameters to a learner's answers and judge them against ``current`` on
+    held-out cards (see the module's docstring)."""
+    from fsrs import Scheduler
+    from fsrs_rs_python import DEFAULT_PARAMETERS, FSRS
+
+    train, test = split(items_by_card(history), seed, held_out)
+    total = len(train) + len(test)
+    if total < MIN_ITEMS or len(test) < MIN_HELD_OUT:
+        return Fit(total, len(train), len(test), None, None, None, False,
+                   f"too few reviews to fit: {total} usable reviews (answers on a later day than the card's "
+                   f"previous answer, {len(test)} of them held out); at least {MIN_ITEMS} are needed. "
+                   "Keep reviewing and try again; the current parameters stay.")
+    try:
+        before = FSRS(list(current)).evaluate(test)
+        fitted = [float(x) for x in FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(train)]
+        after = FSRS(fitted).evaluate(test)
+    except BaseException as exc:  # fsrs-rs refusing the data (a Rust panic is a BaseException)
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return Fit(total, len(train), len(test), None, None, None, False,
+                   f"fsrs-rs could not fit these reviews ({str(exc).strip() or type(exc).__name__}); "
+                   "the current parameters stay.")
+    result = Fit(total, len(train), len(test), (before.log_loss, before.rmse_bins),
+                 (after.log_loss, after.rmse_bins), fitted, False, "")
+    if not after.log_loss < before.log_loss:
+        return replace(result, message="the fitted parameters predict your held-out reviews no better "
+                                       "than the current ones: the current ones stay")
+    try:
+        Scheduler(parameters=fitted)
+    except ValueError as exc:
+        return replace(result, message=f"the fitted parameters are outside what the scheduler accepts ({exc}); "
+                                       "the current ones stay")
+    return replace(result, kept=True,
+                   message="the fitted parameters predict your held-out reviews better: they are kept")
+
+
+__all__ = ["Fit", "MIN_ITEMS", "fit", "items_by_card", "split"]

@@ -1,9 +1,42 @@
-"""Exam readiness: recall on a date, the exact probability of passing, the value of a review.
+"""Exam readiness: recall on a date, the probability of passing, the value of a review.
 
-Each question is answered right with p = R + (1 − R)/k: R is FSRS's retrievability of the
-card on the exam date (the learner remembers), otherwise a guess among its k choices is
-right one time in k. A card never studied is a pure guess: p = 1/k. Questions are taken
-as independent, so the number right follows a Poisson-binomial distribution.
+The model
+    Question i is answered right with p_i = R_i + (1 − R_i)/k_i: R_i is FSRS's
+    retrievability of the card on the exam date (the learner remembers the answer);
+    otherwise they guess among its k_i choices and are right one time in k_i. A card never
+    studied is a pure guess, p_i = 1/k_i. Answers are independent given these chances.
+
+    The exam draws N of the deck's M multiple-choice cards, every N-subset equally likely
+    (N = M: it takes them all), and is passed with at least ceil(pass_mark·N) right answers
+    (the pass mark is inclusive: 14 of 20 at 0.70 passes).
+
+The pass probability (`exam_odds`)
+    Exact: the cards are visited in turn, keeping for each a the distribution of the
+    number right in a uniformly random a-subset of the cards seen so far. Adding a card to
+    m cards: a random a-subset of the m + 1 holds it with chance a/(m + 1), so
+        H'[a][c] = (m+1−a)/(m+1)·H[a][c] + a/(m+1)·(p·H[a−1][c−1] + (1−p)·H[a−1][c]).
+    After all M cards, H[N] is the distribution of the score; only the a that can still
+    reach N and the c below the pass line are kept (the rest is the passing mass). When the
+    exam takes every card this is the Poisson-binomial distribution. Every term is a convex
+    combination of non-negative numbers, so it is numerically stable. Cost: about
+    M × min(N+1, M−N+1) × (right answers needed) cells. Beyond 2,000,000 (20 questions of
+    more than ~6,800 cards, 100 of more than ~380, all of more than ~1,680) it is
+    approximated, and `method` says how: when N ≤ M/20, N picks taken as independent at the
+    mean chance (a binomial; drawing without replacement differs by O(N/M)); otherwise a
+    normal law with the draw's mean and finite-population variance, continuity-corrected.
+
+The value of a review
+    With the other chances fixed, the pass probability is affine in each p_i: raising card
+    i's chance from p_i to p_i' raises it by exactly (p_i' − p_i)·∂P/∂p_i, where
+    ∂P/∂p_i = P(card i is drawn)·P(exactly one right answer short of passing among the
+    other N − 1 drawn) -- the chance that card i decides the exam. It comes for every card
+    at once from the same tables run forwards and backwards: card i combines the tables of
+    the cards before it and after it, weighted by how many of the N − 1 others each side
+    supplies (hypergeometric). Past the exact limit it comes from the approximating law
+    (the same for every card). p_i' is the chance on the exam date if the card were
+    reviewed now and answered Good (FSRS's state after that review). Gains are computed for
+    every card of decks up to 2,000 cards, else for the 1,000 with the lowest chance (where
+    a review has the most room to help).
 """
 
 from __future__ import annotations
@@ -12,10 +45,15 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import mul
+from typing import Any, NamedTuple
 
-from srs.records import StudyCard
 from srs.scheduler import GOOD, make_scheduler, rate, retrievability
 from srs.settings import Settings
+
+EXACT_BUDGET = 2_000_000   # table cells (cards × subset sizes × scores) computed exactly (~1 s)
+VALUE_ALL_UP_TO = 2_000    # cards: the value of a review is computed for all of them
+VALUE_WEAKEST = 1_000      # above: for this many of the weakest
 
 
 def needed(pass_mark: float, questions: int) -> int:
@@ -40,55 +78,183 @@ def poisson_binomial(ps: Sequence[float]) -> list[float]:
     return dist
 
 
-EXACT_DRAWS_UP_TO = 2000  # cards; above, draws are taken as independent picks (see pass_probability)
+# ---------------------------------------------------------------- the exact computation
+def _add(table: dict[int, list[float]], m: int, p: float, lo: int, hi: int, k: int) -> dict[int, list[float]]:
+    """The tables (scores 0..k-1) of a random a-subset (a = lo..hi) of m + 1 cards, from
+    those of the first m cards, when the new card is right with chance ``p``."""
+    new: dict[int, list[float]] = {}
+    inv = 1.0 / (m + 1)
+    for a in range(lo, hi + 1):
+        stay, take = (m + 1 - a) * inv, a * inv
+        old = table.get(a) if stay else None
+        prev = table.get(a - 1) if take else None
+        if prev is None:
+            new[a] = [stay * x for x in old] if old is not None else [0.0] * k
+            continue
+        tp, tq = take * p, take * (1 - p)
+        shifted = [0.0, *prev[:-1]]
+        if old is None:
+            new[a] = [tq * x + tp * y for x, y in zip(prev, shifted)]
+        else:
+            new[a] = [stay * o + tq * x + tp * y for o, x, y in zip(old, prev, shifted)]
+    return new
 
 
-def binomial_tail(n: int, p: float, k: int) -> float:
-    return sum(math.comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(k, n + 1))
+def _cells(m: int, n: int, k: int) -> int:
+    """Table cells the exact computation fills (counted until past the budget)."""
+    total = 0
+    for size in range(1, m + 1):
+        total += (min(size, n) - max(0, n - m + size) + 1) * k
+        if total > EXACT_BUDGET:
+            break
+    return total
 
 
-def pass_probability(ps: Sequence[float], questions: int, pass_mark: float) -> float:
-    """The exact probability of passing an exam of ``questions`` drawn at random (without
-    replacement, every subset equally likely) from cards with chances ``ps``.
+def _log_comb(n: int, r: int) -> float:
+    return math.lgamma(n + 1) - math.lgamma(r + 1) - math.lgamma(n - r + 1)
 
-    When the exam takes every card this is the Poisson-binomial tail. Otherwise the cards
-    are visited in turn and the k-th is drawn with the hypergeometric chance
-    (questions still to draw) / (cards still to visit); a dynamic programme over
-    (questions drawn, right so far) sums over every possible draw exactly."""
-    m = len(ps)
-    if questions > m:
-        raise ValueError("more questions than cards")
-    k = needed(pass_mark, questions)
-    if questions == m:
-        return sum(poisson_binomial(ps)[k:])
-    if m > EXACT_DRAWS_UP_TO:
-        # N of very many cards: the draw is, to within N/M, N independent picks, each right
-        # with the mean chance -- a binomial (and O(M) instead of O(M·N²))
-        return binomial_tail(questions, sum(ps) / m, k)
-    # f[n][c]: probability of having drawn n questions with c right so far
-    f = [[0.0] * (questions + 1) for _ in range(questions + 1)]
-    f[0][0] = 1.0
+
+def _exact(ps: Sequence[float], n: int, k: int, sensitivities: bool) -> tuple[float, list[float]]:
+    m_total = len(ps)
+    start = {0: [1.0] + [0.0] * (k - 1)}
+    suffix: list[dict[int, list[float]]] = []
+    if sensitivities:
+        # suffix[j]: the tables of the cards j..M-1, for the subset sizes card j-1 needs
+        suffix = [{}] * (m_total + 1)
+        table = start
+        suffix[m_total] = table
+        for size in range(1, m_total + 1):
+            j = m_total - size
+            table = _add(table, size - 1, ps[j], max(0, n - m_total + size), min(size, n - 1), k)
+            suffix[j] = table
+    table, slopes = start, []
+    lc_total = _log_comb(m_total - 1, n - 1)
     for i, p in enumerate(ps):
-        remaining = m - i
-        for n in range(min(i, questions - 1), -1, -1):
-            q = (questions - n) / remaining
-            row, up = f[n], f[n + 1]
-            for c in range(n, -1, -1):
-                mass = row[c]
-                if mass:
-                    up[c + 1] += mass * q * p
-                    up[c] += mass * q * (1 - p)
-                    row[c] = mass * (1 - q)
-    return sum(f[questions][k:])
+        if sensitivities:
+            # card i decides the exam: drawn, with exactly k-1 right among the N-1 others,
+            # a of them among the cards before it (hypergeometric) and N-1-a after it
+            after = suffix[i + 1]
+            rest = m_total - 1 - i
+            total = 0.0
+            for a in range(max(0, n - m_total + i), min(i, n - 1) + 1):
+                before_row, after_row = table.get(a), after.get(n - 1 - a)
+                if not before_row or not after_row:
+                    continue
+                weight = math.exp(_log_comb(i, a) + _log_comb(rest, n - 1 - a) - lc_total)
+                total += weight * sum(map(mul, before_row, reversed(after_row)))
+            slopes.append(n / m_total * total)
+        table = _add(table, i, p, max(0, n - m_total + i + 1), min(i + 1, n), k)
+    return max(0.0, min(1.0, 1.0 - sum(table[n]))), slopes
+
+
+# ---------------------------------------------------------------- approximations (very large exams)
+def _binomial_pmf(n: int, p: float, j: int) -> float:
+    if j < 0 or j > n:
+        return 0.0
+    return math.comb(n, j) * p**j * (1 - p) ** (n - j)
+
+
+def _normal_cdf(x: float) -> float:
+    return 0.5 * math.erfc(-x / math.sqrt(2))
+
+
+def _draw_moments(ps: Sequence[float], n: int) -> tuple[float, float]:
+    """Mean and variance of the number right in a random n-subset (finite population)."""
+    m = len(ps)
+    mean = sum(ps) / m
+    within = sum(p * (1 - p) for p in ps) / m
+    spread = sum((p - mean) ** 2 for p in ps) / m
+    fpc = (m - n) / (m - 1) if m > 1 else 0.0
+    return n * mean, n * within + n * spread * fpc
+
+
+def _normal_tail(mu: float, var: float, k: int) -> float:
+    if var <= 1e-15:
+        return 1.0 if mu >= k - 1e-9 else 0.0
+    return 1.0 - _normal_cdf((k - 0.5 - mu) / math.sqrt(var))
+
+
+def _normal_point(mu: float, var: float, j: int) -> float:
+    if var <= 1e-15:
+        return 1.0 if abs(mu - j) < 0.5 else 0.0
+    sd = math.sqrt(var)
+    return _normal_cdf((j + 0.5 - mu) / sd) - _normal_cdf((j - 0.5 - mu) / sd)
 
 
 @dataclass(frozen=True)
-class Question:
-    card: StudyCard
-    recall: float | None  # FSRS retrievability on the date; None: never studied
-    p: float              # chance of a right answer on the date
-    p_if_reviewed: float  # the same if the card were reviewed (Good) now
-    gain: float = 0.0     # rise in the pass probability from that review
+class Odds:
+    pass_probability: float
+    slopes: list[float]  # ∂P/∂p_i per card (empty when not asked for)
+    method: str
+    exact: bool
+
+
+def exam_odds(ps: Sequence[float], questions: int, pass_mark: float, sensitivities: bool = True) -> Odds:
+    """The probability of passing an exam of ``questions`` drawn at random (every subset
+    equally likely) from cards right with chances ``ps``; with ``sensitivities`` also
+    ∂P/∂p_i for every card (see the module's docstring)."""
+    m = len(ps)
+    if not 0 < questions <= m:
+        raise ValueError("the exam needs 1 to len(ps) questions")
+    n = questions
+    k = needed(pass_mark, n)
+    draw = "all" if n == m else f"{n} drawn at random from"
+    if k == 0:
+        return Odds(1.0, [0.0] * m if sensitivities else [], "exact: no right answer is needed", True)
+    if k > n:
+        return Odds(0.0, [0.0] * m if sensitivities else [], "exact: more right answers needed than questions",
+                    True)
+    if _cells(m, n, k) <= EXACT_BUDGET:
+        probability, slopes = _exact(ps, n, k, sensitivities)
+        how = "Poisson-binomial" if n == m else "every possible draw, weighted alike"
+        return Odds(probability, slopes, f"exact ({how}): {draw} {m} cards", True)
+    mean = sum(ps) / m
+    if n * 20 <= m:
+        probability = sum(_binomial_pmf(n, mean, j) for j in range(k, n + 1))
+        slope = n / m * _binomial_pmf(n - 1, mean, k - 1)
+        method = (f"approximate: {n} of {m} cards taken as independent picks at the mean chance "
+                  f"(binomial; within about {n / m:.2%} of the exact draw)")
+    else:
+        mu, var = _draw_moments(ps, n)
+        probability = _normal_tail(mu, var, k)
+        mu1, var1 = _draw_moments(ps, n - 1)
+        slope = n / m * _normal_point(mu1, var1, k - 1)
+        method = (f"approximate: normal law with the draw's mean and variance and a continuity correction "
+                  f"({draw} {m} cards; too many to sum exactly)")
+    return Odds(max(0.0, min(1.0, probability)), [slope] * m if sensitivities else [], method, False)
+
+
+def pass_probability(ps: Sequence[float], questions: int, pass_mark: float) -> float:
+    """P(passing) for ``questions`` drawn from cards with chances ``ps`` (see ``exam_odds``)."""
+    return exam_odds(ps, questions, pass_mark, sensitivities=False).pass_probability
+
+
+# ---------------------------------------------------------------- readiness of a deck
+def recall_on(parameters: Sequence[float], card, on: datetime) -> float | None:
+    """FSRS retrievability of ``card`` (an ``ExamCard``) at ``on``, as fsrs computes it:
+    (1 + F·t/S)^-w20 with t the whole days since the last review. None if never studied."""
+    return _recalls(parameters, [card], on)[0]
+
+
+def _recalls(parameters: Sequence[float], cards: Sequence, on: datetime) -> list[float | None]:
+    decay = -parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    at = on.timestamp()
+    floor = math.floor
+    return [None if c.state == 0 or c.stability is None or c.last_review is None else
+            (1 + factor * max(0, floor((at - c.last_review) / 86400)) / c.stability) ** decay for c in cards]
+
+
+class Question(NamedTuple):
+    card: Any                  # srs.store.repo.ExamCard
+    recall: float | None       # FSRS retrievability on the date; None: never studied
+    p: float                   # chance of a right answer on the date
+    p_if_reviewed: float | None = None  # the same if the card were reviewed (Good) now
+    gain: float = 0.0          # rise in the pass probability from that review
+
+    @property
+    def name(self) -> str:
+        return self.card.name
 
 
 @dataclass(frozen=True)
@@ -102,76 +268,63 @@ class Readiness:
     cards: list[Question]
     method: str
 
+    @property
+    def needed(self) -> int:
+        return needed(self.pass_mark, self.questions)
+
     def study_first(self, n: int = 5) -> list[Question]:
-        worth = [q for q in self.cards if q.gain > 1e-6]
+        """The cards whose review now would raise the pass probability most."""
+        worth = [q for q in self.cards if q.gain > 1e-9]
         return sorted(worth, key=lambda q: (-q.gain, q.p))[:n]
 
 
-def readiness(cards: Sequence[StudyCard], settings: Settings, questions: int | None, pass_mark: float,
-              on: datetime, now: datetime, deck: str) -> Readiness:
-    """Readiness for an exam of ``questions`` of these multiple-choice cards on ``on``."""
-    mc = [c for c in cards if c.choices]
+def readiness(cards: Sequence, settings: Settings, questions: int | None, pass_mark: float, on: datetime,
+              now: datetime, deck: str, value: bool = True) -> Readiness:
+    """Readiness for an exam on ``on`` of ``questions`` (None: all) of these multiple-choice
+    cards (``srs.store.repo.ExamCard``, as ``Store.exam_cards`` gives them); with ``value``,
+    the gain from reviewing each card at ``now``."""
+    mc = [c for c in cards if c.choices >= 2]
     if not mc:
         raise ValueError("no multiple-choice cards")
     n = min(questions or len(mc), len(mc))
     scheduler = make_scheduler(settings, fuzz=False)
-    rows = []
-    for card in mc:
-        recall = retrievability(scheduler, card.memory, on)
-        rows.append([card, recall, p_correct(recall, len(card.choices or ())), None])
-    # the chance after a review now: for every card of a small deck, else for the weakest 300
-    weakest = sorted(range(len(rows)), key=lambda i: rows[i][2])[: len(rows) if len(rows) <= 2000 else 300]
-    for i in weakest:
-        card = rows[i][0]
-        after = rate(scheduler, card.key, card.memory, GOOD, now)
-        rows[i][3] = p_correct(retrievability(scheduler, after, on), len(card.choices or ()))
-    ps = [r[2] for r in rows]
-    base = pass_probability(ps, n, pass_mark)
-    k = needed(pass_mark, n)
-    m = len(rows)
-    # the value of a review: the pass probability is affine in each card's chance, so the
-    # gain is exactly P(p_i → p_i') − P. Small decks: recomputed for the 30 cards whose
-    # chance would rise most. Large decks (independent picks): the derivative is
-    # N/M · P(exactly k−1 right of the other N−1 picks).
-    candidates = [i for i in range(m) if rows[i][3] is not None and rows[i][3] > rows[i][2]]
-    candidates.sort(key=lambda i: rows[i][2] - rows[i][3])
-    slope = None
-    if m > EXACT_DRAWS_UP_TO and n < m:
-        mean = sum(ps) / m
-        slope = n / m * (math.comb(n - 1, k - 1) * mean ** (k - 1) * (1 - mean) ** (n - k) if k >= 1 else 0.0)
-    gains: dict[int, float] = {}
-    for i in candidates[:30] if slope is None else candidates:
-        if slope is None:
-            gains[i] = pass_probability(ps[:i] + [rows[i][3]] + ps[i + 1:], n, pass_mark) - base
-        else:
-            gains[i] = (rows[i][3] - rows[i][2]) * slope
-    result = [Question(card, recall, p, p_after if p_after is not None else p, gains.get(i, 0.0))
-              for i, (card, recall, p, p_after) in enumerate(rows)]
-    if n == len(mc):
-        method = "Poisson-binomial over all questions"
-    elif len(mc) <= EXACT_DRAWS_UP_TO:
-        method = f"exact over random draws of {n} of {len(mc)} cards (hypergeometric dynamic programme)"
-    else:
-        method = (f"{n} of {len(mc)} cards: draws taken as independent picks at the mean chance "
-                  f"(binomial; within {n / len(mc):.2%} of drawing without replacement)")
-    return Readiness(deck, on, n, pass_mark, sum(ps) / len(ps), base, result, method)
+    parameters = scheduler.parameters
+    recalls = _recalls(parameters, mc, on)
+    ps = [1 / c.choices if r is None else r + (1 - r) / c.choices for r, c in zip(recalls, mc)]
+    odds = exam_odds(ps, n, pass_mark, sensitivities=value)
+    after: dict[int, float] = {}
+    if value:
+        order = range(len(mc)) if len(mc) <= VALUE_ALL_UP_TO else sorted(
+            range(len(mc)), key=lambda i: ps[i])[:VALUE_WEAKEST]
+        for i in order:
+            card = mc[i]
+            reviewed = rate(scheduler, card.key, card.memory(), GOOD, now)
+            after[i] = p_correct(retrievability(scheduler, reviewed, on), card.choices)
+    result = [Question(card, recalls[i], ps[i], after.get(i),
+                       max(0.0, (after[i] - ps[i]) * odds.slopes[i]) if i in after else 0.0)
+              for i, card in enumerate(mc)]
+    return Readiness(deck, on, n, pass_mark, sum(ps) / len(ps), odds.pass_probability, result, odds.method)
 
 
 def brier(history: Sequence[tuple[float, bool]]) -> float | None:
-    """Mean squared error of stated pass probabilities against what happened."""
+    """Mean squared error of stated pass probabilities against what happened (0 is
+    perfect; always saying 50% scores 0.25)."""
     if not history:
         return None
     return sum((f - float(passed)) ** 2 for f, passed in history) / len(history)
 
 
 def pass_forecast(store, settings: Settings, deck_id: str, at: datetime) -> float | None:
-    """The pass probability predicted for an attempt at ``at`` (stored beside the result)."""
+    """The pass probability predicted for an attempt at ``at`` (the exam command stores it
+    beside the attempt, so readiness can later show whether its forecasts were honest).
+    None when the deck has no multiple-choice cards."""
     deck = store.deck(deck_id)
-    cards = store.mc_cards(deck_id)
-    if deck is None or not cards:
+    cards = store.exam_cards(deck_id)
+    if deck is None or not any(c.choices >= 2 for c in cards):
         return None
-    return readiness(cards, settings, deck.exam_questions, deck.exam_pass_mark, at, at, deck_id).pass_probability
+    return readiness(cards, settings, deck.exam_questions, deck.exam_pass_mark, at, at, deck_id,
+                     value=False).pass_probability
 
 
-__all__ = ["Question", "Readiness", "brier", "needed", "p_correct", "pass_forecast", "pass_probability",
-           "poisson_binomial", "readiness"]
+__all__ = ["Odds", "Question", "Readiness", "brier", "exam_odds", "needed", "p_correct", "pass_forecast",
+           "pass_probability", "poisson_binomial", "readiness", "recall_on"]

@@ -86,6 +86,21 @@ def elapsed_factor(scheduler: Scheduler, retention: float) -> float:
     return (retention ** (1 / decay) - 1) / factor
 
 
+def cram_candidates(store: Store, settings: Settings, now: datetime, until: datetime, deck: str | None = None,
+                    tag: str | None = None, limit: int = 200, *, scheduler: Scheduler | None = None
+                    ) -> list[StudyCard]:
+    """Studying for an exam on ``until``: review cards not yet due (due after the end of the
+    learner's day, so not in today's queue) whose FSRS recall on ``until`` -- exactly what
+    ``retrievability`` computes -- is below the desired retention. Lowest recall on that
+    date first: a review now raises those cards' recall on the day the most. Suspended and
+    buried cards are left out; at most ``limit`` cards, found by one indexed query."""
+    end = day_start(now, settings.day_starts_at) + timedelta(days=1)
+    if until <= end or limit <= 0:
+        return []
+    factor = elapsed_factor(scheduler or make_scheduler(settings, fuzz=False), settings.desired_retention)
+    return store.cram_candidates(now, end, until, factor, deck, tag, limit)
+
+
 def format_interval(delta: timedelta) -> str:
     seconds = max(0, delta.total_seconds())
     if seconds < 60:
@@ -144,8 +159,8 @@ def build_queue(store: Store, settings: Settings, now: datetime, deck: str | Non
     if until is not None and until > end and len(reviews) < min(head, review_left):
         # studying for an exam date: also the cards whose recall on that date would fall
         # below the desired retention, lowest recall first, within the day's review limit
-        factor = elapsed_factor(scheduler or make_scheduler(settings, fuzz=False), settings.desired_retention)
-        cram = store.cram_candidates(now, end, until, factor, deck, tag, min(head, review_left) - len(reviews))
+        cram = cram_candidates(store, settings, now, until, deck, tag, min(head, review_left) - len(reviews),
+                               scheduler=scheduler)
         reviews = reviews + cram
         n_review += len(cram)
     # fewer new cards than asked for: that is all of them; otherwise count up to the day's limit
@@ -159,5 +174,5 @@ def build_queue(store: Store, settings: Settings, now: datetime, deck: str | Non
     return Queue(learning, reviews, new, counts)
 
 
-__all__ = ["AGAIN", "HARD", "GOOD", "EASY", "RATING_NAMES", "Queue", "QueueCounts", "build_queue", "format_interval",
-           "elapsed_factor", "make_scheduler", "preview", "rate", "retrievability", "to_fsrs"]
+__all__ = ["AGAIN", "HARD", "GOOD", "EASY", "RATING_NAMES", "Queue", "QueueCounts", "build_queue", "cram_candidates",
+           "format_interval", "elapsed_factor", "make_scheduler", "preview", "rate", "retrievability", "to_fsrs"]

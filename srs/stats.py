@@ -4,9 +4,8 @@ streak, time spent and exam scores. The store aggregates; this module shapes the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
-from srs.clock import day_number, day_start
 from srs.records import STATE_NAMES
 from srs.settings import Settings
 
@@ -28,44 +27,70 @@ class Stats:
 
 
 def shift_seconds(now: datetime, day_starts_at: int) -> int:
+    """Seconds to add to a UTC time before cutting days at midnight: the learner's offset
+    from UTC (that of ``now``) minus the hour their day starts. A time's learner day is
+    floor((epoch seconds + shift) / 86400); the store buckets reviews with the same formula."""
     offset = now.utcoffset()
     return int((offset.total_seconds() if offset else 0) - day_starts_at * 3600)
 
 
+def day_begins(day: int, shift: int) -> datetime:
+    """When learner day ``day`` starts, as a UTC time (the inverse of the bucketing)."""
+    return datetime.fromtimestamp(day * 86400 - shift, timezone.utc)
+
+
+STREAK_PROBE = 60          # days checked per statement once a streak runs past the heat map
+STREAK_HORIZON = 3660      # and at most this far back
+
+
+def streak(per_day: dict[int, int], today: int, first_counted: int, probe) -> int:
+    """Consecutive days with reviews, ending today (or yesterday, when today has none yet).
+    ``per_day`` covers the days from ``first_counted`` to today; beyond it, ``probe(lo, hi)``
+    says for each day lo..hi-1 whether it had reviews (asked a window at a time)."""
+    day = today if per_day.get(today) else today - 1
+    count = 0
+    while day >= first_counted and per_day.get(day):
+        count, day = count + 1, day - 1
+    if day >= first_counted:
+        return count  # the streak broke inside the window
+    while count < STREAK_HORIZON:
+        lo = day - STREAK_PROBE + 1
+        seen = probe(lo, day + 1)
+        for had in reversed(seen):
+            if not had:
+                return count
+            count += 1
+        day = lo - 1
+    return count
+
+
 def compute(store, settings: Settings, now: datetime, deck: str | None = None, days: int = 112) -> Stats:
+    """Everything ``srs stats`` shows, for the learner's day containing ``now``: a handful
+    of aggregate queries, none of which reads every review."""
     dsa = settings.day_starts_at
     shift = shift_seconds(now, dsa)
-    today = day_number(now, dsa)
-    start_today = day_start(now, dsa)
-    window_start = start_today - timedelta(days=days - 1)
-    # one query for the heat map, the time spent and the streak
-    rows = store.review_days(window_start, shift, deck)
-    per_day_all = {d: n for d, n, _ in rows}
-    # the streak may run past the window: look further back, a window at a time, to a gap
-    reach = window_start
-    while all(per_day_all.get(d) for d in range(day_number(reach, dsa), today)) and \
-            reach > start_today - timedelta(days=3650):
-        earlier = reach - timedelta(days=days)
-        per_day_all.update({d: n for d, n, _ in store.review_days(earlier, shift, deck, before=reach)})
-        reach = earlier
-    per_day = {d: n for d, n in per_day_all.items() if d > today - days}
+    today = (int(now.timestamp()) + shift) // 86400
+    start_today = day_begins(today, shift)
+    window_start = day_begins(today - days + 1, shift)
+    rows = store.review_days(window_start, shift, deck, before=day_begins(today + 1, shift))
+    per_day = {d: n for d, n, _ in rows if d > today - days}
     seconds = sum(ms for d, _, ms in rows if d > today - days) / 1000
+
+    def probe(lo: int, hi: int) -> list[bool]:
+        return store.review_presence([day_begins(d, shift) for d in range(lo, hi + 1)], deck)
+
+    run = streak(per_day, today, today - days + 1, probe)
     passed, answered = store.retention(now - timedelta(days=30), deck)
     forecast = [0] * 30
-    for d, n in store.due_days(start_today, start_today + timedelta(days=30), shift, deck):
+    for d, n in store.due_days(start_today, day_begins(today + 30, shift), shift, deck):
         if 0 <= d - today < 30:
             forecast[d - today] += n
-    streak = 0
-    day = today if per_day_all.get(today) else today - 1
-    while per_day_all.get(day):
-        streak += 1
-        day -= 1
     counts = store.state_counts(deck)
     by_state = {STATE_NAMES[k]: counts.get(k, 0) for k in STATE_NAMES}
     by_state["suspended"] = counts.get(-1, 0)
     exams = [(a.started_at, a.score, a.passed) for a in store.attempts(deck)]
     return Stats(today, days, by_state, per_day, sum(per_day.values()), seconds,
-                 passed / answered if answered else None, answered, settings.desired_retention, forecast, streak,
+                 passed / answered if answered else None, answered, settings.desired_retention, forecast, run,
                  exams)
 
 
@@ -85,4 +110,4 @@ def to_json(stats: Stats) -> dict:
     }
 
 
-__all__ = ["Stats", "compute", "shift_seconds", "to_json"]
+__all__ = ["Stats", "compute", "day_begins", "shift_seconds", "streak", "to_json"]

@@ -1,55 +1,99 @@
-"""The optimizer fits a synthetic learner whose memory differs from FSRS's defaults, and
-the fit beats the defaults on held-out reviews."""
+"""The optimizer: FSRS items as fsrs-rs expects them, a plain answer when there are too few
+reviews, and a synthetic learner whose memory differs from FSRS's defaults, fitted through
+the store, beating the defaults on held-out reviews."""
 
 from __future__ import annotations
 
 import math
 import random
+import re
 from datetime import datetime, timedelta, timezone
 
 from fsrs import Card, Rating, Scheduler, State
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
-from srs.optimize import fit
-from srs.records import MemoryState, ReviewEntry
+from srs.optimize import MIN_ITEMS, fit, items_by_card, split
+from srs.records import LEARNING, REVIEW, MemoryState
+from srs.stats import shift_seconds
+from tests.factories import deck
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 TRUE = list(DEFAULT_PARAMETERS)
 TRUE[0:4] = [0.05, 0.1, 0.3, 1.0]  # this learner forgets new cards much faster than the defaults say
 
 
-def synthetic_log(cards: int, reviews_each: int, seed: int = 7):
+def simulate(keys: list[int], reviews_each: int, seed: int = 7):
+    """(key, rating, time) of a learner whose recall follows FSRS with the TRUE parameters,
+    scheduled by FSRS with the default ones."""
     rng = random.Random(seed)
     truth = Scheduler(parameters=TRUE, enable_fuzzing=False)
     schedule = Scheduler(enable_fuzzing=False, learning_steps=(), relearning_steps=())
-    rid = 0
-    for key in range(cards):
+    for key in keys:
         real = Card(card_id=key + 1, state=State.Learning, step=0, due=T0)
         shown = Card(card_id=key + 1, state=State.Learning, step=0, due=T0)
         when = T0 + timedelta(hours=rng.randint(0, 24 * 30))
         for _ in range(reviews_each):
-            recall = truth.get_card_retrievability(real, when) if real.last_review else 0.0
-            rating = Rating.Good if rng.random() < recall else Rating.Again
             if real.last_review is None:
                 rating = rng.choice([Rating.Again, Rating.Good, Rating.Good, Rating.Easy])
+            else:
+                recall = truth.get_card_retrievability(real, when)
+                rating = Rating.Good if rng.random() < recall else Rating.Again
             real, _ = truth.review_card(real, rating, when)
             shown, _ = schedule.review_card(shown, rating, when)
-            rid += 1
-            yield f"d/c{key}", ReviewEntry(rid, key, int(rating), when, 1000, "review", 0, None, MemoryState())
+            yield key, int(rating), when
             when = max(shown.due, when + timedelta(days=1)) + timedelta(hours=rng.randint(0, 30))
 
 
+def as_history(rows, day_starts_at: int = 4):
+    for key, rating, when in rows:
+        yield key, rating, (int(when.timestamp()) - day_starts_at * 3600) // 86400, "review"
+
+
+def test_items_are_built_as_fsrs_rs_expects():
+    history = [(1, 3, 100, "review"), (1, 1, 100, "review"), (1, 3, 102, "review"), (1, 3, 105, "exam"),
+               (1, 4, 109, "review"), (2, 3, 100, "review"), (2, 3, 101, "review")]
+    items = items_by_card(history)
+
+    def shape(item):  # fsrs-rs-python's reviews expose neither attributes nor equality: read their repr
+        return [tuple(map(int, re.findall(r"rating: (\d+), delta_t: (\d+)", repr(r))[0])) for r in item.reviews]
+
+    # same-day answers stay in the history with delta 0 but are never predicted; exam answers
+    # stay in the history but are not predicted either; the first entry has delta 0
+    assert [shape(i) for i in items[1]] == [[(3, 0), (1, 0), (3, 2)],
+                                            [(3, 0), (1, 0), (3, 2), (3, 3), (4, 4)]]
+    assert [shape(i) for i in items[2]] == [[(3, 0), (3, 1)]]
+    train, test = split(items, seed=1, held_out=0.5)
+    assert len(train) + len(test) == 3 and test and train  # whole cards on each side
+
+
 def test_too_few_reviews_is_said_plainly():
-    result = fit(synthetic_log(5, 3), list(DEFAULT_PARAMETERS))
-    assert not result.kept and result.after is None and "too few reviews" in result.message
+    result = fit(as_history(simulate(list(range(5)), 3)), list(DEFAULT_PARAMETERS))
+    assert not result.kept and result.after is None and result.parameters is None
+    assert "too few reviews" in result.message and str(MIN_ITEMS) in result.message
 
 
-def test_fit_beats_the_defaults_on_held_out_reviews():
-    result = fit(synthetic_log(400, 8), list(DEFAULT_PARAMETERS), seed=3)
+def test_fit_through_the_store_beats_the_defaults_on_held_out_reviews(make_store):
+    store = make_store(deck(cards=400))
+    keys = [c.key for c in store.cards()]
+    rows = list(simulate(keys, 8, seed=3))
+    last = {}
+    log = []
+    for key, rating, when in rows:  # states are not what is fitted: a plausible one is enough
+        after = MemoryState(state=REVIEW if rating > 1 else LEARNING, stability=1.0, difficulty=5.0, due=when,
+                            last_review=when, reps=1)
+        log.append((key, rating, when, 1000, last.get(key), after))
+        last[key] = after
+    store.bulk_load([], log)
+    now = rows[-1][2].astimezone(timezone(timedelta(hours=-3)))
+    result = fit(store.review_history(shift_seconds(now, 4)), list(DEFAULT_PARAMETERS), seed=3)
     assert result.test_items >= 100 and result.train_items >= 1000
-    assert result.after is not None and math.isfinite(result.before[0])
-    assert result.after[0] < result.before[0]  # log loss
+    assert result.before is not None and result.after is not None and math.isfinite(result.before[0])
+    assert result.after[0] < result.before[0]  # log loss on held-out cards
     assert result.after[1] < result.before[1]  # RMSE (bins)
     assert result.kept and len(result.parameters) == 21
+    Scheduler(parameters=result.parameters)  # usable by the scheduler
     # the fit moved toward this learner's fast forgetting of new cards
     assert result.parameters[2] < DEFAULT_PARAMETERS[2]
+    # fitting again on the same log is reproducible (seeded split)
+    again = fit(store.review_history(shift_seconds(now, 4)), list(DEFAULT_PARAMETERS), seed=3)
+    assert again.parameters == result.parameters

@@ -1,27 +1,42 @@
-"""Readiness: the Poisson-binomial and random-draw pass probabilities against brute force,
-p = R + (1 − R)/k, readiness falling with time, the value of a review, Brier scores."""
+"""Readiness: the pass probability and its per-card derivative against brute force
+(hypothesis), p = R + (1 − R)/k, readiness falling with time, the value of a review, the
+forecast stored before an exam, Brier scores, and the cards `review --until` brings forward."""
 
 from __future__ import annotations
 
 import itertools
 import math
+import random
 from datetime import timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srs.readiness import brier, needed, p_correct, pass_probability, poisson_binomial, readiness
+import srs.readiness as readiness_module
+from srs.clock import day_start
+from srs.readiness import (
+    brier,
+    exam_odds,
+    needed,
+    p_correct,
+    pass_forecast,
+    pass_probability,
+    poisson_binomial,
+    readiness,
+)
+from srs.records import REVIEW, MemoryState
 from srs.review import ReviewSession
-from srs.scheduler import make_scheduler, retrievability
+from srs.scheduler import cram_candidates, make_scheduler, retrievability
 from srs.settings import Settings
 from tests.factories import T0, deck
 
-probabilities = st.lists(st.floats(0, 1), min_size=1, max_size=8)
+chances = st.lists(st.one_of(st.floats(0, 1), st.sampled_from([0.0, 1.0, 0.25])), min_size=1, max_size=7)
+marks = st.one_of(st.floats(0.0, 1.0), st.sampled_from([0.0, 0.5, 0.7, 0.75, 1.0]))
 
 
 def brute(ps, questions, mark):
-    """Average over every draw of the chance that enough answers are right."""
+    """Average, over every draw, of the chance that enough answers are right."""
     k = needed(mark, questions)
     draws = list(itertools.combinations(range(len(ps)), questions))
     total = 0.0
@@ -34,35 +49,80 @@ def brute(ps, questions, mark):
     return total / len(draws)
 
 
-@settings(max_examples=150, deadline=None)
-@given(probabilities, st.floats(0.05, 1.0))
+@settings(max_examples=120, deadline=None)
+@given(chances, marks)
 def test_all_questions_matches_brute_force(ps, mark):
-    assert pass_probability(ps, len(ps), mark) == pytest.approx(brute(ps, len(ps), mark), abs=1e-9)
+    assert pass_probability(ps, len(ps), mark) == pytest.approx(brute(ps, len(ps), mark), abs=1e-12)
     assert sum(poisson_binomial(ps)) == pytest.approx(1.0)
+    assert pass_probability(ps, len(ps), mark) == pytest.approx(sum(poisson_binomial(ps)[needed(mark, len(ps)):]),
+                                                                abs=1e-12)
 
 
-@settings(max_examples=150, deadline=None)
-@given(probabilities.filter(lambda ps: len(ps) >= 2), st.data(), st.floats(0.05, 1.0))
+@settings(max_examples=120, deadline=None)
+@given(chances.filter(lambda ps: len(ps) >= 2), st.data(), marks)
 def test_random_draws_match_brute_force(ps, data, mark):
     n = data.draw(st.integers(1, len(ps) - 1))
-    assert pass_probability(ps, n, mark) == pytest.approx(brute(ps, n, mark), abs=1e-9)
+    assert pass_probability(ps, n, mark) == pytest.approx(brute(ps, n, mark), abs=1e-12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(chances, st.data(), marks)
+def test_each_cards_slope_is_exact(ps, data, mark):
+    """The pass probability is affine in each chance; the slope is P(card decides the exam)."""
+    n = data.draw(st.integers(1, len(ps)))
+    odds = exam_odds(ps, n, mark)
+    assert odds.exact
+    for i in range(len(ps)):
+        sure, lost = list(ps), list(ps)
+        sure[i], lost[i] = 1.0, 0.0
+        assert odds.slopes[i] == pytest.approx(brute(sure, n, mark) - brute(lost, n, mark), abs=1e-12)
 
 
 def test_hand_computed_cases():
     assert pass_probability([0.5, 0.5], 2, 1.0) == pytest.approx(0.25)
     assert pass_probability([1.0, 0.0], 1, 1.0) == pytest.approx(0.5)  # one of two drawn
+    assert needed(0.70, 20) == 14 and needed(0.75, 4) == 3 and needed(0.7, 10) == 7  # the mark is inclusive
     binomial = sum(math.comb(20, j) * 0.9**j * 0.1 ** (20 - j) for j in range(14, 21))  # 14 of 20 passes
     assert pass_probability([0.9] * 20, 20, 0.70) == pytest.approx(binomial, abs=1e-12)
     assert p_correct(None, 4) == 0.25 and p_correct(0.8, 4) == pytest.approx(0.85)
     assert brier([(1.0, True), (0.0, False)]) == 0 and brier([(0.5, True)]) == 0.25 and brier([]) is None
 
 
+def test_larger_exact_cases_and_the_stated_approximations(monkeypatch):
+    rng = random.Random(4)
+    ps = [min(1.0, max(0.0, rng.gauss(0.8, 0.15))) for _ in range(400)]
+    # exact, 20 of 400, against the plain hypergeometric dynamic programme
+    f = [[0.0] * 21 for _ in range(21)]
+    f[0][0] = 1.0
+    for i, p in enumerate(ps):
+        for n in range(min(i, 19), -1, -1):
+            q = (20 - n) / (400 - i)
+            for c in range(n, -1, -1):
+                f[n + 1][c + 1] += f[n][c] * q * p
+                f[n + 1][c] += f[n][c] * q * (1 - p)
+                f[n][c] *= 1 - q
+    exact = exam_odds(ps, 20, 0.7)
+    assert exact.exact and exact.pass_probability == pytest.approx(sum(f[20][14:]), abs=1e-12)
+    all_cards = exam_odds(ps[:60], 60, 0.7)
+    assert all_cards.pass_probability == pytest.approx(sum(poisson_binomial(ps[:60])[42:]), abs=1e-12)
+    # too large to sum exactly: the approximations say so and stay close
+    monkeypatch.setattr(readiness_module, "EXACT_BUDGET", 0)
+    binomial = exam_odds(ps, 20, 0.7)
+    assert not binomial.exact and "binomial" in binomial.method
+    assert binomial.pass_probability == pytest.approx(exact.pass_probability, abs=0.005)
+    assert binomial.slopes[0] == pytest.approx(sum(exact.slopes) / len(ps), rel=0.05)
+    normal = exam_odds(ps[:60], 60, 0.7)
+    assert not normal.exact and "normal" in normal.method
+    assert normal.pass_probability == pytest.approx(all_cards.pass_probability, abs=0.03)
+
+
 def test_never_studied_is_a_guess(make_store):
     store = make_store(deck(cards=20))
-    r = readiness(store.mc_cards("d"), Settings(), 20, 0.7, T0, T0, "d")
+    r = readiness(store.exam_cards("d"), Settings(), 20, 0.7, T0, T0, "d")
     assert all(q.p == 0.25 and q.recall is None for q in r.cards)
     assert r.expected_score == pytest.approx(0.25)
     assert r.pass_probability == pytest.approx(sum(poisson_binomial([0.25] * 20)[14:]))
+    assert "Poisson-binomial" in r.method
 
 
 def test_readiness_falls_with_time_and_reviews_raise_it(make_store):
@@ -71,19 +131,69 @@ def test_readiness_falls_with_time_and_reviews_raise_it(make_store):
     session = ReviewSession(store, s, fuzz=False)
     for card in store.mc_cards("d")[:16]:
         session.answer(card, 3, T0)
-    cards = store.mc_cards("d")
+    memories = {c.key: c.memory for c in store.mc_cards("d")}
+    cards = store.exam_cards("d")
     scheduler = make_scheduler(s, fuzz=False)
     values = []
     for days in (1, 7, 30, 90):
-        on = T0 + timedelta(days=days)
+        on = T0 + timedelta(days=days, hours=3)
         r = readiness(cards, s, 20, 0.7, on, T0, "d")
         values.append(r.pass_probability)
-        studied = next(q for q in r.cards if q.recall is not None)
-        assert studied.recall == pytest.approx(retrievability(scheduler, studied.card.memory, on))
-        assert studied.p == pytest.approx(studied.recall + (1 - studied.recall) / 4)
+        for q in r.cards:  # the same recall as the scheduler's, to the last digit
+            expected = retrievability(scheduler, memories[q.card.key], on)
+            assert q.recall == expected if expected is None else q.recall == pytest.approx(expected, rel=1e-12)
+            assert q.p == pytest.approx(p_correct(q.recall, 4))
     assert values == sorted(values, reverse=True) and values[0] > values[-1]
-    r = readiness(cards, s, 20, 0.7, T0 + timedelta(days=30), T0, "d")
+    on = T0 + timedelta(days=30)
+    r = readiness(cards, s, 20, 0.7, on, T0, "d")
+    ps = [q.p for q in r.cards]
+    for i, q in enumerate(r.cards):  # the value of a review is exactly the rise it would bring
+        raised = ps[:i] + [q.p_if_reviewed] + ps[i + 1:]
+        assert q.gain == pytest.approx(pass_probability(raised, 20, 0.7) - r.pass_probability, abs=1e-12)
     first = r.study_first(3)
     assert first and all(q.gain > 0 for q in first)
-    assert all(q.card.memory.reps == 0 for q in first)  # unstudied cards are worth most
+    assert all(memories[q.card.key].reps == 0 for q in first)  # unstudied cards are worth most
     assert first[0].gain == max(q.gain for q in r.cards)
+
+
+def test_a_drawn_exam_and_the_stored_forecast(make_store):
+    store = make_store(deck(cards=12, basic=2))
+    session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
+    for card in store.mc_cards("d")[:8]:
+        session.answer(card, 3, T0)
+    store.save_deck("d", exam_questions=5, exam_pass_mark=0.6)
+    on = T0 + timedelta(days=10)
+    r = readiness(store.exam_cards("d"), Settings(), 5, 0.6, on, T0, "d")
+    assert r.questions == 5 and len(r.cards) == 12  # basic cards are not exam questions
+    assert r.pass_probability == pytest.approx(brute([q.p for q in r.cards], 5, 0.6), abs=1e-12)
+    assert pass_forecast(store, Settings(), "d", on) == pytest.approx(r.pass_probability)
+    empty = make_store(deck("e", cards=0, basic=2))
+    assert pass_forecast(empty, Settings(), "e", on) is None
+
+
+def test_review_until_finds_the_cards_recall_would_lose_by_then(make_store):
+    store = make_store(deck(cards=30))
+    cards = store.cards("d")
+    s = Settings()
+    now = T0
+    rng = random.Random(2)
+    for i, card in enumerate(cards):
+        last = now - timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 23))
+        stability = 2.0 + 2.5 * i  # all different: a strict order
+        due = last + timedelta(days=max(1, round(stability)))
+        store.save_state(card.key, MemoryState(state=REVIEW, stability=stability, difficulty=5.0, due=due,
+                                               last_review=last, reps=3, suspended=(i == 7)))
+    until = now + timedelta(days=45)
+    scheduler = make_scheduler(s, fuzz=False)
+    tomorrow = day_start(now, s.day_starts_at) + timedelta(days=1)
+    states = {c.key: c.memory for c in store.cards("d")}
+    expected = sorted((k for k, m in states.items() if not m.suspended and m.due >= tomorrow
+                       and retrievability(scheduler, m, until) < s.desired_retention),
+                      key=lambda k: retrievability(scheduler, states[k], until))
+    assert 3 <= len(expected) < 29  # the fixture has both kinds
+    found = cram_candidates(store, s, now, until, limit=100)
+    assert [c.key for c in found] == expected
+    assert [c.key for c in cram_candidates(store, s, now, until, limit=3)] == expected[:3]
+    assert cram_candidates(store, s, now, now + timedelta(hours=1)) == []  # not past today: nothing to add
+    later = cram_candidates(store, s, now, now + timedelta(days=200), limit=100)
+    assert len(later) > len(found)  # a later exam: more would be forgotten by then

@@ -58,8 +58,50 @@ def test_empty_learner(make_store):
 def test_a_streak_longer_than_the_window(make_store):
     store = make_store(deck(cards=1))
     key = store.cards()[0].key
-    for days_ago in range(40):
+    for days_ago in range(130):  # past the heat map's 14 days and two probes of 60
         log(store, key, NOW - timedelta(days=days_ago, hours=1), 3, REVIEW)
-    log(store, key, NOW - timedelta(days=45), 3, REVIEW)  # after a gap: not part of the streak
+    log(store, key, NOW - timedelta(days=135), 3, REVIEW)  # after a gap: not part of the streak
+    log(store, key, NOW + timedelta(days=1), 3, REVIEW)  # after now (a clock set back): not counted
     s = compute(store, Settings(), NOW, None, days=14)
-    assert s.streak == 40 and s.reviews == 14
+    assert s.streak == 130 and s.reviews == 14
+    assert compute(store, Settings(), NOW - timedelta(days=131), None, days=14).streak == 0
+
+
+@pytest.mark.parametrize("hours", [-8, 0, 5.5, 9])
+def test_days_follow_the_learners_offset_and_day_start(make_store, hours):
+    zone = timezone(timedelta(hours=hours))
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=zone)
+    store = make_store(deck(cards=5))
+    keys = [c.key for c in store.cards()]
+    log(store, keys[0], datetime(2026, 11, 20, 4, 0, tzinfo=zone), 3, REVIEW,
+        due=now - timedelta(days=3))                                                  # today; overdue
+    log(store, keys[1], datetime(2026, 11, 20, 3, 59, tzinfo=zone), 3, REVIEW,
+        due=datetime(2026, 11, 21, 3, 59, tzinfo=zone))                               # yesterday; due today
+    log(store, keys[2], datetime(2026, 11, 18, 23, 0, tzinfo=zone), 3, REVIEW,
+        due=datetime(2026, 11, 21, 4, 0, tzinfo=zone))                                # Nov 18; due tomorrow
+    log(store, keys[3], datetime(2026, 11, 17, 12, 0, tzinfo=zone), 3, REVIEW,
+        due=datetime(2026, 12, 19, 12, 0, tzinfo=zone))                               # day 29 of 30
+    log(store, keys[4], datetime(2026, 11, 17, 12, 0, tzinfo=zone), 3, REVIEW,
+        due=datetime(2026, 12, 20, 4, 0, tzinfo=zone))                                # past the forecast
+    s = compute(store, Settings(), now, None, days=7)
+    assert {d - s.today: n for d, n in s.per_day.items()} == {0: 1, -1: 1, -2: 1, -3: 2}
+    assert s.forecast[0] == 2 and s.forecast[1] == 1 and s.forecast[29] == 1 and sum(s.forecast) == 4
+    assert s.streak == 4
+
+
+def test_one_deck_retired_and_suspended_cards(make_store):
+    store = make_store(deck("a", cards=3), deck("b", cards=2))
+    a = [c.key for c in store.cards("a")]
+    b = [c.key for c in store.cards("b")]
+    for key in a + b:
+        log(store, key, NOW - timedelta(hours=2), 3, REVIEW, due=NOW + timedelta(days=1))
+    log(store, b[0], NOW - timedelta(hours=1), 1, REVIEW, due=NOW + timedelta(days=1))
+    store.save_state(a[2], store.card(a[2]).memory.with_(suspended=True))
+    store.retire_cards([a[1]], NOW)
+    s = compute(store, Settings(), NOW, "b", days=7)
+    assert s.reviews == 3 and s.retention == pytest.approx(2 / 3) and sum(s.forecast) == 2
+    s = compute(store, Settings(), NOW, "a", days=7)
+    assert s.reviews == 3 and s.retention == 1.0
+    assert sum(s.forecast) == 1  # one suspended, one retired: neither falls due
+    assert s.by_state["review"] == 2 and s.by_state["suspended"] == 1  # the retired card is gone
+    assert sum(compute(store, Settings(), NOW, None, days=7).forecast) == 3

@@ -7,9 +7,26 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, TypeVar
+from itertools import pairwise
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Engine, Integer, Select, and_, case, delete, false, func, insert, or_, select, true, update
+from sqlalchemy import (
+    Engine,
+    Float,
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    delete,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -30,6 +47,36 @@ class DeckSummary:
     due: int
     suspended: int
     exam: bool
+
+
+class ExamCard(NamedTuple):
+    """A multiple-choice card with one learner's memory state as plain numbers (times in
+    seconds since 1970 UTC): what readiness needs of every question of an exam deck. A
+    tuple, so that 100,000 of them load quickly."""
+
+    key: int
+    deck_id: str
+    card_id: str
+    choices: int
+    state: int                  # NEW for a card never studied
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: float | None
+    last_review: float | None
+    reps: int = 0
+    lapses: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"{self.deck_id}/{self.card_id}"
+
+    def memory(self) -> MemoryState:
+        def at(seconds: float | None) -> datetime | None:
+            return None if seconds is None else datetime.fromtimestamp(round(seconds, 3), timezone.utc)
+
+        return MemoryState(state=self.state, step=self.step, stability=self.stability, difficulty=self.difficulty,
+                           due=at(self.due), last_review=at(self.last_review), reps=self.reps, lapses=self.lapses)
 
 
 _STATE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
@@ -464,17 +511,26 @@ class Store:
                 s.connection().execute(review_table.insert(), batch)
 
     # ------------------------------------------------------------ statistics (aggregated in SQL)
-    def _day(self, column, shift_seconds: int):
-        """The learner's day number of a UTC timestamp column: days since 1970-01-01 after
-        shifting by the local offset minus the hour the day starts."""
+    def _epoch(self, column):
+        """Seconds since 1970-01-01 UTC of a stored (UTC) timestamp column, as a number."""
         if self.engine.dialect.name == "sqlite":
-            epoch = func.cast(func.strftime("%s", column), Integer)
-            return func.cast((epoch + shift_seconds) / 86400, Integer)  # integer division
-        return func.floor((func.extract("epoch", column) + shift_seconds) / 86400)
+            return (func.julianday(column) - 2440587.5) * 86400.0
+        return func.extract("epoch", column)
+
+    def _day(self, column, shift_seconds: int):
+        """The learner's day number of a UTC timestamp column:
+        floor((epoch seconds + shift_seconds) / 86400), where ``shift_seconds`` is the local
+        offset minus the hour the day starts (see ``srs.stats.shift_seconds``)."""
+        if self.engine.dialect.name == "sqlite":
+            # strftime('%s') is whole seconds; SQLite's integer division truncates, which is
+            # the floor for every time after 1970
+            return cast((cast(func.strftime("%s", column), Integer) + shift_seconds) / 86400, Integer)
+        return cast(func.floor((func.extract("epoch", column) + shift_seconds) / 86400), Integer)
 
     def review_days(self, since: datetime, shift_seconds: int, deck: str | None = None,
                     before: datetime | None = None) -> list[tuple[int, int, int]]:
-        """(day, reviews, milliseconds spent) per learner day from ``since`` (until ``before``)."""
+        """(day, reviews, milliseconds spent) per learner day from ``since`` (until ``before``),
+        grouped in SQL over the (learner, reviewed_at, ...) covering index."""
         with self.atomic() as s:
             day = self._day(Review.reviewed_at, shift_seconds).label("day")
             stmt = select(day, func.count(), func.coalesce(func.sum(Review.duration_ms), 0)).where(
@@ -485,8 +541,25 @@ class Store:
                 stmt = stmt.join(Card, Card.key == Review.card_key).where(Card.deck_id == deck)
             return [(int(d), int(n), int(ms)) for d, n, ms in s.execute(stmt.group_by(day).order_by(day))]
 
+    def review_presence(self, edges: Sequence[datetime], deck: str | None = None) -> list[bool]:
+        """For ascending ``edges``: whether this learner reviewed anything in each interval
+        [edges[j], edges[j+1]). One statement of index probes (EXISTS ... per interval), so
+        long streaks are checked without counting every review."""
+        if len(edges) < 2:
+            return []
+        with self.atomic() as s:
+            probes = []
+            for lo, hi in pairwise(edges):
+                probe = select(Review.id).where(Review.learner == self.learner, Review.reviewed_at >= lo,
+                                                Review.reviewed_at < hi)
+                if deck is not None:
+                    probe = probe.join(Card, Card.key == Review.card_key).where(Card.deck_id == deck)
+                probes.append(probe.exists())
+            return [bool(v) for v in s.execute(select(*probes)).one()]
+
     def retention(self, since: datetime, deck: str | None = None) -> tuple[int, int]:
-        """(passing answers, answers) on cards in review state since ``since``: true retention."""
+        """(passing answers, answers) on cards in review state since ``since``: true retention
+        (a pass is any rating but Again)."""
         with self.atomic() as s:
             stmt = select(func.count(case((Review.rating >= 2, 1))), func.count()).where(
                 Review.learner == self.learner, Review.reviewed_at >= since, Review.state_before == REVIEW)
@@ -497,16 +570,35 @@ class Store:
 
     def due_days(self, start: datetime, end: datetime, shift_seconds: int,
                  deck: str | None = None) -> list[tuple[int, int]]:
-        """(day, cards falling due) for studied, unsuspended cards due before ``end``; cards
-        already overdue count on the first day."""
+        """(day, cards falling due) for studied, unsuspended live cards due before ``end``;
+        cards already due before ``start`` are counted on ``start``'s day. Two range scans
+        of the due index per state: a count of the overdue, a GROUP BY day of the rest."""
         with self.atomic() as s:
-            day = self._day(func.max(CardState.due, start) if self.engine.dialect.name == "sqlite"
-                            else func.greatest(CardState.due, start), shift_seconds).label("day")
-            stmt = self._filtered(select(day, func.count()).select_from(CardState).join(
-                Card, Card.key == CardState.card_key), deck, None).where(
-                CardState.learner == self.learner, CardState.suspended == false(), CardState.state != NEW,
-                CardState.due < end)
-            return [(int(d), int(n)) for d, n in s.execute(stmt.group_by(day).order_by(day))]
+            def scoped(stmt: Select) -> Select:
+                return self._filtered(stmt.select_from(CardState).join(Card, Card.key == CardState.card_key),
+                                      deck, None).where(CardState.learner == self.learner,
+                                                        CardState.suspended == false(),
+                                                        CardState.state.in_((LEARNING, REVIEW, RELEARNING)))
+
+            if deck is None:
+                # every studied card's state, read from the due index alone, less the retired
+                # cards' (few): no join over the whole overdue backlog
+                mine = and_(CardState.learner == self.learner, CardState.suspended == false(),
+                            CardState.state.in_((LEARNING, REVIEW, RELEARNING)), CardState.due < start)
+                retired = select(func.count()).select_from(Card).where(
+                    Card.retired == true(), select(CardState.card_key).where(CardState.card_key == Card.key, mine)
+                    .exists())
+                overdue = (s.scalar(select(func.count()).select_from(CardState).where(mine)) or 0) - (
+                    s.scalar(retired) or 0)
+            else:
+                overdue = s.scalar(scoped(select(func.count())).where(CardState.due < start)) or 0
+            day = self._day(CardState.due, shift_seconds).label("day")
+            stmt = scoped(select(day, func.count())).where(CardState.due >= start, CardState.due < end)
+            counts = {int(d): int(n) for d, n in s.execute(stmt.group_by(day))}
+            if overdue:
+                first = (int(start.timestamp()) + shift_seconds) // 86400
+                counts[first] = counts.get(first, 0) + int(overdue)
+            return sorted(counts.items())
 
     def state_counts(self, deck: str | None = None) -> dict[int, int]:
         """Live cards by state (NEW for never studied) and suspended (key -1)."""
@@ -518,25 +610,53 @@ class Store:
             counts[-1] = int(s.scalar(stmt.where(CardState.suspended == true())) or 0)
             return counts
 
+    def exam_cards(self, deck: str) -> list[ExamCard]:
+        """The deck's live multiple-choice cards with this learner's memory state, as plain
+        numbers (times in epoch seconds): what readiness needs, without loading card text."""
+        with self.atomic() as s:
+            stmt = self._filtered(self._with_state(select(
+                Card.key, Card.deck_id, Card.card_id, func.coalesce(func.json_array_length(Card.choices), 0),
+                func.coalesce(CardState.state, NEW), CardState.step, CardState.stability, CardState.difficulty,
+                cast(self._epoch(CardState.due), Float), cast(self._epoch(CardState.last_review), Float),
+                func.coalesce(CardState.reps, 0), func.coalesce(CardState.lapses, 0),
+            ).select_from(Card)), deck, None).where(Card.kind == "mc").order_by(Card.position, Card.key)
+            return list(map(ExamCard._make, s.connection().execute(stmt)))
+
+    def review_history(self, shift_seconds: int, deck: str | None = None) -> Iterator[tuple[int, int, int, str]]:
+        """Every answer of this learner as (card key, rating, learner day, source), by card
+        then time, streamed; the day is computed in SQL as in ``review_days`` (for the
+        optimizer: no review-log JSON is decoded)."""
+        with self.atomic() as s:
+            day = self._day(Review.reviewed_at, shift_seconds)
+            stmt = select(Review.card_key, Review.rating, day, Review.source).where(Review.learner == self.learner)
+            if deck is not None:
+                stmt = stmt.join(Card, Card.key == Review.card_key).where(Card.deck_id == deck)
+            stmt = stmt.order_by(Review.card_key, Review.reviewed_at, Review.id)
+            for key, rating, d, source in s.connection().execution_options(yield_per=20_000).execute(stmt):
+                yield int(key), int(rating), int(d), source
+
     def cram_candidates(self, now: datetime, not_before: datetime, on: datetime, factor_days: float,
                         deck: str | None, tag: str | None, limit: int) -> list[StudyCard]:
-        """Review cards not due before ``not_before`` whose recall on ``on`` falls below the
-        target: days elapsed since the last review > stability × ``factor_days``. Lowest
-        predicted recall first."""
+        """Review cards not due before ``not_before`` whose recall on ``on`` falls below a
+        target: whole days from the last review to ``on`` > stability × ``factor_days`` (FSRS's
+        forgetting curve, counted in whole days as fsrs does). Lowest recall on ``on`` first,
+        at most ``limit`` (a range scan of the due index, a top-``limit`` sort)."""
+        if limit <= 0:
+            return []
         with self.atomic() as s:
+            seconds = on.timestamp() - self._epoch(CardState.last_review)
             if self.engine.dialect.name == "sqlite":
-                elapsed = func.julianday(on.astimezone(timezone.utc).replace(tzinfo=None)) - func.julianday(
-                    CardState.last_review)
+                elapsed = cast(seconds / 86400, Integer)  # truncation = floor: never negative here
             else:
-                elapsed = (func.extract("epoch", on.astimezone(timezone.utc).replace(tzinfo=None))
-                           - func.extract("epoch", CardState.last_review)) / 86400
+                elapsed = func.floor(seconds / 86400)
             ratio = elapsed / CardState.stability
             stmt = self._filtered(select(Card, CardState).select_from(CardState).join(
                 Card, Card.key == CardState.card_key), deck, tag).where(
                 CardState.learner == self.learner, CardState.suspended == false(), CardState.state == REVIEW,
-                CardState.due >= not_before, CardState.stability > 0, ratio > factor_days,
-                or_(CardState.buried_until.is_(None), CardState.buried_until <= now))
-            return [_study(c, st) for c, st in s.execute(stmt.order_by(ratio.desc()).limit(limit))]
+                CardState.due >= not_before, CardState.stability > 0, CardState.last_review <= on,
+                ratio > factor_days, or_(CardState.buried_until.is_(None), CardState.buried_until <= now))
+            stmt = stmt.order_by(ratio.desc(), CardState.due, Card.key).limit(limit)
+            return [_study(c, st) for c, st in s.execute(stmt)]
 
     # ------------------------------------------------------------ settings
     def settings(self, deck: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
@@ -604,4 +724,4 @@ def _entry(row: Review) -> ReviewEntry:
     )
 
 
-__all__ = ["DeckSummary", "Store"]
+__all__ = ["DeckSummary", "ExamCard", "Store"]

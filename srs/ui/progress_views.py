@@ -2,47 +2,68 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-SHADES = ["grey23", "green4", "green3", "green1", "bright_green"]
+#: (glyph, colour) per level: no reviews, then quarters of the busiest day; the glyphs
+#: shade by count even without colour (NO_COLOR, piped output)
+LEVELS = [("·", "grey42"), ("░", "green4"), ("▒", "green3"), ("▓", "green1"), ("█", "bright_green")]
+EPOCH = date(1970, 1, 1)  # day number 0, a Thursday
 
 
 def heat_map(per_day: dict[int, int], today: int, days: int) -> Group:
-    """Reviews per day like a contribution graph: weeks are columns, Monday at the top."""
-    weeks = (days + 6) // 7
-    first = today - weeks * 7 + 1
-    first -= (first + 3) % 7  # day 0 (1970-01-01) was a Thursday: align columns on Mondays
+    """Reviews per day like a contribution graph: a column per week (Monday at the top),
+    month names above, shaded by the day's count relative to the busiest day."""
+    first_day = today - days + 1
+    first = first_day - (first_day + 3) % 7  # back to a Monday (day 0 was a Thursday)
+    weeks = (today - first) // 7 + 1
     peak = max(per_day.values(), default=0)
-    rows = []
+    header = [" "] * (2 * weeks + 2)
+    last_month, free_from = None, 0
+    for week in range(weeks):
+        monday = EPOCH + timedelta(days=first + week * 7)
+        if monday.month != last_month and 2 * week >= free_from:
+            header[2 * week:2 * week + 3] = f"{monday:%b}"
+            free_from = 2 * week + 4
+        last_month = monday.month
+    months = Text("    " + "".join(header).rstrip(), style="dim")
+    rows = [months]
     for weekday, label in enumerate(["Mon", "", "Wed", "", "Fri", "", "Sun"]):
-        line = Text(f"{label:<4}")
-        for week in range((today - first) // 7 + 1):
+        line = Text(f"{label:<4}", style="dim")
+        for week in range(weeks):
             day = first + week * 7 + weekday
-            if day > today:
+            if day > today or day < first_day:
                 line.append("  ")
                 continue
             n = per_day.get(day, 0)
-            level = 0 if n == 0 else 1 + min(3, int(4 * n / (peak + 1)))
-            line.append("■ ", style=SHADES[level])
+            glyph, colour = LEVELS[0 if n == 0 else 1 + min(3, int(4 * (n - 1) / peak))]
+            line.append(glyph + " ", style=colour)
         rows.append(line)
-    legend = Text("    less ")
-    for shade in SHADES:
-        legend.append("■ ", style=shade)
-    legend.append("more")
-    return Group(*rows, legend)
+    legend = Text("    less ", style="dim")
+    for glyph, colour in LEVELS:
+        legend.append(glyph + " ", style=colour)
+    legend.append(f"more (busiest day: {peak})" if peak else "more", style="dim")
+    rows.append(legend)
+    return Group(*rows)
 
 
-def bar_chart(values: list[int], width: int = 40, label=lambda i: str(i)) -> Table:
-    table = Table.grid(padding=(0, 1))
-    peak = max(values, default=0) or 1
-    for i, v in enumerate(values):
-        bar = "█" * max(1 if v else 0, round(width * v / peak))
-        table.add_row(Text(label(i), style="dim"), Text(bar, style="cyan"), Text(str(v)))
-    return table
+def chance(p: float) -> str:
+    """A probability as a percentage that never rounds a doubt away."""
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 <= p < 1:
+        return ">99%"
+    return f"{p:.0%}"
+
+
+def duration(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 3600:
+        return f"{seconds // 60}m {seconds % 60:02d}s"
+    return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
 
 
 def column_chart(values: list[int], labels: list[str], height: int = 6) -> Group:
@@ -80,43 +101,64 @@ def render_stats(console: Console, stats, now: datetime) -> None:
                                     f" of {stats.retention_answers} answers on review cards; desired ",
                                     f"{stats.desired_retention:.0%}",
                                     (f" ({gap:+.1%})", "green" if gap >= -0.02 else "yellow")))
-    hours, rest = divmod(int(stats.seconds), 3600)
-    console.print(Text.assemble(("Streak: ", "bold"), f"{stats.streak} day(s)   ", ("Time spent: ", "bold"),
-                                f"{hours}h {rest // 60:02d}m in {stats.days} days"))
+    console.print(Text.assemble(("Streak: ", "bold"), f"{stats.streak} day{'s' if stats.streak != 1 else ''}   ",
+                                ("Time spent: ", "bold"), f"{duration(stats.seconds)} in {stats.days} days",
+                                f" ({stats.seconds / stats.reviews:.0f} s a review)" if stats.reviews else ""))
     console.print(Text(f"Due in the next 30 days: {sum(stats.forecast)} card(s)", style="bold"))
     console.print(column_chart(stats.forecast, [(now + timedelta(days=i)).strftime("%a %d %b") for i in range(30)]))
     if stats.exams:
-        console.print(Text("Exam scores", style="bold"))
-        console.print(bar_chart([round(s * 100) for _, s, _ in stats.exams], width=30,
-                                label=lambda i: stats.exams[i][0].astimezone(now.tzinfo).strftime("%Y-%m-%d")))
+        console.print(Text(f"Exam scores ({len(stats.exams)} attempts"
+                           f"{', the last 15' if len(stats.exams) > 15 else ''})", style="bold"))
+        shown = stats.exams[-15:]
+        table = Table.grid(padding=(0, 1))
+        for started_at, score, passed in shown:
+            table.add_row(Text(started_at.astimezone(now.tzinfo).strftime("%Y-%m-%d %H:%M"), style="dim"),
+                          Text("█" * max(1, round(30 * score)), style="green" if passed else "red"),
+                          Text(f"{score:.0%} {'PASS' if passed else 'FAIL'}"))
+        console.print(table)
 
 
-def render_readiness(console: Console, r, history: list, brier: float | None) -> None:
+def render_readiness(console: Console, r, history: list, brier: float | None, now: datetime) -> None:
     verdict = "green" if r.pass_probability >= 0.8 else ("yellow" if r.pass_probability >= 0.5 else "red")
     console.print(Text.assemble(
-        ("Exam on ", "bold"), f"{r.on:%a %d %b %Y}: ", (f"{r.pass_probability:.0%}", f"bold {verdict}"),
+        ("Exam on ", "bold"), f"{r.on:%a %d %b %Y}: ", (chance(r.pass_probability), f"bold {verdict}"),
         " chance of passing", f"   expected score {r.expected_score:.0%}",
-        f" (pass mark {r.pass_mark:.0%}, {r.questions} questions)"))
-    console.print(Text(f"How: {r.method}; each question p = R + (1 − R)/k (recall on the day, else a guess).",
-                       style="dim"))
+        f" (pass: {r.needed} of {r.questions} right, {r.pass_mark:.0%})"))
+    console.print(Text(f"How: {r.method}; each question right with p = R + (1 − R)/k: its recall on the day, "
+                       "else a guess among its k choices.", style="dim"))
     table = Table(title="Questions, weakest first", title_justify="left")
     for col in ("card", "recall on the day", "p(right)", "after a review now", "pass prob. gain"):
         table.add_column(col, justify="left" if col == "card" else "right")
     for q in sorted(r.cards, key=lambda q: q.p)[:15]:
-        table.add_row(Text(q.card.name), "never studied" if q.recall is None else f"{q.recall:.0%}",
-                      f"{q.p:.0%}", f"{q.p_if_reviewed:.0%}", f"{q.gain:+.1%}" if q.gain > 1e-6 else "")
+        table.add_row(Text(q.name), "never studied" if q.recall is None else f"{q.recall:.0%}", f"{q.p:.0%}",
+                      "" if q.p_if_reviewed is None else f"{q.p_if_reviewed:.0%}",
+                      f"{q.gain:+.1%}" if q.gain > 5e-4 else ("<0.1%" if q.gain > 0 else ""))
+    if len(r.cards) > 15:
+        table.caption = f"and {len(r.cards) - 15} more (--json lists every question)"
     console.print(table)
-    first = r.study_first()
+    first = [q for q in r.study_first() if q.gain >= 5e-4]
     if first:
-        console.print(Text.assemble(("Review these first: ", "bold"), ", ".join(q.card.name for q in first)))
-        console.print(Text(f"  (srs review --until {r.on:%Y-%m-%d} brings such cards forward)", style="dim"))
+        console.print(Text.assemble(("Review these first: ", "bold"),
+                                    ", ".join(f"{q.name} ({q.gain:+.1%})" for q in first)))
+        console.print(Text(f"  (srs review --until {r.on:%Y-%m-%d} brings forward the cards you would not "
+                           "recall well enough by then)", style="dim"))
+    elif r.cards:
+        console.print(Text("No single review now would raise your chance of passing by 0.1 point or more.",
+                           style="dim"))
     if history:
         honest = Table(title="Were past forecasts honest?", title_justify="left")
-        for col in ("attempt", "forecast", "result"):
-            honest.add_column(col)
-        for attempt_id, forecast, passed in history:
-            honest.add_row(f"#{attempt_id}", f"{forecast:.0%}", "PASS" if passed else "FAIL")
+        for col in ("attempt", "date", "forecast", "result", "squared error"):
+            honest.add_column(col, justify="left" if col in ("attempt", "date") else "right")
+        for attempt_id, started_at, forecast, passed in history[-10:]:
+            honest.add_row(f"#{attempt_id}", started_at.astimezone(now.tzinfo).strftime("%Y-%m-%d %H:%M"),
+                           chance(forecast), "PASS" if passed else "FAIL", f"{(forecast - float(passed)) ** 2:.3f}")
+        if len(history) > 10:
+            honest.caption = f"the last 10 of {len(history)} attempts"
         console.print(honest)
+        mean = sum(f for _, _, f, _ in history) / len(history)
+        passes = sum(1 for *_, p in history if p)
+        console.print(f"On average srs gave you {chance(mean)} before an attempt; you passed {passes} of "
+                      f"{len(history)} ({passes / len(history):.0%}).")
         if brier is not None:
             console.print(f"Brier score {brier:.3f} over {len(history)} attempt(s) (0 is perfect; always saying "
                           "50% scores 0.25).")
@@ -125,7 +167,7 @@ def render_readiness(console: Console, r, history: list, brier: float | None) ->
 def render_fit(console: Console, fit, scope: str) -> None:
     console.print(Text(f"Optimizing FSRS for {scope}: {fit.items} usable reviews "
                        f"({fit.train_items} to fit, {fit.test_items} held out).", style="bold"))
-    if fit.after is None:
+    if fit.before is None or fit.after is None:
         console.print(fit.message)
         return
     table = Table()

@@ -48,6 +48,35 @@ def test_optimize_says_plainly_when_there_are_too_few_reviews(env):
     assert data["kept"] is False and len(data["parameters"]) == 21
 
 
+def test_optimize_keeps_better_parameters_for_the_deck(env):
+    from srs.importer import import_decks
+    from srs.records import REVIEW, MemoryState
+    from srs.settings import resolve
+    from srs.store import open_store
+    from tests.factories import T0, deck
+    from tests.test_optimize import simulate
+
+    store, _ = open_store(env["SRS_DB"], env["SRS_LEARNER"])
+    try:
+        import_decks(store, [deck("big", cards=300)], T0)
+        plausible = MemoryState(state=REVIEW, stability=1.0, difficulty=5.0, due=T0, last_review=T0)
+        store.bulk_load([], ((key, rating, when, 1000, None, plausible)
+                             for key, rating, when in simulate([c.key for c in store.cards("big")], 8)))
+    finally:
+        store.close()
+    data = json.loads(srs(env, "optimize", "--deck", "big", "--json").stdout)
+    assert data["kept"] is True and data["after"]["log_loss"] < data["before"]["log_loss"]
+    assert data["held_out"] >= 100 and data["parameters"] == data["fitted"]
+    store, _ = open_store(env["SRS_DB"], env["SRS_LEARNER"])
+    try:
+        glob, per_deck = store.settings("big")
+        assert "parameters" not in glob  # kept for that deck only
+        assert list(resolve(glob, per_deck).parameters) == data["parameters"]
+    finally:
+        store.close()
+    assert "log loss" in srs(env, "optimize", "--deck", "big").stdout  # the table, before and after
+
+
 def test_review_until_brings_forward_what_would_be_forgotten_by_then(env):
     srs(env, "config", "learning_steps", "", "--deck", "mini")
     srs(env, "review", "--deck", "mini", input="B\n3\nA\n3\nD\n3\nB\n3\n")  # all four graduate to review
