@@ -186,17 +186,22 @@ def import_(
 @app.command()
 @command
 def decks(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """List decks with their card counts for this learner."""
+    """List decks with their card counts for this learner (and, with an exam date, the days
+    left and your chance of passing)."""
     c = _ctx()
-    rows = c.store.deck_summaries(c.now())
+    now = c.now()
+    rows = c.store.deck_summaries(now)
+    exams = {r.id: _exam_outlook(c, r.id, now) for r in rows if r.exam}
     if as_json:
         _json([{"id": r.id, "name": r.name, "cards": r.cards, "new": r.new, "learning": r.learning,
-                "review": r.review, "due": r.due, "suspended": r.suspended, "exam": r.exam} for r in rows])
+                "review": r.review, "due": r.due, "suspended": r.suspended, "exam": r.exam,
+                **dict(zip(("exam_date", "days_left", "pass_probability"), exams.get(r.id, (None, None, None))))}
+               for r in rows])
         return
     from srs.ui.console import stdout
     from srs.ui.render import deck_table
 
-    stdout().print(deck_table(rows))
+    stdout().print(deck_table(rows, exams))
 
 
 @app.command()
@@ -245,7 +250,8 @@ def review(
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Stop after N answers."),
     until: Optional[str] = typer.Option(None, "--until", metavar="DATE",
                                         help="Studying for an exam on DATE: also bring forward cards you "
-                                             "would not recall well enough by then."),
+                                             "would not recall well enough by then [default: the "
+                                             "exam_date setting]."),
 ) -> None:
     """Review what is due today. Keys: letter or any key to answer, 1-4 to rate (Enter = Good),
     u undo, s bury, ! suspend, q quit."""
@@ -258,14 +264,34 @@ def review(
     c.check_deck(deck)
     settings = c.settings(deck)
     exam_day = None
-    if until is not None:
+    date_text = until if until is not None else settings.exam_date
+    if date_text is not None:
         from srs.clock import on_date
 
-        exam_day = on_date(until, settings.day_starts_at, c.now())
+        exam_day = on_date(date_text, settings.day_starts_at, c.now())
         if exam_day < c.now():
-            raise UserError(f"--until {until}: the date is in the past")
+            if until is not None:
+                raise UserError(f"--until {until}: the date is in the past")
+            exam_day = None  # the exam_date setting has passed: an ordinary review
     session = ReviewSession(c.store, settings, deck, tag, limit, fuzz=_fuzz(), until=exam_day)
     ReviewScreen(session, KeyReader(), stdout(), c.now).run()
+
+
+def _exam_outlook(c: Context, deck_id: str, now: "datetime") -> tuple[str | None, int | None, float | None]:
+    """(exam date, days left, chance of passing then) for a deck with an exam_date setting."""
+    settings = c.settings(deck_id)
+    if settings.exam_date is None:
+        return None, None, None
+    from srs.clock import on_date
+    from srs.forecast import assess
+
+    when = on_date(settings.exam_date, settings.day_starts_at, now)
+    days = (when.date() - now.astimezone(when.tzinfo).date()).days
+    try:
+        chance = assess(c.store, settings, deck_id, max(when, now), now, value=False).pass_probability
+    except ValueError:
+        chance = None
+    return settings.exam_date, days, chance
 
 
 def _fuzz() -> bool:

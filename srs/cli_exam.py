@@ -48,7 +48,11 @@ def exam(
     limit_minutes = None if no_timer else (minutes if minutes is not None else deck_row.exam_minutes)
     seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
     settings = c.settings(deck_id)
-    forecast = _forecast(c, settings, deck_id)
+    from srs.forecast import assess
+
+    before = assess(c.store, settings, deck_id, c.now(), c.now(), value=False)  # the forecast, stored with it
+    forecast = before.pass_probability
+    chances = {q.key: q.p for q in before.cards}
     drawn = core.draw(pool, count, seed)
     run = core.ExamRun(drawn, limit_minutes * 60 if limit_minutes is not None else None, time.monotonic)
     started_at = c.now()
@@ -72,19 +76,11 @@ def exam(
         from srs.scheduler import make_scheduler
 
         scheduler = make_scheduler(settings, _fuzz())
-    attempt_id = core.save(c.store, deck_id, run, rep, started_at, seed, limit_minutes, scheduler, forecast)
+    attempt_id = core.save(c.store, deck_id, run, rep, started_at, seed, limit_minutes, scheduler, forecast,
+                           chances)
     render_report(console, rep, deck_row.name, attempt_id)
-    if forecast is not None:
-        console.print(f"Before this attempt srs gave you a {forecast:.0%} chance of passing.")
-
-
-def _forecast(c, settings, deck_id: str) -> float | None:
-    """The pass probability predicted just before the attempt (readiness), if available."""
-    try:
-        from srs.readiness import pass_forecast
-    except ImportError:
-        return None
-    return pass_forecast(c.store, settings, deck_id, c.now())
+    console.print(f"Before this attempt srs gave you a {forecast:.0%} chance of passing "
+                  f"(expected score {before.expected_score:.0%}); srs readiness shows how its forecasts fare.")
 
 
 @app.command()

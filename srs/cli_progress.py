@@ -39,49 +39,50 @@ def stats(
 def readiness(
     deck: Optional[str] = typer.Option(None, "--deck", help="The exam deck (default: the only one)."),
     on: Optional[str] = typer.Option(None, "--on", metavar="DATE",
-                                     help="Exam date, YYYY-MM-DD (noon that day) [default: now]."),
+                                     help="Exam date, YYYY-MM-DD (noon that day) [default: the deck's "
+                                          "exam_date setting, else now]."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Your chance of passing the exam on a date, and what to review to raise it."""
+    """Your chance of passing the exam on a date, from all your answers, checked against your mocks."""
     from srs.clock import day_start, on_date
-    from srs.readiness import brier
-    from srs.readiness import readiness as assess
+    from srs.forecast import assess, outcomes
 
     c = _ctx()
     deck_id = c.exam_deck(deck)
     now = c.now()
     settings = c.settings(deck_id)
     when = now
-    if on is not None:
-        when = on_date(on, settings.day_starts_at, now)
-        if day_start(when, settings.day_starts_at) < day_start(now, settings.day_starts_at):
+    date_text = on if on is not None else settings.exam_date
+    if date_text is not None:
+        when = on_date(date_text, settings.day_starts_at, now)
+        if on is not None and day_start(when, settings.day_starts_at) < day_start(now, settings.day_starts_at):
             raise UserError(f"--on {on}: the date is in the past")
-        when = max(when, now)  # today: from now on
-    row = c.store.deck(deck_id)
-    cards = c.store.exam_cards(deck_id)
-    if not any(card.choices >= 2 for card in cards):
-        raise UserError(f"deck {deck_id!r} has no multiple-choice cards")
-    result = assess(cards, settings, row.exam_questions, row.exam_pass_mark, when, now, deck_id)
-    history = [(a.id, a.started_at, a.forecast, a.passed) for a in c.store.attempts(deck_id)
-               if a.forecast is not None]
-    score = brier([(f, p) for _, _, f, p in history])
+        when = max(when, now)  # today, or an exam date already past: from now on
+    try:
+        result = assess(c.store, settings, deck_id, when, now)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    checked = outcomes(c.store, deck_id)
     if as_json:
         _json({"deck": deck_id, "on": when.isoformat(), "questions": result.questions,
                "pass_mark": result.pass_mark, "needed": result.needed, "expected_score": result.expected_score,
+               "score_interval": list(result.score_interval), "interval_mass": 0.8,
                "pass_probability": result.pass_probability, "method": result.method,
-               "cards": [{"card": q.name, "p_correct": q.p, "recall": q.recall,
-                          "p_if_reviewed": q.p_if_reviewed, "gain": q.gain} for q in result.cards],
+               "evidence": {"answers": result.answers, "little": result.little_evidence},
+               "learner": {"prior_knowledge": result.learner.prior, "learning": result.learner.learn,
+                           "memory": result.learner.memory, "slip": result.learner.slip,
+                           "elimination": result.learner.elimination},
+               "distribution": result.distribution,
+               "cards": [{"card": q.name, "p_correct": q.p, "p_now": q.p_now, "answers": q.answers,
+                          "right": q.right, "p_if_reviewed": q.p_if_reviewed, "gain": q.gain}
+                         for q in result.cards],
                "study_first": [{"card": q.name, "gain": q.gain} for q in result.study_first(10)],
-               "forecasts": [{"attempt": i, "started_at": t.isoformat(), "forecast": f, "passed": p}
-                             for i, t, f, p in history],
-               "brier": score,
-               "mean_forecast": sum(f for _, _, f, _ in history) / len(history) if history else None,
-               "pass_rate": sum(p for _, _, _, p in history) / len(history) if history else None})
+               "calibration": checked.to_json()})
         return
     from srs.ui.console import stdout
     from srs.ui.progress_views import render_readiness
 
-    render_readiness(stdout(), result, history, score, now)
+    render_readiness(stdout(), result, checked)
 
 
 @app.command()

@@ -257,9 +257,10 @@ __all__ = ["Answer", "CalibrationRow", "ExamRun", "Miss", "Question", "Report", 
 
 
 def save(store, deck_id: str, run: ExamRun, rep: Report, started_at, seed: int, minutes: float | None,
-         scheduler=None, forecast: float | None = None) -> int:
-    """Store the attempt and every answer; with a scheduler, each answered question is also a
-    review (source "exam"). One transaction: all of it or nothing."""
+         scheduler=None, forecast: float | None = None, chances: dict[int, float] | None = None) -> int:
+    """Store the attempt and every answer, with the pass probability and each question's
+    chance forecast just before (``forecast``, ``chances`` by card key); with a scheduler,
+    each answered question is also a review (source "exam"). One transaction: all or nothing."""
     from datetime import timedelta
 
     from srs.scheduler import rate
@@ -273,7 +274,7 @@ def save(store, deck_id: str, run: ExamRun, rep: Report, started_at, seed: int, 
     rows = [
         {"position": i, "card_key": q.card.key, "chosen": a.chosen,
          "correct": a.chosen is not None and a.chosen == q.card.answer, "confidence": a.confidence,
-         "seconds": round(a.seconds, 3)}
+         "seconds": round(a.seconds, 3), "forecast": (chances or {}).get(q.card.key)}
         for i, (q, a) in enumerate(zip(run.questions, run.answers))
     ]
     with store.atomic(write=True):

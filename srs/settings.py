@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from srs.errors import UserError
@@ -56,6 +56,17 @@ def _steps(text: str) -> str:
     return " ".join(text.split())
 
 
+def _exam_date(text: str) -> str | None:
+    """YYYY-MM-DD, or none / an empty value to clear it."""
+    text = text.strip()
+    if text.lower() in ("", "none"):
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").strftime("%Y-%m-%d")
+    except ValueError:
+        raise ValueError("must be a date YYYY-MM-DD (or none)") from None
+
+
 def _parameters(text: str) -> tuple[float, ...]:
     values = json.loads(text)
     if not isinstance(values, list) or not all(isinstance(v, (int, float)) for v in values):
@@ -73,6 +84,7 @@ KEYS: dict[str, tuple[str, Callable[[str], Any], str]] = {
     "relearning_steps": ("10m", _steps, "steps after a lapse, e.g. '10m'"),
     "maximum_interval": ("36500", _int_range(1, 36500), "longest interval in days"),
     "leech_threshold": ("8", _int_range(1, 999), "lapses after which a card is suspended as a leech"),
+    "exam_date": ("none", _exam_date, "the exam's date (YYYY-MM-DD), the default of readiness and review --until"),
 }
 #: settings that `srs optimize` writes; not set by hand.
 INTERNAL = {"parameters": _parameters}
@@ -88,6 +100,7 @@ class Settings:
     relearning_steps: str = "10m"
     maximum_interval: int = 36500
     leech_threshold: int = 8
+    exam_date: str | None = None
     parameters: tuple[float, ...] | None = field(default=None)
 
     def public(self) -> dict[str, Any]:

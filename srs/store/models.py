@@ -167,6 +167,7 @@ class ExamAnswer(Base):
     correct: Mapped[bool] = mapped_column(Boolean)
     confidence: Mapped[int | None] = mapped_column(Integer, nullable=True)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    forecast: Mapped[float | None] = mapped_column(Float, nullable=True)  # its chance, forecast just before
 
 
 __all__ = ["Base", "Card", "CardState", "CardTag", "Deck", "ExamAnswer", "ExamAttempt", "Review", "Setting", "UTCDateTime"]

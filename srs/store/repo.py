@@ -622,6 +622,40 @@ class Store:
             ).select_from(Card)), deck, None).where(Card.kind == "mc").order_by(Card.position, Card.key)
             return list(map(ExamCard._make, s.connection().execute(stmt)))
 
+    def forecast_evidence(self, deck: str) -> tuple[list[tuple[int, float, int, str, float | None]],
+                                                    list[tuple[int, float, bool]]]:
+        """What the readiness forecast learns from, for this learner and the deck's live
+        multiple-choice cards: every review-log entry as (card key, epoch seconds, rating,
+        source, FSRS stability after) and every answered exam question as (card key, epoch
+        seconds the attempt ended, right?), each by card then time."""
+        with self.atomic() as s:
+            mc = select(Card.key).where(Card.deck_id == deck, Card.kind == "mc", Card.retired == false())
+            stability = Review.after["stability"].as_float()
+            reviews = s.execute(select(Review.card_key, cast(self._epoch(Review.reviewed_at), Float), Review.rating,
+                                       Review.source, stability).where(
+                Review.learner == self.learner, Review.card_key.in_(mc)).order_by(
+                Review.card_key, Review.reviewed_at, Review.id))
+            review_rows = [(int(k), float(t), int(r), src, None if st is None else float(st))
+                           for k, t, r, src, st in reviews]
+            answers = s.execute(select(ExamAnswer.card_key, cast(self._epoch(ExamAttempt.finished_at), Float),
+                                       ExamAnswer.correct).join(ExamAttempt, ExamAttempt.id == ExamAnswer.attempt_id)
+                                .where(ExamAttempt.learner == self.learner, ExamAttempt.deck_id == deck,
+                                       ExamAnswer.chosen.is_not(None), ExamAnswer.card_key.in_(mc))
+                                .order_by(ExamAnswer.card_key, ExamAttempt.finished_at))
+            return review_rows, [(int(k), float(t), bool(c)) for k, t, c in answers]
+
+    def forecast_outcomes(self, deck: str) -> tuple[list[tuple[float, bool]], list[tuple[float, bool]]]:
+        """The forecasts made before this learner's attempts on the deck, with what happened:
+        (chance forecast for the question, answered right?) for every exam answer that has
+        one, and (pass probability forecast, passed?) for every attempt that has one."""
+        with self.atomic() as s:
+            answers = s.execute(select(ExamAnswer.forecast, ExamAnswer.correct).join(
+                ExamAttempt, ExamAttempt.id == ExamAnswer.attempt_id).where(
+                ExamAttempt.learner == self.learner, ExamAttempt.deck_id == deck, ExamAnswer.forecast.is_not(None)))
+            attempts = s.execute(select(ExamAttempt.forecast, ExamAttempt.passed).where(
+                ExamAttempt.learner == self.learner, ExamAttempt.deck_id == deck, ExamAttempt.forecast.is_not(None)))
+            return ([(float(p), bool(y)) for p, y in answers], [(float(p), bool(y)) for p, y in attempts])
+
     def review_history(self, shift_seconds: int, deck: str | None = None) -> Iterator[tuple[int, int, int, str]]:
         """Every answer of this learner as (card key, rating, learner day, source), by card
         then time, streamed; the day is computed in SQL as in ``review_days`` (for the

@@ -118,20 +118,31 @@ def render_stats(console: Console, stats, now: datetime) -> None:
         console.print(table)
 
 
-def render_readiness(console: Console, r, history: list, brier: float | None, now: datetime) -> None:
+def render_readiness(console: Console, r, checked) -> None:
+    """The forecast (``srs.forecast.Forecast``) and how past forecasts fared (``Calibration``)."""
     verdict = "green" if r.pass_probability >= 0.8 else ("yellow" if r.pass_probability >= 0.5 else "red")
+    low, high = r.score_interval
     console.print(Text.assemble(
         ("Exam on ", "bold"), f"{r.on:%a %d %b %Y}: ", (chance(r.pass_probability), f"bold {verdict}"),
         " chance of passing", f"   expected score {r.expected_score:.0%}",
-        f" (pass: {r.needed} of {r.questions} right, {r.pass_mark:.0%})"))
-    console.print(Text(f"How: {r.method}; each question right with p = R + (1 − R)/k: its recall on the day, "
-                       "else a guess among its k choices.", style="dim"))
-    table = Table(title="Questions, weakest first", title_justify="left")
-    for col in ("card", "recall on the day", "p(right)", "after a review now", "pass prob. gain"):
-        table.add_column(col, justify="left" if col == "card" else "right")
+        f", 80% range {low:.0%}–{high:.0%}", f" (pass: {r.needed} of {r.questions} right, {r.pass_mark:.0%})"))
+    if r.little_evidence:
+        console.print(Text(f"Little evidence yet ({r.answers} answer{'s' if r.answers != 1 else ''}): this is "
+                           "mostly a prior, hence the wide range. A mock exam (srs exam) or a few days of "
+                           "reviews will sharpen it.", style="yellow"))
+    learner = r.learner
+    console.print(Text(
+        f"From {r.answers} answers: you knew about {learner.prior:.0%} of the questions before studying; a "
+        f"review teaches a missed answer about {learner.learn:.0%} of the time; your memory lasts about "
+        f"{learner.memory:.1f}× FSRS's estimate; careless slips {learner.slip:.0%}. {r.method[0].upper()}{r.method[1:]}.",
+        style="dim"))
+    table = Table(title="Chance of a right answer, weakest first", title_justify="left")
+    table.add_column("card", no_wrap=True, overflow="ellipsis", ratio=1)
+    for col in ("answers", "now", "exam day", "if reviewed", "gain"):
+        table.add_column(col, justify="right", no_wrap=True)
     for q in sorted(r.cards, key=lambda q: q.p)[:15]:
-        table.add_row(Text(q.name), "never studied" if q.recall is None else f"{q.recall:.0%}", f"{q.p:.0%}",
-                      "" if q.p_if_reviewed is None else f"{q.p_if_reviewed:.0%}",
+        table.add_row(Text(q.name), f"{q.right}/{q.answers}" if q.answers else "never", f"{q.p_now:.0%}",
+                      f"{q.p:.0%}", "" if q.p_if_reviewed is None else f"{q.p_if_reviewed:.0%}",
                       f"{q.gain:+.1%}" if q.gain > 5e-4 else ("<0.1%" if q.gain > 0 else ""))
     if len(r.cards) > 15:
         table.caption = f"and {len(r.cards) - 15} more (--json lists every question)"
@@ -142,26 +153,29 @@ def render_readiness(console: Console, r, history: list, brier: float | None, no
                                     ", ".join(f"{q.name} ({q.gain:+.1%})" for q in first)))
         console.print(Text(f"  (srs review --until {r.on:%Y-%m-%d} brings forward the cards you would not "
                            "recall well enough by then)", style="dim"))
-    elif r.cards:
-        console.print(Text("No single review now would raise your chance of passing by 0.1 point or more.",
-                           style="dim"))
-    if history:
-        honest = Table(title="Were past forecasts honest?", title_justify="left")
-        for col in ("attempt", "date", "forecast", "result", "squared error"):
-            honest.add_column(col, justify="left" if col in ("attempt", "date") else "right")
-        for attempt_id, started_at, forecast, passed in history[-10:]:
-            honest.add_row(f"#{attempt_id}", started_at.astimezone(now.tzinfo).strftime("%Y-%m-%d %H:%M"),
-                           chance(forecast), "PASS" if passed else "FAIL", f"{(forecast - float(passed)) ** 2:.3f}")
-        if len(history) > 10:
-            honest.caption = f"the last 10 of {len(history)} attempts"
-        console.print(honest)
-        mean = sum(f for _, _, f, _ in history) / len(history)
-        passes = sum(1 for *_, p in history if p)
-        console.print(f"On average srs gave you {chance(mean)} before an attempt; you passed {passes} of "
-                      f"{len(history)} ({passes / len(history):.0%}).")
-        if brier is not None:
-            console.print(f"Brier score {brier:.3f} over {len(history)} attempt(s) (0 is perfect; always saying "
-                          "50% scores 0.25).")
+    render_calibration(console, checked)
+
+
+def render_calibration(console: Console, checked) -> None:
+    """How the forecasts stored with past attempts fared against the answers given."""
+    if not checked.answers and not checked.attempts:
+        console.print(Text("No mock exam yet to check these forecasts against: each srs exam stores what srs "
+                           "forecast for it, and this report then shows how close it was.", style="dim"))
+        return
+    if checked.bins:
+        table = Table(title=f"Were past forecasts honest? {checked.answers} exam answers", title_justify="left")
+        for col in ("forecast", "answers", "mean forecast", "answered right"):
+            table.add_column(col, justify="right")
+        for b in checked.bins:
+            table.add_row(f"{b.low:.0%}–{b.high:.0%}", str(b.answers), f"{b.mean_forecast:.0%}", f"{b.right:.0%}")
+        console.print(table)
+        console.print(f"Per question: log loss {checked.log_loss:.3f}, Brier {checked.brier:.3f} "
+                      "(always saying 50%: 0.693 and 0.250).")
+    if checked.attempts:
+        console.print(f"Pass forecasts: {checked.attempts} attempt(s), on average {chance(checked.mean_pass_forecast)} "
+                      f"forecast, {checked.pass_rate:.0%} passed; Brier {checked.pass_brier:.3f} (0 is perfect).")
+        if checked.attempts < 5:
+            console.print(Text("Too few attempts to judge the pass forecasts yet.", style="dim"))
 
 
 def render_fit(console: Console, fit, scope: str) -> None:

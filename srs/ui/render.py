@@ -27,7 +27,9 @@ def when_text(when: datetime, now: datetime) -> str:
     return f"on {local:%a %d %b %Y} at {local:%H:%M} (in {days}d)"
 
 
-def deck_table(rows: Sequence) -> Table:
+def deck_table(rows: Sequence, exams: dict | None = None) -> Table:
+    """Decks with their counts; ``exams``: deck id -> (exam date, days left, chance of passing)."""
+    exams = exams or {}
     table = Table(title="Decks", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("deck", no_wrap=True)
     table.add_column("name", min_width=12, ratio=1)
@@ -36,8 +38,21 @@ def deck_table(rows: Sequence) -> Table:
     for r in rows:
         table.add_row(Text(r.id, style="bold"), Text(r.name), str(r.cards), str(r.new), str(r.learning),
                       str(r.review), Text(str(r.due), style="bold green" if r.due else ""), str(r.suspended),
-                      "yes" if r.exam else "")
+                      _exam_cell(r.exam, exams.get(r.id)))
     return table
+
+
+def _exam_cell(exam: bool, outlook) -> Text:
+    if not exam:
+        return Text("")
+    if outlook is None or outlook[0] is None:
+        return Text("yes")
+    date, days, chance = outlook
+    left = "today" if days == 0 else (f"in {days}d" if days > 0 else f"{-days}d ago")
+    text = Text(f"{date} {left}")
+    if chance is not None and days >= 0:
+        text.append(f" {chance:.0%}", style="bold green" if chance >= 0.8 else ("yellow" if chance >= 0.5 else "red"))
+    return text
 
 
 def card_table(rows: Sequence[dict], now: datetime | None = None) -> Table:
