@@ -169,6 +169,7 @@ class Scored:
     name: str
     questions: list[tuple[float, bool]] = field(default_factory=list)
     passes: list[tuple[float, bool]] = field(default_factory=list)
+    labels: list[tuple[str, str, str]] = field(default_factory=list)  # (family, "mock"|"final", diligence)
 
 
 def _binomial_tail(n: int, p: float, k: int) -> float:
@@ -212,8 +213,9 @@ def simulate_learner(engine, index: int, family: Family, seed: int, scored: dict
     history: list[tuple[int, int, bool]] = []  # (right, questions, passed) of past mocks
     right_answers = [0, 0]
 
-    def forecast_and_score(at: datetime, outcomes: list[bool], keys: list[int]):
+    def forecast_and_score(at: datetime, outcomes: list[bool], keys: list[int], stage: str = "mock"):
         passed = sum(outcomes) >= k
+        scored["srs"].labels.append((family.name, stage, traits.diligence))
         f = assess(store, settings, deck_id, at, at, value=False)
         by_key = {q.key: q.p for q in f.cards}
         scored["srs"].passes.append((f.pass_probability, passed))
@@ -241,7 +243,7 @@ def simulate_learner(engine, index: int, family: Family, seed: int, scored: dict
             at = T0 + timedelta(days=day, hours=2)
             order = sorted(pool, key=lambda c: c.position)[:n]
             outcomes = learner.final(order, (at - T0).total_seconds() / 86400)
-            forecast_and_score(at, outcomes, [c.key for c in order])
+            forecast_and_score(at, outcomes, [c.key for c in order], "final")
             break
         if day in mocks:
             at = T0 + timedelta(days=day, hours=4)

@@ -59,18 +59,24 @@ DAY = 86400.0
 
 #: the grid of learner-level parameters, with prior weights (normalised below)
 PRIOR = ((0.0, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.92), (0.17, 0.16, 0.15, 0.14, 0.12, 0.1, 0.09, 0.07))
-LEARN = ((0.05, 0.15, 0.3, 0.5, 0.75), (0.2, 0.2, 0.2, 0.2, 0.2))
+LEARN = ((0.05, 0.2, 0.45, 0.75), (0.25, 0.25, 0.25, 0.25))
 EXAM_LEARN = 0.25          # reading an exam's report teaches a quarter of what a review does
-MEMORY = ((0.15, 0.3, 0.6, 1.0, 1.7, 3.0, 5.0), (0.08, 0.12, 0.17, 0.2, 0.18, 0.14, 0.11))
-SLIP = ((0.02, 0.07, 0.15), (0.45, 0.35, 0.2))
+MEMORY = ((0.2, 0.5, 1.0, 2.0, 4.0), (0.15, 0.2, 0.25, 0.22, 0.18))
+SLIP = ((0.02, 0.06, 0.12, 0.2), (0.3, 0.35, 0.2, 0.15))
 ELIMINATION = ((0.0, 0.35), (0.7, 0.3))
+#: the forgetting curve's decay: FSRS's own (None: the learner's w20), or steeper power laws
+DECAY = ((None, 0.5, 1.0), (0.5, 0.3, 0.2))
+#: how much of FSRS's growth of stability the learner's memory shows: S' = S0·(S/S0)^growth
+GROWTH = ((1.0, 0.5), (0.5, 0.5))
+STABILITY_REF = 2.3        # S0: about FSRS's stability after a first Good
 RECALL_GUESS = 0.02        # a self-graded answer "right" without knowing (misgrading)
-KEEP_MASS = 0.9999         # posterior mass kept for the predictions
-KEEP_MAX = 256             # grid points kept at most
+KEEP_MASS = 0.9999         # posterior mass kept for the predictions of a large deck
+KEEP_WORK = 2_000_000      # cards × grid points below which every grid point is kept
 FIT_CARDS = 1000           # cards whose answers fit the posterior (a fixed sample beyond)
 CHUNK = 256                # cards filtered at once
 EXACT_WORK = 40_000_000    # grid points × cards × score cells summed exactly
 LITTLE_EVIDENCE = 20       # answers below which the forecast says it is mostly prior
+TEMPER = 0.6               # the learner posterior's likelihood is raised to this power
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,8 @@ class Learner:
     memory: float
     slip: float
     elimination: float
+    decay: float
+    growth: float
     grid_points: int
 
 
@@ -157,7 +165,14 @@ class Grid:
     memory: np.ndarray
     slip: np.ndarray
     elimination: np.ndarray
+    decay: np.ndarray
+    growth: np.ndarray
     log_weight: np.ndarray
+
+    @property
+    def factor(self) -> np.ndarray:
+        """F of the curve (1 + F·t/S)^−decay: R = 0.9 when t = S, whatever the decay."""
+        return 0.9 ** (-1.0 / self.decay) - 1.0
 
     def __len__(self) -> int:
         return len(self.prior)
@@ -166,8 +181,9 @@ class Grid:
         return Grid(*(getattr(self, f)[index] for f in Grid.__dataclass_fields__))
 
 
-def full_grid() -> Grid:
-    axes = [PRIOR, LEARN, MEMORY, SLIP, ELIMINATION]
+def full_grid(fsrs_decay: float) -> Grid:
+    decays = (tuple(fsrs_decay if d is None else d for d in DECAY[0]), DECAY[1])
+    axes = [PRIOR, LEARN, MEMORY, SLIP, ELIMINATION, decays, GROWTH]
     points = list(product(*(range(len(values)) for values, _ in axes)))
     columns = []
     log_weight = np.zeros(len(points))
@@ -189,7 +205,10 @@ class _Filtered:
     last_stability: np.ndarray    # (C,)
 
 
-def _survival(days: np.ndarray, stability: np.ndarray, memory: np.ndarray, decay: float, factor: float) -> np.ndarray:
+def _survival(days: np.ndarray, stability: np.ndarray, grid: Grid) -> np.ndarray:
+    """P(a known answer is still known after ``days``) per card (rows) and grid point."""
+    memory, decay, factor = grid.memory[None, :], grid.decay[None, :], grid.factor[None, :]
+    stability = STABILITY_REF * (stability / STABILITY_REF) ** grid.growth[None, :]
     return (1.0 + factor * np.maximum(days, 0.0) / (memory * stability)) ** -decay
 
 
@@ -199,8 +218,7 @@ def _guess(base: np.ndarray, elimination: np.ndarray) -> np.ndarray:
     return np.where(mc, base + elimination * (1.0 - base), base)
 
 
-def _filter(cards: Sequence[CardEvidence], grid: Grid, now: float, on: float, decay: float,
-            factor: float) -> _Filtered:
+def _filter(cards: Sequence[CardEvidence], grid: Grid, now: float, on: float) -> _Filtered:
     n_cards, g = len(cards), len(grid)
     rounds = max((len(c.answers) for c in cards), default=0)
     at = np.full((n_cards, max(rounds, 1)), np.nan)
@@ -212,7 +230,7 @@ def _filter(cards: Sequence[CardEvidence], grid: Grid, now: float, on: float, de
         for j, a in enumerate(card.answers):
             at[i, j], right[i, j], guess[i, j], stab[i, j] = a.at, a.correct, max(a.guess, RECALL_GUESS), a.stability
             taught[i, j] = EXAM_LEARN if a.source == "exam" else 1.0
-    prior, learn, memory, slip = (grid.prior[None, :], grid.learn[None, :], grid.memory[None, :], grid.slip[None, :])
+    prior, learn, slip = grid.prior[None, :], grid.learn[None, :], grid.slip[None, :]
     elim = grid.elimination[None, :]
     known = np.broadcast_to(prior, (n_cards, g)).copy()
     loglik = np.zeros((n_cards, g))
@@ -224,7 +242,7 @@ def _filter(cards: Sequence[CardEvidence], grid: Grid, now: float, on: float, de
             break
         seen = active & ~np.isnan(last_at)
         days = np.where(seen, (at[:, j] - np.nan_to_num(last_at)) / DAY, 0.0)
-        keep = _survival(days[:, None], last_s[:, None], memory, decay, factor)
+        keep = _survival(days[:, None], last_s[:, None], grid)
         k = np.where(seen[:, None], known * keep, known)
         gj = _guess(guess[:, j][:, None], elim)
         y = right[:, j][:, None]
@@ -240,8 +258,8 @@ def _filter(cards: Sequence[CardEvidence], grid: Grid, now: float, on: float, de
         last_s = np.where(active, stab[:, j], last_s)
     seen = ~np.isnan(last_at)
     base = np.nan_to_num(last_at)
-    keep_now = _survival(((now - base) / DAY)[:, None], last_s[:, None], memory, decay, factor)
-    keep_on = _survival(((on - base) / DAY)[:, None], last_s[:, None], memory, decay, factor)
+    keep_now = _survival(((now - base) / DAY)[:, None], last_s[:, None], grid)
+    keep_on = _survival(((on - base) / DAY)[:, None], last_s[:, None], grid)
     known_now = np.where(seen[:, None], known * keep_now, known)
     known_on = np.where(seen[:, None], known * keep_on, known)
     return _Filtered(loglik.sum(axis=0), known_now, known_on, last_at, last_s)
@@ -253,7 +271,7 @@ def _chance(known: np.ndarray, choices: np.ndarray, grid: Grid) -> np.ndarray:
     return known * (1.0 - grid.slip[None, :]) + (1.0 - known) * g
 
 
-def posterior(cards: Sequence[CardEvidence], grid: Grid, now: float, decay: float, factor: float) -> np.ndarray:
+def posterior(cards: Sequence[CardEvidence], grid: Grid, now: float) -> np.ndarray:
     """Normalised posterior weights of the grid points given every card's answers (a fixed
     sample of ``FIT_CARDS`` answered cards when there are more)."""
     answered = [c for c in cards if c.answers]
@@ -261,16 +279,21 @@ def posterior(cards: Sequence[CardEvidence], grid: Grid, now: float, decay: floa
         answered = sorted(answered, key=lambda c: (c.key * 2654435761) % 2**32)[:FIT_CARDS]
     log_post = grid.log_weight.copy()
     for start in range(0, len(answered), CHUNK):
-        log_post += _filter(answered[start:start + CHUNK], grid, now, now, decay, factor).loglik
+        log_post += TEMPER * _filter(answered[start:start + CHUNK], grid, now, now).loglik
     log_post -= log_post.max()
     w = np.exp(log_post)
     return w / w.sum()
 
 
-def _kept(weights: np.ndarray) -> np.ndarray:
+def _kept(weights: np.ndarray, cards: int) -> np.ndarray:
+    """The grid points the predictions use, heaviest first: all of them for a small deck;
+    for a large one those holding ``KEEP_MASS`` of the posterior, at most what fits the
+    work budget (the method then says how much of the posterior is used)."""
     order = np.argsort(-weights, kind="stable")
+    if cards * len(weights) <= KEEP_WORK:
+        return order
     cumulative = np.cumsum(weights[order])
-    count = min(KEEP_MAX, int(np.searchsorted(cumulative, KEEP_MASS)) + 1)
+    count = min(max(16, KEEP_WORK // cards), int(np.searchsorted(cumulative, KEEP_MASS)) + 1)
     return order[:count]
 
 
@@ -350,27 +373,28 @@ def forecast(cards: Sequence[CardEvidence], questions: int | None, pass_mark: fl
         raise ValueError("no multiple-choice cards")
     m = len(cards)
     n = min(questions or m, m)
-    decay = float(parameters[20])
-    factor = 0.9 ** (-1.0 / decay) - 1.0
     t_now, t_on = now.timestamp(), max(on.timestamp(), now.timestamp())
-    grid = full_grid()
-    weights = posterior(cards, grid, t_now, decay, factor)
-    kept = _kept(weights)
-    sub, w = grid.take(kept), weights[kept] / weights[kept].sum()
+    grid = full_grid(float(parameters[20]))
+    weights = posterior(cards, grid, t_now)
+    kept = _kept(weights, m)
+    used = float(weights[kept].sum())
+    sub, w = grid.take(kept), weights[kept] / used
     choices = np.array([c.choices for c in cards], dtype=float)
     p_on = np.zeros((m, len(sub)))
     p_now = np.zeros((m, len(sub)))
     p_review = np.full((m, len(sub)), np.nan)
     for start in range(0, m, CHUNK):
         part = cards[start:start + CHUNK]
-        f = _filter(part, sub, t_now, t_on, decay, factor)
+        f = _filter(part, sub, t_now, t_on)
         ch = choices[start:start + CHUNK]
         p_on[start:start + CHUNK] = _chance(f.known_on, ch, sub)
         p_now[start:start + CHUNK] = _chance(f.known_now, ch, sub)
         if value:
-            p_review[start:start + CHUNK] = _if_reviewed(part, f.known_now, ch, sub, t_now, t_on, decay, factor)
+            p_review[start:start + CHUNK] = _if_reviewed(part, f.known_now, ch, sub, t_now, t_on)
     # the score distribution: exact per grid point where affordable, fewer points before approximating
     method = "exact: Poisson-binomial per learner level" if n == m else "exact: every draw alike, per learner level"
+    if used < 1 - 1e-9:
+        method += f" ({used:.2%} of the posterior's weight used)"
     order = np.arange(len(sub))
     cost = m * (n + 1) * (1 if n == m else n + 1)
     if cost * len(order) > EXACT_WORK:
@@ -407,14 +431,14 @@ def forecast(cards: Sequence[CardEvidence], questions: int | None, pass_mark: fl
                 gains[i] = max(0.0, (reviewed[i] - mean_on[i]) * slopes[i])
     chances = [CardChance(c.key, c.name, float(mean_on[i]), float(mean_now[i]), len(c.answers),
                           sum(a.correct for a in c.answers), p_if[i], float(gains[i])) for i, c in enumerate(cards)]
-    learner = Learner(*(float(getattr(sub, f) @ w) for f in ("prior", "learn", "memory", "slip", "elimination")),
-                      grid_points=len(sub))
+    learner = Learner(*(float(getattr(sub, f) @ w) for f in ("prior", "learn", "memory", "slip", "elimination",
+                                                              "decay", "growth")), grid_points=len(sub))
     return Forecast(deck, on, n, pass_mark, pass_probability, expected, (low / n, high / n), list(map(float, dist)),
                     chances, learner, sum(len(c.answers) for c in cards), method)
 
 
 def _if_reviewed(cards: Sequence[CardEvidence], known_now: np.ndarray, choices: np.ndarray, grid: Grid,
-                 now: float, on: float, decay: float, factor: float) -> np.ndarray:
+                 now: float, on: float) -> np.ndarray:
     """P(right on the exam date) if each card were reviewed once now: right (with its
     chance now) or wrong, then shown the answer, then kept with its FSRS stability after
     that review."""
@@ -429,8 +453,7 @@ def _if_reviewed(cards: Sequence[CardEvidence], known_now: np.ndarray, choices: 
     out = np.zeros_like(known_now)
     for branch, post, stability in ((p_right, after_right, s_right), (1.0 - p_right, after_wrong, s_wrong)):
         learned = post + (1.0 - post) * learn
-        keep = _survival(np.full((len(cards), 1), days), np.nan_to_num(stability, nan=1.0)[:, None],
-                         grid.memory[None, :], decay, factor)
+        keep = _survival(np.full((len(cards), 1), days), np.nan_to_num(stability, nan=1.0)[:, None], grid)
         out += branch * (learned * keep * (1.0 - slip) + (1.0 - learned * keep) * g)
     out[np.isnan(s_right) | np.isnan(s_wrong)] = np.nan
     return out

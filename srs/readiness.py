@@ -1,14 +1,12 @@
-"""Exam readiness: recall on a date, the probability of passing, the value of a review.
+"""The arithmetic of a drawn exam: given each card's chance of a right answer, the exact
+probability of passing and how it moves with each card's chance. (Where the chances come
+from is ``srs.forecast``.)
 
-The model
-    Question i is answered right with p_i = R_i + (1 − R_i)/k_i: R_i is FSRS's
-    retrievability of the card on the exam date (the learner remembers the answer);
-    otherwise they guess among its k_i choices and are right one time in k_i. A card never
-    studied is a pure guess, p_i = 1/k_i. Answers are independent given these chances.
-
+The exam
     The exam draws N of the deck's M multiple-choice cards, every N-subset equally likely
     (N = M: it takes them all), and is passed with at least ceil(pass_mark·N) right answers
-    (the pass mark is inclusive: 14 of 20 at 0.70 passes).
+    (the pass mark is inclusive: 14 of 20 at 0.70 passes). Answers are independent given
+    the chances.
 
 The pass probability (`exam_odds`)
     Exact: the cards are visited in turn, keeping for each a the distribution of the
@@ -34,9 +32,7 @@ The value of a review
     the cards before it and after it, weighted by how many of the N − 1 others each side
     supplies (hypergeometric). Past the exact limit it comes from the approximating law
     (the same for every card). p_i' is the chance on the exam date if the card were
-    reviewed now and answered Good (FSRS's state after that review). Gains are computed for
-    every card of decks up to 2,000 cards, else for the 1,000 with the lowest chance (where
-    a review has the most room to help).
+    reviewed now (``srs.forecast``).
 """
 
 from __future__ import annotations
@@ -44,26 +40,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from operator import mul
-from typing import Any, NamedTuple
-
-from srs.scheduler import GOOD, make_scheduler, rate, retrievability
-from srs.settings import Settings
 
 EXACT_BUDGET = 2_000_000   # table cells (cards × subset sizes × scores) computed exactly (~1 s)
-VALUE_ALL_UP_TO = 2_000    # cards: the value of a review is computed for all of them
-VALUE_WEAKEST = 1_000      # above: for this many of the weakest
 
 
 def needed(pass_mark: float, questions: int) -> int:
     """Right answers needed to pass (the pass mark is inclusive)."""
     return max(0, math.ceil(pass_mark * questions - 1e-9))
-
-
-def p_correct(recall: float | None, choices: int) -> float:
-    guess = 1 / choices
-    return guess if recall is None else recall + (1 - recall) * guess
 
 
 def poisson_binomial(ps: Sequence[float]) -> list[float]:
@@ -229,102 +213,4 @@ def pass_probability(ps: Sequence[float], questions: int, pass_mark: float) -> f
     return exam_odds(ps, questions, pass_mark, sensitivities=False).pass_probability
 
 
-# ---------------------------------------------------------------- readiness of a deck
-def recall_on(parameters: Sequence[float], card, on: datetime) -> float | None:
-    """FSRS retrievability of ``card`` (an ``ExamCard``) at ``on``, as fsrs computes it:
-    (1 + F·t/S)^-w20 with t the whole days since the last review. None if never studied."""
-    return _recalls(parameters, [card], on)[0]
-
-
-def _recalls(parameters: Sequence[float], cards: Sequence, on: datetime) -> list[float | None]:
-    decay = -parameters[20]
-    factor = 0.9 ** (1 / decay) - 1
-    at = on.timestamp()
-    floor = math.floor
-    return [None if c.state == 0 or c.stability is None or c.last_review is None else
-            (1 + factor * max(0, floor((at - c.last_review) / 86400)) / c.stability) ** decay for c in cards]
-
-
-class Question(NamedTuple):
-    card: Any                  # srs.store.repo.ExamCard
-    recall: float | None       # FSRS retrievability on the date; None: never studied
-    p: float                   # chance of a right answer on the date
-    p_if_reviewed: float | None = None  # the same if the card were reviewed (Good) now
-    gain: float = 0.0          # rise in the pass probability from that review
-
-    @property
-    def name(self) -> str:
-        return self.card.name
-
-
-@dataclass(frozen=True)
-class Readiness:
-    deck: str
-    on: datetime
-    questions: int
-    pass_mark: float
-    expected_score: float  # expected share right
-    pass_probability: float
-    cards: list[Question]
-    method: str
-
-    @property
-    def needed(self) -> int:
-        return needed(self.pass_mark, self.questions)
-
-    def study_first(self, n: int = 5) -> list[Question]:
-        """The cards whose review now would raise the pass probability most."""
-        worth = [q for q in self.cards if q.gain > 1e-9]
-        return sorted(worth, key=lambda q: (-q.gain, q.p))[:n]
-
-
-def readiness(cards: Sequence, settings: Settings, questions: int | None, pass_mark: float, on: datetime,
-              now: datetime, deck: str, value: bool = True) -> Readiness:
-    """Readiness for an exam on ``on`` of ``questions`` (None: all) of these multiple-choice
-    cards (``srs.store.repo.ExamCard``, as ``Store.exam_cards`` gives them); with ``value``,
-    the gain from reviewing each card at ``now``."""
-    mc = [c for c in cards if c.choices >= 2]
-    if not mc:
-        raise ValueError("no multiple-choice cards")
-    n = min(questions or len(mc), len(mc))
-    scheduler = make_scheduler(settings, fuzz=False)
-    parameters = scheduler.parameters
-    recalls = _recalls(parameters, mc, on)
-    ps = [1 / c.choices if r is None else r + (1 - r) / c.choices for r, c in zip(recalls, mc)]
-    odds = exam_odds(ps, n, pass_mark, sensitivities=value)
-    after: dict[int, float] = {}
-    if value:
-        order = range(len(mc)) if len(mc) <= VALUE_ALL_UP_TO else sorted(
-            range(len(mc)), key=lambda i: ps[i])[:VALUE_WEAKEST]
-        for i in order:
-            card = mc[i]
-            reviewed = rate(scheduler, card.key, card.memory(), GOOD, now)
-            after[i] = p_correct(retrievability(scheduler, reviewed, on), card.choices)
-    result = [Question(card, recalls[i], ps[i], after.get(i),
-                       max(0.0, (after[i] - ps[i]) * odds.slopes[i]) if i in after else 0.0)
-              for i, card in enumerate(mc)]
-    return Readiness(deck, on, n, pass_mark, sum(ps) / len(ps), odds.pass_probability, result, odds.method)
-
-
-def brier(history: Sequence[tuple[float, bool]]) -> float | None:
-    """Mean squared error of stated pass probabilities against what happened (0 is
-    perfect; always saying 50% scores 0.25)."""
-    if not history:
-        return None
-    return sum((f - float(passed)) ** 2 for f, passed in history) / len(history)
-
-
-def pass_forecast(store, settings: Settings, deck_id: str, at: datetime) -> float | None:
-    """The pass probability predicted for an attempt at ``at`` (the exam command stores it
-    beside the attempt, so readiness can later show whether its forecasts were honest).
-    None when the deck has no multiple-choice cards."""
-    deck = store.deck(deck_id)
-    cards = store.exam_cards(deck_id)
-    if deck is None or not any(c.choices >= 2 for c in cards):
-        return None
-    return readiness(cards, settings, deck.exam_questions, deck.exam_pass_mark, at, at, deck_id,
-                     value=False).pass_probability
-
-
-__all__ = ["Odds", "Question", "Readiness", "brier", "exam_odds", "needed", "p_correct", "pass_forecast",
-           "pass_probability", "poisson_binomial", "readiness", "recall_on"]
+__all__ = ["Odds", "exam_odds", "needed", "pass_probability", "poisson_binomial"]

@@ -1,6 +1,6 @@
-"""Readiness: the pass probability and its per-card derivative against brute force
-(hypothesis), p = R + (1 − R)/k, readiness falling with time, the value of a review, the
-forecast stored before an exam, Brier scores, and the cards `review --until` brings forward."""
+"""The arithmetic of a drawn exam: the pass probability and its per-card derivative against
+brute force (hypothesis), the stated approximations, and the cards `review --until` brings
+forward. (The forecast itself: tests/test_forecast.py.)"""
 
 from __future__ import annotations
 
@@ -15,18 +15,8 @@ from hypothesis import strategies as st
 
 import srs.readiness as readiness_module
 from srs.clock import day_start
-from srs.readiness import (
-    brier,
-    exam_odds,
-    needed,
-    p_correct,
-    pass_forecast,
-    pass_probability,
-    poisson_binomial,
-    readiness,
-)
+from srs.readiness import exam_odds, needed, pass_probability, poisson_binomial
 from srs.records import REVIEW, MemoryState
-from srs.review import ReviewSession
 from srs.scheduler import cram_candidates, make_scheduler, retrievability
 from srs.settings import Settings
 from tests.factories import T0, deck
@@ -84,8 +74,7 @@ def test_hand_computed_cases():
     assert needed(0.70, 20) == 14 and needed(0.75, 4) == 3 and needed(0.7, 10) == 7  # the mark is inclusive
     binomial = sum(math.comb(20, j) * 0.9**j * 0.1 ** (20 - j) for j in range(14, 21))  # 14 of 20 passes
     assert pass_probability([0.9] * 20, 20, 0.70) == pytest.approx(binomial, abs=1e-12)
-    assert p_correct(None, 4) == 0.25 and p_correct(0.8, 4) == pytest.approx(0.85)
-    assert brier([(1.0, True), (0.0, False)]) == 0 and brier([(0.5, True)]) == 0.25 and brier([]) is None
+
 
 
 def test_larger_exact_cases_and_the_stated_approximations(monkeypatch):
@@ -114,61 +103,6 @@ def test_larger_exact_cases_and_the_stated_approximations(monkeypatch):
     normal = exam_odds(ps[:60], 60, 0.7)
     assert not normal.exact and "normal" in normal.method
     assert normal.pass_probability == pytest.approx(all_cards.pass_probability, abs=0.03)
-
-
-def test_never_studied_is_a_guess(make_store):
-    store = make_store(deck(cards=20))
-    r = readiness(store.exam_cards("d"), Settings(), 20, 0.7, T0, T0, "d")
-    assert all(q.p == 0.25 and q.recall is None for q in r.cards)
-    assert r.expected_score == pytest.approx(0.25)
-    assert r.pass_probability == pytest.approx(sum(poisson_binomial([0.25] * 20)[14:]))
-    assert "Poisson-binomial" in r.method
-
-
-def test_readiness_falls_with_time_and_reviews_raise_it(make_store):
-    store = make_store(deck(cards=20))
-    s = Settings(learning_steps="")
-    session = ReviewSession(store, s, fuzz=False)
-    for card in store.mc_cards("d")[:16]:
-        session.answer(card, 3, T0)
-    memories = {c.key: c.memory for c in store.mc_cards("d")}
-    cards = store.exam_cards("d")
-    scheduler = make_scheduler(s, fuzz=False)
-    values = []
-    for days in (1, 7, 30, 90):
-        on = T0 + timedelta(days=days, hours=3)
-        r = readiness(cards, s, 20, 0.7, on, T0, "d")
-        values.append(r.pass_probability)
-        for q in r.cards:  # the same recall as the scheduler's, to the last digit
-            expected = retrievability(scheduler, memories[q.card.key], on)
-            assert q.recall == expected if expected is None else q.recall == pytest.approx(expected, rel=1e-12)
-            assert q.p == pytest.approx(p_correct(q.recall, 4))
-    assert values == sorted(values, reverse=True) and values[0] > values[-1]
-    on = T0 + timedelta(days=30)
-    r = readiness(cards, s, 20, 0.7, on, T0, "d")
-    ps = [q.p for q in r.cards]
-    for i, q in enumerate(r.cards):  # the value of a review is exactly the rise it would bring
-        raised = ps[:i] + [q.p_if_reviewed] + ps[i + 1:]
-        assert q.gain == pytest.approx(pass_probability(raised, 20, 0.7) - r.pass_probability, abs=1e-12)
-    first = r.study_first(3)
-    assert first and all(q.gain > 0 for q in first)
-    assert all(memories[q.card.key].reps == 0 for q in first)  # unstudied cards are worth most
-    assert first[0].gain == max(q.gain for q in r.cards)
-
-
-def test_a_drawn_exam_and_the_stored_forecast(make_store):
-    store = make_store(deck(cards=12, basic=2))
-    session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
-    for card in store.mc_cards("d")[:8]:
-        session.answer(card, 3, T0)
-    store.save_deck("d", exam_questions=5, exam_pass_mark=0.6)
-    on = T0 + timedelta(days=10)
-    r = readiness(store.exam_cards("d"), Settings(), 5, 0.6, on, T0, "d")
-    assert r.questions == 5 and len(r.cards) == 12  # basic cards are not exam questions
-    assert r.pass_probability == pytest.approx(brute([q.p for q in r.cards], 5, 0.6), abs=1e-12)
-    assert pass_forecast(store, Settings(), "d", on) == pytest.approx(r.pass_probability)
-    empty = make_store(deck("e", cards=0, basic=2))
-    assert pass_forecast(empty, Settings(), "e", on) is None
 
 
 def test_review_until_finds_the_cards_recall_would_lose_by_then(make_store):

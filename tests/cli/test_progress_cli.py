@@ -20,7 +20,10 @@ def test_readiness_json_falls_with_time_and_feeds_exam_forecasts(env):
     srs(env, "review", "--deck", "mini", input="B\n4\nA\n4\nD\n4\nB\n4\n")
     soon = json.loads(srs(env, "readiness", "--deck", "mini", "--on", "2026-11-05", "--json").stdout)
     later = json.loads(srs(env, "readiness", "--deck", "mini", "--on", "2027-03-01", "--json").stdout)
-    assert set(soon) >= {"deck", "on", "questions", "pass_mark", "expected_score", "pass_probability", "cards"}
+    assert set(soon) >= {"deck", "on", "questions", "pass_mark", "expected_score", "score_interval",
+                         "pass_probability", "cards", "calibration"}
+    low, high = soon["score_interval"]
+    assert 0 <= low <= soon["expected_score"] <= high <= 1
     assert soon["questions"] == 4 and soon["pass_mark"] == 0.75 and len(soon["cards"]) == 4
     assert later["pass_probability"] < soon["pass_probability"]
     assert all(set(c) >= {"card", "p_correct"} for c in soon["cards"])
@@ -29,7 +32,25 @@ def test_readiness_json_falls_with_time_and_feeds_exam_forecasts(env):
     attempt = json.loads(srs(env, "results", "--json").stdout)[0]
     assert 0 <= attempt["forecast"] <= 1
     out = srs(env, "readiness", "--deck", "mini").stdout
-    assert "Were past forecasts honest?" in out and "Brier score" in out
+    assert "Were past forecasts honest? 4 exam answers" in out and "Pass forecasts: 1 attempt(s)" in out
+    checked = json.loads(srs(env, "readiness", "--deck", "mini", "--json").stdout)["calibration"]
+    assert checked["answers"] == 4 and checked["attempts"] == 1
+    assert sum(b["answers"] for b in checked["bins"]) == 4
+
+
+def test_exam_date_is_the_default_of_readiness_and_shows_in_decks(env):
+    srs(env, "config", "exam_date", "2026-11-20", "--deck", "mini")
+    data = json.loads(srs(env, "readiness", "--deck", "mini", "--json").stdout)
+    assert data["on"].startswith("2026-11-20T12:00")
+    decks = {d["id"]: d for d in json.loads(srs(env, "decks", "--json").stdout)}
+    assert decks["mini"]["exam_date"] == "2026-11-20" and decks["mini"]["days_left"] > 0
+    assert decks["mini"]["pass_probability"] == data["pass_probability"]
+    assert decks["dl-final"]["exam_date"] is None
+    assert "2026-11-20 in" in srs(env, "decks").stdout
+    r = srs(env, "config", "exam_date", "someday", "--deck", "mini", check=False)
+    assert r.returncode == 1 and "YYYY-MM-DD" in r.stderr
+    srs(env, "config", "exam_date", "none", "--deck", "mini")
+    assert json.loads(srs(env, "config", "exam_date", "--deck", "mini", "--json").stdout) == {"exam_date": None}
 
 
 def test_readiness_errors(env):

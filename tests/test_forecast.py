@@ -1,0 +1,254 @@
+"""The readiness forecast (srs.forecast): honest after mocks, moved by evidence, exact in
+its arithmetic, checked against outcomes, and beating the baselines on simulated learners."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from fsrs.scheduler import DEFAULT_PARAMETERS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from srs import exam as core
+from srs.forecast import (
+    Answer,
+    CardEvidence,
+    assess,
+    calibration,
+    evidence,
+    expected_calibration_error,
+    forecast,
+    outcomes,
+    score_distributions,
+)
+from srs.readiness import needed
+from srs.review import ReviewSession
+from srs.scheduler import AGAIN, GOOD, make_scheduler
+from srs.settings import Settings
+from tests.factories import T0, deck
+
+S = Settings()
+
+
+def take_mock(store, right: int, at, seed: int = 0, deck_id: str = "d", schedule: bool = True):
+    """A mock exam of every card, the first ``right`` drawn answered right, the rest wrong;
+    saved as `srs exam` saves it (with the forecast made just before)."""
+    pool = store.mc_cards(deck_id)
+    drawn = core.draw(pool, len(pool), seed)
+    ticks = itertools.count()
+    run = core.ExamRun(drawn, None, lambda: float(next(ticks)))
+    for i, q in enumerate(drawn):
+        run.current()
+        letter = q.card.answer if i < right else next(x for x in "ABCD" if x != q.card.answer)
+        run.answer(q.shown_letter(letter))
+    run.hand_in()
+    before = assess(store, S, deck_id, at, at, value=False)
+    rep = core.report(deck_id, [q.card for q in drawn], run.answers, 0.7, run.elapsed)
+    core.save(store, deck_id, run, rep, at, seed, None, make_scheduler(S, fuzz=False) if schedule else None,
+              before.pass_probability, {c.key: c.p for c in before.cards})
+    return before, rep
+
+
+def chance(store, at, on=None):
+    return assess(store, S, "d", on or at, at).pass_probability
+
+
+# ---------------------------------------------------------------- the cases that were wrong
+def test_a_failed_mock_with_no_study_keeps_the_forecast_low(make_store):
+    store = make_store(deck(cards=20))
+    take_mock(store, 2, T0)
+    after = T0 + timedelta(minutes=30)
+    assert chance(store, after, T0 + timedelta(days=1)) <= 0.25
+    assert chance(store, after, T0 + timedelta(days=3)) <= 0.25
+    assert chance(store, T0 + timedelta(days=3)) <= 0.25
+    r = assess(store, S, "d", T0 + timedelta(days=1), after)
+    assert r.expected_score < 0.5 and r.score_interval[1] < 0.7
+
+
+def test_answering_a_every_time_is_not_readiness(make_store):
+    store = make_store(deck(cards=20))  # right letters spread A-D: always A gets 5 of 20
+    take_mock(store, 5, T0)
+    assert chance(store, T0 + timedelta(hours=1), T0 + timedelta(days=1)) <= 0.25
+
+
+def test_two_strong_mocks_are_believed(make_store):
+    store = make_store(deck(cards=20))
+    take_mock(store, 18, T0, seed=1)
+    take_mock(store, 19, T0 + timedelta(days=2), seed=2)
+    assert chance(store, T0 + timedelta(days=2, hours=1), T0 + timedelta(days=3)) >= 0.7
+
+
+@pytest.mark.parametrize("score", [4, 16])
+def test_a_first_mock_moves_a_never_studied_forecast_its_way(make_store, score):
+    store = make_store(deck(cards=20))
+    prior = assess(store, S, "d", T0, T0)
+    assert prior.answers == 0 and prior.little_evidence
+    low, high = prior.score_interval
+    assert high - low >= 0.3  # no evidence: a wide range, never a bare certainty
+    assert 0.02 < prior.pass_probability < 0.5
+    take_mock(store, score, T0)
+    after = assess(store, S, "d", T0 + timedelta(hours=1), T0 + timedelta(hours=1))
+    if score >= 14:
+        assert after.pass_probability > prior.pass_probability + 0.3
+        assert after.learner.prior > prior.learner.prior
+    else:
+        assert after.pass_probability < prior.pass_probability
+        assert after.learner.prior < prior.learner.prior
+
+
+def test_the_forecast_falls_when_time_passes_without_study(make_store):
+    store = make_store(deck(cards=20))
+    session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
+    for card in store.mc_cards("d"):
+        session.answer(card, GOOD, T0)
+    take_mock(store, 17, T0 + timedelta(days=1))
+    now = T0 + timedelta(days=1, hours=1)
+    values = [chance(store, now, now + timedelta(days=d)) for d in (0, 3, 10, 30, 120)]
+    assert values == sorted(values, reverse=True) and values[0] - values[-1] > 0.2
+    # and the chance of each question on a later day never exceeds the earlier one
+    early, late = assess(store, S, "d", now + timedelta(days=2), now), assess(store, S, "d", now + timedelta(days=40), now)
+    assert all(b.p <= a.p + 1e-12 for a, b in zip(early.cards, late.cards))
+
+
+def test_reading_the_answer_after_a_miss_is_not_knowing_it(make_store):
+    """Misses in review: FSRS's recall right after is ~1; the forecast stays low."""
+    store = make_store(deck(cards=20))
+    session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
+    for card in store.mc_cards("d"):
+        session.answer(card, AGAIN, T0, right=False)
+    r = assess(store, S, "d", T0 + timedelta(days=1), T0 + timedelta(minutes=5))
+    assert r.pass_probability < 0.2 and r.expected_score < 0.6
+
+
+# ---------------------------------------------------------------- the evidence
+def test_evidence_takes_exam_answers_once_and_review_answers_with_their_stability(make_store):
+    store = make_store(deck(cards=4))
+    session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
+    first = store.mc_cards("d")[0]
+    session.answer(first, GOOD, T0)
+    take_mock(store, 4, T0 + timedelta(days=1))                     # scheduled: reviews of source "exam" too
+    take_mock(store, 0, T0 + timedelta(days=2), schedule=False)     # --no-schedule: exam answers only
+    cards = store.exam_cards("d")
+    reviews, answers = store.forecast_evidence("d")
+    assert sum(1 for r in reviews if r[3] == "exam") == 4 and len(answers) == 8
+    found = {c.key: c for c in evidence(cards, reviews, answers, DEFAULT_PARAMETERS)}
+    mine = found[first.key].answers
+    assert [(a.source, a.correct) for a in mine] == [("review", True), ("exam", True), ("exam", False)]
+    assert all(a.guess == 0.25 for a in mine)
+    stabilities = [r[4] for r in reviews if r[0] == first.key]
+    assert mine[0].stability == stabilities[0] and mine[1].stability == stabilities[1]
+    assert mine[2].stability == stabilities[1]  # no review after the unscheduled mock: the last one holds
+    other = found[cards[1].key].answers
+    assert [a.source for a in other] == ["exam", "exam"]
+
+
+def test_stored_forecasts_come_back_as_calibration(make_store):
+    store = make_store(deck(cards=20))
+    before, rep = take_mock(store, 6, T0)
+    checked = outcomes(store, "d")
+    assert checked.answers == 20 and checked.attempts == 1
+    assert checked.pass_brier == pytest.approx(before.pass_probability ** 2)
+    assert sum(b.answers for b in checked.bins) == 20
+    assert sum(b.right * b.answers for b in checked.bins) == pytest.approx(6)
+
+
+def test_calibration_arithmetic():
+    pairs = [(0.1, False), (0.15, True), (0.5, True), (0.9, True), (1.0, True)]
+    c = calibration(pairs, [(0.2, False), (0.8, True)])
+    assert [(b.low, b.answers) for b in c.bins] == [(0.0, 2), (0.4, 1), (0.8, 2)]
+    assert c.bins[0].right == 0.5 and c.bins[0].mean_forecast == pytest.approx(0.125)
+    assert c.brier == pytest.approx((0.01 + 0.7225 + 0.25 + 0.01 + 0) / 5)
+    assert c.pass_brier == pytest.approx(0.04)
+    assert expected_calibration_error([(0.3, True), (0.3, False)]) == pytest.approx(0.2)
+    assert calibration([], []).log_loss is None
+
+
+# ---------------------------------------------------------------- exact arithmetic
+def brute(ps, n):
+    m = len(ps)
+    dist = [0.0] * (n + 1)
+    subsets = list(itertools.combinations(range(m), n))
+    for subset in subsets:
+        for outcome in itertools.product((0, 1), repeat=n):
+            prob = math.prod(ps[i] if y else 1 - ps[i] for i, y in zip(subset, outcome))
+            dist[sum(outcome)] += prob / len(subsets)
+    return dist
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(0, 1), min_size=1, max_size=7), st.data())
+def test_score_distribution_is_exact(ps, data):
+    n = data.draw(st.integers(1, len(ps)))
+    other = [p * 0.5 for p in ps]
+    got = score_distributions(np.array([ps, other]).T, n)
+    assert got[0] == pytest.approx(brute(ps, n), abs=1e-12)
+    assert got[1] == pytest.approx(brute(other, n), abs=1e-12)
+
+
+def synthetic(results, at, source="exam"):
+    return [CardEvidence(i, f"d/{i}", 4, () if r is None else (Answer(at, r, 0.25, 2.3 if r else 0.2, source),))
+            for i, r in enumerate(results)]
+
+
+def test_pass_probability_is_the_mixture_of_exact_distributions():
+    now = T0 + timedelta(hours=1)
+    f = forecast(synthetic([True] * 12 + [False] * 8, T0.timestamp()), 20, 0.7, now, now, "d", DEFAULT_PARAMETERS)
+    assert sum(f.distribution) == pytest.approx(1.0)
+    assert f.pass_probability == pytest.approx(sum(f.distribution[needed(0.7, 20):]))
+    assert f.expected_score == pytest.approx(sum(j * p for j, p in enumerate(f.distribution)) / 20)
+    # the learner level correlates the questions: wider than independent questions at the same chances
+    ps = [c.p for c in f.cards]
+    independent = sum(p * (1 - p) for p in ps)
+    spread = sum(j * j * p for j, p in enumerate(f.distribution)) - (20 * f.expected_score) ** 2
+    assert spread > independent
+    drawn = forecast(synthetic([True] * 12 + [False] * 8, T0.timestamp()), 10, 0.7, now, now, "d",
+                     DEFAULT_PARAMETERS)
+    assert drawn.questions == 10 and len(drawn.distribution) == 11 and "every draw" in drawn.method
+
+
+def test_a_right_multiple_choice_answer_is_weaker_evidence_than_a_recalled_one():
+    """A right letter among four may be a guess; a recalled answer may not; a wrong letter
+    lowers the chance below the level of a card never answered."""
+    now = T0 + timedelta(hours=1)
+    at = T0.timestamp()
+
+    def first_card(answer):
+        cards = [CardEvidence(0, "d/0", 4, (answer,) if answer else ())]
+        cards += [CardEvidence(i, f"d/{i}", 4) for i in range(1, 20)]
+        return forecast(cards, 20, 0.7, now, now, "d", DEFAULT_PARAMETERS).cards[0].p
+
+    never = first_card(None)
+    right_letter = first_card(Answer(at, True, 0.25, 2.3, "exam"))
+    recalled = first_card(Answer(at, True, 0.0, 2.3, "exam"))
+    wrong_letter = first_card(Answer(at, False, 0.25, 0.2, "exam"))
+    assert wrong_letter < never < right_letter < recalled
+
+
+def test_the_value_of_a_review_points_at_weak_cards(make_store):
+    store = make_store(deck(cards=20))
+    take_mock(store, 15, T0)
+    r = assess(store, S, "d", T0 + timedelta(days=5), T0 + timedelta(hours=1))
+    first = r.study_first(5)
+    assert first and all(q.gain > 0 and q.p_if_reviewed > q.p for q in first)
+    missed = {q.key for q in r.cards if q.right == 0}
+    assert {q.key for q in first} <= missed
+
+
+# ---------------------------------------------------------------- simulated learners
+def test_honesty_benchmark_fast_version():
+    """A small run of benchmarks/honesty.py: on learners whose memory does not follow FSRS,
+    pooled over every family, srs's forecast beats every baseline on per-question log loss
+    and pass-forecast Brier."""
+    from benchmarks.honesty import run
+
+    rows = run(learners=2, seed=7)
+    pooled = {r.method: r for r in rows if r.family == "all"}
+    mine = pooled.pop("srs")
+    assert mine.forecasts >= 30
+    for other in pooled.values():
+        assert mine.question_log_loss < other.question_log_loss, other
+        assert mine.pass_brier < other.pass_brier, other
