@@ -112,7 +112,7 @@ def results(
         data = _attempt_json(a)
         data["answers"] = [{"card": card.name, "chosen": ans.chosen, "correct": ans.correct,
                             "confidence": ans.confidence, "seconds": ans.seconds,
-                            "answer": card.answer} for ans, card in answers]
+                            "answer": card.answer, "forecast": ans.forecast} for ans, card in answers]
         _json(data)
         return
     from srs import exam as core
