@@ -137,15 +137,18 @@ def render_readiness(console: Console, r, checked) -> None:
         f"{learner.memory:.1f}× FSRS's estimate; careless slips {learner.slip:.0%}. {r.method[0].upper()}{r.method[1:]}.",
         style="dim"))
     table = Table(title="Chance of a right answer, weakest first", title_justify="left")
-    table.add_column("card", no_wrap=True, overflow="ellipsis", ratio=1)
-    for col in ("answers", "now", "exam day", "if reviewed", "gain"):
-        table.add_column(col, justify="right", no_wrap=True)
+    table.add_column("card", no_wrap=True, overflow="ellipsis", max_width=30)
+    for col in ("right", "now", "exam day", "+review", "gain"):
+        table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
     for q in sorted(r.cards, key=lambda q: q.p)[:15]:
         table.add_row(Text(q.name), f"{q.right}/{q.answers}" if q.answers else "never", f"{q.p_now:.0%}",
                       f"{q.p:.0%}", "" if q.p_if_reviewed is None else f"{q.p_if_reviewed:.0%}",
                       f"{q.gain:+.1%}" if q.gain > 5e-4 else ("<0.1%" if q.gain > 0 else ""))
+    caption = ("right: answers right / given; now and exam day: chance of a right answer; +review: the "
+               "chance on the exam day after one review now; gain: the rise in your pass probability")
     if len(r.cards) > 15:
-        table.caption = f"and {len(r.cards) - 15} more (--json lists every question)"
+        caption += f". And {len(r.cards) - 15} more cards (--json lists every one)"
+    table.caption = caption
     console.print(table)
     first = [q for q in r.study_first() if q.gain >= 5e-4]
     if first:
