@@ -6,7 +6,6 @@ and the line (``decks/x.toml:14: card "adam": ...``).
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -332,33 +331,38 @@ def parse_quiz_text(text: str, path: str = "<quiz>") -> DeckSpec:
     return DeckSpec(slug(title), title, "", exam, tuple(cards), path)
 
 
-def _toml_string(value: str) -> str:
-    # a JSON string is a valid TOML basic string (same escapes), and keeps every character
-    return json.dumps(value, ensure_ascii=False)
-
-
 def dump_toml(deck: DeckSpec) -> str:
-    """The deck in the TOML format; ``parse_toml`` gives back an equal DeckSpec."""
-    out = ["[deck]", f"id = {_toml_string(deck.id)}", f"name = {_toml_string(deck.name)}"]
+    """The deck in the TOML format (written by tomli-w, which escapes what TOML requires);
+    ``parse_toml`` gives back an equal DeckSpec."""
+    import tomli_w
+
+    head: dict[str, object] = {"id": deck.id, "name": deck.name}
     if deck.description:
-        out.append(f"description = {_toml_string(deck.description)}")
+        head["description"] = deck.description
     if deck.exam is not None:
-        out += ["", "[deck.exam]"]
+        exam: dict[str, object] = {}
         if deck.exam.questions is not None:
-            out.append(f"questions = {deck.exam.questions}")
-        out += [f"minutes = {deck.exam.minutes!r}", f"pass_mark = {deck.exam.pass_mark!r}"]
+            exam["questions"] = deck.exam.questions
+        exam["minutes"] = float(deck.exam.minutes)
+        exam["pass_mark"] = float(deck.exam.pass_mark)
+        head["exam"] = exam
+    cards = []
     for card in deck.cards:
-        out += ["", "[[card]]", f"id = {_toml_string(card.id)}", f"question = {_toml_string(card.question)}"]
+        row: dict[str, object] = {"id": card.id, "question": card.question}
         if card.choices is not None:
-            out.append("choices = [" + ", ".join(_toml_string(c) for c in card.choices) + "]")
-        out.append(f"answer = {_toml_string(card.answer)}")
+            row["choices"] = list(card.choices)
+        row["answer"] = card.answer
         if card.explanation:
-            out.append(f"explanation = {_toml_string(card.explanation)}")
+            row["explanation"] = card.explanation
         if card.wrong_feedback:
-            out.append(f"wrong_feedback = {_toml_string(card.wrong_feedback)}")
+            row["wrong_feedback"] = card.wrong_feedback
         if card.tags:
-            out.append("tags = [" + ", ".join(_toml_string(t) for t in card.tags) + "]")
-    return "\n".join(out) + "\n"
+            row["tags"] = list(card.tags)
+        cards.append(row)
+    document: dict[str, object] = {"deck": head}
+    if cards:
+        document["card"] = cards
+    return tomli_w.dumps(document)
 
 
 def read_deck(path: Path) -> DeckSpec:

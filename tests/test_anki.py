@@ -18,7 +18,7 @@ from anki.import_export_pb2 import (
 )
 
 from srs.anki.apkg_read import read_package
-from srs.anki.html import cloze, to_text
+from srs.anki.html import cloze, list_items, to_text
 from srs.anki.textfile import read_csv
 from srs.deckfile import CardSpec, DeckSpec, ExamSettings, parse_toml
 from srs.errors import DeckFileError, UserError
@@ -198,6 +198,11 @@ def test_packages_made_by_anki_import_into_srs(make_store, tmp_path, legacy):
 def test_html_and_cloze_to_text():
     assert to_text("a&nbsp;&lt;b&gt;<br>c<div>d</div><script>x()</script>") == "a <b>\nc\nd"
     assert cloze("{{c1::A}} and {{c2::B::hint}}", 2) == ("A and [hint]", "A and [B]")
+    assert list_items("<ul><li>one<li>two</ul>") == ["one", "two"]  # closing tags are optional in HTML
+    assert list_items("<ol><li>A &amp; <b>B</b></li>\n<li>C<br>D</li></ol><p>after</p>") == ["A & B", "C\nD"]
+    assert to_text("<ul><li>one<li>two</ul>tail<img src='x.png'>[sound:a.mp3]") == \
+        "• one\n• two\ntail[image: x.png][sound: a.mp3]"
+    assert to_text("<style>p {}</style><p>x</p><P>y</P>") == "x\n\ny"
 
 
 def zip_with(tmp_path: Path, name: str, members: dict[str, bytes]) -> Path:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srs.deckfile import parse_quiz_text, parse_toml, read_deck
+from srs.deckfile import CardSpec, DeckSpec, ExamSettings, dump_toml, parse_quiz_text, parse_toml, read_deck
 from srs.errors import DeckFileError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,3 +185,35 @@ def test_mutated_decks_parse_or_name_a_line(parts, rnd):
         cut = rnd.randrange(len(text))
         text = text[:cut] + rnd.choice(["", "\n", "=", '"', "[", "]"]) + text[cut + 1:]
     assert_clean(text, parse_toml)
+
+
+# ---------------------------------------------------------------- writing: dump then parse is the identity
+_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(str.strip)
+_ids = st.from_regex(r"[a-z0-9][a-z0-9-]{0,12}", fullmatch=True)
+_tags = st.lists(st.text(st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc")), min_size=1,
+                         max_size=8).filter(lambda t: t.strip() == t and " " not in t), max_size=3, unique=True)
+
+
+@st.composite
+def _decks(draw):
+    ids = draw(st.lists(_ids, min_size=1, max_size=4, unique=True))
+    cards = []
+    for card_id in ids:
+        choices = draw(st.one_of(st.none(), st.lists(_text, min_size=2, max_size=6,
+                                                     unique_by=lambda c: " ".join(c.split()).casefold()).map(tuple)))
+        answer = draw(st.sampled_from("ABCDEF"[: len(choices)])) if choices else draw(_text)
+        cards.append(CardSpec(card_id, draw(_text), answer, choices, draw(st.one_of(st.just(""), _text)),
+                              draw(st.one_of(st.just(""), _text)), tuple(draw(_tags))))
+    mc = sum(1 for c in cards if c.choices)
+    questions = st.one_of(st.none(), st.integers(1, mc)) if mc else st.none()
+    exam = draw(st.one_of(st.none(), st.builds(ExamSettings, questions,
+                                               st.sampled_from([30.0, 0.5, 1440.0]),
+                                               st.sampled_from([0.7, 1.0, 0.55]))))
+    return DeckSpec(draw(_ids), draw(_text), draw(st.one_of(st.just(""), _text)), exam, tuple(cards), "x.toml")
+
+
+@settings(max_examples=150, deadline=None)
+@given(_decks())
+def test_dump_then_parse_is_the_identity_on_any_text(spec):
+    """Any text, control characters and U+007F included, survives the round trip."""
+    assert parse_toml(dump_toml(spec), "x.toml") == spec

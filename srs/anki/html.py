@@ -1,27 +1,76 @@
-"""Anki's HTML as terminal text: entities decoded, line breaks and lists kept, no tags left."""
+"""Anki's HTML as terminal text (the standard library's ``html.parser``): entities decoded,
+line breaks and lists kept, images and sounds named, scripts and styles dropped, no tags
+left; and cloze deletions."""
 
 from __future__ import annotations
 
-import html
 import re
+from html.parser import HTMLParser
 
-_BREAK = re.compile(r"<\s*br\s*/?\s*>|<\s*/\s*(div|p|h[1-6]|tr|blockquote)\s*>", re.I)
-_BLOCK_OPEN = re.compile(r"<\s*(div|p|h[1-6]|tr|blockquote)(\s[^>]*)?>", re.I)
-_LI = re.compile(r"<\s*li(\s[^>]*)?>", re.I)
-_TAG = re.compile(r"<[^>]*>")
-_DROP = re.compile(r"<\s*(script|style)[^>]*>.*?<\s*/\s*\1\s*>", re.I | re.S)
+_BLOCKS = frozenset({"div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "ul", "ol", "table",
+                     "pre", "section", "article", "header", "footer"})
+_DROPPED = frozenset({"script", "style", "head", "title"})
 
 
-def to_text(value: str) -> str:
-    text = _DROP.sub("", value)
-    text = _LI.sub("\n• ", text)
-    text = re.sub(r"<\s*/\s*(ul|ol)\s*>", "\n", text, flags=re.I)
-    text = _BREAK.sub("\n", text)
-    text = _BLOCK_OPEN.sub("\n", text)
-    text = re.sub(r"<\s*img[^>]*src=\"([^\"]*)\"[^>]*>", r"[image: \1]", text, flags=re.I)
-    text = re.sub(r"\[sound:([^\]]*)\]", r"[sound: \1]", text)
-    text = _TAG.sub("", text)
-    text = html.unescape(text).replace("\xa0", " ")
+class _Text(HTMLParser):
+    """Collects the text of a fragment, and the text of each list item apart."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.items: list[list[str]] = []
+        self._in_item = False
+        self._dropping = 0
+
+    def _emit(self, text: str) -> None:
+        self.parts.append(text)
+        if self._in_item and self.items:
+            self.items[-1].append(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _DROPPED:
+            self._dropping += 1
+        elif tag == "br":
+            self._emit("\n")
+        elif tag == "li":
+            self.parts.append("\n• ")
+            self.items.append([])
+            self._in_item = True
+        elif tag in _BLOCKS:
+            if tag in ("ul", "ol"):
+                self._in_item = False
+            self._emit("\n")
+        elif tag == "img":
+            src = dict(attrs).get("src") or ""
+            self._emit(f"[image: {src}]")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _DROPPED:
+            self._dropping = max(0, self._dropping - 1)
+        elif tag == "li":
+            self._in_item = False
+        elif tag in _BLOCKS:
+            if tag in ("ul", "ol"):
+                self._in_item = False
+            self._emit("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._dropping:
+            self._emit(data)
+
+
+def _parse(value: str) -> _Text:
+    parser = _Text()
+    parser.feed(value)
+    parser.close()
+    return parser
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\[sound:([^\]]*)\]", r"[sound: \1]", text).replace("\xa0", " ")
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
     out: list[str] = []
     for line in lines:
@@ -30,9 +79,14 @@ def to_text(value: str) -> str:
     return "\n".join(out).strip()
 
 
+def to_text(value: str) -> str:
+    """An Anki field as plain text."""
+    return _tidy("".join(_parse(value).parts))
+
+
 def list_items(value: str) -> list[str]:
-    """The items of an HTML list, as text."""
-    return [to_text(m) for m in re.findall(r"<li[^>]*>(.*?)</li>", value, flags=re.I | re.S)]
+    """The items of the HTML lists in a field, as text (closing tags optional, as in HTML)."""
+    return [_tidy("".join(item)) for item in _parse(value).items]
 
 
 _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)

@@ -17,22 +17,16 @@ from srs.errors import DeckFileError
 def write_anki_text(out: io.TextIOBase, deck_names: dict[str, str], cards: Iterable[ExportCard]) -> int:
     """Columns: guid, notetype, deck, tags, then the note's fields (HTML)."""
     out.write("#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:4\n")
+    writer = csv.writer(out, delimiter="\t", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     n = 0
     for item in cards:
         card = item.card
         fields = mc_fields(card) if card.choices else basic_fields(card)
         row = [guid(card.deck_id, card.card_id), MC_NOTETYPE_NAME if card.choices else "Basic",
                deck_names[card.deck_id], " ".join(card.tags), *fields]
-        out.write("\t".join(_cell(v) for v in row) + "\n")
+        writer.writerow([v.replace("\r", "") for v in row])
         n += 1
     return n
-
-
-def _cell(value: str) -> str:
-    value = value.replace("\r", "")
-    if any(c in value for c in '\t\n"'):
-        return '"' + value.replace('"', '""') + '"'
-    return value
 
 
 def write_csv(out: io.TextIOBase, cards: Iterable[ExportCard]) -> int:
