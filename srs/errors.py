@@ -18,8 +18,4 @@ class DeckFileError(UserError):
         super().__init__(f"{where}: {message}")
 
 
-class NotFound(UserError):
-    """An unknown deck, card or attempt."""
-
-
-__all__ = ["UserError", "DeckFileError", "NotFound"]
+__all__ = ["UserError", "DeckFileError"]

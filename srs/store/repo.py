@@ -177,10 +177,6 @@ class Store:
         with self.atomic() as s:
             return list(s.scalars(select(Deck).order_by(Deck.id)))
 
-    def has_decks(self) -> bool:
-        with self.atomic() as s:
-            return s.scalar(select(func.count()).select_from(Deck)) > 0
-
     def save_deck(self, deck_id: str, **values: Any) -> Deck:
         with self.atomic(write=True) as s:
             row = s.get(Deck, deck_id)
@@ -739,9 +735,6 @@ class Store:
                 .order_by(ExamAnswer.position))
             return attempt, [(a, _study(c, st)) for a, c, st in rows]
 
-    def set_forecast(self, attempt_id: int, forecast: float) -> None:
-        with self.atomic(write=True) as s:
-            s.execute(update(ExamAttempt).where(ExamAttempt.id == attempt_id).values(forecast=forecast))
 
 
 def _retryable(exc: OperationalError) -> bool:

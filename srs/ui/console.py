@@ -1,9 +1,8 @@
-"""The consoles srs prints on: stdout for results, stderr for errors."""
+"""The console srs prints results on (errors are one plain line on stderr, from the CLI)."""
 
 from __future__ import annotations
 
 import os
-import sys
 
 from rich.console import Console
 
@@ -17,8 +16,4 @@ def stdout() -> Console:
     return Console(highlight=False, width=_width(), soft_wrap=False)
 
 
-def stderr() -> Console:
-    return Console(file=sys.stderr, highlight=False, width=_width())
-
-
-__all__ = ["stdout", "stderr"]
+__all__ = ["stdout"]
