@@ -180,7 +180,23 @@ def import_(
     from srs.ui.console import stdout
     from srs.ui.render import import_summary
 
-    import_summary(stdout(), results)
+    console = stdout()
+    import_summary(console, results)
+    _lint_hints(console, paths)
+
+
+def _lint_hints(console, paths: list[Path]) -> None:
+    """One line per imported deck file that a test-wise student could pass (`srs lint`)."""
+    from srs.deckfile import read_deck
+    from srs.lint import from_deck_spec
+    from srs.ui.lint_view import import_hint
+
+    for path in paths:
+        if path.suffix.lower() != ".toml":
+            continue
+        report = from_deck_spec(read_deck(path))  # parsed again: cheap, and the import has succeeded
+        if report.fails:
+            console.print(import_hint(report), soft_wrap=True)
 
 
 @app.command()
@@ -369,6 +385,7 @@ def unsuspend(names: list[str] = typer.Argument(..., metavar="CARD...", help="Ca
 from srs import cli_exam  # noqa: E402,F401  (registers exam, results)
 from srs import cli_progress  # noqa: E402,F401  (registers stats, readiness, optimize)
 from srs import cli_anki  # noqa: E402,F401  (registers export)
+from srs import cli_lint  # noqa: E402,F401  (registers lint)
 
 
 def main() -> None:

@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from srs.clock import day_start
+from srs.exam import Question
 from srs.records import LEARNING, NEW, RELEARNING, StudyCard
 from srs.scheduler import AGAIN, LEARN_AHEAD, Queue, QueueCounts, build_queue, make_scheduler, preview, rate
 from srs.settings import Settings
 from srs.store import Store
+
+
+def choice_order(card_name: str, reps: int, n: int) -> tuple[int, ...]:
+    """The order a card's ``n`` choices are shown in at one showing: ``order[i]`` is the
+    card's own choice at shown slot i. Seeded by the card's name and how many times it has
+    been reviewed, so the same card state always shows the same order (an undo or a bury
+    shows it again as it was) and each new review shuffles anew: the learner cannot learn
+    the letter instead of the answer."""
+    order = list(range(n))
+    random.Random(f"review:{card_name}:{reps}").shuffle(order)
+    return tuple(order)
+
+
+def showing(card: StudyCard) -> Question:
+    """A multiple-choice card as review shows it now: shuffled choices and the mapping
+    between shown letters and the card's own (``Question.card_letter``, ``shown_letter``)."""
+    return Question(card, choice_order(card.name, card.memory.reps, len(card.choices or ())))
 
 
 @dataclass(frozen=True)
@@ -189,4 +208,4 @@ class ReviewSession:
         return bool(self._answered)
 
 
-__all__ = ["Answered", "ReviewSession", "Summary"]
+__all__ = ["Answered", "ReviewSession", "Summary", "choice_order", "showing"]

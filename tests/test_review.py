@@ -120,3 +120,41 @@ def test_leech_is_suspended_and_tagged(make_store):
     assert m.leech and m.suspended and m.lapses == 3
     assert session.summary.leeches == [card.name]
     assert session.next(now + timedelta(days=100)) is None
+
+
+def test_choice_order_is_a_seeded_permutation_per_showing():
+    from srs.review import choice_order
+
+    for n in range(2, 7):
+        for reps in range(5):
+            order = choice_order("d/c001", reps, n)
+            assert sorted(order) == list(range(n))  # every choice shown once
+            assert choice_order("d/c001", reps, n) == order  # the same card state, the same order
+    orders = {choice_order(f"d/c{i:03d}", 0, 4) for i in range(40)}
+    assert len(orders) > 5 and orders != {(0, 1, 2, 3)}  # not file order, not one order for all cards
+    assert len({choice_order("d/c001", reps, 4) for reps in range(20)}) > 1  # each review reshuffles
+
+
+def test_showing_maps_shown_letters_to_the_cards_own(make_store):
+    from srs.review import showing
+
+    store = make_store(deck(cards=8))
+    for card in store.cards():
+        shown = showing(card)
+        right = shown.shown_letter(card.answer)
+        assert shown.card_letter(right) == card.answer
+        assert shown.choices[shown.valid.index(right)] == card.choices[card.answer_index]
+        assert showing(card) == shown
+
+
+def test_undo_shows_the_same_order_again(make_store):
+    from srs.review import showing
+
+    store = make_store(deck(cards=3))
+    session = ReviewSession(store, Settings(), fuzz=False)
+    card = session.next(T0)
+    before = showing(card).order
+    session.answer(card, 3, T0)
+    assert store.card(card.key).memory.reps == card.memory.reps + 1  # the next showing is shuffled anew
+    restored = session.undo()
+    assert showing(restored).order == before

@@ -14,12 +14,12 @@ from rich.table import Table
 from rich.text import Text
 
 from srs.records import StudyCard
-from srs.review import ReviewSession, Summary
+from srs.exam import Question
+from srs.review import ReviewSession, Summary, showing
 from srs.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
 from srs.ui.keys import ENTER, KeyReader
 from srs.ui.render import when_text
 
-LETTERS = "ABCDEF"
 RATING_KEYS = {"1": AGAIN, "2": HARD, "3": GOOD, "4": EASY, ENTER: GOOD}
 
 
@@ -64,7 +64,7 @@ class ReviewScreen:
         grid.add_row(ProgressBar(total=max(total, 1), completed=done, width=40))
         return Group(grid)
 
-    def show_card(self, card: StudyCard) -> None:
+    def show_card(self, card: StudyCard, shown: Question | None = None) -> None:
         if self.keys.is_tty:
             self.console.clear()
         else:
@@ -74,10 +74,10 @@ class ReviewScreen:
             self.console.print(self.notice)
             self.notice = None
         body: list[Text | Table] = [Text(card.question, style="bold")]
-        if card.choices:
+        if shown is not None:
             table = Table.grid(padding=(0, 1))
-            for i, choice in enumerate(card.choices):
-                table.add_row(Text(f"{LETTERS[i]})", style="bold cyan"), Text(choice))
+            for letter, choice in zip(shown.valid, shown.choices):
+                table.add_row(Text(f"{letter})", style="bold cyan"), Text(choice))
             body.append(Text(""))
             body.append(table)
         title = Text(card.name, style="dim")
@@ -94,8 +94,9 @@ class ReviewScreen:
     # ------------------------------------------------------------ one card
     def run_card(self, card: StudyCard) -> None:
         started = time.monotonic()
-        self.show_card(card)
-        valid = LETTERS[: len(card.choices)] if card.choices else ""
+        shown = showing(card) if card.choices else None  # the choices shuffled for this showing
+        self.show_card(card, shown)
+        valid = shown.valid if shown is not None else ""
         while True:
             hint = (f"Answer {valid[0]}-{valid[-1]}" if valid else "Any key shows the answer")
             key = self.key(f"{hint}  (u undo · s bury · ! suspend · q quit)")
@@ -104,11 +105,11 @@ class ReviewScreen:
             if not valid or (len(key) == 1 and key.upper() in valid):
                 break
             self.console.print(Text(f"'{key}' is not a choice: press one of {', '.join(valid)}", style="yellow"))
-        if card.choices:
-            right = key.upper() == card.answer
-            self.console.print(Text(f"You answered {key.upper()}: {card.choices[valid.index(key.upper())]}"))
+        if shown is not None:
+            right = shown.card_letter(key) == card.answer
+            self.console.print(Text(f"You answered {key.upper()}: {shown.choices[valid.index(key.upper())]}"))
             if not right:
-                self.wrong(card, started)
+                self.wrong(shown, started)
                 return
             self.console.print(Text("✓ Right", style="bold green"))
             if card.explanation:
@@ -133,11 +134,12 @@ class ReviewScreen:
                                        int((time.monotonic() - started) * 1000))
         self.after(answered)
 
-    def wrong(self, card: StudyCard, started: float) -> None:
+    def wrong(self, shown: Question, started: float) -> None:
+        card = shown.card
         assert card.choices is not None
-        answer = card.answer
+        letter = shown.shown_letter(card.answer)  # the right answer by the letter it was shown under
         self.console.print(Text.assemble(("✗ Wrong. ", "bold red"), "The answer is ",
-                                         (f"{answer}) {card.choices[LETTERS.index(answer)]}", "bold")))
+                                         (f"{letter}) {shown.choices[shown.valid.index(letter)]}", "bold")))
         feedback = card.wrong_feedback or card.explanation
         if feedback:
             self.console.print(Text(feedback))

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
+from srs.review import choice_order
 from srs.store import open_store
+
+LETTERS = "ABCDEF"
 
 MINI = """
 [deck]
@@ -75,3 +79,28 @@ def review_log(env):
         return [(name, e.rating, e.reviewed_at) for name, e in store.review_log()]
     finally:
         store.close()
+
+
+def shown_letter(card: dict, letter: str | None = None) -> str:
+    """The letter a review shows the card's own choice ``letter`` (default: the right one)
+    under now, for a row of `srs cards --json`: review shuffles the choices per showing."""
+    order = choice_order(card["card"], card["reps"], len(card["choices"]))
+    return LETTERS[order.index(LETTERS.index(letter or card["answer"]))]
+
+
+def right_letter(env, name: str) -> str:
+    """The key that answers card ``name`` (DECK/CARD) right in a review now."""
+    return shown_letter(cards_json(env, name.partition("/")[0])[name])
+
+
+def wrong_letter(env, name: str) -> str:
+    """A key that answers card ``name`` wrong in a review now."""
+    card = cards_json(env, name.partition("/")[0])[name]
+    right = shown_letter(card)
+    return next(letter for letter in LETTERS[: len(card["choices"])] if letter != right)
+
+
+def next_card(env, *args) -> str:
+    """The card `srs review ARGS` would show first (its name), found by quitting at once."""
+    out = srs(env, "review", *args, input="q\n").stdout
+    return re.search(r"─ ([a-z0-9-]+/[a-z0-9-]+) ─", out).group(1)

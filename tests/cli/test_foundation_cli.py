@@ -11,11 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from srs.cli import app
-from tests.cli.helpers import srs
+from tests.cli.helpers import right_letter, srs
 from tests.cli.terminal import srs_env
 
 COMMANDS = ["import", "decks", "cards", "review", "config", "suspend", "unsuspend", "exam", "results", "stats",
-            "readiness", "optimize", "export"]
+            "readiness", "optimize", "export", "lint"]
 
 
 def test_first_run_loads_the_bundled_deck_from_any_directory(tmp_path, db_url):
@@ -26,7 +26,8 @@ def test_first_run_loads_the_bundled_deck_from_any_directory(tmp_path, db_url):
                          capture_output=True, text=True, check=True).stdout
     [deck] = json.loads(out)
     assert deck == {"id": "dl-final", "name": "Deep Learning: Build Real Things — Final Exam", "cards": 20,
-                    "new": 20, "learning": 0, "review": 0, "due": 0, "suspended": 0, "exam": True}
+                    "new": 20, "learning": 0, "review": 0, "due": 0, "suspended": 0, "exam": True,
+                    "exam_date": None, "days_left": None, "pass_probability": None}
 
 
 def test_default_database_lives_in_the_user_data_dir(tmp_path):
@@ -102,7 +103,8 @@ def test_config_global_and_per_deck(env):
     out = srs(env, "config", "new_per_day", "--deck", "mini").stdout
     assert "2" in out and "deck" in out
     # the deck's limit is the one its review uses
-    result = srs(env, "review", "--deck", "mini", input="B\n\nA\n\nD\n\n")
+    keys = "".join(f"{right_letter(env, name)}\n\n" for name in ("mini/one", "mini/capital"))
+    result = srs(env, "review", "--deck", "mini", input=keys + "D\n\n")  # D: not a choice of mini/one, shown again
     assert "Session over: 2 card(s) reviewed" in result.stdout
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.cli.helpers import cards_json, srs
+from tests.cli.helpers import cards_json, next_card, right_letter, srs
 
 
 def test_stats_json_and_screen(env):
@@ -100,13 +100,22 @@ def test_optimize_keeps_better_parameters_for_the_deck(env):
 
 def test_review_until_brings_forward_what_would_be_forgotten_by_then(env):
     srs(env, "config", "learning_steps", "", "--deck", "mini")
-    srs(env, "review", "--deck", "mini", input="B\n3\nA\n3\nD\n3\nB\n3\n")  # all four graduate to review
+    keys = "".join(f"{right_letter(env, f'mini/{c}')}\n3\n" for c in ("one", "capital", "six", "blue"))
+    srs(env, "review", "--deck", "mini", input=keys)  # all four answered right: they graduate to review
     srs(env, "config", "new_per_day", "0", "--deck", "mini")
     later = dict(env, SRS_NOW="2026-11-03T09:00:00+00:00")  # the next day: nothing due yet
     assert "Nothing is due now." in srs(later, "review", "--deck", "mini").stdout
     out = srs(later, "review", "--deck", "mini", "--until", "2027-01-15", input="q\n").stdout
     assert "Answer A-" in out  # something to study for the exam date
     reps_before = {k: v["reps"] for k, v in cards_json(later).items()}
-    srs(later, "review", "--deck", "mini", "--until", "2027-01-15", "--limit", "2", input="A\n\nA\n\n")
+    for _ in range(2):  # two right answers, one session each
+        card = next_card(later, "--deck", "mini", "--until", "2027-01-15")
+        srs(later, "review", "--deck", "mini", "--until", "2027-01-15", "--limit", "1",
+            input=f"{right_letter(later, card)}\n\n")
     reps_after = {k: v["reps"] for k, v in cards_json(later).items()}
     assert sum(reps_after.values()) == sum(reps_before.values()) + 2
+    # the deck's exam_date setting is the default of --until; once it has passed, an ordinary review
+    srs(later, "config", "exam_date", "2027-01-15", "--deck", "mini")
+    assert "Answer A-" in srs(later, "review", "--deck", "mini", input="q\n").stdout
+    srs(later, "config", "exam_date", "2026-11-01", "--deck", "mini")
+    assert "Nothing is due now." in srs(later, "review", "--deck", "mini").stdout

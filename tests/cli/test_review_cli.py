@@ -9,7 +9,9 @@ import pytest
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler, State
 
-from tests.cli.helpers import cards_json, review_log, srs
+from srs.review import choice_order
+from tests.cli.helpers import (LETTERS, cards_json, next_card, review_log, right_letter, shown_letter, srs,
+                              wrong_letter)
 from tests.cli.terminal import Terminal, srs_env
 
 def replay(history) -> FsrsCard:
@@ -21,10 +23,14 @@ def replay(history) -> FsrsCard:
 
 
 def test_piped_protocol_two_lines_per_card(env):
-    # A then Enter: a right answer is rated Good by Enter, a wrong one takes Enter as "go on"
-    out = srs(env, "review", "--deck", "mini", "--limit", "4", input="A\n\n" * 3 + "\nC\nB\n3\n").stdout
+    # a letter then Enter: a right answer is rated Good by Enter, a wrong one takes Enter as "go on"
+    keys = [wrong_letter(env, "mini/one"), right_letter(env, "mini/capital"), wrong_letter(env, "mini/six")]
+    blue = right_letter(env, "mini/blue")
+    out = srs(env, "review", "--deck", "mini", "--limit", "4",
+              input="".join(f"{k}\n\n" for k in keys) + f"\nC\n{blue}\n3\n").stdout
     assert "Session over: 4 card(s) reviewed" in out
-    assert "✗ Wrong. The answer is B) Two" in out and "Count on your fingers." in out
+    one = shown_letter(_new(cards_json(env)["mini/one"]))  # the letter it was shown under
+    assert f"✗ Wrong. The answer is {one}) Two" in out and "Count on your fingers." in out
     assert "'' is not a choice" in out and "'C' is not a choice" in out
     assert "Capital of France? [not markup]" in out  # card text is not read as Rich markup
     assert re.search(r"1 Again \S+\s+2 Hard \S+\s+3 Good \S+\s+4 Easy \S+", out)
@@ -32,8 +38,14 @@ def test_piped_protocol_two_lines_per_card(env):
     assert ratings == {"mini/one": 1, "mini/capital": 3, "mini/six": 1, "mini/blue": 3}
 
 
+def _new(card: dict) -> dict:
+    """The card as it was shown before its first review."""
+    return dict(card, reps=0)
+
+
 def test_eof_mid_card_keeps_every_answer(env):
-    srs(env, "review", "--deck", "mini", input="B\n\nA")  # second card: answer given, no rating, then EOF
+    one, capital = right_letter(env, "mini/one"), right_letter(env, "mini/capital")
+    srs(env, "review", "--deck", "mini", input=f"{one}\n\n{capital}")  # second card: no rating, then EOF
     log = review_log(env)
     assert [(n, r) for n, r, _ in log] == [("mini/one", 3)]
 
@@ -44,7 +56,7 @@ def test_nothing_due_says_when(env, tmp_path):
     out = srs(env, "review").stdout
     assert "Nothing is due now." in out
     srs(env, "config", "new_per_day", "1")
-    out = srs(env, "review", input="B\n4\n").stdout
+    out = srs(env, "review", input=f"{right_letter(env, next_card(env))}\n4\n").stdout
     assert "Session over: 1 card(s) reviewed" in out
     out = srs(env, "review").stdout
     assert "Nothing is due now." in out and "Next card due tomorrow at 04:00" in out
@@ -67,15 +79,18 @@ def test_weeks_of_daily_study_match_an_independent_fsrs_replay(tmp_path, db_url)
         env["SRS_NOW"] = (start + timedelta(days=day)).isoformat()
         if answers is None:
             answers = {k: v for k, v in cards_json(env, "dl-final").items()}
-        # always answer A: right for some cards (Good by Enter), wrong for the others (Again)
+        # always press A: right when the shuffle put the answer there (Good by Enter), else wrong (Again)
         out = srs(env, "review", "--deck", "dl-final", input="A\n\n" * 60).stdout
         assert "Session over" in out or "Nothing is due now." in out
     log = review_log(env)
     assert len(log) > 40
     by_card: dict[str, list] = {}
     for name, rating, when in log:
-        by_card.setdefault(name, []).append((rating, when))
-        assert rating == (3 if answers[name]["answer"] == "A" else 1)
+        reps = len(by_card.setdefault(name, []))  # reviews before this one: the showing's shuffle
+        by_card[name].append((rating, when))
+        card = answers[name]
+        a_is = choice_order(name, reps, len(card["choices"]))[0]  # the card's own choice shown as A
+        assert rating == (3 if LETTERS[a_is] == card["answer"] else 1)
     final = cards_json(env, "dl-final")
     for name, history in by_card.items():
         expected = replay(history)
@@ -93,7 +108,9 @@ def test_single_keys_in_a_real_terminal(env):
     screen = term.wait_for("Answer A-")
     assert "4 new · 0 learning · 0 review" in screen or "new ·" in screen
     question = next(q for q in right if q in screen)
-    term.press(right[question]["answer"])  # one key, no Enter
+    shown = re.findall(r"([A-F])\) (\w[^│]*?)\s*│", screen)  # the choices as shuffled for this showing
+    assert sorted(c for _, c in shown) == sorted(right[question]["choices"])
+    term.press(shown_letter(right[question]))  # one key, no Enter
     term.wait_for("✓ Right")
     screen = term.wait_for("Rate 1-4")
     assert re.search(r"1 Again \S+\s+2 Hard \S+\s+3 Good \S+\s+4 Easy", screen)
@@ -102,6 +119,7 @@ def test_single_keys_in_a_real_terminal(env):
     term.press("u")  # undo the Good: the same card is shown again
     screen = term.wait_for("Undid the last answer")
     assert question in screen
+    assert re.findall(r"([A-F])\) (\w[^│]*?)\s*│", screen) == shown  # the same card state, the same order
     term.press("s")  # bury it
     screen = term.wait_for("Buried mini/")
     term.press("q")
@@ -113,7 +131,7 @@ def test_single_keys_in_a_real_terminal(env):
 def test_ctrl_c_keeps_answers(env):
     term = Terminal(["review", "--deck", "mini"], env)
     term.wait_for("Answer A-")
-    term.press("B")
+    term.press(right_letter(env, "mini/one"))
     term.wait_for("Rate 1-4")
     term.press("\r")  # Enter takes Good
     term.wait_for("Answer A-")

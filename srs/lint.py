@@ -1,0 +1,286 @@
+"""Test-wiseness cues in a deck: strategies that score without knowing the answers.
+
+Each strategy is a simulated student who follows one rule on every multiple-choice card
+("pick the longest choice", "always answer B", ...). Where the rule leaves n choices
+equally good, the student picks one of them at random: the card scores 1/n if the right
+choice is among them. A deck whose strategies score near pure guessing gives nothing
+away; one where a strategy reaches the pass mark can be passed without knowing anything.
+
+Plain Python: no terminal, no database. ``lint`` takes cards as :class:`Item` records;
+``from_deck_spec`` and ``from_study_cards`` build them from a parsed file or the store.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+LETTERS = "ABCDEF"
+DEFAULT_PASS_MARK = 0.70
+#: words that make a choice suspicious to a test-wise student ("always", "never", ...)
+ABSOLUTE_WORDS = ("always", "never", "only", "all", "none", "every", "completely", "must")
+#: how alike two choices of one card may be (difflib ratio after normalising case and space)
+NEAR_DUPLICATE = 0.9
+#: words too common to count as the question "echoed" in a choice
+STOP_WORDS = frozenset("""
+    about above after again also among because been before being below between both could
+    does doing done each either from have having here into just like made make makes many more
+    most much must neither other over same should since some such than that their them then
+    there these they this those through under until upon very want were what when where which
+    while will with within without would your yours
+""".split())
+
+_WORD = re.compile(r"[a-z]+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_ABSOLUTE = re.compile(r"\b(" + "|".join(ABSOLUTE_WORDS) + r")\b", re.I)
+_ABOVE = re.compile(r"\b(all|none|both|neither)\s+of\s+(the\s+)?(above|these|those|preceding|"
+                    r"other\s+(choices|options|answers))\b", re.I)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One multiple-choice card as lint sees it."""
+
+    id: str
+    question: str
+    choices: tuple[str, ...]
+    answer: int  # index of the right choice
+
+
+@dataclass(frozen=True)
+class StrategyResult:
+    """What a student following one rule scores on the deck."""
+
+    name: str  # longest, shortest, position, echo, absolute, above
+    label: str  # completes "a student who ...": "always picks the longest choice"
+    score: float  # expected right answers
+    share: float  # score / cards
+    passes: bool  # share reaches the pass mark
+    cards: tuple[str, ...]  # cards the rule gets right outright (they carry the cue)
+    detail: str = ""  # the letter of the position strategy
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.name, "label": self.label, "score": round(self.score, 4),
+                                "share": round(self.share, 4), "passes": self.passes, "cards": list(self.cards)}
+        if self.detail:
+            data["letter"] = self.detail
+        return data
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """Two choices of one card that read the same (or nearly)."""
+
+    card: str
+    letters: tuple[str, str]
+    ratio: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"card": self.card, "letters": list(self.letters), "ratio": round(self.ratio, 3)}
+
+
+@dataclass(frozen=True)
+class AboveChoice:
+    """A card with an "all / none of the above" choice."""
+
+    card: str
+    letter: str
+    choice: str
+    right: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"card": self.card, "letter": self.letter, "choice": self.choice, "right": self.right}
+
+
+@dataclass(frozen=True)
+class LintReport:
+    """Every strategy's score on one deck (a file or a deck in the store)."""
+
+    source: str  # the file's path, or the deck id for a deck in the store
+    deck: str  # the deck id
+    from_store: bool
+    cards: int  # multiple-choice cards
+    pass_mark: float
+    chance: float  # expected right answers of pure guessing
+    strategies: tuple[StrategyResult, ...] = ()
+    duplicates: tuple[Duplicate, ...] = ()
+    above_choices: tuple[AboveChoice, ...] = ()
+    letters: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def chance_share(self) -> float:
+        return self.chance / self.cards if self.cards else 0.0
+
+    @property
+    def fails(self) -> bool:
+        return any(s.passes for s in self.strategies)
+
+    @property
+    def failing(self) -> list[StrategyResult]:
+        """The strategies that reach the pass mark, best first."""
+        return sorted((s for s in self.strategies if s.passes), key=lambda s: -s.score)
+
+    @property
+    def best(self) -> StrategyResult | None:
+        return max(self.strategies, key=lambda s: s.score, default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"deck": self.deck} if self.from_store else {"path": self.source, "deck": self.deck}
+        data.update({
+            "cards": self.cards, "pass_mark": self.pass_mark, "chance": round(self.chance, 4),
+            "chance_share": round(self.chance_share, 4),
+            "strategies": [s.to_dict() for s in self.strategies],
+            "duplicates": [d.to_dict() for d in self.duplicates],
+            "above_choices": [a.to_dict() for a in self.above_choices],
+            "letters": dict(self.letters), "fails": self.fails,
+        })
+        return data
+
+
+# ---------------------------------------------------------------- the rules
+def content_words(text: str) -> set[str]:
+    """Lowercase alphabetic words of four letters or more, minus common ones."""
+    return {w for w in _WORD.findall(text.lower()) if len(w) >= 4 and w not in STOP_WORDS}
+
+
+def has_absolute(text: str) -> bool:
+    return _ABSOLUTE.search(text) is not None
+
+
+def is_above(text: str) -> bool:
+    return _ABOVE.search(text) is not None
+
+
+def _argbest(values: Sequence[float], best: Callable[[Iterable[float]], float]) -> list[int]:
+    top = best(values)
+    return [i for i, v in enumerate(values) if v == top]
+
+
+def longest(item: Item) -> list[int]:
+    return _argbest([len(c.strip()) for c in item.choices], max)
+
+
+def shortest(item: Item) -> list[int]:
+    return _argbest([len(c.strip()) for c in item.choices], min)
+
+
+def echo(item: Item) -> list[int]:
+    asked = content_words(item.question)
+    return _argbest([len(asked & content_words(c)) for c in item.choices], max)
+
+
+def absolute(item: Item) -> list[int]:
+    kept = [i for i, c in enumerate(item.choices) if not has_absolute(c)]
+    return kept or list(range(len(item.choices)))
+
+
+def above(item: Item) -> list[int]:
+    found = [i for i, c in enumerate(item.choices) if is_above(c)]
+    return found or list(range(len(item.choices)))
+
+
+#: (name, label, the choices the rule leaves for a card); "position" is scored apart
+RULES: tuple[tuple[str, str, Callable[[Item], list[int]]], ...] = (
+    ("longest", "always picks the longest choice", longest),
+    ("shortest", "always picks the shortest choice", shortest),
+    ("echo", "picks the choice echoing the question's words", echo),
+    ("absolute", "rules out absolute words (always, never, only…)", absolute),
+    ("above", 'picks "all/none of the above"', above),
+)
+
+
+def _score(items: Sequence[Item], rule: Callable[[Item], list[int]]) -> tuple[float, tuple[str, ...]]:
+    """Expected right answers of a student following ``rule``, and the cards it gets right outright."""
+    score, outright = 0.0, []
+    for item in items:
+        picked = rule(item)
+        if item.answer in picked:
+            score += 1 / len(picked)
+            if len(picked) == 1:
+                outright.append(item.id)
+    return score, tuple(outright)
+
+
+def _position(items: Sequence[Item]) -> tuple[str, float, tuple[str, ...]]:
+    """The best letter to always answer: (letter, right answers, the cards it gets right)."""
+    best: tuple[str, float, tuple[str, ...]] = ("A", -1.0, ())
+    for n, letter in enumerate(LETTERS):
+        cards = tuple(item.id for item in items if item.answer == n)
+        if len(cards) > best[1]:
+            best = (letter, float(len(cards)), cards)
+    return best
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split()).strip(" .;,:!?")
+
+
+def duplicates(items: Sequence[Item], threshold: float = NEAR_DUPLICATE) -> list[Duplicate]:
+    """Pairs of choices within a card that are identical or near-identical. Choices that
+    differ in their numbers ("up to 4 hours" / "up to 9 hours") are different answers."""
+    found = []
+    for item in items:
+        normal = [_normal(c) for c in item.choices]
+        numbers = [_NUMBER.findall(c) for c in normal]
+        for i in range(len(normal)):
+            for j in range(i + 1, len(normal)):
+                a, b = len(normal[i]), len(normal[j])
+                if numbers[i] != numbers[j] or 2 * min(a, b) < threshold * (a + b):
+                    continue  # the lengths alone bound the ratio below the threshold: most pairs stop here
+                matcher = difflib.SequenceMatcher(None, normal[i], normal[j], autojunk=False)
+                if matcher.quick_ratio() < threshold:
+                    continue
+                ratio = matcher.ratio()
+                if ratio >= threshold:
+                    found.append(Duplicate(item.id, (LETTERS[i], LETTERS[j]), ratio))
+    return found
+
+
+def lint(items: Sequence[Item], pass_mark: float | None = None, source: str = "", deck: str = "",
+         from_store: bool = False) -> LintReport:
+    """Score every strategy on the multiple-choice ``items`` of a deck."""
+    mark = DEFAULT_PASS_MARK if pass_mark is None else pass_mark
+    n = len(items)
+    chance = sum(1 / len(item.choices) for item in items)
+
+    def result(name: str, label: str, score: float, cards: tuple[str, ...], detail: str = "") -> StrategyResult:
+        share = score / n if n else 0.0
+        return StrategyResult(name, label, score, share, bool(n) and share >= mark - 1e-9, cards, detail)
+
+    strategies = []
+    for name, label, rule in RULES:
+        score, cards = _score(items, rule)
+        strategies.append(result(name, label, score, cards))
+    letter, score, cards = _position(items)
+    strategies.insert(2, result("position", f"always answers {letter}", max(score, 0.0), cards, letter))
+    letters = {LETTERS[i]: 0 for i in range(max((len(item.choices) for item in items), default=0))}
+    for item in items:
+        letters[LETTERS[item.answer]] += 1
+    above_choices = [AboveChoice(item.id, LETTERS[i], c, i == item.answer)
+                     for item in items for i, c in enumerate(item.choices) if is_above(c)]
+    return LintReport(source, deck, from_store, n, mark, chance, tuple(strategies), tuple(duplicates(items)),
+                      tuple(above_choices), letters)
+
+
+# ---------------------------------------------------------------- inputs
+def from_deck_spec(spec: Any) -> LintReport:
+    """Lint a parsed deck file (``srs.deckfile.DeckSpec``); basic cards are left out."""
+    items = [Item(c.id, c.question, tuple(c.choices), LETTERS.index(c.answer))
+             for c in spec.cards if c.choices is not None]
+    mark = spec.exam.pass_mark if spec.exam is not None else None
+    return lint(items, mark, spec.source or spec.id, spec.id)
+
+
+def from_study_cards(deck_id: str, cards: Iterable[Any], pass_mark: float | None) -> LintReport:
+    """Lint a deck in the store from its multiple-choice ``StudyCard``s."""
+    items = [Item(c.card_id, c.question, tuple(c.choices), LETTERS.index(c.answer))
+             for c in cards if c.choices]
+    return lint(items, pass_mark, deck_id, deck_id, from_store=True)
+
+
+__all__ = ["ABSOLUTE_WORDS", "AboveChoice", "DEFAULT_PASS_MARK", "Duplicate", "Item", "LintReport", "RULES",
+           "StrategyResult", "above", "absolute", "content_words", "duplicates", "echo", "from_deck_spec",
+           "from_study_cards", "has_absolute", "is_above", "lint", "longest", "shortest"]
