@@ -1,6 +1,6 @@
 """Draw README's pictures from real sessions: the bundled deck, a fresh database, real code.
 
-    python docs/screenshots.py        # writes docs/review.svg and docs/exam.svg
+    python docs/screenshots.py        # writes docs/review.svg, docs/exam.svg, docs/readiness.svg
 """
 
 from __future__ import annotations
@@ -16,11 +16,14 @@ from rich.console import Console
 
 from srs import exam as core
 from srs.importer import load_bundled
-from srs.review import ReviewSession
+from srs.forecast import assess, outcomes
+from srs.review import ReviewSession, showing
+from srs.scheduler import make_scheduler
 from srs.settings import Settings
 from srs.store import open_store
 from srs.ui.exam_report import render_report
 from srs.ui.keys import KeyReader
+from srs.ui.progress_views import render_readiness
 from srs.ui.review_screen import ReviewScreen
 
 HERE = Path(__file__).parent
@@ -46,7 +49,7 @@ def main() -> None:
         first = store.mc_cards(deck.id)[0]
         out = console()
         session = ReviewSession(store, Settings(), deck.id, None, limit=1, fuzz=False)
-        ReviewScreen(session, keys(f"{first.answer}\n3\n"), out, lambda: NOW).run()
+        ReviewScreen(session, keys(f"{showing(first).shown_letter(first.answer)}\n3\n"), out, lambda: NOW).run()
         out.save_svg(str(HERE / "review.svg"), title="srs review")
 
         out = console()
@@ -60,6 +63,15 @@ def main() -> None:
         rep = core.report(deck.id, cards, run.answers, deck.exam_pass_mark, 17 * 60 + 42, with_confidence=True)
         render_report(out, rep, deck.name, 1)
         out.save_svg(str(HERE / "exam.svg"), title="srs exam — the report")
+
+        settings = Settings()
+        before = assess(store, settings, deck.id, NOW, NOW, value=False)
+        core.save(store, deck.id, run, rep, NOW, 7, 30, make_scheduler(settings, fuzz=False), before.pass_probability,
+                  {c.key: c.p for c in before.cards})
+        later, exam_day = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc), datetime(2026, 12, 4, 12, 0, tzinfo=timezone.utc)
+        out = console()
+        render_readiness(out, assess(store, settings, deck.id, exam_day, later), outcomes(store, deck.id))
+        out.save_svg(str(HERE / "readiness.svg"), title="srs readiness --on 2026-12-04")
         store.close()
 
 
