@@ -62,7 +62,7 @@ answer = "B"
 [[card]]
 id = "three"
 question = "Which gas do plants take in?"
-choices = ["Oxygen", "Neon", "Carbon dioxide", "Argon"]
+choices = ["Oxygen", "Neon", "Argon", "Carbon dioxide"]
 answer = "D"
 
 [[card]]
