@@ -25,7 +25,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS  # noqa: E402
 
 from srs.deckfile import CardSpec, DeckSpec, ExamSettings  # noqa: E402
 from srs.importer import import_decks  # noqa: E402
-from srs.records import MemoryState  # noqa: E402
+from srs.model import MemoryState  # noqa: E402
 from srs.store import open_store  # noqa: E402
 
 #: the learner's history ends now (Anki's engine reads the real clock, so srs does too)

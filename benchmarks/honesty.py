@@ -178,11 +178,13 @@ def _binomial_tail(n: int, p: float, k: int) -> float:
 
 def simulate_learner(engine, index: int, family: Family, seed: int, scored: dict[str, Scored]) -> None:
     """One learner's four weeks with srs's core, scoring every forecast on the way."""
+    from srs import attempts
     from srs import exam as core
     from srs.forecast import assess
     from srs.readiness import exam_odds, needed
     from srs.review import ReviewSession
-    from srs.scheduler import AGAIN, EASY, GOOD, HARD, make_scheduler, retrievability
+    from srs.model import AGAIN, EASY, GOOD, HARD, LETTERS
+    from srs.scheduler import make_scheduler, retrievability
     from srs.settings import Settings
     from srs.store import Store
 
@@ -256,12 +258,12 @@ def simulate_learner(engine, index: int, family: Family, seed: int, scored: dict
                 chosen, was = learner.answer(q.card.key, len(q.card.choices), q.card.answer_index, t)
                 recalled.append(was)
                 run.current()
-                run.answer(q.shown_letter("ABCDEF"[chosen]))
+                run.answer(q.shown_letter(LETTERS[chosen]))
             run.hand_in()
             got = [a.chosen == q.card.answer for q, a in zip(drawn, run.answers)]
             before = forecast_and_score(at, got, [q.card.key for q in drawn])
             rep = core.report(deck_id, [q.card for q in drawn], run.answers, mark, run.elapsed)
-            core.save(store, deck_id, run, rep, at, 0, None, scheduler, before.pass_probability,
+            attempts.save(store, deck_id, run, rep, at, 0, None, scheduler, before.pass_probability,
                       {q.key: q.p for q in before.cards})
             for q, y, was in zip(drawn, got, recalled):
                 learner.feedback(q.card.key, was and y, (at - T0).total_seconds() / 86400, traits.learn_exam)
@@ -310,6 +312,14 @@ def _ece(pairs, bins=10):
     return total
 
 
+def _ece_floor(pairs, draws=200, seed=0):
+    """The calibration error that perfectly calibrated forecasts would still show on this many
+    forecasts: the mean ECE of the same forecasts against outcomes drawn from them. A family's
+    ECE near this floor is as calibrated as its number of forecasts can show."""
+    rng = random.Random(seed)
+    return sum(_ece([(p, rng.random() < p) for p, _ in pairs]) for _ in range(draws)) / draws
+
+
 METHODS = ["srs", "fsrs-recall", "pass-rate", "last-mock"]
 
 
@@ -323,6 +333,7 @@ class Row:
     question_brier: float
     pass_brier: float
     pass_ece: float
+    ece_floor: float = 0.0   # the ECE of perfectly calibrated forecasts, as many as these
 
 
 def run(learners: int, seed: int, families: list[Family] | None = None, db: Path | None = None) -> list[Row]:
@@ -356,7 +367,8 @@ def _rows(family: str, scored: dict[str, Scored]) -> list[Row]:
     for m in METHODS:
         s = scored[m]
         out.append(Row(family, m, len(s.passes), sum(y for _, y in s.passes) / len(s.passes),
-                       _log_loss(s.questions), _brier(s.questions), _brier(s.passes), _ece(s.passes)))
+                       _log_loss(s.questions), _brier(s.questions), _brier(s.passes), _ece(s.passes),
+                       _ece_floor(s.passes)))
     return out
 
 
@@ -381,7 +393,7 @@ def verdict(rows: list[Row]) -> list[str]:
 
 def table(rows: list[Row]) -> str:
     head = (f"{'family':<14} {'forecast':<12} {'n':>4} {'passed':>6} {'q log loss':>10} {'q Brier':>8} "
-            f"{'pass Brier':>10} {'pass ECE':>8}")
+            f"{'pass Brier':>10} {'pass ECE':>8} {'ECE floor':>9}")
     lines = [head, "-" * len(head)]
     last = None
     for r in rows:
@@ -389,7 +401,7 @@ def table(rows: list[Row]) -> str:
             lines.append("")
         last = r.family
         lines.append(f"{r.family:<14} {r.method:<12} {r.forecasts:>4} {r.pass_rate:>6.0%} {r.question_log_loss:>10.3f} "
-                     f"{r.question_brier:>8.3f} {r.pass_brier:>10.3f} {r.pass_ece:>8.3f}")
+                     f"{r.question_brier:>8.3f} {r.pass_brier:>10.3f} {r.pass_ece:>8.3f} {r.ece_floor:>9.3f}")
     return "\n".join(lines)
 
 

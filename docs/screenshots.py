@@ -8,13 +8,12 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 from rich.console import Console
 
-from srs import exam as core
+from srs import attempts
 from srs.importer import load_bundled
 from srs.forecast import assess, outcomes
 from srs.review import ReviewSession, showing
@@ -53,21 +52,18 @@ def main() -> None:
         out.save_svg(str(HERE / "review.svg"), title="srs review")
 
         out = console()
-        run = core.ExamRun(core.draw(store.mc_cards(deck.id), deck.exam_questions, seed=7), 30 * 60, time.monotonic)
-        for i, q in enumerate(run.questions):  # a learner who knows 15 of the 20
-            run.current()
+        settings = Settings()
+        seconds = [0.0]
+        sitting = attempts.take(store, settings, deck.id, NOW, seed=7, clock=lambda: seconds[0])
+        for i, q in enumerate(sitting.run.questions):  # a learner who knows 15 of the 20
+            sitting.run.current()
             right = q.shown_letter(q.card.answer)
             wrong = next(letter for letter in q.valid if letter != right)
-            run.answer(right if i % 4 else wrong, confidence=4 if i % 8 == 0 else 3)
-        cards = [q.card for q in run.questions]
-        rep = core.report(deck.id, cards, run.answers, deck.exam_pass_mark, 17 * 60 + 42, with_confidence=True)
-        render_report(out, rep, deck.name, 1)
+            sitting.run.answer(right if i % 4 else wrong, confidence=4 if i % 8 == 0 else 3)
+        seconds[0] = 17 * 60 + 42
+        rep, attempt_id = attempts.hand_in(store, sitting, True, make_scheduler(settings, fuzz=False))
+        render_report(out, rep, deck.name, attempt_id)
         out.save_svg(str(HERE / "exam.svg"), title="srs exam — the report")
-
-        settings = Settings()
-        before = assess(store, settings, deck.id, NOW, NOW, value=False)
-        core.save(store, deck.id, run, rep, NOW, 7, 30, make_scheduler(settings, fuzz=False), before.pass_probability,
-                  {c.key: c.p for c in before.cards})
         later, exam_day = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc), datetime(2026, 12, 4, 12, 0, tzinfo=timezone.utc)
         out = console()
         render_readiness(out, assess(store, settings, deck.id, exam_day, later), outcomes(store, deck.id))

@@ -1,4 +1,4 @@
-"""The current time (SRS_NOW replaces the clock) and the learner's day boundaries.
+"""The current time (SRS_NOW replaces the clock) and the learner's day: one window computed once.
 
 Everything in the core takes ``now`` as an argument; only the CLI asks this module.
 Times are timezone-aware; the store keeps them in UTC.
@@ -7,6 +7,7 @@ Times are timezone-aware; the store keeps them in UTC.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 
 from srs.errors import UserError
@@ -36,12 +37,6 @@ def local_zone(at: datetime) -> tzinfo:
     return at.tzinfo if at.tzinfo is not None else datetime.now().astimezone().tzinfo  # type: ignore[return-value]
 
 
-def to_utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        value = value.astimezone()
-    return value.astimezone(timezone.utc)
-
-
 def day_start(at: datetime, day_starts_at: int) -> datetime:
     """Start of the learner's day containing ``at`` (days begin at ``day_starts_at`` o'clock local)."""
     local = at.astimezone(local_zone(at))
@@ -51,14 +46,26 @@ def day_start(at: datetime, day_starts_at: int) -> datetime:
     return start
 
 
-def day_end(at: datetime, day_starts_at: int) -> datetime:
-    return day_start(at, day_starts_at) + timedelta(days=1)
+def shift_seconds(now: datetime, day_starts_at: int) -> int:
+    """Seconds to add to a UTC time before cutting days at midnight: the learner's offset
+    from UTC (that of ``now``) minus the hour their day starts. A time's learner day is
+    floor((epoch seconds + shift) / 86400); the store buckets reviews with the same formula."""
+    offset = now.utcoffset()
+    return int((offset.total_seconds() if offset else 0) - day_starts_at * 3600)
 
 
-def day_number(at: datetime, day_starts_at: int) -> int:
-    """Days since 1970-01-01 in the learner's calendar (for per-day counts and streaks)."""
-    start = day_start(at, day_starts_at)
-    return start.date().toordinal() - datetime(1970, 1, 1).date().toordinal()
+@dataclass(frozen=True)
+class LearnerDay:
+    """The learner's day that contains a moment: it starts at ``day_starts_at`` o'clock
+    local time and ends when the next one starts (23 or 25 hours across a DST change)."""
+
+    start: datetime
+    end: datetime
+
+    @classmethod
+    def of(cls, at: datetime, day_starts_at: int) -> "LearnerDay":
+        start = day_start(at, day_starts_at)
+        return cls(start, start + timedelta(days=1))
 
 
 def on_date(text: str, day_starts_at: int, reference: datetime) -> datetime:
@@ -73,4 +80,21 @@ def on_date(text: str, day_starts_at: int, reference: datetime) -> datetime:
     return parse_instant(text, "date")
 
 
-__all__ = ["now", "parse_instant", "local_zone", "to_utc", "day_start", "day_end", "day_number", "on_date"]
+def exam_date(option: str | None, setting: str | None, day_starts_at: int, now: datetime,
+              flag: str = "--on") -> datetime | None:
+    """The exam date a command is about: the option's DATE, else the ``exam_date`` setting
+    (None when neither is given), at noon of that day and never before ``now``. A date
+    given as the option that is before today is an error; a setting that has passed is
+    ignored (None)."""
+    text = option if option is not None else setting
+    if text is None:
+        return None
+    when = on_date(text, day_starts_at, now)
+    if day_start(when, day_starts_at) < day_start(now, day_starts_at):
+        if option is not None:
+            raise UserError(f"{flag} {option}: the date is in the past")
+        return None
+    return max(when, now)
+
+
+__all__ = ["LearnerDay", "exam_date", "now", "parse_instant", "local_zone", "day_start", "shift_seconds", "on_date"]

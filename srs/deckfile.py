@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from srs.errors import DeckFileError
+from srs.model import LETTERS, CardKind, letter_index
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-LETTERS = "ABCDEF"
 MIN_CHOICES, MAX_CHOICES = 2, 6
 
 
@@ -38,12 +38,12 @@ class CardSpec:
     line: int = field(default=0, compare=False)
 
     @property
-    def kind(self) -> str:
-        return "mc" if self.choices is not None else "basic"
+    def kind(self) -> CardKind:
+        return CardKind.of(self.choices)
 
     @property
     def answer_index(self) -> int | None:
-        return LETTERS.index(self.answer) if self.choices is not None else None
+        return letter_index(self.answer) if self.kind is CardKind.MC else None
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def parse_toml(text: str, path: str = "<deck>") -> DeckSpec:
             raise fail(line, f'card "{card_id}": duplicate id (first at line {first})')
         seen[card_id] = index
     if exam is not None and exam.questions is not None:
-        mc = sum(1 for c in cards if c.kind == "mc")
+        mc = sum(1 for c in cards if c.kind is CardKind.MC)
         if exam.questions > mc:
             raise fail(
                 lines.key("deck.exam", "questions"),
@@ -386,4 +386,4 @@ def read_deck(path: Path) -> DeckSpec:
     raise DeckFileError(str(path), None, f"unknown deck format {suffix or '(no extension)'!r}")
 
 
-__all__ = ["CardSpec", "DeckSpec", "ExamSettings", "LETTERS", "dump_toml", "parse_toml", "parse_quiz_text", "read_deck", "slug"]
+__all__ = ["CardSpec", "DeckSpec", "ExamSettings", "dump_toml", "parse_toml", "parse_quiz_text", "read_deck", "slug"]

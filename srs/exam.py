@@ -5,23 +5,15 @@ Time comes in as numbers from an injected clock; the screen only renders and rea
 
 from __future__ import annotations
 
-import math
 import random
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from srs.records import StudyCard
-
-LETTERS = "ABCDEF"
+from srs.model import AGAIN, GOOD, LETTERS, CardKind, Rating, StudyCard, letter_index, needed
 CONFIDENCE_LEVELS = {1: "guessing", 2: "unsure", 3: "fairly sure", 4: "certain"}
 #: the probability of being right that each level states (1: chance among the choices)
 STATED = {2: 0.50, 3: 0.80, 4: 1.00}
-
-
-def needed(pass_mark: float, questions: int) -> int:
-    """Right answers needed to pass; the pass mark is inclusive (14 of 20 at 0.70)."""
-    return max(0, math.ceil(pass_mark * questions - 1e-9))
 
 
 @dataclass(frozen=True)
@@ -38,10 +30,10 @@ class Question:
 
     def card_letter(self, shown: str) -> str:
         """The card's own letter for a displayed letter."""
-        return LETTERS[self.order[LETTERS.index(shown.upper())]]
+        return LETTERS[self.order[letter_index(shown)]]
 
     def shown_letter(self, card_letter: str) -> str:
-        return LETTERS[self.order.index(LETTERS.index(card_letter))]
+        return LETTERS[self.order.index(letter_index(card_letter))]
 
     @property
     def valid(self) -> str:
@@ -50,7 +42,7 @@ class Question:
 
 def draw(cards: Sequence[StudyCard], count: int | None, seed: int) -> list[Question]:
     """``count`` multiple-choice cards in a seeded random order, each with shuffled choices."""
-    pool = sorted((c for c in cards if c.choices), key=lambda c: (c.deck_id, c.position, c.card_id))
+    pool = sorted((c for c in cards if c.kind is CardKind.MC and c.choices), key=lambda c: (c.deck_id, c.position, c.card_id))
     rng = random.Random(seed)
     n = len(pool) if count is None else min(count, len(pool))
     picked = rng.sample(pool, n)
@@ -219,7 +211,7 @@ def report(deck: str, cards: Sequence[StudyCard], answers: Sequence[Answer], pas
     levels: dict[int, list[int]] = {level: [0, 0] for level in CONFIDENCE_LEVELS}
     chance = [1 / len(c.choices) for c in cards if c.choices]
     for card, answer in zip(cards, answers):
-        right = answer.chosen is not None and answer.chosen == card.answer
+        right = card.is_right(answer.chosen)
         correct += right
         for tag in card.tags or ("untagged",):
             row = by_tag.setdefault(tag, [0, 0])
@@ -243,46 +235,11 @@ def report(deck: str, cards: Sequence[StudyCard], answers: Sequence[Answer], pas
     return Report(deck, len(cards), correct, pass_mark, seconds, timed_out, tags, misses, calibration, unanswered)
 
 
-def scheduling_ratings(cards: Sequence[StudyCard], answers: Sequence[Answer]) -> list[tuple[StudyCard, int]]:
-    """What the exam tells the scheduler: right -> Good (3), wrong -> Again (1), unanswered -> nothing."""
-    out = []
-    for card, answer in zip(cards, answers):
-        if answer.chosen is not None:
-            out.append((card, 3 if answer.chosen == card.answer else 1))
-    return out
+def scheduling_ratings(cards: Sequence[StudyCard], answers: Sequence[Answer]) -> list[tuple[StudyCard, Rating]]:
+    """What the exam tells the scheduler: right -> Good, wrong -> Again, unanswered -> nothing."""
+    return [(card, GOOD if card.is_right(answer.chosen) else AGAIN)
+            for card, answer in zip(cards, answers) if answer.chosen is not None]
 
 
-__all__ = ["Answer", "CalibrationRow", "ExamRun", "Miss", "Question", "Report", "TagRow", "draw", "needed", "report",
+__all__ = ["Answer", "CalibrationRow", "ExamRun", "Miss", "Question", "Report", "TagRow", "draw", "report",
            "scheduling_ratings", "CONFIDENCE_LEVELS"]
-
-
-def save(store, deck_id: str, run: ExamRun, rep: Report, started_at, seed: int, minutes: float | None,
-         scheduler=None, forecast: float | None = None, chances: dict[int, float] | None = None) -> int:
-    """Store the attempt and every answer, with the pass probability and each question's
-    chance forecast just before (``forecast``, ``chances`` by card key); with a scheduler,
-    each answered question is also a review (source "exam"). One transaction: all or nothing."""
-    from datetime import timedelta
-
-    from srs.scheduler import rate
-
-    finished_at = started_at + timedelta(seconds=run.elapsed)
-    values = {
-        "deck_id": deck_id, "started_at": started_at, "finished_at": finished_at, "questions": rep.questions,
-        "correct": rep.correct, "score": rep.score, "pass_mark": rep.pass_mark, "passed": rep.passed,
-        "minutes": minutes, "seed": seed, "timed_out": rep.timed_out, "forecast": forecast,
-    }
-    rows = [
-        {"position": i, "card_key": q.card.key, "chosen": a.chosen,
-         "correct": a.chosen is not None and a.chosen == q.card.answer, "confidence": a.confidence,
-         "seconds": round(a.seconds, 3), "forecast": (chances or {}).get(q.card.key)}
-        for i, (q, a) in enumerate(zip(run.questions, run.answers))
-    ]
-    with store.atomic(write=True):
-        attempt_id = store.save_attempt(values, rows)
-        if scheduler is not None:
-            cards = [q.card for q in run.questions]
-            seconds = {q.card.key: a.seconds for q, a in zip(run.questions, run.answers)}
-            for card, rating in scheduling_ratings(cards, run.answers):
-                store.apply_review(card.key, rating, finished_at, int(seconds[card.key] * 1000), "exam",
-                                   lambda memory, key=card.key, r=rating: rate(scheduler, key, memory, r, finished_at))
-    return attempt_id

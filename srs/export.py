@@ -9,13 +9,16 @@ from pathlib import Path
 
 from srs.deckfile import CardSpec, DeckSpec, ExamSettings, dump_toml
 from srs.errors import UserError
+from srs.settings import Settings
 from srs.store import Store
 
 FORMATS = (".apkg", ".txt", ".csv", ".toml")
 
 
-def export(store: Store, path: Path, deck: str | None, now: datetime, with_history: bool = False) -> int:
-    """Write the file; returns the number of cards. Nothing is left behind on failure."""
+def export(store: Store, path: Path, deck: str | None, now: datetime, with_history: bool = False,
+           settings: Settings | None = None) -> int:
+    """Write the file; returns the number of cards. Nothing is left behind on failure. An
+    .apkg carries the learner's ``settings`` (day rollover, desired retention, FSRS decay)."""
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise UserError(f"{path}: cannot export to {suffix or 'a file without extension'} "
@@ -43,7 +46,7 @@ def export(store: Store, path: Path, deck: str | None, now: datetime, with_histo
         if with_history:
             history = (entry for _, entry in store.review_log(deck))
         try:
-            return write_apkg(path, names, cards(), now, history)
+            return write_apkg(path, names, cards(), now, history, _scheduling(settings or Settings()))
         except OSError as exc:
             raise UserError(f"{path}: cannot write: {exc.strerror or exc}") from None
     if suffix == ".toml":
@@ -63,6 +66,15 @@ def export(store: Store, path: Path, deck: str | None, now: datetime, with_histo
     else:
         _write_atomic(path, lambda f: counted.append(write_csv(f, cards())), newline="")
     return counted[0]
+
+
+def _scheduling(settings: Settings):
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    from srs.anki.apkg_write import Scheduling
+
+    parameters = settings.parameters or DEFAULT_PARAMETERS
+    return Scheduling(settings.day_starts_at, settings.desired_retention, float(parameters[20]))
 
 
 def _write_atomic(path: Path, write, newline: str | None = None) -> bool:

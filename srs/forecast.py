@@ -53,7 +53,8 @@ from itertools import product
 
 import numpy as np
 
-from srs.readiness import exam_odds, needed
+from srs.model import needed
+from srs.readiness import exam_odds
 
 DAY = 86400.0
 
@@ -155,6 +156,21 @@ class Forecast:
     def study_first(self, n: int = 5) -> list[CardChance]:
         worth = [c for c in self.cards if c.gain > 1e-9]
         return sorted(worth, key=lambda c: (-c.gain, c.p))[:n]
+
+    def to_dict(self) -> dict:
+        """The forecast as `srs readiness --json` prints it (SPEC §10), calibration aside."""
+        return {"deck": self.deck, "on": self.on.isoformat(), "questions": self.questions,
+                "pass_mark": self.pass_mark, "needed": self.needed, "expected_score": self.expected_score,
+                "score_interval": list(self.score_interval), "interval_mass": 0.8,
+                "pass_probability": self.pass_probability, "method": self.method,
+                "evidence": {"answers": self.answers, "little": self.little_evidence},
+                "learner": {"prior_knowledge": self.learner.prior, "learning": self.learner.learn,
+                            "memory": self.learner.memory, "slip": self.learner.slip,
+                            "elimination": self.learner.elimination},
+                "distribution": self.distribution,
+                "cards": [{"card": q.name, "p_correct": q.p, "p_now": q.p_now, "answers": q.answers,
+                           "right": q.right, "p_if_reviewed": q.p_if_reviewed, "gain": q.gain} for q in self.cards],
+                "study_first": [{"card": q.name, "gain": q.gain} for q in self.study_first(10)]}
 
 
 # ---------------------------------------------------------------- the grid
@@ -511,7 +527,8 @@ VALUE_UP_TO = 2000   # cards: above, the value of a review is not computed
 def assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bool = True) -> Forecast:
     """The forecast for the learner of ``store`` on deck ``deck_id`` (its exam settings),
     for an exam at ``on``, from everything they answered up to ``now``."""
-    from srs.scheduler import AGAIN, GOOD, make_scheduler, rate
+    from srs.model import AGAIN, GOOD
+    from srs.scheduler import make_scheduler, rate
 
     deck = store.deck(deck_id)
     cards = [c for c in store.exam_cards(deck_id) if c.choices >= 2]
@@ -528,6 +545,30 @@ def assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bo
     found = evidence(cards, reviews, exam_answers, scheduler.parameters, after)
     return forecast(found, deck.exam_questions, deck.exam_pass_mark, on, now, deck_id, scheduler.parameters,
                     value=value and bool(after))
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """A deck's exam date (the ``exam_date`` setting), the days left, the chance of passing then."""
+
+    exam_date: str | None = None
+    days_left: int | None = None
+    pass_probability: float | None = None
+
+
+def outlook(store, settings, deck_id: str, now: datetime) -> Outlook:
+    """The outlook of a deck with an ``exam_date`` setting (empty without one)."""
+    from srs.clock import on_date
+
+    if settings.exam_date is None:
+        return Outlook()
+    when = on_date(settings.exam_date, settings.day_starts_at, now)
+    days = (when.date() - now.astimezone(when.tzinfo).date()).days
+    try:
+        chance = assess(store, settings, deck_id, max(when, now), now, value=False).pass_probability
+    except ValueError:
+        chance = None
+    return Outlook(settings.exam_date, days, chance)
 
 
 def outcomes(store, deck_id: str) -> Calibration:
@@ -610,6 +651,6 @@ def expected_calibration_error(pairs: Sequence[tuple[float, bool]], bins: int = 
     return total
 
 
-__all__ = ["Answer", "Bin", "CardChance", "CardEvidence", "Calibration", "Forecast", "Learner", "brier",
-           "assess", "calibration", "evidence", "expected_calibration_error", "forecast", "log_loss", "outcomes", "posterior",
+__all__ = ["Answer", "Bin", "CardChance", "CardEvidence", "Calibration", "Forecast", "Learner", "Outlook", "brier",
+           "assess", "calibration", "evidence", "expected_calibration_error", "forecast", "log_loss", "outcomes", "outlook", "posterior",
            "score_distributions"]

@@ -48,7 +48,7 @@ def read_path(path: Path) -> list[DeckSpec]:
 
 def _content(spec: CardSpec) -> dict[str, object]:
     return {
-        "kind": spec.kind,
+        "kind": spec.kind.value,
         "question": spec.question,
         "choices": list(spec.choices) if spec.choices is not None else None,
         "answer": spec.answer,
@@ -151,7 +151,7 @@ def import_paths(store: Store, paths: Sequence[Path], now: datetime, with_histor
 
 
 def _import_history(store: Store, package, scheduler) -> None:
-    from srs.records import MemoryState
+    from srs.model import MemoryState
     from srs.scheduler import rate
 
     by_card: dict[tuple[str, str], list] = {}

@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-LETTERS = "ABCDEF"
+from srs.model import LETTERS, CardKind
+
 DEFAULT_PASS_MARK = 0.70
 #: words that make a choice suspicious to a test-wise student ("always", "never", ...)
 ABSOLUTE_WORDS = ("always", "never", "only", "all", "none", "every", "completely", "must")
@@ -268,19 +269,48 @@ def lint(items: Sequence[Item], pass_mark: float | None = None, source: str = ""
 # ---------------------------------------------------------------- inputs
 def from_deck_spec(spec: Any) -> LintReport:
     """Lint a parsed deck file (``srs.deckfile.DeckSpec``); basic cards are left out."""
-    items = [Item(c.id, c.question, tuple(c.choices), LETTERS.index(c.answer))
-             for c in spec.cards if c.choices is not None]
+    items = [Item(c.id, c.question, tuple(c.choices), c.answer_index)
+             for c in spec.cards if c.kind is CardKind.MC]
     mark = spec.exam.pass_mark if spec.exam is not None else None
     return lint(items, mark, spec.source or spec.id, spec.id)
 
 
 def from_study_cards(deck_id: str, cards: Iterable[Any], pass_mark: float | None) -> LintReport:
     """Lint a deck in the store from its multiple-choice ``StudyCard``s."""
-    items = [Item(c.card_id, c.question, tuple(c.choices), LETTERS.index(c.answer))
-             for c in cards if c.choices]
+    items = [Item(c.card_id, c.question, tuple(c.choices), c.answer_index)
+             for c in cards if c.kind is CardKind.MC]
     return lint(items, pass_mark, deck_id, deck_id, from_store=True)
+
+
+def lint_paths(paths: Iterable[Any]) -> list[LintReport]:
+    """Lint deck files (.toml, quiz-page .txt) by path; any other extension is refused."""
+    from srs.deckfile import read_deck
+    from srs.errors import UserError
+
+    reports = []
+    for path in paths:
+        if not path.exists():
+            raise UserError(f"{path}: no such file")
+        if path.suffix.lower() not in (".toml", ".txt"):
+            raise UserError(f"{path}: cannot lint {path.suffix or 'a file without extension'} (known: .toml, .txt)")
+        reports.append(from_deck_spec(read_deck(path)))
+    return reports
+
+
+def lint_deck(store: Any, deck_id: str) -> LintReport:
+    """Lint a deck already imported, against its exam pass mark (when it has exam settings)."""
+    row = store.deck(deck_id)
+    mark = row.exam_pass_mark if row is not None and row.exam_enabled else None
+    return from_study_cards(deck_id, store.mc_cards(deck_id), mark)
+
+
+def failing_files(paths: Iterable[Any]) -> list[LintReport]:
+    """The reports of the .toml deck files among ``paths`` that a test-wise student could
+    pass (for the hint after an import; the files have been read without error)."""
+    return [r for r in lint_paths(p for p in paths if p.suffix.lower() == ".toml") if r.fails]
 
 
 __all__ = ["ABSOLUTE_WORDS", "AboveChoice", "DEFAULT_PASS_MARK", "Duplicate", "Item", "LintReport", "RULES",
            "StrategyResult", "above", "absolute", "content_words", "duplicates", "echo", "from_deck_spec",
-           "from_study_cards", "has_absolute", "is_above", "lint", "longest", "shortest"]
+           "from_study_cards", "failing_files", "has_absolute", "is_above", "lint", "lint_deck", "lint_paths", "longest",
+           "shortest"]

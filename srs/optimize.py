@@ -112,4 +112,22 @@ def fit(history: Iterable[tuple[int, int, int, str]], current: list[float], seed
                    message="the fitted parameters predict your held-out reviews better: they are kept")
 
 
-__all__ = ["Fit", "MIN_ITEMS", "fit", "items_by_card", "split"]
+def optimize(store, settings, deck: str | None, now) -> tuple[Fit, list[float]]:
+    """Fit to this learner's reviews (of ``deck``, or all of them) and keep the fitted
+    parameters for that scope when they are better and within bounds. Returns the fit and
+    the parameters in force afterwards."""
+    import json
+
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    from srs.clock import shift_seconds
+
+    current = list(settings.parameters or DEFAULT_PARAMETERS)
+    result = fit(store.review_history(shift_seconds(now, settings.day_starts_at), deck), current)
+    if result.kept and result.parameters is not None:
+        store.set_setting("parameters", json.dumps(result.parameters), deck)
+        return result, list(result.parameters)
+    return result, current
+
+
+__all__ = ["Fit", "MIN_ITEMS", "fit", "items_by_card", "optimize", "split"]

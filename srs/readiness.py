@@ -42,12 +42,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from operator import mul
 
+from srs.model import needed
+
 EXACT_BUDGET = 2_000_000   # table cells (cards × subset sizes × scores) computed exactly (~1 s)
-
-
-def needed(pass_mark: float, questions: int) -> int:
-    """Right answers needed to pass (the pass mark is inclusive)."""
-    return max(0, math.ceil(pass_mark * questions - 1e-9))
 
 
 def poisson_binomial(ps: Sequence[float]) -> list[float]:

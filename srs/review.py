@@ -6,10 +6,14 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from srs.clock import day_start
+from collections.abc import Sequence
+
+from srs.clock import LearnerDay
+from srs.errors import UserError
 from srs.exam import Question
-from srs.records import LEARNING, NEW, RELEARNING, StudyCard
-from srs.scheduler import AGAIN, LEARN_AHEAD, Queue, QueueCounts, build_queue, make_scheduler, preview, rate
+from srs.model import AGAIN, LEARNING, NEW, RELEARNING, Rating, StudyCard
+from srs.queue import LEARN_AHEAD, Queue, QueueCounts, build_queue
+from srs.scheduler import make_scheduler, preview, rate
 from srs.settings import Settings
 from srs.store import Store
 
@@ -34,7 +38,7 @@ def showing(card: StudyCard) -> Question:
 @dataclass(frozen=True)
 class Answered:
     card: StudyCard
-    rating: int
+    rating: Rating
     review_id: int
     due: datetime
     leech: bool = False  # this answer made the card a leech: it was suspended
@@ -67,7 +71,6 @@ class ReviewSession:
         self.summary = Summary()
         self._answered: list[tuple[Answered, bool]] = []  # with "was it right"
         self._since_new = 0
-        self._queue: Queue | None = None
         # the session's working queue: loaded from the store, then kept up to date in memory
         self._learning: list[StudyCard] = []
         self._reviews: list[StudyCard] = []
@@ -79,11 +82,10 @@ class ReviewSession:
     # -------------------------------------------------------------- the queue
     def queue(self, now: datetime) -> Queue:
         """What is due now, from the store (and the session's working queue reloaded)."""
-        today = day_start(now, self.settings.day_starts_at)
+        today = LearnerDay.of(now, self.settings.day_starts_at).start
         queue = build_queue(self.store, self.settings, now, self.deck, self.tag,
                             new_known_empty=self._no_new == today and not self._stale, until=self.until,
                             scheduler=self.scheduler)
-        self._queue = queue
         # no new card left within the day's limit: not looked for again today in this session
         self._no_new = today if not queue.new else None
         self._learning = sorted(queue.learning, key=lambda c: c.memory.due)  # type: ignore[arg-type,return-value]
@@ -133,15 +135,16 @@ class ReviewSession:
                     return name
         return None
 
-    def intervals(self, card: StudyCard, now: datetime) -> dict[int, timedelta]:
+    def intervals(self, card: StudyCard, now: datetime) -> dict[Rating, timedelta]:
         return preview(self.scheduler, card.key, card.memory, now)
 
     # -------------------------------------------------------------- actions
-    def answer(self, card: StudyCard, rating: int, now: datetime, duration_ms: int = 0,
+    def answer(self, card: StudyCard, rating: Rating | int, now: datetime, duration_ms: int = 0,
                right: bool | None = None) -> Answered:
         """Record ``rating`` for ``card`` (committed before this returns). The new state is
         computed from the card's state as stored at that moment, not as it was shown."""
         threshold = self.settings.leech_threshold
+        rating = Rating(rating)
 
         def compute(memory):
             after = rate(self.scheduler, card.key, memory, rating, now)
@@ -181,7 +184,7 @@ class ReviewSession:
 
     def bury(self, card: StudyCard, now: datetime) -> datetime:
         """Hide the card until the learner's next day starts."""
-        until = day_start(now, self.settings.day_starts_at) + timedelta(days=1)
+        until = LearnerDay.of(now, self.settings.day_starts_at).end
         self.store.save_state(card.key, card.memory.with_(buried_until=until))
         self._take(card.key)
         return until
@@ -196,7 +199,7 @@ class ReviewSession:
         queue = self.queue(now)
         if queue.learning or queue.reviews or queue.new:
             return now
-        tomorrow = day_start(now, self.settings.day_starts_at) + timedelta(days=1)
+        tomorrow = LearnerDay.of(now, self.settings.day_starts_at).end
         due = self.store.next_due(now, self.deck, self.tag)
         if due is not None and due <= now:
             due = tomorrow
@@ -208,4 +211,22 @@ class ReviewSession:
         return bool(self._answered)
 
 
-__all__ = ["Answered", "ReviewSession", "Summary", "choice_order", "showing"]
+def set_suspended(store: Store, names: Sequence[str], flag: bool) -> list[StudyCard]:
+    """Suspend (or unsuspend) the cards named DECK/CARD, all or none; unsuspending a leech
+    also clears its leech mark. Returns the cards."""
+    found = []
+    for name in names:
+        deck_id, sep, card_id = name.partition("/")
+        if not sep or not deck_id or not card_id:
+            raise UserError(f"card {name!r}: name cards as DECK/CARD")
+        card = store.find_card(deck_id, card_id)
+        if card is None:
+            raise UserError(f"unknown card {name!r}")
+        found.append(card)
+    with store.atomic(write=True):
+        for card in found:
+            store.save_state(card.key, card.memory.with_(suspended=flag, leech=card.memory.leech and flag))
+    return found
+
+
+__all__ = ["Answered", "ReviewSession", "Summary", "choice_order", "set_suspended", "showing"]

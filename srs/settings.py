@@ -136,4 +136,22 @@ def resolve(global_values: dict[str, str], deck_values: dict[str, str] | None = 
     return Settings(**typed)
 
 
-__all__ = ["KEYS", "Settings", "parse_steps", "resolve", "validate"]
+def configure(store: Any, key: str | None = None, value: str | None = None,
+              deck: str | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+    """`srs config`: set ``key`` to ``value`` (for ``deck``, or globally) when both are given,
+    then return the values in force (just ``key``'s when given) and where each one comes
+    from ("deck" or "global"; defaults are absent)."""
+    if key is not None and key not in KEYS:
+        validate(key, "")  # names the known keys
+    if key is not None and value is not None:
+        typed = validate(key, value)
+        store.set_setting(key, typed if isinstance(typed, str) else str(typed), deck)
+    glob, per_deck = store.settings(deck)
+    values = resolve(glob, per_deck).public()
+    sources = {k: ("deck" if k in per_deck else "global") for k in values if k in per_deck or k in glob}
+    if key is not None:
+        values = {key: values[key]}
+    return values, sources
+
+
+__all__ = ["KEYS", "Settings", "configure", "parse_steps", "resolve", "validate"]

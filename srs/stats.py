@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from srs.records import STATE_NAMES
+from srs.clock import shift_seconds
+from srs.model import STATE_NAMES, StudyCard
 from srs.settings import Settings
+from srs.store import Store
 
 
 @dataclass(frozen=True)
@@ -26,12 +28,58 @@ class Stats:
     exams: list[tuple[datetime, float, bool]] = field(default_factory=list)
 
 
-def shift_seconds(now: datetime, day_starts_at: int) -> int:
-    """Seconds to add to a UTC time before cutting days at midnight: the learner's offset
-    from UTC (that of ``now``) minus the hour their day starts. A time's learner day is
-    floor((epoch seconds + shift) / 86400); the store buckets reviews with the same formula."""
-    offset = now.utcoffset()
-    return int((offset.total_seconds() if offset else 0) - day_starts_at * 3600)
+@dataclass(frozen=True)
+class CardView:
+    """One card as `srs cards` lists it: content, state and recall now (table and JSON)."""
+
+    card: StudyCard
+    state: str
+    due: datetime | None
+    retrievability: float | None
+
+    @property
+    def name(self) -> str:
+        return self.card.name
+
+    @property
+    def stability(self) -> float | None:
+        return self.card.memory.stability
+
+    @property
+    def reps(self) -> int:
+        return self.card.memory.reps
+
+    @property
+    def lapses(self) -> int:
+        return self.card.memory.lapses
+
+    @property
+    def suspended(self) -> bool:
+        return self.card.memory.suspended
+
+    @property
+    def leech(self) -> bool:
+        return self.card.memory.leech
+
+    def to_dict(self) -> dict:
+        c, m = self.card, self.card.memory
+        return {"card": c.name, "deck": c.deck_id, "id": c.card_id, "kind": c.kind.value, "question": c.question,
+                "choices": list(c.choices) if c.choices is not None else None, "answer": c.answer,
+                "tags": list(c.tags), "state": self.state, "due": self.due.isoformat() if self.due else None,
+                "stability": m.stability, "difficulty": m.difficulty, "retrievability": self.retrievability,
+                "reps": m.reps, "lapses": m.lapses, "suspended": m.suspended, "leech": m.leech}
+
+
+def card_views(store: Store, settings: Settings, now: datetime, deck: str | None = None, tag: str | None = None,
+               due: bool = False) -> list[CardView]:
+    """Cards of ``deck`` / ``tag`` (only those due now with ``due``), in deck order, with
+    FSRS's recall now."""
+    from srs.scheduler import make_scheduler, retrievability
+
+    scheduler = make_scheduler(settings)
+    return [CardView(card, STATE_NAMES[card.memory.state], card.memory.due if card.memory.state else None,
+                     retrievability(scheduler, card.memory, now))
+            for card in store.cards(deck, tag, due_before=now if due else None, now=now)]
 
 
 def day_begins(day: int, shift: int) -> datetime:
@@ -110,4 +158,4 @@ def to_json(stats: Stats) -> dict:
     }
 
 
-__all__ = ["Stats", "compute", "day_begins", "shift_seconds", "streak", "to_json"]
+__all__ = ["CardView", "Stats", "card_views", "compute", "day_begins", "streak", "to_json"]

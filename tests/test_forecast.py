@@ -13,7 +13,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srs import exam as core
+from srs import attempts
 from srs.forecast import (
     Answer,
     CardEvidence,
@@ -25,9 +25,10 @@ from srs.forecast import (
     outcomes,
     score_distributions,
 )
-from srs.readiness import needed
+from srs.model import needed
 from srs.review import ReviewSession
-from srs.scheduler import AGAIN, GOOD, make_scheduler
+from srs.model import AGAIN, GOOD
+from srs.scheduler import make_scheduler
 from srs.settings import Settings
 from tests.factories import T0, deck
 
@@ -37,20 +38,15 @@ S = Settings()
 def take_mock(store, right: int, at, seed: int = 0, deck_id: str = "d", schedule: bool = True):
     """A mock exam of every card, the first ``right`` drawn answered right, the rest wrong;
     saved as `srs exam` saves it (with the forecast made just before)."""
-    pool = store.mc_cards(deck_id)
-    drawn = core.draw(pool, len(pool), seed)
     ticks = itertools.count()
-    run = core.ExamRun(drawn, None, lambda: float(next(ticks)))
-    for i, q in enumerate(drawn):
-        run.current()
+    sitting = attempts.take(store, S, deck_id, at, questions=len(store.mc_cards(deck_id)), no_timer=True,
+                            seed=seed, clock=lambda: float(next(ticks)))
+    for i, q in enumerate(sitting.run.questions):
+        sitting.run.current()
         letter = q.card.answer if i < right else next(x for x in "ABCD" if x != q.card.answer)
-        run.answer(q.shown_letter(letter))
-    run.hand_in()
-    before = assess(store, S, deck_id, at, at, value=False)
-    rep = core.report(deck_id, [q.card for q in drawn], run.answers, 0.7, run.elapsed)
-    core.save(store, deck_id, run, rep, at, seed, None, make_scheduler(S, fuzz=False) if schedule else None,
-              before.pass_probability, {c.key: c.p for c in before.cards})
-    return before, rep
+        sitting.run.answer(q.shown_letter(letter))
+    rep, _ = attempts.hand_in(store, sitting, False, make_scheduler(S, fuzz=False) if schedule else None)
+    return sitting, rep
 
 
 def chance(store, at, on=None):
@@ -100,6 +96,7 @@ def test_a_first_mock_moves_a_never_studied_forecast_its_way(make_store, score):
         assert after.learner.prior < prior.learner.prior
 
 
+@pytest.mark.slow
 def test_the_forecast_falls_when_time_passes_without_study(make_store):
     store = make_store(deck(cards=20))
     session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
@@ -111,6 +108,7 @@ def test_the_forecast_falls_when_time_passes_without_study(make_store):
     assert values == sorted(values, reverse=True) and values[0] - values[-1] > 0.2
     # and the chance of each question on a later day never exceeds the earlier one
     early, late = assess(store, S, "d", now + timedelta(days=2), now), assess(store, S, "d", now + timedelta(days=40), now)
+    assert len(early.cards) == len(late.cards) == 20
     assert all(b.p <= a.p + 1e-12 for a, b in zip(early.cards, late.cards))
 
 
@@ -151,7 +149,7 @@ def test_stored_forecasts_come_back_as_calibration(make_store):
     before, rep = take_mock(store, 6, T0)
     checked = outcomes(store, "d")
     assert checked.answers == 20 and checked.attempts == 1
-    assert checked.pass_brier == pytest.approx(before.pass_probability ** 2)
+    assert checked.pass_brier == pytest.approx(before.forecast ** 2)
     assert sum(b.answers for b in checked.bins) == 20
     assert sum(b.right * b.answers for b in checked.bins) == pytest.approx(6)
 
@@ -239,6 +237,7 @@ def test_the_value_of_a_review_points_at_weak_cards(make_store):
 
 
 # ---------------------------------------------------------------- simulated learners
+@pytest.mark.slow
 def test_honesty_benchmark_fast_version():
     """A small run of benchmarks/honesty.py: on learners whose memory does not follow FSRS,
     pooled over every family, srs's forecast beats every baseline on per-question log loss

@@ -9,12 +9,13 @@ import random
 import re
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from fsrs import Card, Rating, Scheduler, State
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from srs.optimize import MIN_ITEMS, fit, items_by_card, split
-from srs.records import LEARNING, REVIEW, MemoryState
-from srs.stats import shift_seconds
+from srs.model import LEARNING, REVIEW, MemoryState
+from srs.clock import shift_seconds
 from tests.factories import deck
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -72,6 +73,7 @@ def test_too_few_reviews_is_said_plainly():
     assert "too few reviews" in result.message and str(MIN_ITEMS) in result.message
 
 
+@pytest.mark.slow
 def test_fit_through_the_store_beats_the_defaults_on_held_out_reviews(make_store):
     store = make_store(deck(cards=400))
     keys = [c.key for c in store.cards()]

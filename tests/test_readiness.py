@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 
 import srs.readiness as readiness_module
 from srs.clock import day_start
-from srs.readiness import exam_odds, needed, pass_probability, poisson_binomial
-from srs.records import REVIEW, MemoryState
-from srs.scheduler import cram_candidates, make_scheduler, retrievability
+from srs.model import needed
+from srs.readiness import exam_odds, pass_probability, poisson_binomial
+from srs.model import REVIEW, MemoryState
+from srs.queue import cram_candidates
+from srs.scheduler import make_scheduler, retrievability
 from srs.settings import Settings
 from tests.factories import T0, deck
 

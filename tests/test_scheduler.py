@@ -4,44 +4,37 @@ from __future__ import annotations
 
 from datetime import timedelta, timezone
 
-from fsrs import Card as FsrsCard
-from fsrs import Rating, Scheduler, State
+import pytest
 from hypothesis import HealthCheck, given, settings as hsettings
 from hypothesis import strategies as st
 
-from srs.records import REVIEW
+from srs.model import REVIEW
 from srs.review import ReviewSession
-from srs.scheduler import build_queue, format_interval, make_scheduler, rate
+from srs.queue import build_queue
+from srs.scheduler import make_scheduler, rate
+from srs.ui.render import format_interval
 from srs.settings import Settings
 from tests import factories
 from tests.factories import T0, deck
+from tests.oracle import replay
 
 ratings = st.lists(st.tuples(st.integers(1, 4), st.integers(1, 60 * 24 * 20)), min_size=1, max_size=25)
 
 
-def replay(history, fuzz=False) -> FsrsCard:
-    """What fsrs itself says after these (rating, minutes-later) answers."""
-    scheduler = Scheduler(enable_fuzzing=fuzz)
-    card = FsrsCard(card_id=1, state=State.Learning, step=0, due=T0)
-    when = T0
-    for rating, minutes in history:
-        when = when + timedelta(minutes=minutes)
-        card, _ = scheduler.review_card(card, Rating(rating), when)
-    return card
-
-
+@pytest.mark.slow
 @hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(history=ratings)
 def test_state_after_any_history_equals_fsrs_replay(tmp_path_factory, history):
     store = factories.make_store(tmp_path_factory.mktemp("s"), deck(cards=1))
     session = ReviewSession(store, Settings(), fuzz=False)
     key = store.cards()[0].key
-    when = T0
+    when, answers = T0, []
     for rating, minutes in history:
         when = when + timedelta(minutes=minutes)
         session.answer(store.card(key), rating, when)
+        answers.append((rating, when))
     mine = store.card(key).memory
-    theirs = replay(history)
+    theirs = replay(answers, due=T0)  # what fsrs itself says after these answers
     assert mine.stability == theirs.stability
     assert mine.difficulty == theirs.difficulty
     assert mine.due == theirs.due
@@ -53,7 +46,7 @@ def test_state_after_any_history_equals_fsrs_replay(tmp_path_factory, history):
 
 
 def test_fuzz_is_deterministic_per_card_and_moment():
-    from srs.records import MemoryState
+    from srs.model import MemoryState
 
     scheduler = make_scheduler(Settings(), fuzz=True)
     memory = rate(scheduler, 7, rate(scheduler, 7, MemoryState(), 3, T0), 3, T0 + timedelta(minutes=10))
@@ -67,7 +60,7 @@ def test_fuzz_is_deterministic_per_card_and_moment():
 
 def test_new_card_first_answer_and_lapse_counting():
     scheduler = make_scheduler(Settings(), fuzz=False)
-    from srs.records import MemoryState
+    from srs.model import MemoryState
 
     m = rate(scheduler, 1, MemoryState(), 4, T0)  # Easy graduates a new card at once
     assert m.state == REVIEW and m.reps == 1 and m.lapses == 0

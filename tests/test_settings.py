@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from srs.clock import day_end, day_start
+from srs.clock import LearnerDay, day_start
 from srs.errors import UserError
 from srs.settings import KEYS, Settings, resolve, validate
 
@@ -50,14 +50,14 @@ def test_the_learners_day_across_daylight_saving_changes():
     assert start == datetime(2026, 3, 29, 4, 0, tzinfo=berlin) and start.utcoffset() == timedelta(hours=2)
     just_after_the_jump = datetime(2026, 3, 29, 3, 30, tzinfo=berlin)
     assert day_start(just_after_the_jump, 4) == datetime(2026, 3, 28, 4, 0, tzinfo=berlin)
-    assert day_end(just_after_the_jump, 4) == datetime(2026, 3, 29, 4, 0, tzinfo=berlin)
-    span = day_end(just_after_the_jump, 4).astimezone(timezone.utc) - start.replace(day=28).astimezone(timezone.utc)
+    assert LearnerDay.of(just_after_the_jump, 4).end == datetime(2026, 3, 29, 4, 0, tzinfo=berlin)
+    span = LearnerDay.of(just_after_the_jump, 4).end.astimezone(timezone.utc) - start.replace(day=28).astimezone(timezone.utc)
     assert span == timedelta(hours=23)
     # fall back (2026-10-25, 03:00 -> 02:00): that day is 25 hours long
     autumn = datetime(2026, 10, 25, 3, 30, tzinfo=berlin)
     assert day_start(autumn, 4) == datetime(2026, 10, 24, 4, 0, tzinfo=berlin)
-    span = day_end(autumn, 4).astimezone(timezone.utc) - day_start(autumn, 4).astimezone(timezone.utc)
+    span = LearnerDay.of(autumn, 4).end.astimezone(timezone.utc) - day_start(autumn, 4).astimezone(timezone.utc)
     assert span == timedelta(hours=25)
     # a fixed offset (what SRS_NOW carries) keeps 24-hour days
     fixed = datetime(2026, 3, 29, 3, 30, tzinfo=timezone(timedelta(hours=1)))
-    assert day_end(fixed, 4) - day_start(fixed, 4) == timedelta(hours=24)
+    assert LearnerDay.of(fixed, 4).end - day_start(fixed, 4) == timedelta(hours=24)

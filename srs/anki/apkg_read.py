@@ -21,6 +21,7 @@ from srs.anki.html import cloze, cloze_numbers, list_items, to_text
 from srs.anki.ids import MC_NOTETYPE_NAME
 from srs.deckfile import CardSpec, DeckSpec, slug
 from srs.errors import UserError
+from srs.model import LETTERS
 
 MAX_MEMBER = 2 * 1024**3        # no collection or media file in a package may inflate beyond 2 GiB
 MAX_TOTAL = 8 * 1024**3
@@ -272,7 +273,7 @@ def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[st
     if nt.name == MC_NOTETYPE_NAME and len(fields) >= 5:
         choices = tuple(list_items(fields[1]))
         letter = to_text(fields[2])[:1].upper()
-        if 2 <= len(choices) <= 6 and letter and letter in "ABCDEF"[: len(choices)]:
+        if 2 <= len(choices) <= 6 and letter and letter in LETTERS[: len(choices)]:
             return CardSpec(_card_id(guid, ord_, False), to_text(fields[0]), letter, choices, to_text(fields[3]),
                             to_text(fields[4]), tags)
     if nt.cloze:

@@ -14,11 +14,12 @@ import tempfile
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME, guid, number
-from srs.records import LEARNING, NEW, RELEARNING, REVIEW, ReviewEntry, StudyCard
+from srs.clock import day_start
+from srs.model import LEARNING, NEW, RELEARNING, REVIEW, ReviewEntry, StudyCard
 
 SCHEMA = """
 create table col (id integer primary key, crt integer not null, mod integer not null, scm integer not null,
@@ -88,11 +89,9 @@ def text_to_html(text: str) -> str:
 
 
 def mc_fields(card: StudyCard) -> list[str]:
-    assert card.choices is not None
-    choices = "".join(f"<li>{text_to_html(c)}</li>" for c in card.choices)
-    right = card.choices["ABCDEF".index(card.answer)]
+    choices = "".join(f"<li>{text_to_html(c)}</li>" for c in card.choices or ())
     return [text_to_html(card.question), f'<ol class="choices" type="A">{choices}</ol>',
-            f"{card.answer}) {text_to_html(right)}", text_to_html(card.explanation),
+            f"{card.answer}) {text_to_html(card.right_choice)}", text_to_html(card.explanation),
             text_to_html(card.wrong_feedback)]
 
 
@@ -113,17 +112,21 @@ class ExportCard:
     updated_at: datetime
 
 
-def _day_start(now: datetime) -> datetime:
-    local = now.astimezone(now.tzinfo)
-    start = local.replace(hour=4, minute=0, second=0, microsecond=0)
-    return start - timedelta(days=1) if local < start else start
+@dataclass(frozen=True)
+class Scheduling:
+    """The learner's settings a package carries: Anki's day rollover hour and the FSRS
+    desired retention and decay written into each card's memory state."""
+
+    day_starts_at: int = 4
+    desired_retention: float = 0.9
+    decay: float = 0.1542
 
 
 def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCard], now: datetime,
-               history: Iterable[ReviewEntry] | None = None) -> int:
+               history: Iterable[ReviewEntry] | None = None, scheduling: Scheduling = Scheduling()) -> int:
     """Write a package; returns the number of notes. Written to a temporary file in the same
     folder, then renamed: an interrupted export never leaves half a package."""
-    crt_dt = _day_start(now)
+    crt_dt = day_start(now, scheduling.day_starts_at)
     crt = int(crt_dt.timestamp())
     stamp = int(now.timestamp())
     with tempfile.TemporaryDirectory(dir=path.parent) as tmp:
@@ -164,7 +167,7 @@ def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCar
             tags = " " + " ".join(t.replace(" ", "_") for t in card.tags) + " " if card.tags else ""
             note_rows.append((nid, guid(card.deck_id, card.card_id), mid, mod, -1, tags, "\x1f".join(fields), sfld,
                               csum, 0, ""))
-            *schedule, data = _scheduling(card, position, crt_dt, history is not None)
+            *schedule, data = _scheduling(card, position, crt_dt, history is not None, now, scheduling)
             card_rows.append((cid, nid, did_of[card.deck_id], 0, mod, -1, *schedule, 0, 0, 0, data))
             notes += 1
             if len(note_rows) >= 5000:
@@ -190,12 +193,14 @@ def _flush(db: sqlite3.Connection, note_rows: list, card_rows: list) -> None:
     card_rows.clear()
 
 
-def _scheduling(card: StudyCard, position: int, crt: datetime, with_history: bool) -> tuple:
+def _scheduling(card: StudyCard, position: int, crt: datetime, with_history: bool, now: datetime,
+                scheduling: Scheduling) -> tuple:
     """(type, queue, due, ivl, factor, reps, lapses, left) and then data."""
     m = card.memory
     if not with_history or m.state == NEW or m.due is None:
         return (0, 0, position, 0, 0, 0, 0, 0) + ("{}",)
-    data = {"s": round(m.stability or 0.0, 4), "d": round(m.difficulty or 5.0, 4), "dr": 0.9, "decay": 0.1542}
+    data = {"s": round(m.stability or 0.0, 4), "d": round(m.difficulty or 5.0, 4), "dr": scheduling.desired_retention,
+            "decay": scheduling.decay}
     if m.last_review is not None:
         data["lrt"] = int(m.last_review.timestamp())
     if m.state == REVIEW:
@@ -206,7 +211,7 @@ def _scheduling(card: StudyCard, position: int, crt: datetime, with_history: boo
         row = (1 if m.state == LEARNING else 3, 1, int(m.due.timestamp()), 0, 2500, m.reps, m.lapses, 1)
     if m.suspended:
         row = row[:1] + (-1,) + row[2:]
-    elif m.buried_until is not None and m.buried_until > datetime.now(timezone.utc):
+    elif m.buried_until is not None and m.buried_until > now:
         row = row[:1] + (-3,) + row[2:]
     return row + (json.dumps(data),)
 
@@ -238,4 +243,4 @@ def _interval(due: datetime, since: datetime) -> int:
     return round(seconds / 86400) if seconds >= 86400 else -int(seconds)
 
 
-__all__ = ["ExportCard", "MC_FIELDS", "basic_fields", "mc_fields", "text_to_html", "write_apkg"]
+__all__ = ["ExportCard", "MC_FIELDS", "Scheduling", "basic_fields", "mc_fields", "text_to_html", "write_apkg"]

@@ -12,6 +12,7 @@ from srs.anki.apkg_write import ExportCard, basic_fields, mc_fields
 from srs.anki.ids import MC_NOTETYPE_NAME, guid
 from srs.deckfile import CardSpec, DeckSpec, slug
 from srs.errors import DeckFileError
+from srs.model import LETTERS
 
 
 def write_anki_text(out: io.TextIOBase, deck_names: dict[str, str], cards: Iterable[ExportCard]) -> int:
@@ -38,8 +39,8 @@ def write_csv(out: io.TextIOBase, cards: Iterable[ExportCard]) -> int:
     for item in cards:
         card = item.card
         if card.choices:
-            question = card.question + "\n" + "\n".join(f"{'ABCDEF'[i]}) {c}" for i, c in enumerate(card.choices))
-            answer = f"{card.answer}) {card.choices['ABCDEF'.index(card.answer)]}"
+            question = card.question + "\n" + "\n".join(f"{LETTERS[i]}) {c}" for i, c in enumerate(card.choices))
+            answer = f"{card.answer}) {card.right_choice}"
         else:
             question, answer = card.question, card.answer
         writer.writerow([question, answer, card.explanation, " ".join(card.tags)])

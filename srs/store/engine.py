@@ -16,20 +16,6 @@ HEAD = REVISIONS[-1]
 DEFAULT_BUSY_TIMEOUT = 10.0  # seconds a write waits for another process's lock
 
 
-def busy_timeout() -> float:
-    """Seconds to wait for a lock before giving up (SRS_BUSY_TIMEOUT overrides)."""
-    value = os.environ.get("SRS_BUSY_TIMEOUT")
-    if value:
-        try:
-            seconds = float(value)
-        except ValueError:
-            raise UserError(f"SRS_BUSY_TIMEOUT {value!r} is not a number of seconds") from None
-        if not 0 <= seconds <= 3600:
-            raise UserError(f"SRS_BUSY_TIMEOUT {value!r} must be between 0 and 3600 seconds")
-        return seconds
-    return DEFAULT_BUSY_TIMEOUT
-
-
 def default_path() -> Path:
     from platformdirs import user_data_dir
 
@@ -47,8 +33,8 @@ def database_url(db: str | None) -> tuple[str, bool]:
     return f"sqlite:///{Path(db).expanduser().resolve()}", False
 
 
-def _sqlite_setup(engine: Engine) -> None:
-    timeout_ms = int(busy_timeout() * 1000)
+def _sqlite_setup(engine: Engine, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
+    timeout_ms = int(busy_timeout * 1000)
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record) -> None:  # pragma: no cover - exercised through every test
@@ -68,10 +54,11 @@ def _sqlite_setup(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
+    """An engine for ``url``; a write waits up to ``busy_timeout`` seconds for another's lock."""
     connect_args: dict = {}
     if url.startswith("postgresql"):
-        timeout_ms = int(busy_timeout() * 1000)
+        timeout_ms = int(busy_timeout * 1000)
         connect_args = {"connect_timeout": 10, "options": f"-c lock_timeout={timeout_ms}"}
     try:
         engine = create_engine(url, connect_args=connect_args)
@@ -80,7 +67,7 @@ def make_engine(url: str) -> Engine:
     except ModuleNotFoundError as exc:
         raise UserError(f"database driver {exc.name!r} is not installed (pip install 'srs[postgres]')") from None
     if engine.dialect.name == "sqlite":
-        _sqlite_setup(engine)
+        _sqlite_setup(engine, busy_timeout)
     return engine
 
 
@@ -143,11 +130,11 @@ def migrate(engine: Engine) -> bool:
     return fresh
 
 
-def open_engine(db: str | None) -> tuple[Engine, bool]:
+def open_engine(db: str | None, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> tuple[Engine, bool]:
     """An engine on an up-to-date schema, and whether the database was empty."""
     url, _ = database_url(db)
     check_file(url)
-    engine = make_engine(url)
+    engine = make_engine(url, busy_timeout)
     try:
         fresh = migrate(engine)
     except UserError:
@@ -177,4 +164,4 @@ def database_message(exc: DBAPIError, where: str = "") -> str:
     return f"database{place}: {detail}"
 
 
-__all__ = ["HEAD", "REVISIONS", "database_message", "database_url", "default_path", "migrate", "open_engine"]
+__all__ = ["DEFAULT_BUSY_TIMEOUT", "HEAD", "REVISIONS", "database_message", "database_url", "default_path", "migrate", "open_engine"]

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from srs.exam import CONFIDENCE_LEVELS, Report
+from srs.model import letter_index
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -17,7 +18,7 @@ SPARK = "▁▂▃▄▅▆▇█"
 def _choice(card, letter: str | None) -> str:
     if letter is None:
         return "(no answer)"
-    return card.choices["ABCDEF".index(letter)]
+    return card.choices[letter_index(letter)]
 
 
 def duration(seconds: float) -> str:

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from srs.exam import CONFIDENCE_LEVELS, ExamRun, Question
+from srs.model import LETTERS
 from srs.ui.keys import ENTER, TIMEOUT, KeyReader
 
 
@@ -45,7 +46,7 @@ class ExamScreen:
         head.add_row(Text(f"Question {index + 1} of {total}"), Text(f"{run.position()} answered", style="dim"))
         body = Table.grid(padding=(0, 1))
         for i, choice in enumerate(q.choices):
-            body.add_row(Text(f"{'ABCDEF'[i]})", style="bold cyan"), Text(choice))
+            body.add_row(Text(f"{LETTERS[i]})", style="bold cyan"), Text(choice))
         parts = [head, Panel(Group(Text(q.card.question, style="bold"), Text(""), body))]
         if self.message is not None:
             parts.append(self.message)

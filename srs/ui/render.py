@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+
+def format_interval(delta: timedelta) -> str:
+    seconds = max(0, delta.total_seconds())
+    if seconds < 60:
+        return f"{int(seconds)}s"
+    if seconds < 3600:
+        return f"{round(seconds / 60)}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo".replace(".0mo", "mo")
+    return f"{days / 365:.1f}y".replace(".0y", "y")
 
 
 def when_text(when: datetime, now: datetime) -> str:
@@ -28,7 +44,7 @@ def when_text(when: datetime, now: datetime) -> str:
 
 
 def deck_table(rows: Sequence, exams: dict | None = None) -> Table:
-    """Decks with their counts; ``exams``: deck id -> (exam date, days left, chance of passing)."""
+    """Decks with their counts; ``exams``: deck id -> its ``forecast.Outlook``."""
     exams = exams or {}
     table = Table(title="Decks", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("deck", no_wrap=True)
@@ -45,9 +61,9 @@ def deck_table(rows: Sequence, exams: dict | None = None) -> Table:
 def _exam_cell(exam: bool, outlook) -> Text:
     if not exam:
         return Text("")
-    if outlook is None or outlook[0] is None:
+    if outlook is None or outlook.exam_date is None:
         return Text("yes")
-    date, days, chance = outlook
+    date, days, chance = outlook.exam_date, outlook.days_left, outlook.pass_probability
     left = "today" if days == 0 else (f"in {days}d" if days > 0 else f"{-days}d ago")
     text = Text(f"{date} {left}")
     if chance is not None and days >= 0:
@@ -55,7 +71,8 @@ def _exam_cell(exam: bool, outlook) -> Text:
     return text
 
 
-def card_table(rows: Sequence[dict], now: datetime | None = None) -> Table:
+def card_table(rows: Sequence, now: datetime | None = None) -> Table:
+    """``stats.CardView`` rows."""
     table = Table(title=f"{len(rows)} card(s)", title_justify="left", box=box.SIMPLE_HEAD)
     table.add_column("card", overflow="fold")
     table.add_column("state")
@@ -63,20 +80,17 @@ def card_table(rows: Sequence[dict], now: datetime | None = None) -> Table:
     for name in ("stability", "recall", "reps", "lapses"):
         table.add_column(name, justify="right")
     for r in rows:
-        due = ""
-        if r["due"]:
-            when = datetime.fromisoformat(r["due"])
-            due = f"{when.astimezone(now.tzinfo if now else None):%m-%d %H:%M}"
-        state = Text(r["state"])
-        if r.get("leech"):
+        due = f"{r.due.astimezone(now.tzinfo if now else None):%m-%d %H:%M}" if r.due else ""
+        state = Text(r.state)
+        if r.leech:
             state.append(" leech", style="bold yellow")
-        if r["suspended"]:
+        if r.suspended:
             state.append(" susp.", style="yellow")
         table.add_row(
-            Text(r["card"]), state, due,
-            f"{r['stability']:.1f}d" if r["stability"] is not None else "",
-            f"{r['retrievability']:.0%}" if r["retrievability"] is not None else "",
-            str(r["reps"]), str(r["lapses"]),
+            Text(r.name), state, due,
+            f"{r.stability:.1f}d" if r.stability is not None else "",
+            f"{r.retrievability:.0%}" if r.retrievability is not None else "",
+            str(r.reps), str(r.lapses),
         )
     return table
 

@@ -13,12 +13,11 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from srs.records import StudyCard
 from srs.exam import Question
+from srs.model import AGAIN, EASY, GOOD, HARD, RATING_NAMES, CardKind, StudyCard
 from srs.review import ReviewSession, Summary, showing
-from srs.scheduler import AGAIN, EASY, GOOD, HARD, RATING_NAMES, format_interval
 from srs.ui.keys import ENTER, KeyReader
-from srs.ui.render import when_text
+from srs.ui.render import format_interval, when_text
 
 RATING_KEYS = {"1": AGAIN, "2": HARD, "3": GOOD, "4": EASY, ENTER: GOOD}
 
@@ -94,7 +93,7 @@ class ReviewScreen:
     # ------------------------------------------------------------ one card
     def run_card(self, card: StudyCard) -> None:
         started = time.monotonic()
-        shown = showing(card) if card.choices else None  # the choices shuffled for this showing
+        shown = showing(card) if card.kind is CardKind.MC else None  # the choices shuffled for this showing
         self.show_card(card, shown)
         valid = shown.valid if shown is not None else ""
         while True:
@@ -106,7 +105,7 @@ class ReviewScreen:
                 break
             self.console.print(Text(f"'{key}' is not a choice: press one of {', '.join(valid)}", style="yellow"))
         if shown is not None:
-            right = shown.card_letter(key) == card.answer
+            right = card.is_right(shown.card_letter(key))
             self.console.print(Text(f"You answered {key.upper()}: {shown.choices[valid.index(key.upper())]}"))
             if not right:
                 self.wrong(shown, started)
@@ -136,7 +135,6 @@ class ReviewScreen:
 
     def wrong(self, shown: Question, started: float) -> None:
         card = shown.card
-        assert card.choices is not None
         letter = shown.shown_letter(card.answer)  # the right answer by the letter it was shown under
         self.console.print(Text.assemble(("✗ Wrong. ", "bold red"), "The answer is ",
                                          (f"{letter}) {shown.choices[shown.valid.index(letter)]}", "bold")))

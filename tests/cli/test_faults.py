@@ -16,6 +16,8 @@ import srs.store.engine as engine_mod
 from tests.cli.terminal import srs_env
 from tests.cli.test_concurrency import big_deck_file
 
+pytestmark = pytest.mark.slow  # real srs processes
+
 
 def run(env, *args, input=None):
     return subprocess.run([sys.executable, "-m", "srs", *args], env=env, input=input, capture_output=True,
@@ -91,8 +93,8 @@ def test_full_disk_leaves_the_database_as_it_was(env, tmp_path, monkeypatch):
 
     original = engine_mod._sqlite_setup
 
-    def tiny_disk(engine):
-        original(engine)
+    def tiny_disk(engine, *args):
+        original(engine, *args)
         from sqlalchemy import event
 
         @event.listens_for(engine, "connect")

@@ -1,0 +1,136 @@
+"""Mock exams as use cases: take one (validate the options, draw the questions, forecast
+just before), save it (the attempt, each answer with its forecast, and the answers as
+reviews, in one transaction), and read one back as its report."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from srs import exam
+from srs.errors import UserError
+from srs.model import Attempt, AttemptAnswer, DeckRecord
+from srs.settings import Settings
+from srs.store import Store
+
+MAX_MINUTES = 24 * 60
+
+
+@dataclass
+class Sitting:
+    """An exam being taken: the deck, the drawn questions and their run, and the forecast
+    made just before (stored with the attempt, to check the forecasts later)."""
+
+    deck: DeckRecord
+    run: exam.ExamRun
+    seed: int
+    minutes: float | None            # the time limit; None: no timer
+    started_at: datetime
+    forecast: float                  # the pass probability forecast just before
+    expected_score: float
+    chances: dict[int, float]        # each card's chance of a right answer, forecast just before
+
+    @property
+    def questions(self) -> int:
+        return len(self.run.questions)
+
+
+def take(store: Store, settings: Settings, deck_id: str, now: datetime, *, questions: int | None = None,
+         minutes: float | None = None, no_timer: bool = False, seed: int | None = None,
+         clock: Callable[[], float] = time.monotonic) -> Sitting:
+    """Start an exam on ``deck_id``: ``questions`` drawn (the deck's exam setting by
+    default), ``minutes`` allowed (the deck's, or none with ``no_timer``), shuffled by
+    ``seed`` (random when None). ``clock`` gives the seconds the run is timed with."""
+    from srs.forecast import assess
+
+    if minutes is not None and not 0 < minutes <= MAX_MINUTES:
+        raise UserError(f"--minutes {minutes:g}: give a time limit above 0 and at most {MAX_MINUTES}")
+    if minutes is not None and no_timer:
+        raise UserError("--minutes and --no-timer contradict each other: give one")
+    deck = store.deck(deck_id)
+    if deck is None:
+        raise UserError(f"unknown deck {deck_id!r}")
+    pool = store.mc_cards(deck_id)
+    if not pool:
+        raise UserError(f"deck {deck_id!r} has no multiple-choice cards to examine")
+    count = questions or deck.exam_questions or len(pool)
+    if count > len(pool):
+        raise UserError(f"--questions {count}: deck {deck_id!r} has only {len(pool)} multiple-choice cards")
+    limit = None if no_timer else (minutes if minutes is not None else deck.exam_minutes)
+    seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
+    before = assess(store, settings, deck_id, now, now, value=False)
+    run = exam.ExamRun(exam.draw(pool, count, seed), limit * 60 if limit is not None else None, clock)
+    return Sitting(deck, run, seed, limit, now, before.pass_probability, before.expected_score,
+                   {q.key: q.p for q in before.cards})
+
+
+def hand_in(store: Store, sitting: Sitting, with_confidence: bool = False, scheduler=None) -> tuple[exam.Report, int]:
+    """Score the sitting and save it (with a scheduler, the answers also count as reviews).
+    Returns the report and the attempt's id."""
+    run = sitting.run
+    run.hand_in()
+    report = exam.report(sitting.deck.id, [q.card for q in run.questions], run.answers, sitting.deck.exam_pass_mark,
+                         run.elapsed, run.timed_out, with_confidence)
+    attempt_id = save(store, sitting.deck.id, run, report, sitting.started_at, sitting.seed, sitting.minutes,
+                      scheduler, sitting.forecast, sitting.chances)
+    return report, attempt_id
+
+
+def save(store: Store, deck_id: str, run: exam.ExamRun, report: exam.Report, started_at: datetime, seed: int,
+         minutes: float | None, scheduler=None, forecast: float | None = None,
+         chances: dict[int, float] | None = None) -> int:
+    """Store the attempt and every answer, with the pass probability and each question's
+    chance forecast just before (``forecast``, ``chances`` by card key); with a scheduler,
+    each answered question is also a review (source "exam"). One transaction: all or nothing."""
+    from srs.scheduler import rate
+
+    finished_at = started_at + timedelta(seconds=run.elapsed)
+    values = {
+        "deck_id": deck_id, "started_at": started_at, "finished_at": finished_at, "questions": report.questions,
+        "correct": report.correct, "score": report.score, "pass_mark": report.pass_mark, "passed": report.passed,
+        "minutes": minutes, "seed": seed, "timed_out": report.timed_out, "forecast": forecast,
+    }
+    rows = [
+        {"position": i, "card_key": q.card.key, "chosen": a.chosen, "correct": q.card.is_right(a.chosen),
+         "confidence": a.confidence, "seconds": round(a.seconds, 3), "forecast": (chances or {}).get(q.card.key)}
+        for i, (q, a) in enumerate(zip(run.questions, run.answers))
+    ]
+    with store.atomic(write=True):
+        attempt_id = store.save_attempt(values, rows)
+        if scheduler is not None:
+            cards = [q.card for q in run.questions]
+            seconds = {q.card.key: a.seconds for q, a in zip(run.questions, run.answers)}
+            for card, rating in exam.scheduling_ratings(cards, run.answers):
+                store.apply_review(card.key, rating, finished_at, int(seconds[card.key] * 1000), "exam",
+                                   lambda memory, key=card.key, r=rating: rate(scheduler, key, memory, r, finished_at))
+    return attempt_id
+
+
+@dataclass(frozen=True)
+class Past:
+    """A saved attempt read back: the attempt, its answers, its report, the deck's name."""
+
+    attempt: Attempt
+    answers: list[AttemptAnswer]
+    report: exam.Report
+    deck_name: str
+
+
+def read(store: Store, attempt_id: int, deck: str | None = None) -> Past:
+    """Attempt ``attempt_id`` of this learner (in ``deck``, when given), with its report."""
+    found = store.attempt(attempt_id)
+    if found is None or (deck is not None and found[0].deck_id != deck):
+        raise UserError(f"no exam attempt #{attempt_id}" + (f" in deck {deck!r}" if deck else ""))
+    attempt, answers = found
+    report = exam.report(attempt.deck_id, [a.card for a in answers],
+                         [exam.Answer(a.chosen, a.confidence, a.seconds or 0.0) for a in answers],
+                         attempt.pass_mark, attempt.seconds, attempt.timed_out,
+                         with_confidence=any(a.confidence is not None for a in answers))
+    deck_row = store.deck(attempt.deck_id)
+    return Past(attempt, answers, report, deck_row.name if deck_row else attempt.deck_id)
+
+
+__all__ = ["Past", "Sitting", "hand_in", "read", "save", "take"]

@@ -1,0 +1,33 @@
+"""`srs config`: show or change settings."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from srs.cli.app import app, command, context, print_json
+
+
+@app.command()
+@command
+def config(
+    key: Optional[str] = typer.Argument(None, help="A setting to show or set."),
+    value: Optional[str] = typer.Argument(None, help="Its new value."),
+    deck: Optional[str] = typer.Option(None, "--deck", help="Per-deck value (overrides the global one)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show or change settings (desired_retention, new_per_day, ...)."""
+    from srs.settings import configure
+
+    c = context()
+    c.open()
+    c.check_deck(deck)
+    values, sources = configure(c.store, key, value, deck)
+    if as_json:
+        print_json(values)
+        return
+    from srs.ui.console import stdout
+    from srs.ui.render import config_table
+
+    stdout().print(config_table(values, sources, deck))

@@ -1,0 +1,149 @@
+"""`srs import`, `srs export`, `srs decks`, `srs cards`, `srs lint`: decks in and out, and
+what is in them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from srs.cli.app import app, command, context, fuzz, print_json
+
+
+@app.command("import")
+@command
+def import_(
+    paths: list[Path] = typer.Argument(..., help="Deck files: .toml, quiz-page .txt, Anki .apkg, .csv"),
+    with_history: bool = typer.Option(False, "--with-history",
+                                      help="Also take an Anki package's review log as your history."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Import or update decks. Idempotent; all files or none."""
+    from srs.importer import import_paths
+
+    c = context()
+    store = c.open()
+    scheduler = None
+    if with_history:
+        from srs.scheduler import make_scheduler
+
+        scheduler = make_scheduler(c.settings(), fuzz())
+    results = import_paths(store, paths, c.now(), with_history, scheduler)
+    if as_json:
+        print_json([r.to_dict() for r in results])
+        return
+    from srs.lint import failing_files
+    from srs.ui.console import stdout
+    from srs.ui.lint_view import import_hint
+    from srs.ui.render import import_summary
+
+    console = stdout()
+    import_summary(console, results)
+    for report in failing_files(paths):  # a test-wise student could pass this deck: say so
+        console.print(import_hint(report), soft_wrap=True)
+
+
+@app.command()
+@command
+def export(
+    path: Path = typer.Argument(..., help="The file to write: .apkg, .txt (Anki's text format), .csv or .toml."),
+    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck (a .toml file needs one)."),
+    with_history: bool = typer.Option(False, "--with-history",
+                                      help="With each card's scheduling and every review (.apkg)."),
+) -> None:
+    """Export decks for Anki (.apkg, .txt), as CSV, or as a deck file (.toml)."""
+    from srs.export import export as run
+
+    c = context()
+    c.open()
+    c.check_deck(deck)
+    n = run(c.store, path, deck, c.now(), with_history, c.settings(deck))
+    print(f"exported {n} card(s) to {path}" + (" with their scheduling and review history" if with_history else ""))
+
+
+@app.command()
+@command
+def decks(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List decks with their card counts for this learner (and, with an exam date, the days
+    left and your chance of passing)."""
+    from srs.forecast import outlook
+
+    c = context()
+    store = c.open()
+    now = c.now()
+    rows = store.deck_summaries(now)
+    exams = {r.id: outlook(store, c.settings(r.id), r.id, now) for r in rows if r.exam}
+    if as_json:
+        print_json([{"id": r.id, "name": r.name, "cards": r.cards, "new": r.new, "learning": r.learning,
+                     "review": r.review, "due": r.due, "suspended": r.suspended, "exam": r.exam,
+                     "exam_date": exams[r.id].exam_date if r.exam else None,
+                     "days_left": exams[r.id].days_left if r.exam else None,
+                     "pass_probability": exams[r.id].pass_probability if r.exam else None}
+                    for r in rows])
+        return
+    from srs.ui.console import stdout
+    from srs.ui.render import deck_table
+
+    stdout().print(deck_table(rows, exams))
+
+
+@app.command()
+@command
+def cards(
+    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck."),
+    tag: Optional[str] = typer.Option(None, "--tag", help="Only cards with this tag."),
+    due: bool = typer.Option(False, "--due", help="Only cards due now."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (with question, choices, answer)."),
+) -> None:
+    """List cards with their scheduling state."""
+    from srs.stats import card_views
+
+    c = context()
+    c.open()
+    c.check_deck(deck)
+    now = c.now()
+    rows = card_views(c.store, c.settings(deck), now, deck, tag, due)
+    if as_json:
+        print_json([r.to_dict() for r in rows])
+        return
+    from srs.ui.console import stdout
+    from srs.ui.render import card_table
+
+    stdout().print(card_table(rows, now))
+
+
+@app.command()
+@command
+def lint(
+    paths: Optional[list[Path]] = typer.Argument(None, metavar="PATH", help="Deck files (.toml; quiz-page .txt)."),
+    deck: Optional[str] = typer.Option(None, "--deck", help="Check a deck already imported, by its id."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Check multiple-choice cards for cues (longest choice, position, echoed words, absolute
+    words, "all of the above", duplicates) that would let a student pass without knowing.
+    Exit 1 when a strategy reaches the pass mark."""
+    from srs.lint import lint_deck, lint_paths
+
+    if not paths and deck is None:
+        raise typer.BadParameter("give deck files or --deck ID", param_hint="PATH")
+    reports = lint_paths(paths or [])
+    if deck is not None:
+        c = context()
+        c.open()
+        c.check_deck(deck)
+        reports.append(lint_deck(c.store, deck))
+    if as_json:
+        data = [r.to_dict() for r in reports]
+        print_json(data[0] if len(data) == 1 else data)
+    else:
+        from srs.ui.console import stdout
+        from srs.ui.lint_view import render_lint
+
+        console = stdout()
+        for i, report in enumerate(reports):
+            if i:
+                console.print()
+            render_lint(console, report)
+    if any(r.fails for r in reports):
+        raise typer.Exit(1)

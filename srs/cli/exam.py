@@ -1,0 +1,95 @@
+"""`srs exam` and `srs results`: the timed mock final and past attempts."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from srs.cli.app import app, command, context, fuzz, print_json
+
+
+@app.command()
+@command
+def exam(
+    deck: Optional[str] = typer.Option(None, "--deck", help="The deck (default: the only one with exam settings)."),
+    questions: Optional[int] = typer.Option(None, "--questions", min=1, help="Questions to draw."),
+    minutes: Optional[float] = typer.Option(None, "--minutes", help="Time limit in minutes (fractions allowed)."),
+    no_timer: bool = typer.Option(False, "--no-timer", help="No time limit."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed for the draw and shuffles (reproducible)."),
+    confidence: bool = typer.Option(False, "--confidence", help="Say how sure you are after each answer."),
+    no_schedule: bool = typer.Option(False, "--no-schedule", help="Do not feed the answers to the scheduler."),
+) -> None:
+    """Take a timed mock final: shuffled questions, a countdown, a report at the end."""
+    from srs import attempts
+    from srs.ui.console import stdout
+    from srs.ui.exam_report import render_report
+    from srs.ui.exam_screen import ExamScreen
+    from srs.ui.keys import KeyReader
+
+    c = context()
+    c.open()
+    deck_id = c.exam_deck(deck)
+    settings = c.settings(deck_id)
+    sitting = attempts.take(c.store, settings, deck_id, c.now(), questions=questions, minutes=minutes,
+                            no_timer=no_timer, seed=seed)
+    console = stdout()
+    console.print(f"{sitting.deck.name}: {sitting.questions} questions, "
+                  f"{'no time limit' if sitting.minutes is None else f'{sitting.minutes:g} minutes'}, "
+                  f"pass mark {sitting.deck.exam_pass_mark:.0%}. Seed {sitting.seed}.")
+    keys = KeyReader()
+    try:
+        ExamScreen(sitting.run, keys, console, sitting.deck.name, confidence).run()
+    except KeyboardInterrupt:
+        console.print("Interrupted: the exam was handed in.")
+    if keys.is_tty and sitting.run.timed_out:
+        console.print("[bold red]Time is up: the exam was handed in.[/]")
+    scheduler = None
+    if not no_schedule:
+        from srs.scheduler import make_scheduler
+
+        scheduler = make_scheduler(settings, fuzz())
+    report, attempt_id = attempts.hand_in(c.store, sitting, confidence, scheduler)
+    render_report(console, report, sitting.deck.name, attempt_id)
+    console.print(f"Before this attempt srs gave you a {sitting.forecast:.0%} chance of passing "
+                  f"(expected score {sitting.expected_score:.0%}); srs readiness shows how its forecasts fare.")
+
+
+@app.command()
+@command
+def results(
+    attempt: Optional[int] = typer.Argument(None, help="An attempt id: show it in full."),
+    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Past exam attempts and their trend, or one attempt in full."""
+    from srs.ui.console import stdout
+
+    c = context()
+    c.open()
+    c.check_deck(deck)
+    if attempt is None:
+        rows = c.store.attempts(deck)
+        if as_json:
+            print_json([a.to_dict() for a in rows])
+            return
+        from srs.ui.exam_report import render_results
+
+        render_results(stdout(), rows)
+        return
+    from srs.attempts import read
+
+    past = read(c.store, attempt, deck)
+    if as_json:
+        data = past.attempt.to_dict()
+        data["answers"] = [{"card": a.card.name, "chosen": a.chosen, "correct": a.correct,
+                            "confidence": a.confidence, "seconds": a.seconds,
+                            "answer": a.card.answer, "forecast": a.forecast} for a in past.answers]
+        print_json(data)
+        return
+    from srs.ui.exam_report import render_report
+
+    console = stdout()
+    a = past.attempt
+    console.print(f"Attempt #{a.id} taken {a.started_at.astimezone(c.now().tzinfo):%Y-%m-%d %H:%M}, seed {a.seed}.")
+    render_report(console, past.report, past.deck_name, a.id)

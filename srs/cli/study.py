@@ -1,0 +1,59 @@
+"""`srs review`, `srs suspend`, `srs unsuspend`: daily study."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from srs.cli.app import app, command, context, fuzz
+
+
+@app.command()
+@command
+def review(
+    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck."),
+    tag: Optional[str] = typer.Option(None, "--tag", help="Only cards with this tag."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Stop after N answers."),
+    until: Optional[str] = typer.Option(None, "--until", metavar="DATE",
+                                        help="Studying for an exam on DATE: also bring forward cards you "
+                                             "would not recall well enough by then [default: the "
+                                             "exam_date setting]."),
+) -> None:
+    """Review what is due today. Keys: letter or any key to answer, 1-4 to rate (Enter = Good),
+    u undo, s bury, ! suspend, q quit."""
+    from srs.clock import exam_date
+    from srs.review import ReviewSession
+    from srs.ui.console import stdout
+    from srs.ui.keys import KeyReader
+    from srs.ui.review_screen import ReviewScreen
+
+    c = context()
+    c.open()
+    c.check_deck(deck)
+    settings = c.settings(deck)
+    exam_day = exam_date(until, settings.exam_date, settings.day_starts_at, c.now(), "--until")
+    session = ReviewSession(c.store, settings, deck, tag, limit, fuzz=fuzz(), until=exam_day)
+    ReviewScreen(session, KeyReader(), stdout(), c.now).run()
+
+
+def _set_suspended(names: list[str], flag: bool) -> None:
+    from srs.review import set_suspended
+
+    c = context()
+    for card in set_suspended(c.open(), names, flag):
+        print(f"{'suspended' if flag else 'unsuspended'} {card.name}")
+
+
+@app.command()
+@command
+def suspend(names: list[str] = typer.Argument(..., metavar="CARD...", help="Cards as DECK/CARD.")) -> None:
+    """Take cards out of reviews until unsuspended."""
+    _set_suspended(names, True)
+
+
+@app.command()
+@command
+def unsuspend(names: list[str] = typer.Argument(..., metavar="CARD...", help="Cards as DECK/CARD.")) -> None:
+    """Bring suspended cards (leeches too) back into reviews."""
+    _set_suspended(names, False)

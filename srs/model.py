@@ -1,0 +1,282 @@
+"""The plain records every layer shares: card kinds, ratings and states, a card with one
+learner's memory state, decks, review-log entries, exam attempts. No SQL, no terminal."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from enum import IntEnum, StrEnum
+from typing import Any, NamedTuple
+
+#: the letters of multiple-choice answers, in order (a card has 2 to 6 choices)
+LETTERS = "ABCDEF"
+
+
+class State(IntEnum):
+    """A card's scheduling state for one learner (the values are stored)."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+    RELEARNING = 3
+
+
+NEW, LEARNING, REVIEW, RELEARNING = State.NEW, State.LEARNING, State.REVIEW, State.RELEARNING
+STATE_NAMES = {s: s.name.lower() for s in State}
+
+
+class Rating(IntEnum):
+    """How an answer went (FSRS's four ratings; the values are stored)."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+AGAIN, HARD, GOOD, EASY = Rating.AGAIN, Rating.HARD, Rating.GOOD, Rating.EASY
+RATING_NAMES = {r: r.name.capitalize() for r in Rating}
+
+
+class CardKind(StrEnum):
+    """What a card asks: pick one of its lettered choices, or recall a free answer."""
+
+    MC = "mc"
+    BASIC = "basic"
+
+    @classmethod
+    def of(cls, choices: Sequence[str] | None) -> "CardKind":
+        """The one place that decides: a card with choices is multiple choice."""
+        return cls.MC if choices is not None else cls.BASIC
+
+
+def letter_index(letter: str) -> int:
+    """0 for "A", 1 for "B", ..."""
+    return LETTERS.index(letter.upper())
+
+
+def needed(pass_mark: float, questions: int) -> int:
+    """Right answers needed to pass; the pass mark is inclusive (14 of 20 at 0.70)."""
+    return max(0, math.ceil(pass_mark * questions - 1e-9))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class MemoryState:
+    """One learner's scheduling state of one card (what the store keeps in card_states)."""
+
+    state: State = NEW
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime | None = None
+    last_review: datetime | None = None
+    reps: int = 0
+    lapses: int = 0
+    suspended: bool = False
+    buried_until: datetime | None = None
+    leech: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["state"] = int(self.state)
+        for key in ("due", "last_review", "buried_until"):
+            data[key] = _iso(data[key])
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "MemoryState":
+        values = dict(data)
+        for key in ("due", "last_review", "buried_until"):
+            values[key] = _dt(values.get(key))
+        values["state"] = State(values.get("state", NEW))
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> "MemoryState":
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class StudyCard:
+    """A card's content with one learner's memory state."""
+
+    key: int
+    deck_id: str
+    card_id: str
+    kind: CardKind
+    question: str
+    answer: str
+    choices: tuple[str, ...] | None = None
+    explanation: str = ""
+    wrong_feedback: str = ""
+    tags: tuple[str, ...] = ()
+    memory: MemoryState = field(default_factory=MemoryState)
+    has_state: bool = False  # a card_states row exists
+    position: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"{self.deck_id}/{self.card_id}"
+
+    @property
+    def answer_index(self) -> int | None:
+        """The right choice's index for a multiple-choice card (None for a basic one)."""
+        return letter_index(self.answer) if self.kind is CardKind.MC else None
+
+    @property
+    def right_choice(self) -> str:
+        """The right choice's text (multiple choice), or the answer (basic)."""
+        return self.choices[letter_index(self.answer)] if self.kind is CardKind.MC and self.choices else self.answer
+
+    def is_right(self, chosen: str | None) -> bool:
+        """Whether the card's own letter ``chosen`` is its answer (None: not answered)."""
+        return chosen is not None and chosen == self.answer
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One row of the review log."""
+
+    id: int
+    card_key: int
+    rating: int
+    reviewed_at: datetime
+    duration_ms: int
+    source: str
+    state_before: int
+    before: MemoryState | None
+    after: MemoryState
+
+
+@dataclass(frozen=True)
+class DeckRecord:
+    """A deck's own values (its cards aside)."""
+
+    id: str
+    name: str
+    description: str = ""
+    exam_enabled: bool = False
+    exam_questions: int | None = None
+    exam_minutes: float = 30.0
+    exam_pass_mark: float = 0.7
+    source: str = ""
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CardContent:
+    """A stored card's content, retired cards too (what the importer compares a file with)."""
+
+    key: int
+    card_id: str
+    position: int
+    kind: CardKind
+    question: str
+    choices: list[str] | None
+    answer: str
+    explanation: str
+    wrong_feedback: str
+    tags: list[str]
+    retired: bool
+
+
+@dataclass(frozen=True)
+class DeckSummary:
+    """Per deck counts for one learner."""
+
+    id: str
+    name: str
+    cards: int
+    new: int
+    learning: int
+    review: int
+    due: int
+    suspended: int
+    exam: bool
+
+
+class ExamCard(NamedTuple):
+    """A multiple-choice card with one learner's memory state as plain numbers (times in
+    seconds since 1970 UTC): what readiness needs of every question of an exam deck. A
+    tuple, so that 100,000 of them load quickly."""
+
+    key: int
+    deck_id: str
+    card_id: str
+    choices: int
+    state: int                  # NEW for a card never studied
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: float | None
+    last_review: float | None
+    reps: int = 0
+    lapses: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"{self.deck_id}/{self.card_id}"
+
+    def memory(self) -> MemoryState:
+        def at(seconds: float | None) -> datetime | None:
+            return None if seconds is None else datetime.fromtimestamp(round(seconds, 3), timezone.utc)
+
+        return MemoryState(state=State(self.state), step=self.step, stability=self.stability,
+                           difficulty=self.difficulty, due=at(self.due), last_review=at(self.last_review),
+                           reps=self.reps, lapses=self.lapses)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One saved mock exam."""
+
+    id: int
+    deck_id: str
+    started_at: datetime
+    finished_at: datetime
+    questions: int
+    correct: int
+    score: float
+    pass_mark: float
+    passed: bool
+    minutes: float | None
+    seed: int
+    timed_out: bool
+    forecast: float | None
+
+    @property
+    def seconds(self) -> float:
+        return (self.finished_at - self.started_at).total_seconds()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "deck": self.deck_id, "started_at": self.started_at.isoformat(),
+                "finished_at": self.finished_at.isoformat(), "questions": self.questions, "correct": self.correct,
+                "score": self.score, "passed": self.passed, "pass_mark": self.pass_mark, "seed": self.seed,
+                "timed_out": self.timed_out, "forecast": self.forecast}
+
+
+@dataclass(frozen=True)
+class AttemptAnswer:
+    """One question of a saved attempt: the card's own letter chosen (None: not answered)."""
+
+    position: int
+    card: StudyCard
+    chosen: str | None
+    correct: bool
+    confidence: int | None
+    seconds: float | None
+    forecast: float | None
+
+
+__all__ = ["LETTERS", "State", "Rating", "CardKind", "NEW", "LEARNING", "REVIEW", "RELEARNING", "STATE_NAMES",
+           "AGAIN", "HARD", "GOOD", "EASY", "RATING_NAMES", "letter_index", "needed", "MemoryState", "StudyCard",
+           "ReviewEntry", "DeckRecord", "CardContent", "DeckSummary", "ExamCard", "Attempt", "AttemptAnswer"]

@@ -1,0 +1,183 @@
+"""What every part of the store shares: transactions (all-or-nothing, retried when the
+engine asks), database errors turned into user errors, and the pieces of SQL that the
+queries repeat (live cards of a deck or tag, a learner's state joined to its card, the
+"not suspended, not buried" condition, plain rows → records)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, Integer, Select, and_, cast, false, func, or_, select
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from srs.errors import UserError
+from srs.model import CardKind, MemoryState, ReviewEntry, State, StudyCard
+from srs.store.models import Card, CardState, CardTag, Review
+
+T = TypeVar("T")
+
+#: the columns of a learner's memory state, in MemoryState's order
+STATE_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses",
+                 "suspended", "buried_until", "leech")
+CARD_COLUMNS = ("key", "deck_id", "card_id", "kind", "question", "answer", "choices", "explanation",
+                "wrong_feedback", "tags", "position")
+
+
+class DatabaseError(UserError):
+    """The database refused or failed a step (locked, read-only, full, unreachable); the
+    step's transaction was rolled back. The original error is ``__cause__``."""
+
+
+def state_values(memory: MemoryState) -> dict[str, Any]:
+    """A memory state as card_states column values."""
+    values = {name: getattr(memory, name) for name in STATE_COLUMNS}
+    values["state"] = int(memory.state)
+    return values
+
+
+def memory_of(values: Any) -> MemoryState:
+    """A memory state from state column values in STATE_COLUMNS order."""
+    state, *rest = values
+    return MemoryState(State(state), *rest)
+
+
+def plain_select() -> Select:
+    """Card columns and state columns as plain rows (no ORM objects: much faster in bulk)."""
+    return select(*(Card.__table__.c[n] for n in CARD_COLUMNS),
+                  CardState.card_key.label("has_state"),
+                  *(CardState.__table__.c[n].label(f"s_{n}") for n in STATE_COLUMNS))
+
+
+def study_card(row: Any) -> StudyCard:
+    """A row of ``plain_select()`` as a record."""
+    (key, deck_id, card_id, kind, question, answer, choices, explanation, wrong_feedback, tags, position,
+     has_state, *state) = row
+    return StudyCard(key=key, deck_id=deck_id, card_id=card_id, kind=CardKind(kind), question=question,
+                     answer=answer, choices=tuple(choices) if choices is not None else None,
+                     explanation=explanation, wrong_feedback=wrong_feedback, tags=tuple(tags or ()),
+                     memory=memory_of(state) if has_state is not None else MemoryState(),
+                     has_state=has_state is not None, position=position)
+
+
+def review_entry(row: Review) -> ReviewEntry:
+    return ReviewEntry(
+        id=row.id, card_key=row.card_key, rating=row.rating, reviewed_at=row.reviewed_at,
+        duration_ms=row.duration_ms, source=row.source, state_before=State(row.state_before),
+        before=MemoryState.from_dict(row.before) if row.before is not None else None,
+        after=MemoryState.from_dict(row.after),
+    )
+
+
+def available(now: datetime):
+    """Not suspended and not buried at ``now``."""
+    return and_(CardState.suspended == false(),
+                or_(CardState.buried_until.is_(None), CardState.buried_until <= now))
+
+
+def _retryable(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(word in text for word in ("deadlock", "could not serialize", "database is locked", "busy"))
+
+
+class StoreBase:
+    """One learner's view of a database. Every method is one short transaction, unless
+    called inside ``atomic()``, which makes a group of them all-or-nothing."""
+
+    def __init__(self, engine: Engine, learner: str) -> None:
+        self.engine = engine
+        self.learner = learner
+        self._session: Session | None = None
+        self._depth = 0
+
+    # ------------------------------------------------------------ transactions
+    @contextmanager
+    def atomic(self, write: bool = False) -> Iterator[Session]:
+        """A transaction; nested calls join the outer one. A database error rolls it back
+        and becomes a ``DatabaseError`` (one line for the user)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self._session  # type: ignore[misc]
+            finally:
+                self._depth -= 1
+            return
+        session = Session(self.engine, expire_on_commit=False, autoflush=True)
+        self._session, self._depth = session, 1
+        try:
+            if write:
+                session.connection(execution_options={"srs_write": True})
+            yield session
+            session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            from srs.store.engine import database_message, describe
+
+            raise DatabaseError(database_message(exc, describe(str(self.engine.url)))) from exc
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+            self._session, self._depth = None, 0
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _retrying(self, work: Callable[[], T]) -> T:
+        """Run a whole transaction again when the engine asks for it (a deadlock or a
+        serialization failure on PostgreSQL, a busy snapshot on SQLite)."""
+        for attempt in range(5):
+            try:
+                return work()
+            except DatabaseError as exc:
+                cause = exc.__cause__
+                if self._depth or attempt == 4 or not isinstance(cause, OperationalError) or not _retryable(cause):
+                    raise
+                time.sleep(0.02 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    # ------------------------------------------------------------ shared pieces of SQL
+    def _with_state(self, stmt: Select) -> Select:
+        """``stmt`` over cards, with this learner's state (NULLs for a card never studied)."""
+        return stmt.outerjoin(CardState, and_(CardState.card_key == Card.key, CardState.learner == self.learner))
+
+    @staticmethod
+    def _filtered(stmt: Select, deck: str | None, tag: str | None) -> Select:
+        """Live cards only, of ``deck`` and with ``tag`` when given."""
+        stmt = stmt.where(Card.retired == false())
+        if deck is not None:
+            stmt = stmt.where(Card.deck_id == deck)
+        if tag is not None:
+            stmt = stmt.where(Card.key.in_(select(CardTag.card_key).where(CardTag.tag == tag)))
+        return stmt
+
+    def _studied(self, stmt: Select, deck: str | None, tag: str | None) -> Select:
+        """``stmt`` over this learner's unsuspended card states joined to their live cards
+        (driven by the state table's due index)."""
+        return self._filtered(stmt.select_from(CardState).join(Card, Card.key == CardState.card_key),
+                              deck, tag).where(CardState.learner == self.learner, CardState.suspended == false())
+
+    def _epoch(self, column):
+        """Seconds since 1970-01-01 UTC of a stored (UTC) timestamp column, as a number."""
+        if self.engine.dialect.name == "sqlite":
+            return (func.julianday(column) - 2440587.5) * 86400.0
+        return func.extract("epoch", column)
+
+    def _day(self, column, shift_seconds: int):
+        """The learner's day number of a UTC timestamp column:
+        floor((epoch seconds + shift_seconds) / 86400), where ``shift_seconds`` is the local
+        offset minus the hour the day starts (see ``srs.clock.LearnerDay.shift_seconds``)."""
+        if self.engine.dialect.name == "sqlite":
+            # strftime('%s') is whole seconds; SQLite's integer division truncates, which is
+            # the floor for every time after 1970
+            return cast((cast(func.strftime("%s", column), Integer) + shift_seconds) / 86400, Integer)
+        return cast(func.floor((func.extract("epoch", column) + shift_seconds) / 86400), Integer)
+
+
+__all__ = ["DatabaseError", "StoreBase", "STATE_COLUMNS", "available", "memory_of", "plain_select",
+           "review_entry", "state_values", "study_card"]

@@ -1,0 +1,140 @@
+"""Decks and cards as content: what the importer writes and every reader shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, cast, delete, false, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from srs.model import NEW, CardContent, CardKind, DeckRecord, ExamCard, StudyCard
+from srs.store.base import StoreBase, available, plain_select, study_card
+from srs.store.models import Card, CardState, CardTag, Deck
+
+_DECK_FIELDS = ("id", "name", "description", "exam_enabled", "exam_questions", "exam_minutes", "exam_pass_mark",
+                "source", "updated_at")
+
+
+def _deck(row: Deck) -> DeckRecord:
+    return DeckRecord(**{name: getattr(row, name) for name in _DECK_FIELDS})
+
+
+class ContentQueries(StoreBase):
+    # ------------------------------------------------------------ decks
+    def deck(self, deck_id: str) -> DeckRecord | None:
+        with self.atomic() as s:
+            row = s.get(Deck, deck_id)
+            return _deck(row) if row is not None else None
+
+    def decks(self) -> list[DeckRecord]:
+        with self.atomic() as s:
+            return [_deck(row) for row in s.scalars(select(Deck).order_by(Deck.id))]
+
+    def save_deck(self, deck_id: str, **values: Any) -> None:
+        with self.atomic(write=True) as s:
+            row = s.get(Deck, deck_id)
+            if row is None:
+                s.add(Deck(id=deck_id, **values))
+            else:
+                for key, value in values.items():
+                    setattr(row, key, value)
+
+    # ------------------------------------------------------------ cards (content)
+    def deck_cards(self, deck_id: str) -> dict[str, CardContent]:
+        """Every card of a deck, retired ones too, by card id (for the importer)."""
+        with self.atomic() as s:
+            rows = s.execute(select(Card.key, Card.card_id, Card.position, Card.kind, Card.question, Card.choices,
+                                    Card.answer, Card.explanation, Card.wrong_feedback, Card.tags, Card.retired)
+                             .where(Card.deck_id == deck_id))
+            return {r.card_id: CardContent(r.key, r.card_id, r.position, CardKind(r.kind), r.question, r.choices,
+                                           r.answer, r.explanation, r.wrong_feedback, list(r.tags or ()),
+                                           bool(r.retired)) for r in rows}
+
+    def add_cards(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert many cards (with their tags) in bulk."""
+        if not rows:
+            return
+        with self.atomic(write=True) as s:
+            connection = s.connection()  # Core executemany: no ORM bookkeeping for bulk rows
+            connection.execute(insert(Card.__table__), [dict(r) for r in rows])
+            deck_ids = {r["deck_id"] for r in rows}
+            keys = dict(((d, c), k) for d, c, k in s.execute(
+                select(Card.deck_id, Card.card_id, Card.key).where(Card.deck_id.in_(deck_ids))))
+            tags = [{"card_key": keys[(r["deck_id"], r["card_id"])], "tag": tag}
+                    for r in rows for tag in dict.fromkeys(r.get("tags") or [])]
+            if tags:
+                connection.execute(insert(CardTag.__table__), tags)
+
+    def update_card(self, key: int, **values: Any) -> None:
+        with self.atomic(write=True) as s:
+            s.execute(update(Card).where(Card.key == key).values(**values))
+            if "tags" in values:
+                self._set_tags(s, key, values["tags"])
+
+    @staticmethod
+    def _set_tags(s: Session, key: int, tags: Sequence[str]) -> None:
+        s.execute(delete(CardTag).where(CardTag.card_key == key))
+        for tag in dict.fromkeys(tags):
+            s.add(CardTag(card_key=key, tag=tag))
+
+    def retire_cards(self, keys: Sequence[int], when: datetime) -> None:
+        if keys:
+            with self.atomic(write=True) as s:
+                s.execute(update(Card).where(Card.key.in_(keys)).values(retired=True, updated_at=when))
+
+    # ------------------------------------------------------------ cards with this learner's state
+    def find_card(self, deck_id: str, card_id: str) -> StudyCard | None:
+        with self.atomic() as s:
+            row = s.connection().execute(self._with_state(plain_select().select_from(Card)).where(
+                Card.deck_id == deck_id, Card.card_id == card_id, Card.retired == false())).first()
+            return study_card(row) if row else None
+
+    def card(self, key: int) -> StudyCard | None:
+        with self.atomic() as s:
+            row = s.connection().execute(
+                self._with_state(plain_select().select_from(Card)).where(Card.key == key)).first()
+            return study_card(row) if row else None
+
+    def cards(self, deck: str | None = None, tag: str | None = None, due_before: datetime | None = None,
+              now: datetime | None = None) -> list[StudyCard]:
+        """Cards with their state, in deck order; with ``due_before``, only those due by then."""
+        with self.atomic() as s:
+            stmt = self._filtered(self._with_state(plain_select().select_from(Card)), deck, tag)
+            if due_before is not None:
+                stmt = stmt.where(CardState.state != NEW, CardState.due <= due_before,
+                                  available(now or due_before))
+            stmt = stmt.order_by(Card.deck_id, Card.position)
+            return [study_card(row) for row in s.connection().execute(stmt)]
+
+    def export_cards(self, deck: str | None = None) -> Iterator[tuple[StudyCard, datetime]]:
+        """Live cards with this learner's state and when their content last changed, streamed."""
+        with self.atomic() as s:
+            stmt = self._filtered(self._with_state(plain_select().add_columns(Card.updated_at).select_from(Card)),
+                                  deck, None)
+            for row in s.connection().execution_options(yield_per=2000).execute(
+                    stmt.order_by(Card.deck_id, Card.position)):
+                yield study_card(row[:-1]), row[-1]
+
+    def mc_cards(self, deck: str) -> list[StudyCard]:
+        """The deck's live multiple-choice cards with this learner's state, in deck order."""
+        with self.atomic() as s:
+            stmt = self._filtered(self._with_state(plain_select().select_from(Card)), deck, None)
+            stmt = stmt.where(Card.kind == CardKind.MC.value).order_by(Card.position)
+            return [study_card(row) for row in s.connection().execute(stmt)]
+
+    def exam_cards(self, deck: str) -> list[ExamCard]:
+        """The deck's live multiple-choice cards with this learner's memory state, as plain
+        numbers (times in epoch seconds): what readiness needs, without loading card text."""
+        with self.atomic() as s:
+            stmt = self._filtered(self._with_state(select(
+                Card.key, Card.deck_id, Card.card_id, func.coalesce(func.json_array_length(Card.choices), 0),
+                func.coalesce(CardState.state, NEW), CardState.step, CardState.stability, CardState.difficulty,
+                cast(self._epoch(CardState.due), Float), cast(self._epoch(CardState.last_review), Float),
+                func.coalesce(CardState.reps, 0), func.coalesce(CardState.lapses, 0),
+            ).select_from(Card)), deck, None).where(Card.kind == CardKind.MC.value).order_by(Card.position, Card.key)
+            return list(map(ExamCard._make, s.connection().execute(stmt)))
+
+
+__all__ = ["ContentQueries"]

@@ -1,0 +1,119 @@
+"""Statistics, aggregated in SQL: deck counts, reviews per day, retention, due days, streak
+probes, cards by state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from itertools import pairwise
+
+from sqlalchemy import Select, and_, case, false, func, or_, select, true
+
+from srs.model import LEARNING, NEW, RELEARNING, REVIEW, DeckSummary
+from srs.store.base import StoreBase, available
+from srs.store.models import Card, CardState, Deck, Review
+
+
+class StatsQueries(StoreBase):
+    def deck_summaries(self, now: datetime) -> list[DeckSummary]:
+        """Per deck counts, aggregated in SQL."""
+        with self.atomic() as s:
+            is_new = or_(CardState.card_key.is_(None), CardState.state == NEW)
+            stmt = (
+                select(
+                    Deck.id, Deck.name, Deck.exam_enabled,
+                    func.count(Card.key),
+                    func.count(case((is_new, 1))),
+                    func.count(case((CardState.state.in_((LEARNING, RELEARNING)), 1))),
+                    func.count(case((CardState.state == REVIEW, 1))),
+                    func.count(case((and_(CardState.state != NEW, CardState.due <= now, available(now)), 1))),
+                    func.count(case((CardState.suspended.is_(True), 1))),
+                )
+                .select_from(Deck)
+                .outerjoin(Card, and_(Card.deck_id == Deck.id, Card.retired == false()))
+                .outerjoin(CardState, and_(CardState.card_key == Card.key, CardState.learner == self.learner))
+                .group_by(Deck.id, Deck.name, Deck.exam_enabled)
+                .order_by(Deck.id)
+            )
+            return [DeckSummary(id=r[0], name=r[1], exam=bool(r[2]), cards=r[3], new=r[4], learning=r[5],
+                                review=r[6], due=r[7], suspended=r[8]) for r in s.execute(stmt)]
+
+    def _in_deck(self, stmt: Select, deck: str | None) -> Select:
+        """Reviews of ``deck``'s cards only, when given."""
+        return stmt if deck is None else stmt.join(Card, Card.key == Review.card_key).where(Card.deck_id == deck)
+
+    def review_days(self, since: datetime, shift_seconds: int, deck: str | None = None,
+                    before: datetime | None = None) -> list[tuple[int, int, int]]:
+        """(day, reviews, milliseconds spent) per learner day from ``since`` (until ``before``),
+        grouped in SQL over the (learner, reviewed_at, ...) covering index."""
+        with self.atomic() as s:
+            day = self._day(Review.reviewed_at, shift_seconds).label("day")
+            stmt = select(day, func.count(), func.coalesce(func.sum(Review.duration_ms), 0)).where(
+                Review.learner == self.learner, Review.reviewed_at >= since)
+            if before is not None:
+                stmt = stmt.where(Review.reviewed_at < before)
+            stmt = self._in_deck(stmt, deck)
+            return [(int(d), int(n), int(ms)) for d, n, ms in s.execute(stmt.group_by(day).order_by(day))]
+
+    def review_presence(self, edges: Sequence[datetime], deck: str | None = None) -> list[bool]:
+        """For ascending ``edges``: whether this learner reviewed anything in each interval
+        [edges[j], edges[j+1]). One statement of index probes (EXISTS ... per interval), so
+        long streaks are checked without counting every review."""
+        if len(edges) < 2:
+            return []
+        with self.atomic() as s:
+            probes = [self._in_deck(select(Review.id).where(Review.learner == self.learner, Review.reviewed_at >= lo,
+                                                            Review.reviewed_at < hi), deck).exists()
+                      for lo, hi in pairwise(edges)]
+            return [bool(v) for v in s.execute(select(*probes)).one()]
+
+    def retention(self, since: datetime, deck: str | None = None) -> tuple[int, int]:
+        """(passing answers, answers) on cards in review state since ``since``: true retention
+        (a pass is any rating but Again)."""
+        with self.atomic() as s:
+            stmt = select(func.count(case((Review.rating >= 2, 1))), func.count()).where(
+                Review.learner == self.learner, Review.reviewed_at >= since, Review.state_before == REVIEW)
+            passed, total = s.execute(self._in_deck(stmt, deck)).one()
+            return int(passed or 0), int(total or 0)
+
+    def due_days(self, start: datetime, end: datetime, shift_seconds: int,
+                 deck: str | None = None) -> list[tuple[int, int]]:
+        """(day, cards falling due) for studied, unsuspended live cards due before ``end``;
+        cards already due before ``start`` are counted on ``start``'s day. Two range scans
+        of the due index per state: a count of the overdue, a GROUP BY day of the rest."""
+        studied = CardState.state.in_((LEARNING, REVIEW, RELEARNING))
+        with self.atomic() as s:
+            if deck is None:
+                # every studied card's state, read from the due index alone, less the retired
+                # cards' (few): no join over the whole overdue backlog
+                mine = and_(CardState.learner == self.learner, CardState.suspended == false(), studied,
+                            CardState.due < start)
+                retired = select(func.count()).select_from(Card).where(
+                    Card.retired == true(), select(CardState.card_key).where(CardState.card_key == Card.key, mine)
+                    .exists())
+                overdue = (s.scalar(select(func.count()).select_from(CardState).where(mine)) or 0) - (
+                    s.scalar(retired) or 0)
+            else:
+                overdue = s.scalar(self._studied(select(func.count()), deck, None).where(
+                    studied, CardState.due < start)) or 0
+            day = self._day(CardState.due, shift_seconds).label("day")
+            stmt = self._studied(select(day, func.count()), deck, None).where(
+                studied, CardState.due >= start, CardState.due < end)
+            counts = {int(d): int(n) for d, n in s.execute(stmt.group_by(day))}
+            if overdue:
+                first = (int(start.timestamp()) + shift_seconds) // 86400
+                counts[first] = counts.get(first, 0) + int(overdue)
+            return sorted(counts.items())
+
+    def state_counts(self, deck: str | None = None) -> dict[int, int]:
+        """Live cards by state (NEW for never studied) and suspended (key -1)."""
+        with self.atomic() as s:
+            state = func.coalesce(CardState.state, NEW).label("state")
+            stmt = self._filtered(self._with_state(select(state, func.count()).select_from(Card)), deck, None)
+            counts = {int(k): int(n) for k, n in s.execute(stmt.group_by(state))}
+            stmt = self._filtered(self._with_state(select(func.count()).select_from(Card)), deck, None)
+            counts[-1] = int(s.scalar(stmt.where(CardState.suspended == true())) or 0)
+            return counts
+
+
+__all__ = ["StatsQueries"]
