@@ -1,3 +1,5 @@
+"""python -m srs: the command line."""
+
 from srs.cli import main
 
 main()

@@ -349,7 +349,7 @@ def dump_toml(deck: DeckSpec) -> str:
     cards = []
     for card in deck.cards:
         row: dict[str, object] = {"id": card.id, "question": card.question}
-        if card.choices is not None:
+        if card.kind is CardKind.MC:
             row["choices"] = list(card.choices)
         row["answer"] = card.answer
         if card.explanation:

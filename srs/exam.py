@@ -209,7 +209,7 @@ def report(deck: str, cards: Sequence[StudyCard], answers: Sequence[Answer], pas
     by_tag: dict[str, list[int]] = {}
     misses: list[Miss] = []
     levels: dict[int, list[int]] = {level: [0, 0] for level in CONFIDENCE_LEVELS}
-    chance = [1 / len(c.choices) for c in cards if c.choices]
+    chance = [1 / len(c.choices) for c in cards if c.kind is CardKind.MC and c.choices]
     for card, answer in zip(cards, answers):
         right = card.is_right(answer.chosen)
         correct += right

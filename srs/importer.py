@@ -30,12 +30,8 @@ class DeckResult:
 
 
 def read_path(path: Path) -> list[DeckSpec]:
-    """The decks in one file, by its extension."""
+    """The decks in a deck file or CSV, by its extension (packages: ``import_paths``)."""
     suffix = path.suffix.lower()
-    if suffix == ".apkg":
-        from srs.anki.apkg_read import read_apkg
-
-        return read_apkg(path)
     if suffix == ".csv":
         from srs.anki.textfile import read_csv
 

@@ -74,17 +74,17 @@ def _parameters(text: str) -> tuple[float, ...]:
     return tuple(float(v) for v in values)
 
 
-#: key -> (default as text, parser, help)
-KEYS: dict[str, tuple[str, Callable[[str], Any], str]] = {
-    "desired_retention": ("0.9", _retention, "target probability of recall when a card is due (0.70-0.99)"),
-    "new_per_day": ("20", _int_range(0, 9999), "new cards introduced per day"),
-    "reviews_per_day": ("200", _int_range(0, 99999), "reviews shown per day at most"),
-    "day_starts_at": ("4", _int_range(0, 23), "hour (local) at which a new day starts"),
-    "learning_steps": ("1m 10m", _steps, "steps for new cards, e.g. '1m 10m'"),
-    "relearning_steps": ("10m", _steps, "steps after a lapse, e.g. '10m'"),
-    "maximum_interval": ("36500", _int_range(1, 36500), "longest interval in days"),
-    "leech_threshold": ("8", _int_range(1, 999), "lapses after which a card is suspended as a leech"),
-    "exam_date": ("none", _exam_date, "the exam's date (YYYY-MM-DD), the default of readiness and review --until"),
+#: key -> (parser of its text, what it means); the defaults are ``Settings``'s
+KEYS: dict[str, tuple[Callable[[str], Any], str]] = {
+    "desired_retention": (_retention, "target probability of recall when a card is due (0.70-0.99)"),
+    "new_per_day": (_int_range(0, 9999), "new cards introduced per day"),
+    "reviews_per_day": (_int_range(0, 99999), "reviews shown per day at most"),
+    "day_starts_at": (_int_range(0, 23), "hour (local) at which a new day starts"),
+    "learning_steps": (_steps, "steps for new cards, e.g. '1m 10m'"),
+    "relearning_steps": (_steps, "steps after a lapse, e.g. '10m'"),
+    "maximum_interval": (_int_range(1, 36500), "longest interval in days"),
+    "leech_threshold": (_int_range(1, 999), "lapses after which a card is suspended as a leech"),
+    "exam_date": (_exam_date, "the exam's date (YYYY-MM-DD), the default of readiness and review --until"),
 }
 #: settings that `srs optimize` writes; not set by hand.
 INTERNAL = {"parameters": _parameters}
@@ -112,7 +112,7 @@ def validate(key: str, value: str) -> Any:
     if key not in KEYS:
         raise UserError(f"unknown setting {key!r} (known: {', '.join(KEYS)})")
     try:
-        return KEYS[key][1](value)
+        return KEYS[key][0](value)
     except (ValueError, TypeError) as exc:
         raise UserError(f"bad value {value!r} for {key}: {exc}") from None
 
@@ -125,7 +125,7 @@ def resolve(global_values: dict[str, str], deck_values: dict[str, str] | None = 
     for key, text in merged.items():
         if key in KEYS:
             try:
-                typed[key] = KEYS[key][1](text)
+                typed[key] = KEYS[key][0](text)
             except (ValueError, TypeError):
                 continue  # a stored value that no longer validates falls back to the default
         elif key in INTERNAL:
@@ -154,4 +154,11 @@ def configure(store: Any, key: str | None = None, value: str | None = None,
     return values, sources
 
 
-__all__ = ["KEYS", "Settings", "configure", "parse_steps", "resolve", "validate"]
+def describe() -> str:
+    """Each setting with what it means and its default, one per line (for help texts)."""
+    defaults = Settings()
+    return "\n".join(f"{key}: {meaning} [default: {getattr(defaults, key) if getattr(defaults, key) is not None else 'none'}]"
+                     for key, (_, meaning) in KEYS.items())
+
+
+__all__ = ["KEYS", "Settings", "configure", "describe", "parse_steps", "resolve", "validate"]

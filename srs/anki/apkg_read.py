@@ -12,13 +12,13 @@ import re
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
 from srs.anki.html import cloze, cloze_numbers, list_items, to_text
 from srs.anki.ids import MC_NOTETYPE_NAME
+from srs.anki.protobuf import fields as proto_fields
 from srs.deckfile import CardSpec, DeckSpec, slug
 from srs.errors import UserError
 from srs.model import LETTERS
@@ -52,39 +52,6 @@ def _check_name(path: Path, name: str) -> None:
     p = PurePosixPath(name.replace("\\", "/"))
     if name.startswith(("/", "\\")) or p.is_absolute() or ".." in p.parts or re.match(r"^[A-Za-z]:", name):
         raise _fail(path, f"unsafe archive: member {name!r} would leave the folder")
-
-
-def _varint(data: bytes, i: int) -> tuple[int, int]:
-    shift = value = 0
-    while True:
-        if i >= len(data):
-            raise ValueError("truncated varint")
-        b = data[i]
-        value |= (b & 0x7F) << shift
-        i += 1
-        if not b & 0x80:
-            return value, i
-        shift += 7
-
-
-def _proto_fields(data: bytes) -> Iterator[tuple[int, int, object]]:
-    """(field number, wire type, value) of a protobuf message, enough for meta and media maps."""
-    i = 0
-    while i < len(data):
-        key, i = _varint(data, i)
-        number, wire = key >> 3, key & 7
-        if wire == 0:
-            value, i = _varint(data, i)
-        elif wire == 2:
-            length, i = _varint(data, i)
-            value, i = data[i:i + length], i + length
-        elif wire == 1:
-            value, i = data[i:i + 8], i + 8
-        elif wire == 5:
-            value, i = data[i:i + 4], i + 4
-        else:
-            raise ValueError(f"unsupported wire type {wire}")
-        yield number, wire, value
 
 
 def _read_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -125,9 +92,9 @@ def _check_media(path: Path, zf: zipfile.ZipFile, version: int) -> None:
     if version >= 3:
         raw = _zstd(path, raw, "the media map")
         try:
-            for number, wire, value in _proto_fields(raw):  # MediaEntries { repeated MediaEntry entries = 1 }
+            for number, wire, value in proto_fields(raw):  # MediaEntries { repeated MediaEntry entries = 1 }
                 if number == 1 and wire == 2:
-                    for n2, w2, v2 in _proto_fields(value):  # MediaEntry { string name = 1; ... }
+                    for n2, w2, v2 in proto_fields(value):  # MediaEntry { string name = 1; ... }
                         if n2 == 1 and w2 == 2:
                             names.append(v2.decode("utf-8", "replace"))
         except ValueError:
@@ -165,7 +132,7 @@ def read_package(path: Path) -> AnkiPackage:
         version = 0
         if "meta" in members:
             try:
-                version = next((v for n, w, v in _proto_fields(_read_member(path, zf, members["meta"]))
+                version = next((v for n, w, v in proto_fields(_read_member(path, zf, members["meta"]))
                                 if n == 1 and w == 0), 0)  # PackageMetadata.version
             except ValueError:
                 raise _fail(path, "the package's meta is corrupt") from None
@@ -207,7 +174,7 @@ def _notetypes(db: sqlite3.Connection) -> dict[int, _Notetype]:
     if "notetypes" in tables:  # schema 18
         out = {}
         for ntid, name, config in db.execute("select id, name, config from notetypes"):
-            kind = next((v for n, w, v in _proto_fields(config or b"") if n == 1 and w == 0), 0)
+            kind = next((v for n, w, v in proto_fields(config or b"") if n == 1 and w == 0), 0)
             fields = [r[0] for r in db.execute("select name from fields where ntid = ? order by ord", (ntid,))]
             templates = db.execute("select count() from templates where ntid = ?", (ntid,)).fetchone()[0]
             out[ntid] = _Notetype(name, kind == 1, fields, templates)
@@ -292,8 +259,4 @@ def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[st
     return CardSpec(_card_id(guid, ord_, nt.templates >= 2), front, back, None, "", "", tags)
 
 
-def read_apkg(path: Path) -> list[DeckSpec]:
-    return read_package(path).decks
-
-
-__all__ = ["AnkiPackage", "AnkiReview", "read_apkg", "read_package"]
+__all__ = ["AnkiPackage", "AnkiReview", "read_package"]

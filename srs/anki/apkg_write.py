@@ -19,7 +19,7 @@ from pathlib import Path
 
 from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME, guid, number
 from srs.clock import day_start
-from srs.model import LEARNING, NEW, RELEARNING, REVIEW, ReviewEntry, StudyCard
+from srs.model import LEARNING, NEW, RELEARNING, REVIEW, CardKind, ReviewEntry, StudyCard
 
 SCHEMA = """
 create table col (id integer primary key, crt integer not null, mod integer not null, scm integer not null,
@@ -156,8 +156,9 @@ def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCar
         note_rows, card_rows = [], []
         for position, item in enumerate(cards, start=1):
             card = item.card
-            fields = mc_fields(card) if card.choices else basic_fields(card)
-            mid = MC_NOTETYPE_ID if card.choices else BASIC_NOTETYPE_ID
+            mc = card.kind is CardKind.MC
+            fields = mc_fields(card) if mc else basic_fields(card)
+            mid = MC_NOTETYPE_ID if mc else BASIC_NOTETYPE_ID
             nid = number("note", card.deck_id, card.card_id)
             cid = number("card", card.deck_id, card.card_id)
             cid_of[card.key] = cid

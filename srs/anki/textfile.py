@@ -12,7 +12,7 @@ from srs.anki.apkg_write import ExportCard, basic_fields, mc_fields
 from srs.anki.ids import MC_NOTETYPE_NAME, guid
 from srs.deckfile import CardSpec, DeckSpec, slug
 from srs.errors import DeckFileError
-from srs.model import LETTERS
+from srs.model import LETTERS, CardKind
 
 
 def write_anki_text(out: io.TextIOBase, deck_names: dict[str, str], cards: Iterable[ExportCard]) -> int:
@@ -22,8 +22,9 @@ def write_anki_text(out: io.TextIOBase, deck_names: dict[str, str], cards: Itera
     n = 0
     for item in cards:
         card = item.card
-        fields = mc_fields(card) if card.choices else basic_fields(card)
-        row = [guid(card.deck_id, card.card_id), MC_NOTETYPE_NAME if card.choices else "Basic",
+        mc = card.kind is CardKind.MC
+        fields = mc_fields(card) if mc else basic_fields(card)
+        row = [guid(card.deck_id, card.card_id), MC_NOTETYPE_NAME if mc else "Basic",
                deck_names[card.deck_id], " ".join(card.tags), *fields]
         writer.writerow([v.replace("\r", "") for v in row])
         n += 1
@@ -38,7 +39,7 @@ def write_csv(out: io.TextIOBase, cards: Iterable[ExportCard]) -> int:
     n = 0
     for item in cards:
         card = item.card
-        if card.choices:
+        if card.kind is CardKind.MC:
             question = card.question + "\n" + "\n".join(f"{LETTERS[i]}) {c}" for i, c in enumerate(card.choices))
             answer = f"{card.answer}) {card.right_choice}"
         else:

@@ -7,9 +7,12 @@ from typing import Optional
 import typer
 
 from srs.cli.app import app, command, context, print_json
+from srs.settings import describe
+
+HELP = "Show or change settings. The settings:\n\n" + "\n\n".join(describe().splitlines())
 
 
-@app.command()
+@app.command(help=HELP)
 @command
 def config(
     key: Optional[str] = typer.Argument(None, help="A setting to show or set."),
@@ -17,7 +20,6 @@ def config(
     deck: Optional[str] = typer.Option(None, "--deck", help="Per-deck value (overrides the global one)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Show or change settings (desired_retention, new_per_day, ...)."""
     from srs.settings import configure
 
     c = context()
