@@ -55,6 +55,20 @@ class Summary:
     def share_right(self) -> float | None:
         return self.right / self.reviewed if self.reviewed else None
 
+    def copy(self) -> "Summary":
+        return replace(self, leeches=list(self.leeches))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One undoable action of a session (an answer, a bury, a suspend): the card as it was
+    stored before it, the log row an answer wrote, and the working queue before it."""
+
+    action: str                      # "answer", "bury", "suspend"
+    card: StudyCard
+    review_id: int | None
+    queue: tuple
+
 
 class ReviewSession:
     """Answers go straight to the store, one short transaction each."""
@@ -69,7 +83,7 @@ class ReviewSession:
         self.until = until  # studying for an exam on this date
         self.scheduler = make_scheduler(settings, fuzz)
         self.summary = Summary()
-        self._answered: list[tuple[Answered, bool]] = []  # with "was it right"
+        self._steps: list[Step] = []  # what undo takes back, last first
         self._since_new = 0
         # the session's working queue: loaded from the store, then kept up to date in memory
         self._learning: list[StudyCard] = []
@@ -135,6 +149,16 @@ class ReviewSession:
                     return name
         return None
 
+    def _snapshot(self) -> tuple:
+        return (list(self._learning), list(self._reviews), list(self._new), dict(self._left), self._since_new,
+                self._no_new, self._stale, self.summary.copy())
+
+    def _restore(self, snapshot: tuple) -> None:
+        learning, reviews, new, left, since_new, no_new, stale, summary = snapshot
+        self._learning, self._reviews, self._new, self._left = learning, reviews, new, left
+        self._since_new, self._no_new, self._stale = since_new, no_new, stale
+        self.summary.__dict__.update(summary.__dict__)
+
     def intervals(self, card: StudyCard, now: datetime) -> dict[Rating, timedelta]:
         return preview(self.scheduler, card.key, card.memory, now)
 
@@ -152,11 +176,13 @@ class ReviewSession:
                 after = after.with_(suspended=True, leech=True)
             return after
 
+        snapshot = self._snapshot()
         review_id, before, after = self.store.apply_review(card.key, rating, now, duration_ms, "review", compute)
         leech = after.leech and not (before is not None and before.leech)
         answered = Answered(card, rating, review_id, after.due, leech)  # type: ignore[arg-type]
         was_right = rating != AGAIN if right is None else right
-        self._answered.append((answered, was_right))
+        stored = replace(card, memory=before or card.memory, has_state=before is not None)
+        self._steps.append(Step("answer", stored, review_id, snapshot))
         self.summary.reviewed += 1
         self.summary.right += int(was_right)
         self.summary.seconds += duration_ms / 1000
@@ -169,29 +195,37 @@ class ReviewSession:
             self._learning.sort(key=lambda c: c.memory.due)  # type: ignore[arg-type,return-value]
         return answered
 
-    def undo(self) -> StudyCard | None:
-        """Take back the last answer of this session: state and history as before it."""
-        if not self._answered:
+    def undo(self) -> Step | None:
+        """Take back the session's last answer, bury or suspend: the card's state, the
+        review log and the working queue (learning cards due later in the session too)
+        exactly as they were before it. Returns what was undone (None: nothing)."""
+        if not self._steps:
             return None
-        answered, was_right = self._answered.pop()
-        self._stale = True
-        self.store.undo_review(answered.review_id)
-        self.summary.reviewed -= 1
-        self.summary.right -= int(was_right)
-        if answered.leech:
-            self.summary.leeches.remove(answered.card.name)
-        return self.store.card(answered.card.key)
+        step = self._steps.pop()
+        if step.action == "answer":
+            assert step.review_id is not None
+            self.store.undo_review(step.review_id)
+        else:
+            self.store.restore_state(step.card.key, step.card.memory if step.card.has_state else None)
+        self._restore(step.queue)
+        return step
+
+    def _set_aside(self, action: str, card: StudyCard, change: dict) -> None:
+        """Bury or suspend ``card`` as it is stored now (an answer just given included)."""
+        current = self.store.card(card.key) or card
+        snapshot = self._snapshot()
+        self.store.save_state(card.key, current.memory.with_(**change))
+        self._steps.append(Step(action, current, None, snapshot))
+        self._take(card.key)
 
     def bury(self, card: StudyCard, now: datetime) -> datetime:
         """Hide the card until the learner's next day starts."""
         until = LearnerDay.of(now, self.settings.day_starts_at).end
-        self.store.save_state(card.key, card.memory.with_(buried_until=until))
-        self._take(card.key)
+        self._set_aside("bury", card, {"buried_until": until})
         return until
 
     def suspend(self, card: StudyCard) -> None:
-        self.store.save_state(card.key, card.memory.with_(suspended=True))
-        self._take(card.key)
+        self._set_aside("suspend", card, {"suspended": True})
 
     def next_due_overall(self, now: datetime) -> datetime | None:
         """When the learner next has something to review: now, a due time, or the next day
@@ -206,9 +240,6 @@ class ReviewSession:
         if self.store.count_new(tomorrow, self.deck, self.tag) and (due is None or due > tomorrow):
             due = tomorrow
         return due
-
-    def can_undo(self) -> bool:
-        return bool(self._answered)
 
 
 def set_suspended(store: Store, names: Sequence[str], flag: bool) -> list[StudyCard]:
@@ -229,4 +260,4 @@ def set_suspended(store: Store, names: Sequence[str], flag: bool) -> list[StudyC
     return found
 
 
-__all__ = ["Answered", "ReviewSession", "Summary", "choice_order", "set_suspended", "showing"]
+__all__ = ["Answered", "ReviewSession", "Step", "Summary", "choice_order", "set_suspended", "showing"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from srs.records import NEW
+from srs.model import NEW
 from srs.review import ReviewSession
 from srs.settings import Settings
 from tests.factories import T0, deck
@@ -156,5 +156,64 @@ def test_undo_shows_the_same_order_again(make_store):
     before = showing(card).order
     session.answer(card, 3, T0)
     assert store.card(card.key).memory.reps == card.memory.reps + 1  # the next showing is shuffled anew
-    restored = session.undo()
-    assert showing(restored).order == before
+    step = session.undo()
+    assert step.action == "answer" and step.card == card
+    again = session.next(T0)
+    assert again == card and showing(again).order == before
+
+
+def test_undo_takes_back_bury_and_suspend_exactly(make_store):
+    store = make_store(deck(cards=4))
+    session = ReviewSession(store, Settings(), fuzz=False)
+    first = session.next(T0)
+    session.answer(first, 3, T0)                     # an answer, then a bury and a suspend
+    counts = session.counts()
+    second = session.next(T0)
+    session.bury(second, T0)
+    third = session.next(T0)
+    session.suspend(third)
+    assert store.card(third.key).memory.suspended
+    step = session.undo()
+    assert step.action == "suspend" and step.card.key == third.key
+    assert store.card(third.key) == third           # no state row again, as before
+    step = session.undo()
+    assert step.action == "bury" and store.card(second.key) == second
+    assert session.counts() == counts
+    assert session.next(T0) == second               # the queue as it was: the buried card is next again
+    assert session.undo().action == "answer"
+    assert store.card(first.key) == first and store.card_reviews(first.key) == []
+    assert session.undo() is None and session.summary.reviewed == 0
+
+
+def test_bury_after_an_answer_keeps_the_answer(make_store):
+    """Burying a card just answered buries its new state; it does not put the old one back."""
+    store = make_store(deck(cards=2))
+    session = ReviewSession(store, Settings(), fuzz=False)
+    card = session.next(T0)
+    session.answer(card, 3, T0)
+    session.bury(card, T0)
+    stored = store.card(card.key)
+    assert stored.memory.reps == 1 and stored.memory.buried_until is not None
+    session.undo()
+    assert store.card(card.key).memory.reps == 1 and store.card(card.key).memory.buried_until is None
+
+
+def test_undo_keeps_cards_learning_later_in_the_session(make_store):
+    """A card missed earlier and due again in minutes comes back after an undo of another answer."""
+    store = make_store(deck(cards=3))
+    session = ReviewSession(store, Settings(new_per_day=3), fuzz=False)
+    missed = session.next(T0)
+    session.answer(missed, 1, T0)                    # Again: learning, due in a minute
+    other = session.next(T0 + timedelta(seconds=5))
+    assert other.key != missed.key
+    session.answer(other, 3, T0 + timedelta(seconds=5))
+    assert session.counts().learning == 2
+    session.undo()
+    assert session.counts().learning == 1           # the missed card is still in the session's queue
+    assert session.next(T0 + timedelta(seconds=6)) == other
+    later = T0 + timedelta(minutes=2)
+    seen = []
+    while (card := session.next(later)) is not None and len(seen) < 10:
+        seen.append(card.key)
+        session.answer(card, 3, later)
+    assert missed.key in seen

@@ -34,7 +34,10 @@ def review(
     settings = c.settings(deck)
     exam_day = exam_date(until, settings.exam_date, settings.day_starts_at, c.now(), "--until")
     session = ReviewSession(c.store, settings, deck, tag, limit, fuzz=fuzz(), until=exam_day)
-    ReviewScreen(session, KeyReader(), stdout(), c.now).run()
+    screen = ReviewScreen(session, KeyReader(), stdout(), c.now)
+    screen.run()
+    if screen.interrupted:
+        raise typer.Exit(130)
 
 
 def _set_suspended(names: list[str], flag: bool) -> None:

@@ -70,6 +70,14 @@ class ReviewQueries(StoreBase):
                 **self._log_row(key, rating, when, duration_ms, source, before, after)))
             return int(result.inserted_primary_key[0]), before, after
 
+    def restore_state(self, key: int, memory: MemoryState | None) -> None:
+        """Put a card's state back as it was (None: the learner had no state for it)."""
+        with self.atomic(write=True) as s:
+            if memory is None:
+                s.execute(delete(CardState).where(CardState.learner == self.learner, CardState.card_key == key))
+            else:
+                self.save_state(key, memory)
+
     def undo_review(self, review_id: int) -> ReviewEntry | None:
         """Remove a review row and restore the card's state from before it."""
         with self.atomic(write=True) as s:

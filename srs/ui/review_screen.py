@@ -34,6 +34,7 @@ class ReviewScreen:
         self.console = console
         self.clock = clock
         self.notice: Text | None = None
+        self.interrupted = False
 
     # ------------------------------------------------------------ input
     def key(self, prompt: str) -> str:
@@ -117,20 +118,36 @@ class ReviewScreen:
             self.console.print(Panel(Text(card.answer), title="Answer", title_align="left", border_style="green"))
             if card.explanation:
                 self.console.print(Text(card.explanation, style="dim"))
-        self.rate(card, started)
+        self.rate(card, started, right_choice=shown is not None)
 
-    def rate(self, card: StudyCard, started: float) -> None:
+    def rate(self, card: StudyCard, started: float, right_choice: bool = False) -> None:
+        """The rating prompt. After a right choice, the answer on screen is never lost: quitting
+        (q, Ctrl-C, end of input), burying or suspending first records it as Good (Enter's
+        meaning), so undo can take either back."""
         now = self.clock()
         self.console.print(self.ratings_line(card, now))
         while True:
-            key = self.key("Rate 1-4 (Enter = Good)")
+            try:
+                key = self.key("Rate 1-4 (Enter = Good)")
+            except (_Quit, KeyboardInterrupt):
+                if right_choice:
+                    self.record(card, GOOD, started)
+                else:
+                    self.console.print(Text(f"Not rated: {card.name} stays due.", style="dim"))
+                raise
+            if right_choice and key in ("s", "!"):
+                self.record(card, GOOD, started)
+                self.action(key, card)
+                return
             if self.action(key, card):
                 return
             if key in RATING_KEYS:
                 break
             self.console.print(Text(f"'{key}' is not a rating: press 1, 2, 3, 4 or Enter", style="yellow"))
-        answered = self.session.answer(card, RATING_KEYS[key], self.clock(),
-                                       int((time.monotonic() - started) * 1000))
+        self.record(card, RATING_KEYS[key], started)
+
+    def record(self, card: StudyCard, rating, started: float) -> None:
+        answered = self.session.answer(card, rating, self.clock(), int((time.monotonic() - started) * 1000))
         self.after(answered)
 
     def wrong(self, shown: Question, started: float) -> None:
@@ -174,14 +191,17 @@ class ReviewScreen:
         return False
 
     def undo(self) -> None:
-        card = self.session.undo()
-        if card is None:
+        step = self.session.undo()
+        if step is None:
             self.notice = Text("Nothing to undo in this session.", style="yellow")
         else:
-            self.notice = Text(f"Undid the last answer ({card.name}).", style="yellow")
+            what = {"answer": "the last answer", "bury": "the bury", "suspend": "the suspension"}[step.action]
+            self.notice = Text(f"Undid {what} ({step.card.name}).", style="yellow")
 
     # ------------------------------------------------------------ the session
     def run(self) -> Summary:
+        """The session until nothing is due, q, the end of input or Ctrl-C (then
+        ``interrupted`` is set: the command exits 130 after the summary)."""
         try:
             with self.keys.active():
                 while True:
@@ -189,7 +209,10 @@ class ReviewScreen:
                     if card is None:
                         break
                     self.run_card(card)
-        except (_Quit, KeyboardInterrupt):
+        except _Quit:
+            self.console.print()
+        except KeyboardInterrupt:
+            self.interrupted = True
             self.console.print()
         self.end()
         return self.session.summary
