@@ -24,7 +24,7 @@ def exam(
     from srs import attempts
     from srs.ui.console import stdout
     from srs.ui.exam_report import render_report
-    from srs.ui.exam_screen import ExamScreen
+    from srs.ui.exam_screen import Abandoned, ExamScreen
     from srs.ui.keys import KeyReader
 
     c = context()
@@ -40,7 +40,10 @@ def exam(
     keys = KeyReader()
     try:
         ExamScreen(sitting.run, keys, console, sitting.deck.name, confidence).run()
-    except KeyboardInterrupt:
+    except Abandoned:
+        console.print("Left the exam: no attempt was saved.")
+        raise typer.Exit(130) from None
+    except KeyboardInterrupt:  # outside a prompt (while drawing): hand in what was answered
         console.print("Interrupted: the exam was handed in.")
     if keys.is_tty and sitting.run.timed_out:
         console.print("[bold red]Time is up: the exam was handed in.[/]")

@@ -22,6 +22,14 @@ def clock_text(seconds: float | None) -> str:
     return f"{seconds // 60:02d}:{seconds % 60:02d} left"
 
 
+HAND_IN = "Hand in now? Unanswered questions count as wrong. y/n"
+INTERRUPTED = "Interrupted. Hand in now? y/n — Ctrl-C again leaves without saving"
+
+
+class Abandoned(Exception):
+    """The learner left the exam with a second Ctrl-C: nothing is to be saved."""
+
+
 class ExamScreen:
     def __init__(self, run: ExamRun, keys: KeyReader, console: Console, deck_name: str,
                  confidence: bool = False) -> None:
@@ -86,7 +94,10 @@ class ExamScreen:
                 prompt = self.prompt_for(q)
                 redraw = lambda: live.update(self.view(index, prompt), refresh=True)  # noqa: E731
                 redraw()
-                key = self.wait_key(redraw)
+                try:
+                    key = self.wait_key(redraw)
+                except KeyboardInterrupt:
+                    key = None if run.time_up() else "interrupted"
                 if key is None:
                     if run.time_up():
                         continue  # current() hands in
@@ -95,10 +106,13 @@ class ExamScreen:
                 self.message = None
                 if key == ENTER:
                     run.skip()
-                elif key.lower() == "q":
-                    self.message = Text("Hand in now? Unanswered questions count as wrong. y/n", style="bold yellow")
+                elif key.lower() in ("q", "interrupted"):
+                    self.message = Text(HAND_IN if key.lower() == "q" else INTERRUPTED, style="bold yellow")
                     redraw()
-                    confirm = self.wait_key(redraw)
+                    try:
+                        confirm = self.wait_key(redraw)
+                    except KeyboardInterrupt:
+                        raise Abandoned from None
                     self.message = None
                     if confirm is None or confirm.lower() == "y":
                         run.hand_in()
@@ -132,7 +146,18 @@ class ExamScreen:
             out.rule(style="dim")
             out.print(self.view(index, self.prompt_for(q)))
             sys.stdout.flush()
-            key = self.wait_key(None)
+            try:
+                key = self.wait_key(None)
+            except KeyboardInterrupt:
+                out.print(Text(INTERRUPTED, style="bold yellow"))
+                sys.stdout.flush()
+                try:
+                    confirm = self.wait_key(None)
+                except KeyboardInterrupt:
+                    raise Abandoned from None
+                if confirm is None or confirm.lower() == "y":
+                    run.hand_in()
+                continue
             if key is None:
                 if not run.time_up():
                     run.hand_in()
@@ -163,4 +188,4 @@ class ExamScreen:
             out.print(Text("Time is up: the exam was handed in.", style="bold red"))
 
 
-__all__ = ["ExamScreen", "clock_text"]
+__all__ = ["Abandoned", "ExamScreen", "clock_text"]

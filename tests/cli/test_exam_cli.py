@@ -9,9 +9,12 @@ import subprocess
 import sys
 import time
 
+import pytest
 
 from tests.cli.terminal import Terminal
 from tests.cli.helpers import MINI, cards_json, review_log, srs
+
+pytestmark = pytest.mark.slow  # real srs processes and terminals
 
 
 def shown_choices(screen: str) -> dict[str, str]:
@@ -66,7 +69,7 @@ def test_piped_exam_skip_and_report(env):
     out = srs(env, "exam", "--deck", "mini", "--seed", "3", "--no-timer", "--confidence",
               input="\nA\n4\nA\n4\nA\n4\nA\n1\n").stdout
     assert "no time limit" in out
-    assert re.search(r"(PASS|FAIL)\s+\d/4", out)
+    assert re.search(r"FAIL\s+2/4", out)  # always A: right on two of seed 3's four questions
     assert "Your calibration" in out
     attempt = json.loads(srs(env, "results", "--json").stdout)[-1]
     full = json.loads(srs(env, "results", str(attempt["id"]), "--json").stdout)
@@ -115,3 +118,35 @@ def test_exam_errors(env, tmp_path):
     srs(env, "import", str(tmp_path / "mini2.toml"))
     r = srs(env, "exam", check=False)
     assert r.returncode == 1 and "several decks" in r.stderr and "mini2" in r.stderr
+
+
+def test_ctrl_c_asks_no_goes_on_a_second_one_leaves_without_saving(env):
+    term = Terminal(["exam", "--deck", "mini", "--seed", "3", "--minutes", "5"], env)
+    first = re.search(r"(\d\d:\d\d) left", term.wait_for("Answer A-")).group(1)
+    term.press("\x03")
+    term.wait_for("Interrupted. Hand in now? y/n")
+    term.press("n")                                   # no: the exam goes on, the clock still running
+    deadline = time.monotonic() + 10
+    while "Interrupted" in term.text and time.monotonic() < deadline:
+        term.pump()
+    time.sleep(1.2)
+    term.pump()
+    assert "Answer A-" in term.text and re.search(r"(\d\d:\d\d) left", term.text).group(1) < first
+    term.press("\x03")
+    term.wait_for("Interrupted. Hand in now?")
+    term.press("\x03")                                # a second Ctrl-C: leave, nothing saved
+    term.wait_for("no attempt was saved")
+    assert term.finish() == 130
+    assert json.loads(srs(env, "results", "--json").stdout) == []
+    assert review_log(env) == []
+
+
+def test_ctrl_c_then_yes_hands_in(env):
+    term = Terminal(["exam", "--deck", "mini", "--seed", "3", "--minutes", "5"], env)
+    term.wait_for("Answer A-")
+    term.press("\x03")
+    term.wait_for("Interrupted. Hand in now? y/n")
+    term.press("y")
+    term.wait_for("FAIL")
+    assert term.finish() == 0
+    assert json.loads(srs(env, "results", "--json").stdout)[0]["correct"] == 0
