@@ -69,14 +69,14 @@ def take(store: Store, settings: Settings, deck_id: str, now: datetime, *, quest
 
 def hand_in(store: Store, sitting: Sitting, with_confidence: bool = False, scheduler=None) -> tuple[exam.Report, int]:
     """Score the sitting and save it (with a scheduler, the answers also count as reviews).
-    Returns the report and the attempt's id."""
+    Returns the report and the attempt's number."""
     run = sitting.run
     run.hand_in()
     report = exam.report(sitting.deck.id, [q.card for q in run.questions], run.answers, sitting.deck.exam_pass_mark,
                          run.elapsed, run.timed_out, with_confidence)
-    attempt_id = save(store, sitting.deck.id, run, report, sitting.started_at, sitting.seed, sitting.minutes,
+    number = save(store, sitting.deck.id, run, report, sitting.started_at, sitting.seed, sitting.minutes,
                       scheduler, sitting.forecast, sitting.chances)
-    return report, attempt_id
+    return report, number
 
 
 def save(store: Store, deck_id: str, run: exam.ExamRun, report: exam.Report, started_at: datetime, seed: int,
@@ -84,7 +84,8 @@ def save(store: Store, deck_id: str, run: exam.ExamRun, report: exam.Report, sta
          chances: dict[int, float] | None = None) -> int:
     """Store the attempt and every answer, with the pass probability and each question's
     chance forecast just before (``forecast``, ``chances`` by card key); with a scheduler,
-    each answered question is also a review (source "exam"). One transaction: all or nothing."""
+    each answered question is also a review (source "exam"). One transaction: all or nothing.
+    Returns the attempt's number among the learner's attempts."""
     from srs.scheduler import rate
 
     finished_at = started_at + timedelta(seconds=run.elapsed)
@@ -99,14 +100,14 @@ def save(store: Store, deck_id: str, run: exam.ExamRun, report: exam.Report, sta
         for i, (q, a) in enumerate(zip(run.questions, run.answers))
     ]
     with store.atomic(write=True):
-        attempt_id = store.save_attempt(values, rows)
+        number = store.save_attempt(values, rows)
         if scheduler is not None:
             cards = [q.card for q in run.questions]
             seconds = {q.card.key: a.seconds for q, a in zip(run.questions, run.answers)}
             for card, rating in exam.scheduling_ratings(cards, run.answers):
                 store.apply_review(card.key, rating, finished_at, int(seconds[card.key] * 1000), "exam",
                                    lambda memory, key=card.key, r=rating: rate(scheduler, key, memory, r, finished_at))
-    return attempt_id
+    return number
 
 
 @dataclass(frozen=True)
@@ -119,11 +120,11 @@ class Past:
     deck_name: str
 
 
-def read(store: Store, attempt_id: int, deck: str | None = None) -> Past:
-    """Attempt ``attempt_id`` of this learner (in ``deck``, when given), with its report."""
-    found = store.attempt(attempt_id)
+def read(store: Store, number: int, deck: str | None = None) -> Past:
+    """The learner's attempt ``number`` (in ``deck``, when given), with its report."""
+    found = store.attempt(number)
     if found is None or (deck is not None and found[0].deck_id != deck):
-        raise UserError(f"no exam attempt #{attempt_id}" + (f" in deck {deck!r}" if deck else ""))
+        raise UserError(f"no exam attempt #{number}" + (f" in deck {deck!r}" if deck else ""))
     attempt, answers = found
     report = exam.report(attempt.deck_id, [a.card for a in answers],
                          [exam.Answer(a.chosen, a.confidence, a.seconds or 0.0) for a in answers],

@@ -237,8 +237,10 @@ class ExamCard(NamedTuple):
 
 @dataclass(frozen=True)
 class Attempt:
-    """One saved mock exam."""
+    """One saved mock exam. ``number`` counts the learner's attempts (1, 2, ...) in the order
+    they were taken: what `srs results N` and the reports call them."""
 
+    number: int
     id: int
     deck_id: str
     started_at: datetime
@@ -258,7 +260,7 @@ class Attempt:
         return (self.finished_at - self.started_at).total_seconds()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "deck": self.deck_id, "started_at": self.started_at.isoformat(),
+        return {"id": self.number, "deck": self.deck_id, "started_at": self.started_at.isoformat(),
                 "finished_at": self.finished_at.isoformat(), "questions": self.questions, "correct": self.correct,
                 "score": self.score, "passed": self.passed, "pass_mark": self.pass_mark, "seed": self.seed,
                 "timed_out": self.timed_out, "forecast": self.forecast}

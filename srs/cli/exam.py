@@ -52,10 +52,10 @@ def exam(
         from srs.scheduler import make_scheduler
 
         scheduler = make_scheduler(settings, fuzz())
-    report, attempt_id = attempts.hand_in(c.store, sitting, confidence, scheduler)
-    render_report(console, report, sitting.deck.name, attempt_id)
+    report, number = attempts.hand_in(c.store, sitting, confidence, scheduler)
     console.print(f"Before this attempt srs gave you a {sitting.forecast:.0%} chance of passing "
                   f"(expected score {sitting.expected_score:.0%}); srs readiness shows how its forecasts fare.")
+    render_report(console, report, sitting.deck.name, number)  # the summary comes last
 
 
 @app.command()
@@ -94,5 +94,5 @@ def results(
 
     console = stdout()
     a = past.attempt
-    console.print(f"Attempt #{a.id} taken {a.started_at.astimezone(c.now().tzinfo):%Y-%m-%d %H:%M}, seed {a.seed}.")
-    render_report(console, past.report, past.deck_name, a.id)
+    console.print(f"Attempt #{a.number} taken {a.started_at.astimezone(c.now().tzinfo):%Y-%m-%d %H:%M}, seed {a.seed}.")
+    render_report(console, past.report, past.deck_name, a.number)

@@ -16,32 +16,41 @@ _ATTEMPT_FIELDS = ("id", "deck_id", "started_at", "finished_at", "questions", "c
                    "passed", "minutes", "seed", "timed_out", "forecast")
 
 
-def _attempt(row: ExamAttempt) -> Attempt:
-    return Attempt(**{name: getattr(row, name) for name in _ATTEMPT_FIELDS})
+def _attempt(number: int, row: ExamAttempt) -> Attempt:
+    return Attempt(number, **{name: getattr(row, name) for name in _ATTEMPT_FIELDS})
 
 
 class AttemptQueries(StoreBase):
+    def _ordered(self):
+        return select(ExamAttempt).where(ExamAttempt.learner == self.learner).order_by(
+            ExamAttempt.started_at, ExamAttempt.id)
+
     def save_attempt(self, values: dict[str, Any], answers: Sequence[dict[str, Any]]) -> int:
+        """Save an attempt with its answers; returns its number among the learner's attempts."""
         with self.atomic(write=True) as s:
             attempt = ExamAttempt(learner=self.learner, **values)
             s.add(attempt)
             s.flush()
             for answer in answers:
                 s.add(ExamAnswer(attempt_id=attempt.id, **answer))
-            return attempt.id
+            s.flush()
+            ids = list(s.scalars(self._ordered().with_only_columns(ExamAttempt.id)))
+            return ids.index(attempt.id) + 1
 
     def attempts(self, deck: str | None = None) -> list[Attempt]:
+        """The learner's attempts in the order taken (numbered over all decks), of ``deck`` if given."""
         with self.atomic() as s:
-            stmt = select(ExamAttempt).where(ExamAttempt.learner == self.learner)
-            if deck is not None:
-                stmt = stmt.where(ExamAttempt.deck_id == deck)
-            return [_attempt(row) for row in s.scalars(stmt.order_by(ExamAttempt.started_at, ExamAttempt.id))]
+            found = [_attempt(n, row) for n, row in enumerate(s.scalars(self._ordered()), 1)]
+            return [a for a in found if deck is None or a.deck_id == deck]
 
-    def attempt(self, attempt_id: int) -> tuple[Attempt, list[AttemptAnswer]] | None:
+    def attempt(self, number: int) -> tuple[Attempt, list[AttemptAnswer]] | None:
+        """The learner's attempt ``number`` with its answers."""
         with self.atomic() as s:
-            row = s.get(ExamAttempt, attempt_id)
-            if row is None or row.learner != self.learner:
+            ids = list(s.scalars(self._ordered().with_only_columns(ExamAttempt.id)))
+            if not 1 <= number <= len(ids):
                 return None
+            attempt_id = ids[number - 1]
+            row = s.get(ExamAttempt, attempt_id)
             stmt = self._with_state(plain_select().add_columns(
                 ExamAnswer.position, ExamAnswer.chosen, ExamAnswer.correct, ExamAnswer.confidence,
                 ExamAnswer.seconds, ExamAnswer.forecast).select_from(ExamAnswer).join(
@@ -49,7 +58,7 @@ class AttemptQueries(StoreBase):
             answers = [AttemptAnswer(position, study_card(r[:-6]), chosen, bool(correct), confidence, seconds, forecast)
                        for r in s.connection().execute(stmt.order_by(ExamAnswer.position))
                        for position, chosen, correct, confidence, seconds, forecast in [r[-6:]]]
-            return _attempt(row), answers
+            return _attempt(number, row), answers
 
     def forecast_outcomes(self, deck: str) -> tuple[list[tuple[float, bool]], list[tuple[float, bool]]]:
         """The forecasts made before this learner's attempts on the deck, with what happened:

@@ -26,28 +26,36 @@ def duration(seconds: float) -> str:
     return f"{minutes}m {secs:02d}s"
 
 
-def render_report(console: Console, rep: Report, deck_name: str, attempt_id: int | None = None) -> None:
-    verdict = Text(" PASS ", style="bold white on green") if rep.passed else Text(" FAIL ", style="bold white on red")
-    head = Text.assemble(
-        verdict, "  ", (f"{rep.correct}/{rep.questions}", "bold"), f"  ({rep.score:.0%})   pass mark ",
-        f"{rep.pass_mark:.0%} = {rep.needed} of {rep.questions}   time used {duration(rep.seconds)}",
-    )
-    lines = [head]
-    if rep.timed_out:
-        lines.append(Text("Time ran out: the exam was handed in.", style="red"))
-    if rep.unanswered:
-        lines.append(Text(f"{rep.unanswered} question(s) unanswered (counted as wrong).", style="yellow"))
-    title = f"{deck_name}" + (f" — attempt #{attempt_id}" if attempt_id is not None else "")
-    console.print(Panel(Text("\n").join(lines), title=title, title_align="left"))
-
-    tags = Table(title="By tag", title_justify="left")
-    tags.add_column("tag")
-    tags.add_column("right", justify="right")
-    tags.add_column("share", justify="right")
-    for row in rep.tags:
-        style = "green" if row.right == row.total else ("red" if row.share < rep.pass_mark else "yellow")
-        tags.add_row(Text(row.tag), f"{row.right}/{row.total}", Text(f"{row.share:.0%}", style=style))
-    console.print(tags)
+def render_report(console: Console, rep: Report, deck_name: str, number: int | None = None) -> None:
+    """The misses first (answered wrong: one box each, confidently wrong first; unanswered:
+    one compact table), then the calibration and the tags, and the summary last, so that
+    the score and what to study next are what stays on screen."""
+    wrong = [m for m in rep.misses if m.chosen is not None]
+    unanswered = [m for m in rep.misses if m.chosen is None]
+    if wrong:
+        console.print(Text(f"Missed ({len(wrong)}):", style="bold"))
+        for miss in wrong:
+            card = miss.card
+            sure = f"  [you were {CONFIDENCE_LEVELS[miss.confidence]}]" if miss.confidence in (3, 4) else ""
+            body = Text.assemble(
+                (card.question, "bold"), "\n",
+                ("Your answer:  ", "red"), _choice(card, miss.chosen), "\n",
+                ("Right answer: ", "green"), _choice(card, card.answer),
+            )
+            feedback = card.wrong_feedback or card.explanation
+            if feedback:
+                body.append("\n")
+                body.append(feedback, style="dim")
+            console.print(Panel(body, title=Text(card.name + sure), title_align="left",
+                                border_style="red" if sure else "yellow"))
+    if unanswered:
+        table = Table(title=f"Not answered ({len(unanswered)}, counted as wrong)", title_justify="left",
+                      show_lines=False)
+        table.add_column("card", no_wrap=True, overflow="ellipsis", max_width=32)
+        table.add_column("right answer", ratio=1)
+        for miss in unanswered:
+            table.add_row(Text(miss.card.name), Text(_choice(miss.card, miss.card.answer)))
+        console.print(table)
 
     if rep.calibration and any(r.answered for r in rep.calibration):
         cal = Table(title="Your calibration (stated confidence against accuracy)", title_justify="left")
@@ -63,28 +71,32 @@ def render_report(console: Console, rep: Report, deck_name: str, attempt_id: int
                         f"{r.accuracy:.0%}", Text(verdict_text, style="green" if verdict_text == "about right" else "yellow"))
         console.print(cal)
 
-    if rep.misses:
-        console.print(Text(f"Missed ({len(rep.misses)}):", style="bold"))
-        for miss in rep.misses:
-            card = miss.card
-            sure = f"  [you were {CONFIDENCE_LEVELS[miss.confidence]}]" if miss.confidence in (3, 4) else ""
-            body = Text.assemble(
-                (card.question, "bold"), "\n",
-                ("Your answer:  ", "red"), _choice(card, miss.chosen), "\n",
-                ("Right answer: ", "green"), _choice(card, card.answer),
-            )
-            feedback = card.wrong_feedback or card.explanation
-            if feedback:
-                body.append("\n")
-                body.append(feedback, style="dim")
-            console.print(Panel(body, title=Text(card.name + sure), title_align="left",
-                                border_style="red" if sure else "yellow"))
+    tags = Table(title="By tag", title_justify="left")
+    tags.add_column("tag")
+    tags.add_column("right", justify="right")
+    tags.add_column("share", justify="right")
+    for row in rep.tags:
+        style = "green" if row.right == row.total else ("red" if row.share < rep.pass_mark else "yellow")
+        tags.add_row(Text(row.tag), f"{row.right}/{row.total}", Text(f"{row.share:.0%}", style=style))
+    console.print(tags)
+
+    verdict = Text(" PASS ", style="bold white on green") if rep.passed else Text(" FAIL ", style="bold white on red")
+    head = Text.assemble(
+        verdict, "  ", (f"{rep.correct}/{rep.questions}", "bold"), f"  ({rep.score:.0%})   pass mark ",
+        f"{rep.pass_mark:.0%} = {rep.needed} of {rep.questions}   time used {duration(rep.seconds)}",
+    )
+    lines = [head]
+    if rep.timed_out:
+        lines.append(Text("Time ran out: the exam was handed in.", style="red"))
+    if rep.unanswered:
+        lines.append(Text(f"{rep.unanswered} question(s) unanswered (counted as wrong).", style="yellow"))
     weak = rep.study_next()
     if weak:
-        console.print(Text.assemble(("Study next: ", "bold"), ", ".join(weak),
-                                    f"  (srs review --tag {weak[0]})"))
+        lines.append(Text.assemble(("Study next: ", "bold"), ", ".join(weak), f"  (srs review --tag {weak[0]})"))
     elif rep.questions:
-        console.print(Text("No misses: keep reviewing to hold on to it.", style="green"))
+        lines.append(Text("No misses: keep reviewing to hold on to it.", style="green"))
+    title = f"{deck_name}" + (f" — attempt #{number}" if number is not None else "")
+    console.print(Panel(Text("\n").join(lines), title=title, title_align="left"))
 
 
 def sparkline(scores: Sequence[float]) -> str:
@@ -96,21 +108,26 @@ def render_results(console: Console, attempts: Sequence) -> None:
         console.print("No exam attempts yet: take one with `srs exam`.")
         return
     table = Table(title="Exam attempts", title_justify="left")
-    for col in ("#", "deck", "started", "score", "", "result", "time"):
+    for col in ("#", "deck", "started", "score", "%", "result", "time"):
         table.add_column(col, justify="right" if col in ("#", "score", "time") else "left")
     for a in attempts:
         took = (a.finished_at - a.started_at).total_seconds()
-        table.add_row(str(a.id), a.deck_id, a.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        table.add_row(str(a.number), a.deck_id, a.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
                       f"{a.correct}/{a.questions}", f"{a.score:.0%}",
                       Text("PASS", style="green") if a.passed else Text("FAIL", style="red"), duration(took))
     console.print(table)
-    scores = [a.score for a in attempts]
+    last = attempts[-1]
+    alike = [a for a in attempts if a.deck_id == last.deck_id and a.questions == last.questions]
+    scores = [a.score for a in alike]
     trend = Text.assemble(("Trend: ", "bold"), sparkline(scores), f"  last {scores[-1]:.0%}")
     if len(scores) > 1:
         delta = scores[-1] - scores[-2]
         trend.append(f" ({delta:+.0%} on the one before)", style="green" if delta >= 0 else "red")
         recent = scores[-3:]
         trend.append(f", mean of the last {len(recent)}: {sum(recent) / len(recent):.0%}")
+    if len(alike) < len(attempts):
+        trend.append(f"  (attempts of {last.questions} questions on {last.deck_id} only; "
+                     f"{len(attempts) - len(alike)} of other sizes or decks left out)", style="dim")
     console.print(trend)
 
 

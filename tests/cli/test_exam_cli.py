@@ -150,3 +150,31 @@ def test_ctrl_c_then_yes_hands_in(env):
     term.wait_for("FAIL")
     assert term.finish() == 0
     assert json.loads(srs(env, "results", "--json").stdout)[0]["correct"] == 0
+
+
+def test_attempts_are_numbered_per_learner_and_the_trend_compares_like_with_like(env):
+    quit_at_once = dict(input="q\n")
+    srs(env, "exam", "--deck", "mini", "--seed", "1", "--no-schedule", **quit_at_once)       # #1, 4 questions
+    other = dict(env, SRS_LEARNER="someone-else")
+    srs(other, "exam", "--deck", "mini", "--seed", "1", "--no-schedule", **quit_at_once)
+    srs(other, "exam", "--deck", "mini", "--seed", "1", "--no-schedule", **quit_at_once)
+    srs(env, "exam", "--deck", "mini", "--seed", "2", "--questions", "2", "--no-schedule", **quit_at_once)  # #2
+    mine = json.loads(srs(env, "results", "--json").stdout)
+    assert [a["id"] for a in mine] == [1, 2] and [a["questions"] for a in mine] == [4, 2]
+    assert json.loads(srs(other, "results", "--json").stdout)[-1]["id"] == 2
+    assert json.loads(srs(env, "results", "2", "--json").stdout)["questions"] == 2
+    out = srs(env, "results").stdout
+    assert re.search(r"│\s+2 │ mini", out) and "attempt #" not in out
+    assert "attempts of 2 questions on mini only; 1 of other sizes or decks left out" in " ".join(out.split())
+    assert "on the one before" not in out  # a 2-question score is not compared with a 4-question one
+    assert "Attempt #2 taken" in srs(env, "results", "2").stdout
+
+
+def test_report_ends_with_the_summary_and_lists_unanswered_questions_compactly(env):
+    out = srs(env, "exam", "--deck", "mini", "--seed", "3", "--no-timer", "--no-schedule", input="A\nq\n").stdout
+    out = " ".join(out.split())
+    summary, unanswered, tags = out.rindex("FAIL"), out.index("Not answered (3, counted as wrong)"), out.index("By tag")
+    assert unanswered < tags < summary                 # the score is the last thing on screen
+    assert "Study next:" in out[summary:]
+    assert out.count("Right answer:") <= 1             # one box at most (the answered question, if wrong)
+    assert "attempt #1" in out
