@@ -82,6 +82,7 @@ def test_apkg_imports_into_anki_with_fields_tags_and_escaping(store, tmp_path):
     assert basic_fields["Front"] == "Capital of Italy?" and basic_fields["Back"].startswith("Rome")
 
 
+@pytest.mark.slow
 def test_guids_are_stable_and_an_edit_updates_only_that_note(store, tmp_path):
     first, second = tmp_path / "1.apkg", tmp_path / "2.apkg"
     export(store, first, "sample", T0)
@@ -101,6 +102,7 @@ def test_guids_are_stable_and_an_edit_updates_only_that_note(store, tmp_path):
     assert any(f["Explanation"] == "A newer explanation." for _, f, _ in updated["notes"].values())
 
 
+@pytest.mark.slow  # a round trip through Anki's own library
 def test_with_history_anki_carries_on_from_the_learners_state(store, tmp_path):
     session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
     cards = store.cards("sample")
@@ -172,6 +174,7 @@ def anki_made_package(tmp_path: Path, legacy: bool) -> Path:
     return out
 
 
+@pytest.mark.slow  # a round trip through Anki's own library
 @pytest.mark.parametrize("legacy", [True, False], ids=["legacy", "latest"])
 def test_packages_made_by_anki_import_into_srs(make_store, tmp_path, legacy):
     package_path = anki_made_package(tmp_path, legacy)
@@ -213,6 +216,7 @@ def zip_with(tmp_path: Path, name: str, members: dict[str, bytes]) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_hostile_packages_are_refused_and_nothing_is_written(make_store, tmp_path, store):
     good = tmp_path / "good.apkg"
     export(store, good, "sample", T0)

@@ -113,6 +113,7 @@ def test_missing_file_and_folder(make_store, tmp_path):
 card_ids = st.lists(st.sampled_from([f"k{i}" for i in range(8)]), unique=True, max_size=8)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(card_ids, min_size=1, max_size=5))
 def test_any_sequence_of_imports_matches_the_last_file(tmp_path_factory, versions):

@@ -118,7 +118,7 @@ def test_pass_mark_defaults_to_70_percent_and_basic_cards_are_left_out():
     spec = DeckSpec("b", "B", "", None, (CardSpec("q", "Q?", "free text"),), "b.toml")
     rep = from_deck_spec(spec)
     assert rep.pass_mark == 0.7 and rep.cards == 0 and not rep.fails
-    assert all(s.score == 0 and not s.passes for s in rep.strategies)
+    assert len(rep.strategies) == 6 and all(s.score == 0 and not s.passes for s in rep.strategies)
 
 
 def test_json_shape():

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from srs.records import REVIEW, MemoryState
+from srs.model import REVIEW, MemoryState
 from srs.settings import Settings
 from srs.stats import compute, to_json
 from tests.factories import deck

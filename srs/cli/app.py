@@ -22,16 +22,92 @@ if TYPE_CHECKING:
     from srs.settings import Settings
     from srs.store import Store
 
-app = typer.Typer(
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _usage_words(param: Any) -> str:
+    name = param.metavar or param.name.upper()
+    if param.nargs != 1 and not name.endswith("..."):
+        name += "..."
+    return name if param.required else f"[{name}]"
+
+
+class SrsCommand(typer.core.TyperCommand):
+    """A command whose help is in words: arguments show their names (PATH..., CARD...),
+    never Python types, and every option a metavar (``--deck DECK``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, typer.core.TyperArgument):
+                param.display_type = lambda ctx: ""  # type: ignore[method-assign]
+                param._usage_display_name = functools.partial(_usage_words, param)  # type: ignore[method-assign]
+
+
+class SrsTyper(typer.Typer):
+    def command(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+        kwargs.setdefault("cls", SrsCommand)
+        return super().command(*args, **kwargs)
+
+
+app = SrsTyper(
     name="srs",
     help="Spaced-repetition trainer for exam preparation: FSRS reviews, timed mock exams, Anki export.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-F = TypeVar("F", bound=Callable[..., Any])
+
+# ---------------------------------------------------------------- shell completion
+def _completion_store(ctx: typer.Context):
+    """The database the command line names, opened only if it exists (completion never
+    creates or fills one)."""
+    from srs.store.engine import database_url
+
+    root = ctx.find_root()
+    db = root.params.get("db") or os.environ.get("SRS_DB")
+    url, _ = database_url(db)
+    if url.startswith("sqlite:///") and not os.path.exists(url[len("sqlite:///"):]):
+        return None
+    from srs.store import open_store
+
+    learner = root.params.get("learner") or os.environ.get("SRS_LEARNER") or _learner_default()
+    return open_store(db, learner)[0]
+
+
+def complete_deck(ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        store = _completion_store(ctx)
+        if store is None:
+            return []
+        try:
+            return [d.id for d in store.decks() if d.id.startswith(incomplete)]
+        finally:
+            store.close()
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+
+
+def complete_card(ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        store = _completion_store(ctx)
+        if store is None:
+            return []
+        try:
+            return [c.name for c in store.cards() if c.name.startswith(incomplete)]
+        finally:
+            store.close()
+    except Exception:
+        return []
+
+
+def complete_key(incomplete: str) -> list[str]:
+    from srs.settings import KEYS
+
+    return [k for k in KEYS if k.startswith(incomplete)]
 
 
 class Context:
@@ -77,6 +153,11 @@ class Context:
             known = ", ".join(d.id for d in self.store.decks()) or "none"
             raise UserError(f"unknown deck {deck!r} (decks: {known})")
         return deck
+
+    def check_tag(self, tag: str | None, deck: str | None = None) -> str | None:
+        if tag is not None and not self.store.count_tagged(tag, deck):
+            raise UserError(f"no cards tagged {tag!r}" + (f" in deck {deck!r}" if deck else ""))
+        return tag
 
     def exam_deck(self, deck: str | None) -> str:
         """The deck an exam or readiness command is about (§2)."""
@@ -156,13 +237,23 @@ def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+def _version(value: bool) -> None:
+    if value:
+        from srs import __version__
+
+        print(f"srs {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    db: Optional[str] = typer.Option(None, "--db", envvar="SRS_DB",
+    db: Optional[str] = typer.Option(None, "--db", envvar="SRS_DB", metavar="PATH|URL",
                                      help="Database file path or SQLAlchemy URL [default: srs.db in the user data dir]."),
-    learner: Optional[str] = typer.Option(None, "--learner", envvar="SRS_LEARNER",
+    learner: Optional[str] = typer.Option(None, "--learner", envvar="SRS_LEARNER", metavar="NAME",
                                           help="Whose reviews and state [default: the login name]."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
 ) -> None:
     """srs: learn exam questions with FSRS, take timed mock exams, export to Anki.
 
@@ -175,4 +266,13 @@ def main_options(
     _current = ctx.obj = Context(db, name)
 
 
-__all__ = ["Context", "app", "busy_timeout", "command", "context", "fuzz", "print_json"]
+def positive(value: int | None, flag: str, low: int = 1, high: int | None = None) -> int | None:
+    """An option's number within its range, or a user error (exit 1) naming the option."""
+    if value is not None and (value < low or (high is not None and value > high)):
+        span = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise UserError(f"{flag} {value}: must be {span}")
+    return value
+
+
+__all__ = ["Context", "SrsCommand", "app", "busy_timeout", "command", "complete_card", "complete_deck",
+           "complete_key", "context", "fuzz", "positive", "print_json"]

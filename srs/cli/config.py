@@ -6,18 +6,18 @@ from typing import Optional
 
 import typer
 
-from srs.cli.app import app, command, context, print_json
+from srs.cli.app import app, command, complete_deck, complete_key, context, print_json
 from srs.settings import describe
 
 HELP = "Show or change settings. The settings:\n\n" + "\n\n".join(describe().splitlines())
 
 
-@app.command(help=HELP)
+@app.command(help=HELP, context_settings={"ignore_unknown_options": True})  # a VALUE may be -4
 @command
 def config(
-    key: Optional[str] = typer.Argument(None, help="A setting to show or set."),
-    value: Optional[str] = typer.Argument(None, help="Its new value."),
-    deck: Optional[str] = typer.Option(None, "--deck", help="Per-deck value (overrides the global one)."),
+    key: Optional[str] = typer.Argument(None, metavar="KEY", autocompletion=complete_key, help="A setting to show or set."),
+    value: Optional[str] = typer.Argument(None, metavar="VALUE", help="Its new value."),
+    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Per-deck value (overrides the global one)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     from srs.settings import configure

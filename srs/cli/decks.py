@@ -8,13 +8,13 @@ from typing import Optional
 
 import typer
 
-from srs.cli.app import app, command, context, fuzz, print_json
+from srs.cli.app import app, command, complete_deck, context, fuzz, print_json
 
 
 @app.command("import")
 @command
 def import_(
-    paths: list[Path] = typer.Argument(..., help="Deck files: .toml, quiz-page .txt, Anki .apkg, .csv"),
+    paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Deck files: .toml, quiz-page .txt, Anki .apkg, .csv"),
     with_history: bool = typer.Option(False, "--with-history",
                                       help="Also take an Anki package's review log as your history."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
@@ -47,8 +47,8 @@ def import_(
 @app.command()
 @command
 def export(
-    path: Path = typer.Argument(..., help="The file to write: .apkg, .txt (Anki's text format), .csv or .toml."),
-    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck (a .toml file needs one)."),
+    path: Path = typer.Argument(..., metavar="PATH", help="The file to write: .apkg, .txt (Anki's text format), .csv or .toml."),
+    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Only this deck (a .toml file needs one)."),
     with_history: bool = typer.Option(False, "--with-history",
                                       help="With each card's scheduling and every review (.apkg)."),
 ) -> None:
@@ -91,8 +91,8 @@ def decks(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> 
 @app.command()
 @command
 def cards(
-    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck."),
-    tag: Optional[str] = typer.Option(None, "--tag", help="Only cards with this tag."),
+    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Only this deck."),
+    tag: Optional[str] = typer.Option(None, "--tag", metavar="TAG", help="Only cards with this tag."),
     due: bool = typer.Option(False, "--due", help="Only cards due now."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON (with question, choices, answer)."),
 ) -> None:
@@ -102,6 +102,7 @@ def cards(
     c = context()
     c.open()
     c.check_deck(deck)
+    c.check_tag(tag, deck)
     now = c.now()
     rows = card_views(c.store, c.settings(deck), now, deck, tag, due)
     if as_json:
@@ -116,8 +117,8 @@ def cards(
 @app.command()
 @command
 def lint(
-    paths: Optional[list[Path]] = typer.Argument(None, metavar="PATH", help="Deck files (.toml; quiz-page .txt)."),
-    deck: Optional[str] = typer.Option(None, "--deck", help="Check a deck already imported, by its id."),
+    paths: Optional[list[Path]] = typer.Argument(None, metavar="PATH...", help="Deck files (.toml; quiz-page .txt)."),
+    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Check a deck already imported, by its id."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Check multiple-choice cards for cues (longest choice, position, echoed words, absolute

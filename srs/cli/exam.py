@@ -6,17 +6,17 @@ from typing import Optional
 
 import typer
 
-from srs.cli.app import app, command, context, fuzz, print_json
+from srs.cli.app import app, command, complete_deck, context, fuzz, positive, print_json
 
 
 @app.command()
 @command
 def exam(
-    deck: Optional[str] = typer.Option(None, "--deck", help="The deck (default: the only one with exam settings)."),
-    questions: Optional[int] = typer.Option(None, "--questions", min=1, help="Questions to draw."),
-    minutes: Optional[float] = typer.Option(None, "--minutes", help="Time limit in minutes (fractions allowed)."),
+    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="The deck (default: the only one with exam settings)."),
+    questions: Optional[int] = typer.Option(None, "--questions", metavar="N", help="Questions to draw."),
+    minutes: Optional[float] = typer.Option(None, "--minutes", metavar="M", help="Time limit in minutes (fractions allowed)."),
     no_timer: bool = typer.Option(False, "--no-timer", help="No time limit."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Seed for the draw and shuffles (reproducible)."),
+    seed: Optional[int] = typer.Option(None, "--seed", metavar="N", help="Seed for the draw and shuffles (reproducible)."),
     confidence: bool = typer.Option(False, "--confidence", help="Say how sure you are after each answer."),
     no_schedule: bool = typer.Option(False, "--no-schedule", help="Do not feed the answers to the scheduler."),
 ) -> None:
@@ -27,6 +27,7 @@ def exam(
     from srs.ui.exam_screen import Abandoned, ExamScreen
     from srs.ui.keys import KeyReader
 
+    positive(questions, "--questions")
     c = context()
     c.open()
     deck_id = c.exam_deck(deck)
@@ -61,8 +62,8 @@ def exam(
 @app.command()
 @command
 def results(
-    attempt: Optional[int] = typer.Argument(None, help="An attempt id: show it in full."),
-    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck."),
+    attempt: Optional[int] = typer.Argument(None, metavar="ATTEMPT", help="An attempt number (as srs results lists them): show it in full."),
+    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Only this deck."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Past exam attempts and their trend, or one attempt in full."""

@@ -6,20 +6,21 @@ from typing import Optional
 
 import typer
 
-from srs.cli.app import app, command, context, print_json
+from srs.cli.app import app, command, complete_deck, context, positive, print_json
 from srs.errors import UserError
 
 
 @app.command()
 @command
 def stats(
-    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck."),
-    days: int = typer.Option(112, "--days", min=7, max=3660, help="Days of history in the heat map."),
+    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Only this deck."),
+    days: int = typer.Option(112, "--days", metavar="N", help="Days of history in the heat map."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Cards by state, reviews per day, true retention, the due forecast, streak, exam scores."""
     from srs.stats import compute, to_json
 
+    positive(days, "--days", 7, 3660)
     c = context()
     c.open()
     c.check_deck(deck)
@@ -37,7 +38,7 @@ def stats(
 @app.command()
 @command
 def readiness(
-    deck: Optional[str] = typer.Option(None, "--deck", help="The exam deck (default: the only one)."),
+    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="The exam deck (default: the only one)."),
     on: Optional[str] = typer.Option(None, "--on", metavar="DATE",
                                      help="Exam date, YYYY-MM-DD (noon that day) [default: the deck's "
                                           "exam_date setting, else now]."),
@@ -70,7 +71,7 @@ def readiness(
 @app.command()
 @command
 def optimize(
-    deck: Optional[str] = typer.Option(None, "--deck", help="Fit to this deck's reviews and keep them for it."),
+    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Fit to this deck's reviews and keep them for it."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Fit FSRS parameters to your own reviews; keep them only if they predict held-out reviews better."""

@@ -6,15 +6,15 @@ from typing import Optional
 
 import typer
 
-from srs.cli.app import app, command, context, fuzz
+from srs.cli.app import app, command, complete_card, complete_deck, context, fuzz, positive
 
 
 @app.command()
 @command
 def review(
-    deck: Optional[str] = typer.Option(None, "--deck", help="Only this deck."),
-    tag: Optional[str] = typer.Option(None, "--tag", help="Only cards with this tag."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Stop after N answers."),
+    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Only this deck."),
+    tag: Optional[str] = typer.Option(None, "--tag", metavar="TAG", help="Only cards with this tag."),
+    limit: Optional[int] = typer.Option(None, "--limit", metavar="N", help="Stop after N answers."),
     until: Optional[str] = typer.Option(None, "--until", metavar="DATE",
                                         help="Studying for an exam on DATE: also bring forward cards you "
                                              "would not recall well enough by then [default: the "
@@ -28,9 +28,11 @@ def review(
     from srs.ui.keys import KeyReader
     from srs.ui.review_screen import ReviewScreen
 
+    positive(limit, "--limit")
     c = context()
     c.open()
     c.check_deck(deck)
+    c.check_tag(tag, deck)
     settings = c.settings(deck)
     exam_day = exam_date(until, settings.exam_date, settings.day_starts_at, c.now(), "--until")
     session = ReviewSession(c.store, settings, deck, tag, limit, fuzz=fuzz(), until=exam_day)
@@ -50,13 +52,13 @@ def _set_suspended(names: list[str], flag: bool) -> None:
 
 @app.command()
 @command
-def suspend(names: list[str] = typer.Argument(..., metavar="CARD...", help="Cards as DECK/CARD.")) -> None:
+def suspend(names: list[str] = typer.Argument(..., metavar="CARD...", autocompletion=complete_card, help="Cards as DECK/CARD.")) -> None:
     """Take cards out of reviews until unsuspended."""
     _set_suspended(names, True)
 
 
 @app.command()
 @command
-def unsuspend(names: list[str] = typer.Argument(..., metavar="CARD...", help="Cards as DECK/CARD.")) -> None:
+def unsuspend(names: list[str] = typer.Argument(..., metavar="CARD...", autocompletion=complete_card, help="Cards as DECK/CARD.")) -> None:
     """Bring suspended cards (leeches too) back into reviews."""
     _set_suspended(names, False)

@@ -79,6 +79,11 @@ class ContentQueries(StoreBase):
         for tag in dict.fromkeys(tags):
             s.add(CardTag(card_key=key, tag=tag))
 
+    def count_tagged(self, tag: str, deck: str | None = None) -> int:
+        """Live cards with ``tag`` (of ``deck``, when given)."""
+        with self.atomic() as s:
+            return s.scalar(self._filtered(select(func.count()).select_from(Card), deck, tag)) or 0
+
     def retire_cards(self, keys: Sequence[int], when: datetime) -> None:
         if keys:
             with self.atomic(write=True) as s:

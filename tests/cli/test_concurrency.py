@@ -10,12 +10,14 @@ import subprocess
 import sys
 import time
 
-from fsrs import Card as FsrsCard
-from fsrs import Rating, Scheduler, State
+import pytest
 
 from srs.store import open_store
 from tests.cli.terminal import srs_env
 from tests.factories import deck
+from tests.oracle import replay
+
+pytestmark = pytest.mark.slow  # real srs processes
 
 N_CARDS = 40
 
@@ -47,11 +49,8 @@ def check_log_agrees_with_states(db_url) -> int:
         by_card: dict[int, list] = {}
         for _, entry in store.review_log():
             by_card.setdefault(entry.card_key, []).append(entry)
-        scheduler = Scheduler(enable_fuzzing=False)
         for key, entries in by_card.items():
-            card = FsrsCard(card_id=key, state=State.Learning, step=0, due=entries[0].reviewed_at)
-            for e in entries:
-                card, _ = scheduler.review_card(card, Rating(e.rating), e.reviewed_at)
+            card = replay([(e.rating, e.reviewed_at) for e in entries], card_id=key)
             stored = store.card(key).memory
             assert stored.reps == len(entries), key
             assert stored.stability == card.stability and stored.due == card.due, key

@@ -18,6 +18,7 @@ COMMANDS = ["import", "decks", "cards", "review", "config", "suspend", "unsuspen
             "readiness", "optimize", "export", "lint"]
 
 
+@pytest.mark.slow
 def test_first_run_loads_the_bundled_deck_from_any_directory(tmp_path, db_url):
     env = srs_env(tmp_path, db_url)
     elsewhere = tmp_path / "somewhere"
@@ -30,6 +31,7 @@ def test_first_run_loads_the_bundled_deck_from_any_directory(tmp_path, db_url):
                     "exam_date": None, "days_left": None, "pass_probability": None}
 
 
+@pytest.mark.slow
 def test_default_database_lives_in_the_user_data_dir(tmp_path):
     env = srs_env(tmp_path)
     del env["SRS_DB"]
@@ -37,6 +39,7 @@ def test_default_database_lives_in_the_user_data_dir(tmp_path):
     assert list((tmp_path / "data").rglob("srs.db"))
 
 
+@pytest.mark.slow
 def test_cards_json_shape(env):
     cards = json.loads(srs(env, "cards", "--json").stdout)
     one = next(c for c in cards if c["card"] == "mini/one")
@@ -49,6 +52,7 @@ def test_cards_json_shape(env):
     assert [c["card"] for c in json.loads(srs(env, "cards", "--tag", "geo", "--json").stdout)] == ["mini/capital"]
 
 
+@pytest.mark.slow
 def test_broken_deck_is_one_line_exit_1_and_nothing_changes(env, tmp_path):
     before = srs(env, "cards", "--json").stdout
     broken = tmp_path / "broken.toml"
@@ -62,6 +66,7 @@ def test_broken_deck_is_one_line_exit_1_and_nothing_changes(env, tmp_path):
     assert "broken" not in srs(env, "decks", "--json").stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args,message", [
     (["cards", "--deck", "nope"], "unknown deck 'nope'"),
     (["suspend", "mini/nope"], "unknown card 'mini/nope'"),
@@ -79,11 +84,13 @@ def test_user_errors_are_one_line(env, args, message):
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_bad_srs_now_is_one_line(env):
     result = srs(dict(env, SRS_NOW="yesterday"), "decks", check=False)
     assert result.returncode == 1 and result.stderr.startswith("error: SRS_NOW 'yesterday'")
 
 
+@pytest.mark.slow
 def test_corrupt_database_is_refused_and_left_alone(tmp_path):
     path = tmp_path / "notes.db"
     path.write_bytes(b"these are my notes, not a database" * 100)
@@ -94,6 +101,7 @@ def test_corrupt_database_is_refused_and_left_alone(tmp_path):
     assert not (tmp_path / "notes.db-wal").exists()
 
 
+@pytest.mark.slow
 def test_config_global_and_per_deck(env):
     srs(env, "config", "new_per_day", "5")
     assert json.loads(srs(env, "config", "--json").stdout)["new_per_day"] == 5
@@ -101,13 +109,15 @@ def test_config_global_and_per_deck(env):
     assert json.loads(srs(env, "config", "--deck", "mini", "--json").stdout)["new_per_day"] == 2
     assert json.loads(srs(env, "config", "--json").stdout)["new_per_day"] == 5
     out = srs(env, "config", "new_per_day", "--deck", "mini").stdout
-    assert "2" in out and "deck" in out
+    row = next(line for line in out.splitlines() if "new_per_day" in line)
+    assert row.replace("│", " ").split() == ["new_per_day", "2", "deck"]  # key, value, where it is set
     # the deck's limit is the one its review uses
     keys = "".join(f"{right_letter(env, name)}\n\n" for name in ("mini/one", "mini/capital"))
     result = srs(env, "review", "--deck", "mini", input=keys + "D\n\n")  # D: not a choice of mini/one, shown again
     assert "Session over: 2 card(s) reviewed" in result.stdout
 
 
+@pytest.mark.slow
 def test_suspend_and_unsuspend(env):
     assert srs(env, "suspend", "mini/one", "mini/six").stdout.split("\n")[:2] == ["suspended mini/one",
                                                                                    "suspended mini/six"]
@@ -132,12 +142,76 @@ def test_every_command_has_help_and_a_readme_entry(command):
     assert f"srs {command}" in readme
 
 
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_speaks_words_not_python_types(command):
+    out = CliRunner().invoke(app, [command, "-h"]).output  # -h is --help
+    assert "Usage: srs " + command in out
+    for python in ("<str>", "<int", "<float", "<list", "<Path>", "<path>", "{", "range>"):
+        assert python not in out, (command, python, out)
+
+
+def test_version():
+    from srs import __version__
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output == f"srs {__version__}\n"
+
+
+def test_shell_completion_knows_decks_cards_and_setting_keys(tmp_path, monkeypatch):
+    from srs.importer import load_bundled
+    from srs.store import open_store
+    from tests.factories import T0
+
+    db = str(tmp_path / "c.db")
+    store, _ = open_store(db, "tester")
+    load_bundled(store, T0)
+    store.close()
+
+    def complete(words: str) -> list[str]:
+        env = {"_SRS_COMPLETE": "complete_bash", "COMP_WORDS": words,
+               "COMP_CWORD": str(len(words.split()) - 1 + words.endswith(" "))}
+        result = CliRunner().invoke(app, [], env=env, prog_name="srs")
+        return result.output.split()
+
+    monkeypatch.setenv("SRS_DB", db)
+    assert complete("srs review --deck dl") == ["dl-final"]
+    assert "dl-final/lora" in complete("srs suspend dl-final/l")
+    assert complete("srs config new_") == ["new_per_day"]
+    monkeypatch.setenv("SRS_DB", str(tmp_path / "none.db"))
+    assert complete("srs review --deck d") == [] and not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["review", "--limit", "0"], "--limit 0: must be at least 1"),
+    (["exam", "--questions", "0"], "--questions 0: must be at least 1"),
+    (["exam", "--minutes", "0"], "--minutes 0: give a time limit above 0"),
+    (["stats", "--days", "3"], "--days 3: must be from 7 to 3660"),
+    (["config", "new_per_day", "-4"], "bad value '-4' for new_per_day: must be a whole number from 0 to 9999"),
+    (["review", "--tag", "nope"], "no cards tagged 'nope'"),
+    (["cards", "--tag", "nope", "--deck", "dl-final"], "no cards tagged 'nope' in deck 'dl-final'"),
+    (["review", "--deck", "nope"], "unknown deck 'nope'"),
+])
+def test_out_of_range_numbers_and_unknown_names_are_one_line_exit_1(args, message, tmp_path, monkeypatch):
+    monkeypatch.setenv("SRS_DB", str(tmp_path / "r.db"))
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"error: {message}\n" or (result.stderr.startswith(f"error: {message}")
+                                                       and result.stderr.count("\n") == 1)
+
+
+def test_a_number_that_is_not_a_number_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("SRS_DB", str(tmp_path / "r.db"))
+    result = CliRunner().invoke(app, ["exam", "--questions", "x"])
+    assert result.exit_code == 2 and "Invalid value for '--questions'" in result.output
+
+
 def test_no_arguments_prints_help():
     result = CliRunner().invoke(app, [])
     assert "Usage" in result.output and "review" in result.output
-    assert result.exit_code in (0, 2)
+    assert result.exit_code == 2  # a usage error (README: exit codes), with the help to fix it
 
 
+@pytest.mark.slow
 def test_start_up_imports_only_what_the_command_needs():
     code = "import sys, srs.cli; print(sorted(m for m in ('sqlalchemy', 'fsrs', 'alembic', 'rich') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -41,7 +41,8 @@ def test_eof_mid_card_keeps_every_answer(env):
     one, capital = right_letter(env, "mini/one"), right_letter(env, "mini/capital")
     srs(env, "review", "--deck", "mini", input=f"{one}\n\n{capital}")  # second card: no rating, then EOF
     log = review_log(env)
-    assert [(n, r) for n, r, _ in log] == [("mini/one", 3)]
+    # the second answer was right and on screen: the end of input records it as Good (Enter's meaning)
+    assert [(n, r) for n, r, _ in log] == [("mini/one", 3), ("mini/capital", 3)]
 
 
 def test_nothing_due_says_when(env, tmp_path):
