@@ -13,6 +13,24 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from srs.errors import UserError
 
 
+def simulated() -> str | None:
+    """SRS_NOW's text when it replaces the clock."""
+    return os.environ.get("SRS_NOW") or None
+
+
+def check_not_before(now: datetime, latest: datetime | None) -> None:
+    """A write dated ``now`` must not come before the learner's latest answer (``latest``):
+    the review log would run backwards and cards would fall due in the past's future."""
+    if latest is None or now >= latest:
+        return
+    when = latest.astimezone(now.tzinfo).isoformat(timespec="minutes")
+    if simulated():
+        raise UserError(f"SRS_NOW {simulated()} is before your latest answer ({when}): set SRS_NOW to {when} "
+                        "or later, or try simulated days on a scratch database (--db /tmp/try.db)")
+    raise UserError(f"your latest answer is dated {when}, after the current time (it was given under "
+                    f"SRS_NOW): set SRS_NOW={when} or later to go on from it")
+
+
 def parse_instant(text: str, what: str = "time") -> datetime:
     """An ISO 8601 date or date-time; a naive one is taken as local time."""
     try:

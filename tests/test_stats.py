@@ -105,3 +105,38 @@ def test_one_deck_retired_and_suspended_cards(make_store):
     assert sum(s.forecast) == 1  # one suspended, one retired: neither falls due
     assert s.by_state["review"] == 2 and s.by_state["suspended"] == 1  # the retired card is gone
     assert sum(compute(store, Settings(), NOW, None, days=7).forecast) == 3
+
+
+def _screen(stats, now) -> str:
+    import io
+
+    from rich.console import Console
+
+    from srs.ui.progress_views import render_stats
+
+    console = Console(file=io.StringIO(), width=100, color_system=None)
+    render_stats(console, stats, now)
+    return console.file.getvalue()
+
+
+def test_one_answer_gives_no_retention_verdict_and_exam_bars_are_out_of_100(make_store):
+    store = make_store(deck(cards=3))
+    key = store.cards()[0].key
+    log(store, key, NOW - timedelta(days=1), 1, REVIEW)         # one lapse: 0% of 1 answer
+    store.save_attempt({"deck_id": "d", "started_at": NOW - timedelta(hours=2), "finished_at": NOW - timedelta(hours=1),
+                        "questions": 4, "correct": 2, "score": 0.5, "pass_mark": 0.7, "passed": False,
+                        "minutes": None, "seed": 1, "timed_out": False, "forecast": None}, [])
+    screen = _screen(compute(store, Settings(), NOW), NOW)
+    assert "0% of 1 answer on review cards — too few to compare with the desired 90% (it takes 20)" in " ".join(
+        screen.split())
+    assert "-90" not in screen and "−90" not in screen
+    bar = next(line for line in screen.splitlines() if "FAIL" in line)
+    assert bar.count("█") == 15 and bar.count("░") == 15        # half of a 100% track, not of the best score
+
+
+def test_twenty_answers_are_compared_with_the_target(make_store):
+    store = make_store(deck(cards=20))
+    for i, card in enumerate(store.cards()):
+        log(store, card.key, NOW - timedelta(days=1, minutes=i), 3 if i else 1, REVIEW)
+    screen = _screen(compute(store, Settings(), NOW), NOW)
+    assert "95.0% of 20 answers on review cards; desired 90% (+5.0%)" in " ".join(screen.split())

@@ -117,6 +117,7 @@ class Context:
         self.db = db
         self.learner = learner
         self._store: Store | None = None
+        self._told = False  # the simulated-time banner was printed
 
     def open(self) -> "Store":
         """The learner's store, opened once. A new, empty database first gets the bundled
@@ -138,9 +139,21 @@ class Context:
         return self._store
 
     def now(self) -> "datetime":
-        from srs.clock import now
+        from srs.clock import now, simulated
 
-        return now()
+        moment = now()
+        if simulated() and not self._told:
+            self._told = True
+            print(f"simulated time: {moment:%a %d %b %Y %H:%M %z} (SRS_NOW)", file=sys.stderr)
+        return moment
+
+    def writable_now(self) -> "datetime":
+        """The time answers are written at; refused when before the learner's latest answer."""
+        from srs.clock import check_not_before
+
+        moment = self.now()
+        check_not_before(moment, self.store.latest_activity())
+        return moment
 
     def settings(self, deck: str | None = None) -> "Settings":
         from srs.settings import resolve

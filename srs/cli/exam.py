@@ -32,7 +32,7 @@ def exam(
     c.open()
     deck_id = c.exam_deck(deck)
     settings = c.settings(deck_id)
-    sitting = attempts.take(c.store, settings, deck_id, c.now(), questions=questions, minutes=minutes,
+    sitting = attempts.take(c.store, settings, deck_id, c.writable_now(), questions=questions, minutes=minutes,
                             no_timer=no_timer, seed=seed)
     console = stdout()
     console.print(f"{sitting.deck.name}: {sitting.questions} questions, "

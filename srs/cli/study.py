@@ -34,7 +34,7 @@ def review(
     c.check_deck(deck)
     c.check_tag(tag, deck)
     settings = c.settings(deck)
-    exam_day = exam_date(until, settings.exam_date, settings.day_starts_at, c.now(), "--until")
+    exam_day = exam_date(until, settings.exam_date, settings.day_starts_at, c.writable_now(), "--until")
     session = ReviewSession(c.store, settings, deck, tag, limit, fuzz=fuzz(), until=exam_day)
     screen = ReviewScreen(session, KeyReader(), stdout(), c.now)
     screen.run()

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, and_, cast, delete, false, insert, select, update
+from sqlalchemy import Float, and_, cast, delete, false, func, insert, select, update
 
 from srs.model import NEW, CardKind, MemoryState, ReviewEntry
 from srs.store.base import STATE_COLUMNS, StoreBase, memory_of, review_entry, state_values
@@ -92,6 +92,16 @@ class ReviewQueries(StoreBase):
                 self.save_state(row.card_key, MemoryState.from_dict(row.before))
             s.delete(row)
             return entry
+
+    def latest_activity(self) -> datetime | None:
+        """The latest moment this learner worked at: their last review answer or the start of
+        their last exam (the "now" of the command that wrote it)."""
+        with self.atomic() as s:
+            review = s.scalar(select(func.max(Review.reviewed_at)).where(Review.learner == self.learner,
+                                                                         Review.source == "review"))
+            attempt = s.scalar(select(func.max(ExamAttempt.started_at)).where(ExamAttempt.learner == self.learner))
+            found = [t for t in (review, attempt) if t is not None]
+            return max(found) if found else None
 
     def card_reviews(self, key: int) -> list[ReviewEntry]:
         with self.atomic() as s:

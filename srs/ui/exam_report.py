@@ -13,6 +13,7 @@ from srs.exam import CONFIDENCE_LEVELS, Report
 from srs.model import letter_index
 
 SPARK = "▁▂▃▄▅▆▇█"
+FEW_FOR_CALIBRATION = 5  # answers at a confidence level below which no verdict is given
 
 
 def _choice(card, letter: str | None) -> str:
@@ -66,9 +67,12 @@ def render_report(console: Console, rep: Report, deck_name: str, number: int | N
                 cal.add_row(f"{r.level} {r.label}", f"{r.stated:.0%}", "0", "", "", "")
                 continue
             gap = r.accuracy - r.stated
-            verdict_text = "about right" if abs(gap) < 0.15 else ("underconfident" if gap > 0 else "overconfident")
+            if r.answered < FEW_FOR_CALIBRATION:
+                verdict_text = "too few to judge"
+            else:
+                verdict_text = "about right" if abs(gap) < 0.15 else ("underconfident" if gap > 0 else "overconfident")
             cal.add_row(f"{r.level} {r.label}", f"{r.stated:.0%}", str(r.answered), str(r.right),
-                        f"{r.accuracy:.0%}", Text(verdict_text, style="green" if verdict_text == "about right" else "yellow"))
+                        f"{r.accuracy:.0%}", Text(verdict_text, style={"about right": "green", "too few to judge": "dim"}.get(verdict_text, "yellow")))
         console.print(cal)
 
     tags = Table(title="By tag", title_justify="left")

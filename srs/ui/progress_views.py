@@ -13,6 +13,8 @@ from rich.text import Text
 LEVELS = [("·", "grey42"), ("░", "green4"), ("▒", "green3"), ("▓", "green1"), ("█", "bright_green")]
 EPOCH = date(1970, 1, 1)  # day number 0, a Thursday
 
+FEW_ANSWERS = 20  # answers below which a retention is not compared with the target
+
 
 def heat_map(per_day: dict[int, int], today: int, days: int) -> Group:
     """Reviews per day like a contribution graph: a column per week (Monday at the top),
@@ -95,6 +97,11 @@ def render_stats(console: Console, stats, now: datetime) -> None:
     console.print(heat_map(stats.per_day, stats.today, stats.days))
     if stats.retention is None:
         console.print("True retention (last 30 days): no review-state answers yet.")
+    elif stats.retention_answers < FEW_ANSWERS:
+        console.print(Text.assemble(("True retention (last 30 days): ", "bold"), f"{stats.retention:.0%}",
+                                    f" of {stats.retention_answers} answer{'s' if stats.retention_answers != 1 else ''}"
+                                    " on review cards — too few to compare with the desired "
+                                    f"{stats.desired_retention:.0%} (it takes {FEW_ANSWERS})", style=None))
     else:
         gap = stats.retention - stats.desired_retention
         console.print(Text.assemble(("True retention (last 30 days): ", "bold"), f"{stats.retention:.1%}",
@@ -107,13 +114,14 @@ def render_stats(console: Console, stats, now: datetime) -> None:
     console.print(Text(f"Due in the next 30 days: {sum(stats.forecast)} card(s)", style="bold"))
     console.print(column_chart(stats.forecast, [(now + timedelta(days=i)).strftime("%a %d %b") for i in range(30)]))
     if stats.exams:
-        console.print(Text(f"Exam scores ({len(stats.exams)} attempts"
+        console.print(Text(f"Exam scores ({len(stats.exams)} attempt{'s' if len(stats.exams) != 1 else ''}"
                            f"{', the last 15' if len(stats.exams) > 15 else ''})", style="bold"))
         shown = stats.exams[-15:]
         table = Table.grid(padding=(0, 1))
         for started_at, score, passed in shown:
             table.add_row(Text(started_at.astimezone(now.tzinfo).strftime("%Y-%m-%d %H:%M"), style="dim"),
-                          Text("█" * max(1, round(30 * score)), style="green" if passed else "red"),
+                          Text.assemble(("█" * round(30 * score), "green" if passed else "red"),
+                                        ("░" * (30 - round(30 * score)), "dim")),  # the whole track is 100%
                           Text(f"{score:.0%} {'PASS' if passed else 'FAIL'}"))
         console.print(table)
 

@@ -60,6 +60,11 @@ answer = "hi"
 """
 
 
+def errors(stderr: str) -> str:
+    """stderr without the simulated-time notice (SRS_NOW is set in the tests' environment)."""
+    return "".join(line for line in stderr.splitlines(keepends=True) if not line.startswith("simulated time: "))
+
+
 def srs(env, *args, input=None, check=True):
     result = subprocess.run([sys.executable, "-m", "srs", *args], env=env, input=input, capture_output=True,
                             text=True, timeout=60)

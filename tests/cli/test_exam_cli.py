@@ -12,7 +12,7 @@ import time
 import pytest
 
 from tests.cli.terminal import Terminal
-from tests.cli.helpers import MINI, cards_json, review_log, srs
+from tests.cli.helpers import MINI, cards_json, errors, review_log, srs
 
 pytestmark = pytest.mark.slow  # real srs processes and terminals
 
@@ -110,7 +110,7 @@ def test_exam_errors(env, tmp_path):
     r = srs(env, "exam", "--deck", "mini", "--questions", "9", check=False)
     assert r.returncode == 1 and "only 4 multiple-choice cards" in r.stderr
     r = srs(env, "exam", "--deck", "mini", "--minutes", "0", check=False)
-    assert r.returncode == 1 and r.stderr.startswith("error: ")
+    assert r.returncode == 1 and errors(r.stderr).startswith("error: --minutes 0: ")
     r = srs(env, "results", "99", check=False)
     assert r.returncode == 1 and "no exam attempt #99" in r.stderr
     second = MINI.replace('id = "mini"', 'id = "mini2"', 1)

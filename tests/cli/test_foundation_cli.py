@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from srs.cli import app
-from tests.cli.helpers import right_letter, srs
+from tests.cli.helpers import errors, right_letter, srs
 from tests.cli.terminal import srs_env
 
 COMMANDS = ["import", "decks", "cards", "review", "config", "suspend", "unsuspend", "exam", "results", "stats",
@@ -60,7 +60,7 @@ def test_broken_deck_is_one_line_exit_1_and_nothing_changes(env, tmp_path):
                       'choices = ["x", "y", "z", "w"]\nanswer = "E"\n')
     result = srs(env, "import", str(tmp_path / "mini.toml"), str(broken), check=False)
     assert result.returncode == 1
-    assert result.stderr == (f"error: {broken}:9: card \"a\": answer 'E' is not one of the 4 choices "
+    assert errors(result.stderr) == (f"error: {broken}:9: card \"a\": answer 'E' is not one of the 4 choices "
                              "(a letter from A to D)\n")
     assert srs(env, "cards", "--json").stdout == before
     assert "broken" not in srs(env, "decks", "--json").stdout
@@ -80,8 +80,9 @@ def test_broken_deck_is_one_line_exit_1_and_nothing_changes(env, tmp_path):
 def test_user_errors_are_one_line(env, args, message):
     result = srs(env, *args, check=False)
     assert result.returncode == 1, result
-    assert result.stderr.startswith("error: ") and message in result.stderr
-    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    stderr = errors(result.stderr)
+    assert stderr.startswith("error: ") and message in stderr
+    assert stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
 @pytest.mark.slow
@@ -216,3 +217,28 @@ def test_start_up_imports_only_what_the_command_needs():
     code = "import sys, srs.cli; print(sorted(m for m in ('sqlalchemy', 'fsrs', 'alembic', 'rich') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_simulated_time_is_announced_and_never_writes_history_backwards(tmp_path):
+    from datetime import datetime
+
+    later = "2099-12-05T09:00:00+01:00"  # far ahead: the real clock stays behind it below
+    env = srs_env(tmp_path, SRS_NOW=later)
+    result = srs(env, "review", "--limit", "1", input="A\n\n")
+    assert result.stderr == f"simulated time: {datetime.fromisoformat(later):%a 05 Dec 2099 09:00 +0100} (SRS_NOW)\n"
+    listed = srs(env, "decks", "--json")
+    assert json.loads(listed.stdout)[0]["id"] == "dl-final" and "simulated time" in listed.stderr
+    cards = srs(env, "cards", "--json").stdout
+    earlier = dict(env, SRS_NOW="2099-12-04T09:00:00+01:00")   # a day before the answer just given
+    for args in (["review"], ["exam", "--no-timer"]):
+        refused = srs(earlier, *args, input="A\n\n", check=False)
+        assert refused.returncode == 1
+        last = refused.stderr.splitlines()[-1]
+        assert last.startswith("error: SRS_NOW 2099-12-04T09:00:00+01:00 is before your latest answer "
+                               "(2099-12-05T09:00+01:00)") and "--db /tmp/try.db" in last
+    real = {k: v for k, v in env.items() if k != "SRS_NOW"}    # the real clock, behind the simulated answer
+    refused = srs(real, "review", input="A\n\n", check=False)
+    assert refused.returncode == 1 and "set SRS_NOW=" in refused.stderr and "simulated time" not in refused.stderr
+    assert srs(env, "cards", "--json").stdout == cards         # nothing was written
+    assert json.loads(srs(env, "results", "--json").stdout) == []

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from srs.cli import app
+from tests.cli.helpers import errors
 
 CUE = """
 [deck]
@@ -153,7 +154,8 @@ def test_an_imported_deck_by_id(run, files):
 def test_bad_input_is_one_line_exit_1(run, args, message):
     result = run(*args)
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: ") and message in result.stderr and result.stderr.count("\n") == 1
+    stderr = errors(result.stderr)
+    assert stderr.startswith("error: ") and message in stderr and stderr.count("\n") == 1
     assert result.stdout == ""
 
 

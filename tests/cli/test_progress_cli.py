@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.cli.helpers import cards_json, next_card, right_letter, srs
+from tests.cli.helpers import cards_json, errors, next_card, right_letter, srs
 
 pytestmark = pytest.mark.slow  # real srs processes
 
@@ -59,7 +59,7 @@ def test_exam_date_is_the_default_of_readiness_and_shows_in_decks(env):
 
 def test_readiness_errors(env):
     r = srs(env, "readiness", "--deck", "mini", "--on", "someday", check=False)
-    assert r.returncode == 1 and r.stderr.startswith("error: date 'someday'")
+    assert r.returncode == 1 and errors(r.stderr).startswith("error: date 'someday'")
     r = srs(env, "readiness", "--deck", "mini", "--on", "2020-01-01", check=False)
     assert r.returncode == 1 and "in the past" in r.stderr
     r = srs(env, "readiness", check=False)  # two decks with exam settings: the bundled one and mini

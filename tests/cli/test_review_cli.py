@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from srs.review import choice_order
-from tests.cli.helpers import (LETTERS, cards_json, next_card, review_log, right_letter, shown_letter, srs,
+from tests.cli.helpers import (LETTERS, cards_json, errors, next_card, review_log, right_letter, shown_letter, srs,
                               wrong_letter)
 from tests.cli.terminal import Terminal, srs_env
 from tests.oracle import replay
@@ -62,7 +62,7 @@ def test_bad_options(env):
     assert r.returncode == 1 and r.stderr.strip().startswith("error: unknown deck 'nope'")
     assert "Traceback" not in r.stderr
     r = srs(env, "review", "--limit", "0", check=False)
-    assert r.returncode == 2
+    assert r.returncode == 1 and errors(r.stderr) == "error: --limit 0: must be at least 1\n"
 
 
 def test_weeks_of_daily_study_match_an_independent_fsrs_replay(tmp_path, db_url):
