@@ -20,11 +20,11 @@ def export(store: Store, path: Path, deck: str | None, now: datetime, with_histo
     """Write the file; returns the number of cards. Nothing is left behind on failure. An
     .apkg carries the learner's ``settings`` (day rollover, desired retention, FSRS decay)."""
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise UserError(f"{path}: is a folder; give a file name, e.g. {path / ('deck' + suffix if suffix else 'deck.apkg')}")
     if suffix not in FORMATS:
         raise UserError(f"{path}: cannot export to {suffix or 'a file without extension'} "
                         f"(known: {', '.join(FORMATS)})")
-    if path.is_dir():
-        raise UserError(f"{path}: is a folder")
     if not path.parent.is_dir():
         raise UserError(f"{path}: folder {path.parent} does not exist")
     decks = [d for d in store.decks() if deck is None or d.id == deck]
@@ -83,6 +83,7 @@ def _write_atomic(path: Path, write, newline: str | None = None) -> bool:
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
                 write(f)
+            os.chmod(tmp, 0o666 & ~_umask())  # as any new file (mkstemp makes it private)
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)
@@ -90,6 +91,12 @@ def _write_atomic(path: Path, write, newline: str | None = None) -> bool:
     except OSError as exc:
         raise UserError(f"{path}: cannot write: {exc.strerror or exc}") from None
     return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 __all__ = ["FORMATS", "export"]

@@ -41,22 +41,24 @@ class Answered:
     rating: Rating
     review_id: int
     due: datetime
+    at: datetime              # when it was answered
     leech: bool = False  # this answer made the card a leech: it was suspended
 
 
 @dataclass
 class Summary:
-    reviewed: int = 0
+    reviewed: int = 0                # answers
     right: int = 0
     seconds: float = 0.0
     leeches: list[str] = field(default_factory=list)
+    cards: set[int] = field(default_factory=set)  # the cards answered
 
     @property
     def share_right(self) -> float | None:
         return self.right / self.reviewed if self.reviewed else None
 
     def copy(self) -> "Summary":
-        return replace(self, leeches=list(self.leeches))
+        return replace(self, leeches=list(self.leeches), cards=set(self.cards))
 
 
 @dataclass(frozen=True)
@@ -179,11 +181,12 @@ class ReviewSession:
         snapshot = self._snapshot()
         review_id, before, after = self.store.apply_review(card.key, rating, now, duration_ms, "review", compute)
         leech = after.leech and not (before is not None and before.leech)
-        answered = Answered(card, rating, review_id, after.due, leech)  # type: ignore[arg-type]
+        answered = Answered(card, rating, review_id, after.due, now, leech)  # type: ignore[arg-type]
         was_right = rating != AGAIN if right is None else right
         stored = replace(card, memory=before or card.memory, has_state=before is not None)
         self._steps.append(Step("answer", stored, review_id, snapshot))
         self.summary.reviewed += 1
+        self.summary.cards.add(card.key)
         self.summary.right += int(was_right)
         self.summary.seconds += duration_ms / 1000
         if leech:

@@ -163,3 +163,23 @@ def test_save_feeds_the_scheduler(make_store):
     assert saved.correct == 1 and saved.questions == 3 and not saved.passed
     assert [a.correct for a in answers] == [True, False, False]
     assert answers[2].chosen is None
+
+
+def test_the_report_at_60_columns_keeps_the_attempt_number_and_the_time_used_whole(make_store):
+    import io
+
+    from rich.console import Console
+
+    from srs.ui.exam_report import render_report
+
+    store = make_store(deck(cards=20))
+    cards = store.mc_cards("d")
+    rep = report("d", cards, [Answer(None) for _ in cards], 0.7, 125.0, timed_out=True)
+    console = Console(file=io.StringIO(), width=60, color_system=None)
+    render_report(console, rep, "Deep Learning: Build Real Things — Final Exam", 12)
+    out = console.file.getvalue()
+    assert max(len(line) for line in out.splitlines()) <= 60
+    assert "╭─ attempt #12 — Deep Learning" in out
+    assert "pass mark 70% = 14 of 20 · time used 2m 05s" in out
+    assert out.count("╭") == 1                      # unanswered questions: one table, not 20 boxes
+    assert out.rstrip().endswith("╯")               # the summary is the last thing printed

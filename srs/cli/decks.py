@@ -85,7 +85,8 @@ def decks(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> 
     from srs.ui.console import stdout
     from srs.ui.render import deck_table
 
-    stdout().print(deck_table(rows, exams))
+    console = stdout()
+    console.print(deck_table(rows, exams, console.width))
 
 
 @app.command()
@@ -111,7 +112,8 @@ def cards(
     from srs.ui.console import stdout
     from srs.ui.render import card_table
 
-    stdout().print(card_table(rows, now))
+    console = stdout()
+    console.print(card_table(rows, now, console.width))
 
 
 @app.command()

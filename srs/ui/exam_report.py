@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich import box
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
@@ -85,11 +86,9 @@ def render_report(console: Console, rep: Report, deck_name: str, number: int | N
     console.print(tags)
 
     verdict = Text(" PASS ", style="bold white on green") if rep.passed else Text(" FAIL ", style="bold white on red")
-    head = Text.assemble(
-        verdict, "  ", (f"{rep.correct}/{rep.questions}", "bold"), f"  ({rep.score:.0%})   pass mark ",
-        f"{rep.pass_mark:.0%} = {rep.needed} of {rep.questions}   time used {duration(rep.seconds)}",
-    )
-    lines = [head]
+    head = Text.assemble(verdict, "  ", (f"{rep.correct}/{rep.questions}", "bold"), f"  ({rep.score:.0%})")
+    lines = [head, Text(f"pass mark {rep.pass_mark:.0%} = {rep.needed} of {rep.questions} · "
+                        f"time used {duration(rep.seconds)}")]
     if rep.timed_out:
         lines.append(Text("Time ran out: the exam was handed in.", style="red"))
     if rep.unanswered:
@@ -99,7 +98,7 @@ def render_report(console: Console, rep: Report, deck_name: str, number: int | N
         lines.append(Text.assemble(("Study next: ", "bold"), ", ".join(weak), f"  (srs review --tag {weak[0]})"))
     elif rep.questions:
         lines.append(Text("No misses: keep reviewing to hold on to it.", style="green"))
-    title = f"{deck_name}" + (f" — attempt #{number}" if number is not None else "")
+    title = (f"attempt #{number} — " if number is not None else "") + deck_name  # cut from the end when narrow
     console.print(Panel(Text("\n").join(lines), title=title, title_align="left"))
 
 
@@ -111,14 +110,18 @@ def render_results(console: Console, attempts: Sequence) -> None:
     if not attempts:
         console.print("No exam attempts yet: take one with `srs exam`.")
         return
-    table = Table(title="Exam attempts", title_justify="left")
-    for col in ("#", "deck", "started", "score", "%", "result", "time"):
-        table.add_column(col, justify="right" if col in ("#", "score", "time") else "left")
+    decks = {a.deck_id for a in attempts}
+    one_deck = len(decks) == 1
+    table = Table(title="Exam attempts" + (f" on {next(iter(decks))}" if one_deck else ""), title_justify="left",
+                  box=box.SIMPLE_HEAD)
+    for col in ("#",) + (() if one_deck else ("deck",)) + ("started", "score", "%", "result", "time"):
+        table.add_column(col, justify="right" if col in ("#", "score", "%", "time") else "left", no_wrap=True)
     for a in attempts:
         took = (a.finished_at - a.started_at).total_seconds()
-        table.add_row(str(a.number), a.deck_id, a.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                      f"{a.correct}/{a.questions}", f"{a.score:.0%}",
-                      Text("PASS", style="green") if a.passed else Text("FAIL", style="red"), duration(took))
+        table.add_row(str(a.number), *(() if one_deck else (Text(a.deck_id),)),
+                      a.started_at.astimezone().strftime("%Y-%m-%d %H:%M"), f"{a.correct}/{a.questions}",
+                      f"{a.score:.0%}", Text("PASS", style="green") if a.passed else Text("FAIL", style="red"),
+                      duration(took))
     console.print(table)
     last = attempts[-1]
     alike = [a for a in attempts if a.deck_id == last.deck_id and a.questions == last.questions]

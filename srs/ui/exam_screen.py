@@ -108,9 +108,11 @@ class ExamScreen:
                     run.skip()
                 elif key.lower() in ("q", "interrupted"):
                     self.message = Text(HAND_IN if key.lower() == "q" else INTERRUPTED, style="bold yellow")
-                    redraw()
+                    # the answer hint goes while the question is asked: only y or n means something
+                    asking = lambda: live.update(self.view(index, "y hands in · n goes on"), refresh=True)  # noqa: E731
+                    asking()
                     try:
-                        confirm = self.wait_key(redraw)
+                        confirm = self.wait_key(asking)
                     except KeyboardInterrupt:
                         raise Abandoned from None
                     self.message = None

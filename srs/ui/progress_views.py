@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from rich import box
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
@@ -144,19 +145,23 @@ def render_readiness(console: Console, r, checked) -> None:
         f"review teaches a missed answer about {learner.learn:.0%} of the time; your memory lasts about "
         f"{learner.memory:.1f}× FSRS's estimate; careless slips {learner.slip:.0%}. {r.method[0].upper()}{r.method[1:]}.",
         style="dim"))
-    table = Table(title="Chance of a right answer, weakest first", title_justify="left")
-    table.add_column("card", no_wrap=True, overflow="ellipsis", max_width=30)
-    for col in ("right", "now", "exam day", "+review", "gain"):
+    shown = sorted(r.cards, key=lambda q: q.p)[:15]
+    wide = console.width >= 80
+    title = "Chance of a right answer, weakest first" + (
+        f" ({len(shown)} of {len(r.cards)} shown; --json lists every one)" if len(shown) < len(r.cards) else "")
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("card", no_wrap=True, overflow="ellipsis", max_width=30 if wide else max(16, console.width - 34))
+    columns = ("right", "now", "exam day", "+review", "gain") if wide else ("right", "exam day", "gain")
+    for col in columns:
         table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
-    for q in sorted(r.cards, key=lambda q: q.p)[:15]:
-        table.add_row(Text(q.name), f"{q.right}/{q.answers}" if q.answers else "never", f"{q.p_now:.0%}",
-                      f"{q.p:.0%}", "" if q.p_if_reviewed is None else f"{q.p_if_reviewed:.0%}",
-                      f"{q.gain:+.1%}" if q.gain > 5e-4 else ("<0.1%" if q.gain > 0 else ""))
-    caption = ("right: answers right / given; now and exam day: chance of a right answer; +review: the "
-               "chance on the exam day after one review now; gain: the rise in your pass probability")
-    if len(r.cards) > 15:
-        caption += f". And {len(r.cards) - 15} more cards (--json lists every one)"
-    table.caption = caption
+    for q in shown:
+        cells = {"right": f"{q.right}/{q.answers}" if q.answers else "never", "now": f"{q.p_now:.0%}",
+                 "exam day": f"{q.p:.0%}", "+review": "" if q.p_if_reviewed is None else f"{q.p_if_reviewed:.0%}",
+                 "gain": f"{q.gain:+.1%}" if q.gain > 5e-4 else ("<0.1%" if q.gain > 0 else "")}
+        table.add_row(Text(q.name), *(cells[c] for c in columns))
+    table.caption = ("right: answers right / given; now and exam day: chance of a right answer; "
+                     + ("+review: the chance on the exam day after one review now; " if wide else "")
+                     + "gain: the rise in your pass probability")
     console.print(table)
     first = [q for q in r.study_first() if q.gain >= 5e-4]
     if first:

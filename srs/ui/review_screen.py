@@ -17,7 +17,7 @@ from srs.exam import Question
 from srs.model import AGAIN, EASY, GOOD, HARD, RATING_NAMES, CardKind, StudyCard
 from srs.review import ReviewSession, Summary, showing
 from srs.ui.keys import ENTER, KeyReader
-from srs.ui.render import format_interval, when_text
+from srs.ui.render import day_text, format_interval, when_text
 
 RATING_KEYS = {"1": AGAIN, "2": HARD, "3": GOOD, "4": EASY, ENTER: GOOD}
 
@@ -172,8 +172,10 @@ class ReviewScreen:
                 "leech and suspended. Rewrite it, then `srs unsuspend` it.", style="bold yellow"))
             self.notice = Text(f"Leech suspended: {answered.card.name}", style="yellow")
         else:
-            self.console.print(Text(f"Recorded {RATING_NAMES[answered.rating]}; next in "
-                                    f"{format_interval(answered.due - self.clock())}.", style="dim"))
+            wait = answered.due - answered.at  # from the answer, not from whenever this is printed
+            back = "back in" if wait.total_seconds() < 86400 else "next review in"
+            self.console.print(Text(f"Recorded {RATING_NAMES[answered.rating]} — {back} "
+                                    f"{format_interval(wait, round_up=True)}.", style="dim"))
 
     def action(self, key: str, card: StudyCard) -> bool:
         """u, s, ! at any prompt. True when the current card is done with."""
@@ -182,7 +184,7 @@ class ReviewScreen:
             return True
         if key == "s":
             until = self.session.bury(card, self.clock())
-            self.notice = Text(f"Buried {card.name} until {when_text(until, self.clock())}.", style="yellow")
+            self.notice = Text(f"Buried {card.name} until {day_text(until, self.clock())}.", style="yellow")
             return True
         if key == "!":
             self.session.suspend(card)
@@ -227,7 +229,9 @@ class ReviewScreen:
             share = f"{summary.share_right:.0%}" if summary.share_right is not None else "–"
             minutes, seconds = divmod(int(summary.seconds), 60)
             self.console.print(Text.assemble(
-                ("Session over: ", "bold"), f"{summary.reviewed} card(s) reviewed, {share} right, ",
+                ("Session over: ", "bold"), f"{summary.reviewed} answer{'s' if summary.reviewed != 1 else ''}"
+                + (f" on {len(summary.cards)} cards" if len(summary.cards) != summary.reviewed else "")
+                + f", {share} right, ",
                 f"{minutes}m {seconds:02d}s spent."))
         if summary.leeches:
             self.console.print(Text(f"Leeches suspended: {', '.join(summary.leeches)}", style="yellow"))

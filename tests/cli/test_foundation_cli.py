@@ -115,7 +115,7 @@ def test_config_global_and_per_deck(env):
     # the deck's limit is the one its review uses
     keys = "".join(f"{right_letter(env, name)}\n\n" for name in ("mini/one", "mini/capital"))
     result = srs(env, "review", "--deck", "mini", input=keys + "D\n\n")  # D: not a choice of mini/one, shown again
-    assert "Session over: 2 card(s) reviewed" in result.stdout
+    assert "Session over: 2 answers," in result.stdout
 
 
 @pytest.mark.slow
@@ -242,3 +242,48 @@ def test_simulated_time_is_announced_and_never_writes_history_backwards(tmp_path
     assert refused.returncode == 1 and "set SRS_NOW=" in refused.stderr and "simulated time" not in refused.stderr
     assert srs(env, "cards", "--json").stdout == cards         # nothing was written
     assert json.loads(srs(env, "results", "--json").stdout) == []
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_tables_fit_and_never_cut_an_id(width, tmp_path, monkeypatch):
+    from srs.importer import load_bundled
+    from srs.store import open_store
+    from tests.factories import T0
+
+    db = str(tmp_path / "w.db")
+    store, _ = open_store(db, "tester")
+    load_bundled(store, T0)
+    ids = [c.card_id for c in store.cards()]
+    store.close()
+    monkeypatch.setenv("SRS_DB", db)
+    monkeypatch.setenv("SRS_LEARNER", "tester")
+    monkeypatch.setenv("SRS_WIDTH", str(width))
+    for args in (["cards"], ["decks"], ["readiness"]):
+        out = CliRunner().invoke(app, args).stdout
+        assert max(len(line) for line in out.splitlines()) <= width, (args, out)
+        if args == ["cards"]:
+            rows = [line.split()[0] for line in out.splitlines()[4:] if line.strip()]
+            assert len(rows) == len(ids)
+            for shown, card_id in zip(rows, ids):  # whole, or cut with an ellipsis: never folded mid-word
+                assert shown == card_id or (shown.endswith("…") and card_id.startswith(shown[:-1])), (shown, out)
+        if args == ["decks"]:
+            assert "dl-final" in out and "exam" in out and "susp." in out
+        if args == ["readiness"]:
+            assert "15 of 20 shown" in " ".join(out.split())
+
+
+def test_export_to_a_folder_asks_for_a_file_name_and_files_get_the_umasks_permissions(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv("SRS_DB", str(tmp_path / "e.db"))
+    result = CliRunner().invoke(app, ["export", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {tmp_path}: is a folder; give a file name, e.g. {tmp_path / 'deck.apkg'}\n"
+    old = os.umask(0o027)
+    try:
+        for name in ("d.apkg", "d.txt", "d.csv", "d.toml"):
+            args = ["export", str(tmp_path / name)] + (["--deck", "dl-final"] if name.endswith(".toml") else [])
+            assert CliRunner().invoke(app, args).exit_code == 0
+            assert (tmp_path / name).stat().st_mode & 0o777 == 0o640, name
+    finally:
+        os.umask(old)

@@ -22,7 +22,7 @@ def test_piped_protocol_two_lines_per_card(env):
     blue = right_letter(env, "mini/blue")
     out = srs(env, "review", "--deck", "mini", "--limit", "4",
               input="".join(f"{k}\n\n" for k in keys) + f"\nC\n{blue}\n3\n").stdout
-    assert "Session over: 4 card(s) reviewed" in out
+    assert "Session over: 4 answers," in out
     one = shown_letter(_new(cards_json(env)["mini/one"]))  # the letter it was shown under
     assert f"✗ Wrong. The answer is {one}) Two" in out and "Count on your fingers." in out
     assert "'' is not a choice" in out and "'C' is not a choice" in out
@@ -52,7 +52,7 @@ def test_nothing_due_says_when(env, tmp_path):
     assert "Nothing is due now." in out
     srs(env, "config", "new_per_day", "1")
     out = srs(env, "review", input=f"{right_letter(env, next_card(env))}\n4\n").stdout
-    assert "Session over: 1 card(s) reviewed" in out
+    assert "Session over: 1 answer," in out
     out = srs(env, "review").stdout
     assert "Nothing is due now." in out and "Next card due tomorrow at 04:00" in out
 
@@ -77,7 +77,7 @@ def test_weeks_of_daily_study_match_an_independent_fsrs_replay(tmp_path, db_url)
         # always press A: right when the shuffle put the answer there (Good by Enter), else wrong (Again)
         out = srs(env, "review", "--deck", "dl-final", input="A\n\n" * 60).stdout
         # always A gets most cards wrong, so something is due every day
-        reviewed += int(re.search(r"Session over: (\d+) card\(s\) reviewed", out).group(1))
+        reviewed += int(re.search(r"Session over: (\d+) answers?[ ,]", out).group(1))
     log = review_log(env)
     assert len(log) == reviewed > 40  # every answer the sessions counted, and nothing else
     by_card: dict[str, list] = {}
@@ -118,6 +118,7 @@ def test_single_keys_in_a_real_terminal(env):
     assert re.findall(r"([A-F])\) (\w[^│]*?)\s*│", screen) == shown  # the same card state, the same order
     term.press("s")  # bury it
     screen = term.wait_for("Buried mini/")
+    assert re.search(r"Buried mini/\S+ until tomorrow \(04:00\)", screen)  # days start at 04:00
     term.press("q")
     term.wait_for("Session over")
     assert term.finish() == 0
@@ -161,7 +162,7 @@ def test_suspend_at_the_rating_prompt_keeps_the_answer_and_undo_takes_both_back(
 def test_quitting_at_the_rating_prompt_records_the_right_answer(env):
     first = next_card(env, "--deck", "mini")
     out = srs(env, "review", "--deck", "mini", input=f"{right_letter(env, first)}\nq\n").stdout
-    assert "Recorded Good" in out and "Session over: 1 card(s) reviewed" in out
+    assert "Recorded Good" in out and "Session over: 1 answer," in out
     assert [(n, r) for n, r, _ in review_log(env)] == [(first, 3)]
 
 
@@ -181,3 +182,16 @@ def test_ctrl_c_at_the_rating_prompt_records_the_answer_and_exits_130(env):
     term.wait_for("Session over")
     assert term.finish() == 130
     assert [(n, r) for n, r, _ in review_log(env)] == [(first, 3)]
+
+
+def test_words_after_an_answer_and_at_the_end(env):
+    one = wrong_letter(env, "mini/one")
+    out = srs(env, "review", "--deck", "mini", input=f"{one}\n\n").stdout
+    assert "Recorded Again — back in 1m." in out          # the first learning step, not "next in 59s"
+    later = dict(env, SRS_NOW="2026-11-02T09:02:00+00:00")  # the missed card is due again
+    first = next_card(later, "--deck", "mini")
+    assert first == "mini/one"
+    out = srs(later, "review", "--deck", "mini", "--limit", "2",
+              input=f"{right_letter(later, 'mini/one')}\n3\n{right_letter(later, 'mini/capital')}\n\n").stdout
+    assert "Recorded Good — back in 10m." in out
+    assert "Session over: 2 answers, 100% right" in out
