@@ -78,30 +78,26 @@ def _completion_store(ctx: typer.Context):
     return open_store(db, learner)[0]
 
 
-def complete_deck(ctx: typer.Context, incomplete: str) -> list[str]:
+def _complete(ctx: typer.Context, names: Callable[[Any], Any], incomplete: str) -> list[str]:
+    """The ``names(store)`` that start with ``incomplete``; nothing when there is no database."""
     try:
         store = _completion_store(ctx)
         if store is None:
             return []
         try:
-            return [d.id for d in store.decks() if d.id.startswith(incomplete)]
+            return [name for name in names(store) if name.startswith(incomplete)]
         finally:
             store.close()
     except Exception:  # completion must never print a traceback into the shell
         return []
 
 
+def complete_deck(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _complete(ctx, lambda store: (d.id for d in store.decks()), incomplete)
+
+
 def complete_card(ctx: typer.Context, incomplete: str) -> list[str]:
-    try:
-        store = _completion_store(ctx)
-        if store is None:
-            return []
-        try:
-            return [c.name for c in store.cards() if c.name.startswith(incomplete)]
-        finally:
-            store.close()
-    except Exception:
-        return []
+    return _complete(ctx, lambda store: (c.name for c in store.cards()), incomplete)
 
 
 def complete_key(incomplete: str) -> list[str]:

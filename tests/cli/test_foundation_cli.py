@@ -287,3 +287,26 @@ def test_export_to_a_folder_asks_for_a_file_name_and_files_get_the_umasks_permis
             assert (tmp_path / name).stat().st_mode & 0o777 == 0o640, name
     finally:
         os.umask(old)
+
+
+def test_stats_says_too_few_for_one_answer(tmp_path, monkeypatch):
+    from datetime import timedelta
+
+    from srs.importer import load_bundled
+    from srs.model import REVIEW, MemoryState
+    from srs.store import open_store
+    from tests.factories import T0
+
+    db = str(tmp_path / "st.db")
+    store, _ = open_store(db, "tester")
+    load_bundled(store, T0)
+    key = store.cards()[0].key
+    before = MemoryState(state=REVIEW, stability=3.0, difficulty=5.0, due=T0, last_review=T0 - timedelta(days=3), reps=2)
+    store.record_review(key, 1, T0, 4000, "review", before, before.with_(due=T0 + timedelta(minutes=10)))
+    store.close()
+    monkeypatch.setenv("SRS_DB", db)
+    monkeypatch.setenv("SRS_LEARNER", "tester")
+    monkeypatch.setenv("SRS_NOW", (T0 + timedelta(hours=1)).isoformat())
+    out = " ".join(CliRunner().invoke(app, ["stats"]).stdout.split())
+    assert "True retention (last 30 days): 0% of 1 answer on review cards — too few to compare" in out
+    assert "-90" not in out and "−90" not in out
