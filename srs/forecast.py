@@ -48,6 +48,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from itertools import product
 
@@ -196,6 +197,15 @@ class Grid:
     def take(self, index: np.ndarray) -> "Grid":
         return Grid(*(getattr(self, f)[index] for f in Grid.__dataclass_fields__))
 
+    @cached_property
+    def memories(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct (memory, decay, growth) of the grid — the only parameters forgetting
+        depends on, a few dozen against thousands of grid points — and each point's index
+        among them: forgetting is computed once per distinct memory, then spread."""
+        keys = np.stack([self.memory, self.decay, self.growth], axis=1)
+        distinct, index = np.unique(keys, axis=0, return_inverse=True)
+        return distinct, index.reshape(-1)
+
 
 def full_grid(fsrs_decay: float) -> Grid:
     decays = (tuple(fsrs_decay if d is None else d for d in DECAY[0]), DECAY[1])
@@ -223,9 +233,11 @@ class _Filtered:
 
 def _survival(days: np.ndarray, stability: np.ndarray, grid: Grid) -> np.ndarray:
     """P(a known answer is still known after ``days``) per card (rows) and grid point."""
-    memory, decay, factor = grid.memory[None, :], grid.decay[None, :], grid.factor[None, :]
-    stability = STABILITY_REF * (stability / STABILITY_REF) ** grid.growth[None, :]
-    return (1.0 + factor * np.maximum(days, 0.0) / (memory * stability)) ** -decay
+    distinct, index = grid.memories
+    memory, decay, growth = distinct[None, :, 0], distinct[None, :, 1], distinct[None, :, 2]
+    factor = 0.9 ** (-1.0 / decay) - 1.0
+    stability = STABILITY_REF * (stability / STABILITY_REF) ** growth
+    return ((1.0 + factor * np.maximum(days, 0.0) / (memory * stability)) ** -decay)[:, index]
 
 
 def _guess(base: np.ndarray, elimination: np.ndarray) -> np.ndarray:
@@ -235,8 +247,13 @@ def _guess(base: np.ndarray, elimination: np.ndarray) -> np.ndarray:
 
 
 def _filter(cards: Sequence[CardEvidence], grid: Grid, now: float, on: float) -> _Filtered:
+    # cards with the most answers first: at answer j only the first ``active[j]`` rows have one,
+    # so each round works on a prefix (the results are put back in the callers' order)
+    counts = np.array([len(c.answers) for c in cards], dtype=int)
+    order = np.argsort(-counts, kind="stable")
+    cards = [cards[i] for i in order]
     n_cards, g = len(cards), len(grid)
-    rounds = max((len(c.answers) for c in cards), default=0)
+    rounds = int(counts.max()) if len(counts) else 0
     at = np.full((n_cards, max(rounds, 1)), np.nan)
     right = np.zeros((n_cards, max(rounds, 1)), dtype=bool)
     guess = np.full((n_cards, max(rounds, 1)), 0.25)
@@ -252,33 +269,34 @@ def _filter(cards: Sequence[CardEvidence], grid: Grid, now: float, on: float) ->
     loglik = np.zeros((n_cards, g))
     last_at = np.full(n_cards, np.nan)
     last_s = np.ones(n_cards)
+    sorted_counts = counts[order]
     for j in range(rounds):
-        active = ~np.isnan(at[:, j])
-        if not active.any():
-            break
-        seen = active & ~np.isnan(last_at)
-        days = np.where(seen, (at[:, j] - np.nan_to_num(last_at)) / DAY, 0.0)
-        keep = _survival(days[:, None], last_s[:, None], grid)
-        k = np.where(seen[:, None], known * keep, known)
-        gj = _guess(guess[:, j][:, None], elim)
-        y = right[:, j][:, None]
+        n = int(np.count_nonzero(sorted_counts > j))  # the cards with a (j+1)-th answer: a prefix
+        rows = slice(0, n)
+        seen = ~np.isnan(last_at[rows])
+        days = np.where(seen, (at[rows, j] - np.nan_to_num(last_at[rows])) / DAY, 0.0)
+        keep = _survival(days[:, None], last_s[rows, None], grid)
+        k = np.where(seen[:, None], known[rows] * keep, known[rows])
+        gj = _guess(guess[rows, j][:, None], elim)
+        y = right[rows, j][:, None]
         like_k = np.where(y, 1.0 - slip, slip)
         like_u = np.where(y, gj, 1.0 - gj)
         total = k * like_k + (1.0 - k) * like_u
         post = k * like_k / total
-        post = post + (1.0 - post) * learn * taught[:, j][:, None]
-        act = active[:, None]
-        loglik += np.where(act, np.log(total), 0.0)
-        known = np.where(act, post, known)
-        last_at = np.where(active, at[:, j], last_at)
-        last_s = np.where(active, stab[:, j], last_s)
+        post = post + (1.0 - post) * learn * taught[rows, j][:, None]
+        loglik[rows] += np.log(total)
+        known[rows] = post
+        last_at[rows] = at[rows, j]
+        last_s[rows] = stab[rows, j]
     seen = ~np.isnan(last_at)
     base = np.nan_to_num(last_at)
     keep_now = _survival(((now - base) / DAY)[:, None], last_s[:, None], grid)
     keep_on = _survival(((on - base) / DAY)[:, None], last_s[:, None], grid)
     known_now = np.where(seen[:, None], known * keep_now, known)
     known_on = np.where(seen[:, None], known * keep_on, known)
-    return _Filtered(loglik.sum(axis=0), known_now, known_on, last_at, last_s)
+    back = np.empty_like(order)
+    back[order] = np.arange(len(order))  # sorted row of each card in the callers' order
+    return _Filtered(loglik[back].sum(axis=0), known_now[back], known_on[back], last_at[back], last_s[back])
 
 
 def _chance(known: np.ndarray, choices: np.ndarray, grid: Grid) -> np.ndarray:

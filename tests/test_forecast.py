@@ -251,3 +251,30 @@ def test_honesty_benchmark_fast_version():
     for other in pooled.values():
         assert mine.question_log_loss < other.question_log_loss, other
         assert mine.pass_brier < other.pass_brier, other
+
+
+def test_filtering_many_cards_at_once_equals_filtering_each_alone():
+    """The filter works on the cards with the most answers first and puts them back: each
+    card's result and the summed likelihood must not depend on its neighbours or order."""
+    import random
+
+    import numpy as np
+
+    from srs.forecast import Answer, CardEvidence, _filter, full_grid
+
+    rng = random.Random(4)
+    cards = []
+    for key in range(40):
+        t, answers = 0.0, []
+        for _ in range(rng.choice([0, 0, 1, 2, 5, 9])):
+            t += rng.uniform(0.1, 6) * 86400
+            answers.append(Answer(t, rng.random() < 0.6, 0.25, rng.uniform(0.5, 30), rng.choice(["review", "exam"])))
+        cards.append(CardEvidence(key, f"d/{key}", 4, tuple(answers)))
+    grid = full_grid(0.1542)
+    now, on = 60 * 86400.0, 70 * 86400.0
+    together = _filter(cards, grid, now, on)
+    alone = [_filter([c], grid, now, on) for c in cards]
+    for i, single in enumerate(alone):
+        assert np.array_equal(together.known_on[i], single.known_on[0])
+        assert np.array_equal(together.known_now[i], single.known_now[0])
+    assert np.allclose(together.loglik, sum(single.loglik for single in alone), rtol=1e-12, atol=1e-9)
