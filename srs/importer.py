@@ -39,7 +39,7 @@ def read_path(path: Path) -> list[DeckSpec]:
     if suffix in (".toml", ".txt"):
         return [read_deck(path)]
     raise UserError(f"{path}: cannot import {suffix or 'a file without extension'} "
-                    "(known: .toml, .txt, .apkg, .csv)")
+                    "(known: .toml, .txt, .apkg, .colpkg, .csv)")
 
 
 def _content(spec: CardSpec) -> dict[str, object]:
@@ -128,10 +128,12 @@ def import_paths(store: Store, paths: Sequence[Path], now: datetime, with_histor
             raise UserError(f"{path}: no such file")
         if path.is_dir():
             raise UserError(f"{path}: is a folder (name the deck files)")
-        if path.suffix.lower() == ".apkg":
+        if path.suffix.lower() in (".apkg", ".colpkg"):  # a deck package or a whole collection
             from srs.anki.apkg_read import read_package
 
             package = read_package(path)
+            if not package.decks or not any(d.cards for d in package.decks):
+                raise UserError(f"{path}: the package holds no notes to import")
             packages.append(package)
             specs.extend(package.decks)
         else:

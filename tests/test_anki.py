@@ -127,8 +127,8 @@ def test_toml_txt_and_csv_exports(store, tmp_path):
     assert back.cards == sample_deck().cards and back.exam == sample_deck().exam and back.name == "Sample deck"
     export(store, tmp_path / "s.txt", "sample", T0)
     text = (tmp_path / "s.txt").read_text()
-    assert text.startswith("#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n"
-                           "#tags column:4\n")
+    assert text.startswith("#separator:tab\n#html:true\n#notetype:Basic\n#guid column:1\n#deck column:2\n"
+                           "#tags column:3\n")
     assert len(text.strip().splitlines()) == 6 + 3
     export(store, tmp_path / "s.csv", "sample", T0)
     deck = read_csv(tmp_path / "s.csv")
@@ -256,3 +256,53 @@ def test_csv_import(make_store, tmp_path):
     (tmp_path / "bad.csv").write_text("q1,a1\nonly-one-column\n")
     with pytest.raises(DeckFileError, match=r"bad.csv:2: expected question,answer"):
         read_csv(tmp_path / "bad.csv")
+
+
+def test_txt_export_imports_into_a_fresh_anki_and_again_updates(tmp_path, make_store):
+    """Anki's engine is the judge: every card of the bundled deck arrives as a Basic note with
+    its question and choices on the front and the right answer on the back; a second import
+    of the same file updates the notes (stable GUIDs) instead of adding them again."""
+    from anki.collection import ImportCsvRequest
+
+    from srs.importer import load_bundled
+
+    store = make_store(sample_deck())
+    load_bundled(store, T0)
+    out = tmp_path / "dl.txt"
+    assert export(store, out, "dl-final", T0) == 20
+    col = Collection(str(tmp_path / "fresh.anki2"))
+    try:
+        logs = []
+        for _ in range(2):
+            request = ImportCsvRequest(path=str(out), metadata=col.get_csv_metadata(str(out), None))
+            logs.append(col.import_csv(request).log)
+        assert len(logs[0].new) == 20 and len(logs[1].new) == 0
+        assert col.note_count() == 20 and col.card_count() == 20
+        notes = [col.get_note(n) for n in col.find_notes("")]
+        assert {n.note_type()["name"] for n in notes} == {"Basic"}
+        assert {col.decks.name(col.get_card(c).did) for c in col.find_cards("")} == \
+            {"Deep Learning: Build Real Things — Final Exam"}
+        fronts = {to_text(n["Front"]) for n in notes}
+        backs = {to_text(n["Back"]) for n in notes}
+        for card in store.mc_cards("dl-final"):
+            front = next(f for f in fronts if f.startswith(card.question))
+            assert all(choice in front for choice in card.choices)
+            assert any(b.startswith(f"{card.answer}) {card.right_choice}") for b in backs)
+    finally:
+        col.close()
+
+
+def test_colpkg_is_imported_and_an_empty_one_says_so(tmp_path, make_store):
+    store = make_store(sample_deck())
+    Collection(str(tmp_path / "empty.anki2")).export_collection_package(  # exporting closes the collection
+        str(tmp_path / "empty.colpkg"), include_media=False, legacy=False)
+    col = Collection(str(tmp_path / "whole.anki2"))
+    note = col.new_note(col.models.by_name("Basic"))
+    note["Front"], note["Back"] = "Hund", "dog"
+    col.add_note(note, col.decks.id("German"))
+    col.export_collection_package(str(tmp_path / "whole.colpkg"), include_media=False, legacy=False)
+    results = import_paths(store, [tmp_path / "whole.colpkg"], T0)
+    assert sum(r.added for r in results) == 1
+    assert any(c.question == "Hund" and c.answer == "dog" for c in store.cards())
+    with pytest.raises(UserError, match="empty.colpkg: the package holds no notes to import"):
+        import_paths(store, [tmp_path / "empty.colpkg"], T0)

@@ -8,24 +8,37 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from srs.anki.apkg_write import ExportCard, basic_fields, mc_fields
-from srs.anki.ids import MC_NOTETYPE_NAME, guid
+from srs.anki.apkg_write import ExportCard, basic_fields, text_to_html
+from srs.anki.ids import guid
 from srs.deckfile import CardSpec, DeckSpec, slug
 from srs.errors import DeckFileError
 from srs.model import LETTERS, CardKind
 
 
+def basic_front_back(card) -> list[str]:
+    """A card as the two fields of Anki's Basic note type, which every Anki has (HTML): a
+    multiple-choice card's front is its question with the lettered choices, its back the
+    right letter and choice, the explanation and the feedback for a wrong answer."""
+    if card.kind is not CardKind.MC:
+        return basic_fields(card)
+    choices = "".join(f"<li>{text_to_html(c)}</li>" for c in card.choices or ())
+    back = f"{card.answer}) {text_to_html(card.right_choice)}"
+    for extra in (card.explanation, card.wrong_feedback):
+        if extra:
+            back += "<br><br>" + text_to_html(extra)
+    return [f'{text_to_html(card.question)}<ol type="A">{choices}</ol>', back]
+
+
 def write_anki_text(out: io.TextIOBase, deck_names: dict[str, str], cards: Iterable[ExportCard]) -> int:
-    """Columns: guid, notetype, deck, tags, then the note's fields (HTML)."""
-    out.write("#separator:tab\n#html:true\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:4\n")
+    """Anki's text format for a fresh collection: every note of the Basic note type (which
+    every Anki has). Columns: guid (stable, so importing again updates), deck, tags, front, back."""
+    out.write("#separator:tab\n#html:true\n#notetype:Basic\n#guid column:1\n#deck column:2\n#tags column:3\n")
     writer = csv.writer(out, delimiter="\t", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
     n = 0
     for item in cards:
         card = item.card
-        mc = card.kind is CardKind.MC
-        fields = mc_fields(card) if mc else basic_fields(card)
-        row = [guid(card.deck_id, card.card_id), MC_NOTETYPE_NAME if mc else "Basic",
-               deck_names[card.deck_id], " ".join(card.tags), *fields]
+        row = [guid(card.deck_id, card.card_id), deck_names[card.deck_id], " ".join(card.tags),
+               *basic_front_back(card)]
         writer.writerow([v.replace("\r", "") for v in row])
         n += 1
     return n
