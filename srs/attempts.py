@@ -46,6 +46,8 @@ def take(store: Store, settings: Settings, deck_id: str, now: datetime, *, quest
     ``seed`` (random when None). ``clock`` gives the seconds the run is timed with."""
     from srs.forecast import assess
 
+    if questions is not None and questions < 1:
+        raise UserError(f"--questions {questions}: must be at least 1")
     if minutes is not None and not 0 < minutes <= MAX_MINUTES:
         raise UserError(f"--minutes {minutes:g}: give a time limit above 0 and at most {MAX_MINUTES}")
     if minutes is not None and no_timer:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-
-from collections.abc import Sequence
 
 from srs.clock import LearnerDay
 from srs.errors import UserError

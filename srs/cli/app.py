@@ -275,7 +275,7 @@ def main_options(
     _current = ctx.obj = Context(db, name)
 
 
-def positive(value: int | None, flag: str, low: int = 1, high: int | None = None) -> int | None:
+def in_range(value: int | None, flag: str, low: int = 1, high: int | None = None) -> int | None:
     """An option's number within its range, or a user error (exit 1) naming the option."""
     if value is not None and (value < low or (high is not None and value > high)):
         span = f"from {low} to {high}" if high is not None else f"at least {low}"
@@ -284,4 +284,4 @@ def positive(value: int | None, flag: str, low: int = 1, high: int | None = None
 
 
 __all__ = ["Context", "SrsCommand", "app", "busy_timeout", "command", "complete_card", "complete_deck",
-           "complete_key", "context", "fuzz", "positive", "print_json"]
+           "complete_key", "context", "fuzz", "in_range", "print_json"]

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from srs.cli.app import app, command, complete_deck, context, fuzz, positive, print_json
+from srs.cli.app import app, command, complete_deck, context, fuzz, print_json
 
 
 @app.command()
@@ -27,7 +27,6 @@ def exam(
     from srs.ui.exam_screen import Abandoned, ExamScreen
     from srs.ui.keys import KeyReader
 
-    positive(questions, "--questions")
     c = context()
     c.open()
     deck_id = c.exam_deck(deck)

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from srs.cli.app import app, command, complete_deck, context, positive, print_json
+from srs.cli.app import app, command, complete_deck, context, in_range, print_json
 from srs.errors import UserError
 
 
@@ -20,7 +20,7 @@ def stats(
     """Cards by state, reviews per day, true retention, the due forecast, streak, exam scores."""
     from srs.stats import compute, to_json
 
-    positive(days, "--days", 7, 3660)
+    in_range(days, "--days", 7, 3660)
     c = context()
     c.open()
     c.check_deck(deck)

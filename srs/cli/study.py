@@ -6,7 +6,15 @@ from typing import Optional
 
 import typer
 
-from srs.cli.app import app, command, complete_card, complete_deck, context, fuzz, positive
+from srs.cli.app import (
+    app,
+    command,
+    complete_card,
+    complete_deck,
+    context,
+    fuzz,
+    in_range,
+)
 
 
 @app.command()
@@ -28,7 +36,7 @@ def review(
     from srs.ui.keys import KeyReader
     from srs.ui.review_screen import ReviewScreen
 
-    positive(limit, "--limit")
+    in_range(limit, "--limit")
     c = context()
     c.open()
     c.check_deck(deck)

@@ -196,8 +196,7 @@ def test_out_of_range_numbers_and_unknown_names_are_one_line_exit_1(args, messag
     monkeypatch.setenv("SRS_DB", str(tmp_path / "r.db"))
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 1, result.output
-    assert result.stderr == f"error: {message}\n" or (result.stderr.startswith(f"error: {message}")
-                                                       and result.stderr.count("\n") == 1)
+    assert result.stderr.startswith(f"error: {message}") and result.stderr.count("\n") == 1
 
 
 def test_a_number_that_is_not_a_number_is_a_usage_error(tmp_path, monkeypatch):
