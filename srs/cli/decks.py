@@ -67,19 +67,23 @@ def export(
 def decks(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List decks with their card counts for this learner (and, with an exam date, the days
     left and your chance of passing)."""
-    from srs.forecast import outlook
-
     c = context()
     store = c.open()
     now = c.now()
     rows = store.deck_summaries(now)
-    exams = {r.id: outlook(store, c.settings(r.id), r.id, now) for r in rows if r.exam}
+    exams = {}
+    for r in rows:
+        settings = c.settings(r.id) if r.exam else None
+        if settings is not None and settings.exam_date is not None:  # the forecast (NumPy) only then
+            from srs.forecast import outlook
+
+            exams[r.id] = outlook(store, settings, r.id, now)
     if as_json:
         print_json([{"id": r.id, "name": r.name, "cards": r.cards, "new": r.new, "learning": r.learning,
                      "review": r.review, "due": r.due, "suspended": r.suspended, "exam": r.exam,
-                     "exam_date": exams[r.id].exam_date if r.exam else None,
-                     "days_left": exams[r.id].days_left if r.exam else None,
-                     "pass_probability": exams[r.id].pass_probability if r.exam else None}
+                     "exam_date": exams[r.id].exam_date if r.id in exams else None,
+                     "days_left": exams[r.id].days_left if r.id in exams else None,
+                     "pass_probability": exams[r.id].pass_probability if r.id in exams else None}
                     for r in rows])
         return
     from srs.ui.console import stdout

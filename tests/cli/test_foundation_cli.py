@@ -219,6 +219,18 @@ def test_start_up_imports_only_what_the_command_needs():
 
 
 @pytest.mark.slow
+def test_deck_counts_do_not_load_the_forecast_without_an_exam_date(tmp_path):
+    code = ("import sys\nfrom srs.cli import app\ntry:\n    app(['decks'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('srs.forecast', 'numpy', 'fsrs') if m in sys.modules), file=sys.stderr)")
+    env = srs_env(tmp_path)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert "dl-final" in result.stdout and result.stderr.strip().splitlines()[-1] == "[]"
+    srs(env, "config", "exam_date", "2099-01-01", "--deck", "dl-final")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert "srs.forecast" in result.stderr  # with an exam date, the chance of passing is shown
+
+
+@pytest.mark.slow
 def test_simulated_time_is_announced_and_never_writes_history_backwards(tmp_path):
     from datetime import datetime
 
