@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
@@ -24,25 +24,42 @@ class DeckResult:
     restored: int = 0
     deck_changed: bool = False
     created: bool = False
+    left_retired: int = 0     # in a package, retired here: left retired
+    suspended: int = 0        # suspended as the package has them
+    reviews_added: int = 0    # reviews taken from a package's log (--with-history)
+    skipped: list[dict[str, str]] = field(default_factory=list)  # notes not imported: {"note", "reason"}
 
     def to_dict(self) -> dict[str, object]:
-        return dict(self.__dict__)
+        return {k: (list(v) if isinstance(v, list) else v) for k, v in self.__dict__.items()}
 
 
-def read_path(path: Path) -> list[DeckSpec]:
-    """The decks in a deck file or CSV, by its extension (packages: ``import_paths``)."""
+def read_path(path: Path):
+    """What a file holds, by its extension and content: a whole deck (a DeckSpec) or cards
+    to merge (an AnkiPackage: an Anki package, a file in Anki's text format, srs's CSV)."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        from srs.anki.textfile import read_csv
+    if suffix in (".apkg", ".colpkg"):  # a deck package or a whole collection
+        from srs.anki.apkg_read import read_package
 
-        return [read_csv(path)]
-    if suffix in (".toml", ".txt"):
-        return [read_deck(path)]
+        package = read_package(path)
+        if not package.cards and not package.skipped:
+            raise UserError(f"{path}: the package holds no notes to import")
+        return package
+    if suffix in (".csv", ".txt"):
+        from srs.anki.textfile import read_anki_text, read_csv, sniff
+
+        kind = sniff(path)
+        if kind == "anki":
+            return read_anki_text(path)
+        if kind == "csv" or suffix == ".csv":
+            return read_csv(path)
+        return read_deck(path)
+    if suffix == ".toml":
+        return read_deck(path)
     raise UserError(f"{path}: cannot import {suffix or 'a file without extension'} "
                     "(known: .toml, .txt, .apkg, .colpkg, .csv)")
 
 
-def _content(spec: CardSpec) -> dict[str, object]:
+def content_of(spec: CardSpec) -> dict[str, object]:
     return {
         "kind": spec.kind.value,
         "question": spec.question,
@@ -78,7 +95,7 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
         existing = store.deck_cards(spec.id)
         new_rows = []
         for position, card in enumerate(spec.cards):
-            content = _content(card)
+            content = content_of(card)
             row = existing.pop(card.id, None)
             if row is None:
                 new_rows.append(dict(deck_id=spec.id, card_id=card.id, position=position, retired=False,
@@ -118,9 +135,11 @@ def import_decks(store: Store, specs: Sequence[DeckSpec], now: datetime) -> list
 
 def import_paths(store: Store, paths: Sequence[Path], now: datetime, with_history: bool = False,
                  scheduler=None) -> list[DeckResult]:
-    """Parse every file first (any error: nothing is written), then import them together.
-    With ``with_history``, an Anki package's review log becomes this learner's history
-    (replayed through FSRS) for cards that have none yet."""
+    """Parse every file first (any error: nothing is written), then import them together, in
+    one transaction. Deck files (.toml, quiz text, a plain CSV) are whole decks: they sync,
+    retiring what they no longer hold. Anki packages, Anki's text format and srs's own CSV
+    merge (srs.merge): cards are added or updated, never retired. With ``with_history``, a
+    package's review log joins this learner's history."""
     specs: list[DeckSpec] = []
     packages = []
     for path in paths:
@@ -128,47 +147,23 @@ def import_paths(store: Store, paths: Sequence[Path], now: datetime, with_histor
             raise UserError(f"{path}: no such file")
         if path.is_dir():
             raise UserError(f"{path}: is a folder (name the deck files)")
-        if path.suffix.lower() in (".apkg", ".colpkg"):  # a deck package or a whole collection
-            from srs.anki.apkg_read import read_package
-
-            package = read_package(path)
-            if not package.decks or not any(d.cards for d in package.decks):
-                raise UserError(f"{path}: the package holds no notes to import")
-            packages.append(package)
-            specs.extend(package.decks)
+        read = read_path(path)
+        if isinstance(read, DeckSpec):
+            specs.append(read)
         else:
-            specs.extend(read_path(path))
-    if with_history and not packages:
-        raise UserError("--with-history reads the review log of Anki packages (.apkg)")
+            packages.append(read)
+    if with_history and not any(p.history for p in packages):
+        raise UserError("--with-history reads the review log of Anki packages (.apkg, .colpkg)")
     with store.atomic(write=True):
         results = import_decks(store, specs, now)
-        if with_history:
+        if packages:
+            from srs.merge import Merger
+
+            merger = Merger(store, now)
             for package in packages:
-                _import_history(store, package, scheduler)
+                merger.merge(package, with_history and package.history, scheduler)
+            results += list(merger.results.values())
     return results
-
-
-def _import_history(store: Store, package, scheduler) -> None:
-    from srs.model import MemoryState
-    from srs.scheduler import rate
-
-    by_card: dict[tuple[str, str], list] = {}
-    for review in package.reviews:
-        by_card.setdefault((review.deck_id, review.card_id), []).append(review)
-    states, rows = [], []
-    for (deck_id, card_id), reviews in by_card.items():
-        card = store.find_card(deck_id, card_id)
-        if card is None or card.has_state:
-            continue  # already studied here: its history stays as it is
-        memory, before = MemoryState(), None
-        for r in sorted(reviews, key=lambda r: r.at):
-            after = rate(scheduler, card.key, memory, r.rating, r.at)
-            rows.append((card.key, r.rating, r.at, r.duration_ms, before, after))
-            memory = before = after
-        if (deck_id, card_id) in package.suspended:
-            memory = memory.with_(suspended=True)
-        states.append((card.key, memory))
-    store.bulk_load(states, rows)
 
 
 def bundled_paths() -> list[Path]:

@@ -131,8 +131,11 @@ def test_toml_txt_and_csv_exports(store, tmp_path):
                            "#tags column:3\n")
     assert len(text.strip().splitlines()) == 6 + 3
     export(store, tmp_path / "s.csv", "sample", T0)
-    deck = read_csv(tmp_path / "s.csv")
-    assert [c.answer for c in deck.cards] == ["A) Yes <i>as text</i>", "C) 4", "Rome"]
+    rows = (tmp_path / "s.csv").read_text().splitlines()
+    assert rows[0] == "question,answer,explanation,tags,feedback,deck,id"
+    package = read_csv(tmp_path / "s.csv")  # srs's own CSV: the same decks and cards, the same content
+    assert [c.target for c in package.cards] == [("sample", "tricky"), ("sample", "mc2"), ("sample", "basic1")]
+    assert tuple(c.spec for c in package.cards) == sample_deck().cards
     with pytest.raises(UserError, match="needs an .apkg"):
         export(store, tmp_path / "s.csv", "sample", T0, with_history=True)
     with pytest.raises(UserError, match="cannot export to .pdf"):

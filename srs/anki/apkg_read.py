@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 
-from srs.anki.html import cloze, cloze_numbers, list_items, to_text
-from srs.anki.ids import MC_NOTETYPE_NAME
+from srs.anki.html import cloze_numbers, list_items, to_text
+from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME
 from srs.anki.protobuf import fields as proto_fields
-from srs.deckfile import CardSpec, DeckSpec, slug
+from srs.anki.template import CardContext, render
+from srs.deckfile import CardSpec, DeckSpec
 from srs.errors import UserError
 from srs.model import LETTERS
 
@@ -28,20 +29,84 @@ MAX_TOTAL = 8 * 1024**3
 MAX_RATIO = 200                 # nor inflate more than 200 times its compressed size (zip bombs)
 
 
-@dataclass
+@dataclass(frozen=True)
 class AnkiReview:
-    card_id: str
-    deck_id: str
     rating: int
     at: datetime
     duration_ms: int
 
 
+@dataclass(frozen=True)
+class AnkiSchedule:
+    """A card's scheduling as Anki keeps it: its type (0 new, 1 learning, 2 review,
+    3 relearning), queue (-1 suspended, -2/-3 buried), due date, counts and, when the
+    collection uses FSRS, its memory state."""
+
+    type: int
+    queue: int
+    due: datetime | None
+    reps: int
+    lapses: int
+    stability: float | None = None
+    difficulty: float | None = None
+    last_review: datetime | None = None
+
+    @property
+    def suspended(self) -> bool:
+        return self.queue == -1
+
+
+@dataclass(frozen=True)
+class AnkiCard:
+    """One Anki card as srs will keep it: the card as rendered by its note's templates, and
+    where it came from (the note's GUID, the card's ord, the Anki deck's name)."""
+
+    spec: CardSpec
+    guid: str
+    ord: int
+    deck: str
+    notetype: str
+    schedule: AnkiSchedule
+    reviews: tuple[AnkiReview, ...] = ()
+    target: tuple[str, str] | None = None  # (srs deck id, card id) when the file carries them
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A note (or one of its cards) that srs does not import, named, and why."""
+
+    note: str
+    reason: str
+    deck: str = ""
+
+
 @dataclass
 class AnkiPackage:
-    decks: list[DeckSpec]
-    reviews: list[AnkiReview] = field(default_factory=list)
-    suspended: set[tuple[str, str]] = field(default_factory=set)
+    cards: list[AnkiCard] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    source: str = ""
+    history: bool = True  # a package has a review log (a text file does not)
+
+    @property
+    def reviews(self) -> list[AnkiReview]:
+        return [r for c in self.cards for r in c.reviews]
+
+    @property
+    def decks(self) -> list[DeckSpec]:
+        """The cards grouped by Anki deck, each deck under its own id (``deck_id``)."""
+        by_deck: dict[str, list[CardSpec]] = {}
+        for card in self.cards:
+            by_deck.setdefault(card.deck, []).append(card.spec)
+        return [DeckSpec(deck_id(name), name, "", None, tuple({c.id: c for c in cards}.values()), self.source)
+                for name, cards in by_deck.items()]
+
+
+def deck_id(name: str) -> str:
+    """An Anki deck's srs id, readable in any script: its name lower-cased, every run of
+    characters that are not letters or digits (in any alphabet) as one hyphen; `::`
+    (a subdeck) too. A name with no letter or digit at all gets a digest of the name."""
+    s = re.sub(r"[\W_]+", "-", name.casefold()).strip("-")
+    return s or "deck-" + hashlib.sha1(name.encode()).hexdigest()[:8]
 
 
 def _fail(path: Path, message: str) -> UserError:
@@ -166,97 +231,169 @@ class _Notetype:
     name: str
     cloze: bool
     fields: list[str]
-    templates: int
+    templates: list[tuple[str, str, str]]  # (name, question format, answer format) by ord
+    srs: str = ""  # "mc" or "basic" for the note types srs writes
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
 
 
 def _notetypes(db: sqlite3.Connection) -> dict[int, _Notetype]:
-    tables = {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
-    if "notetypes" in tables:  # schema 18
+    if "notetypes" in _tables(db):  # schema 18
         out = {}
         for ntid, name, config in db.execute("select id, name, config from notetypes"):
             kind = next((v for n, w, v in proto_fields(config or b"") if n == 1 and w == 0), 0)
             fields = [r[0] for r in db.execute("select name from fields where ntid = ? order by ord", (ntid,))]
-            templates = db.execute("select count() from templates where ntid = ?", (ntid,)).fetchone()[0]
+            templates = []
+            for tname, tconfig in db.execute("select name, config from templates where ntid = ? order by ord",
+                                             (ntid,)):
+                parts = {n: v for n, w, v in proto_fields(tconfig or b"") if w == 2 and n in (1, 2)}
+                templates.append((tname, parts.get(1, b"").decode("utf-8", "replace"),
+                                  parts.get(2, b"").decode("utf-8", "replace")))
             out[ntid] = _Notetype(name, kind == 1, fields, templates)
-        return out
-    models = json.loads(db.execute("select models from col").fetchone()[0])
-    return {int(k): _Notetype(m["name"], m.get("type") == 1, [f["name"] for f in m["flds"]], len(m["tmpls"]))
-            for k, m in models.items()}
+    else:
+        models = json.loads(db.execute("select models from col").fetchone()[0])
+        out = {int(k): _Notetype(m["name"], m.get("type") == 1, [f["name"] for f in m["flds"]],
+                                 [(t.get("name", ""), t.get("qfmt", ""), t.get("afmt", "")) for t in m["tmpls"]])
+               for k, m in models.items()}
+    for ntid, nt in out.items():
+        if ntid == MC_NOTETYPE_ID or (nt.name == MC_NOTETYPE_NAME and nt.fields[:3] == ["Question", "Choices", "Answer"]):
+            nt.srs = "mc"
+        elif ntid == BASIC_NOTETYPE_ID:
+            nt.srs = "basic"
+    return out
 
 
 def _decks(db: sqlite3.Connection) -> dict[int, str]:
-    tables = {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
-    if "decks" in tables:
+    if "decks" in _tables(db):
         return {did: name.replace("\x1f", "::") for did, name in db.execute("select id, name from decks")}
     return {int(k): d["name"] for k, d in json.loads(db.execute("select decks from col").fetchone()[0]).items()}
 
 
-def _card_id(guid: str, ord_: int, many: bool) -> str:
+def card_id(guid: str, ord_: int, many: bool) -> str:
+    """The srs id of an Anki card: from its note's GUID (and its ord, for a note type that
+    makes several cards), so every import of the note finds the same card."""
     base = "n" + hashlib.sha1(guid.encode()).hexdigest()[:12]
     return f"{base}-{ord_ + 1}" if many else base
+
+
+def _when(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc)
+
+
+def _schedule(type_: int, queue: int, due: int, odue: int, odid: int, reps: int, lapses: int, data: str,
+              crt: int, last: datetime | None) -> AnkiSchedule:
+    if odid and odue:  # in a filtered deck: its home deck's due
+        due = odue
+    when = None
+    if type_ == 2:
+        when = _when(crt + due * 86400)
+    elif type_ in (1, 3):
+        when = _when(due) if due > 1_000_000_000 else _when(crt + due * 86400)
+    stability = difficulty = None
+    try:
+        memory = json.loads(data) if data else {}
+    except ValueError:
+        memory = {}
+    if isinstance(memory, dict) and isinstance(memory.get("s"), (int, float)) and \
+            isinstance(memory.get("d"), (int, float)) and memory["s"] > 0:
+        stability, difficulty = float(memory["s"]), float(memory["d"])
+        if isinstance(memory.get("lrt"), (int, float)) and memory["lrt"] > 0:
+            last = _when(memory["lrt"])
+    return AnkiSchedule(type_, queue, when, reps, lapses, stability, difficulty, last)
+
+
+def _label(fields: list[str], guid: str) -> str:
+    text = to_text(fields[0]) if fields else ""
+    text = " ".join(text.split())
+    return (text[:60] + "…" if len(text) > 60 else text) or f"note {guid}"
 
 
 def _read_collection(db: sqlite3.Connection, path: Path) -> AnkiPackage:
     notetypes = _notetypes(db)
     deck_names = _decks(db)
-    notes = {nid: (guid, mid, flds.split("\x1f"), tags.split())
+    crt = int(db.execute("select crt from col").fetchone()[0] or 0)
+    package = AnkiPackage(source=str(path))
+    reviews: dict[int, list[AnkiReview]] = {}
+    for rid, cid, ease, taken, kind in db.execute("select id, cid, ease, time, type from revlog order by id"):
+        if 1 <= ease <= 4 and kind in (0, 1, 2, 3):
+            reviews.setdefault(cid, []).append(AnkiReview(ease, _when(rid / 1000), max(0, int(taken))))
+    notes = {nid: (guid, mid, flds.split("\x1f"), tuple(dict.fromkeys(t for t in tags.split())))
              for nid, guid, mid, flds, tags in db.execute("select id, guid, mid, flds, tags from notes")}
-    by_deck: dict[str, list[CardSpec]] = {}
-    names: dict[str, str] = {}
-    where: dict[int, tuple[str, str]] = {}
-    suspended: set[tuple[str, str]] = set()
-    rows = db.execute("select c.id, c.nid, c.did, c.ord, c.queue from cards c order by c.did, c.due, c.nid, c.ord")
-    for cid, nid, did, ord_, queue in rows:
+    with_cards: set[int] = set()
+    rows = db.execute("select id, nid, did, ord, type, queue, due, odue, odid, reps, lapses, flags, data "
+                      "from cards order by did, due, nid, ord")
+    for cid, nid, did, ord_, type_, queue, due, odue, odid, reps, lapses, flags, data in rows:
         if nid not in notes:
             continue
+        with_cards.add(nid)
         guid, mid, fields, tags = notes[nid]
-        nt = notetypes.get(mid) or _Notetype("?", False, [], 1)
-        spec = _card(nt, guid, ord_, fields, tuple(dict.fromkeys(t.replace(" ", "_") for t in tags)))
-        if spec is None:
+        nt = notetypes.get(mid)
+        if nt is None:
+            package.skipped.append(Skipped(_label(fields, guid), "its note type is missing from the package",
+                                           deck_names.get(did, "")))
             continue
-        name = deck_names.get(did, "Imported")
-        deck_id = slug(name)
-        names[deck_id] = name
-        by_deck.setdefault(deck_id, []).append(spec)
-        where[cid] = (deck_id, spec.id)
-        if queue == -1:
-            suspended.add((deck_id, spec.id))
-    decks = []
-    for deck_id, cards in by_deck.items():
-        unique = list({c.id: c for c in cards}.values())
-        decks.append(DeckSpec(deck_id, names[deck_id], "", None, tuple(unique), str(path)))
-    reviews = []
-    for rid, cid, ease, taken, kind in db.execute("select id, cid, ease, time, type from revlog order by id"):
-        if cid in where and 1 <= ease <= 4 and kind in (0, 1, 2, 3):
-            deck_id, card_id = where[cid]
-            at = datetime.fromtimestamp(rid / 1000, tz=timezone.utc)
-            reviews.append(AnkiReview(card_id, deck_id, ease, at, max(0, int(taken))))
-    return AnkiPackage(decks, reviews, suspended)
+        deck = deck_names.get(odid or did) or deck_names.get(did) or "Imported"
+        spec, why = _card(nt, guid, ord_, fields, tags, deck, flags & 7)
+        if spec is None:
+            package.skipped.append(Skipped(_label(fields, guid) + (f" (card {ord_ + 1})" if ord_ else ""), why, deck))
+            continue
+        history = tuple(reviews.get(cid, ()))
+        schedule = _schedule(type_, queue, due, odue, odid, reps, lapses, data, crt,
+                             history[-1].at if history else None)
+        package.cards.append(AnkiCard(spec, guid, ord_, deck, nt.name, schedule, history))
+    for nid, (guid, _mid, fields, _tags) in notes.items():
+        if nid not in with_cards:
+            package.skipped.append(Skipped(_label(fields, guid), "the note has no cards"))
+    return package
 
 
-def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[str, ...]) -> CardSpec | None:
-    while len(fields) < 2:
-        fields.append("")
-    if nt.name == MC_NOTETYPE_NAME and len(fields) >= 5:
+def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[str, ...], deck: str,
+          flag: int) -> tuple[CardSpec | None, str]:
+    """The card ``ord_`` of a note, as srs keeps it, or None and why not."""
+    fields = fields + [""] * (len(nt.fields) - len(fields))
+    if nt.srs == "mc" and len(fields) >= 5:
         choices = tuple(list_items(fields[1]))
         letter = to_text(fields[2])[:1].upper()
         if 2 <= len(choices) <= 6 and letter and letter in LETTERS[: len(choices)]:
-            return CardSpec(_card_id(guid, ord_, False), to_text(fields[0]), letter, choices, to_text(fields[3]),
-                            to_text(fields[4]), tags)
+            return CardSpec(card_id(guid, ord_, False), to_text(fields[0]), letter, choices, to_text(fields[3]),
+                            to_text(fields[4]), tags), ""
+    if nt.srs == "basic" and len(fields) >= 2:
+        back, explanation = split_back(fields[1], legacy=True)
+        question = to_text(fields[0])
+        if question:
+            return CardSpec(card_id(guid, ord_, False), question, to_text(back), None, to_text(explanation), "",
+                            tags), ""
     if nt.cloze:
-        numbers = cloze_numbers(fields[0])
-        number = ord_ + 1
-        if number not in numbers:
-            return None
-        question, answer = cloze(fields[0], number)
-        extra = to_text(fields[1]) if len(fields) > 1 else ""
-        return CardSpec(_card_id(guid, ord_, True), to_text(question), to_text(answer), None, extra, "", tags)
-    front, back = to_text(fields[0]), to_text(fields[1])
-    if nt.templates >= 2 and ord_ == 1:  # "Basic (and reversed card)": the second card asks the back
-        front, back = back, front
-    if not front or not back:
-        return None
-    return CardSpec(_card_id(guid, ord_, nt.templates >= 2), front, back, None, "", "", tags)
+        template = nt.templates[0] if nt.templates else ("Cloze", "{{cloze:Text}}", "{{cloze:Text}}")
+    elif ord_ < len(nt.templates):
+        template = nt.templates[ord_]
+    else:
+        return None, f"its note type has no card template {ord_ + 1}"
+    ctx = CardContext(dict(zip(nt.fields, fields)), ord_, tags, deck, nt.name, template[0], flag)
+    question_html, answer_html = render(template[1], template[2], ctx)
+    question, answer = to_text(question_html), to_text(answer_html)
+    if nt.cloze and ord_ + 1 not in cloze_numbers(" ".join(fields)):
+        return None, f"its text has no cloze deletion c{ord_ + 1}"
+    if not question:
+        return None, "the question side is empty"
+    many = nt.cloze or len(nt.templates) > 1
+    return CardSpec(card_id(guid, ord_, many), question, answer, None, "", "", tags), ""
 
 
-__all__ = ["AnkiPackage", "AnkiReview", "read_package"]
+_EXPLANATION = re.compile(r'<div class="srs-explanation">(.*?)</div>\s*$', re.S)
+
+
+def split_back(back: str, legacy: bool = False) -> tuple[str, str]:
+    """The back of a card srs wrote: (answer, explanation). The explanation is in its own
+    div; srs's older packages (``legacy``) put it after a blank line."""
+    m = _EXPLANATION.search(back)
+    if m:
+        return back[:m.start()], m.group(1)
+    head, sep, tail = back.partition("<br><br>") if legacy else ("", "", "")
+    return (head, tail) if sep else (back, "")
+
+
+__all__ = ["AnkiCard", "AnkiPackage", "AnkiReview", "AnkiSchedule", "Skipped", "card_id", "deck_id",
+           "read_package", "split_back"]

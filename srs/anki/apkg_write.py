@@ -95,11 +95,19 @@ def mc_fields(card: StudyCard) -> list[str]:
             text_to_html(card.wrong_feedback)]
 
 
+def extra_html(explanation: str, feedback: str = "") -> str:
+    """The explanation and the wrong-answer feedback below an answer, each in its own div
+    (a blank line above each), which srs finds again on import."""
+    out = ""
+    if explanation:
+        out += f'<div class="srs-explanation"><br>{text_to_html(explanation)}</div>'
+    if feedback:
+        out += f'<div class="srs-feedback"><br>{text_to_html(feedback)}</div>'
+    return out
+
+
 def basic_fields(card: StudyCard) -> list[str]:
-    back = text_to_html(card.answer)
-    if card.explanation:
-        back += "<br><br>" + text_to_html(card.explanation)
-    return [text_to_html(card.question), back]
+    return [text_to_html(card.question), text_to_html(card.answer) + extra_html(card.explanation)]
 
 
 def _strip(text: str) -> str:
@@ -244,4 +252,4 @@ def _interval(due: datetime, since: datetime) -> int:
     return round(seconds / 86400) if seconds >= 86400 else -int(seconds)
 
 
-__all__ = ["ExportCard", "MC_FIELDS", "Scheduling", "basic_fields", "mc_fields", "text_to_html", "write_apkg"]
+__all__ = ["ExportCard", "MC_FIELDS", "Scheduling", "basic_fields", "extra_html", "mc_fields", "text_to_html", "write_apkg"]

@@ -52,6 +52,11 @@ class ContentQueries(StoreBase):
                                            r.answer, r.explanation, r.wrong_feedback, list(r.tags or ()),
                                            bool(r.retired)) for r in rows}
 
+    def card_ids(self) -> list[tuple[str, str]]:
+        """(deck id, card id) of every card, retired ones too: what an import recognises."""
+        with self.atomic() as s:
+            return [(d, c) for d, c in s.execute(select(Card.deck_id, Card.card_id))]
+
     def add_cards(self, rows: Sequence[dict[str, Any]]) -> None:
         """Insert many cards (with their tags) in bulk."""
         if not rows:

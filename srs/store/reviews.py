@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -178,6 +178,59 @@ class ReviewQueries(StoreBase):
                     batch = []
             if batch:
                 connection.execute(Review.__table__.insert(), batch)
+
+    def memories(self, keys: Sequence[int], chunk: int = 5_000) -> dict[int, MemoryState]:
+        """The stored states of these cards (cards never touched have none)."""
+        out: dict[int, MemoryState] = {}
+        with self.atomic() as s:
+            connection = s.connection()
+            states = CardState.__table__
+            for i in range(0, len(keys), chunk):
+                part = list(keys[i:i + chunk])
+                rows = connection.execute(select(states.c.card_key, *(states.c[n] for n in STATE_COLUMNS))
+                                          .where(states.c.learner == self.learner, states.c.card_key.in_(part)))
+                for row in rows:
+                    out[int(row[0])] = memory_of(tuple(row)[1:])
+        return out
+
+    def reviews_of(self, keys: Sequence[int], chunk: int = 5_000) -> dict[int, list[ReviewEntry]]:
+        """The review log of these cards, each in order."""
+        out: dict[int, list[ReviewEntry]] = {}
+        with self.atomic() as s:
+            for i in range(0, len(keys), chunk):
+                part = list(keys[i:i + chunk])
+                rows = s.scalars(select(Review).where(Review.learner == self.learner, Review.card_key.in_(part))
+                                 .order_by(Review.card_key, Review.reviewed_at, Review.id))
+                for r in rows:
+                    out.setdefault(r.card_key, []).append(review_entry(r))
+        return out
+
+    def write_history(self, states: Sequence[tuple[int, MemoryState]],
+                      added: Sequence[tuple[int, int, datetime, int, str, MemoryState | None, MemoryState]],
+                      replayed: Sequence[tuple[int, MemoryState | None, MemoryState]], chunk: int = 5_000) -> None:
+        """Merged histories: each card's new state (replacing its old one), the review-log
+        rows to add (card key, rating, time, duration ms, source, before, after), and the
+        rows already there whose before/after a replay of the merged log changed (id,
+        before, after). One transaction."""
+        with self.atomic(write=True) as s:
+            connection = s.connection()
+            states_table = CardState.__table__
+            keys = [key for key, _ in states]
+            for i in range(0, len(keys), chunk):
+                connection.execute(delete(states_table).where(states_table.c.learner == self.learner,
+                                                              states_table.c.card_key.in_(keys[i:i + chunk])))
+            rows = [{"learner": self.learner, "card_key": key, **state_values(memory)} for key, memory in states]
+            for i in range(0, len(rows), chunk):
+                connection.execute(states_table.insert(), rows[i:i + chunk])
+            log = [self._log_row(key, rating, when, ms, source, before, after)
+                   for key, rating, when, ms, source, before, after in added]
+            for i in range(0, len(log), chunk):
+                connection.execute(Review.__table__.insert(), log[i:i + chunk])
+            reviews = Review.__table__
+            for review_id, before, after in replayed:
+                connection.execute(update(reviews).where(reviews.c.id == review_id).values(
+                    state_before=int(before.state) if before else int(NEW),
+                    before=before.to_dict() if before else None, after=after.to_dict()))
 
 
 __all__ = ["ReviewQueries"]

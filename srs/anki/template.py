@@ -1,0 +1,142 @@
+"""Anki's card templates, rendered as Anki renders them: `{{Field}}`, filters
+(`{{text:F}}`, `{{cloze:F}}`, `{{hint:F}}`, `{{type:F}}`, furigana, tts; the rightmost filter
+first), `{{FrontSide}}`, the special fields (Tags, Deck, Subdeck, Card, Type, CardFlag),
+and sections `{{#F}}…{{/F}}` (field not empty) and `{{^F}}…{{/F}}` (field empty). What
+comes out is HTML; the reader turns it into terminal text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from srs.anki.html import cloze
+
+_TAG = re.compile(r"\{\{(.*?)\}\}", re.S)
+_EMPTY = re.compile(r"^(?:\s|&nbsp;|</?(?:br|div)\s?/?>)*$", re.I)
+_ANSWER_RULE = re.compile(r"<hr[^>]*\bid\s*=\s*[\"']?answer[\"']?[^>]*>", re.I)
+_RUBY = re.compile(r" ?([^ >]+?)\[(.+?)\]")
+
+
+def field_is_empty(text: str) -> bool:
+    """Anki's test: only white space, line breaks and empty divs."""
+    return bool(_EMPTY.match(text))
+
+
+@dataclass(frozen=True)
+class CardContext:
+    """What a template can name besides the note's fields."""
+
+    fields: Mapping[str, str]
+    card_ord: int = 0          # the card's ord: for a cloze note, its cloze number - 1
+    tags: tuple[str, ...] = ()
+    deck: str = ""
+    notetype: str = ""
+    template: str = ""
+    flag: int = 0
+
+    def value(self, name: str, front_side: str | None) -> str | None:
+        if name in self.fields:
+            return self.fields[name]
+        if name == "FrontSide":
+            return front_side if front_side is not None else ""
+        specials = {"Tags": " ".join(self.tags), "Deck": self.deck, "Subdeck": self.deck.split("::")[-1],
+                    "Card": self.template, "Type": self.notetype,
+                    "CardFlag": f"flag{self.flag}" if self.flag else ""}
+        return specials.get(name)
+
+
+def _parse(template: str) -> list:
+    """Tokens as a tree: text, ("field", filters, name), ("section", negated, name, children)."""
+    root: list = []
+    stack: list[tuple[str, list]] = [("", root)]
+    pos = 0
+    for m in _TAG.finditer(template):
+        stack[-1][1].append(template[pos:m.start()])
+        pos = m.end()
+        inner = m.group(1).strip()
+        if inner[:1] in ("#", "^"):
+            children: list = []
+            stack[-1][1].append(("section", inner[0] == "^", inner[1:].strip(), children))
+            stack.append((inner[1:].strip(), children))
+        elif inner[:1] == "/":
+            name = inner[1:].strip()
+            if len(stack) > 1 and stack[-1][0] == name:
+                stack.pop()
+            # a stray or mismatched close: Anki shows an error; we drop the tag
+        elif inner[:1] == "!":
+            continue  # a comment
+        else:
+            *filters, name = [p.strip() for p in inner.split(":")]
+            stack[-1][1].append(("field", tuple(filters), name))
+    stack[-1][1].append(template[pos:])
+    return root
+
+
+def _furigana(text: str, part: str) -> str:
+    if part == "kanji":
+        return _RUBY.sub(r"\1", text)
+    if part == "kana":
+        return _RUBY.sub(r"\2", text)
+    return _RUBY.sub(r"<ruby><rb>\1</rb><rt>\2</rt></ruby>", text)
+
+
+def _apply(filters: tuple[str, ...], value: str, ctx: CardContext, answer_side: bool) -> str:
+    for f in reversed(filters):  # {{a:b:Field}} applies b, then a
+        kind = f.split(" ")[0]
+        if kind == "cloze":
+            question, answer = cloze(value, ctx.card_ord + 1)
+            value = answer if answer_side else question
+        elif kind == "cloze-only":
+            question, answer = cloze(value, ctx.card_ord + 1)
+            value = answer if answer_side else question
+        elif kind == "text":
+            value = re.sub(r"<[^>]*>", "", value)
+        elif kind == "type":
+            value = value if answer_side else ""  # the typing box shows nothing to read
+        elif kind in ("furigana", "kana", "kanji"):
+            value = _furigana(value, kind)
+        # hint, tts, unknown filters: the text as it is
+    return value
+
+
+def _render(nodes: list, ctx: CardContext, front_side: str | None, answer_side: bool) -> str:
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, str):
+            out.append(node)
+        elif node[0] == "field":
+            _, filters, name = node
+            value = ctx.value(name, front_side)
+            if value is None:
+                value = ""  # Anki: "{{X}}: no such field"; nothing to learn from it
+            out.append(_apply(filters, value, ctx, answer_side) if filters else value)
+        else:
+            _, negated, name, children = node
+            value = ctx.value(name, front_side) or ""
+            if name.startswith("c") and name[1:].isdigit() and name not in ctx.fields:
+                present = int(name[1:]) == ctx.card_ord + 1
+            else:
+                present = not field_is_empty(value)
+            if present != negated:
+                out.append(_render(children, ctx, front_side, answer_side))
+    return "".join(out)
+
+
+def render(qfmt: str, afmt: str, ctx: CardContext) -> tuple[str, str]:
+    """(question HTML, answer HTML): the answer side as Anki shows it, then only the part
+    after the front side (below `<hr id=answer>`, or what follows a leading copy of the
+    question), which is what a learner checks themselves against."""
+    question = _render(_parse(qfmt), ctx, None, False)
+    full = _render(_parse(afmt), ctx, question, True)
+    rule = _ANSWER_RULE.search(full)
+    if rule:
+        answer = full[rule.end():]
+    elif question and full.startswith(question):
+        answer = full[len(question):]
+    else:
+        answer = full
+    return question, answer
+
+
+__all__ = ["CardContext", "field_is_empty", "render"]

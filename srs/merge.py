@@ -1,0 +1,220 @@
+"""What comes from Anki (a package, Anki's text format) or from srs's own exports merges
+into the decks it belongs to: cards are recognised (by the ids srs carried out, by the
+note's GUID), added or updated in place, never retired — a package holds what its maker
+chose to export, not a whole deck. Suspension comes along; with history, Anki's reviews
+join the card's log once and the schedule continues where Anki left it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from srs.anki.apkg_read import AnkiCard, AnkiPackage, deck_id
+from srs.anki.ids import guid
+from srs.importer import DeckResult, content_of
+from srs.model import REVIEW, CardKind, MemoryState, State
+from srs.store import Store
+
+SAME_REVIEW = timedelta(seconds=1)  # a review exported by srs comes back within a millisecond or two
+
+
+@dataclass
+class _Target:
+    deck: str
+    card: str
+    incoming: AnkiCard
+
+
+class Merger:
+    """One invocation's merge: the decks resolved once, results per deck."""
+
+    def __init__(self, store: Store, now: datetime) -> None:
+        self.store = store
+        self.now = now
+        self.results: dict[str, DeckResult] = {}
+        self._guids: dict[str, tuple[str, str]] | None = None
+        self._deck_of_name: dict[str, str] = {}
+        self._names = {d.id: d.name for d in store.decks()}
+
+    # ------------------------------------------------------------ identity
+    def guids(self) -> dict[str, tuple[str, str]]:
+        """Every card srs ever exported is the note with this GUID (srs.anki.ids.guid)."""
+        if self._guids is None:
+            self._guids = {guid(d, c): (d, c) for d, c in self.store.card_ids()}
+        return self._guids
+
+    def _deck_for(self, name: str, recognised: Counter) -> str:
+        """The srs deck an Anki deck's new cards go to: the deck most of its recognised
+        cards are in, else the srs deck of that name, else a new id from the name (made
+        unique when another deck already has it)."""
+        if name in self._deck_of_name:
+            return self._deck_of_name[name]
+        if recognised:
+            found = recognised.most_common(1)[0][0]
+        else:
+            found = next((i for i, n in self._names.items() if n.casefold() == name.casefold()), None)
+            if found is None:
+                base = found = deck_id(name)
+                k = 2
+                while found in self._names:
+                    found, k = f"{base}-{k}", k + 1
+        self._deck_of_name[name] = found
+        self._names.setdefault(found, name)
+        return found
+
+    def resolve(self, cards: Sequence[AnkiCard]) -> list[_Target]:
+        guids = self.guids()
+        known: list[tuple[str, str] | None] = []
+        recognised: dict[str, Counter] = {}
+        for card in cards:
+            target = card.target
+            if target is None and card.ord == 0:
+                target = guids.get(card.guid)
+            known.append(target)
+            if target is not None:
+                recognised.setdefault(card.deck, Counter())[target[0]] += 1
+        out = []
+        for card, target in zip(cards, known):
+            if target is None:
+                target = (self._deck_for(card.deck, recognised.get(card.deck, Counter())), card.spec.id)
+            out.append(_Target(target[0], target[1], card))
+        return out
+
+    def result(self, deck: str) -> DeckResult:
+        if deck not in self.results:
+            self.results[deck] = DeckResult(deck, self._names.get(deck, deck))
+        return self.results[deck]
+
+    # ------------------------------------------------------------ content
+    def merge(self, package: AnkiPackage, with_history: bool = False, scheduler=None) -> None:
+        resolved = self.resolve(package.cards)
+        by_deck: dict[str, dict[str, _Target]] = {}
+        for t in resolved:
+            by_deck.setdefault(t.deck, {}).setdefault(t.card, t)  # a card twice in one package: the first
+        keys: dict[int, _Target] = {}
+        for deck, cards in by_deck.items():
+            keys.update(self._merge_deck(deck, list(cards.values()), package.source))
+        for skipped in package.skipped:
+            deck = self._deck_for(skipped.deck, Counter()) if skipped.deck else None
+            self.result(deck or "?").skipped.append({"note": skipped.note, "reason": skipped.reason})
+        self._schedule(keys, with_history, scheduler)
+
+    def _merge_deck(self, deck: str, cards: list[_Target], source: str) -> dict[int, _Target]:
+        store, now = self.store, self.now
+        result = self.result(deck)
+        if store.deck(deck) is None:
+            result.created = True
+            store.save_deck(deck, name=self._names.get(deck, deck), description="", exam_enabled=False,
+                            exam_questions=None, exam_minutes=30.0, exam_pass_mark=0.7, source=source, updated_at=now)
+        existing = store.deck_cards(deck)
+        position = max((c.position for c in existing.values()), default=-1) + 1
+        new_rows, keys = [], {}
+        pending: list[tuple[str, _Target]] = []
+        for t in cards:
+            spec = t.incoming.spec
+            row = existing.get(t.card)
+            if row is None:
+                new_rows.append(dict(deck_id=deck, card_id=t.card, position=position, retired=False,
+                                     created_at=now, updated_at=now, **content_of(spec)))
+                position += 1
+                result.added += 1
+                pending.append((t.card, t))
+                continue
+            keys[row.key] = t
+            changed = {k: v for k, v in content_of(spec).items() if getattr(row, k) != v}
+            if row.kind is CardKind.MC and spec.kind is not CardKind.MC:
+                changed = {}  # a plain front/back copy of a multiple-choice card does not turn it basic
+            if row.retired:
+                result.left_retired += 1
+                if changed:
+                    store.update_card(row.key, updated_at=now, **changed)
+            elif changed:
+                store.update_card(row.key, updated_at=now, **changed)
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        store.add_cards(new_rows)
+        if pending:
+            added = store.deck_cards(deck)
+            for card_id, t in pending:
+                keys[added[card_id].key] = t
+        return keys
+
+    # ------------------------------------------------------------ scheduling
+    def _schedule(self, keys: dict[int, _Target], with_history: bool, scheduler) -> None:
+        """Suspension always reaches cards srs has not scheduled yet; with history, Anki's
+        reviews join each card's log and its state continues where Anki left it."""
+        if not keys:
+            return
+        memories = self.store.memories(list(keys))
+        if not with_history:
+            states = []
+            for key, t in keys.items():
+                if t.incoming.schedule.suspended and key not in memories:
+                    states.append((key, MemoryState(suspended=True)))
+                    self.result(t.deck).suspended += 1
+            if states:
+                self.store.write_history(states, [], [])
+            return
+        logs = self.store.reviews_of([k for k in keys if k in memories])
+        states, added, replayed = [], [], []
+        for key, t in keys.items():
+            memory = memories.get(key)
+            log = logs.get(key, [])
+            incoming = [r for r in t.incoming.reviews
+                        if not any(e.rating == r.rating and abs(e.reviewed_at - r.at) < SAME_REVIEW for e in log)]
+            suspended = t.incoming.schedule.suspended
+            if not incoming:
+                if memory is not None and memory.suspended != suspended and (t.incoming.reviews or suspended):
+                    states.append((key, memory.with_(suspended=suspended)))
+                    self.result(t.deck).suspended += suspended
+                elif memory is None and suspended:
+                    states.append((key, MemoryState(suspended=True)))
+                    self.result(t.deck).suspended += 1
+                continue
+            self.result(t.deck).reviews_added += len(incoming)
+            final = _replay(scheduler, key, log, incoming, added, replayed)
+            if not log:
+                final = _anki_state(t.incoming, final)
+            flags = memory or MemoryState()
+            if suspended:
+                self.result(t.deck).suspended += not flags.suspended
+            states.append((key, final.with_(suspended=suspended, leech=flags.leech,
+                                            buried_until=flags.buried_until)))
+        if states or added or replayed:
+            self.store.write_history(states, added, replayed)
+
+
+def _replay(scheduler, key: int, log: list, incoming: list, added: list, replayed: list) -> MemoryState:
+    """The merged log (srs's rows and Anki's, by time) replayed through FSRS from new: rows
+    already there get their recomputed before/after, Anki's are added."""
+    from srs.scheduler import rate
+
+    merged = [(e.reviewed_at, 0, e) for e in log] + [(r.at, 1, r) for r in incoming]
+    merged.sort(key=lambda m: (m[0], m[1]))
+    memory, before = MemoryState(), None
+    for when, from_anki, item in merged:
+        after = rate(scheduler, key, memory, item.rating, when)
+        if from_anki:
+            added.append((key, item.rating, when, item.duration_ms, "anki", before, after))
+        elif item.before != before or item.after != after:
+            replayed.append((item.id, before, after))
+        memory = before = after
+    return memory
+
+
+def _anki_state(card: AnkiCard, replayed: MemoryState) -> MemoryState:
+    """Where Anki has kept the card's FSRS memory state and due date, it wins over the
+    replay (Anki's parameters made them): the schedule continues where Anki left it."""
+    s = card.schedule
+    if s.type == 0 or s.due is None or s.stability is None or s.difficulty is None:
+        return replayed
+    state = State({1: 1, 2: 2, 3: 3}[s.type])
+    return replayed.with_(state=state, stability=s.stability, difficulty=s.difficulty, due=s.due,
+                          last_review=s.last_review or replayed.last_review, reps=max(s.reps, replayed.reps),
+                          lapses=s.lapses, step=0 if state != REVIEW else None)
+
+
+__all__ = ["Merger"]
