@@ -305,8 +305,8 @@ def _schedule(type_: int, queue: int, due: int, odue: int, odid: int, reps: int,
 
 
 def _label(fields: list[str], guid: str) -> str:
-    text = to_text(fields[0]) if fields else ""
-    text = " ".join(text.split())
+    """A note named for a person: its first field with text, shortened."""
+    text = next((t for t in (" ".join(to_text(f).split()) for f in fields) if t), "")
     return (text[:60] + "…" if len(text) > 60 else text) or f"note {guid}"
 
 

@@ -96,7 +96,9 @@ def _apply(filters: tuple[str, ...], value: str, ctx: CardContext, answer_side: 
             value = value if answer_side else ""  # the typing box shows nothing to read
         elif kind in ("furigana", "kana", "kanji"):
             value = _furigana(value, kind)
-        # hint, tts, unknown filters: the text as it is
+        elif kind == "hint" and not field_is_empty(value):
+            value = f"(hint: {value})"  # Anki hides it behind a link; a terminal names it
+        # tts, unknown filters: the text as it is
     return value
 
 

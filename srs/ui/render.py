@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -125,13 +126,32 @@ def card_table(rows: Sequence, now: datetime | None = None, width: int = 100) ->
     return table
 
 
+SKIPPED_SHOWN = 10
+
+
 def import_summary(console: Console, results: Sequence) -> None:
+    """A line per deck; then every note that was not imported, and why (never a silent loss)."""
     for r in results:
         parts = [f"{r.added} added", f"{r.updated} updated", f"{r.unchanged} unchanged", f"{r.retired} retired"]
         if r.restored:
             parts.append(f"{r.restored} restored")
+        if r.left_retired:
+            parts.append(f"{r.left_retired} retired here, left retired")
+        if r.suspended:
+            parts.append(f"{r.suspended} suspended")
+        if r.reviews_added:
+            parts.append(f"{r.reviews_added} review{'s' if r.reviews_added != 1 else ''} from Anki")
+        if r.skipped:
+            parts.append(f"{len(r.skipped)} skipped")
         verb = "new deck" if r.created else ("deck settings updated" if r.deck_changed else "")
         console.print(Text.assemble((r.deck, "bold"), ": ", ", ".join(parts), (f"  ({verb})" if verb else "", "dim")))
+        for item in r.skipped[:SKIPPED_SHOWN]:
+            console.print(Text.assemble("  skipped ", (item["note"], "italic"), f": {item['reason']}"))
+        if len(r.skipped) > SKIPPED_SHOWN:
+            reasons = Counter(item["reason"] for item in r.skipped[SKIPPED_SHOWN:])
+            console.print(Text(f"  and {len(r.skipped) - SKIPPED_SHOWN} more skipped: "
+                               + "; ".join(f"{n} {why}" for why, n in reasons.most_common())
+                               + " (srs import --json lists them all)"))
 
 
 def config_table(values: dict, sources: dict[str, str], deck: str | None) -> Table:
