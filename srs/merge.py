@@ -206,15 +206,19 @@ def _replay(scheduler, key: int, log: list, incoming: list, added: list, replaye
 
 
 def _anki_state(card: AnkiCard, replayed: MemoryState) -> MemoryState:
-    """Where Anki has kept the card's FSRS memory state and due date, it wins over the
-    replay (Anki's parameters made them): the schedule continues where Anki left it."""
+    """The schedule continues where Anki left it: the card's state and due date as Anki
+    has them, and its FSRS memory state when Anki kept one (its parameters made it);
+    otherwise the memory the replay of the log gave."""
     s = card.schedule
-    if s.type == 0 or s.due is None or s.stability is None or s.difficulty is None:
+    if s.type not in (1, 2, 3) or s.due is None or replayed.state == 0:
         return replayed
-    state = State({1: 1, 2: 2, 3: 3}[s.type])
-    return replayed.with_(state=state, stability=s.stability, difficulty=s.difficulty, due=s.due,
-                          last_review=s.last_review or replayed.last_review, reps=max(s.reps, replayed.reps),
-                          lapses=s.lapses, step=0 if state != REVIEW else None)
+    state = State(s.type)
+    out = replayed.with_(state=state, due=s.due, lapses=s.lapses, reps=max(s.reps, replayed.reps),
+                         step=(replayed.step or 0) if state != REVIEW else None)
+    if s.stability is not None and s.difficulty is not None:
+        out = out.with_(stability=s.stability, difficulty=min(max(s.difficulty, 1.0), 10.0),
+                        last_review=s.last_review or replayed.last_review)
+    return out
 
 
 __all__ = ["Merger"]

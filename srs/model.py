@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from enum import IntEnum, StrEnum
 from typing import Any, NamedTuple
@@ -87,11 +87,11 @@ class MemoryState:
     leech: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["state"] = int(self.state)
-        for key in ("due", "last_review", "buried_until"):
-            data[key] = _iso(data[key])
-        return data
+        # by hand, not dataclasses.asdict (which deep-copies): this runs for every review row
+        return {"state": int(self.state), "step": self.step, "stability": self.stability,
+                "difficulty": self.difficulty, "due": _iso(self.due), "last_review": _iso(self.last_review),
+                "reps": self.reps, "lapses": self.lapses, "suspended": self.suspended,
+                "buried_until": _iso(self.buried_until), "leech": self.leech}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "MemoryState":

@@ -81,6 +81,8 @@ def _tidy(text: str) -> str:
 
 def to_text(value: str) -> str:
     """An Anki field as plain text."""
+    if "<" not in value and "&" not in value:  # no markup: no parser (most fields of a big deck)
+        return _tidy(value)
     return _tidy("".join(_parse(value).parts))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from srs.anki.html import cloze
 
@@ -46,6 +47,7 @@ class CardContext:
         return specials.get(name)
 
 
+@lru_cache(maxsize=256)
 def _parse(template: str) -> list:
     """Tokens as a tree: text, ("field", filters, name), ("section", negated, name, children)."""
     root: list = []
