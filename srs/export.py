@@ -46,7 +46,9 @@ def export(store: Store, path: Path, deck: str | None, now: datetime, with_histo
         if with_history:
             history = (entry for _, entry in store.review_log(deck))
         try:
-            return write_apkg(path, names, cards(), now, history, _scheduling(settings or Settings()))
+            media_names = frozenset().union(*(store.media_names(d) for d in names))
+            return write_apkg(path, names, cards(), now, history, _scheduling(settings or Settings()),
+                              store.media_files(deck) if media_names else (), media_names)
         except OSError as exc:
             raise UserError(f"{path}: cannot write: {exc.strerror or exc}") from None
     if suffix == ".toml":

@@ -27,6 +27,7 @@ class DeckResult:
     left_retired: int = 0     # in a package, retired here: left retired
     suspended: int = 0        # suspended as the package has them
     reviews_added: int = 0    # reviews taken from a package's log (--with-history)
+    media: int = 0            # media files kept with the deck, new or changed
     skipped: list[dict[str, str]] = field(default_factory=list)  # notes not imported: {"note", "reason"}
 
     def to_dict(self) -> dict[str, object]:

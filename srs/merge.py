@@ -10,8 +10,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from srs.anki.apkg_read import AnkiCard, AnkiPackage, deck_id
+from srs.anki.apkg_read import AnkiCard, AnkiPackage, deck_id, media_names
 from srs.anki.ids import guid
 from srs.importer import DeckResult, content_of
 from srs.model import REVIEW, CardKind, MemoryState, State
@@ -96,9 +97,16 @@ class Merger:
         keys: dict[int, _Target] = {}
         for deck, cards in by_deck.items():
             keys.update(self._merge_deck(deck, list(cards.values()), package.source))
+            if package.media:
+                used = set().union(*(media_names(t.incoming.spec.question, t.incoming.spec.answer,
+                                                 t.incoming.spec.explanation) for t in cards.values()))
+                files = {name: package.media[name] for name in sorted(used) if name in package.media}
+                self.result(deck).media += self.store.save_media(deck, files)
+        first = next(iter(by_deck), None)
         for skipped in package.skipped:
-            deck = self._deck_for(skipped.deck, Counter()) if skipped.deck else None
-            self.result(deck or "?").skipped.append({"note": skipped.note, "reason": skipped.reason})
+            deck = self._deck_for(skipped.deck, Counter()) if skipped.deck else first
+            self.result(deck or deck_id(Path(package.source).stem)).skipped.append(
+                {"note": skipped.note, "reason": skipped.reason})
         self._schedule(keys, with_history, scheduler)
 
     def _merge_deck(self, deck: str, cards: list[_Target], source: str) -> dict[int, _Target]:

@@ -329,3 +329,28 @@ def test_a_ten_thousand_note_deck_with_history_imports_whole(tmp_path, store):
     assert (result.added, result.reviews_added, result.skipped) == (10_000, 10_000, [])
     assert len(list(store.review_log("big"))) == 10_000
     assert import_paths(store, [out], T0, with_history=True, scheduler=SCHEDULER)[0].unchanged == 10_000
+
+
+def test_media_travel_anki_to_srs_to_anki(tmp_path, store):
+    col = new_collection(tmp_path / "m.anki2")
+    picture = col.media.write_data("heart.png", b"\x89PNG heart")
+    sound = col.media.write_data("bark.mp3", b"ID3 woof")
+    add(col, "Basic", "Media", Front=f'Which organ? <img src="{picture}">', Back="the heart")
+    add(col, "Basic", "Media", Front=f"[sound:{sound}]", Back="a dog")
+    out = package(col, tmp_path / "m.apkg", legacy=False)
+    col.close()
+    [result] = import_paths(store, [out], T0)
+    assert (result.added, result.media) == (2, 2)
+    questions = sorted(c.question for c in store.cards("media"))
+    assert questions == ["Which organ? [image: heart.png]", "[sound: bark.mp3]"]
+    assert dict(store.media_files("media")) == {"heart.png": b"\x89PNG heart", "bark.mp3": b"ID3 woof"}
+    assert import_paths(store, [out], T0)[0].media == 0  # kept once
+    export(store, tmp_path / "back.apkg", "media", T0)
+    col = new_collection(tmp_path / "again.anki2")
+    anki_import(col, tmp_path / "back.apkg", scheduling=False)
+    fields = sorted(col.get_note(n)["Front"] for n in col.find_notes(""))
+    assert fields == ["Which organ? <img src=\"heart.png\">", "[sound:bark.mp3]"]
+    media_dir = Path(col.media.dir())
+    assert (media_dir / "heart.png").read_bytes() == b"\x89PNG heart"
+    assert (media_dir / "bark.mp3").read_bytes() == b"ID3 woof"
+    col.close()

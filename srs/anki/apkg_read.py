@@ -27,6 +27,7 @@ from srs.model import LETTERS
 MAX_MEMBER = 2 * 1024**3        # no collection or media file in a package may inflate beyond 2 GiB
 MAX_TOTAL = 8 * 1024**3
 MAX_RATIO = 200                 # nor inflate more than 200 times its compressed size (zip bombs)
+MAX_MEDIA_FILE = 64 * 1024**2   # a media file srs keeps with a deck
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class AnkiPackage:
     skipped: list[Skipped] = field(default_factory=list)
     source: str = ""
     history: bool = True  # a package has a review log (a text file does not)
+    media: dict[str, bytes] = field(default_factory=dict)  # the media files the cards use, by name
 
     @property
     def reviews(self) -> list[AnkiReview]:
@@ -147,31 +149,67 @@ def _zstd(path: Path, data: bytes, what: str) -> bytes:
         raise _fail(path, f"{what} is not valid zstd data ({exc})") from None
 
 
-def _check_media(path: Path, zf: zipfile.ZipFile, version: int) -> None:
-    """Anki refuses a package whose media map names a path; so do we."""
+def _media_map(path: Path, zf: zipfile.ZipFile, version: int) -> dict[str, str]:
+    """The package's media map, member -> file name. Anki refuses a package whose map
+    names a path; so do we."""
     info = next((i for i in zf.infolist() if i.filename == "media"), None)
     if info is None:
-        return
+        return {}
     raw = _read_member(path, zf, info)
-    names: list[str] = []
+    members: dict[str, str] = {}
     if version >= 3:
         raw = _zstd(path, raw, "the media map")
         try:
-            for number, wire, value in proto_fields(raw):  # MediaEntries { repeated MediaEntry entries = 1 }
-                if number == 1 and wire == 2:
-                    for n2, w2, v2 in proto_fields(value):  # MediaEntry { string name = 1; ... }
-                        if n2 == 1 and w2 == 2:
-                            names.append(v2.decode("utf-8", "replace"))
+            entries = [value for number, wire, value in proto_fields(raw) if number == 1 and wire == 2]
+            for index, entry in enumerate(entries):  # MediaEntries { repeated MediaEntry entries = 1 }
+                for n2, w2, v2 in proto_fields(entry):  # MediaEntry { string name = 1; ... }
+                    if n2 == 1 and w2 == 2:
+                        members[str(index)] = v2.decode("utf-8", "replace")
         except ValueError:
             raise _fail(path, "the media map is corrupt") from None
     else:
         try:
-            names = list(json.loads(raw.decode("utf-8") or "{}").values())
+            loaded = json.loads(raw.decode("utf-8") or "{}")
+            members = dict(loaded) if isinstance(loaded, dict) else {}
         except (ValueError, AttributeError):
             raise _fail(path, "the media map is not valid JSON") from None
-    for name in names:
+    for name in members.values():
         if not isinstance(name, str) or name in ("", ".", "..") or "/" in name or "\\" in name:
             raise _fail(path, f"unsafe archive: media name {name!r} is a path")
+    return members
+
+
+_MEDIA_REF = re.compile(r"\[(?:image|sound): ([^\]\n]+)\]")
+
+
+def media_names(*texts: str) -> set[str]:
+    """The media files a card's text names (`[image: x.png]`, `[sound: y.mp3]`)."""
+    return {m.group(1) for t in texts for m in _MEDIA_REF.finditer(t)}
+
+
+def _read_media(path: Path, zf: zipfile.ZipFile, members: dict[str, str], version: int,
+                package: "AnkiPackage") -> None:
+    """The media files the imported cards use, each up to MAX_MEDIA_FILE (larger ones are
+    named in the summary, not kept); files no card uses stay behind, as in Anki."""
+    used = set()
+    for card in package.cards:
+        used |= media_names(card.spec.question, card.spec.answer, card.spec.explanation)
+    if not used:
+        return
+    by_name = {name: member for member, name in members.items()}
+    infos = {i.filename: i for i in zf.infolist()}
+    for name in sorted(used):
+        info = infos.get(by_name.get(name, ""))
+        if info is None:
+            package.skipped.append(Skipped(name, "a media file the cards use is not in the package"))
+            continue
+        data = _read_member(path, zf, info)
+        if version >= 3:
+            data = _zstd(path, data, f"media file {name!r}")
+        if len(data) > MAX_MEDIA_FILE:
+            package.skipped.append(Skipped(name, f"a media file larger than {MAX_MEDIA_FILE // 2**20} MiB: not kept"))
+            continue
+        package.media[name] = data
 
 
 def read_package(path: Path) -> AnkiPackage:
@@ -201,7 +239,7 @@ def read_package(path: Path) -> AnkiPackage:
                                 if n == 1 and w == 0), 0)  # PackageMetadata.version
             except ValueError:
                 raise _fail(path, "the package's meta is corrupt") from None
-        _check_media(path, zf, version)
+        media = _media_map(path, zf, version)
         if version >= 3 or (version == 0 and "collection.anki21b" in members):
             name = "collection.anki21b"
         elif "collection.anki21" in members:
@@ -213,17 +251,20 @@ def read_package(path: Path) -> AnkiPackage:
         data = _read_member(path, zf, members[name])
         if name.endswith("b"):
             data = _zstd(path, data, name)
-    with tempfile.TemporaryDirectory() as tmp:
-        db_path = Path(tmp) / "collection.db"
-        db_path.write_bytes(data)
-        try:
-            db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            db_path = Path(tmp) / "collection.db"
+            db_path.write_bytes(data)
+            del data
             try:
-                return _read_collection(db, path)
-            finally:
-                db.close()
-        except sqlite3.DatabaseError as exc:
-            raise _fail(path, f"the collection inside is corrupt ({exc})") from None
+                db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+                try:
+                    package = _read_collection(db, path)
+                finally:
+                    db.close()
+            except sqlite3.DatabaseError as exc:
+                raise _fail(path, f"the collection inside is corrupt ({exc})") from None
+        _read_media(path, zf, media, version, package)
+    return package
 
 
 @dataclass
@@ -396,4 +437,4 @@ def split_back(back: str, legacy: bool = False) -> tuple[str, str]:
 
 
 __all__ = ["AnkiCard", "AnkiPackage", "AnkiReview", "AnkiSchedule", "Skipped", "card_id", "deck_id",
-           "read_package", "split_back"]
+           "media_names", "read_package", "split_back"]

@@ -130,10 +130,31 @@ class Scheduling:
     decay: float = 0.1542
 
 
+_PLACEHOLDER = re.compile(r"\[(image|sound): ([^\]<]+)\]")
+
+
+def with_media(field_html: str, names: set[str] | frozenset[str]) -> str:
+    """A field's `[image: x]` / `[sound: y]` back to Anki's `<img src="x">` / `[sound:y]`,
+    for the media files the package carries."""
+    if not names or "[" not in field_html:
+        return field_html
+
+    def put_back(m: re.Match) -> str:
+        name = html.unescape(m.group(2))
+        if name not in names:
+            return m.group(0)
+        return f'<img src="{html.escape(name)}">' if m.group(1) == "image" else f"[sound:{name}]"
+
+    return _PLACEHOLDER.sub(put_back, field_html)
+
+
 def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCard], now: datetime,
-               history: Iterable[ReviewEntry] | None = None, scheduling: Scheduling = Scheduling()) -> int:
-    """Write a package; returns the number of notes. Written to a temporary file in the same
-    folder, then renamed: an interrupted export never leaves half a package."""
+               history: Iterable[ReviewEntry] | None = None, scheduling: Scheduling = Scheduling(),
+               media: Iterable[tuple[str, bytes]] = (), media_names: frozenset[str] = frozenset()) -> int:
+    """Write a package; returns the number of notes. ``media`` (name, content) go into the
+    package, and the cards' placeholders for ``media_names`` back into Anki's markup.
+    Written to a temporary file in the same folder, then renamed: an interrupted export
+    never leaves half a package."""
     crt_dt = day_start(now, scheduling.day_starts_at)
     crt = int(crt_dt.timestamp())
     stamp = int(now.timestamp())
@@ -165,7 +186,7 @@ def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCar
         for position, item in enumerate(cards, start=1):
             card = item.card
             mc = card.kind is CardKind.MC
-            fields = mc_fields(card) if mc else basic_fields(card)
+            fields = [with_media(f, media_names) for f in (mc_fields(card) if mc else basic_fields(card))]
             mid = MC_NOTETYPE_ID if mc else BASIC_NOTETYPE_ID
             nid = number("note", card.deck_id, card.card_id)
             cid = number("card", card.deck_id, card.card_id)
@@ -189,7 +210,11 @@ def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCar
         partial = Path(tmp) / "package.apkg"
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.write(db_path, "collection.anki21")
-            zf.writestr("media", "{}")
+            members = {}
+            for index, (name, data) in enumerate(media):
+                zf.writestr(str(index), data)
+                members[str(index)] = name
+            zf.writestr("media", json.dumps(members))
         os.replace(partial, path)
     return notes
 
@@ -252,4 +277,4 @@ def _interval(due: datetime, since: datetime) -> int:
     return round(seconds / 86400) if seconds >= 86400 else -int(seconds)
 
 
-__all__ = ["ExportCard", "MC_FIELDS", "Scheduling", "basic_fields", "extra_html", "mc_fields", "text_to_html", "write_apkg"]
+__all__ = ["ExportCard", "MC_FIELDS", "Scheduling", "basic_fields", "extra_html", "mc_fields", "text_to_html", "with_media", "write_apkg"]

@@ -7,15 +7,16 @@ from srs.store.attempts import AttemptQueries
 from srs.store.base import DatabaseError
 from srs.store.content import ContentQueries
 from srs.store.engine import DEFAULT_BUSY_TIMEOUT, open_engine
+from srs.store.media import MediaQueries
 from srs.store.queue import QueueQueries
 from srs.store.reviews import ReviewQueries
 from srs.store.settings import SettingQueries
 from srs.store.stats import StatsQueries
 
 
-class Store(ContentQueries, QueueQueries, ReviewQueries, StatsQueries, AttemptQueries, SettingQueries):
-    """One learner's view of a database: content, queue, reviews, statistics, attempts and
-    settings (one module each). Every method is one short transaction, unless called inside
+class Store(ContentQueries, QueueQueries, ReviewQueries, StatsQueries, AttemptQueries, SettingQueries, MediaQueries):
+    """One learner's view of a database: content, queue, reviews, statistics, attempts,
+    settings and media (one module each). Every method is one short transaction, unless called inside
     ``atomic()``, which makes a group of them all-or-nothing."""
 
 

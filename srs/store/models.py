@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from sqlalchemy import (
     JSON,
     Boolean,
+    LargeBinary,
     DateTime,
     Float,
     ForeignKey,
@@ -170,4 +171,25 @@ class ExamAnswer(Base):
     forecast: Mapped[float | None] = mapped_column(Float, nullable=True)  # its chance, forecast just before
 
 
-__all__ = ["Base", "Card", "CardState", "CardTag", "Deck", "ExamAnswer", "ExamAttempt", "Review", "Setting", "UTCDateTime"]
+
+
+class Media(Base):
+    """A media file, once, by the SHA-256 of its content."""
+
+    __tablename__ = "media"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DeckMedia(Base):
+    """The names a deck's cards use for media files."""
+
+    __tablename__ = "deck_media"
+    deck_id: Mapped[str] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(500), primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256"))
+
+
+__all__ = ["Base", "Card", "CardState", "CardTag", "Deck", "DeckMedia", "ExamAnswer", "ExamAttempt", "Media",
+           "Review", "Setting", "UTCDateTime"]

@@ -141,6 +141,8 @@ def import_summary(console: Console, results: Sequence) -> None:
             parts.append(f"{r.suspended} suspended")
         if r.reviews_added:
             parts.append(f"{r.reviews_added} review{'s' if r.reviews_added != 1 else ''} from Anki")
+        if r.media:
+            parts.append(f"{r.media} media file{'s' if r.media != 1 else ''}")
         if r.skipped:
             parts.append(f"{len(r.skipped)} skipped")
         verb = "new deck" if r.created else ("deck settings updated" if r.deck_changed else "")
