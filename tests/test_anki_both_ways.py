@@ -170,7 +170,8 @@ def test_suspended_new_cards_stay_suspended_and_skipped_notes_are_named(tmp_path
     col.close()
     [result] = import_paths(store, [out], T0)  # without --with-history: suspension still comes
     assert result.added == 5 and result.suspended == 2
-    assert result.skipped == [{"note": "back only", "reason": "the question side is empty"}]
+    assert result.skipped == [{"note": "back only", "reason": "the question side is empty"},
+                              {"note": "bark.mp3", "reason": "a media file the cards use is not in the package"}]
     cards = {c.question: c for c in store.cards("deck")}
     assert cards["q0"].memory.suspended and cards["q1"].memory.suspended and not cards["q2"].memory.suspended
     assert cards["[sound: bark.mp3]"].answer == ""  # a sound-only note is a card, its sound named
