@@ -16,6 +16,9 @@ from srs.errors import DeckFileError
 from srs.model import LETTERS, CardKind, letter_index
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# a deck imported from Anki keeps its name's own script: lower-case letters and digits of
+# any alphabet, and hyphens (srs.anki.apkg_read.deck_id makes them)
+DECK_ID_RE = re.compile(r"^[^\W_](?:[^\W_]|-)*$")
 MIN_CHOICES, MAX_CHOICES = 2, 6
 
 
@@ -165,8 +168,9 @@ def parse_toml(text: str, path: str = "<deck>") -> DeckSpec:
         if key not in _DECK_KEYS:
             raise fail(lines.key("deck", key), f"[deck]: unknown key {key!r}")
     deck_id = _text(deck, "id", fail, lines.key("deck", "id"), "[deck]", required=True)
-    if not ID_RE.match(deck_id):
-        raise fail(lines.key("deck", "id"), f"[deck]: id {deck_id!r} must match [a-z0-9][a-z0-9-]*")
+    if not DECK_ID_RE.match(deck_id) or deck_id != deck_id.casefold():
+        raise fail(lines.key("deck", "id"), f"[deck]: id {deck_id!r} must be lower-case letters, digits and "
+                                            "hyphens (e.g. [a-z0-9][a-z0-9-]*)")
     name = _text(deck, "name", fail, lines.key("deck", "name"), "[deck]", required=True)
     description = _text(deck, "description", fail, lines.key("deck", "description"), "[deck]")
     exam = _exam(deck.get("exam"), fail, lines) if "exam" in deck else None

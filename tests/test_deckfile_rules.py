@@ -66,7 +66,7 @@ def test_answer_letter_out_of_range_names_file_line_and_card():
 
 
 @pytest.mark.parametrize("old,new,needle,message", [
-    ('id = "dl"', 'id = "Bad Id"', 'id = "Bad Id"', "must match"),
+    ('id = "dl"', 'id = "Bad Id"', 'id = "Bad Id"', "must be lower-case letters, digits and hyphens"),
     ('name = "Deep"', 'name = ""', 'name = ""', "name must not be empty"),
     ('name = "Deep"', 'name = "Deep"\ncolour = "red"', "colour", "unknown key 'colour'"),
     ("minutes = 10", "minutes = 10\nshuffle = true", "shuffle", "unknown key 'shuffle'"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -126,7 +125,7 @@ def card_table(rows: Sequence, now: datetime | None = None, width: int = 100) ->
     return table
 
 
-SKIPPED_SHOWN = 10
+SKIPPED_SHOWN = 5  # names per reason; srs import --json lists them all
 
 
 def import_summary(console: Console, results: Sequence) -> None:
@@ -147,13 +146,13 @@ def import_summary(console: Console, results: Sequence) -> None:
             parts.append(f"{len(r.skipped)} skipped")
         verb = "new deck" if r.created else ("deck settings updated" if r.deck_changed else "")
         console.print(Text.assemble((r.deck, "bold"), ": ", ", ".join(parts), (f"  ({verb})" if verb else "", "dim")))
-        for item in r.skipped[:SKIPPED_SHOWN]:
-            console.print(Text.assemble("  skipped ", (item["note"], "italic"), f": {item['reason']}"))
-        if len(r.skipped) > SKIPPED_SHOWN:
-            reasons = Counter(item["reason"] for item in r.skipped[SKIPPED_SHOWN:])
-            console.print(Text(f"  and {len(r.skipped) - SKIPPED_SHOWN} more skipped: "
-                               + "; ".join(f"{n} {why}" for why, n in reasons.most_common())
-                               + " (srs import --json lists them all)"))
+        by_reason: dict[str, list[str]] = {}
+        for item in r.skipped:
+            by_reason.setdefault(item["reason"], []).append(item["note"])
+        for reason, notes in by_reason.items():
+            named = "; ".join(notes[:SKIPPED_SHOWN]) + (f"; and {len(notes) - SKIPPED_SHOWN} more"
+                                                        if len(notes) > SKIPPED_SHOWN else "")
+            console.print(Text.assemble(f"  skipped {len(notes)}, {reason}: ", (named, "italic")))
 
 
 def config_table(values: dict, sources: dict[str, str], deck: str | None) -> Table:
