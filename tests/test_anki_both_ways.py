@@ -21,6 +21,7 @@ from anki.import_export_pb2 import (
 
 from srs.anki.apkg_read import read_package
 from srs.anki.html import to_text
+from srs.deckfile import CardSpec, DeckSpec
 from srs.export import export
 from srs.importer import import_paths, load_bundled
 from srs.model import REVIEW
@@ -261,17 +262,26 @@ def test_progress_comes_back_from_anki(tmp_path, store):
     assert store.deck("dl-final").exam_enabled  # a package never touches the deck's exam settings
 
 
+TRICKY = DeckSpec("мой-deck", "Мой deck", "", None, (
+    CardSpec("tricky", "Is <b>bold</b> & [markup]\n\nkept?", "A", ("Yes <i>as text</i>", "No & never"),
+             "Text is text.\n\nTwo paragraphs.", "Look again: <b> is text.", ("html", "two-words")),
+    CardSpec("basic1", "Capital of Italy?", "Rome", None, "Since 1871.", "", ("geo",)),
+    CardSpec("basic2", "Line\nbreaks?", "Kept\n\neven blank ones", None, "", "", ())))
+
+
 @pytest.mark.parametrize("suffix", [".apkg", ".txt", ".csv", ".toml"])
-def test_everything_srs_exports_imports_back_into_the_same_cards(tmp_path, store, suffix):
+@pytest.mark.parametrize("deck", ["dl-final", "мой-deck"])
+def test_everything_srs_exports_imports_back_into_the_same_cards(tmp_path, make_store, suffix, deck):
+    store = make_store(TRICKY)
     load_bundled(store, T0)
-    before = {c.card_id: c for c in store.cards("dl-final")}
-    out = tmp_path / f"dl{suffix}"
-    export(store, out, "dl-final", T0)
+    before = {c.card_id: c for c in store.cards(deck)}
+    out = tmp_path / f"out{suffix}"
+    export(store, out, deck, T0)
     results = import_paths(store, [out], T0 + timedelta(hours=1))
     assert [(r.deck, r.added, r.updated, r.retired, r.unchanged) for r in results] == \
-        [("dl-final", 0, 0, 0, len(before))]
-    assert {c.card_id: c for c in store.cards("dl-final")} == before
-    assert [d.id for d in store.decks()] == ["dl-final"] and store.deck("dl-final").exam_enabled
+        [(deck, 0, 0, 0, len(before))]
+    assert {c.card_id: c for c in store.cards(deck)} == before
+    assert sorted(d.id for d in store.decks()) == ["dl-final", "мой-deck"] and store.deck("dl-final").exam_enabled
 
 
 def test_an_edit_in_anki_updates_the_srs_card_in_place(tmp_path, store):

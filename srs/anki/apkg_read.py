@@ -401,7 +401,7 @@ def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[st
             return CardSpec(card_id(guid, ord_, False), to_text(fields[0]), letter, choices, to_text(fields[3]),
                             to_text(fields[4]), tags), ""
     if nt.srs == "basic" and len(fields) >= 2:
-        back, explanation = split_back(fields[1], legacy=True)
+        back, explanation = split_back(fields[1])
         question = to_text(fields[0])
         if question:
             return CardSpec(card_id(guid, ord_, False), question, to_text(back), None, to_text(explanation), "",
@@ -426,14 +426,12 @@ def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[st
 _EXPLANATION = re.compile(r'<div class="srs-explanation">(.*?)</div>\s*$', re.S)
 
 
-def split_back(back: str, legacy: bool = False) -> tuple[str, str]:
-    """The back of a card srs wrote: (answer, explanation). The explanation is in its own
-    div; srs's older packages (``legacy``) put it after a blank line."""
+def split_back(back: str) -> tuple[str, str]:
+    """The back of a card srs wrote: (answer, explanation), the explanation in its own div.
+    (srs's packages before that put it after a blank line: it reads as part of the answer,
+    as Anki shows it.)"""
     m = _EXPLANATION.search(back)
-    if m:
-        return back[:m.start()], m.group(1)
-    head, sep, tail = back.partition("<br><br>") if legacy else ("", "", "")
-    return (head, tail) if sep else (back, "")
+    return (back[:m.start()], m.group(1)) if m else (back, "")
 
 
 __all__ = ["AnkiCard", "AnkiPackage", "AnkiReview", "AnkiSchedule", "Skipped", "card_id", "deck_id",
