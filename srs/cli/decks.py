@@ -14,7 +14,7 @@ from srs.cli.app import app, command, complete_deck, context, fuzz, print_json
 @app.command("import")
 @command
 def import_(
-    paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Deck files: .toml, quiz-page .txt, Anki .apkg or .colpkg, .csv"),
+    paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Deck files: .toml, quiz-page .txt, Anki .apkg or .colpkg, Anki text .txt, .csv"),
     with_history: bool = typer.Option(False, "--with-history",
                                       help="Also take an Anki package's review log as your history."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
