@@ -365,3 +365,50 @@ def test_media_travel_anki_to_srs_to_anki(tmp_path, store):
     assert (media_dir / "heart.png").read_bytes() == b"\x89PNG heart"
     assert (media_dir / "bark.mp3").read_bytes() == b"ID3 woof"
     col.close()
+
+
+# ---------------------------------------------------------------- properties
+from hypothesis import given, settings as hsettings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from srs.anki.apkg_write import ExportCard, write_apkg  # noqa: E402
+from srs.anki.textfile import read_anki_text, read_csv, write_anki_text, write_csv  # noqa: E402
+from srs.model import LETTERS, CardKind, StudyCard  # noqa: E402
+
+_WORD = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Z"), blacklist_characters="\x1f"),
+                min_size=1, max_size=8)
+_LINE = st.lists(_WORD, min_size=1, max_size=5).map(" ".join)
+_TEXT = st.lists(_LINE, min_size=1, max_size=3).flatmap(
+    lambda lines: st.lists(st.sampled_from(["\n", "\n\n"]), min_size=len(lines) - 1, max_size=len(lines) - 1).map(
+        lambda seps: "".join(line + sep for line, sep in zip(lines, seps + [""]))))
+
+
+@st.composite
+def study_cards(draw) -> StudyCard:
+    mc = draw(st.booleans())
+    choices = tuple(draw(st.lists(_LINE, min_size=2, max_size=6))) if mc else None
+    answer = draw(st.sampled_from(LETTERS[:len(choices)])) if mc else draw(_TEXT)
+    tags = tuple(draw(st.lists(st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True), max_size=3, unique=True)))
+    return StudyCard(1, "d", "c1", CardKind.of(choices), draw(_TEXT), answer, choices,
+                     draw(st.one_of(st.just(""), _TEXT)), draw(st.one_of(st.just(""), _TEXT)) if mc else "", tags)
+
+
+def _content(spec) -> tuple:
+    return (spec.question, spec.answer, spec.choices, spec.explanation, spec.wrong_feedback, spec.tags)
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(card=study_cards())
+def test_any_card_survives_every_export_format(tmp_path_factory, card):
+    """Whatever a card's text holds (markup-looking characters, brackets, blank lines, any
+    script), srs reads back from its .apkg, .txt and .csv exports exactly the card it wrote."""
+    folder = tmp_path_factory.mktemp("prop")
+    want = (card.question, card.answer, card.choices, card.explanation, card.wrong_feedback, card.tags)
+    with (folder / "c.txt").open("w", encoding="utf-8") as f:
+        write_anki_text(f, {"d": "D"}, [ExportCard(card, T0)])
+    with (folder / "c.csv").open("w", encoding="utf-8", newline="") as f:
+        write_csv(f, [ExportCard(card, T0)])
+    write_apkg(folder / "c.apkg", {"d": "D"}, [ExportCard(card, T0)], T0)
+    for read in (read_anki_text(folder / "c.txt"), read_csv(folder / "c.csv"), read_package(folder / "c.apkg")):
+        [back] = read.cards
+        assert _content(back.spec) == want
