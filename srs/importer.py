@@ -34,14 +34,15 @@ class DeckResult:
         return {k: (list(v) if isinstance(v, list) else v) for k, v in self.__dict__.items()}
 
 
-def read_path(path: Path):
+def read_path(path: Path, with_history: bool = True):
     """What a file holds, by its extension and content: a whole deck (a DeckSpec) or cards
-    to merge (an AnkiPackage: an Anki package, a file in Anki's text format, srs's CSV)."""
+    to merge (an AnkiPackage: an Anki package, a file in Anki's text format, srs's CSV).
+    A package's review log is read only ``with_history``."""
     suffix = path.suffix.lower()
     if suffix in (".apkg", ".colpkg"):  # a deck package or a whole collection
         from srs.anki.apkg_read import read_package
 
-        package = read_package(path)
+        package = read_package(path, with_history)
         if not package.cards and not package.skipped:
             raise UserError(f"{path}: the package holds no notes to import")
         return package
@@ -148,7 +149,7 @@ def import_paths(store: Store, paths: Sequence[Path], now: datetime, with_histor
             raise UserError(f"{path}: no such file")
         if path.is_dir():
             raise UserError(f"{path}: is a folder (name the deck files)")
-        read = read_path(path)
+        read = read_path(path, with_history)
         if isinstance(read, DeckSpec):
             specs.append(read)
         else:

@@ -143,11 +143,9 @@ class Merger:
                 result.updated += 1
             else:
                 result.unchanged += 1
-        store.add_cards(new_rows)
-        if pending:
-            added = store.deck_cards(deck)
-            for card_id, t in pending:
-                keys[added[card_id].key] = t
+        added = store.add_cards(new_rows)
+        for card_id, t in pending:
+            keys[added[(deck, card_id)]] = t
         return keys
 
     # ------------------------------------------------------------ scheduling

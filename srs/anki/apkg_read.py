@@ -212,7 +212,8 @@ def _read_media(path: Path, zf: zipfile.ZipFile, members: dict[str, str], versio
         package.media[name] = data
 
 
-def read_package(path: Path) -> AnkiPackage:
+def read_package(path: Path, with_reviews: bool = True) -> AnkiPackage:
+    """The cards of a package (and its review log, unless ``with_reviews`` is False)."""
     if not zipfile.is_zipfile(path):
         raise _fail(path, "not an Anki package (not a zip file)")
     try:
@@ -258,7 +259,7 @@ def read_package(path: Path) -> AnkiPackage:
             try:
                 db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
                 try:
-                    package = _read_collection(db, path)
+                    package = _read_collection(db, path, with_reviews)
                 finally:
                     db.close()
             except sqlite3.DatabaseError as exc:
@@ -334,7 +335,7 @@ def _schedule(type_: int, queue: int, due: int, odue: int, odid: int, reps: int,
         when = _when(due) if due > 1_000_000_000 else _when(crt + due * 86400)
     stability = difficulty = None
     try:
-        memory = json.loads(data) if data else {}
+        memory = json.loads(data) if data and data != "{}" else {}
     except ValueError:
         memory = {}
     if isinstance(memory, dict) and isinstance(memory.get("s"), (int, float)) and \
@@ -351,13 +352,14 @@ def _label(fields: list[str], guid: str) -> str:
     return (text[:60] + "…" if len(text) > 60 else text) or f"note {guid}"
 
 
-def _read_collection(db: sqlite3.Connection, path: Path) -> AnkiPackage:
+def _read_collection(db: sqlite3.Connection, path: Path, with_reviews: bool) -> AnkiPackage:
     notetypes = _notetypes(db)
     deck_names = _decks(db)
     crt = int(db.execute("select crt from col").fetchone()[0] or 0)
     package = AnkiPackage(source=str(path))
     reviews: dict[int, list[AnkiReview]] = {}
-    for rid, cid, ease, taken, kind in db.execute("select id, cid, ease, time, type from revlog order by id"):
+    log = db.execute("select id, cid, ease, time, type from revlog order by id") if with_reviews else ()
+    for rid, cid, ease, taken, kind in log:
         if 1 <= ease <= 4 and kind in (0, 1, 2, 3):
             reviews.setdefault(cid, []).append(AnkiReview(ease, _when(rid / 1000), max(0, int(taken))))
     notes = {nid: (guid, mid, flds.split("\x1f"), tuple(dict.fromkeys(t for t in tags.split())))

@@ -5,6 +5,7 @@ left; and cloze deletions."""
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 _BLOCKS = frozenset({"div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "ul", "ol", "table",
@@ -69,7 +70,12 @@ def _parse(value: str) -> _Text:
     return parser
 
 
+_PLAIN = re.compile(r"[\n\r\t\xa0\[]|  ")
+
+
 def _tidy(text: str) -> str:
+    if not _PLAIN.search(text):  # one line, single spaces: nothing to tidy (most fields)
+        return text.strip()
     text = re.sub(r"\[sound:([^\]]*)\]", r"[sound: \1]", text).replace("\xa0", " ")
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
     out: list[str] = []
@@ -86,8 +92,14 @@ def to_text(value: str) -> str:
     return _tidy("".join(_parse(value).parts))
 
 
+_SIMPLE_LIST = re.compile(r"^\s*<ol[^<>]*>((?:<li>[^<]*</li>)*)</ol>\s*$")
+
+
 def list_items(value: str) -> list[str]:
     """The items of the HTML lists in a field, as text (closing tags optional, as in HTML)."""
+    simple = _SIMPLE_LIST.match(value)
+    if simple:  # one list of plain items, as srs writes choices: no parser needed
+        return [_tidy(unescape(item)) for item in simple.group(1)[4:-5].split("</li><li>")] if simple.group(1) else []
     return [_tidy("".join(item)) for item in _parse(value).items]
 
 

@@ -57,10 +57,10 @@ class ContentQueries(StoreBase):
         with self.atomic() as s:
             return [(d, c) for d, c in s.execute(select(Card.deck_id, Card.card_id))]
 
-    def add_cards(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Insert many cards (with their tags) in bulk."""
+    def add_cards(self, rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], int]:
+        """Insert many cards (with their tags) in bulk; returns their keys by (deck id, card id)."""
         if not rows:
-            return
+            return {}
         with self.atomic(write=True) as s:
             connection = s.connection()  # Core executemany: no ORM bookkeeping for bulk rows
             connection.execute(insert(Card.__table__), [dict(r) for r in rows])
@@ -71,6 +71,7 @@ class ContentQueries(StoreBase):
                     for r in rows for tag in dict.fromkeys(r.get("tags") or [])]
             if tags:
                 connection.execute(insert(CardTag.__table__), tags)
+            return {(r["deck_id"], r["card_id"]): keys[(r["deck_id"], r["card_id"])] for r in rows}
 
     def update_card(self, key: int, **values: Any) -> None:
         with self.atomic(write=True) as s:
