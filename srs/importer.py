@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -34,18 +35,14 @@ class DeckResult:
         return {k: (list(v) if isinstance(v, list) else v) for k, v in self.__dict__.items()}
 
 
-def read_path(path: Path, with_history: bool = True):
+def read_path(path: Path):
     """What a file holds, by its extension and content: a whole deck (a DeckSpec) or cards
-    to merge (an AnkiPackage: an Anki package, a file in Anki's text format, srs's CSV).
-    A package's review log is read only ``with_history``."""
+    to merge (an AnkiPackage: an Anki package, a file in Anki's text format, srs's CSV)."""
     suffix = path.suffix.lower()
-    if suffix in (".apkg", ".colpkg"):  # a deck package or a whole collection
+    if suffix in PACKAGES:
         from srs.anki.apkg_read import read_package
 
-        package = read_package(path, with_history)
-        if not package.cards and not package.skipped:
-            raise UserError(f"{path}: the package holds no notes to import")
-        return package
+        return read_package(path)
     if suffix in (".csv", ".txt"):
         from srs.anki.textfile import read_anki_text, read_csv, sniff
 
@@ -135,36 +132,49 @@ def import_decks(store: Store, specs: Sequence[DeckSpec], now: datetime) -> list
         return [sync_deck(store, spec, now) for spec in specs]
 
 
+PACKAGES = (".apkg", ".colpkg")  # a deck package or a whole collection
+
+
 def import_paths(store: Store, paths: Sequence[Path], now: datetime, with_history: bool = False,
                  scheduler=None) -> list[DeckResult]:
-    """Parse every file first (any error: nothing is written), then import them together, in
+    """Check every file first (any error: nothing is written), then import them together, in
     one transaction. Deck files (.toml, quiz text, a plain CSV) are whole decks: they sync,
-    retiring what they no longer hold. Anki packages, Anki's text format and srs's own CSV
-    merge (srs.merge): cards are added or updated, never retired. With ``with_history``, a
-    package's review log joins this learner's history."""
+    retiring what they no longer hold. Anki packages, Anki's text format and srs's CSV
+    merge (srs.merge): cards are added or updated, never retired. A package is read in
+    batches as it is imported (its archive and collection checked before anything is
+    written). With ``with_history``, a package's review log joins this learner's history."""
     specs: list[DeckSpec] = []
-    packages = []
-    for path in paths:
-        if not path.exists():
-            raise UserError(f"{path}: no such file")
-        if path.is_dir():
-            raise UserError(f"{path}: is a folder (name the deck files)")
-        read = read_path(path, with_history)
-        if isinstance(read, DeckSpec):
-            specs.append(read)
-        else:
-            packages.append(read)
-    if with_history and not any(p.history for p in packages):
-        raise UserError("--with-history reads the review log of Anki packages (.apkg, .colpkg)")
-    with store.atomic(write=True):
-        results = import_decks(store, specs, now)
-        if packages:
-            from srs.merge import Merger
+    with ExitStack() as opened:
+        packages = []
+        for path in paths:
+            if not path.exists():
+                raise UserError(f"{path}: no such file")
+            if path.is_dir():
+                raise UserError(f"{path}: is a folder (name the deck files)")
+            if path.suffix.lower() in PACKAGES:
+                from srs.anki.apkg_read import open_package
 
-            merger = Merger(store, now)
-            for package in packages:
-                merger.merge(package, with_history and package.history, scheduler)
-            results += list(merger.results.values())
+                reader = opened.enter_context(open_package(path, with_history))
+                if reader.is_empty():
+                    raise UserError(f"{path}: the package holds no notes to import")
+                packages.append(reader)
+                continue
+            read = read_path(path)
+            if isinstance(read, DeckSpec):
+                specs.append(read)
+            else:
+                packages.append(read)
+        if with_history and not any(p.history for p in packages):
+            raise UserError("--with-history reads the review log of Anki packages (.apkg, .colpkg)")
+        with store.atomic(write=True):
+            results = import_decks(store, specs, now)
+            if packages:
+                from srs.merge import Merger
+
+                merger = Merger(store, now)
+                for package in packages:
+                    merger.merge(package, with_history and package.history, scheduler)
+                results += list(merger.results.values())
     return results
 
 

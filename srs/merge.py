@@ -7,12 +7,11 @@ join the card's log once and the schedule continues where Anki left it."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from srs.anki.apkg_read import AnkiCard, AnkiPackage, deck_id, media_names
+from srs.anki.apkg_read import AnkiCard, deck_id, media_names
 from srs.anki.ids import guid
 from srs.importer import DeckResult, content_of
 from srs.model import REVIEW, CardKind, MemoryState, State
@@ -37,6 +36,7 @@ class Merger:
         self.results: dict[str, DeckResult] = {}
         self._guids: dict[str, tuple[str, str]] | None = None
         self._deck_of_name: dict[str, str] = {}
+        self._positions: dict[str, int] = {}  # the next card position of each deck merged into
         self._names = {d.id: d.name for d in store.decks()}
 
     # ------------------------------------------------------------ identity
@@ -65,68 +65,75 @@ class Merger:
         self._names.setdefault(found, name)
         return found
 
-    def resolve(self, cards: Sequence[AnkiCard]) -> list[_Target]:
-        guids = self.guids()
-        known: list[tuple[str, str] | None] = []
-        recognised: dict[str, Counter] = {}
-        for card in cards:
-            target = card.target
-            if target is None and card.ord == 0:
-                target = guids.get(card.guid)
-            known.append(target)
-            if target is not None:
-                recognised.setdefault(card.deck, Counter())[target[0]] += 1
-        out = []
-        for card, target in zip(cards, known):
-            if target is None:
-                target = (self._deck_for(card.deck, recognised.get(card.deck, Counter())), card.spec.id)
-            out.append(_Target(target[0], target[1], card))
-        return out
-
     def result(self, deck: str) -> DeckResult:
         if deck not in self.results:
             self.results[deck] = DeckResult(deck, self._names.get(deck, deck))
         return self.results[deck]
 
     # ------------------------------------------------------------ content
-    def merge(self, package: AnkiPackage, with_history: bool = False, scheduler=None) -> None:
-        resolved = self.resolve(package.cards)
-        by_deck: dict[str, dict[str, _Target]] = {}
-        for t in resolved:
-            by_deck.setdefault(t.deck, {}).setdefault(t.card, t)  # a card twice in one package: the first
-        keys: dict[int, _Target] = {}
-        for deck, cards in by_deck.items():
-            keys.update(self._merge_deck(deck, list(cards.values()), package.source))
-            if package.media:
-                used = set().union(*(media_names(t.incoming.spec.question, t.incoming.spec.answer,
-                                                 t.incoming.spec.explanation) for t in cards.values()))
-                files = {name: package.media[name] for name in sorted(used) if name in package.media}
-                self.result(deck).media += self.store.save_media(deck, files)
-        first = next(iter(by_deck), None)
+    def merge(self, package, with_history: bool = False, scheduler=None) -> None:
+        """Merge an AnkiPackage or an open PackageReader: a light first pass places each
+        Anki deck, then the cards go in batches (one transaction for the whole import; the
+        caller holds it), then the media the cards use, and what was skipped."""
+        guids = self.guids()
+        recognised: dict[str, Counter] = {}
+        for note_guid, ord_, deck, target in package.placements():
+            target = target or (guids.get(note_guid) if ord_ == 0 else None)
+            counter = recognised.setdefault(deck, Counter())
+            if target is not None:
+                counter[target[0]] += 1
+        seen: set[tuple[str, str]] = set()
+        used: dict[str, set[str]] = {}
+        for batch in package.batches():
+            by_deck: dict[str, list[_Target]] = {}
+            for card in batch:
+                target = card.target or (guids.get(card.guid) if card.ord == 0 else None)
+                if target is None:
+                    target = (self._deck_for(card.deck, recognised.get(card.deck, Counter())), card.spec.id)
+                if target in seen:
+                    continue  # a card twice in one package: the first
+                seen.add(target)
+                by_deck.setdefault(target[0], []).append(_Target(target[0], target[1], card))
+            keys: dict[int, _Target] = {}
+            for deck, cards in by_deck.items():
+                keys.update(self._merge_deck(deck, cards, package.source))
+                names = used.setdefault(deck, set())
+                for t in cards:
+                    spec = t.incoming.spec
+                    if "[" in spec.question or "[" in spec.answer or "[" in spec.explanation:
+                        names |= media_names(spec.question, spec.answer, spec.explanation)
+            self._schedule(keys, with_history, scheduler)
+        files = package.media_for(set().union(*used.values())) if any(used.values()) else {}
+        for deck, names in used.items():
+            if names:
+                self.result(deck).media += self.store.save_media(deck, {n: files[n] for n in sorted(names)
+                                                                        if n in files})
+        first = next(iter(used), None)
         for skipped in package.skipped:
             deck = self._deck_for(skipped.deck, Counter()) if skipped.deck else first
             self.result(deck or deck_id(Path(package.source).stem)).skipped.append(
                 {"note": skipped.note, "reason": skipped.reason})
-        self._schedule(keys, with_history, scheduler)
 
     def _merge_deck(self, deck: str, cards: list[_Target], source: str) -> dict[int, _Target]:
         store, now = self.store, self.now
         result = self.result(deck)
-        if store.deck(deck) is None:
-            result.created = True
-            store.save_deck(deck, name=self._names.get(deck, deck), description="", exam_enabled=False,
-                            exam_questions=None, exam_minutes=30.0, exam_pass_mark=0.7, source=source, updated_at=now)
-        existing = store.deck_cards(deck)
-        position = max((c.position for c in existing.values()), default=-1) + 1
+        if deck not in self._positions:
+            if store.deck(deck) is None:
+                result.created = True
+                store.save_deck(deck, name=self._names.get(deck, deck), description="", exam_enabled=False,
+                                exam_questions=None, exam_minutes=30.0, exam_pass_mark=0.7, source=source,
+                                updated_at=now)
+            self._positions[deck] = store.next_position(deck)
+        existing = {} if result.created else store.deck_cards(deck, [t.card for t in cards])
         new_rows, keys = [], {}
         pending: list[tuple[str, _Target]] = []
         for t in cards:
             spec = t.incoming.spec
             row = existing.get(t.card)
             if row is None:
-                new_rows.append(dict(deck_id=deck, card_id=t.card, position=position, retired=False,
+                new_rows.append(dict(deck_id=deck, card_id=t.card, position=self._positions[deck], retired=False,
                                      created_at=now, updated_at=now, **content_of(spec)))
-                position += 1
+                self._positions[deck] += 1
                 result.added += 1
                 pending.append((t.card, t))
                 continue

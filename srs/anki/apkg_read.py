@@ -12,6 +12,8 @@ import re
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -88,6 +90,18 @@ class AnkiPackage:
     source: str = ""
     history: bool = True  # a package has a review log (a text file does not)
     media: dict[str, bytes] = field(default_factory=dict)  # the media files the cards use, by name
+
+    # the reading interface of PackageReader, for a package already in memory
+    def placements(self) -> Iterator[tuple[str, int, str, tuple[str, str] | None]]:
+        for card in self.cards:
+            yield card.guid, card.ord, card.deck, card.target
+
+    def batches(self, size: int = 5_000) -> Iterator[list[AnkiCard]]:
+        for i in range(0, len(self.cards), size):
+            yield self.cards[i:i + size]
+
+    def media_for(self, used: set[str]) -> dict[str, bytes]:
+        return {name: self.media[name] for name in used if name in self.media}
 
     @property
     def reviews(self) -> list[AnkiReview]:
@@ -187,40 +201,41 @@ def media_names(*texts: str) -> set[str]:
     return {m.group(1) for t in texts for m in _MEDIA_REF.finditer(t)}
 
 
-def _read_media(path: Path, zf: zipfile.ZipFile, members: dict[str, str], version: int,
-                package: "AnkiPackage") -> None:
-    """The media files the imported cards use, each up to MAX_MEDIA_FILE (larger ones are
-    named in the summary, not kept); files no card uses stay behind, as in Anki."""
-    used = set()
-    for card in package.cards:
-        used |= media_names(card.spec.question, card.spec.answer, card.spec.explanation)
-    if not used:
-        return
-    by_name = {name: member for member, name in members.items()}
-    infos = {i.filename: i for i in zf.infolist()}
-    for name in sorted(used):
-        info = infos.get(by_name.get(name, ""))
-        if info is None:
-            package.skipped.append(Skipped(name, "a media file the cards use is not in the package"))
-            continue
-        data = _read_member(path, zf, info)
-        if version >= 3:
-            data = _zstd(path, data, f"media file {name!r}")
-        if len(data) > MAX_MEDIA_FILE:
-            package.skipped.append(Skipped(name, f"a media file larger than {MAX_MEDIA_FILE // 2**20} MiB: not kept"))
-            continue
-        package.media[name] = data
+def _extract(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, compressed: bool) -> None:
+    """A member to a file, streamed (never the whole collection in memory), within limits."""
+    written = 0
+    with zf.open(info) as src, dest.open("wb") as out:
+        if compressed:
+            import zstandard
+
+            try:
+                reader = zstandard.ZstdDecompressor().stream_reader(src)
+                while chunk := reader.read(1 << 20):
+                    written += len(chunk)
+                    if written > MAX_MEMBER or written > MAX_RATIO * max(info.compress_size, 1 << 20):
+                        raise _fail(path, f"unsafe archive: {info.filename} inflates far beyond a sane size")
+                    out.write(chunk)
+            except zstandard.ZstdError as exc:
+                raise _fail(path, f"{info.filename} is not valid zstd data ({exc})") from None
+            return
+        while chunk := src.read(1 << 20):
+            written += len(chunk)
+            if written > info.file_size or written > MAX_MEMBER:
+                raise _fail(path, f"unsafe archive: {info.filename!r} is larger than it declares")
+            out.write(chunk)
 
 
-def read_package(path: Path, with_reviews: bool = True) -> AnkiPackage:
-    """The cards of a package (and its review log, unless ``with_reviews`` is False)."""
+@contextmanager
+def open_package(path: Path, with_reviews: bool = True) -> Iterator["PackageReader"]:
+    """A package opened for reading its cards in batches (see PackageReader); the archive
+    is checked first: hostile archives are refused before anything is read."""
     if not zipfile.is_zipfile(path):
         raise _fail(path, "not an Anki package (not a zip file)")
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise _fail(path, f"not an Anki package ({exc})") from None
-    with zf:
+    with zf, tempfile.TemporaryDirectory() as tmp:
         infos = zf.infolist()
         total = 0
         for info in infos:
@@ -249,23 +264,33 @@ def read_package(path: Path, with_reviews: bool = True) -> AnkiPackage:
             name = "collection.anki2"
         if name not in members:
             raise _fail(path, f"the package has no {name}")
-        data = _read_member(path, zf, members[name])
-        if name.endswith("b"):
-            data = _zstd(path, data, name)
-        with tempfile.TemporaryDirectory() as tmp:
-            db_path = Path(tmp) / "collection.db"
-            db_path.write_bytes(data)
-            del data
-            try:
-                db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-                try:
-                    package = _read_collection(db, path, with_reviews)
-                finally:
-                    db.close()
-            except sqlite3.DatabaseError as exc:
-                raise _fail(path, f"the collection inside is corrupt ({exc})") from None
-        _read_media(path, zf, media, version, package)
-    return package
+        db_path = Path(tmp) / "collection.db"
+        _extract(path, zf, members[name], db_path, name.endswith("b"))
+        try:
+            db = sqlite3.connect(db_path)
+        except sqlite3.DatabaseError as exc:
+            raise _fail(path, f"the collection inside is corrupt ({exc})") from None
+        try:
+            yield PackageReader(db, path, with_reviews, zf, media, version)
+        except sqlite3.DatabaseError as exc:
+            raise _fail(path, f"the collection inside is corrupt ({exc})") from None
+        finally:
+            db.close()
+
+
+def read_package(path: Path, with_reviews: bool = True) -> AnkiPackage:
+    """The whole package in memory (small packages, tests; imports stream: open_package)."""
+    with open_package(path, with_reviews) as reader:
+        package = AnkiPackage(source=str(path), history=with_reviews)
+        for batch in reader.batches():
+            package.cards.extend(batch)
+        package.skipped = reader.skipped
+        used = set()
+        for card in package.cards:
+            used |= media_names(card.spec.question, card.spec.answer, card.spec.explanation)
+        package.media = reader.media_for(used)
+        package.skipped = reader.skipped
+        return package
 
 
 @dataclass
@@ -352,44 +377,96 @@ def _label(fields: list[str], guid: str) -> str:
     return (text[:60] + "…" if len(text) > 60 else text) or f"note {guid}"
 
 
-def _read_collection(db: sqlite3.Connection, path: Path, with_reviews: bool) -> AnkiPackage:
-    notetypes = _notetypes(db)
-    deck_names = _decks(db)
-    crt = int(db.execute("select crt from col").fetchone()[0] or 0)
-    package = AnkiPackage(source=str(path))
-    reviews: dict[int, list[AnkiReview]] = {}
-    log = db.execute("select id, cid, ease, time, type from revlog order by id") if with_reviews else ()
-    for rid, cid, ease, taken, kind in log:
-        if 1 <= ease <= 4 and kind in (0, 1, 2, 3):
-            reviews.setdefault(cid, []).append(AnkiReview(ease, _when(rid / 1000), max(0, int(taken))))
-    notes = {nid: (guid, mid, flds.split("\x1f"), tuple(dict.fromkeys(t for t in tags.split())))
-             for nid, guid, mid, flds, tags in db.execute("select id, guid, mid, flds, tags from notes")}
-    with_cards: set[int] = set()
-    rows = db.execute("select id, nid, did, ord, type, queue, due, odue, odid, reps, lapses, flags, data "
-                      "from cards order by did, due, nid, ord")
-    for cid, nid, did, ord_, type_, queue, due, odue, odid, reps, lapses, flags, data in rows:
-        if nid not in notes:
-            continue
-        with_cards.add(nid)
-        guid, mid, fields, tags = notes[nid]
-        nt = notetypes.get(mid)
-        if nt is None:
-            package.skipped.append(Skipped(_label(fields, guid), "its note type is missing from the package",
-                                           deck_names.get(did, "")))
-            continue
-        deck = deck_names.get(odid or did) or deck_names.get(did) or "Imported"
-        spec, why = _card(nt, guid, ord_, fields, tags, deck, flags & 7)
-        if spec is None:
-            package.skipped.append(Skipped(_label(fields, guid) + (f" (card {ord_ + 1})" if ord_ else ""), why, deck))
-            continue
-        history = tuple(reviews.get(cid, ()))
-        schedule = _schedule(type_, queue, due, odue, odid, reps, lapses, data, crt,
-                             history[-1].at if history else None)
-        package.cards.append(AnkiCard(spec, guid, ord_, deck, nt.name, schedule, history))
-    for nid, (guid, _mid, fields, _tags) in notes.items():
-        if nid not in with_cards:
-            package.skipped.append(Skipped(_label(fields, guid), "the note has no cards"))
-    return package
+class PackageReader:
+    """An open package's collection, read in batches of cards so that importing a big deck
+    never holds it all in memory: ``placements()`` (a light first pass: each card's GUID, ord
+    and deck), ``batches()`` (the cards, rendered, with their schedule and, when asked,
+    their reviews), ``media_for(names)``. Notes that do not become cards collect in
+    ``skipped``."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path, with_reviews: bool, zf: zipfile.ZipFile,
+                 media: dict[str, str], version: int) -> None:
+        self.db, self.path, self.history, self.zf, self.version = db, path, with_reviews, zf, version
+        self.source = str(path)
+        self._media = media
+        self.notetypes = _notetypes(db)
+        self.deck_names = _decks(db)
+        self.crt = int(db.execute("select crt from col").fetchone()[0] or 0)
+        self.skipped: list[Skipped] = []
+        if with_reviews:  # batches look reviews up by card
+            db.execute("create index if not exists srs_revlog_cid on revlog (cid, id)")
+
+    def is_empty(self) -> bool:
+        return self.db.execute("select not exists (select 1 from notes)").fetchone()[0] == 1
+
+    def _deck(self, did: int, odid: int) -> str:
+        return self.deck_names.get(odid or did) or self.deck_names.get(did) or "Imported"
+
+    def placements(self) -> Iterator[tuple[str, int, str, None]]:
+        """(note GUID, card ord, deck name, no carried target) of every card whose note is there."""
+        for guid, ord_, did, odid in self.db.execute(
+                "select n.guid, c.ord, c.did, c.odid from cards c join notes n on n.id = c.nid"):
+            yield guid, ord_, self._deck(did, odid), None
+
+    def batches(self, size: int = 5_000) -> Iterator[list[AnkiCard]]:
+        rows = self.db.execute(
+            "select c.id, c.did, c.ord, c.type, c.queue, c.due, c.odue, c.odid, c.reps, c.lapses, c.flags, c.data, "
+            "n.guid, n.mid, n.flds, n.tags from cards c join notes n on n.id = c.nid "
+            "order by c.did, c.due, c.nid, c.ord")
+        while chunk := rows.fetchmany(size):
+            reviews = self._reviews([r[0] for r in chunk]) if self.history else {}
+            batch = []
+            for cid, did, ord_, type_, queue, due, odue, odid, reps, lapses, flags, data, guid, mid, flds, tags \
+                    in chunk:
+                fields = flds.split("\x1f")
+                nt = self.notetypes.get(mid)
+                deck = self._deck(did, odid)
+                if nt is None:
+                    self.skipped.append(Skipped(_label(fields, guid), "its note type is missing from the package",
+                                                deck))
+                    continue
+                spec, why = _card(nt, guid, ord_, fields, tuple(dict.fromkeys(tags.split())), deck, flags & 7)
+                if spec is None:
+                    self.skipped.append(Skipped(_label(fields, guid) + (f" (card {ord_ + 1})" if ord_ else ""),
+                                                why, deck))
+                    continue
+                history = tuple(reviews.get(cid, ()))
+                schedule = _schedule(type_, queue, due, odue, odid, reps, lapses, data, self.crt,
+                                     history[-1].at if history else None)
+                batch.append(AnkiCard(spec, guid, ord_, deck, nt.name, schedule, history))
+            yield batch
+        for guid, flds in self.db.execute("select guid, flds from notes where id not in (select nid from cards)"):
+            self.skipped.append(Skipped(_label(flds.split("\x1f"), guid), "the note has no cards"))
+
+    def _reviews(self, cids: list[int]) -> dict[int, list[AnkiReview]]:
+        out: dict[int, list[AnkiReview]] = {}
+        marks = ",".join("?" * len(cids))
+        for rid, cid, ease, taken, kind in self.db.execute(
+                f"select id, cid, ease, time, type from revlog where cid in ({marks}) order by cid, id", cids):
+            if 1 <= ease <= 4 and kind in (0, 1, 2, 3):
+                out.setdefault(cid, []).append(AnkiReview(ease, _when(rid / 1000), max(0, int(taken))))
+        return out
+
+    def media_for(self, used: set[str]) -> dict[str, bytes]:
+        """The media files the imported cards use, each up to MAX_MEDIA_FILE (larger ones
+        are named in ``skipped``, not kept); files no card uses stay behind, as in Anki."""
+        out: dict[str, bytes] = {}
+        by_name = {name: member for member, name in self._media.items()}
+        infos = {i.filename: i for i in self.zf.infolist()}
+        for name in sorted(used):
+            info = infos.get(by_name.get(name, ""))
+            if info is None:
+                self.skipped.append(Skipped(name, "a media file the cards use is not in the package"))
+                continue
+            data = _read_member(self.path, self.zf, info)
+            if self.version >= 3:
+                data = _zstd(self.path, data, f"media file {name!r}")
+            if len(data) > MAX_MEDIA_FILE:
+                self.skipped.append(Skipped(name, f"a media file larger than {MAX_MEDIA_FILE // 2**20} MiB: "
+                                                  "not kept"))
+                continue
+            out[name] = data
+        return out
 
 
 def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[str, ...], deck: str,
@@ -436,5 +513,5 @@ def split_back(back: str) -> tuple[str, str]:
     return (back[:m.start()], m.group(1)) if m else (back, "")
 
 
-__all__ = ["AnkiCard", "AnkiPackage", "AnkiReview", "AnkiSchedule", "Skipped", "card_id", "deck_id",
-           "media_names", "read_package", "split_back"]
+__all__ = ["AnkiCard", "AnkiPackage", "AnkiReview", "AnkiSchedule", "PackageReader", "Skipped", "card_id",
+           "deck_id", "media_names", "open_package", "read_package", "split_back"]

@@ -6,11 +6,11 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, cast, delete, false, func, insert, select, update
+from sqlalchemy import Float, cast, delete, false, func, select, update
 from sqlalchemy.orm import Session
 
 from srs.model import NEW, CardContent, CardKind, DeckRecord, ExamCard, StudyCard
-from srs.store.base import StoreBase, available, plain_select, study_card
+from srs.store.base import StoreBase, available, bulk_insert, plain_select, study_card
 from srs.store.models import Card, CardState, CardTag, Deck
 
 _DECK_FIELDS = ("id", "name", "description", "exam_enabled", "exam_questions", "exam_minutes", "exam_pass_mark",
@@ -42,15 +42,25 @@ class ContentQueries(StoreBase):
                     setattr(row, key, value)
 
     # ------------------------------------------------------------ cards (content)
-    def deck_cards(self, deck_id: str) -> dict[str, CardContent]:
-        """Every card of a deck, retired ones too, by card id (for the importer)."""
+    def deck_cards(self, deck_id: str, card_ids: Sequence[str] | None = None) -> dict[str, CardContent]:
+        """Every card of a deck (or those of ``card_ids``), retired ones too, by card id (for
+        the importer)."""
         with self.atomic() as s:
-            rows = s.execute(select(Card.key, Card.card_id, Card.position, Card.kind, Card.question, Card.choices,
-                                    Card.answer, Card.explanation, Card.wrong_feedback, Card.tags, Card.retired)
-                             .where(Card.deck_id == deck_id))
+            stmt = select(Card.key, Card.card_id, Card.position, Card.kind, Card.question, Card.choices,
+                          Card.answer, Card.explanation, Card.wrong_feedback, Card.tags, Card.retired) \
+                .where(Card.deck_id == deck_id)
+            if card_ids is not None:
+                stmt = stmt.where(Card.card_id.in_(list(card_ids)))
+            rows = s.execute(stmt)
             return {r.card_id: CardContent(r.key, r.card_id, r.position, CardKind(r.kind), r.question, r.choices,
                                            r.answer, r.explanation, r.wrong_feedback, list(r.tags or ()),
                                            bool(r.retired)) for r in rows}
+
+    def next_position(self, deck_id: str) -> int:
+        """One past the last card's position in the deck (0 for an empty deck)."""
+        with self.atomic() as s:
+            last = s.scalar(select(func.max(Card.position)).where(Card.deck_id == deck_id))
+            return 0 if last is None else int(last) + 1
 
     def card_ids(self) -> list[tuple[str, str]]:
         """(deck id, card id) of every card, retired ones too: what an import recognises."""
@@ -63,14 +73,19 @@ class ContentQueries(StoreBase):
             return {}
         with self.atomic(write=True) as s:
             connection = s.connection()  # Core executemany: no ORM bookkeeping for bulk rows
-            connection.execute(insert(Card.__table__), [dict(r) for r in rows])
-            deck_ids = {r["deck_id"] for r in rows}
-            keys = dict(((d, c), k) for d, c, k in s.execute(
-                select(Card.deck_id, Card.card_id, Card.key).where(Card.deck_id.in_(deck_ids))))
+            bulk_insert(connection, Card.__table__, rows)
+            by_deck: dict[str, list[str]] = {}
+            for r in rows:
+                by_deck.setdefault(r["deck_id"], []).append(r["card_id"])
+            keys: dict[tuple[str, str], int] = {}
+            for deck_id, card_ids in by_deck.items():  # just these cards, not the whole deck again
+                for i in range(0, len(card_ids), 5_000):
+                    keys.update(((deck_id, c), k) for c, k in s.execute(
+                        select(Card.card_id, Card.key).where(Card.deck_id == deck_id,
+                                                             Card.card_id.in_(card_ids[i:i + 5_000]))))
             tags = [{"card_key": keys[(r["deck_id"], r["card_id"])], "tag": tag}
                     for r in rows for tag in dict.fromkeys(r.get("tags") or [])]
-            if tags:
-                connection.execute(insert(CardTag.__table__), tags)
+            bulk_insert(connection, CardTag.__table__, tags)
             return {(r["deck_id"], r["card_id"]): keys[(r["deck_id"], r["card_id"])] for r in rows}
 
     def update_card(self, key: int, **values: Any) -> None:

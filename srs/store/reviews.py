@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Float, and_, cast, delete, false, func, insert, select, update
 
 from srs.model import NEW, CardKind, MemoryState, ReviewEntry
-from srs.store.base import STATE_COLUMNS, StoreBase, memory_of, review_entry, state_values
+from srs.store.base import STATE_COLUMNS, StoreBase, bulk_insert, memory_of, review_entry, state_values
 from srs.store.models import Card, CardState, ExamAnswer, ExamAttempt, Review
 
 
@@ -166,18 +166,16 @@ class ReviewQueries(StoreBase):
             for key, memory in states:
                 batch.append({"learner": self.learner, "card_key": key, **state_values(memory)})
                 if len(batch) >= chunk:
-                    connection.execute(CardState.__table__.insert(), batch)
+                    bulk_insert(connection, CardState.__table__, batch)
                     batch = []
-            if batch:
-                connection.execute(CardState.__table__.insert(), batch)
+            bulk_insert(connection, CardState.__table__, batch)
             batch = []
             for key, rating, when, duration_ms, before, after in reviews:
                 batch.append(self._log_row(key, rating, when, duration_ms, "review", before, after))
                 if len(batch) >= chunk:
-                    connection.execute(Review.__table__.insert(), batch)
+                    bulk_insert(connection, Review.__table__, batch)
                     batch = []
-            if batch:
-                connection.execute(Review.__table__.insert(), batch)
+            bulk_insert(connection, Review.__table__, batch)
 
     def memories(self, keys: Sequence[int], chunk: int = 5_000) -> dict[int, MemoryState]:
         """The stored states of these cards (cards never touched have none)."""
@@ -219,13 +217,10 @@ class ReviewQueries(StoreBase):
             for i in range(0, len(keys), chunk):
                 connection.execute(delete(states_table).where(states_table.c.learner == self.learner,
                                                               states_table.c.card_key.in_(keys[i:i + chunk])))
-            rows = [{"learner": self.learner, "card_key": key, **state_values(memory)} for key, memory in states]
-            for i in range(0, len(rows), chunk):
-                connection.execute(states_table.insert(), rows[i:i + chunk])
-            log = [self._log_row(key, rating, when, ms, source, before, after)
-                   for key, rating, when, ms, source, before, after in added]
-            for i in range(0, len(log), chunk):
-                connection.execute(Review.__table__.insert(), log[i:i + chunk])
+            bulk_insert(connection, states_table, [{"learner": self.learner, "card_key": key, **state_values(memory)}
+                                                   for key, memory in states])
+            bulk_insert(connection, Review.__table__, [self._log_row(key, rating, when, ms, source, before, after)
+                                                       for key, rating, when, ms, source, before, after in added])
             reviews = Review.__table__
             for review_id, before, after in replayed:
                 connection.execute(update(reviews).where(reviews.c.id == review_id).values(
