@@ -112,13 +112,14 @@ class ReviewQueries(StoreBase):
     def review_log(self, deck: str | None = None) -> Iterator[tuple[str, ReviewEntry]]:
         """Every review of this learner (card name, entry), by card then time, streamed."""
         with self.atomic() as s:
-            stmt = (select(Review, Card.deck_id, Card.card_id).join(Card, Card.key == Review.card_key)
-                    .where(Review.learner == self.learner))
+            # Core rows, not ORM objects: an export streams a million of them
+            stmt = (select(*Review.__table__.c, Card.deck_id.label("deck_name"), Card.card_id.label("card_name"))
+                    .join(Card, Card.key == Review.card_key).where(Review.learner == self.learner))
             if deck is not None:
                 stmt = stmt.where(Card.deck_id == deck)
             stmt = stmt.order_by(Review.card_key, Review.reviewed_at, Review.id)
-            for row, deck_id, card_id in s.execute(stmt).yield_per(5000):
-                yield f"{deck_id}/{card_id}", review_entry(row)
+            for row in s.connection().execution_options(yield_per=5000).execute(stmt):
+                yield f"{row.deck_name}/{row.card_name}", review_entry(row)
 
     def review_history(self, shift_seconds: int, deck: str | None = None) -> Iterator[tuple[int, int, int, str]]:
         """Every answer of this learner as (card key, rating, learner day, source), by card
