@@ -28,6 +28,7 @@ from srs.review import ReviewSession
 from srs.scheduler import make_scheduler
 from srs.settings import Settings
 from tests.factories import T0
+from tests.anki_helpers import answer_due
 
 TRICKY = CardSpec("tricky", "Is <b>bold</b> & [markup] kept?", "A", ("Yes <i>as text</i>", "No & never"),
                   "Text is text.", "", ("html", "escaping"))
@@ -161,15 +162,7 @@ def anki_made_package(tmp_path: Path, legacy: bool) -> Path:
     pic = col.new_note(basic)
     pic["Front"], pic["Back"] = f'Picture <img src="{fname}">', "a picture"
     col.add_note(pic, did)
-    col.decks.select(did)  # answer the first card twice: history
-    for _ in range(2):
-        queued = col.sched.get_queued_cards(fetch_limit=1)
-        if not queued.cards:
-            break
-        top = queued.cards[0]
-        card = col.get_card(top.card.id)
-        card.start_timer()
-        col.sched.answer_card(col.sched.build_answer(card=card, states=top.states, rating=3))
+    answer_due(col, "Made in Anki::Sub", 2)  # history
     out = tmp_path / f"anki-{'legacy' if legacy else 'latest'}.apkg"
     col.export_anki_package(out_path=str(out), options=ExportAnkiPackageOptions(
         with_scheduling=True, with_deck_configs=False, with_media=True, legacy=legacy), limit=DeckIdLimit(did))

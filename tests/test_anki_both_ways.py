@@ -12,12 +12,6 @@ from pathlib import Path
 
 import pytest
 from anki.collection import Collection, DeckIdLimit
-from anki.import_export_pb2 import (
-    ExportAnkiPackageOptions,
-    ImportAnkiPackageOptions,
-    ImportAnkiPackageRequest,
-    ImportAnkiPackageUpdateCondition,
-)
 
 from srs.anki.apkg_read import read_package
 from srs.anki.html import to_text
@@ -27,48 +21,10 @@ from srs.importer import import_paths, load_bundled
 from srs.model import REVIEW
 from srs.scheduler import make_scheduler, rate
 from srs.settings import Settings
+from tests.anki_helpers import add, anki_import, answer_due, new_collection, package
 from tests.factories import T0
 
 SCHEDULER = make_scheduler(Settings(), fuzz=False)
-
-
-def new_collection(path: Path, fsrs: bool = False) -> Collection:
-    col = Collection(str(path))
-    if fsrs:
-        col.set_config("fsrs", True)
-    return col
-
-
-def add(col: Collection, notetype: str, deck: str, tags: tuple[str, ...] = (), **fields: str) -> int:
-    note = col.new_note(col.models.by_name(notetype))
-    for name, value in fields.items():
-        note[name.replace("_", " ")] = value
-    note.tags = list(tags)
-    col.add_note(note, col.decks.id(deck))
-    return note.id
-
-
-def package(col: Collection, out: Path, scheduling: bool = True, legacy: bool = False, deck: str | None = None) -> Path:
-    limit = DeckIdLimit(col.decks.id(deck)) if deck else None
-    col.export_anki_package(out_path=str(out), options=ExportAnkiPackageOptions(
-        with_scheduling=scheduling, with_deck_configs=False, with_media=True, legacy=legacy), limit=limit)
-    return out
-
-
-def answer_due(col: Collection, deck: str, n: int, rating: int = 3) -> int:
-    """Answer up to ``n`` queued cards of ``deck`` with Anki's scheduler."""
-    col.decks.select(col.decks.id(deck))
-    done = 0
-    while done < n:
-        queued = col.sched.get_queued_cards(fetch_limit=1)
-        if not queued.cards:
-            break
-        top = queued.cards[0]
-        card = col.get_card(top.card.id)
-        card.start_timer()
-        col.sched.answer_card(col.sched.build_answer(card=card, states=top.states, rating=rating))
-        done += 1
-    return done
 
 
 def vocab_notetype(col: Collection) -> None:
@@ -220,12 +176,6 @@ def _study(store, deck: str, when: datetime, ratings=(3,)) -> int:
             n += 1
         when += timedelta(minutes=1)
     return n
-
-
-def anki_import(col: Collection, path: Path, scheduling: bool) -> None:
-    col.import_anki_package(ImportAnkiPackageRequest(package_path=str(path), options=ImportAnkiPackageOptions(
-        with_scheduling=scheduling, merge_notetypes=True,
-        update_notes=ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER)))
 
 
 def test_progress_comes_back_from_anki(tmp_path, store):

@@ -132,18 +132,10 @@ def import_summary(console: Console, results: Sequence) -> None:
     """A line per deck; then every note that was not imported, and why (never a silent loss)."""
     for r in results:
         parts = [f"{r.added} added", f"{r.updated} updated", f"{r.unchanged} unchanged", f"{r.retired} retired"]
-        if r.restored:
-            parts.append(f"{r.restored} restored")
-        if r.left_retired:
-            parts.append(f"{r.left_retired} retired here, left retired")
-        if r.suspended:
-            parts.append(f"{r.suspended} suspended")
-        if r.reviews_added:
-            parts.append(f"{r.reviews_added} review{'s' if r.reviews_added != 1 else ''} from Anki")
-        if r.media:
-            parts.append(f"{r.media} media file{'s' if r.media != 1 else ''}")
-        if r.skipped:
-            parts.append(f"{len(r.skipped)} skipped")
+        optional = [(r.restored, "restored", "restored"), (r.left_retired, "retired here, left retired", None),
+                    (r.suspended, "suspended", None), (r.reviews_added, "review from Anki", "reviews from Anki"),
+                    (r.media, "media file", "media files"), (len(r.skipped), "skipped", None)]
+        parts += [f"{n} {one if n == 1 or many is None else many}" for n, one, many in optional if n]
         verb = "new deck" if r.created else ("deck settings updated" if r.deck_changed else "")
         console.print(Text.assemble((r.deck, "bold"), ": ", ", ".join(parts), (f"  ({verb})" if verb else "", "dim")))
         by_reason: dict[str, list[str]] = {}
