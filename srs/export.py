@@ -36,8 +36,8 @@ def export(store: Store, path: Path, deck: str | None, now: datetime, with_histo
     from srs.anki.apkg_write import ExportCard
 
     def cards():
-        for card, updated_at in store.export_cards(deck):
-            yield ExportCard(card, updated_at)
+        for card, updated_at, anki_guid in store.export_cards(deck):
+            yield ExportCard(card, updated_at, anki_guid)
 
     if suffix == ".apkg":
         from srs.anki.apkg_write import write_apkg

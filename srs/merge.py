@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from srs.anki.apkg_read import AnkiCard, deck_id, media_names
+from srs.anki.apkg_read import ANKI_ID, AnkiCard, card_id, deck_id, media_names
 from srs.anki.ids import guid
 from srs.importer import DeckResult, content_of
 from srs.model import REVIEW, CardKind, MemoryState, State
@@ -35,16 +35,36 @@ class Merger:
         self.now = now
         self.results: dict[str, DeckResult] = {}
         self._guids: dict[str, tuple[str, str]] | None = None
+        self._anki_ids: dict[str, str] = {}
         self._deck_of_name: dict[str, str] = {}
         self._positions: dict[str, int] = {}  # the next card position of each deck merged into
         self._names = {d.id: d.name for d in store.decks()}
 
     # ------------------------------------------------------------ identity
     def guids(self) -> dict[str, tuple[str, str]]:
-        """Every card srs ever exported is the note with this GUID (srs.anki.ids.guid)."""
+        """The cards a note GUID names: every card srs exports is the note with GUID
+        srs.anki.ids.guid(deck, card), or, for a card that came from Anki, its own note's.
+        (Also the deck of each card whose id came from an Anki note, see ``known``.)"""
         if self._guids is None:
-            self._guids = {guid(d, c): (d, c) for d, c in self.store.card_ids()}
+            self._guids, self._anki_ids = {}, {}
+            for d, c, anki_guid in self.store.card_ids():
+                self._guids[guid(d, c)] = (d, c)
+                if anki_guid:
+                    self._guids[anki_guid] = (d, c)
+                if ANKI_ID.match(c):
+                    self._anki_ids.setdefault(c, d)
         return self._guids
+
+    def known(self, card: AnkiCard) -> tuple[str, str] | None:
+        """The srs card an incoming card is: by the ids a file carries, by its note's GUID,
+        or (a note's second card, say) by the id its GUID gives, in whatever deck it is."""
+        if card.target is not None:
+            return card.target
+        guids = self.guids()
+        if card.ord == 0 and card.guid in guids:
+            return guids[card.guid]
+        deck = self._anki_ids.get(card.spec.id)
+        return (deck, card.spec.id) if deck is not None else None
 
     def _deck_for(self, name: str, recognised: Counter) -> str:
         """The srs deck an Anki deck's new cards go to: the deck most of its recognised
@@ -81,13 +101,13 @@ class Merger:
             target = target or (guids.get(note_guid) if ord_ == 0 else None)
             counter = recognised.setdefault(deck, Counter())
             if target is not None:
-                counter[target[0]] += 1
+                counter[target[0]] += 1  # (a note's later cards follow its first)
         seen: set[tuple[str, str]] = set()
         used: dict[str, set[str]] = {}
         for batch in package.batches():
             by_deck: dict[str, list[_Target]] = {}
             for card in batch:
-                target = card.target or (guids.get(card.guid) if card.ord == 0 else None)
+                target = self.known(card)
                 if target is None:
                     target = (self._deck_for(card.deck, recognised.get(card.deck, Counter())), card.spec.id)
                 if target in seen:
@@ -125,19 +145,21 @@ class Merger:
                                 updated_at=now)
             self._positions[deck] = store.next_position(deck)
         existing = {} if result.created else store.deck_cards(deck, [t.card for t in cards])
-        new_rows, keys = [], {}
+        new_rows, keys, remember = [], {}, []
         pending: list[tuple[str, _Target]] = []
         for t in cards:
             spec = t.incoming.spec
             row = existing.get(t.card)
             if row is None:
                 new_rows.append(dict(deck_id=deck, card_id=t.card, position=self._positions[deck], retired=False,
-                                     created_at=now, updated_at=now, **content_of(spec)))
+                                     anki_guid=_note_guid(t), created_at=now, updated_at=now, **content_of(spec)))
                 self._positions[deck] += 1
                 result.added += 1
                 pending.append((t.card, t))
                 continue
             keys[row.key] = t
+            if row.anki_guid is None and _note_guid(t):
+                remember.append((row.key, _note_guid(t)))
             changed = {k: v for k, v in content_of(spec).items() if getattr(row, k) != v}
             if row.kind is CardKind.MC and spec.kind is not CardKind.MC:
                 changed = {}  # a plain front/back copy of a multiple-choice card does not turn it basic
@@ -151,8 +173,9 @@ class Merger:
             else:
                 result.unchanged += 1
         added = store.add_cards(new_rows)
-        for card_id, t in pending:
-            keys[added[(deck, card_id)]] = t
+        store.set_anki_guids(remember)
+        for cid, t in pending:
+            keys[added[(deck, cid)]] = t
         return keys
 
     # ------------------------------------------------------------ scheduling
@@ -198,6 +221,13 @@ class Merger:
                                             buried_until=flags.buried_until)))
         if states or added or replayed:
             self.store.write_history(states, added, replayed)
+
+
+def _note_guid(t: _Target) -> str | None:
+    """The Anki note GUID to keep with a card that is that note's only card (its id comes
+    from the GUID): exporting the card gives Anki back the same note."""
+    g = t.incoming.guid
+    return g if g and t.card == card_id(g, 0, False) else None
 
 
 def _replay(scheduler, key: int, log: list, incoming: list, added: list, replayed: list) -> MemoryState:

@@ -187,6 +187,7 @@ class CardContent:
     wrong_feedback: str
     tags: list[str]
     retired: bool
+    anki_guid: str | None = None
 
 
 @dataclass(frozen=True)

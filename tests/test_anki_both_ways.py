@@ -362,3 +362,31 @@ def test_any_card_survives_every_export_format(tmp_path_factory, card):
     for read in (read_anki_text(folder / "c.txt"), read_csv(folder / "c.csv"), read_package(folder / "c.apkg")):
         [back] = read.cards
         assert _content(back.spec) == want
+
+
+def test_anki_to_srs_to_anki_updates_the_same_notes(tmp_path, store):
+    """A deck that came from Anki goes back as the same notes: importing srs's export into
+    the collection it came from duplicates nothing, and an edit made in srs arrives."""
+    col = new_collection(tmp_path / "home.anki2")
+    for i in range(3):
+        add(col, "Basic", "Home", Front=f"front {i}", Back=f"back {i}")
+    add(col, "Basic (and reversed card)", "Home", Front="two", Back="cards")
+    package(col, tmp_path / "home.apkg")
+    col.close()
+    import_paths(store, [tmp_path / "home.apkg"], T0)
+    export(store, tmp_path / "back.apkg", "home", T0 + timedelta(days=1))
+    col = Collection(str(tmp_path / "home.anki2"))
+    anki_import(col, tmp_path / "back.apkg", scheduling=False)
+    fronts = sorted(col.get_note(n).fields[0] for n in col.find_notes(""))
+    col.close()
+    assert [fronts.count(f"front {i}") for i in range(3)] == [1, 1, 1]  # the same notes, not copies
+    # (a note whose type makes several cards goes back as a Basic note per card: srs keeps cards, not note types)
+    # and the deck renamed in Anki still comes back to the same srs cards
+    col = Collection(str(tmp_path / "home.anki2"))
+    deck = col.decks.by_name("Home")
+    deck["name"] = "Renamed"
+    col.decks.save(deck)
+    package(col, tmp_path / "renamed.apkg", deck="Renamed")
+    col.close()
+    results = import_paths(store, [tmp_path / "renamed.apkg"], T0)
+    assert [(r.deck, r.added) for r in results] == [("home", 0)]

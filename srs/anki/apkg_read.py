@@ -338,6 +338,9 @@ def _decks(db: sqlite3.Connection) -> dict[int, str]:
     return {int(k): d["name"] for k, d in json.loads(db.execute("select decks from col").fetchone()[0]).items()}
 
 
+ANKI_ID = re.compile(r"^n[0-9a-f]{12}(?:-\d+)?$")  # what card_id gives
+
+
 def card_id(guid: str, ord_: int, many: bool) -> str:
     """The srs id of an Anki card: from its note's GUID (and its ord, for a note type that
     makes several cards), so every import of the note finds the same card."""
@@ -513,5 +516,5 @@ def split_back(back: str) -> tuple[str, str]:
     return (back[:m.start()], m.group(1)) if m else (back, "")
 
 
-__all__ = ["AnkiCard", "AnkiPackage", "AnkiReview", "AnkiSchedule", "PackageReader", "Skipped", "card_id",
+__all__ = ["ANKI_ID", "AnkiCard", "AnkiPackage", "AnkiReview", "AnkiSchedule", "PackageReader", "Skipped", "card_id",
            "deck_id", "media_names", "open_package", "read_package", "split_back"]

@@ -121,6 +121,11 @@ def _strip(text: str) -> str:
 class ExportCard:
     card: StudyCard
     updated_at: datetime
+    anki_guid: str | None = None  # the Anki note the card came from: exported as that note again
+
+    @property
+    def guid(self) -> str:
+        return self.anki_guid or guid(self.card.deck_id, self.card.card_id)
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,7 @@ def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCar
             csum = int(hashlib.sha1(sfld.encode()).hexdigest()[:8], 16)
             mod = int(item.updated_at.timestamp())
             tags = " " + " ".join(t.replace(" ", "_") for t in card.tags) + " " if card.tags else ""
-            note_rows.append((nid, guid(card.deck_id, card.card_id), mid, mod, -1, tags, "\x1f".join(fields), sfld,
+            note_rows.append((nid, item.guid, mid, mod, -1, tags, "\x1f".join(fields), sfld,
                               csum, 0, ""))
             *schedule, data = _scheduling(card, position, crt_dt, history is not None, now, scheduling)
             card_rows.append((cid, nid, did_of[card.deck_id], 0, mod, -1, *schedule, 0, 0, 0, data))

@@ -11,7 +11,6 @@ from pathlib import Path
 from srs.anki.apkg_read import AnkiCard, AnkiPackage, AnkiSchedule, card_id, split_back
 from srs.anki.apkg_write import ExportCard, basic_fields, extra_html, text_to_html
 from srs.anki.html import cloze, cloze_numbers, list_items, to_text
-from srs.anki.ids import guid
 from srs.deckfile import CardSpec, DeckSpec, slug
 from srs.errors import DeckFileError
 from srs.model import LETTERS, CardKind
@@ -62,7 +61,7 @@ def write_anki_text(out: io.TextIOBase, deck_names: dict[str, str], cards: Itera
     n = 0
     for item in cards:
         card = item.card
-        row = [guid(card.deck_id, card.card_id), deck_names[card.deck_id], " ".join(t.replace(" ", "_") for t in card.tags),
+        row = [item.guid, deck_names[card.deck_id], " ".join(t.replace(" ", "_") for t in card.tags),
                *basic_front_back(card)]
         writer.writerow([v.replace("\r", "") for v in row])
         n += 1

@@ -47,14 +47,15 @@ class ContentQueries(StoreBase):
         the importer)."""
         with self.atomic() as s:
             stmt = select(Card.key, Card.card_id, Card.position, Card.kind, Card.question, Card.choices,
-                          Card.answer, Card.explanation, Card.wrong_feedback, Card.tags, Card.retired) \
+                          Card.answer, Card.explanation, Card.wrong_feedback, Card.tags, Card.retired,
+                          Card.anki_guid) \
                 .where(Card.deck_id == deck_id)
             if card_ids is not None:
                 stmt = stmt.where(Card.card_id.in_(list(card_ids)))
             rows = s.execute(stmt)
             return {r.card_id: CardContent(r.key, r.card_id, r.position, CardKind(r.kind), r.question, r.choices,
                                            r.answer, r.explanation, r.wrong_feedback, list(r.tags or ()),
-                                           bool(r.retired)) for r in rows}
+                                           bool(r.retired), r.anki_guid) for r in rows}
 
     def next_position(self, deck_id: str) -> int:
         """One past the last card's position in the deck (0 for an empty deck)."""
@@ -62,10 +63,17 @@ class ContentQueries(StoreBase):
             last = s.scalar(select(func.max(Card.position)).where(Card.deck_id == deck_id))
             return 0 if last is None else int(last) + 1
 
-    def card_ids(self) -> list[tuple[str, str]]:
-        """(deck id, card id) of every card, retired ones too: what an import recognises."""
+    def card_ids(self) -> list[tuple[str, str, str | None]]:
+        """(deck id, card id, Anki note GUID or None) of every card, retired ones too: what an
+        import recognises."""
         with self.atomic() as s:
-            return [(d, c) for d, c in s.execute(select(Card.deck_id, Card.card_id))]
+            return [(d, c, g) for d, c, g in s.execute(select(Card.deck_id, Card.card_id, Card.anki_guid))]
+
+    def set_anki_guids(self, guids: Sequence[tuple[int, str]]) -> None:
+        """Remember the Anki note each of these cards (key, GUID) came from."""
+        with self.atomic(write=True) as s:
+            for key, note_guid in guids:
+                s.execute(update(Card).where(Card.key == key).values(anki_guid=note_guid))
 
     def add_cards(self, rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], int]:
         """Insert many cards (with their tags) in bulk; returns their keys by (deck id, card id)."""
@@ -134,14 +142,15 @@ class ContentQueries(StoreBase):
             stmt = stmt.order_by(Card.deck_id, Card.position)
             return [study_card(row) for row in s.connection().execute(stmt)]
 
-    def export_cards(self, deck: str | None = None) -> Iterator[tuple[StudyCard, datetime]]:
-        """Live cards with this learner's state and when their content last changed, streamed."""
+    def export_cards(self, deck: str | None = None) -> Iterator[tuple[StudyCard, datetime, str | None]]:
+        """Live cards with this learner's state, when their content last changed and the Anki
+        note they came from (None: made in srs), streamed."""
         with self.atomic() as s:
-            stmt = self._filtered(self._with_state(plain_select().add_columns(Card.updated_at).select_from(Card)),
-                                  deck, None)
+            stmt = self._filtered(self._with_state(plain_select().add_columns(Card.updated_at, Card.anki_guid)
+                                                   .select_from(Card)), deck, None)
             for row in s.connection().execution_options(yield_per=2000).execute(
                     stmt.order_by(Card.deck_id, Card.position)):
-                yield study_card(row[:-1]), row[-1]
+                yield study_card(row[:-2]), row[-2], row[-1]
 
     def mc_cards(self, deck: str) -> list[StudyCard]:
         """The deck's live multiple-choice cards with this learner's state, in deck order."""

@@ -75,6 +75,7 @@ class Card(Base):
     wrong_feedback: Mapped[str] = mapped_column(Text, default="")
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    anki_guid: Mapped[str | None] = mapped_column(String(100), nullable=True)  # the Anki note it came from
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     __table_args__ = (
