@@ -676,21 +676,26 @@ def evidence_columns(cards: Sequence, reviews: tuple[np.ndarray, np.ndarray, np.
     exam = np.concatenate([np.zeros(int(answer_r.sum()), bool), np.ones(int(mine_e.sum()), bool)])
     k = choices[card].astype(float)
     guess = np.where(exam, 1.0 / np.maximum(k, 1.0), np.where(k >= 2, 1.0 / np.maximum(k, 1.0), 0.0))
-    order = np.lexsort((np.arange(len(card)), ~exam, at, card))
+    step_card, step_at = np.diff(card), np.diff(at)
+    if mine_e.any() or np.any(step_card < 0) or np.any((step_card == 0) & (step_at < 0)):
+        order = np.lexsort((np.arange(len(card)), ~exam, at, card))
+    else:  # reviews only, already by card and time (the store's order): keep it
+        order = np.arange(len(card))
     card, at, correct, exam, guess = card[order], at[order], correct[order], exam[order], guess[order]
     # each answer's stability: the card's last logged one (in time, then value order) at most
     # a second after it
     logged = (card_r >= 0) & ~np.isnan(stab_r)
     s_card, s_at, s_value = card_r[logged], at_r[logged], stab_r[logged]
-    by = np.lexsort((s_value, s_at, s_card))
-    s_card, s_at, s_value = s_card[by], s_at[by], s_value[by]
-    # merge the logged stabilities and the answers (a second later) by card and time, logged first on ties
-    kind = np.concatenate([np.zeros(len(s_card), np.int8), np.ones(len(card), np.int8)])
-    merged = np.lexsort((kind, np.concatenate([s_at, at + 1.0]), np.concatenate([s_card, card])))
-    before = np.cumsum(kind[merged] == 0)[kind[merged] == 1]  # logged ones up to each answer, all cards
-    answer_at = merged[kind[merged] == 1] - len(s_card)       # which answer each of those is
-    seen = np.empty(len(card), dtype=np.int64)
-    seen[answer_at] = before
+    ties = (np.diff(s_card) == 0) & (np.diff(s_at) <= 0)
+    if np.any(np.diff(s_card) < 0) or ties.any():
+        by = np.lexsort((s_value, s_at, s_card))
+        s_card, s_at, s_value = s_card[by], s_at[by], s_value[by]
+    # count the logged ones up to a second after each answer, by card and time: times as
+    # ranks among all of them, so that (card, time) is one exact integer
+    moments, rank = np.unique(np.concatenate([s_at, at + 1.0]), return_inverse=True)
+    span = len(moments) + 1
+    logged_at = s_card * span + rank[:len(s_at)]
+    seen = np.searchsorted(logged_at, card * span + rank[len(s_at):], side="right")
     first_logged = np.searchsorted(s_card, card)               # logged ones of the cards before
     has = seen > first_logged
     w = parameters
@@ -699,9 +704,10 @@ def evidence_columns(cards: Sequence, reviews: tuple[np.ndarray, np.ndarray, np.
     stability = np.maximum(stability, 0.01)
     start = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum(np.bincount(card, minlength=len(keys)), out=start[1:])
-    after = if_reviewed or {}
-    if_right = np.array([after.get(key, (None, None))[0] or np.nan for key in keys.tolist()], dtype=float)
-    if_wrong = np.array([after.get(key, (None, None))[1] or np.nan for key in keys.tolist()], dtype=float)
+    if_right, if_wrong = np.full(len(keys), np.nan), np.full(len(keys), np.nan)
+    if if_reviewed:
+        if_right[:] = [if_reviewed.get(key, (None, None))[0] or np.nan for key in keys.tolist()]
+        if_wrong[:] = [if_reviewed.get(key, (None, None))[1] or np.nan for key in keys.tolist()]
     return Evidence(keys, names, choices, start, at, correct, guess, stability, exam, if_right, if_wrong)
 
 
