@@ -75,7 +75,9 @@ RECALL_GUESS = 0.02        # a self-graded answer "right" without knowing (misgr
 KEEP_MASS = 0.9999         # posterior mass kept for the predictions of a large deck
 KEEP_WORK = 2_000_000      # cards × grid points below which every grid point is kept
 FIT_CARDS = 1000           # cards whose answers fit the posterior (a fixed sample beyond)
-CHUNK = 256                # cards filtered at once
+CHUNK = 256                # cards filtered at once (at least)
+FIT_CHUNK = 250_000        # cards × grid points filtered at once to fit the posterior (fits a cache)
+PREDICT_CHUNK = 2_000_000  # cards × grid points filtered at once for the predictions
 EXACT_WORK = 40_000_000    # grid points × cards × score cells summed exactly
 LITTLE_EVIDENCE = 20       # answers below which the forecast says it is mostly prior
 TEMPER = 0.6               # the learner posterior's likelihood is raised to this power
@@ -221,23 +223,108 @@ def full_grid(fsrs_decay: float) -> Grid:
     return Grid(*columns, log_weight)
 
 
+# ---------------------------------------------------------------- many cards' evidence as arrays
+@dataclass(frozen=True)
+class Evidence:
+    """The evidence of many cards at once, as arrays (what the forecast computes on): card i
+    has key ``keys[i]``, name ``names[i]`` and ``choices[i]`` choices; its answers are rows
+    ``start[i]:start[i + 1]`` of the answer columns, oldest first (the fields of ``Answer``;
+    ``exam``: the answer was given in an exam). ``if_right`` / ``if_wrong``: the card's FSRS
+    stability if reviewed now and answered right / wrong (NaN: unknown)."""
+
+    keys: np.ndarray
+    names: Sequence[str]
+    choices: np.ndarray
+    start: np.ndarray
+    at: np.ndarray
+    correct: np.ndarray
+    guess: np.ndarray
+    stability: np.ndarray
+    exam: np.ndarray
+    if_right: np.ndarray
+    if_wrong: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Answers per card."""
+        return np.diff(self.start)
+
+    def take(self, index: np.ndarray) -> "Evidence":
+        """The cards at ``index``, in that order."""
+        index = np.asarray(index, dtype=np.int64)
+        counts = self.counts[index]
+        start = np.zeros(len(index) + 1, dtype=np.int64)
+        np.cumsum(counts, out=start[1:])
+        rows = np.repeat(self.start[:-1][index] - start[:-1], counts) + np.arange(start[-1])
+        return Evidence(self.keys[index], [self.names[i] for i in index.tolist()], self.choices[index], start,
+                        self.at[rows], self.correct[rows], self.guess[rows], self.stability[rows], self.exam[rows],
+                        self.if_right[index], self.if_wrong[index])
+
+    @classmethod
+    def of(cls, cards: Sequence[CardEvidence]) -> "Evidence":
+        answers = [a for c in cards for a in c.answers]
+        start = np.zeros(len(cards) + 1, dtype=np.int64)
+        np.cumsum([len(c.answers) for c in cards], out=start[1:])
+
+        def column(values, dtype=float):
+            return np.array(list(values), dtype=dtype)
+
+        def unknown(x):
+            return x or np.nan
+
+        return cls(column((c.key for c in cards), np.int64), [c.name for c in cards],
+                   column((c.choices for c in cards), np.int64), start, column(a.at for a in answers),
+                   column((a.correct for a in answers), bool), column(a.guess for a in answers),
+                   column(a.stability for a in answers), column((a.source == "exam" for a in answers), bool),
+                   column(unknown(c.stability_if_right) for c in cards),
+                   column(unknown(c.stability_if_wrong) for c in cards))
+
+    def records(self) -> list[CardEvidence]:
+        """The same evidence as one record per card."""
+        at, correct, guess = self.at.tolist(), self.correct.tolist(), self.guess.tolist()
+        stability, exam, start = self.stability.tolist(), self.exam.tolist(), self.start.tolist()
+        answers = [Answer(at[r], correct[r], guess[r], stability[r], "exam" if exam[r] else "review")
+                   for r in range(len(at))]
+
+        def known(x):
+            return None if math.isnan(x) else x
+
+        return [CardEvidence(key, name, choices, tuple(answers[start[i]:start[i + 1]]), known(right), known(wrong))
+                for i, (key, name, choices, right, wrong) in enumerate(zip(
+                    self.keys.tolist(), self.names, self.choices.tolist(), self.if_right.tolist(),
+                    self.if_wrong.tolist()))]
+
+
+def _evidence(cards: Evidence | Sequence[CardEvidence]) -> Evidence:
+    return cards if isinstance(cards, Evidence) else Evidence.of(cards)
+
+
 # ---------------------------------------------------------------- filtering the answers
 @dataclass
 class _Filtered:
     loglik: np.ndarray            # (G,) summed over the cards
-    known_now: np.ndarray         # (C, G) P(K) now
-    known_on: np.ndarray          # (C, G) P(K) on the exam date
+    known_now: np.ndarray | None  # (C, G) P(K) now (None: only the likelihood was asked for)
+    known_on: np.ndarray | None   # (C, G) P(K) on the exam date
     last_at: np.ndarray           # (C,) time of the last answer (nan: none)
     last_stability: np.ndarray    # (C,)
 
 
-def _survival(days: np.ndarray, stability: np.ndarray, grid: Grid) -> np.ndarray:
-    """P(a known answer is still known after ``days``) per card (rows) and grid point."""
-    distinct, index = grid.memories
+def _kept_memory(days: np.ndarray, stability: np.ndarray, grid: Grid) -> np.ndarray:
+    """P(a known answer is still known after ``days``) per card (rows) and distinct memory of
+    the grid (``grid.memories``): a few dozen columns, spread to the grid points by the caller."""
+    distinct, _ = grid.memories
     memory, decay, growth = distinct[None, :, 0], distinct[None, :, 1], distinct[None, :, 2]
     factor = 0.9 ** (-1.0 / decay) - 1.0
     stability = STABILITY_REF * (stability / STABILITY_REF) ** growth
-    return ((1.0 + factor * np.maximum(days, 0.0) / (memory * stability)) ** -decay)[:, index]
+    return (1.0 + factor * np.maximum(days, 0.0) / (memory * stability)) ** -decay
+
+
+def _survival(days: np.ndarray, stability: np.ndarray, grid: Grid) -> np.ndarray:
+    """P(a known answer is still known after ``days``) per card (rows) and grid point."""
+    return _kept_memory(days, stability, grid)[:, grid.memories[1]]
 
 
 def _guess(base: np.ndarray, elimination: np.ndarray) -> np.ndarray:
@@ -246,57 +333,85 @@ def _guess(base: np.ndarray, elimination: np.ndarray) -> np.ndarray:
     return np.where(mc, base + elimination * (1.0 - base), base)
 
 
-def _filter(cards: Sequence[CardEvidence], grid: Grid, now: float, on: float) -> _Filtered:
-    # cards with the most answers first: at answer j only the first ``active[j]`` rows have one,
-    # so each round works on a prefix (the results are put back in the callers' order)
-    counts = np.array([len(c.answers) for c in cards], dtype=int)
+def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on: float,
+            predict: bool = True) -> _Filtered:
+    """Every card's answers filtered forward under every grid point: the summed likelihood
+    and (with ``predict``) P(K) now and on the exam date per card and grid point."""
+    ev = _evidence(cards)
+    # cards with the most answers first: at answer j only the first ``n`` rows have one, so each
+    # round works on a prefix (the results are put back in the callers' order)
+    counts = ev.counts
     order = np.argsort(-counts, kind="stable")
-    cards = [cards[i] for i in order]
-    n_cards, g = len(cards), len(grid)
-    rounds = int(counts.max()) if len(counts) else 0
-    at = np.full((n_cards, max(rounds, 1)), np.nan)
-    right = np.zeros((n_cards, max(rounds, 1)), dtype=bool)
-    guess = np.full((n_cards, max(rounds, 1)), 0.25)
-    stab = np.ones((n_cards, max(rounds, 1)))
-    taught = np.ones((n_cards, max(rounds, 1)))
-    for i, card in enumerate(cards):
-        for j, a in enumerate(card.answers):
-            at[i, j], right[i, j], guess[i, j], stab[i, j] = a.at, a.correct, max(a.guess, RECALL_GUESS), a.stability
-            taught[i, j] = EXAM_LEARN if a.source == "exam" else 1.0
-    prior, learn, slip = grid.prior[None, :], grid.learn[None, :], grid.slip[None, :]
-    elim = grid.elimination[None, :]
-    known = np.broadcast_to(prior, (n_cards, g)).copy()
-    loglik = np.zeros((n_cards, g))
+    sorted_counts = counts[order]
+    n_cards, g = len(ev), len(grid)
+    rounds = int(sorted_counts[0]) if n_cards else 0
+    width = max(rounds, 1)
+    at = np.full((n_cards, width), np.nan)
+    right = np.zeros((n_cards, width), dtype=bool)
+    base = np.full((n_cards, width), 0.25)
+    stab = np.ones((n_cards, width))
+    exam = np.zeros((n_cards, width), dtype=bool)
+    total_answers = int(ev.start[-1])
+    if total_answers:
+        row = np.repeat(np.arange(n_cards), sorted_counts)
+        first = np.zeros(n_cards + 1, dtype=np.int64)
+        np.cumsum(sorted_counts, out=first[1:])
+        col = np.arange(total_answers) - np.repeat(first[:-1], sorted_counts)
+        src = np.repeat(ev.start[:-1][order], sorted_counts) + col
+        at[row, col] = ev.at[src]
+        right[row, col] = ev.correct[src]
+        base[row, col] = np.maximum(ev.guess[src], RECALL_GUESS)
+        stab[row, col] = ev.stability[src]
+        exam[row, col] = ev.exam[src]
+    slip, learn = grid.slip[None, :], grid.learn[None, :]
+    # the two likelihoods of an answer as rows to pick from: known (by right/wrong) and not
+    # known (by right/wrong and guessing chance)
+    like_known = np.stack([slip[0], 1.0 - slip[0]])
+    bases, which = np.unique(base, return_inverse=True)
+    which = which.reshape(base.shape)
+    gs = _guess(bases[:, None], grid.elimination[None, :])
+    like_unknown = np.concatenate([1.0 - gs, gs])           # row b: wrong, row len(bases) + b: right
+    _, spread = grid.memories
+    known = np.empty((n_cards, g))
+    known[:] = grid.prior[None, :]
+    loglik = np.zeros(g)
     last_at = np.full(n_cards, np.nan)
     last_s = np.ones(n_cards)
-    sorted_counts = counts[order]
     for j in range(rounds):
         n = int(np.count_nonzero(sorted_counts > j))  # the cards with a (j+1)-th answer: a prefix
-        rows = slice(0, n)
-        seen = ~np.isnan(last_at[rows])
-        days = np.where(seen, (at[rows, j] - np.nan_to_num(last_at[rows])) / DAY, 0.0)
-        keep = _survival(days[:, None], last_s[rows, None], grid)
-        k = np.where(seen[:, None], known[rows] * keep, known[rows])
-        gj = _guess(guess[rows, j][:, None], elim)
-        y = right[rows, j][:, None]
-        like_k = np.where(y, 1.0 - slip, slip)
-        like_u = np.where(y, gj, 1.0 - gj)
-        total = k * like_k + (1.0 - k) * like_u
-        post = k * like_k / total
-        post = post + (1.0 - post) * learn * taught[rows, j][:, None]
-        loglik[rows] += np.log(total)
-        known[rows] = post
-        last_at[rows] = at[rows, j]
-        last_s[rows] = stab[rows, j]
-    seen = ~np.isnan(last_at)
-    base = np.nan_to_num(last_at)
-    keep_now = _survival(((now - base) / DAY)[:, None], last_s[:, None], grid)
-    keep_on = _survival(((on - base) / DAY)[:, None], last_s[:, None], grid)
-    known_now = np.where(seen[:, None], known * keep_now, known)
-    known_on = np.where(seen[:, None], known * keep_on, known)
+        k = known[:n]
+        if j:  # every card of the prefix has an earlier answer: what it knew then fades
+            days = (at[:n, j] - last_at[:n]) / DAY
+            k *= _kept_memory(days[:, None], last_s[:n, None], grid)[:, spread]
+        y = right[:n, j]
+        like_k = like_known[y.view(np.int8)]
+        like_u = like_unknown[which[:n, j] + y * len(bases)]
+        like_k *= k                                          # k·P(answer | K)
+        np.subtract(1.0, k, out=k)
+        k *= like_u                                          # (1 − k)·P(answer | U)
+        total = like_u
+        np.add(like_k, k, out=total)
+        np.divide(like_k, total, out=k)                      # P(K | answer)
+        np.subtract(1.0, k, out=like_k)
+        like_k *= learn
+        if exam[:n, j].any():
+            like_k *= np.where(exam[:n, j], EXAM_LEARN, 1.0)[:, None]
+        k += like_k                                          # then shown the answer: maybe learned
+        np.log(total, out=total)
+        loglik += total.sum(axis=0)
+        last_at[:n] = at[:n, j]
+        last_s[:n] = stab[:n, j]
     back = np.empty_like(order)
     back[order] = np.arange(len(order))  # sorted row of each card in the callers' order
-    return _Filtered(loglik[back].sum(axis=0), known_now[back], known_on[back], last_at[back], last_s[back])
+    if not predict:
+        return _Filtered(loglik, None, None, last_at[back], last_s[back])
+    seen = ~np.isnan(last_at)
+    since = np.nan_to_num(last_at)
+    keep_now = _survival(((now - since) / DAY)[:, None], last_s[:, None], grid)
+    keep_on = _survival(((on - since) / DAY)[:, None], last_s[:, None], grid)
+    known_now = np.where(seen[:, None], known * keep_now, known)
+    known_on = np.where(seen[:, None], known * keep_on, known)
+    return _Filtered(loglik, known_now[back], known_on[back], last_at[back], last_s[back])
 
 
 def _chance(known: np.ndarray, choices: np.ndarray, grid: Grid) -> np.ndarray:
@@ -305,15 +420,25 @@ def _chance(known: np.ndarray, choices: np.ndarray, grid: Grid) -> np.ndarray:
     return known * (1.0 - grid.slip[None, :]) + (1.0 - known) * g
 
 
-def posterior(cards: Sequence[CardEvidence], grid: Grid, now: float) -> np.ndarray:
+def _sample(ev: Evidence) -> np.ndarray:
+    """The answered cards whose answers fit the posterior: all of them, or a fixed sample of
+    ``FIT_CARDS`` (by a hash of the key) when there are more."""
+    answered = np.flatnonzero(ev.counts > 0)
+    if len(answered) > FIT_CARDS:
+        spread = (ev.keys[answered].astype(np.uint64) * np.uint64(2654435761)) % np.uint64(2**32)
+        answered = answered[np.argsort(spread, kind="stable")[:FIT_CARDS]]
+    return answered
+
+
+def posterior(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float) -> np.ndarray:
     """Normalised posterior weights of the grid points given every card's answers (a fixed
     sample of ``FIT_CARDS`` answered cards when there are more)."""
-    answered = [c for c in cards if c.answers]
-    if len(answered) > FIT_CARDS:
-        answered = sorted(answered, key=lambda c: (c.key * 2654435761) % 2**32)[:FIT_CARDS]
+    ev = _evidence(cards)
+    answered = _sample(ev)
     log_post = grid.log_weight.copy()
-    for start in range(0, len(answered), CHUNK):
-        log_post += TEMPER * _filter(answered[start:start + CHUNK], grid, now, now).loglik
+    step = max(1, FIT_CHUNK // max(len(grid), 1))
+    for start in range(0, len(answered), step):
+        log_post += TEMPER * _filter(ev.take(answered[start:start + step]), grid, now, now, predict=False).loglik
     log_post -= log_post.max()
     w = np.exp(log_post)
     return w / w.sum()
@@ -396,35 +521,37 @@ def _interval(dist: np.ndarray, mass: float = 0.8) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------- the forecast
-def forecast(cards: Sequence[CardEvidence], questions: int | None, pass_mark: float, on: datetime,
+def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pass_mark: float, on: datetime,
              now: datetime, deck: str, parameters: Sequence[float], value: bool = True) -> Forecast:
     """The forecast for an exam on ``on`` of ``questions`` (None: all) of these
     multiple-choice cards, from the evidence up to ``now``; ``parameters`` are the learner's
     FSRS parameters (for the shape of the forgetting curve). With ``value``, the gain from
     reviewing each card now."""
-    cards = [c for c in cards if c.choices >= 2]
-    if not cards:
+    ev = _evidence(cards)
+    ev = ev.take(np.flatnonzero(ev.choices >= 2))
+    if not len(ev):
         raise ValueError("no multiple-choice cards")
-    m = len(cards)
+    m = len(ev)
     n = min(questions or m, m)
     t_now, t_on = now.timestamp(), max(on.timestamp(), now.timestamp())
     grid = full_grid(float(parameters[20]))
-    weights = posterior(cards, grid, t_now)
+    weights = posterior(ev, grid, t_now)
     kept = _kept(weights, m)
     used = float(weights[kept].sum())
     sub, w = grid.take(kept), weights[kept] / used
-    choices = np.array([c.choices for c in cards], dtype=float)
+    choices = ev.choices.astype(float)
     p_on = np.zeros((m, len(sub)))
     p_now = np.zeros((m, len(sub)))
     p_review = np.full((m, len(sub)), np.nan)
-    for start in range(0, m, CHUNK):
-        part = cards[start:start + CHUNK]
-        f = _filter(part, sub, t_now, t_on)
-        ch = choices[start:start + CHUNK]
-        p_on[start:start + CHUNK] = _chance(f.known_on, ch, sub)
-        p_now[start:start + CHUNK] = _chance(f.known_now, ch, sub)
+    step = max(CHUNK, PREDICT_CHUNK // len(sub))
+    for start in range(0, m, step):
+        part = slice(start, start + step)
+        f = _filter(ev.take(np.arange(start, min(m, start + step))), sub, t_now, t_on)
+        p_on[part] = _chance(f.known_on, choices[part], sub)
+        p_now[part] = _chance(f.known_now, choices[part], sub)
         if value:
-            p_review[start:start + CHUNK] = _if_reviewed(part, f.known_now, ch, sub, t_now, t_on)
+            p_review[part] = _if_reviewed(ev.if_right[part], ev.if_wrong[part], f.known_now, choices[part], sub,
+                                          t_now, t_on)
     # the score distribution: exact per grid point where affordable, fewer points before approximating
     method = "exact: Poisson-binomial per learner level" if n == m else "exact: every draw alike, per learner level"
     if used < 1 - 1e-9:
@@ -455,7 +582,7 @@ def forecast(cards: Sequence[CardEvidence], questions: int | None, pass_mark: fl
     mean_on = p_on @ w
     mean_now = p_now @ w
     gains = np.zeros(m)
-    p_if = [None] * m
+    p_if: list[float | None] = [None] * m
     if value and m <= 5000:
         slopes = exam_odds(list(map(float, mean_on)), n, pass_mark, sensitivities=True).slopes
         reviewed = np.where(np.isnan(p_review), p_on, p_review) @ w
@@ -463,21 +590,20 @@ def forecast(cards: Sequence[CardEvidence], questions: int | None, pass_mark: fl
             if not math.isnan(p_review[i, 0]):
                 p_if[i] = float(reviewed[i])
                 gains[i] = max(0.0, (reviewed[i] - mean_on[i]) * slopes[i])
-    chances = [CardChance(c.key, c.name, float(mean_on[i]), float(mean_now[i]), len(c.answers),
-                          sum(a.correct for a in c.answers), p_if[i], float(gains[i])) for i, c in enumerate(cards)]
+    right = np.bincount(np.repeat(np.arange(m), ev.counts), weights=ev.correct, minlength=m).astype(np.int64)
+    chances = list(map(CardChance, ev.keys.tolist(), ev.names, mean_on.tolist(), mean_now.tolist(),
+                       ev.counts.tolist(), right.tolist(), p_if, gains.tolist()))
     learner = Learner(*(float(getattr(sub, f) @ w) for f in ("prior", "learn", "memory", "slip", "elimination",
                                                               "decay", "growth")), grid_points=len(sub))
     return Forecast(deck, on, n, pass_mark, pass_probability, expected, (low / n, high / n), list(map(float, dist)),
-                    chances, learner, sum(len(c.answers) for c in cards), method)
+                    chances, learner, int(ev.start[-1]), method)
 
 
-def _if_reviewed(cards: Sequence[CardEvidence], known_now: np.ndarray, choices: np.ndarray, grid: Grid,
-                 now: float, on: float) -> np.ndarray:
+def _if_reviewed(s_right: np.ndarray, s_wrong: np.ndarray, known_now: np.ndarray, choices: np.ndarray,
+                 grid: Grid, now: float, on: float) -> np.ndarray:
     """P(right on the exam date) if each card were reviewed once now: right (with its
     chance now) or wrong, then shown the answer, then kept with its FSRS stability after
-    that review."""
-    s_right = np.array([c.stability_if_right or np.nan for c in cards])
-    s_wrong = np.array([c.stability_if_wrong or np.nan for c in cards])
+    that review (``s_right`` / ``s_wrong``, NaN: unknown)."""
     slip, learn = grid.slip[None, :], grid.learn[None, :]
     g = _guess((1.0 / choices)[:, None], grid.elimination[None, :])
     p_right = known_now * (1.0 - slip) + (1.0 - known_now) * g
@@ -487,7 +613,7 @@ def _if_reviewed(cards: Sequence[CardEvidence], known_now: np.ndarray, choices: 
     out = np.zeros_like(known_now)
     for branch, post, stability in ((p_right, after_right, s_right), (1.0 - p_right, after_wrong, s_wrong)):
         learned = post + (1.0 - post) * learn
-        keep = _survival(np.full((len(cards), 1), days), np.nan_to_num(stability, nan=1.0)[:, None], grid)
+        keep = _survival(np.full((len(known_now), 1), days), np.nan_to_num(stability, nan=1.0)[:, None], grid)
         out += branch * (learned * keep * (1.0 - slip) + (1.0 - learned * keep) * g)
     out[np.isnan(s_right) | np.isnan(s_wrong)] = np.nan
     return out
@@ -505,37 +631,84 @@ def evidence(cards: Sequence, reviews: Sequence[tuple[int, float, int, str, floa
     - ``exam_answers``: (card key, epoch seconds the attempt ended, right?) for every
       answered exam question.
     A review rated Again is a wrong answer, any other rating a right one; an answer in review
-    of a multiple-choice card is a choice among its k choices, like an exam answer."""
-    stabilities: dict[int, list[tuple[float, float]]] = {}
-    events: dict[int, list[Answer]] = {}
-    choices = {c.key: c.choices for c in cards}
-    for key, at, rating, source, stability in reviews:
-        if key not in choices:
-            continue
-        if stability is not None:
-            stabilities.setdefault(key, []).append((at, float(stability)))
-        if source != "exam":
-            events.setdefault(key, []).append(Answer(at, rating >= 2, 1.0 / choices[key] if choices[key] >= 2 else 0.0,
-                                                     math.nan, source))
-    for key, at, correct in exam_answers:
-        if key in choices:
-            events.setdefault(key, []).append(Answer(at, bool(correct), 1.0 / max(choices[key], 1), math.nan, "exam"))
+    of a multiple-choice card is a choice among its k choices, like an exam answer.
+    (``evidence_columns`` on the same rows as arrays.)"""
+    code = np.array([k * 16 + r * 2 + (s == "exam") for k, _, r, s, _ in reviews], dtype=np.int64)
+    at = np.array([t for _, t, _, _, _ in reviews], dtype=float)
+    stability = np.array([np.nan if s is None else s for *_, s in reviews], dtype=float)
+    exam = (np.array([k for k, _, _ in exam_answers], dtype=np.int64),
+            np.array([t for _, t, _ in exam_answers], dtype=float),
+            np.array([c for _, _, c in exam_answers], dtype=bool))
+    return evidence_columns(cards, (code, at, stability), exam, parameters, if_reviewed).records()
+
+
+def evidence_columns(cards: Sequence, reviews: tuple[np.ndarray, np.ndarray, np.ndarray],
+                     exam_answers: tuple[np.ndarray, np.ndarray, np.ndarray], parameters: Sequence[float],
+                     if_reviewed: dict[int, tuple[float, float]] | None = None) -> Evidence:
+    """``evidence`` on the store's columns (``forecast_columns``): the review log as (code =
+    card key·16 + rating·2 + (1 if from an exam), epoch seconds, stability after or NaN), the
+    exam answers as (card key, epoch seconds, right?). Each card's answers in time order, an
+    exam answer before a review at the same second, else in the rows' order; each answer
+    takes the card's latest stability logged up to a second after it (FSRS's first
+    stability for Good or Again when none is)."""
+    keys = np.array([c.key for c in cards], dtype=np.int64)
+    choices = np.array([c.choices for c in cards], dtype=np.int64)
+    names = [c.name for c in cards]
+    code, at_r, stab_r = reviews
+    key_e, at_e, right_e = exam_answers
+    sorter = np.argsort(keys, kind="stable")
+
+    def card_of(k: np.ndarray) -> np.ndarray:
+        """Each key's card index (-1: not one of ``cards``)."""
+        if not len(keys):
+            return np.full(len(k), -1)
+        pos = np.minimum(np.searchsorted(keys[sorter], k), len(keys) - 1)
+        return np.where(keys[sorter][pos] == k, sorter[pos], -1)
+
+    card_r, card_e = card_of(code >> 4), card_of(key_e)
+    rating_r, from_exam = (code >> 1) & 7, (code & 1).astype(bool)
+    # the answers: reviews not from an exam, then the exam answers
+    answer_r = (card_r >= 0) & ~from_exam
+    mine_e = card_e >= 0
+    card = np.concatenate([card_r[answer_r], card_e[mine_e]])
+    at = np.concatenate([at_r[answer_r], at_e[mine_e]])
+    correct = np.concatenate([rating_r[answer_r] >= 2, right_e[mine_e]])
+    exam = np.concatenate([np.zeros(int(answer_r.sum()), bool), np.ones(int(mine_e.sum()), bool)])
+    k = choices[card].astype(float)
+    guess = np.where(exam, 1.0 / np.maximum(k, 1.0), np.where(k >= 2, 1.0 / np.maximum(k, 1.0), 0.0))
+    step_card, step_at = np.diff(card), np.diff(at)
+    if mine_e.any() or np.any(step_card < 0) or np.any((step_card == 0) & (step_at < 0)):
+        order = np.lexsort((np.arange(len(card)), ~exam, at, card))
+    else:  # reviews only, already by card and time (the store's order): keep it
+        order = np.arange(len(card))
+    card, at, correct, exam, guess = card[order], at[order], correct[order], exam[order], guess[order]
+    # each answer's stability: the card's last logged one (in time, then value order) at most
+    # a second after it
+    logged = (card_r >= 0) & ~np.isnan(stab_r)
+    s_card, s_at, s_value = card_r[logged], at_r[logged], stab_r[logged]
+    ties = (np.diff(s_card) == 0) & (np.diff(s_at) <= 0)
+    if np.any(np.diff(s_card) < 0) or ties.any():
+        by = np.lexsort((s_value, s_at, s_card))
+        s_card, s_at, s_value = s_card[by], s_at[by], s_value[by]
+    # count the logged ones up to a second after each answer, by card and time: times as
+    # ranks among all of them, so that (card, time) is one exact integer
+    moments, rank = np.unique(np.concatenate([s_at, at + 1.0]), return_inverse=True)
+    span = len(moments) + 1
+    logged_at = s_card * span + rank[:len(s_at)]
+    seen = np.searchsorted(logged_at, card * span + rank[len(s_at):], side="right")
+    first_logged = np.searchsorted(s_card, card)               # logged ones of the cards before
+    has = seen > first_logged
     w = parameters
-    out = []
-    for card in cards:
-        answers = sorted(events.get(card.key, ()), key=lambda a: (a.at, a.source != "exam"))
-        known = sorted(stabilities.get(card.key, ()))
-        filled = []
-        j, last = 0, None
-        for a in answers:
-            while j < len(known) and known[j][0] <= a.at + 1.0:
-                last = known[j][1]
-                j += 1
-            s = last if last is not None else (w[2] if a.correct else w[0])
-            filled.append(Answer(a.at, a.correct, a.guess, max(s, 0.01), a.source))
-        right, wrong = (if_reviewed or {}).get(card.key, (None, None))
-        out.append(CardEvidence(card.key, card.name, card.choices, tuple(filled), right, wrong))
-    return out
+    stability = np.where(correct, float(w[2]), float(w[0]))
+    stability[has] = s_value[seen[has] - 1]
+    stability = np.maximum(stability, 0.01)
+    start = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(card, minlength=len(keys)), out=start[1:])
+    if_right, if_wrong = np.full(len(keys), np.nan), np.full(len(keys), np.nan)
+    if if_reviewed:
+        if_right[:] = [if_reviewed.get(key, (None, None))[0] or np.nan for key in keys.tolist()]
+        if_wrong[:] = [if_reviewed.get(key, (None, None))[1] or np.nan for key in keys.tolist()]
+    return Evidence(keys, names, choices, start, at, correct, guess, stability, exam, if_right, if_wrong)
 
 
 # ---------------------------------------------------------------- from the store
@@ -553,14 +726,14 @@ def assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bo
     if deck is None or not cards:
         raise ValueError(f"deck {deck_id!r} has no multiple-choice cards")
     scheduler = make_scheduler(settings, fuzz=False)
-    reviews, exam_answers = store.forecast_evidence(deck_id)
+    reviews, exam_answers = store.forecast_columns(deck_id)
     after: dict[int, tuple[float, float]] = {}
     if value and len(cards) <= VALUE_UP_TO:
         for card in cards:
             memory = card.memory()
             after[card.key] = (rate(scheduler, card.key, memory, GOOD, now).stability,
                                rate(scheduler, card.key, memory, AGAIN, now).stability)
-    found = evidence(cards, reviews, exam_answers, scheduler.parameters, after)
+    found = evidence_columns(cards, reviews, exam_answers, scheduler.parameters, after)
     return forecast(found, deck.exam_questions, deck.exam_pass_mark, on, now, deck_id, scheduler.parameters,
                     value=value and bool(after))
 
@@ -669,6 +842,6 @@ def expected_calibration_error(pairs: Sequence[tuple[float, bool]], bins: int = 
     return total
 
 
-__all__ = ["Answer", "Bin", "CardChance", "CardEvidence", "Calibration", "Forecast", "Learner", "Outlook", "brier",
-           "assess", "calibration", "evidence", "expected_calibration_error", "forecast", "log_loss", "outcomes", "outlook", "posterior",
+__all__ = ["Answer", "Bin", "CardChance", "CardEvidence", "Calibration", "Evidence", "Forecast", "Learner", "Outlook", "brier",
+           "assess", "calibration", "evidence", "evidence_columns", "expected_calibration_error", "forecast", "log_loss", "outcomes", "outlook", "posterior",
            "score_distributions"]

@@ -125,9 +125,12 @@ class Review(Base):
     state_before: Mapped[int] = mapped_column(Integer)
     before: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # None: there was no state row
     after: Mapped[dict] = mapped_column(JSON)
+    #: FSRS stability after the review (``after``'s), a column so the forecast reads it from an index
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)
     __table_args__ = (
         Index("ix_reviews_learner_time_stats", "learner", "reviewed_at", "state_before", "rating", "duration_ms"),
-        Index("ix_reviews_learner_card", "learner", "card_key", "reviewed_at"),
+        Index("ix_reviews_learner_card_answers", "learner", "card_key", "reviewed_at", "id", "rating", "source",
+              "stability"),
         Index("ix_reviews_learner_source_time", "learner", "source", "reviewed_at"),
     )
 

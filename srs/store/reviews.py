@@ -6,11 +6,22 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, and_, cast, delete, false, func, insert, select, update
+import numpy as np
+from sqlalchemy import Float, and_, case, cast, delete, false, func, insert, select, update
 
 from srs.model import NEW, CardKind, MemoryState, ReviewEntry
 from srs.store.base import STATE_COLUMNS, StoreBase, bulk_insert, memory_of, review_entry, state_values
 from srs.store.models import Card, CardState, ExamAnswer, ExamAttempt, Review
+
+
+def _compiled(stmt, connection) -> tuple[str, Any]:
+    """A Core statement as the driver's SQL and parameters (to read a large result straight
+    from the DBAPI cursor, without a Row per result row)."""
+    compiled = stmt.compile(dialect=connection.dialect)
+    params = compiled.construct_params()
+    if compiled.positional:
+        return str(compiled), tuple(params[name] for name in compiled.positiontup)
+    return str(compiled), params
 
 
 class ReviewQueries(StoreBase):
@@ -18,7 +29,8 @@ class ReviewQueries(StoreBase):
                  before: MemoryState | None, after: MemoryState) -> dict[str, Any]:
         return {"learner": self.learner, "card_key": key, "rating": int(rating), "reviewed_at": when,
                 "duration_ms": duration_ms, "source": source, "state_before": int(before.state) if before else int(NEW),
-                "before": before.to_dict() if before else None, "after": after.to_dict()}
+                "before": before.to_dict() if before else None, "after": after.to_dict(),
+                "stability": after.stability}
 
     def save_state(self, key: int, memory: MemoryState) -> None:
         with self.atomic(write=True) as s:
@@ -139,22 +151,57 @@ class ReviewQueries(StoreBase):
         """What the readiness forecast learns from, for this learner and the deck's live
         multiple-choice cards: every review-log entry as (card key, epoch seconds, rating,
         source, FSRS stability after) and every answered exam question as (card key, epoch
-        seconds the attempt ended, right?), each by card then time."""
+        seconds the attempt ended, right?), each by card then time. (``forecast_columns``
+        reads the same as arrays, for the forecast itself.)"""
         with self.atomic() as s:
             mc = select(Card.key).where(Card.deck_id == deck, Card.kind == CardKind.MC.value, Card.retired == false())
-            stability = Review.after["stability"].as_float()
             reviews = s.execute(select(Review.card_key, cast(self._epoch(Review.reviewed_at), Float), Review.rating,
-                                       Review.source, stability).where(
+                                       Review.source, Review.stability).where(
                 Review.learner == self.learner, Review.card_key.in_(mc)).order_by(
                 Review.card_key, Review.reviewed_at, Review.id))
             review_rows = [(int(k), float(t), int(r), src, None if st is None else float(st))
                            for k, t, r, src, st in reviews]
-            answers = s.execute(select(ExamAnswer.card_key, cast(self._epoch(ExamAttempt.finished_at), Float),
-                                       ExamAnswer.correct).join(ExamAttempt, ExamAttempt.id == ExamAnswer.attempt_id)
-                                .where(ExamAttempt.learner == self.learner, ExamAttempt.deck_id == deck,
-                                       ExamAnswer.chosen.is_not(None), ExamAnswer.card_key.in_(mc))
-                                .order_by(ExamAnswer.card_key, ExamAttempt.finished_at))
-            return review_rows, [(int(k), float(t), bool(c)) for k, t, c in answers]
+            return review_rows, self._exam_evidence(s, deck)
+
+    def _exam_evidence(self, s, deck: str) -> list[tuple[int, float, bool]]:
+        mc = select(Card.key).where(Card.deck_id == deck, Card.kind == CardKind.MC.value, Card.retired == false())
+        answers = s.execute(select(ExamAnswer.card_key, cast(self._epoch(ExamAttempt.finished_at), Float),
+                                   ExamAnswer.correct).join(ExamAttempt, ExamAttempt.id == ExamAnswer.attempt_id)
+                            .where(ExamAttempt.learner == self.learner, ExamAttempt.deck_id == deck,
+                                   ExamAnswer.chosen.is_not(None), ExamAnswer.card_key.in_(mc))
+                            .order_by(ExamAnswer.card_key, ExamAttempt.finished_at))
+        return [(int(k), float(t), bool(c)) for k, t, c in answers]
+
+    def forecast_columns(self, deck: str) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray],
+                                                   tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """``forecast_evidence`` as arrays, read from covering indexes without a Python object
+        per value more than needed: the review log as (code, epoch seconds, stability after
+        or NaN), code = card key·16 + rating·2 + (1 if from an exam), by card, time and id;
+        the answered exam questions as (card key, epoch seconds the attempt ended, right?)."""
+        with self.atomic() as s:
+            connection = s.connection()
+            mc = and_(Card.deck_id == deck, Card.kind == CardKind.MC.value, Card.retired == false())
+            lo, hi = connection.execute(select(func.min(Card.key), func.max(Card.key)).where(mc)).one()
+            keys = np.array(connection.execute(select(Card.key).where(mc)).scalars().all(), dtype=np.int64)
+            empty = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+            if lo is None:
+                return empty, (np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool))
+            # one range scan of the (learner, card, time, id, rating, source, stability) index over
+            # the deck's keys, the other decks' rows in that range dropped below: one index seek
+            # per card would cost more than reading past a few foreign rows
+            code = Review.card_key * 16 + Review.rating * 2 + case((Review.source == "exam", 1), else_=0)
+            stmt = (select(code, cast(self._epoch(Review.reviewed_at), Float), Review.stability)
+                    .where(Review.learner == self.learner, Review.card_key >= lo, Review.card_key <= hi)
+                    .order_by(Review.card_key, Review.reviewed_at, Review.id))
+            rows = connection.exec_driver_sql(*_compiled(stmt, connection)).cursor.fetchall()
+            table = np.array(rows, dtype=float).reshape(-1, 3)
+            del rows
+            codes = table[:, 0].astype(np.int64)
+            mine = np.isin(codes >> 4, keys)
+            stability = table[mine, 2]
+            reviews = (codes[mine], table[mine, 1], stability)
+            k, t, c = zip(*answers) if (answers := self._exam_evidence(s, deck)) else ((), (), ())
+            return reviews, (np.array(k, dtype=np.int64), np.array(t, dtype=float), np.array(c, dtype=bool))
 
     def bulk_load(self, states: Iterable[tuple[int, MemoryState]],
                   reviews: Iterable[tuple[int, int, datetime, int, MemoryState | None, MemoryState]],
@@ -226,7 +273,7 @@ class ReviewQueries(StoreBase):
             for review_id, before, after in replayed:
                 connection.execute(update(reviews).where(reviews.c.id == review_id).values(
                     state_before=int(before.state) if before else int(NEW),
-                    before=before.to_dict() if before else None, after=after.to_dict()))
+                    before=before.to_dict() if before else None, after=after.to_dict(), stability=after.stability))
 
 
 __all__ = ["ReviewQueries"]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from itertools import pairwise
 
-from sqlalchemy import Select, and_, case, false, func, or_, select, true
+from sqlalchemy import Select, and_, case, false, func, literal, or_, select, true
 
 from srs.model import LEARNING, NEW, RELEARNING, REVIEW, DeckSummary
 from srs.store.base import StoreBase, available
@@ -108,6 +108,30 @@ class StatsQueries(StoreBase):
     def state_counts(self, deck: str | None = None) -> dict[int, int]:
         """Live cards by state (NEW for never studied) and suspended (key -1)."""
         with self.atomic() as s:
+            if deck is None:
+                # every state of this learner counted from the due index alone, less the retired
+                # cards' (few); the live cards counted from the cards' own index: no join of
+                # every card to its state
+                live = s.scalar(select(func.count()).select_from(Card).where(Card.retired == false())) or 0
+                group = (CardState.state, CardState.suspended)
+                mine = select(*group, func.count()).where(CardState.learner == self.learner).group_by(*group)
+                # driven by the retired cards (index probes per retired card, not a scan of states)
+                its = and_(CardState.learner == self.learner, CardState.card_key == Card.key)
+                retired = select(*(select(c).where(its).scalar_subquery() for c in group),
+                                 literal(1)).where(Card.retired == true())
+                counts: dict[int, int] = {}
+                suspended = 0
+                for rows, sign in ((s.execute(mine), 1), (s.execute(retired), -1)):
+                    for state, is_suspended, n in rows:
+                        if state is None:  # a retired card never studied
+                            continue
+                        if int(state) != NEW:
+                            counts[int(state)] = counts.get(int(state), 0) + sign * int(n)
+                        if is_suspended:
+                            suspended += sign * int(n)
+                counts[NEW] = int(live) - sum(counts.values())
+                counts[-1] = suspended
+                return counts
             state = func.coalesce(CardState.state, NEW).label("state")
             stmt = self._filtered(self._with_state(select(state, func.count()).select_from(Card)), deck, None)
             counts = {int(k): int(n) for k, n in s.execute(stmt.group_by(state))}
