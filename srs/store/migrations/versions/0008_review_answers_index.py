@@ -3,15 +3,15 @@ keeps the FSRS stability after it in a column of its own (it was only inside the
 JSON), and the per-card index covers what the forecast reads (time, rating, source,
 stability), in the order it reads them.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
