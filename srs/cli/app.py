@@ -32,6 +32,34 @@ def _usage_words(param: Any) -> str:
     return name if param.required else f"[{name}]"
 
 
+class _LazyCoercion:
+    """Typer coerces every option value through a Pydantic TypeAdapter, and building the first
+    one imports Pydantic (about 0.1 s of every start). A value that needs no coercion — none
+    given, or text for a text option — is passed as Typer would pass it; any other value goes
+    through Typer's own adapter, built then (the same result and the same error messages)."""
+
+    def __init__(self, param: Any) -> None:
+        self._param = param
+        self._text = param.type_descriptor.annotation in (str, Optional[str]) and (
+            param.type_descriptor.parameter_info.parser is None)
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        if value is None and not (param.multiple or param.nargs == -1):
+            return None
+        if self._text and isinstance(value, str):
+            return value
+        from typer._coercion import build_runtime_param
+
+        return build_runtime_param(self._param.type_descriptor).coerce(value, param=param, ctx=ctx)
+
+
+def _coerce_lazily(params: list[Any]) -> None:
+    for param in params:
+        # Typer's own (private) hooks, as of 0.29: with another Typer, its default stands
+        if getattr(param, "_runtime_param", False) is None and hasattr(param, "type_descriptor"):
+            param._runtime_param = _LazyCoercion(param)
+
+
 class SrsCommand(typer.core.TyperCommand):
     """A command whose help is in words: arguments show their names (PATH..., CARD...),
     never Python types, and every option a metavar (``--deck DECK``)."""
@@ -42,6 +70,15 @@ class SrsCommand(typer.core.TyperCommand):
             if isinstance(param, typer.core.TyperArgument):
                 param.display_type = lambda ctx: ""  # type: ignore[method-assign]
                 param._usage_display_name = functools.partial(_usage_words, param)  # type: ignore[method-assign]
+        _coerce_lazily(self.params)
+
+
+class SrsGroup(typer.core.TyperGroup):
+    """The app's group: its global options coerced lazily too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _coerce_lazily(self.params)
 
 
 class SrsTyper(typer.Typer):
@@ -52,6 +89,7 @@ class SrsTyper(typer.Typer):
 
 app = SrsTyper(
     name="srs",
+    cls=SrsGroup,
     help="Spaced-repetition trainer for exam preparation: FSRS reviews, timed mock exams, Anki export.",
     no_args_is_help=True,
     add_completion=True,
