@@ -70,15 +70,20 @@ class SrsCommand(typer.core.TyperCommand):
             if isinstance(param, typer.core.TyperArgument):
                 param.display_type = lambda ctx: ""  # type: ignore[method-assign]
                 param._usage_display_name = functools.partial(_usage_words, param)  # type: ignore[method-assign]
-        _coerce_lazily(self.params)
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        _coerce_lazily(params)
+        return params
 
 
 class SrsGroup(typer.core.TyperGroup):
     """The app's group: its global options coerced lazily too."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _coerce_lazily(self.params)
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        _coerce_lazily(params)
+        return params
 
 
 class SrsTyper(typer.Typer):
