@@ -62,13 +62,13 @@ def anki_script(code: str) -> list[str]:
     return [PY, "-c", "import sys\nfrom anki.collection import Collection\n" + code]
 
 
-def bare_commit_ms(folder: Path) -> float:
+def bare_commit_ms(folder: Path, synchronous: str = "NORMAL") -> float:
     path = folder / "floor.db"
     for leftover in folder.glob("floor.db*"):
         leftover.unlink()
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=NORMAL")
+    connection.execute(f"PRAGMA synchronous={synchronous}")
     connection.execute("CREATE TABLE t (x INTEGER)")
     times = []
     for i in range(1000):
@@ -81,14 +81,26 @@ def bare_commit_ms(folder: Path) -> float:
     return statistics.median(times) * 1000
 
 
-def srs_answers(db: str, n: int = 1000) -> tuple[float, float]:
+def srs_store(db: str, synchronous: str = "NORMAL"):
+    """The benchmark learner's store, its SQLite connections at ``synchronous`` (srs's own is
+    NORMAL; Anki's engine runs FULL)."""
+    from sqlalchemy import event
+
+    from srs.store import open_store
+
+    store, _ = open_store(db, LEARNER)
+    event.listen(store.engine, "connect", lambda dbapi, _record: dbapi.execute(f"PRAGMA synchronous = {synchronous}"))
+    store.engine.dispose()  # new connections get it
+    return store
+
+
+def srs_answers(db: str, n: int = 1000, synchronous: str = "NORMAL") -> tuple[float, float]:
     from datetime import datetime, timezone
 
     from srs.review import ReviewSession
     from srs.settings import Settings
-    from srs.store import open_store
 
-    store, _ = open_store(db, LEARNER)
+    store = srs_store(db, synchronous)
     session = ReviewSession(store, Settings(new_per_day=n, reviews_per_day=n * 2), fuzz=True)
     now = datetime.now(timezone.utc)
     card = session.next(now)
@@ -105,11 +117,67 @@ def srs_answers(db: str, n: int = 1000) -> tuple[float, float]:
     return statistics.median(times) * 1000, times[int(len(times) * 0.99) - 1] * 1000
 
 
-def anki_answers(path: str, n: int = 1000) -> tuple[float, float]:
+def srs_screen_answers(db: str, n: int = 1000, synchronous: str = "NORMAL") -> tuple[float, float, float]:
+    """The review screen as the CLI runs it, keys scripted (the first choice, then Good):
+    median ms from a card's answer key to the next card drawn, the median ms of drawing a
+    card with Rich alone (to a terminal-like console on /dev/null), and the p99 of the first."""
+    import os as _os
+    from datetime import datetime, timezone
+
+    from rich.console import Console
+
+    from srs.review import ReviewSession
+    from srs.settings import Settings
+    from srs.ui.review_screen import ReviewScreen
+
+    store = srs_store(db, synchronous)
+    session = ReviewSession(store, Settings(new_per_day=n, reviews_per_day=n * 2), fuzz=True)
+    now = datetime.now(timezone.utc)
+    sink = open(_os.devnull, "w")
+    console = Console(file=sink, width=100, force_terminal=True, color_system="truecolor")
+    cycles: list[float] = []
+    draws: list[float] = []
+
+    class Keys:
+        is_tty = False
+
+        def active(self):
+            import contextlib
+
+            return contextlib.nullcontext(self)
+
+    class Scripted(ReviewScreen):
+        answered_at: float | None = None
+
+        def key(self, prompt: str) -> str:
+            if prompt.startswith("Answer") or prompt.startswith("Any key shows"):
+                if self.answered_at is not None:
+                    cycles.append(time.perf_counter() - self.answered_at)
+                if len(cycles) >= n:
+                    raise KeyboardInterrupt
+                self.answered_at = time.perf_counter()
+                return "A" if prompt.startswith("Answer") else " "
+            return "3" if prompt.startswith("Rate") else " "
+
+        def show_card(self, card, shown=None) -> None:
+            t = time.perf_counter()
+            super().show_card(card, shown)
+            draws.append(time.perf_counter() - t)
+
+    Scripted(session, Keys(), console, lambda: now).run()
+    store.close()
+    sink.close()
+    cycles.sort()
+    return (statistics.median(cycles) * 1000, statistics.median(draws) * 1000,
+            cycles[int(len(cycles) * 0.99) - 1] * 1000)
+
+
+def anki_answers(path: str, n: int = 1000, synchronous: str = "FULL") -> tuple[float, float]:
     from anki.collection import Collection
     from anki.scheduler_pb2 import CardAnswer
 
     col = Collection(path)
+    col.db.execute(f"pragma synchronous = {synchronous}")  # Anki's own: WAL, FULL
     conf = col.decks.config_dict_for_deck_id(col.decks.selected())
     conf["new"]["perDay"], conf["rev"]["perDay"] = n, n * 2
     col.decks.update_config(conf)
@@ -164,7 +232,6 @@ def main() -> None:
         print(f"  {name}: srs {ours} anki {theirs}", flush=True)
 
     python_floor, _ = median_process([PY, "-c", "pass"], env, repeat=args.repeat)
-    commit_floor = bare_commit_ms(work)
 
     t, m = median_process(srs + ["decks"], env, repeat=args.repeat)
     at, am = median_process(anki_script(
@@ -181,10 +248,17 @@ def main() -> None:
         "col.get_card(q.cards[0].card.id).question(); col.close()"), env, repeat=args.repeat)
     row("(a) srs review to the first card", t, at, floor=python_floor, mem=(m, am), target="≤ anki")
 
-    ours = srs_answers(str(copy))
-    theirs = anki_answers(str(anki_copy))
-    row("(b) answer + show next, median", ours[0], theirs[0], "ms", commit_floor, target="≤ anki, ≤ 2× floor")
-    row("(b) answer + show next, p99", ours[1], theirs[1], "ms", commit_floor)
+    floors = {}
+    for sync in ("NORMAL", "FULL"):  # equal durability: WAL with synchronous NORMAL, then FULL
+        commit_floor = floors[sync] = bare_commit_ms(work, sync)
+        ours = srs_answers(str(copy), synchronous=sync)
+        theirs = anki_answers(str(anki_copy), synchronous=sync)
+        row(f"(b) answer + show next, median, {sync}", ours[0], theirs[0], "ms", commit_floor, target="≤ anki")
+        row(f"(b) answer + show next, p99, {sync}", ours[1], theirs[1], "ms", commit_floor)
+    cli = srs_screen_answers(str(copy))
+    row("(b) CLI answer to next card drawn, median", cli[0], None, "ms", target="≤ 2 ms")
+    row("(b) CLI answer to next card drawn, p99", cli[2], None, "ms")
+    row("(b) of which drawing it (Rich), median", cli[1], None, "ms")
 
     for command in (["stats"], ["readiness", "--deck", "bench"]):
         try:
@@ -258,7 +332,8 @@ def main() -> None:
                       f"{ours / theirs:.2f}" if theirs else "–", fmt(floor) if floor else "–",
                       " / ".join(f"{x:.0f}" if x else "–" for x in mem) if any(mem) else "–", target)
     Console(width=140).print(table)
-    print(f"floors: python -c pass {python_floor:.3f} s; one bare sqlite3 commit {commit_floor:.3f} ms")
+    print(f"floors: python -c pass {python_floor:.3f} s; one bare sqlite3 commit "
+          + ", ".join(f"{v:.3f} ms ({k})" for k, v in floors.items()))
 
 
 if __name__ == "__main__":

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-import numpy as np
-from sqlalchemy import Float, and_, case, cast, delete, false, func, insert, select, update
+from sqlalchemy import Float, and_, bindparam, case, cast, delete, false, func, insert, select, update
 
 from srs.model import NEW, CardKind, MemoryState, ReviewEntry
 from srs.store.base import STATE_COLUMNS, StoreBase, bulk_insert, memory_of, review_entry, state_values
@@ -22,6 +22,19 @@ def _compiled(stmt, connection) -> tuple[str, Any]:
     if compiled.positional:
         return str(compiled), tuple(params[name] for name in compiled.positiontup)
     return str(compiled), params
+
+
+@cache
+def _answer_statements(lock_row: bool):
+    """(read a card's state, insert it, update it, append the log row), run with parameters
+    ``m_learner`` and ``m_key`` for the card and the column values; ``lock_row``: SELECT …
+    FOR UPDATE (SQLite's BEGIN IMMEDIATE already holds the write lock)."""
+    states = CardState.__table__
+    mine = and_(states.c.learner == bindparam("m_learner"), states.c.card_key == bindparam("m_key"))
+    read = select(*(states.c[name] for name in STATE_COLUMNS)).where(mine)
+    if lock_row:
+        read = read.with_for_update()
+    return read, insert(states), update(states).where(mine), insert(Review.__table__)
 
 
 class ReviewQueries(StoreBase):
@@ -62,24 +75,22 @@ class ReviewQueries(StoreBase):
 
     def _apply_review(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
                       compute: Callable[[MemoryState], MemoryState]) -> tuple[int, MemoryState | None, MemoryState]:
-        # the hot path of a review session: three Core statements in one transaction
-        states = CardState.__table__
-        mine = and_(states.c.learner == self.learner, states.c.card_key == key)
+        # the hot path of a review session: three statements in one transaction, each built
+        # once and run with parameters (no statement building or cache-key work per answer)
         with self.atomic(write=True) as s:
             connection = s.connection()
-            stmt = select(*(states.c[name] for name in STATE_COLUMNS)).where(mine)
-            if connection.dialect.name != "sqlite":  # SQLite: BEGIN IMMEDIATE already holds the write lock
-                stmt = stmt.with_for_update()
-            row = connection.execute(stmt).first()
+            read, insert_state, update_state, insert_review = _answer_statements(connection.dialect.name != "sqlite")
+            mine = {"m_learner": self.learner, "m_key": key}
+            row = connection.execute(read, mine).first()
             before = memory_of(row) if row is not None else None
             after = compute(before or MemoryState())
             values = state_values(after)
             if row is None:
-                connection.execute(insert(states).values(learner=self.learner, card_key=key, **values))
+                connection.execute(insert_state, {"learner": self.learner, "card_key": key, **values})
             else:
-                connection.execute(update(states).where(mine).values(**values))
-            result = connection.execute(insert(Review.__table__).values(
-                **self._log_row(key, rating, when, duration_ms, source, before, after)))
+                connection.execute(update_state, {**mine, **values})
+            result = connection.execute(insert_review, self._log_row(key, rating, when, duration_ms, source, before,
+                                                                     after))
             return int(result.inserted_primary_key[0]), before, after
 
     def restore_state(self, key: int, memory: MemoryState | None) -> None:
@@ -172,12 +183,13 @@ class ReviewQueries(StoreBase):
                             .order_by(ExamAnswer.card_key, ExamAttempt.finished_at))
         return [(int(k), float(t), bool(c)) for k, t, c in answers]
 
-    def forecast_columns(self, deck: str) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray],
-                                                   tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    def forecast_columns(self, deck: str) -> tuple[tuple[Any, Any, Any], tuple[Any, Any, Any]]:
         """``forecast_evidence`` as arrays, read from covering indexes without a Python object
         per value more than needed: the review log as (code, epoch seconds, stability after
         or NaN), code = card key·16 + rating·2 + (1 if from an exam), by card, time and id;
         the answered exam questions as (card key, epoch seconds the attempt ended, right?)."""
+        import numpy as np  # only readiness needs it: not every command that opens the store
+
         with self.atomic() as s:
             connection = s.connection()
             mc = and_(Card.deck_id == deck, Card.kind == CardKind.MC.value, Card.retired == false())
