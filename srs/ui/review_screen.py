@@ -69,9 +69,9 @@ class ReviewScreen:
             self.console.clear()
         else:
             self.console.rule(style="dim")
-        self.console.print(self.header(card))
+        parts: list = [self.header(card)]  # one print for the whole card: Rich's pipeline runs once
         if self.notice is not None:
-            self.console.print(self.notice)
+            parts.append(self.notice)
             self.notice = None
         body: list[Text | Table] = [Text(card.question, style="bold")]
         if shown is not None:
@@ -81,7 +81,8 @@ class ReviewScreen:
             body.append(Text(""))
             body.append(table)
         title = Text(card.name, style="dim")
-        self.console.print(Panel(Group(*body), title=title, title_align="left"))
+        parts.append(Panel(Group(*body), title=title, title_align="left"))
+        self.console.print(Group(*parts))
 
     def ratings_line(self, card: StudyCard, now: datetime) -> Text:
         intervals = self.session.intervals(card, now)
