@@ -6,6 +6,7 @@ and the line (``decks/x.toml:14: card "adam": ...``).
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -400,11 +401,18 @@ def dump_toml(deck: DeckSpec) -> str:
 
 
 def read_deck(path: Path) -> DeckSpec:
-    """A deck file by its extension: ``.toml`` or quiz-page ``.txt``."""
+    """A deck file by its extension: ``.toml`` or quiz-page ``.txt``. Reading the same bytes
+    from the same path again (``srs import`` then its lint hint) gives back the same DeckSpec
+    without parsing them again: a DeckSpec is immutable, and parsing depends on nothing else."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise DeckFileError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+    return _read_deck(path, raw)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_deck(path: Path, raw: bytes) -> DeckSpec:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -420,4 +428,4 @@ def read_deck(path: Path) -> DeckSpec:
     raise DeckFileError(str(path), None, f"unknown deck format {suffix or '(no extension)'!r}")
 
 
-__all__ = ["CardSpec", "DeckSpec", "ExamSettings", "dump_toml", "parse_toml", "parse_quiz_text", "read_deck", "slug"]
+__all__ = ["CardSpec", "DeckSpec", "ExamSettings", "dump_toml", "load_toml", "parse_toml", "parse_quiz_text", "read_deck", "slug"]

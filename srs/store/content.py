@@ -6,11 +6,11 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, cast, delete, false, func, insert, select, update
+from sqlalchemy import Float, cast, delete, false, func, select, update
 from sqlalchemy.orm import Session
 
 from srs.model import NEW, CardContent, CardKind, DeckRecord, ExamCard, StudyCard
-from srs.store.base import StoreBase, available, plain_select, study_card
+from srs.store.base import StoreBase, available, insert_rows, plain_select, study_card
 from srs.store.models import Card, CardState, CardTag, Deck
 
 _DECK_FIELDS = ("id", "name", "description", "exam_enabled", "exam_questions", "exam_minutes", "exam_pass_mark",
@@ -57,15 +57,14 @@ class ContentQueries(StoreBase):
         if not rows:
             return
         with self.atomic(write=True) as s:
-            connection = s.connection()  # Core executemany: no ORM bookkeeping for bulk rows
-            connection.execute(insert(Card.__table__), [dict(r) for r in rows])
+            connection = s.connection()  # the driver's executemany: no ORM bookkeeping for bulk rows
+            insert_rows(connection, Card.__table__, rows)
             deck_ids = {r["deck_id"] for r in rows}
-            keys = dict(((d, c), k) for d, c, k in s.execute(
+            keys = dict(((d, c), k) for d, c, k in connection.execute(
                 select(Card.deck_id, Card.card_id, Card.key).where(Card.deck_id.in_(deck_ids))))
             tags = [{"card_key": keys[(r["deck_id"], r["card_id"])], "tag": tag}
-                    for r in rows for tag in dict.fromkeys(r.get("tags") or [])]
-            if tags:
-                connection.execute(insert(CardTag.__table__), tags)
+                    for r in rows for tag in dict.fromkeys(r.get("tags") or ())]
+            insert_rows(connection, CardTag.__table__, tags)
 
     def update_card(self, key: int, **values: Any) -> None:
         with self.atomic(write=True) as s:
