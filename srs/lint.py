@@ -34,7 +34,7 @@ STOP_WORDS = frozenset("""
     while will with within without would your yours
 """.split())
 
-_WORD = re.compile(r"[a-z]+")
+_LONG_WORD = re.compile(r"[a-z]{4,}")  # a run of letters is matched whole or not at all
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _ABSOLUTE = re.compile(r"\b(" + "|".join(ABSOLUTE_WORDS) + r")\b", re.I)
 _ABOVE = re.compile(r"\b(all|none|both|neither)\s+of\s+(the\s+)?(above|these|those|preceding|"
@@ -144,7 +144,7 @@ class LintReport:
 # ---------------------------------------------------------------- the rules
 def content_words(text: str) -> set[str]:
     """Lowercase alphabetic words of four letters or more, minus common ones."""
-    return {w for w in _WORD.findall(text.lower()) if len(w) >= 4 and w not in STOP_WORDS}
+    return set(_LONG_WORD.findall(text.lower())) - STOP_WORDS
 
 
 def has_absolute(text: str) -> bool:
@@ -170,6 +170,8 @@ def shortest(item: Item) -> list[int]:
 
 def echo(item: Item) -> list[int]:
     asked = content_words(item.question)
+    if not asked:
+        return list(range(len(item.choices)))  # no choice echoes anything: all tie
     return _argbest([len(asked & content_words(c)) for c in item.choices], max)
 
 
@@ -226,11 +228,20 @@ def duplicates(items: Sequence[Item], threshold: float = NEAR_DUPLICATE) -> list
     for item in items:
         normal = [_normal(c) for c in item.choices]
         numbers = [_NUMBER.findall(c) for c in normal]
+        letters: list[set[str] | None] = [None] * len(normal)
         for i in range(len(normal)):
             for j in range(i + 1, len(normal)):
                 a, b = len(normal[i]), len(normal[j])
                 if numbers[i] != numbers[j] or 2 * min(a, b) < threshold * (a + b):
                     continue  # the lengths alone bound the ratio below the threshold: most pairs stop here
+                # a character in one and not the other is at least one unmatched: the ratio is at
+                # most 1 - (characters in just one) / (a + b), an upper bound cheaper than difflib's
+                if letters[i] is None:
+                    letters[i] = set(normal[i])
+                if letters[j] is None:
+                    letters[j] = set(normal[j])
+                if len(letters[i] ^ letters[j]) > (1 - threshold) * (a + b):
+                    continue
                 matcher = difflib.SequenceMatcher(None, normal[i], normal[j], autojunk=False)
                 if matcher.quick_ratio() < threshold:
                     continue
