@@ -201,3 +201,19 @@ def test_content_words_are_the_plain_definition(text):
 def test_duplicates_are_the_plain_pairwise_check(decks):
     items = [Item(f"c{n}", "Which?", tuple(choices), 0) for n, choices in enumerate(decks)]
     assert [(d.card, d.letters, d.ratio) for d in duplicates(items)] == plain_duplicates(items)
+
+
+def test_the_hint_after_an_import_scores_the_strategies_as_lint_does(tmp_path):
+    from srs.deckfile import dump_toml
+    from srs.lint import failing_files
+
+    cards = [CardSpec(f"c{i}", f"Question {i}?", "ABCD"[i % 4],
+                      tuple("a detailed, careful and complete right answer" if j == i % 4 else f"wrong {j}"
+                            for j in range(4))) for i in range(8)]
+    cards[0] = CardSpec("c0", "Question 0?", "A", ("same answer", "Same answer.", "all of the above"))
+    path = tmp_path / "cue.toml"
+    path.write_text(dump_toml(DeckSpec("cue", "Cue", "", ExamSettings(4, 30, 0.7), tuple(cards), str(path))))
+    [hint] = failing_files([path])
+    full = from_deck_spec(read_deck(path))
+    assert hint.strategies == full.strategies and hint.fails and (hint.chance, hint.cards) == (full.chance, full.cards)
+    assert full.duplicates and full.above_choices and not hint.duplicates and not hint.above_choices
