@@ -30,8 +30,12 @@ PY = sys.executable
 LEARNER = "bench"
 
 
+#: CPU seconds (user + system, all threads) of the last process run_process waited for
+LAST_CPU = [0.0]
+
+
 def run_process(args: list[str], env: dict[str, str], stdin: str | None = None) -> tuple[float, float, int]:
-    """(seconds, peak resident MiB, exit code) of one whole process."""
+    """(seconds, peak resident MiB, exit code) of one whole process; its CPU time in LAST_CPU."""
     peak_file = Path(tempfile.mkstemp(prefix="peak")[1])
     env = dict(env, BENCH_PEAK_FILE=str(peak_file))
     if args[:2] == [PY, "-m"] or args[:2] == [PY, "-c"]:
@@ -42,8 +46,9 @@ def run_process(args: list[str], env: dict[str, str], stdin: str | None = None) 
     if stdin is not None:
         proc.stdin.write(stdin.encode())
     proc.stdin.close()
-    _, status, _usage = os.wait4(proc.pid, 0)
+    _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
     text = peak_file.read_text().strip()
     peak_file.unlink()
     peak = int(text) / 1024 if text else 0.0
@@ -61,12 +66,16 @@ def median_process(args, env, stdin=None, repeat=5) -> tuple[float, float]:
 
 
 def median_fresh(args, env, database: Path, repeat: int) -> tuple[float, float]:
-    """Like ``median_process``, each run into a new, empty ``database`` (an import, not a re-sync)."""
-    runs = []
+    """Like ``median_process``, each run into a new, empty ``database`` (an import, not a re-sync).
+    Prints the median CPU time too: on a busy machine it moves less than the wall time."""
+    runs, cpu = [], []
     for _ in range(max(1, min(repeat, 3))):
         for leftover in database.parent.glob(database.name + "*"):
             leftover.unlink()
         runs.append(run_process(args, env))
+        cpu.append(LAST_CPU[0])
+    print(f"    {' '.join(args[2:4])[:60]}: wall {[round(r[0], 2) for r in runs]} s, "
+          f"cpu {[round(c, 2) for c in cpu]} s (median {statistics.median(cpu):.2f})", flush=True)
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
