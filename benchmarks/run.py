@@ -65,7 +65,7 @@ def median_process(args, env, stdin=None, repeat=5) -> tuple[float, float]:
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
-def median_fresh(args, env, database: Path, repeat: int) -> tuple[float, float]:
+def median_fresh(args, env, database: Path, repeat: int, name: str) -> tuple[float, float]:
     """Like ``median_process``, each run into a new, empty ``database`` (an import, not a re-sync).
     Prints the median CPU time too: on a busy machine it moves less than the wall time."""
     runs, cpu = [], []
@@ -74,7 +74,7 @@ def median_fresh(args, env, database: Path, repeat: int) -> tuple[float, float]:
             leftover.unlink()
         runs.append(run_process(args, env))
         cpu.append(LAST_CPU[0])
-    print(f"    {' '.join(args[2:4])[:60]}: wall {[round(r[0], 2) for r in runs]} s, "
+    print(f"    {name}: wall {[round(r[0], 2) for r in runs]} s, "
           f"cpu {[round(c, 2) for c in cpu]} s (median {statistics.median(cpu):.2f})", flush=True)
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
@@ -255,7 +255,7 @@ def main() -> None:
 
     if "e" in only:
         fresh = work / "toml-import.db"
-        t, m = median_fresh(srs + ["import", str(deck_toml)], dict(env, SRS_DB=str(fresh)), fresh, args.repeat)
+        t, m = median_fresh(srs + ["import", str(deck_toml)], dict(env, SRS_DB=str(fresh)), fresh, args.repeat, "srs import")
         csv_path = work / "deck.csv"
         with csv_path.open("w") as f:
             f.write("#separator:Comma\n#columns:Front,Back,Tags\n")
@@ -267,7 +267,7 @@ def main() -> None:
             f"col = Collection({str(fresh_anki)!r})\n"
             f"meta = col.get_csv_metadata({str(csv_path)!r}, None)\n"
             f"col.import_csv(ImportCsvRequest(path={str(csv_path)!r}, metadata=meta))\ncol.close()"), env,
-            fresh_anki, args.repeat)
+            fresh_anki, args.repeat, "anki import_csv")
         row(f"(e) import a {args.cards:,}-card deck file", t, at, mem=(m, am), target="≤ anki (its CSV import)")
 
     if "f" in only:
