@@ -255,7 +255,8 @@ def main() -> None:
 
     if "e" in only:
         fresh = work / "toml-import.db"
-        t, m = median_fresh(srs + ["import", str(deck_toml)], dict(env, SRS_DB=str(fresh)), fresh, args.repeat, "srs import")
+        t, m = median_fresh(srs + ["import", str(deck_toml)], dict(env, SRS_DB=str(fresh)), fresh, args.repeat,
+                            "srs import")
         csv_path = work / "deck.csv"
         with csv_path.open("w") as f:
             f.write("#separator:Comma\n#columns:Front,Back,Tags\n")
