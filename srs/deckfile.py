@@ -275,8 +275,8 @@ def _card(raw: dict[str, Any], index: int, fail, lines: _Lines) -> CardSpec:
     wrong_feedback = raw.get("wrong_feedback", "")
     if not isinstance(wrong_feedback, str):
         wrong_feedback = _text(raw, "wrong_feedback", fail, lines.key("card", "wrong_feedback", index), where)
-    tags_raw = raw.get("tags", ())
-    if not isinstance(tags_raw, (list, tuple)) or not all(isinstance(t, str) and t.strip() for t in tags_raw):
+    tags_raw = raw.get("tags", [])
+    if not isinstance(tags_raw, list) or not all(isinstance(t, str) and t.strip() for t in tags_raw):
         raise fail(lines.key("card", "tags", index), f"{where}: tags must be a list of non-empty strings")
     stripped = [t.strip() for t in tags_raw]
     tags = tuple(dict.fromkeys(stripped)) if len(stripped) > 1 else tuple(stripped)
