@@ -1,10 +1,12 @@
 """Side-by-side benchmark of srs and Anki's engine on equal collections.
 
-    python benchmarks/run.py [--cards 100000] [--reviews 1000000] [--work /tmp/srs-bench]
+    python benchmarks/run.py [--cards 100000] [--reviews 1000000] [--work /tmp/srs-bench] [--only e]
 
 Generates the collections once (srs: benchmarks/generate.py, Anki: benchmarks/anki_side.py),
 then measures, in the same run: whole-process times, answering cards, stats, export and
 import, optimizing, with the floors beside them; prints one table of medians and ratios.
+``--only`` picks rows by letter: ``--only e`` measures the deck-file import alone, which needs
+only the TOML file, not the two collections.
 """
 
 from __future__ import annotations
@@ -28,8 +30,12 @@ PY = sys.executable
 LEARNER = "bench"
 
 
+#: CPU seconds (user + system, all threads) of the last process run_process waited for
+LAST_CPU = [0.0]
+
+
 def run_process(args: list[str], env: dict[str, str], stdin: str | None = None) -> tuple[float, float, int]:
-    """(seconds, peak resident MiB, exit code) of one whole process."""
+    """(seconds, peak resident MiB, exit code) of one whole process; its CPU time in LAST_CPU."""
     peak_file = Path(tempfile.mkstemp(prefix="peak")[1])
     env = dict(env, BENCH_PEAK_FILE=str(peak_file))
     if args[:2] == [PY, "-m"] or args[:2] == [PY, "-c"]:
@@ -40,8 +46,9 @@ def run_process(args: list[str], env: dict[str, str], stdin: str | None = None) 
     if stdin is not None:
         proc.stdin.write(stdin.encode())
     proc.stdin.close()
-    _, status, _usage = os.wait4(proc.pid, 0)
+    _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
     text = peak_file.read_text().strip()
     peak_file.unlink()
     peak = int(text) / 1024 if text else 0.0
@@ -55,6 +62,20 @@ def run_process(args: list[str], env: dict[str, str], stdin: str | None = None) 
 
 def median_process(args, env, stdin=None, repeat=5) -> tuple[float, float]:
     runs = [run_process(args, env, stdin) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def median_fresh(args, env, database: Path, repeat: int, name: str) -> tuple[float, float]:
+    """Like ``median_process``, each run into a new, empty ``database`` (an import, not a re-sync).
+    Prints the median CPU time too: on a busy machine it moves less than the wall time."""
+    runs, cpu = [], []
+    for _ in range(max(1, min(repeat, 3))):
+        for leftover in database.parent.glob(database.name + "*"):
+            leftover.unlink()
+        runs.append(run_process(args, env))
+        cpu.append(LAST_CPU[0])
+    print(f"    {name}: wall {[round(r[0], 2) for r in runs]} s, "
+          f"cpu {[round(c, 2) for c in cpu]} s (median {statistics.median(cpu):.2f})", flush=True)
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
@@ -207,17 +228,25 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=1_000_000)
     parser.add_argument("--work", default=str(Path(tempfile.gettempdir()) / "srs-bench"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", default="abcdef", metavar="LETTERS",
+                        help="measure only these rows (e.g. 'e': the deck-file import)")
     args = parser.parse_args()
+    only = set(args.only)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     tag = f"{args.cards}-{args.reviews}"
     srs_db, anki_db, deck_toml = work / f"srs-{tag}.db", work / f"anki-{tag}.anki2", work / f"deck-{tag}.toml"
-    if not srs_db.exists():
+    needs_collections = bool(only & set("abcdf"))
+    if needs_collections and not srs_db.exists():
         import generate
 
         print("generating srs collection:", generate.generate(str(srs_db), args.cards, args.reviews), flush=True)
         generate.write_toml(generate.deck_spec(args.cards), deck_toml)
-    if not anki_db.exists():
+    if not deck_toml.exists():
+        import generate
+
+        generate.write_toml(generate.deck_spec(args.cards), deck_toml)
+    if needs_collections and not anki_db.exists():
         import anki_side
 
         print("building Anki collection:", anki_side.build(str(anki_db), str(srs_db), LEARNER), flush=True)
@@ -233,92 +262,99 @@ def main() -> None:
 
     python_floor, _ = median_process([PY, "-c", "pass"], env, repeat=args.repeat)
 
-    t, m = median_process(srs + ["decks"], env, repeat=args.repeat)
-    at, am = median_process(anki_script(
-        f"col = Collection({str(anki_db)!r}); col.sched.deck_due_tree(); col.close()"), env, repeat=args.repeat)
-    row("(a) srs decks  /  deck list", t, at, floor=python_floor, mem=(m, am), target="≤ anki")
-
     copy, anki_copy = work / "review.db", work / "review.anki2"
-    shutil.copy(srs_db, copy)
-    shutil.copy(anki_db, anki_copy)
-    review_env = dict(env, SRS_DB=str(copy))
-    t, m = median_process(srs + ["review"], review_env, stdin="q\n", repeat=args.repeat)
-    at, am = median_process(anki_script(
-        f"col = Collection({str(anki_copy)!r}); q = col.sched.get_queued_cards(fetch_limit=1); "
-        "col.get_card(q.cards[0].card.id).question(); col.close()"), env, repeat=args.repeat)
-    row("(a) srs review to the first card", t, at, floor=python_floor, mem=(m, am), target="≤ anki")
+    if needs_collections:
+        shutil.copy(srs_db, copy)
+        shutil.copy(anki_db, anki_copy)
+    if "a" in only:
+        t, m = median_process(srs + ["decks"], env, repeat=args.repeat)
+        at, am = median_process(anki_script(
+            f"col = Collection({str(anki_db)!r}); col.sched.deck_due_tree(); col.close()"), env, repeat=args.repeat)
+        row("(a) srs decks  /  deck list", t, at, floor=python_floor, mem=(m, am), target="≤ anki")
 
-    floors = {}
-    for sync in ("NORMAL", "FULL"):  # equal durability: WAL with synchronous NORMAL, then FULL
-        commit_floor = floors[sync] = bare_commit_ms(work, sync)
-        ours = srs_answers(str(copy), synchronous=sync)
-        theirs = anki_answers(str(anki_copy), synchronous=sync)
-        row(f"(b) answer + show next, median, {sync}", ours[0], theirs[0], "ms", commit_floor, target="≤ anki")
-        row(f"(b) answer + show next, p99, {sync}", ours[1], theirs[1], "ms", commit_floor)
-    cli = srs_screen_answers(str(copy))
-    row("(b) CLI answer to next card drawn, median", cli[0], None, "ms", target="≤ 2 ms")
-    row("(b) CLI answer to next card drawn, p99", cli[2], None, "ms")
-    row("(b) of which drawing it (Rich), median", cli[1], None, "ms")
+        review_env = dict(env, SRS_DB=str(copy))
+        t, m = median_process(srs + ["review"], review_env, stdin="q\n", repeat=args.repeat)
+        at, am = median_process(anki_script(
+            f"col = Collection({str(anki_copy)!r}); q = col.sched.get_queued_cards(fetch_limit=1); "
+            "col.get_card(q.cards[0].card.id).question(); col.close()"), env, repeat=args.repeat)
+        row("(a) srs review to the first card", t, at, floor=python_floor, mem=(m, am), target="≤ anki")
 
-    for command in (["stats"], ["readiness", "--deck", "bench"]):
+    floors: dict[str, float] = {}
+    if "b" in only:
+        for sync in ("NORMAL", "FULL"):  # equal durability: WAL with synchronous NORMAL, then FULL
+            commit_floor = floors[sync] = bare_commit_ms(work, sync)
+            ours = srs_answers(str(copy), synchronous=sync)
+            theirs = anki_answers(str(anki_copy), synchronous=sync)
+            row(f"(b) answer + show next, median, {sync}", ours[0], theirs[0], "ms", commit_floor, target="≤ anki")
+            row(f"(b) answer + show next, p99, {sync}", ours[1], theirs[1], "ms", commit_floor)
+        cli = srs_screen_answers(str(copy))
+        row("(b) CLI answer to next card drawn, median", cli[0], None, "ms", target="≤ 2 ms")
+        row("(b) CLI answer to next card drawn, p99", cli[2], None, "ms")
+        row("(b) of which drawing it (Rich), median", cli[1], None, "ms")
+
+    if "c" in only:
+        for command in (["stats"], ["readiness", "--deck", "bench"]):
+            try:
+                t, m = median_process(srs + command, env, repeat=args.repeat)
+            except RuntimeError as exc:
+                print("  skipped", command, exc, flush=True)
+                continue
+            row(f"(c) srs {' '.join(command)}", t, None, floor=python_floor, mem=(m, None), target="< 1 s")
+
+    if "d" in only:
+        apkg = work / "export.apkg"
         try:
-            t, m = median_process(srs + command, env, repeat=args.repeat)
+            t, m = median_process(srs + ["export", str(apkg), "--deck", "bench"], env, repeat=1)
+            anki_apkg = work / "anki-export.apkg"
+            at, am = median_process(anki_script(
+                "from anki.import_export_pb2 import ExportAnkiPackageOptions\nfrom anki.collection import DeckIdLimit\n"
+                f"col = Collection({str(anki_db)!r})\n"
+                f"col.export_anki_package(out_path={str(anki_apkg)!r}, options=ExportAnkiPackageOptions("
+                "with_scheduling=False, with_media=False, legacy=True), limit=DeckIdLimit(col.decks.selected()))\n"
+                "col.close()"), env, repeat=1)
+            row("(d) .apkg export", t, at, mem=(m, am), target="≤ anki, flat memory")
+            fresh_env = dict(env, SRS_DB=str(work / "apkg-import.db"))
+            Path(fresh_env["SRS_DB"]).unlink(missing_ok=True)
+            t, m = median_process(srs + ["import", str(apkg)], fresh_env, repeat=1)
+            fresh_anki = work / "apkg-import.anki2"
+            fresh_anki.unlink(missing_ok=True)
+            at, am = median_process(anki_script(
+                "from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest\n"
+                f"col = Collection({str(fresh_anki)!r})\n"
+                f"col.import_anki_package(ImportAnkiPackageRequest(package_path={str(anki_apkg)!r}, "
+                "options=ImportAnkiPackageOptions()))\ncol.close()"), env, repeat=1)
+            row("(d) .apkg import", t, at, mem=(m, am), target="≤ anki, flat memory")
         except RuntimeError as exc:
-            print("  skipped", command, exc, flush=True)
-            continue
-        row(f"(c) srs {' '.join(command)}", t, None, floor=python_floor, mem=(m, None), target="< 1 s")
+            print("  skipped (d):", exc, flush=True)
 
-    apkg = work / "export.apkg"
-    try:
-        t, m = median_process(srs + ["export", str(apkg), "--deck", "bench"], env, repeat=1)
-        anki_apkg = work / "anki-export.apkg"
-        at, am = median_process(anki_script(
-            "from anki.import_export_pb2 import ExportAnkiPackageOptions\nfrom anki.collection import DeckIdLimit\n"
-            f"col = Collection({str(anki_db)!r})\n"
-            f"col.export_anki_package(out_path={str(anki_apkg)!r}, options=ExportAnkiPackageOptions("
-            "with_scheduling=False, with_media=False, legacy=True), limit=DeckIdLimit(col.decks.selected()))\n"
-            "col.close()"), env, repeat=1)
-        row("(d) .apkg export", t, at, mem=(m, am), target="≤ anki, flat memory")
-        fresh_env = dict(env, SRS_DB=str(work / "apkg-import.db"))
-        Path(fresh_env["SRS_DB"]).unlink(missing_ok=True)
-        t, m = median_process(srs + ["import", str(apkg)], fresh_env, repeat=1)
-        fresh_anki = work / "apkg-import.anki2"
-        fresh_anki.unlink(missing_ok=True)
-        at, am = median_process(anki_script(
-            "from anki.import_export_pb2 import ImportAnkiPackageOptions, ImportAnkiPackageRequest\n"
+    if "e" in only:
+        fresh = work / "toml-import.db"
+        t, m = median_fresh(srs + ["import", str(deck_toml)], dict(env, SRS_DB=str(fresh)), fresh, args.repeat,
+                            "srs import")
+        csv_path = work / "deck.csv"
+        with csv_path.open("w") as f:
+            f.write("#separator:Comma\n#columns:Front,Back,Tags\n")
+            for i in range(args.cards):
+                f.write(f'"Question number {i}: which choice is right?",answer {i},tag{i % 5}\n')
+        fresh_anki = work / "csv-import.anki2"
+        at, am = median_fresh(anki_script(
+            "from anki.import_export_pb2 import ImportCsvRequest\n"
             f"col = Collection({str(fresh_anki)!r})\n"
-            f"col.import_anki_package(ImportAnkiPackageRequest(package_path={str(anki_apkg)!r}, "
-            "options=ImportAnkiPackageOptions()))\ncol.close()"), env, repeat=1)
-        row("(d) .apkg import", t, at, mem=(m, am), target="≤ anki, flat memory")
-    except RuntimeError as exc:
-        print("  skipped (d):", exc, flush=True)
+            f"meta = col.get_csv_metadata({str(csv_path)!r}, None)\n"
+            f"col.import_csv(ImportCsvRequest(path={str(csv_path)!r}, metadata=meta))\ncol.close()"), env,
+            fresh_anki, args.repeat, "anki import_csv")
+        row(f"(e) import a {args.cards:,}-card deck file", t, at, mem=(m, am), target="≤ anki (its CSV import)")
 
-    fresh = work / "toml-import.db"
-    fresh.unlink(missing_ok=True)
-    t, m = median_process(srs + ["import", str(deck_toml)], dict(env, SRS_DB=str(fresh)), repeat=1)
-    csv_path = work / "deck.csv"
-    with csv_path.open("w") as f:
-        f.write("#separator:Comma\n#columns:Front,Back,Tags\n")
-        for i in range(args.cards):
-            f.write(f'"Question number {i}: which choice is right?",answer {i},tag{i % 5}\n')
-    fresh_anki = work / "csv-import.anki2"
-    fresh_anki.unlink(missing_ok=True)
-    at, am = median_process(anki_script(
-        "from anki.import_export_pb2 import ImportCsvRequest\n"
-        f"col = Collection({str(fresh_anki)!r})\n"
-        f"meta = col.get_csv_metadata({str(csv_path)!r}, None)\n"
-        f"col.import_csv(ImportCsvRequest(path={str(csv_path)!r}, metadata=meta))\ncol.close()"), env, repeat=1)
-    row(f"(e) import a {args.cards:,}-card deck file", t, at, mem=(m, am))
-
-    try:
-        t, m = median_process(srs + ["optimize"], dict(env, SRS_DB=str(copy)), repeat=1)
-        at, am = median_process(anki_script(
-            f"col = Collection({str(anki_db)!r})\n"
-            "col._backend.compute_fsrs_params(search='', current_params=[], ignore_revlogs_before_ms=0, "
-            "num_of_relearning_steps=1, health_check=False)\ncol.close()"), env, repeat=1)
-        row(f"(f) optimize on {args.reviews:,} reviews", t, at, mem=(m, am))
-    except RuntimeError as exc:
-        print("  skipped (f):", exc, flush=True)
+    if "f" in only:
+        try:
+            t, m = median_process(srs + ["optimize"], dict(env, SRS_DB=str(copy)), repeat=1)
+            at, am = median_process(anki_script(
+                f"col = Collection({str(anki_db)!r})\n"
+                "col._backend.compute_fsrs_params(search='', current_params=[], ignore_revlogs_before_ms=0, "
+                "num_of_relearning_steps=1, health_check=False)\ncol.close()"), env, repeat=1)
+            row(f"(f) optimize on {args.reviews:,} reviews", t, at, mem=(m, am))
+        except RuntimeError as exc:
+            print("  skipped (f):", exc, flush=True)
 
     from rich.console import Console
     from rich.table import Table

@@ -6,6 +6,7 @@ and the line (``decks/x.toml:14: card "adam": ...``).
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -138,13 +139,38 @@ class _Lines:
 # ---------------------------------------------------------------- TOML decks
 _DECK_KEYS = {"id", "name", "description", "exam"}
 _EXAM_KEYS = {"questions", "minutes", "pass_mark"}
-_CARD_KEYS = {"id", "question", "choices", "answer", "explanation", "wrong_feedback", "tags"}
+_CARD_KEYS = frozenset({"id", "question", "choices", "answer", "explanation", "wrong_feedback", "tags"})
+_SPACE = re.compile(r"\s")
+
+
+#: From this size on a deck file is parsed by toml-rs (Rust; ~10x tomllib on a 100,000-card
+#: file); smaller files by tomllib, which costs no import. Both read TOML 1.0.
+FAST_PARSE_CHARS = 256 * 1024
+
+
+def _fast_loads(text: str) -> dict[str, Any] | None:
+    """The document by toml-rs, or None when it is not installed or finds any error: then
+    tomllib parses the text again, so a syntax error's message and line are tomllib's."""
+    try:
+        import toml_rs
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    try:
+        return toml_rs.loads(text, toml_version="1.0.0")
+    except Exception:  # noqa: BLE001 - whatever it is, the strict path decides and words it
+        return None
+
+
+def load_toml(text: str) -> dict[str, Any]:
+    """The TOML document as Python data (tomllib's TOMLDecodeError on a syntax error)."""
+    data = _fast_loads(text) if len(text) >= FAST_PARSE_CHARS else None
+    return tomllib.loads(text) if data is None else data
 
 
 def parse_toml(text: str, path: str = "<deck>") -> DeckSpec:
     """A TOML deck (SPEC §3) as a DeckSpec; DeckFileError naming path:line otherwise."""
     try:
-        data = tomllib.loads(text)
+        data = load_toml(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         m = re.search(r"\(at line (\d+), column \d+\)", message)
@@ -181,17 +207,15 @@ def parse_toml(text: str, path: str = "<deck>") -> DeckSpec:
     cards: list[CardSpec] = []
     seen: dict[str, int] = {}  # card id -> index of its first [[card]]
     for index, raw in enumerate(raw_cards):
-        line = lines.table("card", index)
         if not isinstance(raw, dict):
-            raise fail(line, "each card must be a table")
-        cards.append(_card(raw, index, fail, lines))
-        card_id = cards[-1].id
-        if card_id in seen:
-            first = lines.table("card", seen[card_id]).resolve()
-            raise fail(line, f'card "{card_id}": duplicate id (first at line {first})')
-        seen[card_id] = index
+            raise fail(lines.table("card", index), "each card must be a table")
+        card = _card(raw, index, fail, lines)
+        cards.append(card)
+        if seen.setdefault(card.id, index) != index:
+            first = lines.table("card", seen[card.id]).resolve()
+            raise fail(lines.table("card", index), f'card "{card.id}": duplicate id (first at line {first})')
     if exam is not None and exam.questions is not None:
-        mc = sum(1 for c in cards if c.kind is CardKind.MC)
+        mc = sum(1 for c in cards if CardKind.of(c.choices) is CardKind.MC)
         if exam.questions > mc:
             raise fail(
                 lines.key("deck.exam", "questions"),
@@ -233,47 +257,58 @@ def _exam(raw: Any, fail, lines: _Lines) -> ExamSettings:
 
 
 def _card(raw: dict[str, Any], index: int, fail, lines: _Lines) -> CardSpec:
-    at = lambda key: lines.key("card", key, index)  # noqa: E731
-    card_line = lines.table("card", index)
-    where = f"card #{index + 1}"
+    """One [[card]]. Each value is checked inline for the common, valid case; anything else
+    goes to the shared checks (``_text``), which word the error. Lines are looked up only then."""
     raw_id = raw.get("id")
-    if isinstance(raw_id, str) and raw_id:
-        where = f'card "{raw_id}"'
-    for key in raw:
-        if key not in _CARD_KEYS:
-            raise fail(at(key), f"{where}: unknown key {key!r}")
-    card_id = _text(raw, "id", fail, card_line, where, required=True)
+    where = f'card "{raw_id}"' if isinstance(raw_id, str) and raw_id else f"card #{index + 1}"
+    if not _CARD_KEYS.issuperset(raw):
+        for key in raw:
+            if key not in _CARD_KEYS:
+                raise fail(lines.key("card", key, index), f"{where}: unknown key {key!r}")
+    card_id = raw_id
+    if not isinstance(card_id, str) or not card_id.strip():
+        card_id = _text(raw, "id", fail, lines.table("card", index), where, required=True)
     if not ID_RE.match(card_id):
-        raise fail(at("id"), f"{where}: id must match [a-z0-9][a-z0-9-]*")
-    question = _text(raw, "question", fail, card_line, where, required=True)
-    explanation = _text(raw, "explanation", fail, at("explanation"), where)
-    wrong_feedback = _text(raw, "wrong_feedback", fail, at("wrong_feedback"), where)
+        raise fail(lines.key("card", "id", index), f"{where}: id must match [a-z0-9][a-z0-9-]*")
+    question = raw.get("question")
+    if not isinstance(question, str) or not question.strip():
+        question = _text(raw, "question", fail, lines.table("card", index), where, required=True)
+    explanation = raw.get("explanation", "")
+    if not isinstance(explanation, str):
+        explanation = _text(raw, "explanation", fail, lines.key("card", "explanation", index), where)
+    wrong_feedback = raw.get("wrong_feedback", "")
+    if not isinstance(wrong_feedback, str):
+        wrong_feedback = _text(raw, "wrong_feedback", fail, lines.key("card", "wrong_feedback", index), where)
     tags_raw = raw.get("tags", [])
     if not isinstance(tags_raw, list) or not all(isinstance(t, str) and t.strip() for t in tags_raw):
-        raise fail(at("tags"), f"{where}: tags must be a list of non-empty strings")
-    tags = tuple(dict.fromkeys(t.strip() for t in tags_raw))
-    if any(re.search(r"\s", t) for t in tags):
-        raise fail(at("tags"), f"{where}: a tag must not contain spaces")
+        raise fail(lines.key("card", "tags", index), f"{where}: tags must be a list of non-empty strings")
+    stripped = [t.strip() for t in tags_raw]
+    tags = tuple(dict.fromkeys(stripped)) if len(stripped) > 1 else tuple(stripped)
+    if tags and _SPACE.search("".join(tags)):
+        raise fail(lines.key("card", "tags", index), f"{where}: a tag must not contain spaces")
     if "answer" not in raw:
-        raise fail(card_line, f"{where}: missing required key 'answer'")
+        raise fail(lines.table("card", index), f"{where}: missing required key 'answer'")
     choices_raw = raw.get("choices")
     if choices_raw is None:
-        answer = _text(raw, "answer", fail, at("answer"), where, required=True)
+        answer = raw["answer"]
+        if not isinstance(answer, str) or not answer.strip():
+            answer = _text(raw, "answer", fail, lines.key("card", "answer", index), where, required=True)
         return CardSpec(card_id, question, answer, None, explanation, wrong_feedback, tags)
     if not isinstance(choices_raw, list) or not all(isinstance(c, str) for c in choices_raw):
-        raise fail(at("choices"), f"{where}: choices must be a list of strings")
-    if not MIN_CHOICES <= len(choices_raw) <= MAX_CHOICES:
-        raise fail(at("choices"), f"{where}: {len(choices_raw)} choices; a card has 2 to 6")
-    if any(not c.strip() for c in choices_raw):
-        raise fail(at("choices"), f"{where}: a choice must not be empty")
-    if len(set(choices_raw)) != len(choices_raw):
-        raise fail(at("choices"), f"{where}: two choices are the same")
+        raise fail(lines.key("card", "choices", index), f"{where}: choices must be a list of strings")
+    n = len(choices_raw)
+    if not MIN_CHOICES <= n <= MAX_CHOICES:
+        raise fail(lines.key("card", "choices", index), f"{where}: {n} choices; a card has 2 to 6")
+    if not all(c.strip() for c in choices_raw):
+        raise fail(lines.key("card", "choices", index), f"{where}: a choice must not be empty")
+    if len(set(choices_raw)) != n:
+        raise fail(lines.key("card", "choices", index), f"{where}: two choices are the same")
     answer = raw["answer"]
-    if not isinstance(answer, str) or answer.strip().upper() not in LETTERS[: len(choices_raw)] or not answer.strip():
-        raise fail(at("answer"), f'{where}: answer {answer!r} is not one of the {len(choices_raw)} choices '
-                                 f'(a letter from A to {LETTERS[len(choices_raw) - 1]})')
-    return CardSpec(card_id, question, answer.strip().upper(), tuple(choices_raw), explanation, wrong_feedback,
-                    tags)
+    letter = answer.strip().upper() if isinstance(answer, str) else ""
+    if not letter or letter not in LETTERS[:n]:
+        raise fail(lines.key("card", "answer", index), f'{where}: answer {answer!r} is not one of the {n} choices '
+                                                      f'(a letter from A to {LETTERS[n - 1]})')
+    return CardSpec(card_id, question, letter, tuple(choices_raw), explanation, wrong_feedback, tags)
 
 
 # ---------------------------------------------------------------- quiz-page text
@@ -370,11 +405,18 @@ def dump_toml(deck: DeckSpec) -> str:
 
 
 def read_deck(path: Path) -> DeckSpec:
-    """A deck file by its extension: ``.toml`` or quiz-page ``.txt``."""
+    """A deck file by its extension: ``.toml`` or quiz-page ``.txt``. Reading the same bytes
+    from the same path again (``srs import`` then its lint hint) gives back the same DeckSpec
+    without parsing them again: a DeckSpec is immutable, and parsing depends on nothing else."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise DeckFileError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+    return _read_deck(path, raw)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_deck(path: Path, raw: bytes) -> DeckSpec:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -390,4 +432,4 @@ def read_deck(path: Path) -> DeckSpec:
     raise DeckFileError(str(path), None, f"unknown deck format {suffix or '(no extension)'!r}")
 
 
-__all__ = ["CardSpec", "DeckSpec", "ExamSettings", "dump_toml", "parse_toml", "parse_quiz_text", "read_deck", "slug"]
+__all__ = ["CardSpec", "DeckSpec", "ExamSettings", "dump_toml", "load_toml", "parse_toml", "parse_quiz_text", "read_deck", "slug"]

@@ -92,7 +92,7 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
             result.deck_changed = True
             store.save_deck(spec.id, source=spec.source, updated_at=now, **deck_values)
         existing = store.deck_cards(spec.id)
-        new_rows = []
+        new_rows, updates = [], []
         for position, card in enumerate(spec.cards):
             content = content_of(card)
             row = existing.pop(card.id, None)
@@ -105,15 +105,16 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
             if row.position != position:
                 changed["position"] = position
             if row.retired:
-                store.update_card(row.key, retired=False, updated_at=now, **changed)
+                updates.append((row.key, dict(changed, retired=False, updated_at=now)))
                 result.restored += 1
             elif any(k != "position" for k in changed):
-                store.update_card(row.key, updated_at=now, **changed)
+                updates.append((row.key, dict(changed, updated_at=now)))
                 result.updated += 1
             else:
                 if changed:
-                    store.update_card(row.key, **changed)
+                    updates.append((row.key, changed))
                 result.unchanged += 1
+        store.update_cards(updates)
         store.add_cards(new_rows)
         gone = [row.key for row in existing.values() if not row.retired]
         store.retire_cards(gone, now)

@@ -34,7 +34,7 @@ STOP_WORDS = frozenset("""
     while will with within without would your yours
 """.split())
 
-_WORD = re.compile(r"[a-z]+")
+_LONG_WORD = re.compile(r"[a-z]{4,}")  # a run of letters is matched whole or not at all
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _ABSOLUTE = re.compile(r"\b(" + "|".join(ABSOLUTE_WORDS) + r")\b", re.I)
 _ABOVE = re.compile(r"\b(all|none|both|neither)\s+of\s+(the\s+)?(above|these|those|preceding|"
@@ -144,7 +144,7 @@ class LintReport:
 # ---------------------------------------------------------------- the rules
 def content_words(text: str) -> set[str]:
     """Lowercase alphabetic words of four letters or more, minus common ones."""
-    return {w for w in _WORD.findall(text.lower()) if len(w) >= 4 and w not in STOP_WORDS}
+    return set(_LONG_WORD.findall(text.lower())) - STOP_WORDS
 
 
 def has_absolute(text: str) -> bool:
@@ -170,15 +170,27 @@ def shortest(item: Item) -> list[int]:
 
 def echo(item: Item) -> list[int]:
     asked = content_words(item.question)
+    if not asked:
+        return list(range(len(item.choices)))  # no choice echoes anything: all tie
     return _argbest([len(asked & content_words(c)) for c in item.choices], max)
 
 
+def _in_any(pattern: re.Pattern[str], texts: Sequence[str]) -> bool:
+    """Whether ``pattern`` matches in any of ``texts``, in one search: neither pattern can
+    match a NUL, which (like a text's end) is no word character, so no match spans two."""
+    return pattern.search("\x00".join(texts)) is not None
+
+
 def absolute(item: Item) -> list[int]:
+    if not _in_any(_ABSOLUTE, item.choices):
+        return list(range(len(item.choices)))
     kept = [i for i, c in enumerate(item.choices) if not has_absolute(c)]
     return kept or list(range(len(item.choices)))
 
 
 def above(item: Item) -> list[int]:
+    if not _in_any(_ABOVE, item.choices):
+        return list(range(len(item.choices)))
     found = [i for i, c in enumerate(item.choices) if is_above(c)]
     return found or list(range(len(item.choices)))
 
@@ -226,11 +238,20 @@ def duplicates(items: Sequence[Item], threshold: float = NEAR_DUPLICATE) -> list
     for item in items:
         normal = [_normal(c) for c in item.choices]
         numbers = [_NUMBER.findall(c) for c in normal]
+        letters: list[set[str] | None] = [None] * len(normal)
         for i in range(len(normal)):
             for j in range(i + 1, len(normal)):
                 a, b = len(normal[i]), len(normal[j])
                 if numbers[i] != numbers[j] or 2 * min(a, b) < threshold * (a + b):
                     continue  # the lengths alone bound the ratio below the threshold: most pairs stop here
+                # a character in one and not the other is at least one unmatched: the ratio is at
+                # most 1 - (characters in just one) / (a + b), an upper bound cheaper than difflib's
+                if letters[i] is None:
+                    letters[i] = set(normal[i])
+                if letters[j] is None:
+                    letters[j] = set(normal[j])
+                if len(letters[i] ^ letters[j]) > (1 - threshold) * (a + b):
+                    continue
                 matcher = difflib.SequenceMatcher(None, normal[i], normal[j], autojunk=False)
                 if matcher.quick_ratio() < threshold:
                     continue
@@ -241,8 +262,10 @@ def duplicates(items: Sequence[Item], threshold: float = NEAR_DUPLICATE) -> list
 
 
 def lint(items: Sequence[Item], pass_mark: float | None = None, source: str = "", deck: str = "",
-         from_store: bool = False) -> LintReport:
-    """Score every strategy on the multiple-choice ``items`` of a deck."""
+         from_store: bool = False, strategies_only: bool = False) -> LintReport:
+    """Score every strategy on the multiple-choice ``items`` of a deck. ``strategies_only``:
+    without the checks of single cards (duplicate and "all of the above" choices), which
+    decide nothing about whether a strategy passes (the hint after an import)."""
     mark = DEFAULT_PASS_MARK if pass_mark is None else pass_mark
     n = len(items)
     chance = sum(1 / len(item.choices) for item in items)
@@ -260,19 +283,22 @@ def lint(items: Sequence[Item], pass_mark: float | None = None, source: str = ""
     letters = {LETTERS[i]: 0 for i in range(max((len(item.choices) for item in items), default=0))}
     for item in items:
         letters[LETTERS[item.answer]] += 1
+    if strategies_only:
+        return LintReport(source, deck, from_store, n, mark, chance, tuple(strategies), letters=letters)
     above_choices = [AboveChoice(item.id, LETTERS[i], c, i == item.answer)
-                     for item in items for i, c in enumerate(item.choices) if is_above(c)]
+                     for item in items if _in_any(_ABOVE, item.choices)
+                     for i, c in enumerate(item.choices) if is_above(c)]
     return LintReport(source, deck, from_store, n, mark, chance, tuple(strategies), tuple(duplicates(items)),
                       tuple(above_choices), letters)
 
 
 # ---------------------------------------------------------------- inputs
-def from_deck_spec(spec: Any) -> LintReport:
+def from_deck_spec(spec: Any, strategies_only: bool = False) -> LintReport:
     """Lint a parsed deck file (``srs.deckfile.DeckSpec``); basic cards are left out."""
     items = [Item(c.id, c.question, tuple(c.choices), c.answer_index)
              for c in spec.cards if c.kind is CardKind.MC]
     mark = spec.exam.pass_mark if spec.exam is not None else None
-    return lint(items, mark, spec.source or spec.id, spec.id)
+    return lint(items, mark, spec.source or spec.id, spec.id, strategies_only=strategies_only)
 
 
 def from_study_cards(deck_id: str, cards: Iterable[Any], pass_mark: float | None) -> LintReport:
@@ -282,7 +308,7 @@ def from_study_cards(deck_id: str, cards: Iterable[Any], pass_mark: float | None
     return lint(items, pass_mark, deck_id, deck_id, from_store=True)
 
 
-def lint_paths(paths: Iterable[Any]) -> list[LintReport]:
+def lint_paths(paths: Iterable[Any], strategies_only: bool = False) -> list[LintReport]:
     """Lint deck files (.toml, quiz-page .txt) by path; any other extension is refused."""
     from srs.deckfile import read_deck
     from srs.errors import UserError
@@ -293,7 +319,7 @@ def lint_paths(paths: Iterable[Any]) -> list[LintReport]:
             raise UserError(f"{path}: no such file")
         if path.suffix.lower() not in (".toml", ".txt"):
             raise UserError(f"{path}: cannot lint {path.suffix or 'a file without extension'} (known: .toml, .txt)")
-        reports.append(from_deck_spec(read_deck(path)))
+        reports.append(from_deck_spec(read_deck(path), strategies_only))
     return reports
 
 
@@ -306,8 +332,10 @@ def lint_deck(store: Any, deck_id: str) -> LintReport:
 
 def failing_files(paths: Iterable[Any]) -> list[LintReport]:
     """The reports of the .toml deck files among ``paths`` that a test-wise student could
-    pass (for the hint after an import; the files have been read without error)."""
-    return [r for r in lint_paths(p for p in paths if p.suffix.lower() == ".toml") if r.fails]
+    pass (for the hint after an import; the files have been read without error). Their
+    reports hold the strategies only, what the hint tells."""
+    return [r for r in lint_paths((p for p in paths if p.suffix.lower() == ".toml"), strategies_only=True)
+            if r.fails]
 
 
 __all__ = ["ABSOLUTE_WORDS", "AboveChoice", "DEFAULT_PASS_MARK", "Duplicate", "Item", "LintReport", "RULES",

@@ -1,5 +1,7 @@
 """Deck files (SPEC §3): one test per rule, each error naming file and line; property tests
-that any text parses or gives a file:line error, never a traceback."""
+that any text parses or gives a file:line error, never a traceback. Every test here runs
+twice: with tomllib, and with toml-rs as for a large file (tests/test_deckfile_fast.py
+checks that the two agree)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from srs import deckfile
 from srs.deckfile import CardSpec, DeckSpec, ExamSettings, dump_toml, parse_quiz_text, parse_toml, read_deck
 from srs.errors import DeckFileError
 
@@ -38,6 +41,15 @@ id = "basic-one"
 question = "Say it"
 answer = "Per-parameter adaptive learning rates."
 '''
+
+
+@pytest.fixture(autouse=True, scope="module", params=["tomllib", "toml-rs"])
+def toml_parser(request):
+    """The parser a deck file of any size goes to: tomllib (small files) or toml-rs (large)."""
+    saved = deckfile.FAST_PARSE_CHARS
+    deckfile.FAST_PARSE_CHARS = 0 if request.param == "toml-rs" else 1 << 62
+    yield request.param
+    deckfile.FAST_PARSE_CHARS = saved
 
 
 def error(text: str) -> DeckFileError:

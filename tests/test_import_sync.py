@@ -141,3 +141,35 @@ def test_seed_quiz_text_imports_as_basic_cards(make_store):
     row = store.deck(result.deck)
     assert row.exam_enabled and row.exam_questions == 20 and row.exam_pass_mark == pytest.approx(0.7)
     assert all(c.kind == "basic" for c in store.cards(result.deck))
+
+
+def test_a_resync_of_many_cards_takes_a_few_statements_not_one_per_card(make_store):
+    """Moved, edited, retagged, restored, retired and new cards: a bounded number of
+    statements whatever the number of cards, and the cards the file says."""
+    from sqlalchemy import event
+
+    spec = deck(cards=600)
+    store = make_store(spec)
+    cards = list(spec.cards)
+    import_decks(store, [replace(spec, cards=tuple(cards[:550]))], T0)  # 50 retired
+    edited = [replace(c, question=c.question + " (edited)") if i % 3 == 0 else c for i, c in enumerate(cards)]
+    edited = [replace(c, tags=("retagged", "x")) if i % 5 == 0 else c for i, c in enumerate(edited)]
+    new = [replace(cards[0], id=f"n{i:03d}") for i in range(40)]
+    final = replace(spec, cards=tuple(new + edited[:100] + edited[110:580]))  # every card moves
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    [result] = import_decks(store, [final], T0)
+    event.remove(store.engine, "before_cursor_execute", count)
+    assert (result.added, result.restored, result.retired) == (40, 30, 10)
+    assert result.updated + result.unchanged + result.restored == 570 and result.updated >= 190
+    assert len(statements) < 40, len(statements)
+    live = {c.card_id: c for c in store.cards("d")}
+    assert [c.card_id for c in store.cards("d")] == [c.id for c in final.cards]
+    assert live["c000"].question.endswith("(edited)") and set(live["c005"].tags) == {"retagged", "x"}
+    assert store.count_tagged("retagged", "d") == len([c for c in final.cards if "retagged" in c.tags])
+    [again] = import_decks(store, [final], T0)
+    assert again.unchanged == 610 and again.added == again.updated == again.retired == again.restored == 0

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from srs.deckfile import CardSpec, DeckSpec, ExamSettings, read_deck
 from srs.lint import Item, content_words, duplicates, from_deck_spec, lint
@@ -149,3 +151,69 @@ def test_bundled_decks_give_nothing_away(path):
             f"{path.name}: a student who {s.label} scores {s.score:.3g}/{rep.cards}, "
             f"guessing {rep.chance:.3g}: cards {', '.join(s.cards)}")
     assert not rep.duplicates, rep.duplicates
+
+
+# ---------------------------------------------------------------- the fast checks find what the plain ones find
+def plain_content_words(text):
+    import re
+
+    from srs.lint import STOP_WORDS
+
+    return {w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 4 and w not in STOP_WORDS}
+
+
+def plain_duplicates(items, threshold=0.9):
+    """Every pair through difflib: what duplicates() must find with its cheaper bounds first."""
+    import difflib
+    import re
+
+    from srs.lint import LETTERS
+
+    def normal(text):
+        return " ".join(text.lower().split()).strip(" .;,:!?")
+
+    found = []
+    for it in items:
+        choices = [normal(c) for c in it.choices]
+        for i in range(len(choices)):
+            for j in range(i + 1, len(choices)):
+                if re.findall(r"\d+(?:[.,]\d+)?", choices[i]) != re.findall(r"\d+(?:[.,]\d+)?", choices[j]):
+                    continue
+                ratio = difflib.SequenceMatcher(None, choices[i], choices[j], autojunk=False).ratio()
+                if ratio >= threshold:
+                    found.append((it.id, (LETTERS[i], LETTERS[j]), ratio))
+    return found
+
+
+_words = st.text(st.sampled_from("abcdefgh ABÉ.-,1"), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60) | _words)
+def test_content_words_are_the_plain_definition(text):
+    assert content_words(text) == plain_content_words(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_words | st.sampled_from(["the model overfits", "The  model overfits.", "model overfit",
+                                                   "first 5", "second 5", "up to 4 hours"]),
+                         min_size=2, max_size=6), min_size=1, max_size=5))
+def test_duplicates_are_the_plain_pairwise_check(decks):
+    items = [Item(f"c{n}", "Which?", tuple(choices), 0) for n, choices in enumerate(decks)]
+    assert [(d.card, d.letters, d.ratio) for d in duplicates(items)] == plain_duplicates(items)
+
+
+def test_the_hint_after_an_import_scores_the_strategies_as_lint_does(tmp_path):
+    from srs.deckfile import dump_toml
+    from srs.lint import failing_files
+
+    cards = [CardSpec(f"c{i}", f"Question {i}?", "ABCD"[i % 4],
+                      tuple("a detailed, careful and complete right answer" if j == i % 4 else f"wrong {j}"
+                            for j in range(4))) for i in range(8)]
+    cards[0] = CardSpec("c0", "Question 0?", "A", ("same answer", "Same answer.", "all of the above"))
+    path = tmp_path / "cue.toml"
+    path.write_text(dump_toml(DeckSpec("cue", "Cue", "", ExamSettings(4, 30, 0.7), tuple(cards), str(path))))
+    [hint] = failing_files([path])
+    full = from_deck_spec(read_deck(path))
+    assert hint.strategies == full.strategies and hint.fails and (hint.chance, hint.cards) == (full.chance, full.cards)
+    assert full.duplicates and full.above_choices and not hint.duplicates and not hint.above_choices

@@ -6,12 +6,12 @@ queries repeat (live cards of a deck or tag, a learner's state joined to its car
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, Integer, Select, and_, cast, false, func, or_, select
+from sqlalchemy import Connection, Engine, Integer, Select, Table, and_, cast, false, func, or_, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -73,44 +73,47 @@ def review_entry(row: Review) -> ReviewEntry:
     )
 
 
+def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]],
+                chunk: int = 20_000) -> None:
+    """INSERT many rows (dicts with the same keys) through the driver's executemany, in chunks
+    of ``chunk``. Each value goes through its column type's bind processing, as SQLAlchemy's
+    own executemany does, without its per-row bookkeeping (~3x faster on 100,000 cards).
+    Rows must name every column that has a default on the Python side."""
+    if not rows:
+        return
+    names = list(rows[0])
+    dialect = connection.dialect
+    compiled = table.insert().compile(dialect=dialect, column_keys=names)
+    order = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
+    if set(order) != set(names):  # a default SQLAlchemy would fill in: let it
+        for start in range(0, len(rows), chunk):
+            connection.execute(table.insert(), list(rows[start:start + chunk]))
+        return
+    sql = str(compiled)
+    processors = {name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in order}
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        columns = []
+        for name in order:
+            column = [row[name] for row in part]
+            process = processors[name]
+            if process is not None:
+                first = column[0]
+                if all(value is first for value in column):  # one object (the import's time): once
+                    column = [process(first)] * len(column)
+                else:
+                    column = [process(value) for value in column]
+            columns.append(column)
+        batch: list[Any] = list(zip(*columns))
+        if not compiled.positional:
+            batch = [dict(zip(order, row)) for row in batch]
+        connection.exec_driver_sql(sql, batch)
+
+
 def available(now: datetime):
     """Not suspended and not buried at ``now``."""
     return and_(CardState.suspended == false(),
                 or_(CardState.buried_until.is_(None), CardState.buried_until <= now))
-
-
-def bulk_insert(connection: Any, table: Any, rows: Sequence[dict[str, Any]], chunk: int = 10_000) -> None:
-    """Insert many rows (all with the same keys) in one executemany per chunk: each value
-    bound by its column's own type (so it is stored exactly as any other insert stores it),
-    a value repeated from the row before bound once, then the driver's executemany. Much
-    faster than a compiled Core insert, whose per-row parameter handling dominates bulk
-    imports."""
-    if not rows:
-        return
-    dialect = connection.dialect
-    names = list(rows[0])
-    binders = [table.c[n].type._cached_bind_processor(dialect) for n in names]
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    quote = dialect.identifier_preparer.quote
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-           f"VALUES ({', '.join([marker] * len(names))})")
-    last: list[Any] = [object()] * len(names)
-    bound: list[Any] = [None] * len(names)
-    batch = []
-    for row in rows:
-        values = []
-        for i, name in enumerate(names):
-            value = row[name]
-            if value is not last[i]:
-                last[i] = value
-                bound[i] = binders[i](value) if binders[i] is not None else value
-            values.append(bound[i])
-        batch.append(tuple(values))
-        if len(batch) >= chunk:
-            connection.exec_driver_sql(sql, batch)
-            batch = []
-    if batch:
-        connection.exec_driver_sql(sql, batch)
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -213,5 +216,5 @@ class StoreBase:
         return cast(func.floor((func.extract("epoch", column) + shift_seconds) / 86400), Integer)
 
 
-__all__ = ["DatabaseError", "StoreBase", "STATE_COLUMNS", "available", "memory_of", "plain_select",
+__all__ = ["DatabaseError", "StoreBase", "STATE_COLUMNS", "available", "insert_rows", "memory_of", "plain_select",
            "review_entry", "state_values", "study_card"]

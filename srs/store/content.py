@@ -6,11 +6,11 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, cast, delete, false, func, select, update
+from sqlalchemy import Float, bindparam, cast, delete, false, func, select, update
 from sqlalchemy.orm import Session
 
 from srs.model import NEW, CardContent, CardKind, DeckRecord, ExamCard, StudyCard
-from srs.store.base import StoreBase, available, bulk_insert, plain_select, study_card
+from srs.store.base import StoreBase, available, insert_rows, plain_select, study_card
 from srs.store.models import Card, CardState, CardTag, Deck
 
 _DECK_FIELDS = ("id", "name", "description", "exam_enabled", "exam_questions", "exam_minutes", "exam_pass_mark",
@@ -80,8 +80,8 @@ class ContentQueries(StoreBase):
         if not rows:
             return {}
         with self.atomic(write=True) as s:
-            connection = s.connection()  # Core executemany: no ORM bookkeeping for bulk rows
-            bulk_insert(connection, Card.__table__, rows)
+            connection = s.connection()  # the driver's executemany: no ORM bookkeeping for bulk rows
+            insert_rows(connection, Card.__table__, rows)
             by_deck: dict[str, list[str]] = {}
             for r in rows:
                 by_deck.setdefault(r["deck_id"], []).append(r["card_id"])
@@ -93,7 +93,7 @@ class ContentQueries(StoreBase):
                                                              Card.card_id.in_(card_ids[i:i + 5_000]))))
             tags = [{"card_key": keys[(r["deck_id"], r["card_id"])], "tag": tag}
                     for r in rows for tag in dict.fromkeys(r.get("tags") or [])]
-            bulk_insert(connection, CardTag.__table__, tags)
+            insert_rows(connection, CardTag.__table__, tags)
             return {(r["deck_id"], r["card_id"]): keys[(r["deck_id"], r["card_id"])] for r in rows}
 
     def update_card(self, key: int, **values: Any) -> None:
@@ -101,6 +101,29 @@ class ContentQueries(StoreBase):
             s.execute(update(Card).where(Card.key == key).values(**values))
             if "tags" in values:
                 self._set_tags(s, key, values["tags"])
+
+    def update_cards(self, changes: Sequence[tuple[int, dict[str, Any]]], chunk: int = 500) -> None:
+        """Update many cards, (key, new column values) each: one executemany per set of
+        changed columns, and the changed tags replaced in bulk; no statement per card."""
+        if not changes:
+            return
+        table = Card.__table__
+        with self.atomic(write=True) as s:
+            connection = s.connection()
+            groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for key, values in changes:
+                if values:
+                    groups.setdefault(tuple(sorted(values)), []).append({"key_": key, **values})
+            for names, rows in groups.items():
+                statement = (update(table).where(table.c.key == bindparam("key_"))
+                             .values({name: bindparam(name) for name in names}))
+                connection.execute(statement, rows)
+            tagged = [(key, values["tags"]) for key, values in changes if "tags" in values]
+            keys = [key for key, _ in tagged]
+            for start in range(0, len(keys), chunk):
+                connection.execute(delete(CardTag).where(CardTag.card_key.in_(keys[start:start + chunk])))
+            insert_rows(connection, CardTag.__table__,
+                        [{"card_key": key, "tag": tag} for key, tags in tagged for tag in dict.fromkeys(tags)])
 
     @staticmethod
     def _set_tags(s: Session, key: int, tags: Sequence[str]) -> None:
@@ -113,10 +136,12 @@ class ContentQueries(StoreBase):
         with self.atomic() as s:
             return s.scalar(self._filtered(select(func.count()).select_from(Card), deck, tag)) or 0
 
-    def retire_cards(self, keys: Sequence[int], when: datetime) -> None:
+    def retire_cards(self, keys: Sequence[int], when: datetime, chunk: int = 500) -> None:
         if keys:
             with self.atomic(write=True) as s:
-                s.execute(update(Card).where(Card.key.in_(keys)).values(retired=True, updated_at=when))
+                for start in range(0, len(keys), chunk):  # the engines bound a statement's parameters
+                    s.execute(update(Card).where(Card.key.in_(keys[start:start + chunk]))
+                              .values(retired=True, updated_at=when))
 
     # ------------------------------------------------------------ cards with this learner's state
     def find_card(self, deck_id: str, card_id: str) -> StudyCard | None:

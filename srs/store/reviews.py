@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Float, and_, bindparam, case, cast, delete, false, func, insert, select, update
 
 from srs.model import NEW, CardKind, MemoryState, ReviewEntry
-from srs.store.base import STATE_COLUMNS, StoreBase, bulk_insert, memory_of, review_entry, state_values
+from srs.store.base import STATE_COLUMNS, StoreBase, insert_rows, memory_of, review_entry, state_values
 from srs.store.models import Card, CardState, ExamAnswer, ExamAttempt, Review
 
 
@@ -226,16 +226,16 @@ class ReviewQueries(StoreBase):
             for key, memory in states:
                 batch.append({"learner": self.learner, "card_key": key, **state_values(memory)})
                 if len(batch) >= chunk:
-                    bulk_insert(connection, CardState.__table__, batch)
+                    insert_rows(connection, CardState.__table__, batch)
                     batch = []
-            bulk_insert(connection, CardState.__table__, batch)
+            insert_rows(connection, CardState.__table__, batch)
             batch = []
             for key, rating, when, duration_ms, before, after in reviews:
                 batch.append(self._log_row(key, rating, when, duration_ms, "review", before, after))
                 if len(batch) >= chunk:
-                    bulk_insert(connection, Review.__table__, batch)
+                    insert_rows(connection, Review.__table__, batch)
                     batch = []
-            bulk_insert(connection, Review.__table__, batch)
+            insert_rows(connection, Review.__table__, batch)
 
     def memories(self, keys: Sequence[int], chunk: int = 5_000) -> dict[int, MemoryState]:
         """The stored states of these cards (cards never touched have none)."""
@@ -277,9 +277,9 @@ class ReviewQueries(StoreBase):
             for i in range(0, len(keys), chunk):
                 connection.execute(delete(states_table).where(states_table.c.learner == self.learner,
                                                               states_table.c.card_key.in_(keys[i:i + chunk])))
-            bulk_insert(connection, states_table, [{"learner": self.learner, "card_key": key, **state_values(memory)}
+            insert_rows(connection, states_table, [{"learner": self.learner, "card_key": key, **state_values(memory)}
                                                    for key, memory in states])
-            bulk_insert(connection, Review.__table__, [self._log_row(key, rating, when, ms, source, before, after)
+            insert_rows(connection, Review.__table__, [self._log_row(key, rating, when, ms, source, before, after)
                                                        for key, rating, when, ms, source, before, after in added])
             reviews = Review.__table__
             for review_id, before, after in replayed:
