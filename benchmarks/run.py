@@ -10,6 +10,7 @@ import, optimizing, with the floors beside them; prints one table of medians and
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sqlite3
@@ -28,20 +29,24 @@ PY = sys.executable
 LEARNER = "bench"
 
 
-def run_process(args: list[str], env: dict[str, str], stdin: str | None = None) -> tuple[float, float, int]:
-    """(seconds, peak resident MiB, exit code) of one whole process."""
+def run_process(args: list[str], env: dict[str, str], stdin: str | None = None,
+                out: Path | None = None) -> tuple[float, float, int]:
+    """(seconds, peak resident MiB, exit code) of one whole process; its output goes to
+    ``out`` when given, else nowhere."""
     peak_file = Path(tempfile.mkstemp(prefix="peak")[1])
     env = dict(env, BENCH_PEAK_FILE=str(peak_file))
     if args[:2] == [PY, "-m"] or args[:2] == [PY, "-c"]:
         args = [PY, str(HERE / "peak.py"), *args[1:]]
+    sink = out.open("wb") if out is not None else subprocess.DEVNULL
     started = time.perf_counter()
-    proc = subprocess.Popen(args, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(args, env=env, stdin=subprocess.PIPE, stdout=sink, stderr=subprocess.PIPE)
     if stdin is not None:
         proc.stdin.write(stdin.encode())
     proc.stdin.close()
     _, status, _usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
+    if out is not None:
+        sink.close()
     text = peak_file.read_text().strip()
     peak_file.unlink()
     peak = int(text) / 1024 if text else 0.0
@@ -53,8 +58,8 @@ def run_process(args: list[str], env: dict[str, str], stdin: str | None = None) 
     return elapsed, peak, code
 
 
-def median_process(args, env, stdin=None, repeat=5) -> tuple[float, float]:
-    runs = [run_process(args, env, stdin) for _ in range(repeat)]
+def median_process(args, env, stdin=None, repeat=5, out=None) -> tuple[float, float]:
+    runs = [run_process(args, env, stdin, out) for _ in range(repeat)]
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
@@ -236,13 +241,22 @@ def main() -> None:
         f"col.import_csv(ImportCsvRequest(path={str(csv_path)!r}, metadata=meta))\ncol.close()"), env, repeat=1)
     row(f"(e) import a {args.cards:,}-card deck file", t, at, mem=(m, am))
 
+    # both fit the generated log as it is (the review copy has had answers in (b)); srs keeps
+    # what it fits, so it works on a copy; the item counts go beside the table
+    items_note = ""
     try:
-        t, m = median_process(srs + ["optimize"], dict(env, SRS_DB=str(copy)), repeat=1)
+        fit_copy, srs_out, anki_out = work / "optimize.db", work / "optimize-srs.json", work / "optimize-anki.txt"
+        shutil.copy(srs_db, fit_copy)
+        t, m = median_process(srs + ["optimize", "--json"], dict(env, SRS_DB=str(fit_copy)), repeat=1, out=srs_out)
         at, am = median_process(anki_script(
             f"col = Collection({str(anki_db)!r})\n"
-            "col._backend.compute_fsrs_params(search='', current_params=[], ignore_revlogs_before_ms=0, "
-            "num_of_relearning_steps=1, health_check=False)\ncol.close()"), env, repeat=1)
-        row(f"(f) optimize on {args.reviews:,} reviews", t, at, mem=(m, am))
+            "r = col._backend.compute_fsrs_params(search='', current_params=[], ignore_revlogs_before_ms=0, "
+            "num_of_relearning_steps=1, health_check=False)\ncol.close()\nprint(r.fsrs_items)"),
+            env, repeat=1, out=anki_out)
+        row(f"(f) optimize on {args.reviews:,} reviews", t, at, mem=(m, am), target="≤ 2× anki")
+        fitted = json.loads(srs_out.read_text())
+        items_note = (f"(f) FSRS items: srs {fitted['items']:,} ({fitted['train']:,} fitted, {fitted['held_out']:,} "
+                      f"held out and scored); Anki {int(anki_out.read_text()):,} (all fitted and scored)")
     except RuntimeError as exc:
         print("  skipped (f):", exc, flush=True)
 
@@ -259,6 +273,8 @@ def main() -> None:
                       " / ".join(f"{x:.0f}" if x else "–" for x in mem) if any(mem) else "–", target)
     Console(width=140).print(table)
     print(f"floors: python -c pass {python_floor:.3f} s; one bare sqlite3 commit {commit_floor:.3f} ms")
+    if items_note:
+        print(items_note)
 
 
 if __name__ == "__main__":
