@@ -58,6 +58,14 @@ def run_process(args: list[str], env: dict[str, str], stdin: str | None = None,
     return elapsed, peak, code
 
 
+def flush_to_disk(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def median_process(args, env, stdin=None, repeat=5, out=None) -> tuple[float, float]:
     runs = [run_process(args, env, stdin, out) for _ in range(repeat)]
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
@@ -247,6 +255,7 @@ def main() -> None:
     try:
         fit_copy, srs_out, anki_out = work / "optimize.db", work / "optimize-srs.json", work / "optimize-anki.txt"
         shutil.copy(srs_db, fit_copy)
+        flush_to_disk(fit_copy)  # else the commit at its end waits for the whole copy to be written
         t, m = median_process(srs + ["optimize", "--json"], dict(env, SRS_DB=str(fit_copy)), repeat=1, out=srs_out)
         at, am = median_process(anki_script(
             f"col = Collection({str(anki_db)!r})\n"

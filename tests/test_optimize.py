@@ -135,3 +135,22 @@ def test_review_history_is_one_deck_by_card_then_time_read_from_an_index_alone(m
             plan = " ".join(row[-1] for row in connection.exec_driver_sql(
                 "EXPLAIN QUERY PLAN " + statement, parameters))
         assert "USING COVERING INDEX ix_reviews_learner_card_history" in plan and "TEMP B-TREE" not in plan
+
+
+def test_learner_days_are_the_same_with_sqlite_unixepoch_and_without(sqlite_only, make_store, monkeypatch):
+    import srs.store.base as base
+
+    store = make_store(deck("a", cards=1))
+    key = store.cards("a")[0].key
+    after = MemoryState(state=REVIEW, stability=1.0, difficulty=5.0, due=T0, last_review=T0, reps=1)
+    start = datetime(2026, 1, 6, 4, 0, tzinfo=timezone.utc)  # a day's start at shift -4 h
+    # (SQLite reads times to the millisecond, so the edges are a millisecond from the start)
+    times = [start - timedelta(milliseconds=1), start, start + timedelta(milliseconds=999),
+             start + timedelta(hours=23, minutes=59, seconds=59, milliseconds=999), start + timedelta(days=1)]
+    store.bulk_load([], [(key, 3, when, 1000, None, after) for when in times])
+    days = {}
+    for has in (True, False):
+        monkeypatch.setattr(base, "SQLITE_HAS_UNIXEPOCH", has)
+        days[has] = [day for _, _, day, _ in store.review_history(-4 * 3600)]
+    first = (int(start.timestamp()) - 4 * 3600) // 86400
+    assert days[True] == days[False] == [first - 1, first, first, first, first + 1]
