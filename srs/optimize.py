@@ -79,10 +79,11 @@ def items_by_card(history: Iterable[tuple[int, int, int, str]]) -> dict[int, lis
 
 
 @contextmanager
-def cycle_collector_paused() -> Iterator[None]:
+def _cycle_collector_paused() -> Iterator[None]:
     """Hold Python's cycle collector off while the items are built: that makes no cycles,
     only a million short-lived rows and some hundred thousand lists that live on, which the
-    collector would otherwise walk again and again (it doubled the time of the build)."""
+    collector would otherwise walk again and again (1.5-2x the CPU time of the build on a
+    million reviews)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -108,7 +109,7 @@ def fit(history: Iterable[tuple[int, int, int, str]], current: list[float], seed
     from fsrs import Scheduler
     from fsrs_rs_python import DEFAULT_PARAMETERS, FSRS
 
-    with cycle_collector_paused():
+    with _cycle_collector_paused():
         train, test = split(items_by_card(history), seed, held_out)
     total = len(train) + len(test)
     if total < MIN_ITEMS or len(test) < MIN_HELD_OUT:
