@@ -60,11 +60,16 @@ def build(anki_path: str, srs_db: str, learner: str, deck_id: str = "bench") -> 
         rows.append((_TYPE[m.state], _QUEUE[m.state], due, ivl, m.reps, m.lapses, data, cid))
     col.db.executemany("update cards set type=?, queue=?, due=?, ivl=?, reps=?, lapses=?, data=?, mod=0, usn=-1 "
                        "where id=?", rows)
+    # A revlog id is the answer's time in ms, unique in the collection: a clash between two
+    # cards moves the later one on a millisecond at a time (Anki's optimizer takes the
+    # days between answers from these ids, so they must stay the answers' real times).
     revlog = []
-    last_id = 0
+    taken: set[int] = set()
     for _, e in store.review_log(deck_id):
-        rid = max(int(e.reviewed_at.timestamp() * 1000), last_id + 1)
-        last_id = rid
+        rid = int(e.reviewed_at.timestamp() * 1000)
+        while rid in taken:
+            rid += 1
+        taken.add(rid)
         kind = {0: 0, 1: 0, 2: 1, 3: 2}[e.state_before]
         ivl = max(1, (e.after.due - e.reviewed_at).days) if e.after.state == 2 else -60
         revlog.append((rid, by_key[e.card_key], -1, e.rating, ivl, 0, 0, e.duration_ms, kind))

@@ -12,6 +12,7 @@ only the TOML file, not the two collections.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sqlite3
@@ -34,21 +35,25 @@ LEARNER = "bench"
 LAST_CPU = [0.0]
 
 
-def run_process(args: list[str], env: dict[str, str], stdin: str | None = None) -> tuple[float, float, int]:
-    """(seconds, peak resident MiB, exit code) of one whole process; its CPU time in LAST_CPU."""
+def run_process(args: list[str], env: dict[str, str], stdin: str | None = None,
+                out: Path | None = None) -> tuple[float, float, int]:
+    """(seconds, peak resident MiB, exit code) of one whole process; its CPU time in LAST_CPU;
+    its output goes to ``out`` when given, else nowhere."""
     peak_file = Path(tempfile.mkstemp(prefix="peak")[1])
     env = dict(env, BENCH_PEAK_FILE=str(peak_file))
     if args[:2] == [PY, "-m"] or args[:2] == [PY, "-c"]:
         args = [PY, str(HERE / "peak.py"), *args[1:]]
     started = time.perf_counter()
-    proc = subprocess.Popen(args, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    sink = out.open("wb") if out is not None else subprocess.DEVNULL
+    proc = subprocess.Popen(args, env=env, stdin=subprocess.PIPE, stdout=sink, stderr=subprocess.PIPE)
     if stdin is not None:
         proc.stdin.write(stdin.encode())
     proc.stdin.close()
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
     LAST_CPU[0] = usage.ru_utime + usage.ru_stime
+    if out is not None:
+        sink.close()
     text = peak_file.read_text().strip()
     peak_file.unlink()
     peak = int(text) / 1024 if text else 0.0
@@ -60,8 +65,16 @@ def run_process(args: list[str], env: dict[str, str], stdin: str | None = None) 
     return elapsed, peak, code
 
 
-def median_process(args, env, stdin=None, repeat=5) -> tuple[float, float]:
-    runs = [run_process(args, env, stdin) for _ in range(repeat)]
+def flush_to_disk(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def median_process(args, env, stdin=None, repeat=5, out=None) -> tuple[float, float]:
+    runs = [run_process(args, env, stdin, out) for _ in range(repeat)]
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
@@ -345,14 +358,26 @@ def main() -> None:
             fresh_anki, args.repeat, "anki import_csv")
         row(f"(e) import a {args.cards:,}-card deck file", t, at, mem=(m, am), target="≤ anki (its CSV import)")
 
+    # both fit the generated log as it is (the review copy has had answers in (b)); srs keeps
+    # what it fits, so it works on a copy; the item counts go beside the table
+    items_note = ""
     if "f" in only:
         try:
-            t, m = median_process(srs + ["optimize"], dict(env, SRS_DB=str(copy)), repeat=1)
+            fit_copy, srs_out, anki_out = work / "optimize.db", work / "optimize-srs.json", work / "optimize-anki.txt"
+            shutil.copy(srs_db, fit_copy)
+            flush_to_disk(fit_copy)  # else the commit at its end waits for the whole copy to be written
+            t, m = median_process(srs + ["optimize", "--json"], dict(env, SRS_DB=str(fit_copy)), repeat=1,
+                                  out=srs_out)
             at, am = median_process(anki_script(
                 f"col = Collection({str(anki_db)!r})\n"
-                "col._backend.compute_fsrs_params(search='', current_params=[], ignore_revlogs_before_ms=0, "
-                "num_of_relearning_steps=1, health_check=False)\ncol.close()"), env, repeat=1)
-            row(f"(f) optimize on {args.reviews:,} reviews", t, at, mem=(m, am))
+                "r = col._backend.compute_fsrs_params(search='', current_params=[], ignore_revlogs_before_ms=0, "
+                "num_of_relearning_steps=1, health_check=False)\ncol.close()\nprint(r.fsrs_items)"),
+                env, repeat=1, out=anki_out)
+            row(f"(f) optimize on {args.reviews:,} reviews", t, at, mem=(m, am), target="≤ 2× anki")
+            fitted = json.loads(srs_out.read_text())
+            items_note = (f"(f) FSRS items: srs {fitted['items']:,} ({fitted['train']:,} fitted, "
+                          f"{fitted['held_out']:,} held out and scored); Anki {int(anki_out.read_text()):,} "
+                          "(all fitted and scored)")
         except RuntimeError as exc:
             print("  skipped (f):", exc, flush=True)
 
@@ -370,6 +395,8 @@ def main() -> None:
     Console(width=140).print(table)
     print(f"floors: python -c pass {python_floor:.3f} s; one bare sqlite3 commit "
           + ", ".join(f"{v:.3f} ms ({k})" for k, v in floors.items()))
+    if items_note:
+        print(items_note)
 
 
 if __name__ == "__main__":

@@ -26,8 +26,10 @@ The judgement
 
 from __future__ import annotations
 
+import gc
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 MIN_ITEMS = 400     # usable reviews (items) needed before a fit means anything
@@ -47,22 +49,48 @@ class Fit:
 
 
 def items_by_card(history: Iterable[tuple[int, int, int, str]]) -> dict[int, list]:
-    """FSRS items per card from (card key, rating, day, source) rows, by card then time."""
+    """FSRS items per card from (card key, rating, day, source) rows, by card then time.
+
+    One pass: each card's history so far is one growing list, and an item is made from it
+    as it stands (``FSRSItem`` copies what it is given into Rust, so nothing is copied in
+    Python). Reviews are made once per (rating, days) pair and shared the same way."""
     from fsrs_rs_python import FSRSItem, FSRSReview
 
     items: dict[int, list] = {}
+    made: dict[tuple[int, int], object] = {}
     reviews: list = []
+    card_items: list = []
     last_key: int | None = None
     last_day = 0
     for key, rating, day, source in history:
         if key != last_key:
-            reviews, last_key, last_day = [], key, day
+            reviews, card_items, last_key, last_day = [], [], key, day
         delta = day - last_day
-        reviews.append(FSRSReview(rating, delta))
         last_day = day
+        review = made.get((rating, delta))
+        if review is None:
+            review = made[rating, delta] = FSRSReview(rating, delta)
+        reviews.append(review)
         if delta > 0 and source == "review" and len(reviews) > 1:
-            items.setdefault(key, []).append(FSRSItem(list(reviews)))
+            if not card_items:
+                items[key] = card_items
+            card_items.append(FSRSItem(reviews))
     return items
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Hold Python's cycle collector off while the items are built: that makes no cycles,
+    only a million short-lived rows and some hundred thousand lists that live on, which the
+    collector would otherwise walk again and again (1.5-2x the CPU time of the build on a
+    million reviews)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def split(by_card: dict[int, list], seed: int, held_out: float) -> tuple[list, list]:
@@ -81,7 +109,8 @@ def fit(history: Iterable[tuple[int, int, int, str]], current: list[float], seed
     from fsrs import Scheduler
     from fsrs_rs_python import DEFAULT_PARAMETERS, FSRS
 
-    train, test = split(items_by_card(history), seed, held_out)
+    with _cycle_collector_paused():
+        train, test = split(items_by_card(history), seed, held_out)
     total = len(train) + len(test)
     if total < MIN_ITEMS or len(test) < MIN_HELD_OUT:
         return Fit(total, len(train), len(test), None, None, None, False,

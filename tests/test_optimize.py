@@ -1,6 +1,7 @@
 """The optimizer: FSRS items as fsrs-rs expects them, a plain answer when there are too few
-reviews, and a synthetic learner whose memory differs from FSRS's defaults, fitted through
-the store, beating the defaults on held-out reviews."""
+reviews, a synthetic learner whose memory differs from FSRS's defaults, fitted through the
+store, beating the defaults on held-out reviews, and the review history it reads (one deck,
+by card then time, from one covering index)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from fsrs import Card, Rating, Scheduler, State
 from fsrs.scheduler import DEFAULT_PARAMETERS
+from sqlalchemy import event
 
 from srs.optimize import MIN_ITEMS, fit, items_by_card, split
 from srs.model import LEARNING, REVIEW, MemoryState
@@ -99,3 +101,56 @@ def test_fit_through_the_store_beats_the_defaults_on_held_out_reviews(make_store
     # fitting again on the same log is reproducible (seeded split)
     again = fit(store.review_history(shift_seconds(now, 4)), list(DEFAULT_PARAMETERS), seed=3)
     assert again.parameters == result.parameters
+
+
+def test_review_history_is_one_deck_by_card_then_time_read_from_an_index_alone(make_store):
+    store = make_store(deck("a", cards=3), deck("b", cards=2))
+    a = [c.key for c in store.cards("a")]
+    b = [c.key for c in store.cards("b")]
+    after = MemoryState(state=REVIEW, stability=1.0, difficulty=5.0, due=T0, last_review=T0, reps=1)
+    # written out of order: cards interleaved, later answers first
+    log = [(a[1], 3, T0 + timedelta(days=3, hours=2)), (b[0], 1, T0), (a[0], 4, T0 + timedelta(days=1)),
+           (a[1], 1, T0), (a[0], 3, T0), (b[1], 3, T0 + timedelta(days=2)), (a[1], 2, T0 + timedelta(hours=20))]
+    store.bulk_load([], [(key, rating, when, 1000, None, after) for key, rating, when in log])
+    store.record_review(a[2], 3, T0 + timedelta(days=5), 1000, "exam", None, after)
+    statements = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        shift = 3600 - 4 * 3600  # UTC+1, the day starting at 4
+        history = [tuple(row) for row in store.review_history(shift, "a")]
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    day = (int(T0.timestamp()) + shift) // 86400  # T0 is 10:00 that learner's time
+    assert history == [(a[0], 3, day, "review"), (a[0], 4, day + 1, "review"),
+                       (a[1], 1, day, "review"), (a[1], 2, day + 1, "review"), (a[1], 3, day + 3, "review"),
+                       (a[2], 3, day + 5, "exam")]
+    assert sorted({key for key, *_ in store.review_history(shift)}) == sorted(a + b)
+    if store.engine.dialect.name == "sqlite":  # one query, answered by a covering index in its order
+        (statement, parameters), = [(s, p) for s, p in statements if s.lstrip().upper().startswith("SELECT")]
+        with store.engine.connect() as connection:
+            plan = " ".join(row[-1] for row in connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters))
+        assert "USING COVERING INDEX ix_reviews_learner_card_answers" in plan and "TEMP B-TREE" not in plan
+
+
+def test_learner_days_are_the_same_with_sqlite_unixepoch_and_without(sqlite_only, make_store, monkeypatch):
+    import srs.store.base as base
+
+    store = make_store(deck("a", cards=1))
+    key = store.cards("a")[0].key
+    after = MemoryState(state=REVIEW, stability=1.0, difficulty=5.0, due=T0, last_review=T0, reps=1)
+    start = datetime(2026, 1, 6, 4, 0, tzinfo=timezone.utc)  # a day's start at shift -4 h
+    # (SQLite reads times to the millisecond, so the edges are a millisecond from the start)
+    times = [start - timedelta(milliseconds=1), start, start + timedelta(milliseconds=999),
+             start + timedelta(hours=23, minutes=59, seconds=59, milliseconds=999), start + timedelta(days=1)]
+    store.bulk_load([], [(key, 3, when, 1000, None, after) for when in times])
+    days = {}
+    for has in (True, False):
+        monkeypatch.setattr(base, "SQLITE_HAS_UNIXEPOCH", has)
+        days[has] = [day for _, _, day, _ in store.review_history(-4 * 3600)]
+    first = (int(start.timestamp()) - 4 * 3600) // 86400
+    assert days[True] == days[False] == [first - 1, first, first, first, first + 1]

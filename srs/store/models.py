@@ -129,6 +129,7 @@ class Review(Base):
     stability: Mapped[float | None] = mapped_column(Float, nullable=True)
     __table_args__ = (
         Index("ix_reviews_learner_time_stats", "learner", "reviewed_at", "state_before", "rating", "duration_ms"),
+        # covering for the readiness forecast and Store.review_history (the optimizer): no table row read
         Index("ix_reviews_learner_card_answers", "learner", "card_key", "reviewed_at", "id", "rating", "source",
               "stability"),
         Index("ix_reviews_learner_source_time", "learner", "source", "reviewed_at"),

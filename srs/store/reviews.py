@@ -147,15 +147,17 @@ class ReviewQueries(StoreBase):
     def review_history(self, shift_seconds: int, deck: str | None = None) -> Iterator[tuple[int, int, int, str]]:
         """Every answer of this learner as (card key, rating, learner day, source), by card
         then time, streamed; the day is computed in SQL as in ``review_days`` (for the
-        optimizer: no review-log JSON is decoded)."""
+        optimizer: no review-log JSON is decoded). One query, read from the covering index
+        ``ix_reviews_learner_card_answers`` alone, in its order; the rows come in batches
+        and are tuple-like (unpack them)."""
         with self.atomic() as s:
             day = self._day(Review.reviewed_at, shift_seconds)
             stmt = select(Review.card_key, Review.rating, day, Review.source).where(Review.learner == self.learner)
             if deck is not None:
-                stmt = stmt.join(Card, Card.key == Review.card_key).where(Card.deck_id == deck)
+                stmt = stmt.where(Review.card_key.in_(select(Card.key).where(Card.deck_id == deck)))
             stmt = stmt.order_by(Review.card_key, Review.reviewed_at, Review.id)
-            for key, rating, d, source in s.connection().execution_options(yield_per=20_000).execute(stmt):
-                yield int(key), int(rating), int(d), source
+            for rows in s.connection().execution_options(yield_per=20_000).execute(stmt).partitions():
+                yield from rows
 
     def forecast_evidence(self, deck: str) -> tuple[list[tuple[int, float, int, str, float | None]],
                                                     list[tuple[int, float, bool]]]:
