@@ -305,7 +305,7 @@ def _card(raw: dict[str, Any], index: int, fail, lines: _Lines) -> CardSpec:
         raise fail(lines.key("card", "choices", index), f"{where}: two choices are the same")
     answer = raw["answer"]
     letter = answer.strip().upper() if isinstance(answer, str) else ""
-    if not letter or letter not in LETTERS[:n]:
+    if len(letter) != 1 or letter not in LETTERS[:n]:  # one letter: "AB" is in "ABCD" but is not an answer
         raise fail(lines.key("card", "answer", index), f'{where}: answer {answer!r} is not one of the {n} choices '
                                                       f'(a letter from A to {LETTERS[n - 1]})')
     return CardSpec(card_id, question, letter, tuple(choices_raw), explanation, wrong_feedback, tags)

@@ -70,6 +70,12 @@ def test_valid_deck():
     assert basic.kind == "basic" and basic.choices is None
 
 
+@pytest.mark.parametrize("answer", ["AB", "BC", "ABCD"])
+def test_an_answer_is_one_letter_not_a_run_of_them(answer):
+    text = VALID.replace('answer = "B"', f'answer = "{answer}"')
+    assert f"answer '{answer}' is not one of the 4 choices" in str(error(text))
+
+
 def test_answer_letter_out_of_range_names_file_line_and_card():
     text = VALID.replace('answer = "B"', 'answer = "E"')
     e = error(text)
