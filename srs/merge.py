@@ -145,7 +145,7 @@ class Merger:
                                 updated_at=now)
             self._positions[deck] = store.next_position(deck)
         existing = {} if result.created else store.deck_cards(deck, [t.card for t in cards])
-        new_rows, keys, remember = [], {}, []
+        new_rows, keys, remember, updates = [], {}, [], []
         pending: list[tuple[str, _Target]] = []
         for t in cards:
             spec = t.incoming.spec
@@ -163,17 +163,16 @@ class Merger:
             changed = {k: v for k, v in content_of(spec).items() if getattr(row, k) != v}
             if row.kind is CardKind.MC and spec.kind is not CardKind.MC:
                 changed = {}  # a plain front/back copy of a multiple-choice card does not turn it basic
+            if changed:
+                updates.append((row.key, {**changed, "updated_at": now}))
             if row.retired:
                 result.left_retired += 1
-                if changed:
-                    store.update_card(row.key, updated_at=now, **changed)
             elif changed:
-                store.update_card(row.key, updated_at=now, **changed)
                 result.updated += 1
             else:
                 result.unchanged += 1
+        store.update_cards(updates + [(key, {"anki_guid": g}) for key, g in remember])
         added = store.add_cards(new_rows)
-        store.set_anki_guids(remember)
         for cid, t in pending:
             keys[added[(deck, cid)]] = t
         return keys

@@ -69,12 +69,6 @@ class ContentQueries(StoreBase):
         with self.atomic() as s:
             return [(d, c, g) for d, c, g in s.execute(select(Card.deck_id, Card.card_id, Card.anki_guid))]
 
-    def set_anki_guids(self, guids: Sequence[tuple[int, str]]) -> None:
-        """Remember the Anki note each of these cards (key, GUID) came from."""
-        with self.atomic(write=True) as s:
-            for key, note_guid in guids:
-                s.execute(update(Card).where(Card.key == key).values(anki_guid=note_guid))
-
     def add_cards(self, rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], int]:
         """Insert many cards (with their tags) in bulk; returns their keys by (deck id, card id)."""
         if not rows:
