@@ -37,12 +37,9 @@ class DeckResult:
 
 def read_path(path: Path):
     """What a file holds, by its extension and content: a whole deck (a DeckSpec) or cards
-    to merge (an AnkiPackage: an Anki package, a file in Anki's text format, srs's CSV)."""
+    to merge (an AnkiPackage: a file in Anki's text format, srs's CSV). Anki packages are
+    opened by ``import_paths`` itself, to be read in batches."""
     suffix = path.suffix.lower()
-    if suffix in PACKAGES:
-        from srs.anki.apkg_read import read_package
-
-        return read_package(path)
     if suffix in (".csv", ".txt"):
         from srs.anki.textfile import read_anki_text, read_csv, sniff
 

@@ -284,7 +284,6 @@ def read_package(path: Path, with_reviews: bool = True) -> AnkiPackage:
         package = AnkiPackage(source=str(path), history=with_reviews)
         for batch in reader.batches():
             package.cards.extend(batch)
-        package.skipped = reader.skipped
         used = set()
         for card in package.cards:
             used |= media_names(card.spec.question, card.spec.answer, card.spec.explanation)
