@@ -182,21 +182,23 @@ def srs_screen_answers(db: str, n: int = 1000, synchronous: str = "NORMAL") -> t
 
     class Scripted(ReviewScreen):
         answered_at: float | None = None
+        drawn = 0.0  # seconds the last flush took: the one before an answer prompt drew the card
 
-        def key(self, prompt: str) -> str:
+        def read(self, prompt: str) -> str:
             if prompt.startswith("Answer") or prompt.startswith("Any key shows"):
                 if self.answered_at is not None:
                     cycles.append(time.perf_counter() - self.answered_at)
+                    draws.append(self.drawn)
                 if len(cycles) >= n:
                     raise KeyboardInterrupt
                 self.answered_at = time.perf_counter()
                 return "A" if prompt.startswith("Answer") else " "
             return "3" if prompt.startswith("Rate") else " "
 
-        def show_card(self, card, shown=None) -> None:
+        def flush(self) -> None:
             t = time.perf_counter()
-            super().show_card(card, shown)
-            draws.append(time.perf_counter() - t)
+            super().flush()
+            self.drawn = time.perf_counter() - t
 
     Scripted(session, Keys(), console, lambda: now).run()
     store.close()
@@ -291,6 +293,13 @@ def main() -> None:
             f"col = Collection({str(anki_copy)!r}); q = col.sched.get_queued_cards(fetch_limit=1); "
             "col.get_card(q.cards[0].card.id).question(); col.close()"), env, repeat=args.repeat)
         row("(a) srs review to the first card", t, at, floor=python_floor, mem=(m, am), target="≤ anki")
+
+        # what importing the libraries alone costs: srs's SQLAlchemy (with its ORM), Typer and
+        # Rich against Anki's Python package (its Rust engine loaded)
+        t, m = median_process([PY, "-c", "import sqlalchemy.orm, typer, rich.console, rich.table"], env,
+                              repeat=args.repeat)
+        at, am = median_process(anki_script("pass"), env, repeat=args.repeat)
+        row("(a) of which importing the libraries", t, at, floor=python_floor, mem=(m, am))
 
     floors: dict[str, float] = {}
     if "b" in only:

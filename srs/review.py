@@ -232,6 +232,8 @@ class ReviewSession:
     def next_due_overall(self, now: datetime) -> datetime | None:
         """When the learner next has something to review: now, a due time, or the next day
         (when only daily limits or burying hold the due cards back)."""
+        if not self._stale and self._pick(now) is not None:
+            return now  # the session's working queue (kept up to date by its answers) has one due
         queue = self.queue(now)
         if queue.learning or queue.reviews or queue.new:
             return now

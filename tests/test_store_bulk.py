@@ -56,3 +56,61 @@ def test_insert_rows_leaves_defaults_to_sqlalchemy(make_store):
         insert_rows(connection, Card.__table__, partial)
         assert connection.execute(text(
             "SELECT count(*) FROM cards WHERE explanation = '' AND wrong_feedback = '' AND deck_id = 'd'")).scalar() == 7
+
+
+def test_prepared_statements_write_and_read_what_sqlalchemy_does(make_store):
+    """The answer path's driver-level statements (``Prepared``) bind and read back each
+    column as SQLAlchemy's execution does: aware UTC datetimes, booleans, floats, JSON."""
+    from sqlalchemy import bindparam, select
+
+    from srs.store.base import STATE_COLUMNS, Prepared
+    from srs.store.models import CardState
+
+    store = make_store()
+    store.save_deck("d", name="d", updated_at=T0)
+    with store.engine.begin() as connection:
+        insert_rows(connection, Card.__table__, rows("d")[:2])
+        k1, k2 = [k for (k,) in connection.execute(text("SELECT key FROM cards ORDER BY key"))]
+        states = CardState.__table__
+        zone = timezone(timedelta(hours=9))
+        values = dict(state=2, step=None, stability=3.25, difficulty=5.5, due=datetime(2026, 5, 1, 9, 0, tzinfo=zone),
+                      last_review=T0, reps=4, lapses=1, suspended=True, buried_until=None, leech=False)
+        connection.execute(insert(states), [dict(learner="me", card_key=k1, **values)])
+        Prepared(insert(states), connection.dialect, ("learner", "card_key", *STATE_COLUMNS)).run(
+            connection, dict(learner="me", card_key=k2, **values)).close()
+        read = select(*(states.c[n] for n in STATE_COLUMNS)).where(
+            states.c.learner == bindparam("m_learner"), states.c.card_key == bindparam("m_key"))
+        prepared = Prepared(read, connection.dialect)
+        ours = [prepared.first(connection, {"m_learner": "me", "m_key": k}) for k in (k1, k2)]
+        theirs = [tuple(connection.execute(read, {"m_learner": "me", "m_key": k}).one()) for k in (k1, k2)]
+        assert ours[0] == ours[1] == theirs[0] == theirs[1]
+        assert ours[0][STATE_COLUMNS.index("due")] == values["due"]
+        assert ours[0][STATE_COLUMNS.index("due")].tzinfo is not None
+        assert ours[0][STATE_COLUMNS.index("suspended")] is True
+        assert prepared.first(connection, {"m_learner": "someone else", "m_key": k1}) is None
+
+
+def test_a_driver_error_in_a_prepared_statement_is_one_line_and_rolls_back(make_store):
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from srs.store.base import STATE_COLUMNS, DatabaseError, Prepared, state_values
+    from srs.store.models import CardState
+    from srs.model import MemoryState
+
+    store = make_store()
+    store.save_deck("d", name="d", updated_at=T0)
+    with store.engine.begin() as connection:
+        insert_rows(connection, Card.__table__, rows("d")[:1])
+        (key,) = connection.execute(text("SELECT key FROM cards")).one()
+    states = CardState.__table__
+    prepared = Prepared(insert(states), store.engine.dialect, ("learner", "card_key", *STATE_COLUMNS))
+    row = dict(learner="me", card_key=key, **state_values(MemoryState()))
+    with pytest.raises(DatabaseError) as caught:
+        with store.atomic(write=True) as s:
+            prepared.run(s.connection(), row).close()
+            prepared.run(s.connection(), row).close()  # the same primary key again
+    assert isinstance(caught.value.__cause__, IntegrityError)
+    assert "\n" not in str(caught.value)
+    with store.engine.connect() as connection:  # the first insert went with the transaction
+        assert connection.execute(text("SELECT count(*) FROM card_states")).scalar() == 0

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Float, and_, bindparam, case, cast, delete, false, func, insert, select, update
 
 from srs.model import NEW, CardKind, MemoryState, ReviewEntry
-from srs.store.base import STATE_COLUMNS, StoreBase, insert_rows, memory_of, review_entry, state_values
+from srs.store.base import STATE_COLUMNS, Prepared, StoreBase, insert_rows, memory_of, review_entry, state_values
 from srs.store.models import Card, CardState, ExamAnswer, ExamAttempt, Review
 
 
@@ -25,16 +25,27 @@ def _compiled(stmt, connection) -> tuple[str, Any]:
 
 
 @cache
-def _answer_statements(lock_row: bool):
-    """(read a card's state, insert it, update it, append the log row), run with parameters
-    ``m_learner`` and ``m_key`` for the card and the column values; ``lock_row``: SELECT …
-    FOR UPDATE (SQLite's BEGIN IMMEDIATE already holds the write lock)."""
-    states = CardState.__table__
+def _answer_statements(dialect: Any) -> tuple[Prepared, Prepared, Prepared, Prepared]:
+    """(read a card's state, insert it, update it, append the log row), prepared for
+    ``dialect`` and run with parameters ``m_learner`` and ``m_key`` for the card and the
+    column values. Where the engine has row locks, the read is SELECT … FOR UPDATE (SQLite's
+    BEGIN IMMEDIATE already holds the write lock); the log row's id comes back by RETURNING
+    there, by the cursor's lastrowid on SQLite."""
+    states, reviews = CardState.__table__, Review.__table__
     mine = and_(states.c.learner == bindparam("m_learner"), states.c.card_key == bindparam("m_key"))
     read = select(*(states.c[name] for name in STATE_COLUMNS)).where(mine)
-    if lock_row:
+    sqlite = dialect.name == "sqlite"
+    if not sqlite:
         read = read.with_for_update()
-    return read, insert(states), update(states).where(mine), insert(Review.__table__)
+    log = insert(reviews) if sqlite else insert(reviews).returning(reviews.c.id)
+    return (Prepared(read, dialect), Prepared(insert(states), dialect, ("learner", "card_key", *STATE_COLUMNS)),
+            Prepared(update(states).where(mine), dialect, STATE_COLUMNS),
+            Prepared(log, dialect, LOG_COLUMNS))
+
+
+#: the review-log columns an answer writes (``ReviewQueries._log_row``'s keys)
+LOG_COLUMNS = ("learner", "card_key", "rating", "reviewed_at", "duration_ms", "source", "state_before", "before",
+               "after", "stability")
 
 
 class ReviewQueries(StoreBase):
@@ -79,19 +90,23 @@ class ReviewQueries(StoreBase):
         # once and run with parameters (no statement building or cache-key work per answer)
         with self.atomic(write=True) as s:
             connection = s.connection()
-            read, insert_state, update_state, insert_review = _answer_statements(connection.dialect.name != "sqlite")
+            read, insert_state, update_state, insert_review = _answer_statements(connection.dialect)
             mine = {"m_learner": self.learner, "m_key": key}
-            row = connection.execute(read, mine).first()
+            row = read.first(connection, mine)
             before = memory_of(row) if row is not None else None
             after = compute(before or MemoryState())
             values = state_values(after)
             if row is None:
-                connection.execute(insert_state, {"learner": self.learner, "card_key": key, **values})
+                insert_state.run(connection, {"learner": self.learner, "card_key": key, **values}).close()
             else:
-                connection.execute(update_state, {**mine, **values})
-            result = connection.execute(insert_review, self._log_row(key, rating, when, duration_ms, source, before,
-                                                                     after))
-            return int(result.inserted_primary_key[0]), before, after
+                update_state.run(connection, {**mine, **values}).close()
+            cursor = insert_review.run(connection, self._log_row(key, rating, when, duration_ms, source, before,
+                                                                 after))
+            try:
+                review_id = cursor.lastrowid if connection.dialect.name == "sqlite" else cursor.fetchone()[0]
+            finally:
+                cursor.close()
+            return int(review_id), before, after
 
     def restore_state(self, key: int, memory: MemoryState | None) -> None:
         """Put a card's state back as it was (None: the learner had no state for it)."""

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from itertools import pairwise
 
-from sqlalchemy import Select, and_, case, false, func, literal, or_, select, true
+from sqlalchemy import Select, and_, bindparam, case, false, func, literal, or_, select, true
 
 from srs.model import LEARNING, NEW, RELEARNING, REVIEW, DeckSummary
 from srs.store.base import StoreBase, available
@@ -57,15 +57,17 @@ class StatsQueries(StoreBase):
 
     def review_presence(self, edges: Sequence[datetime], deck: str | None = None) -> list[bool]:
         """For ascending ``edges``: whether this learner reviewed anything in each interval
-        [edges[j], edges[j+1]). One statement of index probes (EXISTS ... per interval), so
-        long streaks are checked without counting every review."""
+        [edges[j], edges[j+1]). One statement, built once and run per interval: an index
+        probe each, so long streaks are checked without counting every review."""
         if len(edges) < 2:
             return []
+        probe = self._in_deck(select(Review.id).where(
+            Review.learner == self.learner, Review.reviewed_at >= bindparam("lo", type_=Review.reviewed_at.type),
+            Review.reviewed_at < bindparam("hi", type_=Review.reviewed_at.type)), deck).limit(1)
         with self.atomic() as s:
-            probes = [self._in_deck(select(Review.id).where(Review.learner == self.learner, Review.reviewed_at >= lo,
-                                                            Review.reviewed_at < hi), deck).exists()
-                      for lo, hi in pairwise(edges)]
-            return [bool(v) for v in s.execute(select(*probes)).one()]
+            connection = s.connection()
+            return [connection.execute(probe, {"lo": lo, "hi": hi}).first() is not None
+                    for lo, hi in pairwise(edges)]
 
     def retention(self, since: datetime, deck: str | None = None) -> tuple[int, int]:
         """(passing answers, answers) on cards in review state since ``since``: true retention

@@ -7,10 +7,10 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from rich.console import Console, Group
+from rich.console import Console, Group, NewLine
+from rich.rule import Rule
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
-from rich.table import Table
 from rich.text import Text
 
 from srs.exam import Question
@@ -35,19 +35,35 @@ class ReviewScreen:
         self.clock = clock
         self.notice: Text | None = None
         self.interrupted = False
+        self._pending: list = []
 
     # ------------------------------------------------------------ input
-    def key(self, prompt: str) -> str:
-        self.console.print(Text(prompt, style="dim"))
+    def say(self, *renderables) -> None:
+        """Output for the screen, printed with the next prompt: one pass of Rich's pipeline
+        per key instead of one per line (the order and the text are the same)."""
+        self._pending.extend(renderables or (Text(""),))
+
+    def flush(self) -> None:
+        if self._pending:
+            out, self._pending = self._pending, []
+            self.console.print(Group(*out))
         sys.stdout.flush()
         self.console.file.flush()
-        key = self.keys.read()
+
+    def key(self, prompt: str) -> str:
+        self.say(Text(prompt, style="dim"))
+        self.flush()
+        key = self.read(prompt)
         if key is None:
             raise _Quit
         assert isinstance(key, str)
         if key.lower() == "q":
             raise _Quit
         return key
+
+    def read(self, prompt: str) -> str | None:
+        """One key (None: the end of input), the prompt on screen."""
+        return self.keys.read()
 
     # ------------------------------------------------------------ screens
     def header(self, card: StudyCard) -> Group:
@@ -59,30 +75,40 @@ class ReviewScreen:
             (f"{counts.new} new", "blue"), " · ", (f"{counts.learning} learning", "red"), " · ",
             (f"{counts.review} review", "green"), f"   {done} done",
         )
-        grid = Table.grid()
-        grid.add_row(line)
-        grid.add_row(ProgressBar(total=max(total, 1), completed=done, width=40))
-        return Group(grid)
+        # the bar ends without a line break (it is made for table cells): NewLine gives it one
+        return Group(line, ProgressBar(total=max(total, 1), completed=done, width=40), NewLine())
+
+    def choices(self, shown: Question, width: int) -> Text:
+        """The choices, one per line as "A) text", a long one wrapped under its text (a
+        hanging indent, as a two-column grid would lay it out at a fraction of the cost)."""
+        out = Text()
+        for letter, choice in zip(shown.valid, shown.choices):
+            label = f"{letter}) "
+            lines = Text(choice).wrap(self.console, max(width - len(label), 8))
+            for i, line in enumerate(lines):
+                if out:
+                    out.append("\n")
+                out.append(label if i == 0 else " " * len(label), style="bold cyan" if i == 0 else "")
+                out.append_text(line)
+        return out
 
     def show_card(self, card: StudyCard, shown: Question | None = None) -> None:
         if self.keys.is_tty:
+            self.flush()
             self.console.clear()
         else:
-            self.console.rule(style="dim")
+            self.say(Rule(style="dim"))
         parts: list = [self.header(card)]  # one print for the whole card: Rich's pipeline runs once
         if self.notice is not None:
             parts.append(self.notice)
             self.notice = None
-        body: list[Text | Table] = [Text(card.question, style="bold")]
+        body: list[Text] = [Text(card.question, style="bold")]
         if shown is not None:
-            table = Table.grid(padding=(0, 1))
-            for letter, choice in zip(shown.valid, shown.choices):
-                table.add_row(Text(f"{letter})", style="bold cyan"), Text(choice))
             body.append(Text(""))
-            body.append(table)
+            body.append(self.choices(shown, self.console.width - 4))  # inside the panel's borders and padding
         title = Text(card.name, style="dim")
         parts.append(Panel(Group(*body), title=title, title_align="left"))
-        self.console.print(Group(*parts))
+        self.say(*parts)
 
     def ratings_line(self, card: StudyCard, now: datetime) -> Text:
         intervals = self.session.intervals(card, now)
@@ -105,20 +131,20 @@ class ReviewScreen:
                 return
             if not valid or (len(key) == 1 and key.upper() in valid):
                 break
-            self.console.print(Text(f"'{key}' is not a choice: press one of {', '.join(valid)}", style="yellow"))
+            self.say(Text(f"'{key}' is not a choice: press one of {', '.join(valid)}", style="yellow"))
         if shown is not None:
             right = card.is_right(shown.card_letter(key))
-            self.console.print(Text(f"You answered {key.upper()}: {shown.choices[valid.index(key.upper())]}"))
+            self.say(Text(f"You answered {key.upper()}: {shown.choices[valid.index(key.upper())]}"))
             if not right:
                 self.wrong(shown, started)
                 return
-            self.console.print(Text("✓ Right", style="bold green"))
+            self.say(Text("✓ Right", style="bold green"))
             if card.explanation:
-                self.console.print(Text(card.explanation))
+                self.say(Text(card.explanation))
         else:
-            self.console.print(Panel(Text(card.answer), title="Answer", title_align="left", border_style="green"))
+            self.say(Panel(Text(card.answer), title="Answer", title_align="left", border_style="green"))
             if card.explanation:
-                self.console.print(Text(card.explanation, style="dim"))
+                self.say(Text(card.explanation, style="dim"))
         self.rate(card, started, right_choice=shown is not None)
 
     def rate(self, card: StudyCard, started: float, right_choice: bool = False) -> None:
@@ -126,7 +152,7 @@ class ReviewScreen:
         (q, Ctrl-C, end of input), burying or suspending first records it as Good (Enter's
         meaning), so undo can take either back."""
         now = self.clock()
-        self.console.print(self.ratings_line(card, now))
+        self.say(self.ratings_line(card, now))
         while True:
             try:
                 key = self.key("Rate 1-4 (Enter = Good)")
@@ -134,7 +160,7 @@ class ReviewScreen:
                 if right_choice:
                     self.record(card, GOOD, started)
                 else:
-                    self.console.print(Text(f"Not rated: {card.name} stays due.", style="dim"))
+                    self.say(Text(f"Not rated: {card.name} stays due.", style="dim"))
                 raise
             if right_choice and key in ("s", "!"):
                 self.record(card, GOOD, started)
@@ -144,7 +170,7 @@ class ReviewScreen:
                 return
             if key in RATING_KEYS:
                 break
-            self.console.print(Text(f"'{key}' is not a rating: press 1, 2, 3, 4 or Enter", style="yellow"))
+            self.say(Text(f"'{key}' is not a rating: press 1, 2, 3, 4 or Enter", style="yellow"))
         self.record(card, RATING_KEYS[key], started)
 
     def record(self, card: StudyCard, rating, started: float) -> None:
@@ -154,11 +180,11 @@ class ReviewScreen:
     def wrong(self, shown: Question, started: float) -> None:
         card = shown.card
         letter = shown.shown_letter(card.answer)  # the right answer by the letter it was shown under
-        self.console.print(Text.assemble(("✗ Wrong. ", "bold red"), "The answer is ",
+        self.say(Text.assemble(("✗ Wrong. ", "bold red"), "The answer is ",
                                          (f"{letter}) {shown.choices[shown.valid.index(letter)]}", "bold")))
         feedback = card.wrong_feedback or card.explanation
         if feedback:
-            self.console.print(Text(feedback))
+            self.say(Text(feedback))
         answered = self.session.answer(card, AGAIN, self.clock(), int((time.monotonic() - started) * 1000),
                                        right=False)
         self.after(answered)
@@ -168,14 +194,14 @@ class ReviewScreen:
 
     def after(self, answered) -> None:
         if answered.leech:
-            self.console.print(Text(
+            self.say(Text(
                 f"{answered.card.name} has lapsed {self.session.settings.leech_threshold} times: it is tagged "
                 "leech and suspended. Rewrite it, then `srs unsuspend` it.", style="bold yellow"))
             self.notice = Text(f"Leech suspended: {answered.card.name}", style="yellow")
         else:
             wait = answered.due - answered.at  # from the answer, not from whenever this is printed
             back = "back in" if wait.total_seconds() < 86400 else "next review in"
-            self.console.print(Text(f"Recorded {RATING_NAMES[answered.rating]} — {back} "
+            self.say(Text(f"Recorded {RATING_NAMES[answered.rating]} — {back} "
                                     f"{format_interval(wait, round_up=True)}.", style="dim"))
 
     def action(self, key: str, card: StudyCard) -> bool:
@@ -213,10 +239,12 @@ class ReviewScreen:
                         break
                     self.run_card(card)
         except _Quit:
-            self.console.print()
+            self.say()
         except KeyboardInterrupt:
             self.interrupted = True
-            self.console.print()
+            self.say()
+        finally:
+            self.flush()  # what was said before an error is not lost
         self.end()
         return self.session.summary
 
@@ -225,20 +253,20 @@ class ReviewScreen:
         now = self.clock()
         nxt = self.session.next_due_overall(now)
         if summary.reviewed == 0 and self.session.next(now) is None:
-            self.console.print(Text("Nothing is due now.", style="bold"))
+            self.say(Text("Nothing is due now.", style="bold"))
         else:
             share = f"{summary.share_right:.0%}" if summary.share_right is not None else "–"
             minutes, seconds = divmod(int(summary.seconds), 60)
-            self.console.print(Text.assemble(
+            self.say(Text.assemble(
                 ("Session over: ", "bold"), f"{summary.reviewed} answer{'s' if summary.reviewed != 1 else ''}"
                 + (f" on {len(summary.cards)} cards" if len(summary.cards) != summary.reviewed else "")
                 + f", {share} right, ",
                 f"{minutes}m {seconds:02d}s spent."))
         if summary.leeches:
-            self.console.print(Text(f"Leeches suspended: {', '.join(summary.leeches)}", style="yellow"))
+            self.say(Text(f"Leeches suspended: {', '.join(summary.leeches)}", style="yellow"))
         if nxt is not None:
-            self.console.print(Text(f"Next card due {when_text(nxt, now)}."))
-        sys.stdout.flush()
+            self.say(Text(f"Next card due {when_text(nxt, now)}."))
+        self.flush()
 
 
 __all__ = ["ReviewScreen"]

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 
 import pexpect
 import pyte
+
+
+#: terminal control sequences (colours, cursor moves, clearing), left out when looking for text
+ANSI = re.compile(rb"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-Za-z]|[=>78])")
 
 
 class Terminal:
@@ -20,6 +25,7 @@ class Terminal:
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
         self.log = b""
+        self.mark = 0  # where the output after the last key pressed begins in ``log``
 
     def pump(self, wait: float = 0.05) -> None:
         while True:
@@ -36,20 +42,30 @@ class Terminal:
     def text(self) -> str:
         return "\n".join(line.rstrip() for line in self.screen.display)
 
+    def shown(self, needle: str) -> bool:
+        """On screen, and written since the last key was pressed: a prompt still on screen from
+        before the key is not the answer to it (however slow the program is to respond)."""
+        if needle not in self.text:
+            return False
+        written = ANSI.sub(b"", self.log[self.mark:]).decode("utf-8", "replace")
+        return needle in written
+
     def wait_for(self, needle: str, timeout: float = 15.0) -> str:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             self.pump()
-            if needle in self.text:
+            if self.shown(needle):
                 return self.text
             if not self.child.isalive():
                 self.pump()
-                if needle in self.text:
+                if self.shown(needle):
                     return self.text
                 break
         raise AssertionError(f"{needle!r} not on screen:\n{self.text}\n--- raw tail ---\n{self.log[-2000:]!r}")
 
     def press(self, key: str) -> None:
+        self.pump(0)  # what was written before the key belongs before the mark
+        self.mark = len(self.log)
         self.child.send(key)
 
     def finish(self, timeout: float = 15.0) -> int:
