@@ -127,13 +127,19 @@ class Prepared:
         self.sql = str(compiled)
         self.dialect = dialect
         self.positional = compiled.positional
-        self.order = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
-        self.binds = [(name, compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect))
+        by_name = {name: bind for bind, name in compiled.bind_names.items()}  # as the SQL names them
+        self.order = list(compiled.positiontup) if compiled.positional else list(by_name)
+        self.binds = [(name, by_name[name].type.dialect_impl(dialect).bind_processor(dialect))
                       for name in self.order]
+        #: the values the statement carries itself (its literals: a learner, a LIMIT), given
+        #: ones aside; a parameter left without a value is a KeyError at run time
+        self.carried = {name: value for name, value in compiled.construct_params(_check=False).items()
+                        if name in by_name and not by_name[name].required}
         self.columns = list(stmt.selected_columns) if stmt.is_select else []
         self.results: list | None = None  # the result processors, from the driver's column types (first run)
 
     def _params(self, values: Mapping[str, Any]) -> Any:
+        values = {**self.carried, **values} if self.carried else values
         bound = [(name, process(values[name]) if process is not None else values[name])
                  for name, process in self.binds]
         return tuple(v for _, v in bound) if self.positional else dict(bound)

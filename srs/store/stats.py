@@ -10,7 +10,7 @@ from itertools import pairwise
 from sqlalchemy import Select, and_, bindparam, case, false, func, literal, or_, select, true
 
 from srs.model import LEARNING, NEW, RELEARNING, REVIEW, DeckSummary
-from srs.store.base import StoreBase, available
+from srs.store.base import Prepared, StoreBase, available
 from srs.store.models import Card, CardState, Deck, Review
 
 
@@ -57,8 +57,8 @@ class StatsQueries(StoreBase):
 
     def review_presence(self, edges: Sequence[datetime], deck: str | None = None) -> list[bool]:
         """For ascending ``edges``: whether this learner reviewed anything in each interval
-        [edges[j], edges[j+1]). One statement, built once and run per interval: an index
-        probe each, so long streaks are checked without counting every review."""
+        [edges[j], edges[j+1]). One statement, built once and run per interval on the driver's
+        cursor: an index probe each, so long streaks are checked without counting every review."""
         if len(edges) < 2:
             return []
         probe = self._in_deck(select(Review.id).where(
@@ -66,8 +66,8 @@ class StatsQueries(StoreBase):
             Review.reviewed_at < bindparam("hi", type_=Review.reviewed_at.type)), deck).limit(1)
         with self.atomic() as s:
             connection = s.connection()
-            return [connection.execute(probe, {"lo": lo, "hi": hi}).first() is not None
-                    for lo, hi in pairwise(edges)]
+            prepared = Prepared(probe, connection.dialect)  # on the driver's cursor: a few µs a probe
+            return [prepared.first(connection, {"lo": lo, "hi": hi}) is not None for lo, hi in pairwise(edges)]
 
     def retention(self, since: datetime, deck: str | None = None) -> tuple[int, int]:
         """(passing answers, answers) on cards in review state since ``since``: true retention
