@@ -223,6 +223,26 @@ class StoreBase:
             session.close()
             self._session, self._depth = None, 0
 
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A write transaction on a bare connection, for the hot path of an answer: the same
+        lock up front, rollback and one-line error as ``atomic(write=True)``, without a
+        Session (half the cost of one). Inside an ``atomic()`` block, that block's connection.
+        The block may not call other store methods (they would open a transaction of their own)."""
+        if self._depth:
+            with self.atomic(write=True) as s:
+                yield s.connection()
+            return
+        try:
+            with self.engine.connect() as connection:
+                connection.execution_options(srs_write=True)
+                with connection.begin():
+                    yield connection
+        except DBAPIError as exc:
+            from srs.store.engine import database_message, describe
+
+            raise DatabaseError(database_message(exc, describe(str(self.engine.url)))) from exc
+
     def close(self) -> None:
         self.engine.dispose()
 

@@ -88,8 +88,7 @@ class ReviewQueries(StoreBase):
                       compute: Callable[[MemoryState], MemoryState]) -> tuple[int, MemoryState | None, MemoryState]:
         # the hot path of a review session: three statements in one transaction, each built
         # once and run with parameters (no statement building or cache-key work per answer)
-        with self.atomic(write=True) as s:
-            connection = s.connection()
+        with self.write_connection() as connection:
             read, insert_state, update_state, insert_review = _answer_statements(connection.dialect)
             mine = {"m_learner": self.learner, "m_key": key}
             row = read.first(connection, mine)
