@@ -114,3 +114,33 @@ def test_a_driver_error_in_a_prepared_statement_is_one_line_and_rolls_back(make_
     assert "\n" not in str(caught.value)
     with store.engine.connect() as connection:  # the first insert went with the transaction
         assert connection.execute(text("SELECT count(*) FROM card_states")).scalar() == 0
+
+
+def test_write_connection_rolls_back_and_gives_one_line(make_store):
+    """The answer path's bare-connection transaction: all or nothing, a driver error one line."""
+    import pytest
+    from sqlalchemy.exc import IntegrityError
+
+    from srs.model import MemoryState
+    from srs.store.base import STATE_COLUMNS, DatabaseError, Prepared, state_values
+    from srs.store.models import CardState
+
+    store = make_store()
+    store.save_deck("d", name="d", updated_at=T0)
+    with store.engine.begin() as connection:
+        insert_rows(connection, Card.__table__, rows("d")[:1])
+        (key,) = connection.execute(text("SELECT key FROM cards")).one()
+    prepared = Prepared(insert(CardState.__table__), store.engine.dialect, ("learner", "card_key", *STATE_COLUMNS))
+    row = dict(learner="me", card_key=key, **state_values(MemoryState()))
+    with pytest.raises(DatabaseError) as caught:
+        with store.write_connection() as connection:
+            prepared.run(connection, row).close()
+            prepared.run(connection, row).close()
+    assert isinstance(caught.value.__cause__, IntegrityError) and "\n" not in str(caught.value)
+    with store.write_connection() as connection:  # nothing was left half-done, and it still works
+        assert connection.execute(text("SELECT count(*) FROM card_states")).scalar() == 0
+        prepared.run(connection, row).close()
+    with store.atomic() as s:  # committed; and inside atomic() it joins that transaction
+        assert s.execute(text("SELECT count(*) FROM card_states")).scalar() == 1
+        with store.write_connection() as connection:
+            assert connection is s.connection()
