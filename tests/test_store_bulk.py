@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import insert, text
+from sqlalchemy.exc import IntegrityError
 
-from srs.store.base import insert_rows
+from srs.store.base import DatabaseError, insert_rows
 from srs.store.models import Card, CardTag
 from tests.factories import T0
 
@@ -90,22 +92,23 @@ def test_prepared_statements_write_and_read_what_sqlalchemy_does(make_store):
         assert prepared.first(connection, {"m_learner": "someone else", "m_key": k1}) is None
 
 
-def test_a_driver_error_in_a_prepared_statement_is_one_line_and_rolls_back(make_store):
-    import pytest
-    from sqlalchemy.exc import IntegrityError
-
-    from srs.store.base import STATE_COLUMNS, DatabaseError, Prepared, state_values
-    from srs.store.models import CardState
+def state_insert(make_store):
+    """A store with one card, a prepared INSERT of a card state, and its row for that card."""
     from srs.model import MemoryState
+    from srs.store.base import STATE_COLUMNS, Prepared, state_values
+    from srs.store.models import CardState
 
     store = make_store()
     store.save_deck("d", name="d", updated_at=T0)
     with store.engine.begin() as connection:
         insert_rows(connection, Card.__table__, rows("d")[:1])
         (key,) = connection.execute(text("SELECT key FROM cards")).one()
-    states = CardState.__table__
-    prepared = Prepared(insert(states), store.engine.dialect, ("learner", "card_key", *STATE_COLUMNS))
-    row = dict(learner="me", card_key=key, **state_values(MemoryState()))
+    prepared = Prepared(insert(CardState.__table__), store.engine.dialect, ("learner", "card_key", *STATE_COLUMNS))
+    return store, prepared, dict(learner="me", card_key=key, **state_values(MemoryState()))
+
+
+def test_a_driver_error_in_a_prepared_statement_is_one_line_and_rolls_back(make_store):
+    store, prepared, row = state_insert(make_store)
     with pytest.raises(DatabaseError) as caught:
         with store.atomic(write=True) as s:
             prepared.run(s.connection(), row).close()
@@ -118,20 +121,7 @@ def test_a_driver_error_in_a_prepared_statement_is_one_line_and_rolls_back(make_
 
 def test_write_connection_rolls_back_and_gives_one_line(make_store):
     """The answer path's bare-connection transaction: all or nothing, a driver error one line."""
-    import pytest
-    from sqlalchemy.exc import IntegrityError
-
-    from srs.model import MemoryState
-    from srs.store.base import STATE_COLUMNS, DatabaseError, Prepared, state_values
-    from srs.store.models import CardState
-
-    store = make_store()
-    store.save_deck("d", name="d", updated_at=T0)
-    with store.engine.begin() as connection:
-        insert_rows(connection, Card.__table__, rows("d")[:1])
-        (key,) = connection.execute(text("SELECT key FROM cards")).one()
-    prepared = Prepared(insert(CardState.__table__), store.engine.dialect, ("learner", "card_key", *STATE_COLUMNS))
-    row = dict(learner="me", card_key=key, **state_values(MemoryState()))
+    store, prepared, row = state_insert(make_store)
     with pytest.raises(DatabaseError) as caught:
         with store.write_connection() as connection:
             prepared.run(connection, row).close()
