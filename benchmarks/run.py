@@ -65,6 +65,29 @@ def run_process(args: list[str], env: dict[str, str], stdin: str | None = None,
     return elapsed, peak, code
 
 
+def import_costs(command: list[str], env: dict[str, str], stdin: str | None = None) -> list[tuple[str, float]]:
+    """What ``python -X importtime -m srs <command>`` imports, as seconds of import work
+    (each module's own time) per top-level package, largest first."""
+    proc = subprocess.run([PY, "-X", "importtime", "-m", "srs", *command], env=env, input=(stdin or "").encode(),
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=True)
+    totals: dict[str, float] = {}
+    for line in proc.stderr.decode().splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        own, _, name = line[len("import time:"):].split("|", 2)
+        if not own.strip().isdigit():
+            continue  # the header line
+        top = name.strip().split(".")[0]
+        totals[top] = totals.get(top, 0.0) + int(own) / 1e6
+    return sorted(totals.items(), key=lambda kv: -kv[1])
+
+
+def imports_line(label: str, costs: list[tuple[str, float]], shown: int = 6) -> str:
+    total = sum(t for _, t in costs)
+    named = ", ".join(f"{name} {t:.3f}" for name, t in costs[:shown])
+    return f"{label}: {total:.3f} s of imports ({named}, {len(costs) - shown} more packages)"
+
+
 def flush_to_disk(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -276,6 +299,7 @@ def main() -> None:
         print(f"  {name}: srs {ours} anki {theirs}", flush=True)
 
     python_floor, _ = median_process([PY, "-c", "pass"], env, repeat=args.repeat)
+    notes: list[str] = []  # printed under the table
 
     copy, anki_copy = work / "review.db", work / "review.anki2"
     if needs_collections:
@@ -300,6 +324,8 @@ def main() -> None:
                               repeat=args.repeat)
         at, am = median_process(anki_script("pass"), env, repeat=args.repeat)
         row("(a) of which importing the libraries", t, at, floor=python_floor, mem=(m, am))
+        notes.append(imports_line("(a) python -X importtime -m srs decks", import_costs(["decks"], env)))
+        notes.append(imports_line("(a) python -X importtime -m srs review", import_costs(["review"], review_env, "q\n")))
 
     floors: dict[str, float] = {}
     if "b" in only:
@@ -406,6 +432,8 @@ def main() -> None:
           + ", ".join(f"{v:.3f} ms ({k})" for k, v in floors.items()))
     if items_note:
         print(items_note)
+    for note in notes:
+        print(note)
 
 
 if __name__ == "__main__":
