@@ -217,3 +217,19 @@ def test_undo_keeps_cards_learning_later_in_the_session(make_store):
         seen.append(card.key)
         session.answer(card, 3, later)
     assert missed.key in seen
+
+
+def test_new_cards_when_every_card_is_studied_retired_ones_aside(make_store):
+    """The queue's shortcut for a learner who has studied every card (two index counts, no
+    scan) says "no new card" only then: a retired studied card does not hide a live new one."""
+    s = Settings(new_per_day=50, learning_steps="")
+    store = make_store(deck("d", cards=4))
+    assert study(ReviewSession(store, s, fuzz=False), T0) == 4
+    assert store.new_cards(T0, None, None, 10) == []
+    store = make_store(deck("e", cards=1))  # the same database, one more deck: 5 live cards, 4 studied
+    assert [(c.deck_id, c.card_id) for c in store.new_cards(T0, None, None, 10)] == [("e", "c000")]
+    studied = [c for c in store.cards("d") if c.memory.state != NEW]
+    store.retire_cards([studied[0].key], T0)  # 4 live cards, 4 studied states of which 1 of a retired card
+    assert [(c.deck_id, c.card_id) for c in store.new_cards(T0, None, None, 10)] == [("e", "c000")]
+    assert [c.card_id for c in store.new_cards(T0, "e", None, 10)] == ["c000"]
+    assert store.new_cards(T0, "d", None, 10) == []

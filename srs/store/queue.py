@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, and_, case, cast, func, or_, select
+from sqlalchemy import Integer, and_, case, cast, false, func, or_, select, true
 
 from srs.model import LEARNING, NEW, RELEARNING, REVIEW, StudyCard
 from srs.store.base import StoreBase, available, plain_select, study_card
@@ -39,10 +39,27 @@ class QueueQueries(StoreBase):
     def _never_studied(self, now: datetime):
         return or_(CardState.card_key.is_(None), and_(CardState.state == NEW, available(now)))
 
+    def _all_studied(self, s) -> bool:
+        """Whether every live card has a state of this learner past NEW: the live cards
+        counted along their index against this learner's studied states along the due index,
+        less those of retired cards (index probes per retired card). A learner who has
+        studied every card is told so without a scan of every card for one never studied."""
+        live = s.scalar(select(func.count()).select_from(Card).where(Card.retired == false())) or 0
+        studied = and_(CardState.learner == self.learner, CardState.state != NEW)
+        mine = s.scalar(select(func.count()).select_from(CardState).where(studied)) or 0
+        retired = s.scalar(select(func.count()).select_from(Card).where(
+            Card.retired == true(), select(CardState.card_key).where(CardState.card_key == Card.key, studied)
+            .exists())) or 0
+        return live <= mine - retired
+
     def new_cards(self, now: datetime, deck: str | None, tag: str | None, limit: int) -> list[StudyCard]:
         """Cards this learner has never studied, in deck order."""
         if limit <= 0:
             return []
+        if deck is None and tag is None:
+            with self.atomic() as s:
+                if self._all_studied(s):
+                    return []
         with self.atomic() as s:
             stmt = self._filtered(self._with_state(plain_select().select_from(Card)), deck, tag)
             stmt = stmt.where(self._never_studied(now)).order_by(Card.deck_id, Card.position).limit(limit)
