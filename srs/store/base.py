@@ -114,6 +114,16 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
         connection.exec_driver_sql(sql, batch)
 
 
+def compiled_sql(stmt, connection) -> tuple[str, Any]:
+    """A Core statement as the driver's SQL and parameters (to read a large result straight
+    from the DBAPI cursor, without a Row per result row)."""
+    compiled = stmt.compile(dialect=connection.dialect)
+    params = compiled.construct_params()
+    if compiled.positional:
+        return str(compiled), tuple(params[name] for name in compiled.positiontup)
+    return str(compiled), params
+
+
 def available(now: datetime):
     """Not suspended and not buried at ``now``."""
     return and_(CardState.suspended == false(),
@@ -223,5 +233,5 @@ class StoreBase:
         return cast(func.floor((func.extract("epoch", column) + shift_seconds) / 86400), Integer)
 
 
-__all__ = ["DatabaseError", "StoreBase", "STATE_COLUMNS", "available", "insert_rows", "memory_of", "plain_select",
-           "review_entry", "state_values", "study_card"]
+__all__ = ["DatabaseError", "StoreBase", "STATE_COLUMNS", "available", "compiled_sql", "insert_rows", "memory_of",
+           "plain_select", "review_entry", "state_values", "study_card"]

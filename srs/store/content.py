@@ -10,7 +10,7 @@ from sqlalchemy import Float, bindparam, cast, delete, false, func, select, upda
 from sqlalchemy.orm import Session
 
 from srs.model import NEW, CardContent, CardKind, DeckRecord, ExamCard, StudyCard
-from srs.store.base import StoreBase, available, insert_rows, plain_select, study_card
+from srs.store.base import StoreBase, available, compiled_sql, insert_rows, plain_select, study_card
 from srs.store.models import Card, CardState, CardTag, Deck
 
 _DECK_FIELDS = ("id", "name", "description", "exam_enabled", "exam_questions", "exam_minutes", "exam_pass_mark",
@@ -180,7 +180,8 @@ class ContentQueries(StoreBase):
 
     def exam_cards(self, deck: str) -> list[ExamCard]:
         """The deck's live multiple-choice cards with this learner's memory state, as plain
-        numbers (times in epoch seconds): what readiness needs, without loading card text."""
+        numbers (times in epoch seconds): what readiness needs, without loading card text.
+        Read from the driver's cursor in one go (no Row per card: 100,000 of them)."""
         with self.atomic() as s:
             stmt = self._filtered(self._with_state(select(
                 Card.key, Card.deck_id, Card.card_id, func.coalesce(func.json_array_length(Card.choices), 0),
@@ -188,7 +189,8 @@ class ContentQueries(StoreBase):
                 cast(self._epoch(CardState.due), Float), cast(self._epoch(CardState.last_review), Float),
                 func.coalesce(CardState.reps, 0), func.coalesce(CardState.lapses, 0),
             ).select_from(Card)), deck, None).where(Card.kind == CardKind.MC.value).order_by(Card.position, Card.key)
-            return list(map(ExamCard._make, s.connection().execute(stmt)))
+            connection = s.connection()
+            return list(map(ExamCard._make, connection.exec_driver_sql(*compiled_sql(stmt, connection)).cursor.fetchall()))
 
 
 __all__ = ["ContentQueries"]

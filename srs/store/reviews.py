@@ -10,18 +10,8 @@ from typing import Any
 from sqlalchemy import Float, and_, bindparam, case, cast, delete, false, func, insert, select, update
 
 from srs.model import NEW, CardKind, MemoryState, ReviewEntry
-from srs.store.base import STATE_COLUMNS, StoreBase, insert_rows, memory_of, review_entry, state_values
+from srs.store.base import STATE_COLUMNS, StoreBase, compiled_sql, insert_rows, memory_of, review_entry, state_values
 from srs.store.models import Card, CardState, ExamAnswer, ExamAttempt, Review
-
-
-def _compiled(stmt, connection) -> tuple[str, Any]:
-    """A Core statement as the driver's SQL and parameters (to read a large result straight
-    from the DBAPI cursor, without a Row per result row)."""
-    compiled = stmt.compile(dialect=connection.dialect)
-    params = compiled.construct_params()
-    if compiled.positional:
-        return str(compiled), tuple(params[name] for name in compiled.positiontup)
-    return str(compiled), params
 
 
 @cache
@@ -207,7 +197,7 @@ class ReviewQueries(StoreBase):
             stmt = (select(code, cast(self._epoch(Review.reviewed_at), Float), Review.stability)
                     .where(Review.learner == self.learner, Review.card_key >= lo, Review.card_key <= hi)
                     .order_by(Review.card_key, Review.reviewed_at, Review.id))
-            rows = connection.exec_driver_sql(*_compiled(stmt, connection)).cursor.fetchall()
+            rows = connection.exec_driver_sql(*compiled_sql(stmt, connection)).cursor.fetchall()
             table = np.array(rows, dtype=float).reshape(-1, 3)
             del rows
             codes = table[:, 0].astype(np.int64)
