@@ -144,6 +144,36 @@ def test_evidence_takes_exam_answers_once_and_review_answers_with_their_stabilit
     assert [a.source for a in other] == ["exam", "exam"]
 
 
+def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
+    """forecast_columns (each column one packed text, read per range of card keys) gives the
+    rows of forecast_evidence: another deck's cards between, exam reviews, a NULL stability."""
+    from sqlalchemy import func, select, update
+
+    import srs.store.reviews as reviews_module
+    from srs.store.models import Review
+
+    monkeypatch.setattr(reviews_module, "REVIEW_KEYS_AT_ONCE", 3)
+    store = make_store(deck(cards=5), deck("e", cards=3), deck("f", cards=4))
+    session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
+    for offset, name in enumerate(("d", "e", "f", "d")):
+        for card in store.mc_cards(name):
+            session.answer(card, GOOD if card.key % 3 else AGAIN, T0 + timedelta(hours=offset, seconds=card.key * 7.25))
+    take_mock(store, 3, T0 + timedelta(days=1))
+    with store.engine.begin() as connection:
+        connection.execute(update(Review).where(Review.id == select(func.min(Review.id)).scalar_subquery())
+                           .values(stability=None))
+    for name in ("d", "f"):
+        reviews, answers = store.forecast_evidence(name)
+        (code, at, stability), (key, ended, right) = store.forecast_columns(name)
+        assert code.tolist() == [k * 16 + r * 2 + (src == "exam") for k, _, r, src, _ in reviews]
+        assert at.tolist() == [t for _, t, *_ in reviews]  # to the bit
+        expected = [np.nan if st is None else st for *_, st in reviews]
+        assert stability == pytest.approx(expected, rel=1e-14, nan_ok=True)
+        assert list(zip(key.tolist(), ended.tolist(), right.tolist())) == answers
+    assert np.isnan(store.forecast_columns("d")[0][2]).sum() == 1
+    assert sum(1 for r in store.forecast_evidence("d")[0] if r[3] == "exam") == 5
+
+
 def test_stored_forecasts_come_back_as_calibration(make_store):
     store = make_store(deck(cards=20))
     before, rep = take_mock(store, 6, T0)

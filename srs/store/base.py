@@ -116,8 +116,9 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
 
 def compiled_sql(stmt, connection) -> tuple[str, Any]:
     """A Core statement as the driver's SQL and parameters (to read a large result straight
-    from the DBAPI cursor, without a Row per result row)."""
-    compiled = stmt.compile(dialect=connection.dialect)
+    from the DBAPI cursor, without a Row per result row); parameters SQLAlchemy renders at
+    execution (literal ones, expanding IN lists) are rendered here."""
+    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
     if compiled.positional:
         return str(compiled), tuple(params[name] for name in compiled.positiontup)
