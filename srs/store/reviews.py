@@ -209,7 +209,9 @@ class ReviewQueries(StoreBase):
         One range scan of the (learner, card, time, id, rating, source, stability) index; each
         column comes back as one comma-separated text, aggregated in the index's order, and is
         parsed by numpy: a row per review costs more in the driver than the SQL (~1 µs each,
-        a million of them)."""
+        a million of them). Codes and times are exact; a stability comes as SQLite writes a
+        REAL in text, 15 significant digits (within 1e-15 of the stored value; PostgreSQL's
+        text is exact)."""
         import numpy as np
 
         sqlite = connection.dialect.name == "sqlite"
