@@ -679,9 +679,10 @@ def evidence_columns(cards: Sequence, reviews: tuple[np.ndarray, np.ndarray, np.
     step_card, step_at = np.diff(card), np.diff(at)
     if mine_e.any() or np.any(step_card < 0) or np.any((step_card == 0) & (step_at < 0)):
         order = np.lexsort((np.arange(len(card)), ~exam, at, card))
+        card, at, correct, exam, guess = card[order], at[order], correct[order], exam[order], guess[order]
+        in_order = False
     else:  # reviews only, already by card and time (the store's order): keep it
-        order = np.arange(len(card))
-    card, at, correct, exam, guess = card[order], at[order], correct[order], exam[order], guess[order]
+        in_order = True
     # each answer's stability: the card's last logged one (in time, then value order) at most
     # a second after it
     logged = (card_r >= 0) & ~np.isnan(stab_r)
@@ -690,12 +691,20 @@ def evidence_columns(cards: Sequence, reviews: tuple[np.ndarray, np.ndarray, np.
     if np.any(np.diff(s_card) < 0) or ties.any():
         by = np.lexsort((s_value, s_at, s_card))
         s_card, s_at, s_value = s_card[by], s_at[by], s_value[by]
-    # count the logged ones up to a second after each answer, by card and time: times as
-    # ranks among all of them, so that (card, time) is one exact integer
-    moments, rank = np.unique(np.concatenate([s_at, at + 1.0]), return_inverse=True)
-    span = len(moments) + 1
-    logged_at = s_card * span + rank[:len(s_at)]
-    seen = np.searchsorted(logged_at, card * span + rank[len(s_at):], side="right")
+        in_order = False
+    if in_order and not mine_e.any() and np.array_equal(logged, answer_r) and not np.any(
+            (np.diff(card) == 0) & (at[1:] <= at[:-1] + 1.0)):
+        # the common case: the answers are the logged rows themselves, in the same order, and
+        # no card has another one within a second: each answer's own
+        seen = np.arange(1, len(card) + 1)
+    else:
+        # count the logged ones up to a second after each answer, by card and time: times as
+        # ranks among the logged ones, so that (card, time) is one exact integer
+        moments, rank = np.unique(s_at, return_inverse=True)
+        span = len(moments) + 1
+        logged_at = s_card * span + rank.reshape(-1)
+        up_to = np.searchsorted(moments, at + 1.0, side="right") - 1  # rank of the last moment <= at + 1
+        seen = np.searchsorted(logged_at, card * span + up_to, side="right")
     first_logged = np.searchsorted(s_card, card)               # logged ones of the cards before
     has = seen > first_logged
     w = parameters
