@@ -372,6 +372,10 @@ def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on
     gs = _guess(bases[:, None], grid.elimination[None, :])
     like_unknown = np.concatenate([1.0 - gs, gs])           # row b: wrong, row len(bases) + b: right
     _, spread = grid.memories
+    # a grid by memory (``posterior`` sorts it so), in blocks of one size: forgetting multiplies
+    # each block by its memory's column, no column spread to every point
+    distinct = int(spread.max()) + 1 if g else 1
+    blocks = g % distinct == 0 and np.array_equal(spread, np.repeat(np.arange(distinct), g // distinct))
     known = np.empty((n_cards, g))
     known[:] = grid.prior[None, :]
     loglik = np.zeros(g)
@@ -382,7 +386,12 @@ def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on
         k = known[:n]
         if j:  # every card of the prefix has an earlier answer: what it knew then fades
             days = (at[:n, j] - last_at[:n]) / DAY
-            k *= _kept_memory(days[:, None], last_s[:n, None], grid)[:, spread]
+            fade = _kept_memory(days[:, None], last_s[:n, None], grid)
+            if blocks:
+                by_block = k.reshape(n, distinct, -1)
+                by_block *= fade[:, :, None]
+            else:
+                k *= fade[:, spread]
         y = right[:n, j]
         like_k = like_known[y.view(np.int8)]
         like_u = like_unknown[which[:n, j] + y * len(bases)]
@@ -436,9 +445,12 @@ def posterior(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float) 
     ev = _evidence(cards)
     answered = _sample(ev)
     log_post = grid.log_weight.copy()
+    by_memory = np.argsort(grid.memories[1], kind="stable")  # the same points, each memory's together
+    ordered = grid.take(by_memory)
     step = max(1, FIT_CHUNK // max(len(grid), 1))
     for start in range(0, len(answered), step):
-        log_post += TEMPER * _filter(ev.take(answered[start:start + step]), grid, now, now, predict=False).loglik
+        log_post[by_memory] += TEMPER * _filter(ev.take(answered[start:start + step]), ordered, now, now,
+                                                predict=False).loglik
     log_post -= log_post.max()
     w = np.exp(log_post)
     return w / w.sum()
