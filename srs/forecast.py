@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import datetime
 from itertools import product
+from typing import NamedTuple
 
 import numpy as np
 
@@ -122,8 +123,9 @@ class Learner:
     grid_points: int
 
 
-@dataclass(frozen=True)
-class CardChance:
+class CardChance(NamedTuple):
+    """One question's chances (a tuple, so that 100,000 of them are made quickly)."""
+
     key: int
     name: str
     p: float                         # chance of a right answer on the exam date
@@ -382,8 +384,8 @@ def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on
     # the two likelihoods of an answer as rows to pick from: known (by right/wrong) and not
     # known (by right/wrong and guessing chance)
     like_known = np.stack([slip[0], 1.0 - slip[0]])
-    bases, which = np.unique(base, return_inverse=True)
-    which = which.reshape(base.shape)
+    bases = np.unique(base)
+    which = np.searchsorted(bases, base)                     # each answer's among the few distinct
     gs = _guess(bases[:, None], grid.elimination[None, :])
     like_unknown = np.concatenate([1.0 - gs, gs])           # row b: wrong, row len(bases) + b: right
     _, spread = grid.memories
@@ -554,7 +556,8 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
     FSRS parameters (for the shape of the forgetting curve). With ``value``, the gain from
     reviewing each card now."""
     ev = _evidence(cards)
-    ev = ev.take(np.flatnonzero(ev.choices >= 2))
+    if not np.all(ev.choices >= 2):
+        ev = ev.take(np.flatnonzero(ev.choices >= 2))
     if not len(ev):
         raise ValueError("no multiple-choice cards")
     m = len(ev)
@@ -572,7 +575,7 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
     step = max(CHUNK, PREDICT_CHUNK // len(sub))
     for start in range(0, m, step):
         part = slice(start, start + step)
-        f = _filter(ev.take(np.arange(start, min(m, start + step))), sub, t_now, t_on)
+        f = _filter(ev if step >= m else ev.take(np.arange(start, min(m, start + step))), sub, t_now, t_on)
         p_on[part] = _chance(f.known_on, choices[part], sub)
         p_now[part] = _chance(f.known_now, choices[part], sub)
         if value:
