@@ -760,14 +760,14 @@ def assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bo
     from srs.scheduler import make_scheduler, rate
 
     deck = store.deck(deck_id)
-    cards = [c for c in store.exam_cards(deck_id) if c.choices >= 2]
+    cards = [c for c in store.exam_cards(deck_id, memory=False) if c.choices >= 2]
     if deck is None or not cards:
         raise ValueError(f"deck {deck_id!r} has no multiple-choice cards")
     scheduler = make_scheduler(settings, fuzz=False)
     reviews, exam_answers = store.forecast_columns(deck_id)
     after: dict[int, tuple[float, float]] = {}
-    if value and len(cards) <= VALUE_UP_TO:
-        for card in cards:
+    if value and len(cards) <= VALUE_UP_TO:  # a small deck: its memory states too
+        for card in store.exam_cards(deck_id):
             memory = card.memory()
             after[card.key] = (rate(scheduler, card.key, memory, GOOD, now).stability,
                                rate(scheduler, card.key, memory, AGAIN, now).stability)
