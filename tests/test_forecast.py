@@ -27,7 +27,7 @@ from srs.forecast import (
 )
 from srs.model import needed
 from srs.review import ReviewSession
-from srs.model import AGAIN, GOOD
+from srs.model import AGAIN, GOOD, MemoryState
 from srs.scheduler import make_scheduler
 from srs.settings import Settings
 from tests.factories import T0, deck
@@ -171,6 +171,9 @@ def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
         assert stability == pytest.approx(expected, rel=1e-14, nan_ok=True)
         assert list(zip(key.tolist(), ended.tolist(), right.tolist())) == answers
     assert np.isnan(store.forecast_columns("d")[0][2]).sum() == 1
+    with_memory, questions = store.exam_cards("d"), store.exam_cards("d", memory=False)
+    assert [c[:4] for c in questions] == [c[:4] for c in with_memory] and len(questions) == 5
+    assert all(c.state > 0 for c in with_memory) and all(c.memory() == MemoryState() for c in questions)
     assert sum(1 for r in store.forecast_evidence("d")[0] if r[3] == "exam") == 5
 
 
