@@ -321,8 +321,15 @@ def _kept_memory(days: np.ndarray, stability: np.ndarray, grid: Grid) -> np.ndar
     distinct, _ = grid.memories
     memory, decay, growth = distinct[None, :, 0], distinct[None, :, 1], distinct[None, :, 2]
     factor = 0.9 ** (-1.0 / decay) - 1.0
-    stability = STABILITY_REF * (stability / STABILITY_REF) ** growth
-    return (1.0 + factor * np.maximum(days, 0.0) / (memory * stability)) ** -decay
+    ratio = stability / STABILITY_REF
+    grows = growth[0] != 1.0
+    if grows.all():
+        grown = ratio ** growth
+    else:  # x ** 1.0 is x: a power only where the growth is not 1 (a power costs ~30 products)
+        grown = np.repeat(ratio, growth.shape[1], axis=1)
+        if grows.any():
+            grown[:, grows] = ratio ** growth[:, grows]
+    return (1.0 + factor * np.maximum(days, 0.0) / (memory * (STABILITY_REF * grown))) ** -decay
 
 
 def _survival(days: np.ndarray, stability: np.ndarray, grid: Grid) -> np.ndarray:
