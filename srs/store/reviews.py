@@ -227,7 +227,8 @@ class ReviewQueries(StoreBase):
         order = (Review.card_key, Review.reviewed_at, Review.id)
         if sqlite:
             # SQLite before 3.44 has no ORDER BY inside group_concat: it concatenates the rows in
-            # the order the (ordered) subquery yields them
+            # the order the subquery yields them (SQLite keeps a FROM subquery's ORDER BY when the
+            # outer query aggregates with anything but count, min or max)
             rows = select(code.label("code"), when.label("at"), stability.label("stability")).where(mine) \
                 .order_by(*order).subquery()
             stmt = select(func.count(), *(func.aggregate_strings(rows.c[name], ",")
