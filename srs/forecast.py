@@ -694,10 +694,15 @@ def evidence_columns(cards: Sequence, reviews: tuple[np.ndarray, np.ndarray, np.
     key_e, at_e, right_e = exam_answers
     sorter = np.argsort(keys, kind="stable")
 
+    runs = len(keys) and keys[-1] - keys[0] == len(keys) - 1 and bool(np.all(np.diff(keys) == 1))
+
     def card_of(k: np.ndarray) -> np.ndarray:
         """Each key's card index (-1: not one of ``cards``)."""
         if not len(keys):
             return np.full(len(k), -1)
+        if runs:  # keys lo, lo + 1, ... in order (a deck imported at once): the index is the offset
+            offset = k - keys[0]
+            return np.where((offset >= 0) & (offset < len(keys)), offset, -1)
         pos = np.minimum(np.searchsorted(keys[sorter], k), len(keys) - 1)
         return np.where(keys[sorter][pos] == k, sorter[pos], -1)
 
@@ -732,7 +737,7 @@ def evidence_columns(cards: Sequence, reviews: tuple[np.ndarray, np.ndarray, np.
             (np.diff(card) == 0) & (at[1:] <= at[:-1] + 1.0)):
         # the common case: the answers are the logged rows themselves, in the same order, and
         # no card has another one within a second: each answer's own
-        seen = np.arange(1, len(card) + 1)
+        stability = np.maximum(s_value, 0.01)
     else:
         # count the logged ones up to a second after each answer, by card and time: times as
         # ranks among the logged ones, so that (card, time) is one exact integer
@@ -741,12 +746,12 @@ def evidence_columns(cards: Sequence, reviews: tuple[np.ndarray, np.ndarray, np.
         logged_at = s_card * span + rank.reshape(-1)
         up_to = np.searchsorted(moments, at + 1.0, side="right") - 1  # rank of the last moment <= at + 1
         seen = np.searchsorted(logged_at, card * span + up_to, side="right")
-    first_logged = np.searchsorted(s_card, card)               # logged ones of the cards before
-    has = seen > first_logged
-    w = parameters
-    stability = np.where(correct, float(w[2]), float(w[0]))
-    stability[has] = s_value[seen[has] - 1]
-    stability = np.maximum(stability, 0.01)
+        first_logged = np.searchsorted(s_card, card)               # logged ones of the cards before
+        has = seen > first_logged
+        w = parameters
+        stability = np.where(correct, float(w[2]), float(w[0]))
+        stability[has] = s_value[seen[has] - 1]
+        stability = np.maximum(stability, 0.01)
     start = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum(np.bincount(card, minlength=len(keys)), out=start[1:])
     if_right, if_wrong = np.full(len(keys), np.nan), np.full(len(keys), np.nan)
@@ -771,7 +776,7 @@ def assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bo
     if deck is None or not cards:
         raise ValueError(f"deck {deck_id!r} has no multiple-choice cards")
     scheduler = make_scheduler(settings, fuzz=False)
-    reviews, exam_answers = store.forecast_columns(deck_id)
+    reviews, exam_answers = store.forecast_columns(deck_id, [c.key for c in cards])
     after: dict[int, tuple[float, float]] = {}
     if value and len(cards) <= VALUE_UP_TO:  # a small deck: its memory states too
         for card in store.exam_cards(deck_id):

@@ -170,6 +170,8 @@ def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
         expected = [np.nan if st is None else st for *_, st in reviews]
         assert stability == pytest.approx(expected, rel=1e-14, nan_ok=True)
         assert list(zip(key.tolist(), ended.tolist(), right.tolist())) == answers
+        given = store.forecast_columns(name, [c.key for c in store.exam_cards(name, memory=False)])
+        assert all(np.array_equal(a, b, equal_nan=True) for a, b in zip(given[0], (code, at, stability)))
     assert np.isnan(store.forecast_columns("d")[0][2]).sum() == 1
     with_memory, questions = store.exam_cards("d"), store.exam_cards("d", memory=False)
     assert [c[:4] for c in questions] == [c[:4] for c in with_memory] and len(questions) == 5

@@ -179,22 +179,26 @@ class ReviewQueries(StoreBase):
                             .order_by(ExamAnswer.card_key, ExamAttempt.finished_at))
         return [(int(k), float(t), bool(c)) for k, t, c in answers]
 
-    def forecast_columns(self, deck: str) -> tuple[tuple[Any, Any, Any], tuple[Any, Any, Any]]:
+    def forecast_columns(self, deck: str, keys: Sequence[int] | None = None) -> tuple[tuple[Any, Any, Any],
+                                                                                    tuple[Any, Any, Any]]:
         """``forecast_evidence`` as arrays, read from covering indexes without a Python object
         per value: the review log as (code, epoch seconds, stability after or NaN), code =
         card key·16 + rating·2 + (1 if from an exam), by card, time and id; the answered exam
-        questions as (card key, epoch seconds the attempt ended, right?)."""
+        questions as (card key, epoch seconds the attempt ended, right?). ``keys``: the deck's
+        live multiple-choice cards, when the caller has them (``exam_cards``): not read again."""
         import numpy as np  # only readiness needs it: not every command that opens the store
 
         with self.atomic() as s:
             connection = s.connection()
-            mc = and_(Card.deck_id == deck, Card.kind == CardKind.MC.value, Card.retired == false())
-            lo, hi = connection.execute(select(func.min(Card.key), func.max(Card.key)).where(mc)).one()
-            keys = np.array(connection.exec_driver_sql(*compiled_sql(select(Card.key).where(mc), connection))
-                            .cursor.fetchall(), dtype=np.int64).reshape(-1)
+            if keys is None:
+                mc = and_(Card.deck_id == deck, Card.kind == CardKind.MC.value, Card.retired == false())
+                keys = connection.exec_driver_sql(*compiled_sql(select(Card.key).where(mc), connection)) \
+                    .cursor.fetchall()
+            keys = np.array(keys, dtype=np.int64).reshape(-1)
             empty = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
-            if lo is None:
+            if not len(keys):
                 return empty, (np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool))
+            lo, hi = int(keys.min()), int(keys.max())
             parts = [self._packed_reviews(connection, start, min(hi, start + REVIEW_KEYS_AT_ONCE - 1))
                      for start in range(lo, hi + 1, REVIEW_KEYS_AT_ONCE)]
             codes, at, stability = (np.concatenate(column) for column in zip(*parts))
