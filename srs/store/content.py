@@ -198,7 +198,8 @@ class ContentQueries(StoreBase):
             stmt = self._filtered(stmt, deck, None).where(Card.kind == CardKind.MC.value).order_by(Card.position,
                                                                                                    Card.key)
             connection = s.connection()
-            return list(map(ExamCard._make, connection.exec_driver_sql(*compiled_sql(stmt, connection)).cursor.fetchall()))
+            rows = connection.exec_driver_sql(*compiled_sql(stmt, connection)).cursor.fetchall()
+            return list(map(ExamCard._make, rows))
 
 
 __all__ = ["ContentQueries"]
