@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import datetime
 from itertools import product
+from typing import NamedTuple
 
 import numpy as np
 
@@ -81,6 +82,7 @@ PREDICT_CHUNK = 2_000_000  # cards × grid points filtered at once for the predi
 EXACT_WORK = 40_000_000    # grid points × cards × score cells summed exactly
 LITTLE_EVIDENCE = 20       # answers below which the forecast says it is mostly prior
 TEMPER = 0.6               # the learner posterior's likelihood is raised to this power
+LOG_GROUP = 16             # answers' likelihoods multiplied before a logarithm is taken
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,9 @@ class Learner:
     grid_points: int
 
 
-@dataclass(frozen=True)
-class CardChance:
+class CardChance(NamedTuple):
+    """One question's chances (a tuple, so that 100,000 of them are made quickly)."""
+
     key: int
     name: str
     p: float                         # chance of a right answer on the exam date
@@ -318,8 +321,15 @@ def _kept_memory(days: np.ndarray, stability: np.ndarray, grid: Grid) -> np.ndar
     distinct, _ = grid.memories
     memory, decay, growth = distinct[None, :, 0], distinct[None, :, 1], distinct[None, :, 2]
     factor = 0.9 ** (-1.0 / decay) - 1.0
-    stability = STABILITY_REF * (stability / STABILITY_REF) ** growth
-    return (1.0 + factor * np.maximum(days, 0.0) / (memory * stability)) ** -decay
+    ratio = stability / STABILITY_REF
+    grows = growth[0] != 1.0
+    if grows.all():
+        grown = ratio ** growth
+    else:  # x ** 1.0 is x: a power only where the growth is not 1 (a power costs ~30 products)
+        grown = np.repeat(ratio, growth.shape[1], axis=1)
+        if grows.any():
+            grown[:, grows] = ratio ** growth[:, grows]
+    return (1.0 + factor * np.maximum(days, 0.0) / (memory * (STABILITY_REF * grown))) ** -decay
 
 
 def _survival(days: np.ndarray, stability: np.ndarray, grid: Grid) -> np.ndarray:
@@ -331,6 +341,20 @@ def _guess(base: np.ndarray, elimination: np.ndarray) -> np.ndarray:
     """Guessing chance per card and grid point: elimination raises only multiple-choice guesses."""
     mc = base > RECALL_GUESS
     return np.where(mc, base + elimination * (1.0 - base), base)
+
+
+def _log_sum(likelihoods: np.ndarray) -> np.ndarray:
+    """Σ log over the rows (cards) of ``likelihoods``, per column: the logarithm of the
+    product of ``LOG_GROUP`` rows at a time (a logarithm costs as much as ~40 products). An
+    answer's likelihood is at least the smallest slip or guessing chance of the grid (0.02), so a
+    product of 16 stays far above the smallest float; the sum differs from one logarithm per
+    answer by rounding only (~1e-16 relative)."""
+    rows, columns = likelihoods.shape
+    whole = rows - rows % LOG_GROUP
+    total = np.log(likelihoods[whole:]).sum(axis=0)
+    if whole:
+        total += np.log(likelihoods[:whole].reshape(-1, LOG_GROUP, columns).prod(axis=1)).sum(axis=0)
+    return total
 
 
 def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on: float,
@@ -367,11 +391,15 @@ def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on
     # the two likelihoods of an answer as rows to pick from: known (by right/wrong) and not
     # known (by right/wrong and guessing chance)
     like_known = np.stack([slip[0], 1.0 - slip[0]])
-    bases, which = np.unique(base, return_inverse=True)
-    which = which.reshape(base.shape)
+    bases = np.unique(base)
+    which = np.searchsorted(bases, base)                     # each answer's among the few distinct
     gs = _guess(bases[:, None], grid.elimination[None, :])
     like_unknown = np.concatenate([1.0 - gs, gs])           # row b: wrong, row len(bases) + b: right
     _, spread = grid.memories
+    # a grid by memory (``posterior`` sorts it so), in blocks of one size: forgetting multiplies
+    # each block by its memory's column, no column spread to every point
+    distinct = int(spread.max()) + 1 if g else 1
+    blocks = g % distinct == 0 and np.array_equal(spread, np.repeat(np.arange(distinct), g // distinct))
     known = np.empty((n_cards, g))
     known[:] = grid.prior[None, :]
     loglik = np.zeros(g)
@@ -382,7 +410,12 @@ def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on
         k = known[:n]
         if j:  # every card of the prefix has an earlier answer: what it knew then fades
             days = (at[:n, j] - last_at[:n]) / DAY
-            k *= _kept_memory(days[:, None], last_s[:n, None], grid)[:, spread]
+            fade = _kept_memory(days[:, None], last_s[:n, None], grid)
+            if blocks:
+                by_block = k.reshape(n, distinct, -1)
+                by_block *= fade[:, :, None]
+            else:
+                k *= fade[:, spread]
         y = right[:n, j]
         like_k = like_known[y.view(np.int8)]
         like_u = like_unknown[which[:n, j] + y * len(bases)]
@@ -397,8 +430,7 @@ def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on
         if exam[:n, j].any():
             like_k *= np.where(exam[:n, j], EXAM_LEARN, 1.0)[:, None]
         k += like_k                                          # then shown the answer: maybe learned
-        np.log(total, out=total)
-        loglik += total.sum(axis=0)
+        loglik += _log_sum(total)
         last_at[:n] = at[:n, j]
         last_s[:n] = stab[:n, j]
     back = np.empty_like(order)
@@ -436,9 +468,12 @@ def posterior(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float) 
     ev = _evidence(cards)
     answered = _sample(ev)
     log_post = grid.log_weight.copy()
+    by_memory = np.argsort(grid.memories[1], kind="stable")  # the same points, each memory's together
+    ordered = grid.take(by_memory)
     step = max(1, FIT_CHUNK // max(len(grid), 1))
     for start in range(0, len(answered), step):
-        log_post += TEMPER * _filter(ev.take(answered[start:start + step]), grid, now, now, predict=False).loglik
+        log_post[by_memory] += TEMPER * _filter(ev.take(answered[start:start + step]), ordered, now, now,
+                                                predict=False).loglik
     log_post -= log_post.max()
     w = np.exp(log_post)
     return w / w.sum()
@@ -528,7 +563,8 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
     FSRS parameters (for the shape of the forgetting curve). With ``value``, the gain from
     reviewing each card now."""
     ev = _evidence(cards)
-    ev = ev.take(np.flatnonzero(ev.choices >= 2))
+    if not np.all(ev.choices >= 2):
+        ev = ev.take(np.flatnonzero(ev.choices >= 2))
     if not len(ev):
         raise ValueError("no multiple-choice cards")
     m = len(ev)
@@ -546,7 +582,7 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
     step = max(CHUNK, PREDICT_CHUNK // len(sub))
     for start in range(0, m, step):
         part = slice(start, start + step)
-        f = _filter(ev.take(np.arange(start, min(m, start + step))), sub, t_now, t_on)
+        f = _filter(ev if step >= m else ev.take(np.arange(start, min(m, start + step))), sub, t_now, t_on)
         p_on[part] = _chance(f.known_on, choices[part], sub)
         p_now[part] = _chance(f.known_now, choices[part], sub)
         if value:
@@ -658,10 +694,15 @@ def evidence_columns(cards: Sequence, reviews: tuple[np.ndarray, np.ndarray, np.
     key_e, at_e, right_e = exam_answers
     sorter = np.argsort(keys, kind="stable")
 
+    runs = len(keys) and keys[-1] - keys[0] == len(keys) - 1 and bool(np.all(np.diff(keys) == 1))
+
     def card_of(k: np.ndarray) -> np.ndarray:
         """Each key's card index (-1: not one of ``cards``)."""
         if not len(keys):
             return np.full(len(k), -1)
+        if runs:  # keys lo, lo + 1, ... in order (a deck imported at once): the index is the offset
+            offset = k - keys[0]
+            return np.where((offset >= 0) & (offset < len(keys)), offset, -1)
         pos = np.minimum(np.searchsorted(keys[sorter], k), len(keys) - 1)
         return np.where(keys[sorter][pos] == k, sorter[pos], -1)
 
@@ -679,9 +720,10 @@ def evidence_columns(cards: Sequence, reviews: tuple[np.ndarray, np.ndarray, np.
     step_card, step_at = np.diff(card), np.diff(at)
     if mine_e.any() or np.any(step_card < 0) or np.any((step_card == 0) & (step_at < 0)):
         order = np.lexsort((np.arange(len(card)), ~exam, at, card))
+        card, at, correct, exam, guess = card[order], at[order], correct[order], exam[order], guess[order]
+        in_order = False
     else:  # reviews only, already by card and time (the store's order): keep it
-        order = np.arange(len(card))
-    card, at, correct, exam, guess = card[order], at[order], correct[order], exam[order], guess[order]
+        in_order = True
     # each answer's stability: the card's last logged one (in time, then value order) at most
     # a second after it
     logged = (card_r >= 0) & ~np.isnan(stab_r)
@@ -690,18 +732,26 @@ def evidence_columns(cards: Sequence, reviews: tuple[np.ndarray, np.ndarray, np.
     if np.any(np.diff(s_card) < 0) or ties.any():
         by = np.lexsort((s_value, s_at, s_card))
         s_card, s_at, s_value = s_card[by], s_at[by], s_value[by]
-    # count the logged ones up to a second after each answer, by card and time: times as
-    # ranks among all of them, so that (card, time) is one exact integer
-    moments, rank = np.unique(np.concatenate([s_at, at + 1.0]), return_inverse=True)
-    span = len(moments) + 1
-    logged_at = s_card * span + rank[:len(s_at)]
-    seen = np.searchsorted(logged_at, card * span + rank[len(s_at):], side="right")
-    first_logged = np.searchsorted(s_card, card)               # logged ones of the cards before
-    has = seen > first_logged
-    w = parameters
-    stability = np.where(correct, float(w[2]), float(w[0]))
-    stability[has] = s_value[seen[has] - 1]
-    stability = np.maximum(stability, 0.01)
+        in_order = False
+    if in_order and not mine_e.any() and np.array_equal(logged, answer_r) and not np.any(
+            (np.diff(card) == 0) & (at[1:] <= at[:-1] + 1.0)):
+        # the common case: the answers are the logged rows themselves, in the same order, and
+        # no card has another one within a second: each answer's own
+        stability = np.maximum(s_value, 0.01)
+    else:
+        # count the logged ones up to a second after each answer, by card and time: times as
+        # ranks among the logged ones, so that (card, time) is one exact integer
+        moments, rank = np.unique(s_at, return_inverse=True)
+        span = len(moments) + 1
+        logged_at = s_card * span + rank.reshape(-1)
+        up_to = np.searchsorted(moments, at + 1.0, side="right") - 1  # rank of the last moment <= at + 1
+        seen = np.searchsorted(logged_at, card * span + up_to, side="right")
+        first_logged = np.searchsorted(s_card, card)               # logged ones of the cards before
+        has = seen > first_logged
+        w = parameters
+        stability = np.where(correct, float(w[2]), float(w[0]))
+        stability[has] = s_value[seen[has] - 1]
+        stability = np.maximum(stability, 0.01)
     start = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum(np.bincount(card, minlength=len(keys)), out=start[1:])
     if_right, if_wrong = np.full(len(keys), np.nan), np.full(len(keys), np.nan)
@@ -722,14 +772,14 @@ def assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bo
     from srs.scheduler import make_scheduler, rate
 
     deck = store.deck(deck_id)
-    cards = [c for c in store.exam_cards(deck_id) if c.choices >= 2]
+    cards = [c for c in store.exam_cards(deck_id, memory=False) if c.choices >= 2]
     if deck is None or not cards:
         raise ValueError(f"deck {deck_id!r} has no multiple-choice cards")
     scheduler = make_scheduler(settings, fuzz=False)
-    reviews, exam_answers = store.forecast_columns(deck_id)
+    reviews, exam_answers = store.forecast_columns(deck_id, [c.key for c in cards])
     after: dict[int, tuple[float, float]] = {}
-    if value and len(cards) <= VALUE_UP_TO:
-        for card in cards:
+    if value and len(cards) <= VALUE_UP_TO:  # a small deck: its memory states too
+        for card in store.exam_cards(deck_id):
             memory = card.memory()
             after[card.key] = (rate(scheduler, card.key, memory, GOOD, now).stability,
                                rate(scheduler, card.key, memory, AGAIN, now).stability)

@@ -27,7 +27,7 @@ from srs.forecast import (
 )
 from srs.model import needed
 from srs.review import ReviewSession
-from srs.model import AGAIN, GOOD
+from srs.model import AGAIN, GOOD, MemoryState
 from srs.scheduler import make_scheduler
 from srs.settings import Settings
 from tests.factories import T0, deck
@@ -142,6 +142,41 @@ def test_evidence_takes_exam_answers_once_and_review_answers_with_their_stabilit
     assert mine[2].stability == stabilities[1]  # no review after the unscheduled mock: the last one holds
     other = found[cards[1].key].answers
     assert [a.source for a in other] == ["exam", "exam"]
+
+
+def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
+    """forecast_columns (each column one packed text, read per range of card keys) gives the
+    rows of forecast_evidence: another deck's cards between, exam reviews, a NULL stability."""
+    from sqlalchemy import func, select, update
+
+    import srs.store.reviews as reviews_module
+    from srs.store.models import Review
+
+    monkeypatch.setattr(reviews_module, "REVIEW_KEYS_AT_ONCE", 3)
+    store = make_store(deck(cards=5), deck("e", cards=3), deck("f", cards=4))
+    session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
+    for offset, name in enumerate(("d", "e", "f", "d")):
+        for card in store.mc_cards(name):
+            session.answer(card, GOOD if card.key % 3 else AGAIN, T0 + timedelta(hours=offset, seconds=card.key * 7.25))
+    take_mock(store, 3, T0 + timedelta(days=1))
+    with store.engine.begin() as connection:
+        connection.execute(update(Review).where(Review.id == select(func.min(Review.id)).scalar_subquery())
+                           .values(stability=None))
+    for name in ("d", "f"):
+        reviews, answers = store.forecast_evidence(name)
+        (code, at, stability), (key, ended, right) = store.forecast_columns(name)
+        assert code.tolist() == [k * 16 + r * 2 + (src == "exam") for k, _, r, src, _ in reviews]
+        assert at.tolist() == [t for _, t, *_ in reviews]  # to the bit
+        expected = [np.nan if st is None else st for *_, st in reviews]
+        assert stability == pytest.approx(expected, rel=1e-14, nan_ok=True)
+        assert list(zip(key.tolist(), ended.tolist(), right.tolist())) == answers
+        given = store.forecast_columns(name, [c.key for c in store.exam_cards(name, memory=False)])
+        assert all(np.array_equal(a, b, equal_nan=True) for a, b in zip(given[0], (code, at, stability)))
+    assert np.isnan(store.forecast_columns("d")[0][2]).sum() == 1
+    with_memory, questions = store.exam_cards("d"), store.exam_cards("d", memory=False)
+    assert [c[:4] for c in questions] == [c[:4] for c in with_memory] and len(questions) == 5
+    assert all(c.state > 0 for c in with_memory) and all(c.memory() == MemoryState() for c in questions)
+    assert sum(1 for r in store.forecast_evidence("d")[0] if r[3] == "exam") == 5
 
 
 def test_stored_forecasts_come_back_as_calibration(make_store):

@@ -171,6 +171,17 @@ class Prepared:
         return tuple(process(v) if process is not None else v for process, v in zip(self.results, row))
 
 
+def compiled_sql(stmt, connection) -> tuple[str, Any]:
+    """A Core statement as the driver's SQL and parameters (to read a large result straight
+    from the DBAPI cursor, without a Row per result row); parameters SQLAlchemy renders at
+    execution (literal ones, expanding IN lists) are rendered here."""
+    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    if compiled.positional:
+        return str(compiled), tuple(params[name] for name in compiled.positiontup)
+    return str(compiled), params
+
+
 def available(now: datetime):
     """Not suspended and not buried at ``now``."""
     return and_(CardState.suspended == false(),
@@ -302,3 +313,7 @@ class StoreBase:
 
 __all__ = ["DatabaseError", "Prepared", "StoreBase", "STATE_COLUMNS", "available", "insert_rows", "memory_of", "plain_select",
            "review_entry", "state_values", "study_card"]
+
+
+__all__ = ["DatabaseError", "Prepared", "StoreBase", "STATE_COLUMNS", "available", "compiled_sql", "insert_rows", "memory_of",
+           "plain_select", "review_entry", "state_values", "study_card"]

@@ -6,11 +6,11 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, bindparam, cast, delete, false, func, select, update
+from sqlalchemy import Float, bindparam, cast, delete, false, func, literal, null, select, update
 from sqlalchemy.orm import Session
 
 from srs.model import NEW, CardContent, CardKind, DeckRecord, ExamCard, StudyCard
-from srs.store.base import StoreBase, available, insert_rows, plain_select, study_card
+from srs.store.base import StoreBase, available, compiled_sql, insert_rows, plain_select, study_card
 from srs.store.models import Card, CardState, CardTag, Deck
 
 _DECK_FIELDS = ("id", "name", "description", "exam_enabled", "exam_questions", "exam_minutes", "exam_pass_mark",
@@ -178,17 +178,28 @@ class ContentQueries(StoreBase):
             stmt = stmt.where(Card.kind == CardKind.MC.value).order_by(Card.position)
             return [study_card(row) for row in s.connection().execute(stmt)]
 
-    def exam_cards(self, deck: str) -> list[ExamCard]:
+    def exam_cards(self, deck: str, memory: bool = True) -> list[ExamCard]:
         """The deck's live multiple-choice cards with this learner's memory state, as plain
-        numbers (times in epoch seconds): what readiness needs, without loading card text."""
+        numbers (times in epoch seconds): what readiness needs, without loading card text.
+        ``memory=False``: the states are not read (each card comes as never studied), for
+        a caller that needs only the questions (the state join is half the cost). Read
+        from the driver's cursor in one go (no Row per card: 100,000 of them)."""
         with self.atomic() as s:
-            stmt = self._filtered(self._with_state(select(
-                Card.key, Card.deck_id, Card.card_id, func.coalesce(func.json_array_length(Card.choices), 0),
-                func.coalesce(CardState.state, NEW), CardState.step, CardState.stability, CardState.difficulty,
-                cast(self._epoch(CardState.due), Float), cast(self._epoch(CardState.last_review), Float),
-                func.coalesce(CardState.reps, 0), func.coalesce(CardState.lapses, 0),
-            ).select_from(Card)), deck, None).where(Card.kind == CardKind.MC.value).order_by(Card.position, Card.key)
-            return list(map(ExamCard._make, s.connection().execute(stmt)))
+            questions = (Card.key, Card.deck_id, Card.card_id, func.coalesce(func.json_array_length(Card.choices), 0))
+            if memory:
+                stmt = self._with_state(select(
+                    *questions, func.coalesce(CardState.state, NEW), CardState.step, CardState.stability,
+                    CardState.difficulty, cast(self._epoch(CardState.due), Float),
+                    cast(self._epoch(CardState.last_review), Float), func.coalesce(CardState.reps, 0),
+                    func.coalesce(CardState.lapses, 0)).select_from(Card))
+            else:
+                stmt = select(*questions, literal(int(NEW)), null(), null(), null(), null(), null(), literal(0),
+                              literal(0))
+            stmt = self._filtered(stmt, deck, None).where(Card.kind == CardKind.MC.value).order_by(Card.position,
+                                                                                                   Card.key)
+            connection = s.connection()
+            rows = connection.exec_driver_sql(*compiled_sql(stmt, connection)).cursor.fetchall()
+            return list(map(ExamCard._make, rows))
 
 
 __all__ = ["ContentQueries"]

@@ -7,21 +7,16 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Float, and_, bindparam, case, cast, delete, false, func, insert, select, update
+from sqlalchemy import Float, Integer, Text, and_, bindparam, case, cast, delete, false, func, insert, select, update
 
 from srs.model import NEW, CardKind, MemoryState, ReviewEntry
-from srs.store.base import STATE_COLUMNS, Prepared, StoreBase, insert_rows, memory_of, review_entry, state_values
+from srs.store.base import (STATE_COLUMNS, Prepared, StoreBase, compiled_sql, insert_rows, memory_of, review_entry,
+                             state_values)
 from srs.store.models import Card, CardState, ExamAnswer, ExamAttempt, Review
 
 
-def _compiled(stmt, connection) -> tuple[str, Any]:
-    """A Core statement as the driver's SQL and parameters (to read a large result straight
-    from the DBAPI cursor, without a Row per result row)."""
-    compiled = stmt.compile(dialect=connection.dialect)
-    params = compiled.construct_params()
-    if compiled.positional:
-        return str(compiled), tuple(params[name] for name in compiled.positiontup)
-    return str(compiled), params
+#: card keys whose review-log rows ``forecast_columns`` reads per statement (bounds the texts)
+REVIEW_KEYS_AT_ONCE = 20_000
 
 
 @cache
@@ -199,37 +194,78 @@ class ReviewQueries(StoreBase):
                             .order_by(ExamAnswer.card_key, ExamAttempt.finished_at))
         return [(int(k), float(t), bool(c)) for k, t, c in answers]
 
-    def forecast_columns(self, deck: str) -> tuple[tuple[Any, Any, Any], tuple[Any, Any, Any]]:
+    def forecast_columns(self, deck: str, keys: Sequence[int] | None = None) -> tuple[tuple[Any, Any, Any],
+                                                                                    tuple[Any, Any, Any]]:
         """``forecast_evidence`` as arrays, read from covering indexes without a Python object
-        per value more than needed: the review log as (code, epoch seconds, stability after
-        or NaN), code = card key·16 + rating·2 + (1 if from an exam), by card, time and id;
-        the answered exam questions as (card key, epoch seconds the attempt ended, right?)."""
+        per value: the review log as (code, epoch seconds, stability after or NaN), code =
+        card key·16 + rating·2 + (1 if from an exam), by card, time and id; the answered exam
+        questions as (card key, epoch seconds the attempt ended, right?). ``keys``: the deck's
+        live multiple-choice cards, when the caller has them (``exam_cards``): not read again."""
         import numpy as np  # only readiness needs it: not every command that opens the store
 
         with self.atomic() as s:
             connection = s.connection()
-            mc = and_(Card.deck_id == deck, Card.kind == CardKind.MC.value, Card.retired == false())
-            lo, hi = connection.execute(select(func.min(Card.key), func.max(Card.key)).where(mc)).one()
-            keys = np.array(connection.execute(select(Card.key).where(mc)).scalars().all(), dtype=np.int64)
+            if keys is None:
+                mc = and_(Card.deck_id == deck, Card.kind == CardKind.MC.value, Card.retired == false())
+                keys = connection.exec_driver_sql(*compiled_sql(select(Card.key).where(mc), connection)) \
+                    .cursor.fetchall()
+            keys = np.array(keys, dtype=np.int64).reshape(-1)
             empty = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
-            if lo is None:
+            if not len(keys):
                 return empty, (np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool))
-            # one range scan of the (learner, card, time, id, rating, source, stability) index over
-            # the deck's keys, the other decks' rows in that range dropped below: one index seek
-            # per card would cost more than reading past a few foreign rows
-            code = Review.card_key * 16 + Review.rating * 2 + case((Review.source == "exam", 1), else_=0)
-            stmt = (select(code, cast(self._epoch(Review.reviewed_at), Float), Review.stability)
-                    .where(Review.learner == self.learner, Review.card_key >= lo, Review.card_key <= hi)
-                    .order_by(Review.card_key, Review.reviewed_at, Review.id))
-            rows = connection.exec_driver_sql(*_compiled(stmt, connection)).cursor.fetchall()
-            table = np.array(rows, dtype=float).reshape(-1, 3)
-            del rows
-            codes = table[:, 0].astype(np.int64)
+            lo, hi = int(keys.min()), int(keys.max())
+            parts = [self._packed_reviews(connection, start, min(hi, start + REVIEW_KEYS_AT_ONCE - 1))
+                     for start in range(lo, hi + 1, REVIEW_KEYS_AT_ONCE)]
+            codes, at, stability = (np.concatenate(column) for column in zip(*parts))
             mine = np.isin(codes >> 4, keys)
-            stability = table[mine, 2]
-            reviews = (codes[mine], table[mine, 1], stability)
+            reviews = (codes[mine], at[mine], stability[mine])
             k, t, c = zip(*answers) if (answers := self._exam_evidence(s, deck)) else ((), (), ())
             return reviews, (np.array(k, dtype=np.int64), np.array(t, dtype=float), np.array(c, dtype=bool))
+
+    def _packed_reviews(self, connection, lo: int, hi: int) -> tuple[Any, Any, Any]:
+        """The (code, epoch seconds, stability or NaN) columns of ``forecast_columns`` for the
+        card keys ``lo..hi`` (other decks' rows among them included: the caller drops them).
+        One range scan of the (learner, card, time, id, rating, source, stability) index; each
+        column comes back as one comma-separated text, aggregated in the index's order, and is
+        parsed by numpy: a row per review costs more in the driver than the SQL (~1 µs each,
+        a million of them). Codes and times are exact; a stability comes as SQLite writes a
+        REAL in text, 15 significant digits (within 1e-15 of the stored value; PostgreSQL's
+        text is exact)."""
+        import numpy as np
+
+        sqlite = connection.dialect.name == "sqlite"
+        code = Review.card_key * 16 + Review.rating * 2 + case((Review.source == "exam", 1), else_=0)
+        if sqlite:
+            # julianday's own integer milliseconds (exact: well below 2**53, off by < 0.1 before
+            # rounding); turned into epoch seconds below with the arithmetic of ``_epoch``
+            when = cast(func.julianday(Review.reviewed_at) * 86400000.0 + 0.5, Integer)
+        else:
+            when = cast(self._epoch(Review.reviewed_at), Float)
+        stability = func.coalesce(Review.stability, -1.0)  # never negative: -1 marks NULL
+        mine = and_(Review.learner == self.learner, Review.card_key >= lo, Review.card_key <= hi)
+        order = (Review.card_key, Review.reviewed_at, Review.id)
+        if sqlite:
+            # SQLite before 3.44 has no ORDER BY inside group_concat: it concatenates the rows in
+            # the order the subquery yields them (SQLite keeps a FROM subquery's ORDER BY when the
+            # outer query aggregates with anything but count, min or max)
+            rows = select(code.label("code"), when.label("at"), stability.label("stability")).where(mine) \
+                .order_by(*order).subquery()
+            stmt = select(func.count(), *(func.aggregate_strings(rows.c[name], ",")
+                                          for name in ("code", "at", "stability")))
+        else:
+            stmt = select(func.count(), *(func.aggregate_strings(cast(value, Text), ",").aggregate_order_by(*order)
+                                          for value in (code, when, stability))).where(mine)
+        count, *texts = connection.exec_driver_sql(*compiled_sql(stmt, connection)).cursor.fetchone()
+        if not count:
+            return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
+        codes, at, stability = (np.fromstring(text, dtype=dtype, sep=",")
+                                for text, dtype in zip(texts, (np.int64, np.int64 if sqlite else float, float)))
+        if not len(codes) == len(at) == len(stability) == count:
+            raise AssertionError("the review log's packed columns do not parse")
+        if sqlite:
+            at = (at / 86400000.0 - 2440587.5) * 86400.0
+        stability[stability < 0] = np.nan
+        return codes, at, stability
 
     def bulk_load(self, states: Iterable[tuple[int, MemoryState]],
                   reviews: Iterable[tuple[int, int, datetime, int, MemoryState | None, MemoryState]],
