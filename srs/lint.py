@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from srs.model import LETTERS, CardKind
+from srs.model import LETTERS, CardKind, letter_index
 
 DEFAULT_PASS_MARK = 0.70
 #: words that make a choice suspicious to a test-wise student ("always", "never", ...)
@@ -205,6 +205,9 @@ RULES: tuple[tuple[str, str, Callable[[Item], list[int]]], ...] = (
 )
 
 
+_BUILT_IN = RULES  # the rules _score_rules knows
+
+
 def _score(items: Sequence[Item], rule: Callable[[Item], list[int]]) -> tuple[float, tuple[str, ...]]:
     """Expected right answers of a student following ``rule``, and the cards it gets right outright."""
     score, outright = 0.0, []
@@ -215,6 +218,51 @@ def _score(items: Sequence[Item], rule: Callable[[Item], list[int]]) -> tuple[fl
             if len(picked) == 1:
                 outright.append(item.id)
     return score, tuple(outright)
+
+
+_ABSOLUTE_LOWER = tuple(w.lower() for w in ABSOLUTE_WORDS)
+#: words the "above" pattern cannot match without (after "of"): a cheap test first
+_ABOVE_NEEDS = ("above", "these", "those", "preceding", "other")
+
+
+def _score_rules(items: Sequence[Item]) -> list[tuple[float, tuple[str, ...]]]:
+    """``[_score(items, rule) for _, _, rule in RULES]`` in one pass over the cards, each rule's
+    choices worked out as its function does. Two shortcuts, both exact: a question word that is
+    no substring of any (lower-cased) choice is echoed by none; ASCII text without the
+    (lower-cased) words of a pattern cannot match it, in any case (non-ASCII text takes the
+    pattern itself: ``re.I`` matches some non-ASCII letters to ASCII ones)."""
+    totals = [0.0] * 5
+    outright: list[list[str]] = [[], [], [], [], []]
+    find_words = _LONG_WORD.findall
+    for item in items:
+        choices, answer = item.choices, item.answer
+        n = len(choices)
+        everyone = list(range(n))
+        lengths = [len(c.strip()) for c in choices]
+        top, bottom = max(lengths), min(lengths)
+        picks = [[i for i, v in enumerate(lengths) if v == top], [i for i, v in enumerate(lengths) if v == bottom]]
+        asked = content_words(item.question)
+        raw = "\x00".join(choices)
+        joined = raw.lower()  # each choice lower-cased, as content_words does
+        if not asked or not any(word in joined for word in asked):
+            picks.append(everyone)  # nothing echoes: all tie at 0 (as echo() finds)
+        else:
+            picks.append(_argbest([len(asked.intersection(find_words(c.lower()))) for c in choices], max))
+        ascii_text = raw.isascii()
+        if ascii_text and not any(word in joined for word in _ABSOLUTE_LOWER):
+            picks.append(everyone)
+        else:
+            picks.append(absolute(item))
+        if ascii_text and ("of" not in joined or not any(word in joined for word in _ABOVE_NEEDS)):
+            picks.append(everyone)
+        else:
+            picks.append(above(item))
+        for k, picked in enumerate(picks):
+            if answer in picked:
+                totals[k] += 1 / len(picked)
+                if len(picked) == 1:
+                    outright[k].append(item.id)
+    return [(total, tuple(cards)) for total, cards in zip(totals, outright)]
 
 
 def _position(items: Sequence[Item]) -> tuple[str, float, tuple[str, ...]]:
@@ -275,8 +323,8 @@ def lint(items: Sequence[Item], pass_mark: float | None = None, source: str = ""
         return StrategyResult(name, label, score, share, bool(n) and share >= mark - 1e-9, cards, detail)
 
     strategies = []
-    for name, label, rule in RULES:
-        score, cards = _score(items, rule)
+    scored = _score_rules(items) if RULES is _BUILT_IN else [_score(items, rule) for _, _, rule in RULES]
+    for (name, label, _), (score, cards) in zip(RULES, scored):
         strategies.append(result(name, label, score, cards))
     letter, score, cards = _position(items)
     strategies.insert(2, result("position", f"always answers {letter}", max(score, 0.0), cards, letter))
@@ -295,7 +343,7 @@ def lint(items: Sequence[Item], pass_mark: float | None = None, source: str = ""
 # ---------------------------------------------------------------- inputs
 def from_deck_spec(spec: Any, strategies_only: bool = False) -> LintReport:
     """Lint a parsed deck file (``srs.deckfile.DeckSpec``); basic cards are left out."""
-    items = [Item(c.id, c.question, tuple(c.choices), c.answer_index)
+    items = [Item(c.id, c.question, tuple(c.choices), letter_index(c.answer))
              for c in spec.cards if c.kind is CardKind.MC]
     mark = spec.exam.pass_mark if spec.exam is not None else None
     return lint(items, mark, spec.source or spec.id, spec.id, strategies_only=strategies_only)

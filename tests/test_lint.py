@@ -217,3 +217,20 @@ def test_the_hint_after_an_import_scores_the_strategies_as_lint_does(tmp_path):
     full = from_deck_spec(read_deck(path))
     assert hint.strategies == full.strategies and hint.fails and (hint.chance, hint.cards) == (full.chance, full.cards)
     assert full.duplicates and full.above_choices and not hint.duplicates and not hint.above_choices
+
+
+_choice_text = st.text(st.sampled_from("abc ALWAYS all none Of of the above These ſK İ\u212a\x00é-"), max_size=40) | \
+    st.sampled_from(["All of the above", "none of these", "always", "It must be so", "ALWAYS Right", "alwayſ",
+                     "first 5", "the learning rate", "Learning rates", "neither of the other options"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.text(st.sampled_from("abcdefgh ABÉ.-,1"), max_size=30)
+                          | st.sampled_from(["Which learning rate is right?", "What do all of these share?"]),
+                          st.lists(_choice_text, min_size=2, max_size=6),
+                          st.integers(0, 5)), min_size=1, max_size=8))
+def test_strategies_in_one_pass_score_as_each_rule_does(cards):
+    from srs.lint import RULES, _score, _score_rules
+
+    items = [Item(f"c{n}", q, tuple(choices), answer % len(choices)) for n, (q, choices, answer) in enumerate(cards)]
+    assert _score_rules(items) == [_score(items, rule) for _, _, rule in RULES]
