@@ -56,3 +56,24 @@ def test_insert_rows_leaves_defaults_to_sqlalchemy(make_store):
         insert_rows(connection, Card.__table__, partial)
         assert connection.execute(text(
             "SELECT count(*) FROM cards WHERE explanation = '' AND wrong_feedback = '' AND deck_id = 'd'")).scalar() == 7
+
+
+def test_json_text_is_what_json_writes_and_reads():
+    """The SQLite engine's JSON functions give json.dumps's text and json.loads's values (or errors)."""
+    import json
+
+    from srs.store.engine import json_dumps, json_loads
+
+    for value in ([], ["a"], ["é\u2028\"\\ x", "\ud800"], [1, "a"], {"a": [1, None]}, None, "s", 1.5, [["x"]]):
+        assert json_dumps(value) == json.dumps(value)
+    for text in ("[]", " []", '["a", "b"]', '{"a": 1} ', "1", "null", '["\\u00e9"]', "\ufeff[]", "[1,", "", '"x"y',
+                 "NaN", "[1] [2]"):
+        try:
+            expected = ("value", json.loads(text))
+        except ValueError as exc:
+            expected = ("error", str(exc))
+        try:
+            got = ("value", json_loads(text))
+        except ValueError as exc:
+            got = ("error", str(exc))
+        assert got == expected, text

@@ -52,10 +52,12 @@ class ContentQueries(StoreBase):
                 .where(Card.deck_id == deck_id)
             if card_ids is not None:
                 stmt = stmt.where(Card.card_id.in_(list(card_ids)))
-            rows = s.execute(stmt)
-            return {r.card_id: CardContent(r.key, r.card_id, r.position, CardKind(r.kind), r.question, r.choices,
-                                           r.answer, r.explanation, r.wrong_feedback, list(r.tags or ()),
-                                           bool(r.retired), r.anki_guid) for r in rows}
+            s.flush()  # what the ORM's own execute would do first: a deck just saved is written
+            kinds = {kind.value: kind for kind in CardKind}
+            return {card_id: CardContent(key, card_id, position, kinds.get(kind) or CardKind(kind), question, choices,
+                                         answer, explanation, wrong_feedback, list(tags or ()), bool(retired), guid)
+                    for (key, card_id, position, kind, question, choices, answer, explanation, wrong_feedback, tags,
+                         retired, guid) in s.connection().execute(stmt)}  # plain rows: no ORM bookkeeping
 
     def next_position(self, deck_id: str) -> int:
         """One past the last card's position in the deck (0 for an empty deck)."""
@@ -80,8 +82,13 @@ class ContentQueries(StoreBase):
             for r in rows:
                 by_deck.setdefault(r["deck_id"], []).append(r["card_id"])
             keys: dict[tuple[str, str], int] = {}
-            for deck_id, card_ids in by_deck.items():  # just these cards, not the whole deck again
-                for i in range(0, len(card_ids), 5_000):
+            for deck_id, card_ids in by_deck.items():
+                if len(card_ids) > 5_000:  # many: the deck's keys in one query, these cards' kept
+                    wanted = set(card_ids)
+                    keys.update(((deck_id, c), k) for c, k in connection.execute(
+                        select(Card.card_id, Card.key).where(Card.deck_id == deck_id)) if c in wanted)
+                    continue
+                for i in range(0, len(card_ids), 5_000):  # a few: just these cards, not the whole deck
                     keys.update(((deck_id, c), k) for c, k in s.execute(
                         select(Card.card_id, Card.key).where(Card.deck_id == deck_id,
                                                              Card.card_id.in_(card_ids[i:i + 5_000]))))
