@@ -359,9 +359,13 @@ def _card(raw: dict[str, Any], index: int, fail, lines: _Lines) -> CardSpec:
     if not isinstance(wrong_feedback, str):
         wrong_feedback = _text(raw, "wrong_feedback", fail, lines.key("card", "wrong_feedback", index), where)
     tags_raw = raw.get("tags", [])
-    if not isinstance(tags_raw, list) or not all(isinstance(t, str) and t.strip() for t in tags_raw):
+    if not isinstance(tags_raw, list):
         raise fail(lines.key("card", "tags", index), f"{where}: tags must be a list of non-empty strings")
-    stripped = [t.strip() for t in tags_raw]
+    stripped = []
+    for tag in tags_raw:  # a plain loop: no generator per card
+        if not isinstance(tag, str) or not (tag := tag.strip()):
+            raise fail(lines.key("card", "tags", index), f"{where}: tags must be a list of non-empty strings")
+        stripped.append(tag)
     tags = tuple(dict.fromkeys(stripped)) if len(stripped) > 1 else tuple(stripped)
     if tags and _SPACE.search("".join(tags)):
         raise fail(lines.key("card", "tags", index), f"{where}: a tag must not contain spaces")
@@ -373,13 +377,20 @@ def _card(raw: dict[str, Any], index: int, fail, lines: _Lines) -> CardSpec:
         if not isinstance(answer, str) or not answer.strip():
             answer = _text(raw, "answer", fail, lines.key("card", "answer", index), where, required=True)
         return CardSpec(card_id, question, answer, None, explanation, wrong_feedback, tags)
-    if not isinstance(choices_raw, list) or not all(isinstance(c, str) for c in choices_raw):
+    strings = isinstance(choices_raw, list)
+    if strings:
+        for choice in choices_raw:
+            if not isinstance(choice, str):
+                strings = False
+                break
+    if not strings:
         raise fail(lines.key("card", "choices", index), f"{where}: choices must be a list of strings")
     n = len(choices_raw)
     if not MIN_CHOICES <= n <= MAX_CHOICES:
         raise fail(lines.key("card", "choices", index), f"{where}: {n} choices; a card has 2 to 6")
-    if not all(c.strip() for c in choices_raw):
-        raise fail(lines.key("card", "choices", index), f"{where}: a choice must not be empty")
+    for choice in choices_raw:
+        if not choice.strip():
+            raise fail(lines.key("card", "choices", index), f"{where}: a choice must not be empty")
     if len(set(choices_raw)) != n:
         raise fail(lines.key("card", "choices", index), f"{where}: two choices are the same")
     answer = raw["answer"]
