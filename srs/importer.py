@@ -67,6 +67,14 @@ def content_of(spec: CardSpec) -> dict[str, object]:
     }
 
 
+def _same(row, card: CardSpec) -> bool:
+    """Whether a stored card's content is ``content_of(card)``, compared as sync_deck does."""
+    choices = card.choices
+    return (row.question == card.question and row.answer == card.answer and row.explanation == card.explanation
+            and row.wrong_feedback == card.wrong_feedback and row.kind == card.kind.value
+            and row.choices == (list(choices) if choices is not None else None) and row.tags == list(card.tags))
+
+
 def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
     """Make the store's copy of ``spec`` equal to it. Cards are matched by id, so an edit
     keeps the card's history; cards missing from the file are retired, and restored if
@@ -91,13 +99,20 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
         existing = store.deck_cards(spec.id)
         new_rows, updates = [], []
         for position, card in enumerate(spec.cards):
-            content = content_of(card)
-            row = existing.pop(card.id, None)
+            row = existing.pop(card.id, None) if existing else None
             if row is None:
-                new_rows.append(dict(deck_id=spec.id, card_id=card.id, position=position, retired=False,
-                                     created_at=now, updated_at=now, **content))
+                choices = card.choices
+                new_rows.append({"deck_id": spec.id, "card_id": card.id, "position": position, "retired": False,
+                                 "created_at": now, "updated_at": now, "kind": card.kind.value,
+                                 "question": card.question, "choices": list(choices) if choices is not None else None,
+                                 "answer": card.answer, "explanation": card.explanation,
+                                 "wrong_feedback": card.wrong_feedback, "tags": list(card.tags)})  # content_of's
                 result.added += 1
                 continue
+            if not row.retired and row.position == position and _same(row, card):
+                result.unchanged += 1
+                continue
+            content = content_of(card)
             changed = {k: v for k, v in content.items() if getattr(row, k) != v}
             if row.position != position:
                 changed["position"] = position

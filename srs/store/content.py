@@ -86,14 +86,18 @@ class ContentQueries(StoreBase):
                 if len(card_ids) > 5_000:  # many: the deck's keys in one query, these cards' kept
                     wanted = set(card_ids)
                     keys.update(((deck_id, c), k) for c, k in connection.execute(
-                        select(Card.card_id, Card.key).where(Card.deck_id == deck_id)) if c in wanted)
+                        select(Card.card_id, Card.key).where(Card.deck_id == deck_id)).all() if c in wanted)
                     continue
                 for i in range(0, len(card_ids), 5_000):  # a few: just these cards, not the whole deck
                     keys.update(((deck_id, c), k) for c, k in s.execute(
                         select(Card.card_id, Card.key).where(Card.deck_id == deck_id,
                                                              Card.card_id.in_(card_ids[i:i + 5_000]))))
-            tags = [{"card_key": keys[(r["deck_id"], r["card_id"])], "tag": tag}
-                    for r in rows for tag in dict.fromkeys(r.get("tags") or [])]
+            tags: list[dict[str, Any]] = []
+            for r in rows:
+                names = r.get("tags")
+                if names:
+                    key = keys[(r["deck_id"], r["card_id"])]
+                    tags.extend({"card_key": key, "tag": tag} for tag in (dict.fromkeys(names) if len(names) > 1 else names))
             insert_rows(connection, CardTag.__table__, tags)
             return {(r["deck_id"], r["card_id"]): keys[(r["deck_id"], r["card_id"])] for r in rows}
 
