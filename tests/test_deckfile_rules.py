@@ -240,3 +240,12 @@ def _decks(draw):
 def test_dump_then_parse_is_the_identity_on_any_text(spec):
     """Any text, control characters and U+007F included, survives the round trip."""
     assert parse_toml(dump_toml(spec), "x.toml") == spec
+
+
+def test_a_checked_card_is_the_record_its_constructor_makes():
+    from srs.deckfile import CardSpec, _card_spec
+
+    for args in (("a", "q?", "B", ("x", "y"), "why", "no", ("t",)), ("b", "q", "free", None, "", "", ())):
+        made, plain = _card_spec(*args), CardSpec(*args)
+        assert made == plain and hash(made) == hash(plain) and vars(made) == vars(plain) and repr(made) == repr(plain)
+        assert list(vars(made)) == list(vars(plain))  # the same fields, in the same order
