@@ -101,12 +101,12 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
         for position, card in enumerate(spec.cards):
             row = existing.pop(card.id, None) if existing else None
             if row is None:
-                choices = card.choices
+                # content_of's values, the card's own tuples: a JSON column writes a tuple as the list
                 new_rows.append({"deck_id": spec.id, "card_id": card.id, "position": position, "retired": False,
                                  "created_at": now, "updated_at": now, "kind": card.kind.value,
-                                 "question": card.question, "choices": list(choices) if choices is not None else None,
-                                 "answer": card.answer, "explanation": card.explanation,
-                                 "wrong_feedback": card.wrong_feedback, "tags": list(card.tags)})  # content_of's
+                                 "question": card.question, "choices": card.choices, "answer": card.answer,
+                                 "explanation": card.explanation, "wrong_feedback": card.wrong_feedback,
+                                 "tags": card.tags})
                 result.added += 1
                 continue
             if not row.retired and row.position == position and _same(row, card):

@@ -64,7 +64,8 @@ def test_json_text_is_what_json_writes_and_reads():
 
     from srs.store.engine import json_dumps, json_loads
 
-    for value in ([], ["a"], ["é\u2028\"\\ x", "\ud800"], [1, "a"], {"a": [1, None]}, None, "s", 1.5, [["x"]]):
+    for value in ([], ["a"], ["é\u2028\"\\ x", "\ud800"], [1, "a"], {"a": [1, None]}, None, "s", 1.5, [["x"]], (),
+                  ("a", "b"), (1,)):
         assert json_dumps(value) == json.dumps(value)
     for text in ("[]", " []", '["a", "b"]', '{"a": 1} ', "1", "null", '["\\u00e9"]', "\ufeff[]", "[1,", "", '"x"y',
                  "NaN", "[1] [2]"):

@@ -61,9 +61,9 @@ _scan_json = make_scanner(json.JSONDecoder())  # what json.loads scans with
 
 
 def json_dumps(value: object) -> str:
-    """``json.dumps(value)``, the same text; a list of strings (a card's choices, its tags)
-    without the encoder's set-up per call, which costs more than the encoding itself."""
-    if type(value) is list:
+    """``json.dumps(value)``, the same text; a list (or tuple) of strings, a card's choices or
+    tags, without the encoder's set-up per call, which costs more than the encoding itself."""
+    if type(value) is list or type(value) is tuple:
         try:
             return "[" + ", ".join(map(_json_string, value)) + "]"
         except TypeError:  # not all strings: the encoder says what it makes of them
