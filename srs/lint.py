@@ -226,41 +226,45 @@ _ABOVE_NEEDS = ("above", "these", "those", "preceding", "other")
 
 
 def _score_rules(items: Sequence[Item]) -> list[tuple[float, tuple[str, ...]]]:
-    """``[_score(items, rule) for _, _, rule in RULES]`` in one pass over the cards, each rule's
-    choices worked out as its function does. Two shortcuts, both exact: a question word that is
-    no substring of any (lower-cased) choice is echoed by none; ASCII text without the
+    """``[_score(items, rule) for _, _, rule in RULES]`` in one pass over the cards (whole-number
+    answers), each rule's choices worked out as its function does, without making their lists:
+    a rule that keeps the choices of best value v gets the card's answer right when the answer's
+    value is v, among as many choices as have it. Two shortcuts, both exact: a question word
+    that is no substring of any (lower-cased) choice is echoed by none; ASCII text without the
     (lower-cased) words of a pattern cannot match it, in any case (non-ASCII text takes the
     pattern itself: ``re.I`` matches some non-ASCII letters to ASCII ones)."""
     totals = [0.0] * 5
     outright: list[list[str]] = [[], [], [], [], []]
-    find_words = _LONG_WORD.findall
+    find_words, stop, strip = _LONG_WORD.findall, STOP_WORDS, str.strip
     for item in items:
         choices, answer = item.choices, item.answer
         n = len(choices)
-        everyone = list(range(n))
-        lengths = [len(c.strip()) for c in choices]
-        top, bottom = max(lengths), min(lengths)
-        picks = [[i for i, v in enumerate(lengths) if v == top], [i for i, v in enumerate(lengths) if v == bottom]]
-        asked = content_words(item.question)
+        valid = 0 <= answer < n  # the answer is one of the choices (what "answer in picked" asks of all of them)
+        lengths = list(map(len, map(strip, choices)))
         raw = "\x00".join(choices)
         joined = raw.lower()  # each choice lower-cased, as content_words does
-        if not asked or not any(word in joined for word in asked):
-            picks.append(everyone)  # nothing echoes: all tie at 0 (as echo() finds)
-        else:
-            picks.append(_argbest([len(asked.intersection(find_words(c.lower()))) for c in choices], max))
+        asked = content_words(item.question)
         ascii_text = raw.isascii()
-        if ascii_text and not any(word in joined for word in _ABSOLUTE_LOWER):
-            picks.append(everyone)
+        outcomes = []  # (right, among how many choices) per rule, in RULES' order
+        for best in (max(lengths), min(lengths)):  # longest, shortest
+            outcomes.append((valid and lengths[answer] == best, lengths.count(best)))
+        if not asked or not any(word in joined for word in asked):
+            outcomes.append((valid, n))  # nothing echoes: all tie at 0 (as echo() finds)
         else:
-            picks.append(absolute(item))
-        if ascii_text and ("of" not in joined or not any(word in joined for word in _ABOVE_NEEDS)):
-            picks.append(everyone)
-        else:
-            picks.append(above(item))
-        for k, picked in enumerate(picks):
-            if answer in picked:
-                totals[k] += 1 / len(picked)
-                if len(picked) == 1:
+            shared = [len(asked.intersection(find_words(c.lower()))) for c in choices]
+            best = max(shared)
+            outcomes.append((valid and shared[answer] == best, shared.count(best)))
+        for rule, words in ((absolute, _ABSOLUTE_LOWER), (above, None)):
+            if ascii_text and (not any(word in joined for word in words) if words is not None else
+                               "of" not in joined or not any(word in joined for word in _ABOVE_NEEDS)):
+                outcomes.append((valid, n))
+            else:
+                picked = rule(item)
+                outcomes.append((answer in picked, len(picked)))
+        for k, (right, among) in enumerate(outcomes):
+            if right:
+                totals[k] += 1 / among
+                if among == 1:
                     outright[k].append(item.id)
     return [(total, tuple(cards)) for total, cards in zip(totals, outright)]
 
@@ -323,7 +327,8 @@ def lint(items: Sequence[Item], pass_mark: float | None = None, source: str = ""
         return StrategyResult(name, label, score, share, bool(n) and share >= mark - 1e-9, cards, detail)
 
     strategies = []
-    scored = _score_rules(items) if RULES is _BUILT_IN else [_score(items, rule) for _, _, rule in RULES]
+    fused = RULES is _BUILT_IN and all(type(item.answer) is int for item in items)
+    scored = _score_rules(items) if fused else [_score(items, rule) for _, _, rule in RULES]
     for (name, label, _), (score, cards) in zip(RULES, scored):
         strategies.append(result(name, label, score, cards))
     letter, score, cards = _position(items)
