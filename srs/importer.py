@@ -97,16 +97,11 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
             result.deck_changed = True
             store.save_deck(spec.id, source=spec.source, updated_at=now, **deck_values)
         existing = store.deck_cards(spec.id)
-        new_rows, updates = [], []
+        new_cards, updates = [], []
         for position, card in enumerate(spec.cards):
             row = existing.pop(card.id, None) if existing else None
             if row is None:
-                # content_of's values, the card's own tuples: a JSON column writes a tuple as the list
-                new_rows.append({"deck_id": spec.id, "card_id": card.id, "position": position, "retired": False,
-                                 "created_at": now, "updated_at": now, "kind": card.kind.value,
-                                 "question": card.question, "choices": card.choices, "answer": card.answer,
-                                 "explanation": card.explanation, "wrong_feedback": card.wrong_feedback,
-                                 "tags": card.tags})
+                new_cards.append((position, card))
                 result.added += 1
                 continue
             if not row.retired and row.position == position and _same(row, card):
@@ -127,7 +122,13 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
                     updates.append((row.key, changed))
                 result.unchanged += 1
         store.update_cards(updates)
-        store.add_cards(new_rows)
+        deck_id = spec.id
+        # each row made as add_cards takes it (not all at once): content_of's values, the card's own
+        # tuples (a JSON column writes a tuple as the list it was copied to)
+        store.add_cards({"deck_id": deck_id, "card_id": card.id, "position": position, "retired": False,
+                         "created_at": now, "updated_at": now, "kind": card.kind.value, "question": card.question,
+                         "choices": card.choices, "answer": card.answer, "explanation": card.explanation,
+                         "wrong_feedback": card.wrong_feedback, "tags": card.tags} for position, card in new_cards)
         gone = [row.key for row in existing.values() if not row.retired]
         store.retire_cards(gone, now)
         result.retired = len(gone)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from datetime import datetime
 from typing import Any
 
@@ -71,16 +72,25 @@ class ContentQueries(StoreBase):
         with self.atomic() as s:
             return [(d, c, g) for d, c, g in s.execute(select(Card.deck_id, Card.card_id, Card.anki_guid))]
 
-    def add_cards(self, rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], int]:
-        """Insert many cards (with their tags) in bulk; returns their keys by (deck id, card id)."""
-        if not rows:
+    def add_cards(self, rows: Iterable[dict[str, Any]], chunk: int = 20_000) -> dict[tuple[str, str], int]:
+        """Insert many cards (with their tags) in bulk; returns their keys by (deck id, card id).
+        ``rows`` may be made as they are read (a generator): they are inserted ``chunk`` at a
+        time and not kept, only each one's deck id, card id and tags."""
+        if isinstance(rows, Sequence) and not rows:
             return {}
         with self.atomic(write=True) as s:
             connection = s.connection()  # the driver's executemany: no ORM bookkeeping for bulk rows
-            insert_rows(connection, Card.__table__, rows)
+            added: list[tuple[str, str, Any]] = []  # (deck id, card id, tags) of each row, in order
+            pending = iter(rows)
+            while part := list(islice(pending, chunk)):
+                insert_rows(connection, Card.__table__, part)
+                added.extend((r["deck_id"], r["card_id"], r.get("tags")) for r in part)
+            del part
+            if not added:
+                return {}
             by_deck: dict[str, list[str]] = {}
-            for r in rows:
-                by_deck.setdefault(r["deck_id"], []).append(r["card_id"])
+            for deck_id, card_id, _ in added:
+                by_deck.setdefault(deck_id, []).append(card_id)
             keys: dict[tuple[str, str], int] = {}
             for deck_id, card_ids in by_deck.items():
                 if len(card_ids) > 5_000:  # many: the deck's keys in one query, these cards' kept
@@ -93,13 +103,12 @@ class ContentQueries(StoreBase):
                         select(Card.card_id, Card.key).where(Card.deck_id == deck_id,
                                                              Card.card_id.in_(card_ids[i:i + 5_000]))))
             tags: list[dict[str, Any]] = []
-            for r in rows:
-                names = r.get("tags")
+            for deck_id, card_id, names in added:
                 if names:
-                    key = keys[(r["deck_id"], r["card_id"])]
+                    key = keys[(deck_id, card_id)]
                     tags.extend({"card_key": key, "tag": tag} for tag in (dict.fromkeys(names) if len(names) > 1 else names))
             insert_rows(connection, CardTag.__table__, tags)
-            return {(r["deck_id"], r["card_id"]): keys[(r["deck_id"], r["card_id"])] for r in rows}
+            return {(deck_id, card_id): keys[(deck_id, card_id)] for deck_id, card_id, _ in added}
 
     def update_card(self, key: int, **values: Any) -> None:
         with self.atomic(write=True) as s:
