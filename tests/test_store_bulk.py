@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import insert, text
 
 from srs.store.base import insert_rows
@@ -78,3 +79,14 @@ def test_json_text_is_what_json_writes_and_reads():
         except ValueError as exc:
             got = ("error", str(exc))
         assert got == expected, text
+
+
+def test_a_record_made_fast_is_the_record_its_constructor_makes():
+    from srs.model import CardContent, CardKind, record_maker
+
+    values = (7, "c1", 3, CardKind.MC, "q?", ["a", "b"], "A", "why", "", ["t"], False, None)
+    made, plain = record_maker(CardContent)(*values), CardContent(*values)
+    assert made == plain and vars(made) == vars(plain) and list(vars(made)) == list(vars(plain))
+    assert repr(made) == repr(plain)
+    with pytest.raises(TypeError):
+        record_maker(CardContent)(*values[:-1])
