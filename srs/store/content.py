@@ -106,12 +106,16 @@ class ContentQueries(StoreBase):
                     keys.update(((deck_id, c), k) for c, k in s.execute(
                         select(Card.card_id, Card.key).where(Card.deck_id == deck_id,
                                                              Card.card_id.in_(card_ids[i:i + 5_000]))))
-            tags: list[dict[str, Any]] = []
-            for deck_id, card_id, names in added:
-                if names:
-                    key = keys[(deck_id, card_id)]
-                    tags.extend({"card_key": key, "tag": tag} for tag in (dict.fromkeys(names) if len(names) > 1 else names))
-            insert_rows(connection, CardTag.__table__, tags)
+            for start in range(0, len(added), chunk):  # the tag rows too, a chunk of cards at a time
+                tags: list[dict[str, Any]] = []
+                for deck_id, card_id, names in added[start:start + chunk]:
+                    if names:
+                        key = keys[(deck_id, card_id)]
+                        tags.extend({"card_key": key, "tag": tag}
+                                    for tag in (dict.fromkeys(names) if len(names) > 1 else names))
+                insert_rows(connection, CardTag.__table__, tags)
+            if len(keys) == len(added):  # every added card, and only them (the usual case): as they are
+                return keys
             return {(deck_id, card_id): keys[(deck_id, card_id)] for deck_id, card_id, _ in added}
 
     def update_card(self, key: int, **values: Any) -> None:
