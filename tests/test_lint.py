@@ -234,3 +234,25 @@ def test_strategies_in_one_pass_score_as_each_rule_does(cards):
 
     items = [Item(f"c{n}", q, tuple(choices), answer % len(choices)) for n, (q, choices, answer) in enumerate(cards)]
     assert _score_rules(items) == [_score(items, rule) for _, _, rule in RULES]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Which learning rate is right?", "What do all of these share?", "Pick"]),
+                          st.lists(_choice_text, min_size=2, max_size=6),
+                          st.integers(0, 5)), min_size=0, max_size=40),
+       st.sampled_from([0.05, 0.3, 0.5, 0.7, 1.0]))
+def test_the_hint_gives_up_only_on_decks_no_strategy_passes(cards, mark):
+    from srs import lint as lint_module
+
+    items = [Item(f"c{n}", q, tuple(choices), answer % len(choices)) for n, (q, choices, answer) in enumerate(cards)]
+    full = lint(items, mark, strategies_only=True)
+    saved = lint_module.GIVE_UP_EVERY
+    lint_module.GIVE_UP_EVERY = 1  # look at every card
+    try:
+        hint = lint(items, mark, strategies_only=True, only_failing=True)
+    finally:
+        lint_module.GIVE_UP_EVERY = saved
+    if hint is None:
+        assert not full.fails
+    else:
+        assert hint == full
