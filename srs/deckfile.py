@@ -62,7 +62,8 @@ def _card_spec(id: str, question: str, answer: str, choices: tuple[str, ...] | N
     card = _new_object(CardSpec)
     fields = card.__dict__
     fields["id"], fields["question"], fields["answer"], fields["choices"] = id, question, answer, choices
-    fields["explanation"], fields["wrong_feedback"], fields["tags"], fields["line"] = explanation, wrong_feedback, tags, 0
+    fields["explanation"], fields["wrong_feedback"] = explanation, wrong_feedback
+    fields["tags"], fields["line"] = tags, 0
     return card
 
 

@@ -229,7 +229,8 @@ _ABOVE_NEEDS = ("above", "these", "those", "preceding", "other")
 GIVE_UP_EVERY = 1024
 
 
-def _score_rules(items: Sequence[Item], give_up_below: float | None = None) -> list[tuple[float, tuple[str, ...]]] | None:
+def _score_rules(items: Sequence[Item],
+                 give_up_below: float | None = None) -> list[tuple[float, tuple[str, ...]]] | None:
     """``[_score(items, rule) for _, _, rule in RULES]`` in one pass over the cards (whole-number
     answers), each rule's choices worked out as its function does, without making their lists:
     a rule that keeps the choices of best value v gets the card's answer right when the answer's
