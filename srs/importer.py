@@ -67,6 +67,14 @@ def content_of(spec: CardSpec) -> dict[str, object]:
     }
 
 
+def _same(row, card: CardSpec) -> bool:
+    """Whether a stored card's content is ``content_of(card)``, compared as sync_deck does."""
+    choices = card.choices
+    return (row.question == card.question and row.answer == card.answer and row.explanation == card.explanation
+            and row.wrong_feedback == card.wrong_feedback and row.kind == card.kind.value
+            and row.choices == (list(choices) if choices is not None else None) and row.tags == list(card.tags))
+
+
 def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
     """Make the store's copy of ``spec`` equal to it. Cards are matched by id, so an edit
     keeps the card's history; cards missing from the file are retired, and restored if
@@ -89,15 +97,17 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
             result.deck_changed = True
             store.save_deck(spec.id, source=spec.source, updated_at=now, **deck_values)
         existing = store.deck_cards(spec.id)
-        new_rows, updates = [], []
+        new_cards, updates = [], []
         for position, card in enumerate(spec.cards):
-            content = content_of(card)
-            row = existing.pop(card.id, None)
+            row = existing.pop(card.id, None) if existing else None
             if row is None:
-                new_rows.append(dict(deck_id=spec.id, card_id=card.id, position=position, retired=False,
-                                     created_at=now, updated_at=now, **content))
+                new_cards.append((position, card))
                 result.added += 1
                 continue
+            if not row.retired and row.position == position and _same(row, card):
+                result.unchanged += 1
+                continue
+            content = content_of(card)
             changed = {k: v for k, v in content.items() if getattr(row, k) != v}
             if row.position != position:
                 changed["position"] = position
@@ -112,7 +122,13 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
                     updates.append((row.key, changed))
                 result.unchanged += 1
         store.update_cards(updates)
-        store.add_cards(new_rows)
+        deck_id = spec.id
+        # each row made as add_cards takes it (not all at once): content_of's values, the card's own
+        # tuples (a JSON column writes a tuple as the list it was copied to)
+        store.add_cards({"deck_id": deck_id, "card_id": card.id, "position": position, "retired": False,
+                         "created_at": now, "updated_at": now, "kind": card.kind.value, "question": card.question,
+                         "choices": card.choices, "answer": card.answer, "explanation": card.explanation,
+                         "wrong_feedback": card.wrong_feedback, "tags": card.tags} for position, card in new_cards)
         gone = [row.key for row in existing.values() if not row.retired]
         store.retire_cards(gone, now)
         result.retired = len(gone)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from srs.model import LETTERS, CardKind
+from srs.model import LETTERS, CardKind, letter_index, record_maker
 
 DEFAULT_PASS_MARK = 0.70
 #: words that make a choice suspicious to a test-wise student ("always", "never", ...)
@@ -205,6 +205,9 @@ RULES: tuple[tuple[str, str, Callable[[Item], list[int]]], ...] = (
 )
 
 
+_BUILT_IN = RULES  # the rules _score_rules knows
+
+
 def _score(items: Sequence[Item], rule: Callable[[Item], list[int]]) -> tuple[float, tuple[str, ...]]:
     """Expected right answers of a student following ``rule``, and the cards it gets right outright."""
     score, outright = 0.0, []
@@ -215,6 +218,68 @@ def _score(items: Sequence[Item], rule: Callable[[Item], list[int]]) -> tuple[fl
             if len(picked) == 1:
                 outright.append(item.id)
     return score, tuple(outright)
+
+
+_ABSOLUTE_LOWER = tuple(w.lower() for w in ABSOLUTE_WORDS)
+#: words the "above" pattern cannot match without (after "of"): a cheap test first
+_ABOVE_NEEDS = ("above", "these", "those", "preceding", "other")
+
+
+#: how many cards _score_rules scores between two looks at whether it may give up
+GIVE_UP_EVERY = 1024
+
+
+def _score_rules(items: Sequence[Item],
+                 give_up_below: float | None = None) -> list[tuple[float, tuple[str, ...]]] | None:
+    """``[_score(items, rule) for _, _, rule in RULES]`` in one pass over the cards (whole-number
+    answers), each rule's choices worked out as its function does, without making their lists:
+    a rule that keeps the choices of best value v gets the card's answer right when the answer's
+    value is v, among as many choices as have it. Two shortcuts, both exact: a question word
+    that is no substring of any (lower-cased) choice is echoed by none; ASCII text without the
+    (lower-cased) words of a pattern cannot match it, in any case (non-ASCII text takes the
+    pattern itself: ``re.I`` matches some non-ASCII letters to ASCII ones).
+
+    With ``give_up_below``: None as soon as no rule can reach that score any more, even were
+    it to get every card left right (a card adds at most 1; one more card's worth of margin
+    for the rounding of the sums)."""
+    totals = [0.0] * 5
+    outright: list[list[str]] = [[], [], [], [], []]
+    find_words, stop, strip = _LONG_WORD.findall, STOP_WORDS, str.strip
+    left = len(items)
+    for done, item in enumerate(items):
+        if give_up_below is not None and done % GIVE_UP_EVERY == 0 and done:
+            if max(totals) + (left - done) + 1 < give_up_below:
+                return None
+        choices, answer = item.choices, item.answer
+        n = len(choices)
+        valid = 0 <= answer < n  # the answer is one of the choices (what "answer in picked" asks of all of them)
+        lengths = list(map(len, map(strip, choices)))
+        raw = "\x00".join(choices)
+        joined = raw.lower()  # each choice lower-cased, as content_words does
+        asked = content_words(item.question)
+        ascii_text = raw.isascii()
+        outcomes = []  # (right, among how many choices) per rule, in RULES' order
+        for best in (max(lengths), min(lengths)):  # longest, shortest
+            outcomes.append((valid and lengths[answer] == best, lengths.count(best)))
+        if not asked or not any(word in joined for word in asked):
+            outcomes.append((valid, n))  # nothing echoes: all tie at 0 (as echo() finds)
+        else:
+            shared = [len(asked.intersection(find_words(c.lower()))) for c in choices]
+            best = max(shared)
+            outcomes.append((valid and shared[answer] == best, shared.count(best)))
+        for rule, words in ((absolute, _ABSOLUTE_LOWER), (above, None)):
+            if ascii_text and (not any(word in joined for word in words) if words is not None else
+                               "of" not in joined or not any(word in joined for word in _ABOVE_NEEDS)):
+                outcomes.append((valid, n))
+            else:
+                picked = rule(item)
+                outcomes.append((answer in picked, len(picked)))
+        for k, (right, among) in enumerate(outcomes):
+            if right:
+                totals[k] += 1 / among
+                if among == 1:
+                    outright[k].append(item.id)
+    return [(total, tuple(cards)) for total, cards in zip(totals, outright)]
 
 
 def _position(items: Sequence[Item]) -> tuple[str, float, tuple[str, ...]]:
@@ -262,24 +327,37 @@ def duplicates(items: Sequence[Item], threshold: float = NEAR_DUPLICATE) -> list
 
 
 def lint(items: Sequence[Item], pass_mark: float | None = None, source: str = "", deck: str = "",
-         from_store: bool = False, strategies_only: bool = False) -> LintReport:
+         from_store: bool = False, strategies_only: bool = False, only_failing: bool = False) -> LintReport | None:
     """Score every strategy on the multiple-choice ``items`` of a deck. ``strategies_only``:
     without the checks of single cards (duplicate and "all of the above" choices), which
-    decide nothing about whether a strategy passes (the hint after an import)."""
+    decide nothing about whether a strategy passes (the hint after an import).
+    ``only_failing``: None instead of the report once it is certain that no strategy passes
+    (the hint tells of the others only); a report that may fail is the whole one."""
     mark = DEFAULT_PASS_MARK if pass_mark is None else pass_mark
     n = len(items)
-    chance = sum(1 / len(item.choices) for item in items)
 
     def result(name: str, label: str, score: float, cards: tuple[str, ...], detail: str = "") -> StrategyResult:
         share = score / n if n else 0.0
         return StrategyResult(name, label, score, share, bool(n) and share >= mark - 1e-9, cards, detail)
 
+    if only_failing and not n:
+        return None  # no cards: no strategy passes
+    letter, position_score, position_cards = _position(items)
+    fused = RULES is _BUILT_IN and all(type(item.answer) is int for item in items)
+    if fused:
+        need = (mark - 1e-9) * n  # the score that passes (share >= mark - 1e-9)
+        may_give_up = only_failing and max(position_score, 0.0) + 1 < need
+        scored = _score_rules(items, need if may_give_up else None)
+        if scored is None:
+            return None
+    else:
+        scored = [_score(items, rule) for _, _, rule in RULES]
+    chance = sum(1 / len(item.choices) for item in items)
     strategies = []
-    for name, label, rule in RULES:
-        score, cards = _score(items, rule)
+    for (name, label, _), (score, cards) in zip(RULES, scored):
         strategies.append(result(name, label, score, cards))
-    letter, score, cards = _position(items)
-    strategies.insert(2, result("position", f"always answers {letter}", max(score, 0.0), cards, letter))
+    strategies.insert(2, result("position", f"always answers {letter}", max(position_score, 0.0), position_cards,
+                                letter))
     letters = {LETTERS[i]: 0 for i in range(max((len(item.choices) for item in items), default=0))}
     for item in items:
         letters[LETTERS[item.answer]] += 1
@@ -293,12 +371,17 @@ def lint(items: Sequence[Item], pass_mark: float | None = None, source: str = ""
 
 
 # ---------------------------------------------------------------- inputs
-def from_deck_spec(spec: Any, strategies_only: bool = False) -> LintReport:
+_make_item = record_maker(Item)  # Item(...), without the frozen dataclass's __init__ (a deck's every card)
+
+
+def from_deck_spec(spec: Any, strategies_only: bool = False, only_failing: bool = False) -> LintReport | None:
     """Lint a parsed deck file (``srs.deckfile.DeckSpec``); basic cards are left out."""
-    items = [Item(c.id, c.question, tuple(c.choices), c.answer_index)
+    make = _make_item
+    items = [make(c.id, c.question, tuple(c.choices), letter_index(c.answer))
              for c in spec.cards if c.kind is CardKind.MC]
     mark = spec.exam.pass_mark if spec.exam is not None else None
-    return lint(items, mark, spec.source or spec.id, spec.id, strategies_only=strategies_only)
+    return lint(items, mark, spec.source or spec.id, spec.id, strategies_only=strategies_only,
+                only_failing=only_failing)
 
 
 def from_study_cards(deck_id: str, cards: Iterable[Any], pass_mark: float | None) -> LintReport:
@@ -308,8 +391,9 @@ def from_study_cards(deck_id: str, cards: Iterable[Any], pass_mark: float | None
     return lint(items, pass_mark, deck_id, deck_id, from_store=True)
 
 
-def lint_paths(paths: Iterable[Any], strategies_only: bool = False) -> list[LintReport]:
-    """Lint deck files (.toml, quiz-page .txt) by path; any other extension is refused."""
+def lint_paths(paths: Iterable[Any], strategies_only: bool = False, only_failing: bool = False) -> list[LintReport]:
+    """Lint deck files (.toml, quiz-page .txt) by path; any other extension is refused.
+    ``only_failing``: without the reports of the files where surely no strategy passes."""
     from srs.deckfile import read_deck
     from srs.errors import UserError
 
@@ -319,7 +403,9 @@ def lint_paths(paths: Iterable[Any], strategies_only: bool = False) -> list[Lint
             raise UserError(f"{path}: no such file")
         if path.suffix.lower() not in (".toml", ".txt"):
             raise UserError(f"{path}: cannot lint {path.suffix or 'a file without extension'} (known: .toml, .txt)")
-        reports.append(from_deck_spec(read_deck(path), strategies_only))
+        report = from_deck_spec(read_deck(path), strategies_only, only_failing)
+        if report is not None:
+            reports.append(report)
     return reports
 
 
@@ -334,8 +420,8 @@ def failing_files(paths: Iterable[Any]) -> list[LintReport]:
     """The reports of the .toml deck files among ``paths`` that a test-wise student could
     pass (for the hint after an import; the files have been read without error). Their
     reports hold the strategies only, what the hint tells."""
-    return [r for r in lint_paths((p for p in paths if p.suffix.lower() == ".toml"), strategies_only=True)
-            if r.fails]
+    return [r for r in lint_paths((p for p in paths if p.suffix.lower() == ".toml"), strategies_only=True,
+                                  only_failing=True) if r.fails]
 
 
 __all__ = ["ABSOLUTE_WORDS", "AboveChoice", "DEFAULT_PASS_MARK", "Duplicate", "Item", "LintReport", "RULES",

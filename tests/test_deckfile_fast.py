@@ -22,16 +22,17 @@ from tests.test_deckfile_rules import FRAGMENTS, VALID, _decks
 
 def parse_both(text: str) -> tuple[object, object]:
     """parse_toml by the strict path and by the fast one: a DeckSpec or the error's text."""
-    saved, outcomes = deckfile.FAST_PARSE_CHARS, []
+    saved, outcomes = (deckfile.FAST_PARSE_CHARS, deckfile.PIECE_CHARS), []
     try:
-        for limit in (1 << 62, 0):
-            deckfile.FAST_PARSE_CHARS = limit
+        for limit, piece in ((1 << 62, saved[1]), (0, saved[1]), (0, 1)):  # pieces of one card each, last
+            deckfile.FAST_PARSE_CHARS, deckfile.PIECE_CHARS = limit, piece
             try:
                 outcomes.append(parse_toml(text, "decks/x.toml"))
             except DeckFileError as exc:
                 outcomes.append(("error", str(exc), exc.line))
     finally:
-        deckfile.FAST_PARSE_CHARS = saved
+        deckfile.FAST_PARSE_CHARS, deckfile.PIECE_CHARS = saved
+    assert outcomes[2] == outcomes[1]
     return outcomes[0], outcomes[1]
 
 
@@ -212,3 +213,22 @@ def test_a_large_decks_duplicate_names_both_cards(big):
     rows = text.splitlines()
     first, second = (i for i, row in enumerate(rows, 1) if row == 'id = "c7"')
     assert fast[1] == f'decks/x.toml:{second - 1}: card "c7": duplicate id (first at line {first - 1})'
+
+
+@pytest.mark.parametrize("text", [
+    # a [[card]] line inside a multi-line string or array is no cut
+    VALID + '[[card]]\nid = "s"\nquestion = """one\n[[card]]\nid = "x"\n"""\nanswer = "a"\n',
+    VALID + "[[card]]\nid = 's'\nquestion = \'\'\'one\n[[card]]\n\'\'\'\nanswer = 'a'\n",
+    VALID + '[[card]]\nid = "s"\nquestion = "q"\nanswer = "a"\ntags = [\n"t",\n[[card]]\n]\n',
+    # the deck's tables after the cards, cards before the first [[card]] line, CRLF lines
+    VALID + '[deck.exam]\nquestions = 1\n',
+    VALID.replace("[deck]", 'card = [{id = "z", question = "q", answer = "a"}]\n[deck]', 1),
+    '[[card]]\nid = "z"\nquestion = "q"\nanswer = "a"\n' + VALID,
+    VALID.replace("\n", "\r\n"),
+    VALID + '[[card]]\nid = "s"\nquestion = "q"\nanswer = "a"\n[card.more]\nx = 1\n',
+    VALID + '[[card]]\nid = "s"\nquestion = "q"\nanswer = "a"\n[card]\n',
+    VALID + '[[card]]\nid = "s"\nquestion = "q"\nanswer = "a"\n[other]\n',
+])
+def test_pieces_read_what_the_whole_file_reads(text):
+    strict, fast = parse_both(text)
+    assert fast == strict

@@ -43,13 +43,15 @@ answer = "Per-parameter adaptive learning rates."
 '''
 
 
-@pytest.fixture(autouse=True, scope="module", params=["tomllib", "toml-rs"])
+@pytest.fixture(autouse=True, scope="module", params=["tomllib", "toml-rs", "toml-rs pieces"])
 def toml_parser(request):
-    """The parser a deck file of any size goes to: tomllib (small files) or toml-rs (large)."""
-    saved = deckfile.FAST_PARSE_CHARS
-    deckfile.FAST_PARSE_CHARS = 0 if request.param == "toml-rs" else 1 << 62
+    """The parser a deck file of any size goes to: tomllib (small files) or toml-rs (large),
+    in pieces of one card each (the least PIECE_CHARS) or of the usual size."""
+    saved = deckfile.FAST_PARSE_CHARS, deckfile.PIECE_CHARS
+    deckfile.FAST_PARSE_CHARS = 1 << 62 if request.param == "tomllib" else 0
+    deckfile.PIECE_CHARS = 1 if request.param == "toml-rs pieces" else saved[1]
     yield request.param
-    deckfile.FAST_PARSE_CHARS = saved
+    deckfile.FAST_PARSE_CHARS, deckfile.PIECE_CHARS = saved
 
 
 def error(text: str) -> DeckFileError:
@@ -238,3 +240,12 @@ def _decks(draw):
 def test_dump_then_parse_is_the_identity_on_any_text(spec):
     """Any text, control characters and U+007F included, survives the round trip."""
     assert parse_toml(dump_toml(spec), "x.toml") == spec
+
+
+def test_a_checked_card_is_the_record_its_constructor_makes():
+    from srs.deckfile import CardSpec, _card_spec
+
+    for args in (("a", "q?", "B", ("x", "y"), "why", "no", ("t",)), ("b", "q", "free", None, "", "", ())):
+        made, plain = _card_spec(*args), CardSpec(*args)
+        assert made == plain and hash(made) == hash(plain) and vars(made) == vars(plain) and repr(made) == repr(plain)
+        assert list(vars(made)) == list(vars(plain))  # the same fields, in the same order

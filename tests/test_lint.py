@@ -217,3 +217,42 @@ def test_the_hint_after_an_import_scores_the_strategies_as_lint_does(tmp_path):
     full = from_deck_spec(read_deck(path))
     assert hint.strategies == full.strategies and hint.fails and (hint.chance, hint.cards) == (full.chance, full.cards)
     assert full.duplicates and full.above_choices and not hint.duplicates and not hint.above_choices
+
+
+_choice_text = st.text(st.sampled_from("abc ALWAYS all none Of of the above These ſK İ\u212a\x00é-"), max_size=40) | \
+    st.sampled_from(["All of the above", "none of these", "always", "It must be so", "ALWAYS Right", "alwayſ",
+                     "first 5", "the learning rate", "Learning rates", "neither of the other options"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.text(st.sampled_from("abcdefgh ABÉ.-,1"), max_size=30)
+                          | st.sampled_from(["Which learning rate is right?", "What do all of these share?"]),
+                          st.lists(_choice_text, min_size=2, max_size=6),
+                          st.integers(0, 5)), min_size=1, max_size=8))
+def test_strategies_in_one_pass_score_as_each_rule_does(cards):
+    from srs.lint import RULES, _score, _score_rules
+
+    items = [Item(f"c{n}", q, tuple(choices), answer % len(choices)) for n, (q, choices, answer) in enumerate(cards)]
+    assert _score_rules(items) == [_score(items, rule) for _, _, rule in RULES]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Which learning rate is right?", "What do all of these share?", "Pick"]),
+                          st.lists(_choice_text, min_size=2, max_size=6),
+                          st.integers(0, 5)), min_size=0, max_size=40),
+       st.sampled_from([0.05, 0.3, 0.5, 0.7, 1.0]))
+def test_the_hint_gives_up_only_on_decks_no_strategy_passes(cards, mark):
+    from srs import lint as lint_module
+
+    items = [Item(f"c{n}", q, tuple(choices), answer % len(choices)) for n, (q, choices, answer) in enumerate(cards)]
+    full = lint(items, mark, strategies_only=True)
+    saved = lint_module.GIVE_UP_EVERY
+    lint_module.GIVE_UP_EVERY = 1  # look at every card
+    try:
+        hint = lint(items, mark, strategies_only=True, only_failing=True)
+    finally:
+        lint_module.GIVE_UP_EVERY = saved
+    if hint is None:
+        assert not full.fails
+    else:
+        assert hint == full

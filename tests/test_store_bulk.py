@@ -134,3 +134,36 @@ def test_write_connection_rolls_back_and_gives_one_line(make_store):
         assert s.execute(text("SELECT count(*) FROM card_states")).scalar() == 1
         with store.write_connection() as connection:
             assert connection is s.connection()
+
+
+def test_json_text_is_what_json_writes_and_reads():
+    """The SQLite engine's JSON functions give json.dumps's text and json.loads's values (or errors)."""
+    import json
+
+    from srs.store.engine import json_dumps, json_loads
+
+    for value in ([], ["a"], ["é\u2028\"\\ x", "\ud800"], [1, "a"], {"a": [1, None]}, None, "s", 1.5, [["x"]], (),
+                  ("a", "b"), (1,)):
+        assert json_dumps(value) == json.dumps(value)
+    for text in ("[]", " []", '["a", "b"]', '{"a": 1} ', "1", "null", '["\\u00e9"]', "\ufeff[]", "[1,", "", '"x"y',
+                 "NaN", "[1] [2]"):
+        try:
+            expected = ("value", json.loads(text))
+        except ValueError as exc:
+            expected = ("error", str(exc))
+        try:
+            got = ("value", json_loads(text))
+        except ValueError as exc:
+            got = ("error", str(exc))
+        assert got == expected, text
+
+
+def test_a_record_made_fast_is_the_record_its_constructor_makes():
+    from srs.model import CardContent, CardKind, record_maker
+
+    values = (7, "c1", 3, CardKind.MC, "q?", ["a", "b"], "A", "why", "", ["t"], False, None)
+    made, plain = record_maker(CardContent)(*values), CardContent(*values)
+    assert made == plain and vars(made) == vars(plain) and list(vars(made)) == list(vars(plain))
+    assert repr(made) == repr(plain)
+    with pytest.raises(TypeError):
+        record_maker(CardContent)(*values[:-1])

@@ -5,6 +5,7 @@ queries repeat (live cards of a deck or tag, a learner's state joined to its car
 
 from __future__ import annotations
 
+import operator
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -94,21 +95,22 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
             connection.execute(table.insert(), list(rows[start:start + chunk]))
         return
     sql = str(compiled)
-    processors = {name: table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in order}
+    processors = [table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in order]
+    values_of = operator.itemgetter(*order) if len(order) > 1 else (lambda row: (row[order[0]],))
     for start in range(0, len(rows), chunk):
         part = rows[start:start + chunk]
-        columns = []
-        for name in order:
-            column = [row[name] for row in part]
-            process = processors[name]
-            if process is not None:
-                first = column[0]
-                if all(value is first for value in column):  # one object (the import's time): once
-                    column = [process(first)] * len(column)
+        batch: list[Any] = list(map(values_of, part))  # each row's values in the statement's order
+        if any(process is not None for process in processors):
+            columns: list[Any] = list(zip(*batch))
+            for i, process in enumerate(processors):
+                if process is None:
+                    continue
+                column = columns[i]
+                if len(set(map(id, column))) == 1:  # one object (the import's time): processed once
+                    columns[i] = [process(column[0])] * len(column)
                 else:
-                    column = [process(value) for value in column]
-            columns.append(column)
-        batch: list[Any] = list(zip(*columns))
+                    columns[i] = list(map(process, column))
+            batch = list(zip(*columns))
         if not compiled.positional:
             batch = [dict(zip(order, row)) for row in batch]
         connection.exec_driver_sql(sql, batch)
