@@ -88,7 +88,9 @@ def _notetype(id_: int, name: str, fields: list[str], qfmt: str, afmt: str, css:
 
 def text_to_html(text: str) -> str:
     """Card text is text: escape it, keep its line breaks."""
-    return html.escape(text, quote=False).replace("\n", "<br>")
+    if "&" in text or "<" in text or ">" in text:  # (most text has none: no escaping to do)
+        text = html.escape(text, quote=False)
+    return text.replace("\n", "<br>") if "\n" in text else text
 
 
 def mc_fields(card: StudyCard) -> list[str]:
@@ -113,8 +115,13 @@ def basic_fields(card: StudyCard) -> list[str]:
     return [text_to_html(card.question), text_to_html(card.answer) + extra_html(card.explanation)]
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
 def _strip(text: str) -> str:
-    return html.unescape(re.sub(r"<[^>]*>", " ", text)).strip()
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    return html.unescape(text).strip()
 
 
 @dataclass(frozen=True)
@@ -201,7 +208,7 @@ def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCar
             cid = number("card", card.deck_id, card.card_id)
             cid_of[card.key] = cid
             sfld = _strip(fields[0])
-            csum = int(hashlib.sha1(sfld.encode()).hexdigest()[:8], 16)
+            csum = int.from_bytes(hashlib.sha1(sfld.encode()).digest()[:4], "big")
             mod = int(item.updated_at.timestamp())
             tags = " " + " ".join(t.replace(" ", "_") for t in card.tags) + " " if card.tags else ""
             note_rows.append((nid, item.guid, mid, mod, -1, tags, "\x1f".join(fields), sfld,
@@ -218,7 +225,8 @@ def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCar
         db.commit()
         db.close()
         partial = Path(tmp) / "package.apkg"
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+        # deflate level 1: a third of the default level's time for a package ~6% larger
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
             zf.write(db_path, "collection.anki21")
             members = {}
             for index, (name, data) in enumerate(media):

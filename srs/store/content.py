@@ -161,12 +161,14 @@ class ContentQueries(StoreBase):
             stmt = stmt.order_by(Card.deck_id, Card.position)
             return [study_card(row) for row in s.connection().execute(stmt)]
 
-    def export_cards(self, deck: str | None = None) -> Iterator[tuple[StudyCard, datetime, str | None]]:
+    def export_cards(self, deck: str | None = None, with_state: bool = True
+                     ) -> Iterator[tuple[StudyCard, datetime, str | None]]:
         """Live cards with this learner's state, when their content last changed and the Anki
-        note they came from (None: made in srs), streamed."""
+        note they came from (None: made in srs), streamed. Without ``with_state`` the cards
+        come as new (the state is not read: an export without history does not need it)."""
         with self.atomic() as s:
-            stmt = self._filtered(self._with_state(plain_select().add_columns(Card.updated_at, Card.anki_guid)
-                                                   .select_from(Card)), deck, None)
+            stmt = plain_select(with_state).add_columns(Card.updated_at, Card.anki_guid).select_from(Card)
+            stmt = self._filtered(self._with_state(stmt) if with_state else stmt, deck, None)
             for row in s.connection().execution_options(yield_per=2000).execute(
                     stmt.order_by(Card.deck_id, Card.position)):
                 yield study_card(row[:-2]), row[-2], row[-1]
