@@ -386,6 +386,8 @@ class PackageReader:
     their reviews), ``media_for(names)``. Notes that do not become cards collect in
     ``skipped``."""
 
+    carries_targets = False  # placements() never names an srs card (an AnkiPackage's may)
+
     def __init__(self, db: sqlite3.Connection, path: Path, with_reviews: bool, zf: zipfile.ZipFile,
                  media: dict[str, str], version: int) -> None:
         self.db, self.path, self.history, self.zf, self.version = db, path, with_reviews, zf, version
@@ -432,9 +434,13 @@ class PackageReader:
                     self.skipped.append(Skipped(_label(fields, guid) + (f" (card {ord_ + 1})" if ord_ else ""),
                                                 why, deck))
                     continue
-                history = tuple(reviews.get(cid, ()))
-                schedule = _schedule(type_, queue, due, odue, odid, reps, lapses, data, self.crt,
-                                     history[-1].at if history else None)
+                history = tuple(reviews.get(cid, ())) if reviews else ()
+                if type_ == 0 and (not data or data == "{}"):  # a new card without memory: nothing to work out
+                    schedule = AnkiSchedule(0, queue, None, reps, lapses, None, None,
+                                            history[-1].at if history else None)
+                else:
+                    schedule = _schedule(type_, queue, due, odue, odid, reps, lapses, data, self.crt,
+                                         history[-1].at if history else None)
                 batch.append(AnkiCard(spec, guid, ord_, deck, nt.name, schedule, history))
             yield batch
         for guid, flds in self.db.execute("select guid, flds from notes where id not in (select nid from cards)"):

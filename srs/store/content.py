@@ -75,20 +75,20 @@ class ContentQueries(StoreBase):
             return {}
         with self.atomic(write=True) as s:
             connection = s.connection()  # the driver's executemany: no ORM bookkeeping for bulk rows
+            last = s.scalar(select(func.max(Card.key)))
             insert_rows(connection, Card.__table__, rows)
-            by_deck: dict[str, list[str]] = {}
-            for r in rows:
-                by_deck.setdefault(r["deck_id"], []).append(r["card_id"])
+            wanted = {(r["deck_id"], r["card_id"]) for r in rows}
             keys: dict[tuple[str, str], int] = {}
-            for deck_id, card_ids in by_deck.items():  # just these cards, not the whole deck again
-                for i in range(0, len(card_ids), 5_000):
-                    keys.update(((deck_id, c), k) for c, k in s.execute(
-                        select(Card.card_id, Card.key).where(Card.deck_id == deck_id,
-                                                             Card.card_id.in_(card_ids[i:i + 5_000]))))
+            # the new rows' keys: the rows above the last key before the insert that are these cards
+            # (a deck and card id names one row; this transaction may see others' rows, not own them)
+            newer = select(Card.deck_id, Card.card_id, Card.key)
+            for d, c, k in s.execute(newer if last is None else newer.where(Card.key > last)):
+                if (d, c) in wanted:
+                    keys[(d, c)] = k
             tags = [{"card_key": keys[(r["deck_id"], r["card_id"])], "tag": tag}
-                    for r in rows for tag in dict.fromkeys(r.get("tags") or [])]
+                    for r in rows if r.get("tags") for tag in dict.fromkeys(r["tags"])]
             insert_rows(connection, CardTag.__table__, tags)
-            return {(r["deck_id"], r["card_id"]): keys[(r["deck_id"], r["card_id"])] for r in rows}
+            return keys
 
     def update_card(self, key: int, **values: Any) -> None:
         with self.atomic(write=True) as s:
