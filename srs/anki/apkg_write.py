@@ -178,6 +178,14 @@ def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCar
         db = sqlite3.connect(db_path)
         # a scratch file until the rename below makes the package: no journal, no syncs
         db.executescript("pragma journal_mode = off; pragma synchronous = off;" + SCHEMA)
+        # Notes and cards come in deck order, their ids are hashes: inserted straight into the
+        # tables they would land all over the b-trees. They go to a scratch file in arrival
+        # order first, then across sorted by id (SQLite's external sort: memory stays flat):
+        # less CPU, and a ~10% smaller collection to compress.
+        db.execute("attach database ? as stage", (str(Path(tmp) / "stage.db"),))
+        db.executescript("pragma stage.journal_mode = off; pragma stage.synchronous = off;"
+                         "create table stage.notes as select * from main.notes where 0;"
+                         "create table stage.cards as select * from main.cards where 0;")
         decks = {"1": {"id": 1, "name": "Default", "usn": 0, "lrnToday": [0, 0], "revToday": [0, 0],
                        "newToday": [0, 0], "timeToday": [0, 0], "collapsed": False, "browserCollapsed": False,
                        "dyn": 0, "conf": 1, "desc": "", "extendNew": 0, "extendRev": 0, "mod": 0}}
@@ -219,6 +227,10 @@ def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCar
             if len(note_rows) >= 5000:
                 _flush(db, note_rows, card_rows)
         _flush(db, note_rows, card_rows)
+        db.execute("insert into main.notes select * from stage.notes order by id")
+        db.execute("insert into main.cards select * from stage.cards order by id")
+        db.commit()
+        db.execute("detach database stage")
         if history is not None:
             _write_revlog(db, history, cid_of)
         db.executescript(INDEXES)
@@ -238,8 +250,8 @@ def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCar
 
 
 def _flush(db: sqlite3.Connection, note_rows: list, card_rows: list) -> None:
-    db.executemany("insert into notes values (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
-    db.executemany("insert into cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, "
+    db.executemany("insert into stage.notes values (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+    db.executemany("insert into stage.cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, "
                    "left, odue, odid, flags, data) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
     note_rows.clear()
     card_rows.clear()
