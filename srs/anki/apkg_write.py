@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME, guid, number
+from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME, card_identities, guid, number
 from srs.clock import day_start
 from srs.model import LEARNING, NEW, RELEARNING, REVIEW, CardKind, ReviewEntry, StudyCard
 
@@ -94,7 +94,7 @@ def text_to_html(text: str) -> str:
 
 
 def mc_fields(card: StudyCard) -> list[str]:
-    choices = "".join(f"<li>{text_to_html(c)}</li>" for c in card.choices or ())
+    choices = "".join([f"<li>{text_to_html(c)}</li>" for c in card.choices or ()])
     return [text_to_html(card.question), f'<ol class="choices" type="A">{choices}</ol>',
             f"{card.answer}) {text_to_html(card.right_choice)}", text_to_html(card.explanation),
             text_to_html(card.wrong_feedback)]
@@ -204,25 +204,32 @@ def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCar
         db.execute("insert into col values (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')",
                    (crt, stamp * 1000, stamp * 1000, json.dumps({"schedVer": 2, "nextPos": 1}),
                     json.dumps(models), json.dumps(decks), json.dumps(dconf)))
-        cid_of: dict[int, int] = {}
+        cid_of: dict[int, int] = {}  # (with history: the review log's rows name the cards)
         notes = 0
         note_rows, card_rows = [], []
+        sha1, mc_kind = hashlib.sha1, CardKind.MC
         for position, item in enumerate(cards, start=1):
             card = item.card
-            mc = card.kind is CardKind.MC
-            fields = [with_media(f, media_names) for f in (mc_fields(card) if mc else basic_fields(card))]
+            mc = card.kind is mc_kind
+            fields = mc_fields(card) if mc else basic_fields(card)
+            if media_names:
+                fields = [with_media(f, media_names) for f in fields]
             mid = MC_NOTETYPE_ID if mc else BASIC_NOTETYPE_ID
-            nid = number("note", card.deck_id, card.card_id)
-            cid = number("card", card.deck_id, card.card_id)
-            cid_of[card.key] = cid
+            note_guid, nid, cid = card_identities(card.deck_id, card.card_id)
+            if history is not None:
+                cid_of[card.key] = cid
             sfld = _strip(fields[0])
-            csum = int.from_bytes(hashlib.sha1(sfld.encode()).digest()[:4], "big")
+            csum = int.from_bytes(sha1(sfld.encode()).digest()[:4], "big")
             mod = int(item.updated_at.timestamp())
-            tags = " " + " ".join(t.replace(" ", "_") for t in card.tags) + " " if card.tags else ""
-            note_rows.append((nid, item.guid, mid, mod, -1, tags, "\x1f".join(fields), sfld,
+            tags = " " + " ".join([t.replace(" ", "_") for t in card.tags]) + " " if card.tags else ""
+            note_rows.append((nid, item.anki_guid or note_guid, mid, mod, -1, tags, "\x1f".join(fields), sfld,
                               csum, 0, ""))
-            *schedule, data = _scheduling(card, position, crt_dt, history is not None, now, scheduling)
-            card_rows.append((cid, nid, did_of[card.deck_id], 0, mod, -1, *schedule, 0, 0, 0, data))
+            if history is None:  # every card new, in deck order
+                card_rows.append((cid, nid, did_of[card.deck_id], 0, mod, -1, 0, 0, position, 0, 0, 0, 0, 0,
+                                  0, 0, 0, "{}"))
+            else:
+                *schedule, data = _scheduling(card, position, crt_dt, True, now, scheduling)
+                card_rows.append((cid, nid, did_of[card.deck_id], 0, mod, -1, *schedule, 0, 0, 0, data))
             notes += 1
             if len(note_rows) >= 5000:
                 _flush(db, note_rows, card_rows)
