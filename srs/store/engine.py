@@ -60,8 +60,11 @@ def _sqlite_setup(engine: Engine, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) ->
 def json_text(value) -> str:
     """``json.dumps(value)``, the same text; a list of strings (the cards' choices and tags)
     without building an encoder each call."""
-    if type(value) is list and all(type(item) is str for item in value):
-        return "[" + ", ".join(map(_quote, value)) + "]"
+    if type(value) is list:
+        try:
+            return "[" + ", ".join(map(_quote, value)) + "]"
+        except TypeError:  # an item that is not a string
+            pass
     return json.dumps(value)
 
 
