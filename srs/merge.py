@@ -39,6 +39,7 @@ class Merger:
         self._anki_ids: dict[str, str] = {}
         self._deck_of_name: dict[str, str] = {}
         self._positions: dict[str, int] = {}  # the next card position of each deck merged into
+        self._added: set[int] = set()
         self._names = {d.id: d.name for d in store.decks()}
 
     # ------------------------------------------------------------ identity
@@ -120,6 +121,7 @@ class Merger:
                 seen.add(target)
                 by_deck.setdefault(target[0], []).append(_Target(target[0], target[1], card))
             keys: dict[int, _Target] = {}
+            self._added = set()  # keys of the cards this batch adds (no state yet)
             for deck, cards in by_deck.items():
                 keys.update(self._merge_deck(deck, cards, package.source))
                 names = used.setdefault(deck, set())
@@ -183,6 +185,7 @@ class Merger:
         added = store.add_cards(new_rows)
         for cid, t in pending:
             keys[added[(deck, cid)]] = t
+        self._added.update(added.values())
         return keys
 
     # ------------------------------------------------------------ scheduling
@@ -191,7 +194,8 @@ class Merger:
         reviews join each card's log and its state continues where Anki left it."""
         if not keys:
             return
-        memories = self.store.memories(list(keys))
+        # a card added in this transaction has no state (of any learner) to look up
+        memories = self.store.memories([key for key in keys if key not in self._added])
         if not with_history:
             states = []
             for key, t in keys.items():
