@@ -36,7 +36,7 @@ def export(store: Store, path: Path, deck: str | None, now: datetime, with_histo
     from srs.anki.apkg_write import ExportCard
 
     def cards():
-        for card, updated_at, anki_guid in store.export_cards(deck):
+        for card, updated_at, anki_guid in store.export_cards(deck, with_state=with_history):
             yield ExportCard(card, updated_at, anki_guid)
 
     if suffix == ".apkg":

@@ -18,6 +18,7 @@ from srs.model import REVIEW, CardKind, MemoryState, State
 from srs.store import Store
 
 SAME_REVIEW = timedelta(seconds=1)  # a review exported by srs comes back within a millisecond or two
+_NONE: Counter = Counter()  # no card of an Anki deck recognised (read, never written)
 
 
 @dataclass
@@ -38,6 +39,7 @@ class Merger:
         self._anki_ids: dict[str, str] = {}
         self._deck_of_name: dict[str, str] = {}
         self._positions: dict[str, int] = {}  # the next card position of each deck merged into
+        self._added: set[int] = set()
         self._names = {d.id: d.name for d in store.decks()}
 
     # ------------------------------------------------------------ identity
@@ -97,11 +99,15 @@ class Merger:
         caller holds it), then the media the cards use, and what was skipped."""
         guids = self.guids()
         recognised: dict[str, Counter] = {}
-        for note_guid, ord_, deck, target in package.placements():
-            target = target or (guids.get(note_guid) if ord_ == 0 else None)
-            counter = recognised.setdefault(deck, Counter())
-            if target is not None:
-                counter[target[0]] += 1  # (a note's later cards follow its first)
+        if guids or getattr(package, "carries_targets", True):  # else no card can be recognised
+            for note_guid, ord_, deck, target in package.placements():
+                if target is None and ord_ == 0:
+                    target = guids.get(note_guid)
+                if target is not None:
+                    counter = recognised.get(deck)
+                    if counter is None:
+                        counter = recognised[deck] = Counter()
+                    counter[target[0]] += 1  # (a note's later cards follow its first)
         seen: set[tuple[str, str]] = set()
         used: dict[str, set[str]] = {}
         for batch in package.batches():
@@ -109,12 +115,13 @@ class Merger:
             for card in batch:
                 target = self.known(card)
                 if target is None:
-                    target = (self._deck_for(card.deck, recognised.get(card.deck, Counter())), card.spec.id)
+                    target = (self._deck_for(card.deck, recognised.get(card.deck, _NONE)), card.spec.id)
                 if target in seen:
                     continue  # a card twice in one package: the first
                 seen.add(target)
                 by_deck.setdefault(target[0], []).append(_Target(target[0], target[1], card))
             keys: dict[int, _Target] = {}
+            self._added = set()  # keys of the cards this batch adds (no state yet)
             for deck, cards in by_deck.items():
                 keys.update(self._merge_deck(deck, cards, package.source))
                 names = used.setdefault(deck, set())
@@ -147,19 +154,20 @@ class Merger:
         existing = {} if result.created else store.deck_cards(deck, [t.card for t in cards])
         new_rows, keys, remember, updates = [], {}, [], []
         pending: list[tuple[str, _Target]] = []
+        position = self._positions[deck]
         for t in cards:
             spec = t.incoming.spec
             row = existing.get(t.card)
+            note_guid = _note_guid(t)
             if row is None:
-                new_rows.append(dict(deck_id=deck, card_id=t.card, position=self._positions[deck], retired=False,
-                                     anki_guid=_note_guid(t), created_at=now, updated_at=now, **content_of(spec)))
-                self._positions[deck] += 1
-                result.added += 1
+                new_rows.append(dict(deck_id=deck, card_id=t.card, position=position, retired=False,
+                                     anki_guid=note_guid, created_at=now, updated_at=now, **content_of(spec)))
+                position += 1
                 pending.append((t.card, t))
                 continue
             keys[row.key] = t
-            if row.anki_guid is None and _note_guid(t):
-                remember.append((row.key, _note_guid(t)))
+            if row.anki_guid is None and note_guid:
+                remember.append((row.key, note_guid))
             changed = {k: v for k, v in content_of(spec).items() if getattr(row, k) != v}
             if row.kind is CardKind.MC and spec.kind is not CardKind.MC:
                 changed = {}  # a plain front/back copy of a multiple-choice card does not turn it basic
@@ -171,10 +179,13 @@ class Merger:
                 result.updated += 1
             else:
                 result.unchanged += 1
+        result.added += position - self._positions[deck]
+        self._positions[deck] = position
         store.update_cards(updates + [(key, {"anki_guid": g}) for key, g in remember])
         added = store.add_cards(new_rows)
         for cid, t in pending:
             keys[added[(deck, cid)]] = t
+        self._added.update(added.values())
         return keys
 
     # ------------------------------------------------------------ scheduling
@@ -183,7 +194,8 @@ class Merger:
         reviews join each card's log and its state continues where Anki left it."""
         if not keys:
             return
-        memories = self.store.memories(list(keys))
+        # a card added in this transaction has no state (of any learner) to look up
+        memories = self.store.memories([key for key in keys if key not in self._added])
         if not with_history:
             states = []
             for key, t in keys.items():

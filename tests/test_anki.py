@@ -204,6 +204,21 @@ def test_html_and_cloze_to_text():
     assert to_text("<style>p {}</style><p>x</p><P>y</P>") == "x\n\ny"
 
 
+def test_fast_paths_give_what_the_general_ones_give():
+
+    from srs.anki.apkg_write import text_to_html
+    from srs.anki.ids import card_identities, guid, number
+
+    for deck, card in (("bench", "q00001"), ("δέκα", "n0123456789ab-2"), ("a\x1fb", "")):
+        assert card_identities(deck, card) == (guid(deck, card), number("note", deck, card), number("card", deck, card))
+    for text in ("plain", "  two  spaces ", "tab\there", "a\xa0b", "[sound:x.mp3]", "x &amp; y", "a\nb", "<b>x</b>"):
+        assert text_to_html(text) == text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
+            .replace("\n", "<br>")
+    assert [to_text(t) for t in (" plain ", "two  spaces", "a\xa0b", "x\r\ny")] == ["plain", "two spaces", "a b", "x\ny"]
+    assert list_items('<ol class="choices" type="A"><li> one </li><li>t&amp;wo</li><li>a  b</li></ol>') == \
+        ["one", "t&wo", "a b"]
+
+
 def zip_with(tmp_path: Path, name: str, members: dict[str, bytes]) -> Path:
     path = tmp_path / name
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:

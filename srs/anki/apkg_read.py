@@ -386,6 +386,8 @@ class PackageReader:
     their reviews), ``media_for(names)``. Notes that do not become cards collect in
     ``skipped``."""
 
+    carries_targets = False  # placements() never names an srs card (an AnkiPackage's may)
+
     def __init__(self, db: sqlite3.Connection, path: Path, with_reviews: bool, zf: zipfile.ZipFile,
                  media: dict[str, str], version: int) -> None:
         self.db, self.path, self.history, self.zf, self.version = db, path, with_reviews, zf, version
@@ -406,35 +408,51 @@ class PackageReader:
 
     def placements(self) -> Iterator[tuple[str, int, str, None]]:
         """(note GUID, card ord, deck name, no carried target) of every card whose note is there."""
+        decks: dict[tuple[int, int], str] = {}
         for guid, ord_, did, odid in self.db.execute(
                 "select n.guid, c.ord, c.did, c.odid from cards c join notes n on n.id = c.nid"):
-            yield guid, ord_, self._deck(did, odid), None
+            deck = decks.get((did, odid))
+            if deck is None:
+                deck = decks[(did, odid)] = self._deck(did, odid)
+            yield guid, ord_, deck, None
 
     def batches(self, size: int = 5_000) -> Iterator[list[AnkiCard]]:
         rows = self.db.execute(
             "select c.id, c.did, c.ord, c.type, c.queue, c.due, c.odue, c.odid, c.reps, c.lapses, c.flags, c.data, "
             "n.guid, n.mid, n.flds, n.tags from cards c join notes n on n.id = c.nid "
             "order by c.did, c.due, c.nid, c.ord")
+        decks: dict[tuple[int, int], str] = {}
+        notetypes = self.notetypes
         while chunk := rows.fetchmany(size):
             reviews = self._reviews([r[0] for r in chunk]) if self.history else {}
             batch = []
+            tag_sets: dict[str, tuple[str, ...]] = {}  # (a batch's notes share a few tag strings)
             for cid, did, ord_, type_, queue, due, odue, odid, reps, lapses, flags, data, guid, mid, flds, tags \
                     in chunk:
                 fields = flds.split("\x1f")
-                nt = self.notetypes.get(mid)
-                deck = self._deck(did, odid)
+                nt = notetypes.get(mid)
+                deck = decks.get((did, odid))
+                if deck is None:
+                    deck = decks[(did, odid)] = self._deck(did, odid)
                 if nt is None:
                     self.skipped.append(Skipped(_label(fields, guid), "its note type is missing from the package",
                                                 deck))
                     continue
-                spec, why = _card(nt, guid, ord_, fields, tuple(dict.fromkeys(tags.split())), deck, flags & 7)
+                tag_set = tag_sets.get(tags)
+                if tag_set is None:
+                    tag_set = tag_sets[tags] = tuple(dict.fromkeys(tags.split()))
+                spec, why = _card(nt, guid, ord_, fields, tag_set, deck, flags & 7)
                 if spec is None:
                     self.skipped.append(Skipped(_label(fields, guid) + (f" (card {ord_ + 1})" if ord_ else ""),
                                                 why, deck))
                     continue
-                history = tuple(reviews.get(cid, ()))
-                schedule = _schedule(type_, queue, due, odue, odid, reps, lapses, data, self.crt,
-                                     history[-1].at if history else None)
+                history = tuple(reviews.get(cid, ())) if reviews else ()
+                if type_ == 0 and (not data or data == "{}"):  # a new card without memory: nothing to work out
+                    schedule = AnkiSchedule(0, queue, None, reps, lapses, None, None,
+                                            history[-1].at if history else None)
+                else:
+                    schedule = _schedule(type_, queue, due, odue, odid, reps, lapses, data, self.crt,
+                                         history[-1].at if history else None)
                 batch.append(AnkiCard(spec, guid, ord_, deck, nt.name, schedule, history))
             yield batch
         for guid, flds in self.db.execute("select guid, flds from notes where id not in (select nid from cards)"):
@@ -474,7 +492,8 @@ class PackageReader:
 def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[str, ...], deck: str,
           flag: int) -> tuple[CardSpec | None, str]:
     """The card ``ord_`` of a note, as srs keeps it, or None and why not."""
-    fields = fields + [""] * (len(nt.fields) - len(fields))
+    if len(fields) < len(nt.fields):
+        fields = fields + [""] * (len(nt.fields) - len(fields))
     if nt.srs == "mc" and len(fields) >= 5:
         choices = tuple(list_items(fields[1]))
         letter = to_text(fields[2])[:1].upper()

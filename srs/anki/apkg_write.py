@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME, guid, number
+from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME, card_identities, guid, number
 from srs.clock import day_start
 from srs.model import LEARNING, NEW, RELEARNING, REVIEW, CardKind, ReviewEntry, StudyCard
 
@@ -88,11 +88,13 @@ def _notetype(id_: int, name: str, fields: list[str], qfmt: str, afmt: str, css:
 
 def text_to_html(text: str) -> str:
     """Card text is text: escape it, keep its line breaks."""
-    return html.escape(text, quote=False).replace("\n", "<br>")
+    if "&" in text or "<" in text or ">" in text:  # (most text has none: no escaping to do)
+        text = html.escape(text, quote=False)
+    return text.replace("\n", "<br>") if "\n" in text else text
 
 
 def mc_fields(card: StudyCard) -> list[str]:
-    choices = "".join(f"<li>{text_to_html(c)}</li>" for c in card.choices or ())
+    choices = "".join([f"<li>{text_to_html(c)}</li>" for c in card.choices or ()])
     return [text_to_html(card.question), f'<ol class="choices" type="A">{choices}</ol>',
             f"{card.answer}) {text_to_html(card.right_choice)}", text_to_html(card.explanation),
             text_to_html(card.wrong_feedback)]
@@ -113,8 +115,13 @@ def basic_fields(card: StudyCard) -> list[str]:
     return [text_to_html(card.question), text_to_html(card.answer) + extra_html(card.explanation)]
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
 def _strip(text: str) -> str:
-    return html.unescape(re.sub(r"<[^>]*>", " ", text)).strip()
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    return html.unescape(text).strip()
 
 
 @dataclass(frozen=True)
@@ -171,6 +178,14 @@ def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCar
         db = sqlite3.connect(db_path)
         # a scratch file until the rename below makes the package: no journal, no syncs
         db.executescript("pragma journal_mode = off; pragma synchronous = off;" + SCHEMA)
+        # Notes and cards come in deck order, their ids are hashes: inserted straight into the
+        # tables they would land all over the b-trees. They go to a scratch file in arrival
+        # order first, then across sorted by id (SQLite's external sort: memory stays flat):
+        # less CPU, and a ~10% smaller collection to compress.
+        db.execute("attach database ? as stage", (str(Path(tmp) / "stage.db"),))
+        db.executescript("pragma stage.journal_mode = off; pragma stage.synchronous = off;"
+                         "create table stage.notes as select * from main.notes where 0;"
+                         "create table stage.cards as select * from main.cards where 0;")
         decks = {"1": {"id": 1, "name": "Default", "usn": 0, "lrnToday": [0, 0], "revToday": [0, 0],
                        "newToday": [0, 0], "timeToday": [0, 0], "collapsed": False, "browserCollapsed": False,
                        "dyn": 0, "conf": 1, "desc": "", "extendNew": 0, "extendRev": 0, "mod": 0}}
@@ -189,36 +204,48 @@ def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCar
         db.execute("insert into col values (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')",
                    (crt, stamp * 1000, stamp * 1000, json.dumps({"schedVer": 2, "nextPos": 1}),
                     json.dumps(models), json.dumps(decks), json.dumps(dconf)))
-        cid_of: dict[int, int] = {}
+        cid_of: dict[int, int] = {}  # (with history: the review log's rows name the cards)
         notes = 0
         note_rows, card_rows = [], []
+        sha1, mc_kind = hashlib.sha1, CardKind.MC
         for position, item in enumerate(cards, start=1):
             card = item.card
-            mc = card.kind is CardKind.MC
-            fields = [with_media(f, media_names) for f in (mc_fields(card) if mc else basic_fields(card))]
+            mc = card.kind is mc_kind
+            fields = mc_fields(card) if mc else basic_fields(card)
+            if media_names:
+                fields = [with_media(f, media_names) for f in fields]
             mid = MC_NOTETYPE_ID if mc else BASIC_NOTETYPE_ID
-            nid = number("note", card.deck_id, card.card_id)
-            cid = number("card", card.deck_id, card.card_id)
-            cid_of[card.key] = cid
+            note_guid, nid, cid = card_identities(card.deck_id, card.card_id)
+            if history is not None:
+                cid_of[card.key] = cid
             sfld = _strip(fields[0])
-            csum = int(hashlib.sha1(sfld.encode()).hexdigest()[:8], 16)
+            csum = int.from_bytes(sha1(sfld.encode()).digest()[:4], "big")
             mod = int(item.updated_at.timestamp())
-            tags = " " + " ".join(t.replace(" ", "_") for t in card.tags) + " " if card.tags else ""
-            note_rows.append((nid, item.guid, mid, mod, -1, tags, "\x1f".join(fields), sfld,
+            tags = " " + " ".join([t.replace(" ", "_") for t in card.tags]) + " " if card.tags else ""
+            note_rows.append((nid, item.anki_guid or note_guid, mid, mod, -1, tags, "\x1f".join(fields), sfld,
                               csum, 0, ""))
-            *schedule, data = _scheduling(card, position, crt_dt, history is not None, now, scheduling)
-            card_rows.append((cid, nid, did_of[card.deck_id], 0, mod, -1, *schedule, 0, 0, 0, data))
+            if history is None:  # every card new, in deck order
+                card_rows.append((cid, nid, did_of[card.deck_id], 0, mod, -1, 0, 0, position, 0, 0, 0, 0, 0,
+                                  0, 0, 0, "{}"))
+            else:
+                *schedule, data = _scheduling(card, position, crt_dt, True, now, scheduling)
+                card_rows.append((cid, nid, did_of[card.deck_id], 0, mod, -1, *schedule, 0, 0, 0, data))
             notes += 1
             if len(note_rows) >= 5000:
                 _flush(db, note_rows, card_rows)
         _flush(db, note_rows, card_rows)
+        db.execute("insert into main.notes select * from stage.notes order by id")
+        db.execute("insert into main.cards select * from stage.cards order by id")
+        db.commit()
+        db.execute("detach database stage")
         if history is not None:
             _write_revlog(db, history, cid_of)
         db.executescript(INDEXES)
         db.commit()
         db.close()
         partial = Path(tmp) / "package.apkg"
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+        # deflate level 1: a third of the default level's time for a package ~6% larger
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
             zf.write(db_path, "collection.anki21")
             members = {}
             for index, (name, data) in enumerate(media):
@@ -230,8 +257,8 @@ def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCar
 
 
 def _flush(db: sqlite3.Connection, note_rows: list, card_rows: list) -> None:
-    db.executemany("insert into notes values (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
-    db.executemany("insert into cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, "
+    db.executemany("insert into stage.notes values (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+    db.executemany("insert into stage.cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, "
                    "left, odue, odid, flags, data) values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
     note_rows.clear()
     card_rows.clear()

@@ -85,9 +85,14 @@ def _tidy(text: str) -> str:
     return "\n".join(out).strip()
 
 
+_PLAIN_TEXT = re.compile(r"[<&\n\r\t\xa0\[]|  ")  # markup, an entity, or what _tidy changes
+
+
 def to_text(value: str) -> str:
     """An Anki field as plain text."""
-    if "<" not in value and "&" not in value:  # no markup: no parser (most fields of a big deck)
+    if not _PLAIN_TEXT.search(value):  # one line of plain text (most fields of a big deck)
+        return value.strip()
+    if "<" not in value and "&" not in value:  # no markup: no parser
         return _tidy(value)
     return _tidy("".join(_parse(value).parts))
 
@@ -99,7 +104,8 @@ def list_items(value: str) -> list[str]:
     """The items of the HTML lists in a field, as text (closing tags optional, as in HTML)."""
     simple = _SIMPLE_LIST.match(value)
     if simple:  # one list of plain items, as srs writes choices: no parser needed
-        return [_tidy(unescape(item)) for item in simple.group(1)[4:-5].split("</li><li>")] if simple.group(1) else []
+        return [_tidy(unescape(item)) if _PLAIN_TEXT.search(item) else item.strip()
+                for item in simple.group(1)[4:-5].split("</li><li>")] if simple.group(1) else []
     return [_tidy("".join(item)) for item in _parse(value).items]
 
 

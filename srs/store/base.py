@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Integer, Select, Table, and_, cast, false, func, or_, select
+from sqlalchemy import Connection, Engine, Integer, Select, Table, and_, cast, false, func, null, or_, select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -51,21 +51,28 @@ def memory_of(values: Any) -> MemoryState:
     return MemoryState(State(state), *rest)
 
 
-def plain_select() -> Select:
-    """Card columns and state columns as plain rows (no ORM objects: much faster in bulk)."""
+def plain_select(with_state: bool = True) -> Select:
+    """Card columns and state columns as plain rows (no ORM objects: much faster in bulk).
+    Without ``with_state``, the card columns and a NULL for "has_state" (no join needed)."""
+    if not with_state:
+        return select(*(Card.__table__.c[n] for n in CARD_COLUMNS), null().label("has_state"))
     return select(*(Card.__table__.c[n] for n in CARD_COLUMNS),
                   CardState.card_key.label("has_state"),
                   *(CardState.__table__.c[n].label(f"s_{n}") for n in STATE_COLUMNS))
+
+
+_NEW_MEMORY = MemoryState()  # frozen: one shared by every card never studied
+_KINDS = {kind.value: kind for kind in CardKind}
 
 
 def study_card(row: Any) -> StudyCard:
     """A row of ``plain_select()`` as a record."""
     (key, deck_id, card_id, kind, question, answer, choices, explanation, wrong_feedback, tags, position,
      has_state, *state) = row
-    return StudyCard(key=key, deck_id=deck_id, card_id=card_id, kind=CardKind(kind), question=question,
-                     answer=answer, choices=tuple(choices) if choices is not None else None,
+    return StudyCard(key=key, deck_id=deck_id, card_id=card_id, kind=_KINDS.get(kind) or CardKind(kind),
+                     question=question, answer=answer, choices=tuple(choices) if choices is not None else None,
                      explanation=explanation, wrong_feedback=wrong_feedback, tags=tuple(tags or ()),
-                     memory=memory_of(state) if has_state is not None else MemoryState(),
+                     memory=memory_of(state) if has_state is not None else _NEW_MEMORY,
                      has_state=has_state is not None, position=position)
 
 

@@ -84,6 +84,7 @@ class ContentQueries(StoreBase):
             return {}
         with self.atomic(write=True) as s:
             connection = s.connection()  # the driver's executemany: no ORM bookkeeping for bulk rows
+            last = s.scalar(select(func.max(Card.key)))
             added: list[tuple[str, str, Any]] = []  # (deck id, card id, tags) of each row, in order
             pending = iter(rows)
             while part := list(islice(pending, chunk)):
@@ -92,20 +93,14 @@ class ContentQueries(StoreBase):
             del part
             if not added:
                 return {}
-            by_deck: dict[str, list[str]] = {}
-            for deck_id, card_id, _ in added:
-                by_deck.setdefault(deck_id, []).append(card_id)
+            wanted = {(deck_id, card_id) for deck_id, card_id, _ in added}
             keys: dict[tuple[str, str], int] = {}
-            for deck_id, card_ids in by_deck.items():
-                if len(card_ids) > 5_000:  # many: the deck's keys in one query, these cards' kept
-                    wanted = set(card_ids)
-                    keys.update(((deck_id, c), k) for c, k in connection.execute(
-                        select(Card.card_id, Card.key).where(Card.deck_id == deck_id)).all() if c in wanted)
-                    continue
-                for i in range(0, len(card_ids), 5_000):  # a few: just these cards, not the whole deck
-                    keys.update(((deck_id, c), k) for c, k in s.execute(
-                        select(Card.card_id, Card.key).where(Card.deck_id == deck_id,
-                                                             Card.card_id.in_(card_ids[i:i + 5_000]))))
+            # the new rows' keys: the rows above the last key before the insert that are these cards
+            # (a deck and card id names one row; this transaction may see others' rows, not own them)
+            newer = select(Card.deck_id, Card.card_id, Card.key)
+            for d, c, k in connection.execute(newer if last is None else newer.where(Card.key > last)):
+                if (d, c) in wanted:
+                    keys[(d, c)] = k
             for start in range(0, len(added), chunk):  # the tag rows too, a chunk of cards at a time
                 tags: list[dict[str, Any]] = []
                 for deck_id, card_id, names in added[start:start + chunk]:
@@ -114,9 +109,7 @@ class ContentQueries(StoreBase):
                         tags.extend({"card_key": key, "tag": tag}
                                     for tag in (dict.fromkeys(names) if len(names) > 1 else names))
                 insert_rows(connection, CardTag.__table__, tags)
-            if len(keys) == len(added):  # every added card, and only them (the usual case): as they are
-                return keys
-            return {(deck_id, card_id): keys[(deck_id, card_id)] for deck_id, card_id, _ in added}
+            return keys
 
     def update_card(self, key: int, **values: Any) -> None:
         with self.atomic(write=True) as s:
@@ -189,12 +182,14 @@ class ContentQueries(StoreBase):
             stmt = stmt.order_by(Card.deck_id, Card.position)
             return [study_card(row) for row in s.connection().execute(stmt)]
 
-    def export_cards(self, deck: str | None = None) -> Iterator[tuple[StudyCard, datetime, str | None]]:
+    def export_cards(self, deck: str | None = None, with_state: bool = True
+                     ) -> Iterator[tuple[StudyCard, datetime, str | None]]:
         """Live cards with this learner's state, when their content last changed and the Anki
-        note they came from (None: made in srs), streamed."""
+        note they came from (None: made in srs), streamed. Without ``with_state`` the cards
+        come as new (the state is not read: an export without history does not need it)."""
         with self.atomic() as s:
-            stmt = self._filtered(self._with_state(plain_select().add_columns(Card.updated_at, Card.anki_guid)
-                                                   .select_from(Card)), deck, None)
+            stmt = plain_select(with_state).add_columns(Card.updated_at, Card.anki_guid).select_from(Card)
+            stmt = self._filtered(self._with_state(stmt) if with_state else stmt, deck, None)
             for row in s.connection().execution_options(yield_per=2000).execute(
                     stmt.order_by(Card.deck_id, Card.position)):
                 yield study_card(row[:-2]), row[-2], row[-1]
