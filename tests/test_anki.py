@@ -205,7 +205,6 @@ def test_html_and_cloze_to_text():
 
 
 def test_fast_paths_give_what_the_general_ones_give():
-
     from srs.anki.apkg_write import text_to_html
     from srs.anki.ids import card_identities, guid, number
 
