@@ -99,7 +99,7 @@ class Merger:
         caller holds it), then the media the cards use, and what was skipped."""
         guids = self.guids()
         recognised: dict[str, Counter] = {}
-        if guids or getattr(package, "carries_targets", True):  # else no card can be recognised
+        if guids or package.carries_targets:  # else no card can be recognised
             for note_guid, ord_, deck, target in package.placements():
                 if target is None and ord_ == 0:
                     target = guids.get(note_guid)
