@@ -55,16 +55,15 @@ def read_path(path: Path):
                     "(known: .toml, .txt, .apkg, .colpkg, .csv)")
 
 
-def content_of(spec: CardSpec) -> dict[str, object]:
-    return {
-        "kind": spec.kind.value,
-        "question": spec.question,
-        "choices": list(spec.choices) if spec.choices is not None else None,
-        "answer": spec.answer,
-        "explanation": spec.explanation,
-        "wrong_feedback": spec.wrong_feedback,
-        "tags": list(spec.tags),
-    }
+def content_of(spec: CardSpec, as_written: bool = False) -> dict[str, object]:
+    """A card's content as the cards table's column values: choices and tags as the lists
+    stored rows read back as (to compare with them), or ``as_written`` the card's own
+    tuples, for a new row (a JSON column writes a tuple as the list it was copied to)."""
+    choices, tags = spec.choices, spec.tags
+    if not as_written:
+        choices, tags = (list(choices) if choices is not None else None), list(tags)
+    return {"kind": spec.kind.value, "question": spec.question, "choices": choices, "answer": spec.answer,
+            "explanation": spec.explanation, "wrong_feedback": spec.wrong_feedback, "tags": tags}
 
 
 def _same(row, card: CardSpec) -> bool:
@@ -122,13 +121,10 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
                     updates.append((row.key, changed))
                 result.unchanged += 1
         store.update_cards(updates)
-        deck_id = spec.id
-        # each row made as add_cards takes it (not all at once): content_of's values, the card's own
-        # tuples (a JSON column writes a tuple as the list it was copied to)
-        store.add_cards({"deck_id": deck_id, "card_id": card.id, "position": position, "retired": False,
-                         "created_at": now, "updated_at": now, "kind": card.kind.value, "question": card.question,
-                         "choices": card.choices, "answer": card.answer, "explanation": card.explanation,
-                         "wrong_feedback": card.wrong_feedback, "tags": card.tags} for position, card in new_cards)
+        # each row made as add_cards takes it (not all at once)
+        store.add_cards({"deck_id": spec.id, "card_id": card.id, "position": position, "retired": False,
+                         "created_at": now, "updated_at": now, **content_of(card, as_written=True)}
+                        for position, card in new_cards)
         gone = [row.key for row in existing.values() if not row.retired]
         store.retire_cards(gone, now)
         result.retired = len(gone)

@@ -35,3 +35,13 @@ def make_store(db: str | Path, *decks: DeckSpec, learner: str = "alice") -> Stor
     store, _ = open_store(str(db), learner)
     import_decks(store, list(decks), T0 - timedelta(days=1))
     return store
+
+
+def mutated(parts: list[str], rnd, marks: tuple[str, ...]) -> str:
+    """Deck-file fragments joined, and half the time one character replaced by one of
+    ``marks`` (or dropped): text close to a deck, for parsers' property tests."""
+    text = "".join(parts)
+    if text and rnd.random() < 0.5:
+        cut = rnd.randrange(len(text))
+        text = text[:cut] + rnd.choice(marks) + text[cut + 1:]
+    return text

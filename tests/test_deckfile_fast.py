@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from srs import deckfile
 from srs.deckfile import DeckSpec, dump_toml, parse_toml
 from srs.errors import DeckFileError
+from tests.factories import mutated
 from tests.test_deckfile_rules import FRAGMENTS, VALID, _decks
 
 
@@ -116,10 +117,7 @@ def test_any_deck_parses_the_same(spec):
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=40), st.randoms(use_true_random=False))
 def test_any_mutated_deck_gives_the_same_deck_or_the_same_error(parts, rnd):
-    text = "".join(parts)
-    if text and rnd.random() < 0.5:
-        cut = rnd.randrange(len(text))
-        text = text[:cut] + rnd.choice(["", "\n", "=", '"', "[", "]", "{", ",", "'", "\\"]) + text[cut + 1:]
+    text = mutated(parts, rnd, ("", "\n", "=", '"', "[", "]", "{", ",", "'", "\\"))
     strict, fast = parse_both(text)
     assert strict == fast
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from srs import deckfile
 from srs.deckfile import CardSpec, DeckSpec, ExamSettings, dump_toml, parse_quiz_text, parse_toml, read_deck
 from srs.errors import DeckFileError
+from tests.factories import mutated
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "000_c7745a1a7d922d8f.txt"
@@ -202,10 +203,7 @@ def test_any_text_parses_or_names_a_line(text):
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=40), st.randoms(use_true_random=False))
 def test_mutated_decks_parse_or_name_a_line(parts, rnd):
-    text = "".join(parts)
-    if text and rnd.random() < 0.5:
-        cut = rnd.randrange(len(text))
-        text = text[:cut] + rnd.choice(["", "\n", "=", '"', "[", "]"]) + text[cut + 1:]
+    text = mutated(parts, rnd, ("", "\n", "=", '"', "[", "]"))
     assert_clean(text, parse_toml)
 
 
@@ -246,6 +244,6 @@ def test_a_checked_card_is_the_record_its_constructor_makes():
     from srs.deckfile import CardSpec, _card_spec
 
     for args in (("a", "q?", "B", ("x", "y"), "why", "no", ("t",)), ("b", "q", "free", None, "", "", ())):
-        made, plain = _card_spec(*args), CardSpec(*args)
+        made, plain = _card_spec(*args, 0), CardSpec(*args)
         assert made == plain and hash(made) == hash(plain) and vars(made) == vars(plain) and repr(made) == repr(plain)
         assert list(vars(made)) == list(vars(plain))  # the same fields, in the same order

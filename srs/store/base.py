@@ -62,14 +62,15 @@ def plain_select(with_state: bool = True) -> Select:
 
 
 _NEW_MEMORY = MemoryState()  # frozen: one shared by every card never studied
-_KINDS = {kind.value: kind for kind in CardKind}
+#: a stored kind's CardKind by a dict look-up (quicker than the enum's call, per card of a big read)
+CARD_KINDS = {kind.value: kind for kind in CardKind}
 
 
 def study_card(row: Any) -> StudyCard:
     """A row of ``plain_select()`` as a record."""
     (key, deck_id, card_id, kind, question, answer, choices, explanation, wrong_feedback, tags, position,
      has_state, *state) = row
-    return StudyCard(key=key, deck_id=deck_id, card_id=card_id, kind=_KINDS.get(kind) or CardKind(kind),
+    return StudyCard(key=key, deck_id=deck_id, card_id=card_id, kind=CARD_KINDS.get(kind) or CardKind(kind),
                      question=question, answer=answer, choices=tuple(choices) if choices is not None else None,
                      explanation=explanation, wrong_feedback=wrong_feedback, tags=tuple(tags or ()),
                      memory=memory_of(state) if has_state is not None else _NEW_MEMORY,
@@ -320,9 +321,5 @@ class StoreBase:
         return cast(func.floor((func.extract("epoch", column) + shift_seconds) / 86400), Integer)
 
 
-__all__ = ["DatabaseError", "Prepared", "StoreBase", "STATE_COLUMNS", "available", "insert_rows", "memory_of", "plain_select",
-           "review_entry", "state_values", "study_card"]
-
-
-__all__ = ["DatabaseError", "Prepared", "StoreBase", "STATE_COLUMNS", "available", "compiled_sql", "insert_rows", "memory_of",
+__all__ = ["CARD_KINDS", "DatabaseError", "Prepared", "StoreBase", "STATE_COLUMNS", "available", "compiled_sql", "insert_rows", "memory_of",
            "plain_select", "review_entry", "state_values", "study_card"]

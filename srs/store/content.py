@@ -11,7 +11,7 @@ from sqlalchemy import Float, bindparam, cast, delete, false, func, literal, nul
 from sqlalchemy.orm import Session
 
 from srs.model import NEW, CardContent, CardKind, DeckRecord, ExamCard, StudyCard, record_maker
-from srs.store.base import StoreBase, available, compiled_sql, insert_rows, plain_select, study_card
+from srs.store.base import CARD_KINDS, StoreBase, available, compiled_sql, insert_rows, plain_select, study_card
 from srs.store.models import Card, CardState, CardTag, Deck
 
 _DECK_FIELDS = ("id", "name", "description", "exam_enabled", "exam_questions", "exam_minutes", "exam_pass_mark",
@@ -57,9 +57,8 @@ class ContentQueries(StoreBase):
             if card_ids is not None:
                 stmt = stmt.where(Card.card_id.in_(list(card_ids)))
             s.flush()  # what the ORM's own execute would do first: a deck just saved is written
-            kinds = {kind.value: kind for kind in CardKind}
             make = _card_content
-            return {card_id: make(key, card_id, position, kinds.get(kind) or CardKind(kind), question, choices,
+            return {card_id: make(key, card_id, position, CARD_KINDS.get(kind) or CardKind(kind), question, choices,
                                   answer, explanation, wrong_feedback, list(tags or ()), bool(retired), guid)
                     for (key, card_id, position, kind, question, choices, answer, explanation, wrong_feedback, tags,
                          retired, guid) in s.connection().execute(stmt).all()}  # plain rows, fetched at once
