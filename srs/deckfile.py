@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from srs.errors import DeckFileError
+from srs.errors import DeckFileError, reading
 from srs.model import LETTERS, CardKind, letter_index, record_maker
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -154,9 +154,31 @@ _SPACE = re.compile(r"\s")
 FAST_PARSE_CHARS = 256 * 1024
 
 
+#: toml-rs is only given text whose brackets nest at most about this deep: it crashes the
+#: process (a stack overflow, not an exception) on arrays nested some thousands deep
+MAX_FAST_DEPTH = 100
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def nests_deeper(text: str, depth: int = MAX_FAST_DEPTH) -> bool:
+    """Whether the text's brackets may nest deeper than ``depth`` (brackets in strings count
+    too). False means at most 2 × ``depth`` deep: each round takes away the innermost
+    pairs, a level of each kind at least."""
+    s = text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
+    for _ in range(depth):
+        shorter = s.replace(b"[]", b"").replace(b"{}", b"")
+        if len(shorter) == len(s):
+            return False
+        s = shorter
+    return b"[]" in s or b"{}" in s
+
+
 def _fast_loads(text: str) -> dict[str, Any] | None:
-    """The document by toml-rs, or None when it is not installed or finds any error: then
-    tomllib parses the text again, so a syntax error's message and line are tomllib's."""
+    """The document by toml-rs, or None when it is not installed, nests too deep for it or
+    finds any error: then tomllib parses the text again, so a syntax error's message and
+    line are tomllib's (and too deep a nesting is its RecursionError)."""
+    if nests_deeper(text):
+        return None
     try:
         import toml_rs
     except ImportError:  # pragma: no cover - a declared dependency
@@ -205,7 +227,7 @@ def _parse_in_pieces(text: str, path: str) -> DeckSpec | None:
     when all parse, each ``[[card]]`` line is a table header, and a piece holding only
     ``card`` adds tables to the card array exactly as in the whole file."""
     cuts = _pieces(text)
-    if cuts is None:
+    if cuts is None or nests_deeper(text):
         return None
     try:
         import toml_rs
@@ -508,7 +530,8 @@ def read_deck(path: Path) -> DeckSpec:
         raw = path.read_bytes()
     except OSError as exc:
         raise DeckFileError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
-    return _read_deck(path, raw)
+    with reading(path):  # the reader's boundary: whatever the file's content causes is one line
+        return _read_deck(path, raw)
 
 
 @functools.lru_cache(maxsize=16)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 
 class UserError(Exception):
     """An error the user can act on: bad input, unknown deck or card, unusable database."""
@@ -18,4 +22,27 @@ class DeckFileError(UserError):
         super().__init__(f"{where}: {message}")
 
 
-__all__ = ["UserError", "DeckFileError"]
+#: exceptions only code can cause: never a file's fault, so never turned into a user error
+BUGS = (AssertionError, NameError, ImportError, NotImplementedError)
+
+
+@contextmanager
+def reading(path: str | Path, where: Callable[[], str] | None = None) -> Iterator[None]:
+    """A reader's boundary: whatever reading ``path`` raises that its content can cause
+    (too deep a nesting, a number too long, a corrupt structure, ...) becomes one UserError
+    naming the file, and ``where()`` in it (", note …", ":line"). User errors pass as
+    they are; exceptions only a bug raises (BUGS) and KeyboardInterrupt too."""
+    try:
+        yield
+    except (UserError, *BUGS):
+        raise
+    except RecursionError:
+        raise UserError(f"{path}{where() if where else ''}: cannot be read: nested too deeply") from None
+    except Exception as exc:  # noqa: BLE001 - the boundary: named, with its kind, never silent
+        detail = " ".join(str(exc).split())
+        detail = detail[:160] + "…" if len(detail) > 160 else detail
+        raise UserError(f"{path}{where() if where else ''}: cannot be read "
+                        f"({type(exc).__name__}{': ' + detail if detail else ''})") from exc
+
+
+__all__ = ["BUGS", "DeckFileError", "UserError", "reading"]

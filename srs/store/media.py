@@ -4,35 +4,31 @@ decks or names use it."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from srs.store.base import StoreBase
 from srs.store.models import DeckMedia, Media
 
 
 class MediaQueries(StoreBase):
-    def save_media(self, deck_id: str, files: Mapping[str, bytes]) -> int:
-        """Keep ``files`` (name -> content) for the deck; a name already there takes the new
-        content. Returns how many names were new or changed."""
-        if not files:
-            return 0
-        changed = 0
+    def save_media_file(self, deck_id: str, name: str, data: bytes) -> bool:
+        """Keep one file for the deck under ``name`` (a name already there takes the new
+        content), its content stored once by its SHA-256. Whether it was new or changed.
+        Media are written one at a time, as they are read: never all of them in memory."""
+        digest = hashlib.sha256(data).hexdigest()
         with self.atomic(write=True) as s:
-            known = dict(s.execute(select(DeckMedia.name, DeckMedia.sha256).where(DeckMedia.deck_id == deck_id)).all())
-            for name, data in files.items():
-                digest = hashlib.sha256(data).hexdigest()
-                if known.get(name) == digest:
-                    continue
-                if s.get(Media, digest) is None:
-                    s.add(Media(sha256=digest, size=len(data), data=data))
-                    s.flush()
-                if name in known:
-                    s.execute(delete(DeckMedia).where(DeckMedia.deck_id == deck_id, DeckMedia.name == name))
-                s.add(DeckMedia(deck_id=deck_id, name=name, sha256=digest))
-                changed += 1
-        return changed
+            known = s.execute(select(DeckMedia.sha256).where(DeckMedia.deck_id == deck_id,
+                                                             DeckMedia.name == name)).scalar()
+            if known == digest:
+                return False
+            if s.execute(select(Media.sha256).where(Media.sha256 == digest)).first() is None:
+                s.execute(insert(Media).values(sha256=digest, size=len(data), data=data))  # not kept in the session
+            if known is not None:
+                s.execute(delete(DeckMedia).where(DeckMedia.deck_id == deck_id, DeckMedia.name == name))
+            s.execute(insert(DeckMedia).values(deck_id=deck_id, name=name, sha256=digest))
+        return True
 
     def media_names(self, deck_id: str) -> set[str]:
         with self.atomic() as s:
