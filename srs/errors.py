@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,13 +37,17 @@ def reading(path: str | Path, where: Callable[[], str] | None = None) -> Iterato
         yield
     except (UserError, *BUGS):
         raise
-    except RecursionError:
-        raise UserError(f"{path}{where() if where else ''}: cannot be read: nested too deeply") from None
     except Exception as exc:  # noqa: BLE001 - the boundary: named, with its kind, never silent
+        at = where() if where else ""
+        if isinstance(exc, RecursionError):
+            raise UserError(f"{path}{at}: cannot be read: nested too deeply") from None
+        if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+            raise UserError(f"{path}{at}: cannot be read: a number of more digits than Python converts "
+                            f"({sys.get_int_max_str_digits()})") from None
         detail = " ".join(str(exc).split())
         detail = detail[:160] + "…" if len(detail) > 160 else detail
-        raise UserError(f"{path}{where() if where else ''}: cannot be read "
-                        f"({type(exc).__name__}{': ' + detail if detail else ''})") from exc
+        raise UserError(f"{path}{at}: cannot be read ({type(exc).__name__}{': ' + detail if detail else ''})") \
+            from exc
 
 
 __all__ = ["BUGS", "DeckFileError", "UserError", "reading"]

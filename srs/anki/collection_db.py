@@ -48,7 +48,7 @@ def open_collection(path: Path, db_path: Path) -> tuple[sqlite3.Connection, Step
         triggers = [r[0] for r in db.execute("select tbl_name from sqlite_master where type = 'trigger'")]
     except sqlite3.Error as exc:
         db.close()
-        raise UserError(f"{path}: the collection inside is corrupt ({exc})") from None
+        raise query_error(path, exc, steps) from None
     problem = next((f"its {name!r} is a {kinds[name]}, not a table" for name in sorted(READ_TABLES)
                     if kinds.get(name, "table") != "table"), None)
     if problem is None and triggers:
