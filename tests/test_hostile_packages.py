@@ -258,3 +258,35 @@ def test_the_full_size_media_bomb_is_refused_by_a_real_process(source, tmp_path)
     con = sqlite3.connect(tmp_path / "srs.db")
     assert con.execute("select count(*) from media").fetchone()[0] == 0
     con.close()
+
+
+# ------------------------------------------------------------------ what held before, still held
+def test_a_zstd_collection_bomb_is_refused_while_it_inflates(run, source, tmp_path):
+    import zstandard
+
+    from tests.hostile import members, write
+
+    content = members(source)
+    compressor = zstandard.ZstdCompressor().compressobj()
+    zeros = bytes(MIB)
+    content["collection.anki21b"] = b"".join(compressor.compress(zeros) for _ in range(1024)) + compressor.flush()
+    bomb = write(tmp_path / "zbomb.apkg", content)  # 1 GiB of zeros in some 40 KB
+    assert bomb.stat().st_size < 200_000
+    refused(run, bomb, "inflates")
+
+
+@pytest.mark.slow
+def test_a_deflate_collection_bomb_is_refused_before_it_inflates(run, source, tmp_path):
+    import zipfile
+
+    from tests.hostile import members
+
+    bomb = tmp_path / "dbomb.apkg"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members(source).items():
+            if name != "collection.anki21b":
+                zf.writestr(name, data)
+        with zf.open("collection.anki21b", "w", force_zip64=True) as out:  # 1 GiB of zeros, about 1 MB
+            for _ in range(1024):
+                out.write(bytes(MIB))
+    refused(run, bomb, "inflates to 1073741824 bytes")

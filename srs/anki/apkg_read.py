@@ -431,7 +431,7 @@ class PackageReader:
                 out.setdefault(cid, []).append(AnkiReview(ease, _when(rid / 1000), max(0, int(taken))))
         return out
 
-    def read_media(self, used: set[str]) -> Iterator[tuple[str, bytes]]:
+    def read_media(self, used: set[str]) -> Iterator[tuple[str, bytes | bytearray]]:
         """(name, content) of each media file the imported cards use, one at a time (never
         all of them in memory), each up to MAX_MEDIA_FILE (larger ones are named in
         ``skipped``, not kept), every byte counted against the package's budget; files no

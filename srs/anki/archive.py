@@ -99,15 +99,15 @@ def _zstd_chunks(path: Path, src: BinaryIO, info: zipfile.ZipInfo, budget: Budge
 
 
 def read_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: Budget, zstd: bool = False,
-                limit: int = MAX_MEMBER, what: str = "") -> bytes | None:
-    """A member's content, or None when it is larger than ``limit`` (reading stops there)."""
-    parts, size = [], 0
+                limit: int = MAX_MEMBER, what: str = "") -> bytearray | None:
+    """A member's content, or None when it is larger than ``limit`` (reading stops there).
+    One buffer, grown in place (a bytearray, not chunks joined: one copy of the content)."""
+    out = bytearray()
     for chunk in chunks(path, zf, info, budget, zstd, what):
-        size += len(chunk)
-        if size > limit:
+        if len(out) + len(chunk) > limit:
             return None
-        parts.append(chunk)
-    return b"".join(parts)
+        out += chunk
+    return out
 
 
 def extract(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, budget: Budget, zstd: bool) -> None:

@@ -6,14 +6,34 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, literal_column, select
+from sqlalchemy.orm import Session
 
 from srs.store.base import StoreBase
 from srs.store.models import DeckMedia, Media
 
 
+#: what is copied into a SQLite blob at a time
+BLOB_CHUNK = 1 << 20
+
+
+def _insert_content(s: Session, digest: str, data: bytes | bytearray) -> None:
+    """A media file's row, written with no further copy of its content: on SQLite a blob of
+    zeros written over in place, a chunk at a time (a bound parameter would be copied
+    twice: by the driver, then into SQLite's record); elsewhere a plain insert."""
+    if s.get_bind().dialect.name != "sqlite":
+        s.execute(insert(Media).values(sha256=digest, size=len(data), data=data))
+        return
+    s.execute(insert(Media).values(sha256=digest, size=len(data), data=func.zeroblob(len(data))))
+    rowid = s.execute(select(literal_column("rowid")).select_from(Media).where(Media.sha256 == digest)).scalar_one()
+    view = memoryview(data)
+    with s.connection().connection.driver_connection.blobopen("media", "data", rowid) as blob:
+        for start in range(0, len(view), BLOB_CHUNK):
+            blob.write(view[start:start + BLOB_CHUNK])
+
+
 class MediaQueries(StoreBase):
-    def save_media_file(self, deck_id: str, name: str, data: bytes) -> bool:
+    def save_media_file(self, deck_id: str, name: str, data: bytes | bytearray) -> bool:
         """Keep one file for the deck under ``name`` (a name already there takes the new
         content), its content stored once by its SHA-256. Whether it was new or changed.
         Media are written one at a time, as they are read: never all of them in memory."""
@@ -24,7 +44,7 @@ class MediaQueries(StoreBase):
             if known == digest:
                 return False
             if s.execute(select(Media.sha256).where(Media.sha256 == digest)).first() is None:
-                s.execute(insert(Media).values(sha256=digest, size=len(data), data=data))  # not kept in the session
+                _insert_content(s, digest, data)
             if known is not None:
                 s.execute(delete(DeckMedia).where(DeckMedia.deck_id == deck_id, DeckMedia.name == name))
             s.execute(insert(DeckMedia).values(deck_id=deck_id, name=name, sha256=digest))
