@@ -137,6 +137,7 @@ class Merger:
         for name, data in package.read_media(set(decks_of)):  # one file at a time, each written at once
             for deck in decks_of[name]:
                 self.result(deck).media += self.store.save_media_file(deck, name, data)
+            del data  # (not held while the next one is read)
         first = next(iter(used), None)
         for skipped in package.skipped:
             deck = self._deck_for(skipped.deck, Counter()) if skipped.deck else first

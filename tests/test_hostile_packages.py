@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -290,3 +291,38 @@ def test_a_deflate_collection_bomb_is_refused_before_it_inflates(run, source, tm
             for _ in range(1024):
                 out.write(bytes(MIB))
     refused(run, bomb, "inflates to 1073741824 bytes")
+
+
+# ------------------------------------------------------------------ any value in any column: a result or one line
+from hypothesis import HealthCheck, given, reject, settings as hsettings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_COLUMNS = {"notes": ["guid", "mid", "tags", "flds"], "cards": ["nid", "did", "ord", "type", "queue", "due", "data"],
+            "col": ["crt"], "notetypes": ["config", "name"], "templates": ["config", "ord"], "fields": ["name"],
+            "decks": ["name", "id"], "revlog": ["cid", "ease", "time"]}
+_VALUES = st.one_of(st.none(), st.integers(-2**63, 2**63 - 1), st.floats(allow_nan=True),
+                    st.text(max_size=20), st.binary(max_size=20), st.just("{{c" + "9" * 5000 + "::x}}"))
+
+
+@hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(table=st.sampled_from(sorted(_COLUMNS)), data=st.data(), value=_VALUES)
+def test_any_value_in_any_column_is_imported_or_one_line(source, tmp_path, table, data, value):
+    from srs.importer import import_paths
+    from tests.factories import T0, make_store
+
+    column = data.draw(st.sampled_from(_COLUMNS[table]))
+    literal = ("null" if value is None else f"x'{value.hex()}'" if isinstance(value, bytes)
+               else f"cast(x'{value.encode().hex()}' as text)" if isinstance(value, str) else repr(value)
+               if value == value and abs(value) != float("inf") else "9e999")
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    try:
+        package = with_collection(source, folder / "p.apkg", f"update {table} set {column} = {literal}")
+    except sqlite3.IntegrityError:
+        reject()  # a NOT NULL or unique column (a hostile file could hold it all the same)
+    store = make_store(str(folder / "s.db"))
+    try:
+        import_paths(store, [package], T0, with_history=True)
+    except UserError as exc:
+        assert str(exc).startswith(str(package)) and "\n" not in str(exc)
+    finally:
+        store.close()

@@ -241,20 +241,22 @@ def _tables(db: sqlite3.Connection) -> set[str]:
 def _notetypes(db: sqlite3.Connection) -> dict[int, _Notetype]:
     if "notetypes" in _tables(db):  # schema 18
         out = {}
-        for ntid, name, config in db.execute("select id, name, config from notetypes"):
+        for ntid, name, config in db.execute("select id, cast(name as text), config from notetypes"):
             kind = next((v for n, w, v in proto_fields(config or b"") if n == 1 and w == 0), 0)
-            fields = [r[0] for r in db.execute("select name from fields where ntid = ? order by ord", (ntid,))]
+            fields = [r[0] for r in db.execute("select cast(name as text) from fields where ntid = ? order by ord",
+                                                    (ntid,))]
             templates = []
-            for tname, tconfig in db.execute("select name, config from templates where ntid = ? order by ord",
-                                             (ntid,)):
+            for tname, tconfig in db.execute(
+                    "select cast(name as text), config from templates where ntid = ? order by ord", (ntid,)):
                 parts = {n: v for n, w, v in proto_fields(tconfig or b"") if w == 2 and n in (1, 2)}
                 templates.append((tname, parts.get(1, b"").decode("utf-8", "replace"),
                                   parts.get(2, b"").decode("utf-8", "replace")))
             out[ntid] = _Notetype(name, kind == 1, fields, templates)
     else:
         models = json.loads(db.execute("select models from col").fetchone()[0])
-        out = {int(k): _Notetype(m["name"], m.get("type") == 1, [f["name"] for f in m["flds"]],
-                                 [(t.get("name", ""), t.get("qfmt", ""), t.get("afmt", "")) for t in m["tmpls"]])
+        out = {int(k): _Notetype(str(m["name"]), m.get("type") == 1, [str(f["name"]) for f in m["flds"]],
+                                 [(str(t.get("name", "")), str(t.get("qfmt", "")), str(t.get("afmt", "")))
+                                  for t in m["tmpls"]])
                for k, m in models.items()}
     for ntid, nt in out.items():
         if ntid == MC_NOTETYPE_ID or (nt.name == MC_NOTETYPE_NAME and nt.fields[:3] == ["Question", "Choices", "Answer"]):
@@ -266,8 +268,8 @@ def _notetypes(db: sqlite3.Connection) -> dict[int, _Notetype]:
 
 def _decks(db: sqlite3.Connection) -> dict[int, str]:
     if "decks" in _tables(db):
-        return {did: name.replace("\x1f", "::") for did, name in db.execute("select id, name from decks")}
-    return {int(k): d["name"] for k, d in json.loads(db.execute("select decks from col").fetchone()[0]).items()}
+        return {did: name.replace("\x1f", "::") for did, name in db.execute("select id, cast(name as text) from decks")}
+    return {int(k): str(d["name"]) for k, d in json.loads(db.execute("select decks from col").fetchone()[0]).items()}
 
 
 ANKI_ID = re.compile(r"^n[0-9a-f]{12}(?:-\d+)?$")  # what card_id gives
@@ -315,6 +317,15 @@ def _label(fields: list[str], guid: str) -> str:
 _END = object()
 
 
+def _as_text(*columns: str) -> str:
+    """SQL for ``columns`` read as text (and _as_int: as integers), whatever a file holds in them."""
+    return ", ".join(f"cast({c} as text)" for c in columns)
+
+
+def _as_int(*columns: str) -> str:
+    return ", ".join(f"cast({c} as integer)" for c in columns)
+
+
 def _guarded(method: Callable[..., Iterator[T]]) -> Callable[..., Iterator[T]]:
     """A generator method of PackageReader with each of its steps inside the reader's
     boundary (and not the caller's work between them)."""
@@ -353,7 +364,9 @@ class PackageReader:
         self.skipped: list[Skipped] = []
         self._note = ""  # the GUID of the note being read, for an error's message
         if with_reviews:  # batches look reviews up by card (the collection is read-only: a copy, indexed)
-            db.execute("create temp table srs_revlog as select id, cid, ease, time, type from main.revlog")
+            db.execute("create temp table srs_revlog as select cast(id as integer) as id, cast(cid as integer) as cid, "
+                       "cast(ease as integer) as ease, cast(time as integer) as time, cast(type as integer) as type "
+                       "from main.revlog")
             db.execute("create index temp.srs_revlog_cid on srs_revlog (cid, id)")
 
     def is_empty(self) -> bool:
@@ -371,7 +384,8 @@ class PackageReader:
         """(note GUID, card ord, deck name, no carried target) of every card whose note is there."""
         decks: dict[tuple[int, int], str] = {}
         for guid, ord_, did, odid in self.db.execute(
-                "select n.guid, c.ord, c.did, c.odid from cards c join notes n on n.id = c.nid"):
+                f"select {_as_text('n.guid')}, {_as_int('c.ord', 'c.did', 'c.odid')} "
+                "from cards c join notes n on n.id = c.nid"):
             deck = decks.get((did, odid))
             if deck is None:
                 deck = decks[(did, odid)] = self._deck(did, odid)
@@ -380,9 +394,10 @@ class PackageReader:
     @_guarded
     def batches(self, size: int = 5_000) -> Iterator[list[AnkiCard]]:
         rows = self.db.execute(
-            "select c.id, c.did, c.ord, c.type, c.queue, c.due, c.odue, c.odid, c.reps, c.lapses, c.flags, c.data, "
-            "n.guid, n.mid, n.flds, n.tags from cards c join notes n on n.id = c.nid "
-            "order by c.did, c.due, c.nid, c.ord")
+            f"select {_as_int('c.id', 'c.did', 'c.ord', 'c.type', 'c.queue', 'c.due', 'c.odue', 'c.odid')}, "
+            f"{_as_int('c.reps', 'c.lapses', 'c.flags')}, {_as_text('c.data', 'n.guid')}, {_as_int('n.mid')}, "
+            f"{_as_text('n.flds', 'n.tags')} "
+            "from cards c join notes n on n.id = c.nid order by c.did, c.due, c.nid, c.ord")
         decks: dict[tuple[int, int], str] = {}
         notetypes = self.notetypes
         while chunk := rows.fetchmany(size):
@@ -419,7 +434,8 @@ class PackageReader:
                 batch.append(AnkiCard(spec, guid, ord_, deck, nt.name, schedule, history))
             self._note = ""
             yield batch
-        for guid, flds in self.db.execute("select guid, flds from notes where id not in (select nid from cards)"):
+        for guid, flds in self.db.execute(f"select {_as_text('guid', 'flds')} from notes "
+                                       "where id not in (select nid from cards)"):
             self.skipped.append(Skipped(_label(flds.split("\x1f"), guid), "the note has no cards"))
 
     def _reviews(self, cids: list[int]) -> dict[int, list[AnkiReview]]:
@@ -451,6 +467,7 @@ class PackageReader:
                                                   "not kept"))
                 continue
             yield name, data
+            del data  # (not held while the next one is read)
 
 
 @contextmanager

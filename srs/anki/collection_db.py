@@ -1,6 +1,7 @@
 """A package's collection opened as data, never as code: read-only, with SQLite's
-``trusted_schema`` off, refused when a table srs reads is a view, a virtual table or carries
-a trigger (no collection Anki writes has one), and every query stopped past a step budget no real collection comes near."""
+``trusted_schema`` off, refused when a table srs reads is a view or a virtual table or when
+it carries a trigger (no collection Anki writes has one), and every query stopped past a
+step budget no real collection comes near."""
 
 from __future__ import annotations
 
