@@ -24,7 +24,7 @@ class DeckFileError(UserError):
 
 
 #: exceptions only code can cause: never a file's fault, so never turned into a user error
-BUGS = (AssertionError, NameError, ImportError, NotImplementedError)
+BUGS = (AssertionError, NameError, ImportError)
 
 
 @contextmanager

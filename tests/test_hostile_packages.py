@@ -326,3 +326,21 @@ def test_any_value_in_any_column_is_imported_or_one_line(source, tmp_path, table
         assert str(exc).startswith(str(package)) and "\n" not in str(exc)
     finally:
         store.close()
+
+
+def test_an_archive_srs_cannot_unpack_is_one_line(run, source, tmp_path):
+    from tests.hostile import members, write
+
+    content = members(source)
+    plain = write(tmp_path / "plain.apkg", content).read_bytes()
+    # the collection's bytes changed after its checksum was taken
+    at = plain.index(content["collection.anki21b"][:64]) + 100
+    crc = tmp_path / "crc.apkg"
+    crc.write_bytes(plain[:at] + bytes([plain[at] ^ 0xFF]) + plain[at + 1:])
+    refused(run, crc, "CRC")
+    # a compression method no one knows (99), in the local and the central header alike
+    odd = tmp_path / "method.apkg"
+    local, central = b"PK\x03\x04\x14\x00\x00\x00", b"PK\x01\x02\x14\x03\x14\x00\x00\x00"
+    odd.write_bytes(plain.replace(local + b"\x00\x00", local + b"\x63\x00")
+                    .replace(central + b"\x00\x00", central + b"\x63\x00"))
+    refused(run, odd, "cannot be read (NotImplementedError")

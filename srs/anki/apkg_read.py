@@ -14,7 +14,7 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -173,42 +173,46 @@ def media_names(*texts: str) -> set[str]:
 def open_package(path: Path, with_reviews: bool = True) -> Iterator["PackageReader"]:
     """A package opened for reading its cards in batches (see PackageReader); the archive
     is checked first: hostile archives are refused before anything is read."""
+    with ExitStack() as stack:
+        with reading(path):  # the reader's boundary: whatever the archive causes is one line
+            reader = _open(path, with_reviews, stack)
+        yield reader
+
+
+def _open(path: Path, with_reviews: bool, stack: ExitStack) -> "PackageReader":
     if not zipfile.is_zipfile(path):
         raise _fail(path, "not an Anki package (not a zip file)")
     try:
-        zf = zipfile.ZipFile(path)
+        zf = stack.enter_context(zipfile.ZipFile(path))
     except (zipfile.BadZipFile, OSError) as exc:
         raise _fail(path, f"not an Anki package ({exc})") from None
     budget = Budget(path, path.stat().st_size)
-    with zf, tempfile.TemporaryDirectory() as tmp:
-        infos = zf.infolist()
-        check_names(path, infos)
-        members = {i.filename: i for i in infos}
-        version = 0
-        if "meta" in members:
-            try:
-                version = next((v for n, w, v in proto_fields(read_member(path, zf, members["meta"], budget) or b"")
-                                if n == 1 and w == 0), 0)  # PackageMetadata.version
-            except ValueError:
-                raise _fail(path, "the package's meta is corrupt") from None
-        media = _media_map(path, zf, version, budget)
-        if version >= 3 or (version == 0 and "collection.anki21b" in members):
-            name = "collection.anki21b"
-        elif "collection.anki21" in members:
-            name = "collection.anki21"
-        else:
-            name = "collection.anki2"
-        if name not in members:
-            raise _fail(path, f"the package has no {name}")
-        db_path = Path(tmp) / "collection.db"
-        extract(path, zf, members[name], db_path, budget, name.endswith("b"))
-        db, steps = open_collection(path, db_path)
+    tmp = stack.enter_context(tempfile.TemporaryDirectory())
+    infos = zf.infolist()
+    check_names(path, infos)
+    members = {i.filename: i for i in infos}
+    version = 0
+    if "meta" in members:
         try:
-            with _boundary(path, steps):
-                reader = PackageReader(db, path, with_reviews, zf, media, version, budget, steps)
-            yield reader
-        finally:
-            db.close()
+            version = next((v for n, w, v in proto_fields(read_member(path, zf, members["meta"], budget) or b"")
+                            if n == 1 and w == 0), 0)  # PackageMetadata.version
+        except ValueError:
+            raise _fail(path, "the package's meta is corrupt") from None
+    media = _media_map(path, zf, version, budget)
+    if version >= 3 or (version == 0 and "collection.anki21b" in members):
+        name = "collection.anki21b"
+    elif "collection.anki21" in members:
+        name = "collection.anki21"
+    else:
+        name = "collection.anki2"
+    if name not in members:
+        raise _fail(path, f"the package has no {name}")
+    db_path = Path(tmp) / "collection.db"
+    extract(path, zf, members[name], db_path, budget, name.endswith("b"))
+    db, steps = open_collection(path, db_path)
+    stack.callback(db.close)
+    with _boundary(path, steps):
+        return PackageReader(db, path, with_reviews, zf, media, version, budget, steps)
 
 
 def read_package(path: Path, with_reviews: bool = True) -> AnkiPackage:
