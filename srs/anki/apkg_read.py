@@ -1,8 +1,10 @@
 """Reading .apkg packages: the legacy (`collection.anki2` / `collection.anki21`, schema 11)
 and the current format (`collection.anki21b`, zstd-compressed, schema 18), chosen by the
 package's `meta` — never the "please update" placeholder. Hostile archives are refused
-before anything is written: names leaving the folder, entries inflating beyond sane
-sizes, corrupt SQLite, files that are not zips."""
+before anything is written: names leaving the folder, a package inflating beyond its
+budget (archive.py), a collection that is code rather than data (collection_db.py), corrupt
+SQLite, files that are not zips; whatever else a package causes is one UserError naming
+it (the reader's boundary: ``open_package`` and each step of a PackageReader)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypeVar
 
-from srs.anki.archive import MAX_MEMBER, Budget, check_names, extract, fail as _fail, read_member
+from srs.anki.archive import Budget, check_names, extract, fail as _fail, read_member
 from srs.anki.collection_db import StepBudget, open_collection, query_error
 from srs.anki.html import cloze_numbers, list_items, to_text
 from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME
@@ -272,7 +274,8 @@ def _notetypes(db: sqlite3.Connection) -> dict[int, _Notetype]:
 
 def _decks(db: sqlite3.Connection) -> dict[int, str]:
     if "decks" in _tables(db):
-        return {did: name.replace("\x1f", "::") for did, name in db.execute("select id, cast(name as text) from decks")}
+        return {did: name.replace("\x1f", "::")
+                for did, name in db.execute("select id, cast(name as text) from decks")}
     return {int(k): str(d["name"]) for k, d in json.loads(db.execute("select decks from col").fetchone()[0]).items()}
 
 
