@@ -79,6 +79,17 @@ def refused(run, path: Path, *message: str) -> str:
     return lines[0]
 
 
+def extracted(package: Path, folder: Path) -> Path:
+    """The collection of a package from tests/hostile.py, as a file."""
+    import zstandard
+
+    from tests.hostile import members
+
+    db_path = folder / "collection.db"
+    db_path.write_bytes(zstandard.ZstdDecompressor().decompressobj().decompress(members(package)["collection.anki21b"]))
+    return db_path
+
+
 # ------------------------------------------------------------------ budget
 def test_the_budget_is_200_times_the_package_between_256_mib_and_4_gib():
     assert budget_for(1_000) == BUDGET_FLOOR == 256 * MIB
@@ -184,14 +195,7 @@ def test_the_step_budget_stops_a_query_that_runs_too_long(run, source, tmp_path,
 
 
 def test_the_collection_is_opened_read_only(source, tmp_path):
-    package = with_collection(source, tmp_path / "plain.apkg")
-    db_path = tmp_path / "c.db"
-    import zstandard
-
-    from tests.hostile import members
-
-    db_path.write_bytes(zstandard.ZstdDecompressor().decompress(members(package)["collection.anki21b"]))
-    db, _ = collection_db.open_collection(package, db_path)
+    db, _ = collection_db.open_collection(source, extracted(source, tmp_path))
     try:
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             db.execute("delete from notes")
@@ -344,3 +348,22 @@ def test_an_archive_srs_cannot_unpack_is_one_line(run, source, tmp_path):
     odd.write_bytes(plain.replace(local + b"\x00\x00", local + b"\x63\x00")
                     .replace(central + b"\x00\x00", central + b"\x63\x00"))
     refused(run, odd, "cannot be read (NotImplementedError")
+
+
+def test_a_computed_column_is_refused(run, source, tmp_path):
+    package = with_collection(source, tmp_path / "computed.apkg", "alter table notes rename to real_notes",
+                              "create table notes (id integer primary key, guid, mid, mod, usn, tags, "
+                              "flds as (zeroblob(400000000)), sfld, csum, flags, data)",
+                              "insert into notes (id, guid, mid, mod, usn, tags, sfld, csum, flags, data) "
+                              "select id, guid, mid, mod, usn, tags, sfld, csum, flags, data from real_notes")
+    refused(run, package, "refused: its column 'notes.flds' is computed, not stored")
+
+
+def test_a_value_over_64_mib_is_refused(source, tmp_path):
+    db, steps = collection_db.open_collection(source, extracted(source, tmp_path))
+    try:
+        with pytest.raises(sqlite3.DataError) as caught:
+            db.execute("select zeroblob(65 * 1024 * 1024)").fetchone()
+        assert "larger than 64 MiB" in str(collection_db.query_error(source, caught.value, steps))
+    finally:
+        db.close()

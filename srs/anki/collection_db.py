@@ -1,7 +1,8 @@
 """A package's collection opened as data, never as code: read-only, with SQLite's
-``trusted_schema`` off, refused when a table srs reads is a view or a virtual table or when
-it carries a trigger (no collection Anki writes has one), and every query stopped past a
-step budget no real collection comes near."""
+``trusted_schema`` off, refused when a table srs reads is a view or a virtual table or has a
+computed (generated) column, or when it carries a trigger (no collection Anki writes has
+one); no value longer than 64 MiB, and every query stopped past a step budget no real
+collection comes near."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from srs.errors import UserError
 
 #: the tables srs reads from a collection (schema 11 and schema 18)
 READ_TABLES = frozenset({"col", "notes", "cards", "revlog", "notetypes", "fields", "templates", "decks"})
+#: no value read from a collection may be longer (SQLite's length limit): no real one comes near
+MAX_VALUE = 64 * 1024**2
 #: SQLite virtual-machine steps between two calls of the progress handler
 STEP = 10_000
 #: the steps all queries on a collection may take: a base, and more for a bigger file. Measured
@@ -47,8 +50,11 @@ def open_collection(path: Path, db_path: Path) -> tuple[sqlite3.Connection, Step
     try:
         db.execute("pragma trusted_schema = off")
         db.set_progress_handler(steps, STEP)
+        db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE)
         kinds = {name.lower(): kind for schema, name, kind, *_ in db.execute("pragma main.table_list")}
         triggers = [r[0] for r in db.execute("select tbl_name from sqlite_master where type = 'trigger'")]
+        generated = [f"{table}.{column[1]}" for table in sorted(READ_TABLES) if kinds.get(table) == "table"
+                     for column in db.execute(f"pragma main.table_xinfo({table})") if column[6] in (2, 3)]
     except sqlite3.Error as exc:
         db.close()
         raise query_error(path, exc, steps) from None
@@ -56,6 +62,8 @@ def open_collection(path: Path, db_path: Path) -> tuple[sqlite3.Connection, Step
                     if kinds.get(name, "table") != "table"), None)
     if problem is None and triggers:
         problem = f"it carries a trigger (on {triggers[0]!r})"
+    if problem is None and generated:
+        problem = f"its column {generated[0]!r} is computed, not stored"
     if problem:
         db.close()
         raise UserError(f"{path}: refused: {problem} (a collection is data, not code)")
@@ -64,6 +72,8 @@ def open_collection(path: Path, db_path: Path) -> tuple[sqlite3.Connection, Step
 
 def query_error(path: Path, exc: sqlite3.Error, steps: StepBudget) -> UserError:
     """The one line for an error reading the collection."""
+    if isinstance(exc, sqlite3.DataError) and "too big" in str(exc):
+        return UserError(f"{path}: refused: a value in its collection is larger than {MAX_VALUE // 2**20} MiB")
     if steps.exceeded:
         return UserError(f"{path}: refused: reading its collection took more than {steps.limit:,} steps "
                          "(no real collection needs that many)")
