@@ -367,3 +367,24 @@ def test_a_value_over_64_mib_is_refused(source, tmp_path):
         assert "larger than 64 MiB" in str(collection_db.query_error(source, caught.value, steps))
     finally:
         db.close()
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        out.append((n & 0x7F) | (0x80 if n > 0x7F else 0))
+        n >>= 7
+        if not n:
+            return bytes(out)
+
+
+def test_a_template_nested_10000_deep_is_one_line_or_rendered(run, source, tmp_path):
+    front = ("{{#Front}}" * 10_000 + "{{Front}}" + "{{/Front}}" * 10_000).encode()
+    config = b"\x0a" + _varint(len(front)) + front + b"\x12\x09{{Back}}x"  # CardTemplate.Config: qfmt, afmt
+    package = with_collection(source, tmp_path / "nested.apkg", f"update templates set config = x'{config.hex()}'")
+    result = run("import", str(package))
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if result.exit_code:
+        lines = said(result)
+        assert result.exit_code == 1 and len(lines) == 1 and lines[0].startswith(f"error: {package}"), lines
