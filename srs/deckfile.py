@@ -73,7 +73,7 @@ _HEADER_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 
 
 def _header(raw: str) -> tuple[str, str] | None:
-    """(`[` or `[[`, the name) of a table header line, or None. In linear time, what the
+    r"""(`[` or `[[`, the name) of a table header line, or None. In linear time, what the
     pattern ``^\s*(\[\[?)\s*([A-Za-z0-9_."' -]+?)\s*\]\]?\s*(#.*)?$`` matched (its spaces
     around a lazy name backtracked cubically on a long line)."""
     opened = _HEADER_OPEN.match(raw)
