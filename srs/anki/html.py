@@ -133,7 +133,8 @@ def _tokenized(value: str) -> _Text:
     parser = _Text()
     pos = 0
     for start, end in pairs(value, "<", ">"):
-        parser.handle_data(unescape(value[pos:start]))
+        if pos < start:
+            parser.handle_data(unescape(value[pos:start]))
         tag = _TAG_NAME.match(value, start + 1, end - 1)
         if tag and tag.group(1):
             parser.handle_endtag(tag.group(2).lower())
@@ -141,7 +142,8 @@ def _tokenized(value: str) -> _Text:
             name = tag.group(2).lower()
             parser.handle_starttag(name, [("src", _src(value[tag.end():end - 1]))] if name == "img" else [])
         pos = end
-    parser.handle_data(unescape(value[pos:]))
+    if pos < len(value):
+        parser.handle_data(unescape(value[pos:]))
     return parser
 
 
