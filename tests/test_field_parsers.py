@@ -203,3 +203,23 @@ def test_past_the_budget_the_tokenizer_reads_the_same_tags():
     assert ["".join(i) for i in budgeted.items] == ["".join(i) for i in tokenized.items]
     hostile = "<i>" + "<a b='" * 3000 + ">" + "<b>x</b>"  # many unclosed quotes: past the budget
     assert "x" in to_text(hostile)
+
+
+def test_a_note_with_a_field_over_the_limit_is_skipped_and_named(tmp_path, make_store, monkeypatch):
+    from srs.importer import import_paths
+    from tests.anki_helpers import add, new_collection, package
+    from tests.factories import T0
+
+    monkeypatch.setattr("srs.anki.apkg_read.MAX_FIELD_CHARS", 1000)  # (the real limit: a 1 MiB package)
+    col = new_collection(tmp_path / "f.anki2")
+    add(col, "Basic", "Deck", Front="kept", Back="b" * 1000)
+    add(col, "Basic", "Deck", Front="too long", Back="<b>x</b>" * 126)
+    add(col, "Cloze", "Deck", Text="{{c1::a}} {{c2::b}} " + "c" * 1000)
+    out = package(col, tmp_path / "f.apkg")
+    col.close()
+    [result] = import_paths(make_store(), [out], T0)
+    assert result.added == 1
+    cloze_note = "{{c1::a}} {{c2::b}} " + "c" * 40 + "…"
+    why = "a field longer than 1,000 characters"
+    assert result.skipped == [{"note": "too long", "reason": why}, {"note": cloze_note, "reason": why},
+                              {"note": cloze_note + " (card 2)", "reason": why}]

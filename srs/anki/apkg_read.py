@@ -438,8 +438,9 @@ class PackageReader:
                                                 deck))
                     continue
                 if max(map(len, fields)) > MAX_FIELD_CHARS:
-                    self.skipped.append(Skipped(_label([f[:1000] for f in fields], guid),
-                                                f"a field longer than {MAX_FIELD_CHARS:,} characters", deck))
+                    self.skipped.append(Skipped(_label([f[:1000] for f in fields], guid) + (
+                        f" (card {ord_ + 1})" if ord_ else ""), f"a field longer than {MAX_FIELD_CHARS:,} characters",
+                        deck))
                     continue
                 tag_set = tag_sets.get(tags)
                 if tag_set is None:
