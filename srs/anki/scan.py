@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-#: a note with a longer field is skipped at import (real decks' fields are a few KB; a
-#: field of this size still parses in well under a second)
+#: a note with a longer field is skipped at import (the fields of real decks are a few KB;
+#: every parser here is linear, and a field this long reads in seconds at most)
 MAX_FIELD_CHARS = 2**20
 #: Anki reads a cloze number as a 16-bit number; a larger one is not a cloze (rslib cloze.rs)
 MAX_CLOZE = 65535
