@@ -450,7 +450,7 @@ def parse_quiz_text(text: str, path: str = "<quiz>") -> DeckSpec:
         line = lines[i].strip()
         m = _COUNTS.match(line)
         if m:
-            counts = (int(m.group(1)), float(m.group(2)))
+            counts = (int(m.group(1)) if len(m.group(1)) < 10 else 10**9, float(m.group(2)))  # (capped anyway)
         elif line and not _PROGRESS.match(line):
             header.append((i + 1, line))
         i += 1
@@ -463,9 +463,11 @@ def parse_quiz_text(text: str, path: str = "<quiz>") -> DeckSpec:
     for number, raw in enumerate(lines[i:], start=i + 1):
         m = _NUMBERED.match(raw)
         expected = len(blocks) + 1
-        if m and int(m.group(1)) == expected:
+        if m and len(m.group(1)) < 10 and int(m.group(1)) == expected:
             blocks.append((number, expected, [m.group(2).strip()]))
         elif raw.strip():
+            if not blocks:
+                raise DeckFileError(path, number, "quiz text: the questions must be numbered from 1")
             blocks[-1][2].append(raw.strip())
     cards = []
     for line, n, parts in blocks:

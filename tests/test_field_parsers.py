@@ -223,3 +223,16 @@ def test_a_note_with_a_field_over_the_limit_is_skipped_and_named(tmp_path, make_
     why = "a field longer than 1,000 characters"
     assert result.skipped == [{"note": "too long", "reason": why}, {"note": cloze_note, "reason": why},
                               {"note": cloze_note + " (card 2)", "reason": why}]
+
+
+def test_quiz_text_with_absurd_numbers_is_one_error_or_read():
+    import pytest
+
+    from srs.deckfile import parse_quiz_text
+    from srs.errors import DeckFileError
+
+    for text in ("Title\n" + "9" * 5000 + ". q\n", "Title\n5. q\nright\nwrong\n"):
+        with pytest.raises(DeckFileError, match="numbered from 1"):
+            parse_quiz_text(text)
+    deck = parse_quiz_text("Title\n" + "9" * 5000 + " questions · 70% to pass\n1. q\nright\nwrong\n")
+    assert deck.exam.questions == 1 and deck.exam.pass_mark == 0.7

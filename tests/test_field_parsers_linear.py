@@ -19,9 +19,17 @@ from srs.anki.html import cloze, cloze_numbers, list_items, to_text
 from srs.anki.scan import answer_rule_end
 from srs.anki.template import CardContext, _apply, _furigana, _parse, render
 from srs.anki.textfile import srs_card
-from srs.deckfile import _header
+from srs.deckfile import _header, parse_quiz_text
+from srs.errors import DeckFileError
 
 CTX = CardContext({"F": "x"})
+
+
+def _quiz(text: str) -> None:
+    try:
+        parse_quiz_text(text)
+    except DeckFileError:
+        pass
 
 
 def _render(template: str) -> tuple[str, str]:
@@ -46,6 +54,7 @@ PARSERS = {
     "trailing explanation": (split_back, ('<div class="srs-explanation">', "</div>", " ", "x")),
     "quiz text front": (lambda s: srs_card("c", s, s, ()), ('<ol type="A">', "</ol>", " ", "x")),
     "deck file header": (_header, ("[", " ", "a ", "[[", "\t")),
+    "quiz text": (lambda s: _quiz("T\n" + s), ("1. q\n", "a\n", " ", "7", " questions · 70% to pass\n", "\n", "1")),
 }
 
 # the inputs of issue 21, each of which took 10 s to minutes
@@ -87,7 +96,7 @@ def test_the_issues_inputs_grow_linearly(name):
     assert growth(PARSERS[name][0], ISSUE[name]) <= 20
 
 
-@pytest.mark.slow  # a few mixes for each of 14 parsers, each timed at two sizes
+@pytest.mark.slow  # a few mixes for each of 15 parsers, each timed at two sizes
 @pytest.mark.parametrize("name", sorted(PARSERS))
 def test_any_mix_of_dangerous_fragments_grows_linearly(name):
     parse, fragments = PARSERS[name]
