@@ -19,15 +19,16 @@ MAX_CLOZE = 65535
 
 
 class _Next:
-    """The next index of a character at or after a position, for positions that only grow:
-    each search starts past the last answer, so all searches together read the text once."""
+    """Where ``needle`` next occurs at or after a position (the text's length if nowhere).
+    Asked for growing positions, each search starts past the last answer, so all searches
+    together read the text once."""
 
-    def __init__(self, text: str, char: str) -> None:
-        self.text, self.char, self.asked, self.at = text, char, 0, -1
+    def __init__(self, text: str, needle: str) -> None:
+        self.text, self.needle, self.asked, self.at = text, needle, 0, -1
 
     def __call__(self, pos: int) -> int:
         if self.at < pos or pos < self.asked:  # (a position that went back: search afresh)
-            found = self.text.find(self.char, pos)
+            found = self.text.find(self.needle, pos)
             self.at = found if found >= 0 else len(self.text)
         self.asked = pos
         return self.at
@@ -63,7 +64,7 @@ def pairs(text: str, open_: str, close: str) -> Iterator[tuple[int, int]]:
 def bracketed(text: str, openers: tuple[str, ...], stops: str = "", empty: bool = False
               ) -> Iterator[tuple[int, int, str, str]]:
     """(start, end, opener, content) of each ``opener content ]`` whose content holds no `]`
-    and none of ``stops`` (and is not empty unless ``empty``): the pattern
+    and none of ``stops`` (and is not empty unless ``empty``); each opener starts with `[`. The pattern
     ``\\[(?:image|sound): ([^\\]\\n]+)\\]`` is ``bracketed(t, ("[image: ", "[sound: "), "\\n")``."""
     ends = [_Next(text, c) for c in "]" + stops]
     pos = 0
