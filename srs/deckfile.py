@@ -67,7 +67,24 @@ class DeckSpec:
 
 
 # ---------------------------------------------------------------- line index
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
+_HEADER_OPEN = re.compile(r"\s*(\[\[?)")
+_HEADER_TAIL = re.compile(r"\]?\s*(?:#.*)?$")
+_HEADER_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.\"' -")
+
+
+def _header(raw: str) -> tuple[str, str] | None:
+    r"""(`[` or `[[`, the name) of a table header line, or None. In linear time, what the
+    pattern ``^\s*(\[\[?)\s*([A-Za-z0-9_."' -]+?)\s*\]\]?\s*(#.*)?$`` matched (its spaces
+    around a lazy name backtracked cubically on a long line)."""
+    opened = _HEADER_OPEN.match(raw)
+    close = raw.find("]", opened.end()) if opened else -1
+    if close < 0 or not _HEADER_TAIL.match(raw, close + 1):
+        return None
+    inside = raw[opened.end():close]
+    name = inside.strip()
+    if not (all(c in _HEADER_NAME for c in name) if name else " " in inside):
+        return None
+    return opened.group(1), name or " "
 _KEY = re.compile(r"^\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*=")
 
 
@@ -114,11 +131,11 @@ class _Lines:
                 if raw.count(in_multiline) % 2 == 1:
                     in_multiline = None
                 continue
-            header = _HEADER.match(raw)
+            header = _header(raw)
             if header and not _KEY.match(raw):
-                name = header.group(2).replace('"', "").replace("'", "").replace(" ", "")
+                name = header[1].replace('"', "").replace("'", "").replace(" ", "")
                 table = name
-                if header.group(1) == "[[" and name == "card":
+                if header[0] == "[[" and name == "card":
                     self.cards.append(number)
                     card_index = len(self.cards) - 1
                 self.tables.setdefault(name, number)
@@ -455,7 +472,7 @@ def parse_quiz_text(text: str, path: str = "<quiz>") -> DeckSpec:
         line = lines[i].strip()
         m = _COUNTS.match(line)
         if m:
-            counts = (int(m.group(1)), float(m.group(2)))
+            counts = (int(m.group(1)) if len(m.group(1)) < 10 else 10**9, float(m.group(2)))  # (capped anyway)
         elif line and not _PROGRESS.match(line):
             header.append((i + 1, line))
         i += 1
@@ -468,9 +485,11 @@ def parse_quiz_text(text: str, path: str = "<quiz>") -> DeckSpec:
     for number, raw in enumerate(lines[i:], start=i + 1):
         m = _NUMBERED.match(raw)
         expected = len(blocks) + 1
-        if m and int(m.group(1)) == expected:
+        if m and len(m.group(1)) < 10 and int(m.group(1)) == expected:
             blocks.append((number, expected, [m.group(2).strip()]))
         elif raw.strip():
+            if not blocks:
+                raise DeckFileError(path, number, "quiz text: the questions must be numbered from 1")
             blocks[-1][2].append(raw.strip())
     cards = []
     for line, n, parts in blocks:

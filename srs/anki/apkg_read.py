@@ -27,6 +27,7 @@ from srs.anki.collection_db import StepBudget, open_collection, query_error
 from srs.anki.html import cloze_numbers, list_items, to_text
 from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME
 from srs.anki.protobuf import fields as proto_fields
+from srs.anki.scan import MAX_FIELD_CHARS, bracketed, trailing_block
 from srs.anki.template import CardContext, render
 from srs.deckfile import CardSpec, DeckSpec
 from srs.errors import UserError, reading
@@ -163,12 +164,9 @@ def _media_map(path: Path, zf: zipfile.ZipFile, version: int, budget: Budget) ->
     return members
 
 
-_MEDIA_REF = re.compile(r"\[(?:image|sound): ([^\]\n]+)\]")
-
-
 def media_names(*texts: str) -> set[str]:
     """The media files a card's text names (`[image: x.png]`, `[sound: y.mp3]`)."""
-    return {m.group(1) for t in texts for m in _MEDIA_REF.finditer(t)}
+    return {name for t in texts for _, _, _, name in bracketed(t, ("[image: ", "[sound: "), "\n")}
 
 
 @contextmanager
@@ -423,6 +421,11 @@ class PackageReader:
                     self.skipped.append(Skipped(_label(fields, guid), "its note type is missing from the package",
                                                 deck))
                     continue
+                if max(map(len, fields)) > MAX_FIELD_CHARS:
+                    self.skipped.append(Skipped(_label([f[:1000] for f in fields], guid) + (
+                        f" (card {ord_ + 1})" if ord_ else ""), f"a field longer than {MAX_FIELD_CHARS:,} characters",
+                        deck))
+                    continue
                 tag_set = tag_sets.get(tags)
                 if tag_set is None:
                     tag_set = tag_sets[tags] = tuple(dict.fromkeys(tags.split()))
@@ -523,15 +526,12 @@ def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[st
     return CardSpec(card_id(guid, ord_, many), question, answer, None, "", "", tags), ""
 
 
-_EXPLANATION = re.compile(r'<div class="srs-explanation">(.*?)</div>\s*$', re.S)
-
-
 def split_back(back: str) -> tuple[str, str]:
     """The back of a card srs wrote: (answer, explanation), the explanation in its own div.
     (srs's packages before that put it after a blank line: it reads as part of the answer,
     as Anki shows it.)"""
-    m = _EXPLANATION.search(back)
-    return (back[:m.start()], m.group(1)) if m else (back, "")
+    block = trailing_block(back, '<div class="srs-explanation">', "</div>")
+    return (back[:block[0]], back[block[0] + 29:block[1]]) if block else (back, "")
 
 
 __all__ = ["ANKI_ID", "AnkiCard", "AnkiPackage", "AnkiReview", "AnkiSchedule", "PackageReader", "Skipped", "card_id",
