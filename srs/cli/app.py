@@ -165,6 +165,7 @@ class Context:
         if self._store is None:
             from srs.store import open_store
 
+            self.now()  # an SRS_NOW out of range is refused before a new database is made
             store, fresh = open_store(self.db, self.learner, busy_timeout())
             self._store = store
             if fresh:
