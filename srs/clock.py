@@ -103,20 +103,16 @@ class LearnerDay:
         return cls(start, start + timedelta(days=1))
 
 
-def on_date(text: str, day_starts_at: int, reference: datetime) -> datetime:
+def on_date(text: str, day_starts_at: int, reference: datetime, what: str = "date") -> datetime:
     """A DATE option (YYYY-MM-DD or a full date-time) as an instant: noon of that day, local."""
     text = text.strip()
     if len(text) == 10:
         try:
             d = datetime.strptime(text, "%Y-%m-%d")
         except ValueError:
-            raise UserError(f"date {text!r} is not a date (YYYY-MM-DD)") from None
-        when = d.replace(hour=12, tzinfo=local_zone(reference))
-        try:
-            return check_range(when, "date", text)
-        except OverflowError:  # noon there is beyond Python's range in UTC
-            return check_range(datetime.max.replace(tzinfo=timezone.utc), "date", text)
-    return parse_instant(text, "date")
+            raise UserError(f"{what} {text!r} is not a date (YYYY-MM-DD)") from None
+        return check_range(d.replace(hour=12, tzinfo=local_zone(reference)), what, text)
+    return parse_instant(text, what)
 
 
 def exam_date(option: str | None, setting: str | None, day_starts_at: int, now: datetime,
@@ -128,7 +124,7 @@ def exam_date(option: str | None, setting: str | None, day_starts_at: int, now: 
     text = option if option is not None else setting
     if text is None:
         return None
-    when = on_date(text, day_starts_at, now)
+    when = on_date(text, day_starts_at, now, flag if option is not None else "exam_date")
     if day_start(when, day_starts_at) < day_start(now, day_starts_at):
         if option is not None:
             raise UserError(f"{flag} {option}: the date is in the past")

@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from srs.anki.html import cloze_numbers, list_items, to_text
 from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME
+from srs.anki.media_names import clean_media_name, with_clean_media_refs
 from srs.anki.protobuf import fields as proto_fields
 from srs.anki.template import CardContext, render
 from srs.deckfile import CardSpec, DeckSpec
@@ -191,7 +192,7 @@ def _media_map(path: Path, zf: zipfile.ZipFile, version: int) -> dict[str, str]:
     for name in members.values():
         if not isinstance(name, str) or name in ("", ".", "..") or "/" in name or "\\" in name:
             raise _fail(path, f"unsafe archive: media name {name!r} is a path")
-    return members
+    return {member: clean_media_name(name) for member, name in members.items()}  # as the cards name them
 
 
 _MEDIA_REF = re.compile(r"\[(?:image|sound): ([^\]\n]+)\]")
@@ -443,6 +444,7 @@ class PackageReader:
                 if tag_set is None:
                     tag_set = tag_sets[tags] = tuple(dict.fromkeys(tags.split()))
                 spec, why = _card(nt, guid, ord_, fields, tag_set, deck, flags & 7)
+                spec = with_clean_media_refs(spec)  # its media named as srs stores them
                 if spec is None:
                     self.skipped.append(Skipped(_label(fields, guid) + (f" (card {ord_ + 1})" if ord_ else ""),
                                                 why, deck))

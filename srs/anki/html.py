@@ -8,6 +8,8 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 
+from srs.anki.media_names import clean_media_name
+
 _BLOCKS = frozenset({"div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "ul", "ol", "table",
                      "pre", "section", "article", "header", "footer"})
 _DROPPED = frozenset({"script", "style", "head", "title"})
@@ -43,7 +45,7 @@ class _Text(HTMLParser):
             self._emit("\n")
         elif tag == "img":
             src = dict(attrs).get("src") or ""
-            self._emit(f"[image: {src}]")
+            self._emit(f"[image: {clean_media_name(src)}]")  # the name srs keeps the file under
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
