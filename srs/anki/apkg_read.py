@@ -26,6 +26,7 @@ from srs.anki.template import CardContext, render
 from srs.deckfile import CardSpec, DeckSpec
 from srs.errors import UserError
 from srs.model import LETTERS
+from srs.scripts import mixed_scripts
 
 MAX_MEMBER = 2 * 1024**3        # no collection or media file in a package may inflate beyond 2 GiB
 MAX_TOTAL = 8 * 1024**3
@@ -122,9 +123,10 @@ class AnkiPackage:
 def deck_id(name: str) -> str:
     """An Anki deck's srs id, readable in any script: its name lower-cased, every run of
     characters that are not letters or digits (in any alphabet) as one hyphen; `::`
-    (a subdeck) too. A name with no letter or digit at all gets a digest of the name."""
+    (a subdeck) too. A name with no letter or digit at all, or whose letters mix scripts
+    that look alike (srs.scripts), gets a digest of the name."""
     s = re.sub(r"[\W_]+", "-", name.casefold()).strip("-")
-    return s or "deck-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+    return s if s and not mixed_scripts(s) else "deck-" + hashlib.sha1(name.encode()).hexdigest()[:8]
 
 
 def _fail(path: Path, message: str) -> UserError:
