@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,69 @@ def test_a_new_export_gets_the_umasks_permissions(cli, tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "private.csv").stat().st_mode) == 0o600
+
+
+# ---------------------------------------------------------------- a real terminal
+def _assert_terminal_untouched(term: Terminal) -> None:
+    """Nothing from the deck drove the terminal: no title set, no OSC of any kind (srs
+    itself writes none: no links, no titles, no clipboard), no C1 control, no clear from
+    content, and the attacks on screen as placeholders."""
+    written = term.log.decode("utf-8", "replace")
+    assert term.screen.title == "" and term.screen.icon_name == ""
+    assert "\x1b]" not in written and not [c for c in written if 0x80 <= ord(c) <= 0x9F]
+    assert "\x1b[2J\x1b[HFAKE" not in written and "\u202e" not in written and "\u200b" not in written
+
+
+@pytest.mark.slow
+def test_review_in_a_terminal(tmp_path):
+    env = srs_env(tmp_path, SRS_NOW=NOW)
+    (tmp_path / "evil.toml").write_text(hostile_toml(), encoding="utf-8")
+    srs(env, "import", str(tmp_path / "evil.toml"))
+    term = Terminal(["review", "--deck", "evil"], env)
+    term.wait_for("Answer A-B")
+    assert "␛]52;c;aGVsbG8=␇" in term.text or "␛[2J␛[HFAKE" in term.text or "<U+" in term.text
+    for _ in range(3):
+        term.press("a")
+        deadline = time.monotonic() + 15
+        while not (term.shown("Rate 1-4") or term.shown("Any key goes on")) and time.monotonic() < deadline:
+            term.pump()
+        term.press("3")  # a rating, or any key after a wrong answer
+        term.wait_for("Answer")
+    term.press("q")
+    assert term.finish() == 0
+    _assert_terminal_untouched(term)
+
+
+@pytest.mark.slow
+def test_exam_and_decks_in_a_terminal(tmp_path):
+    env = srs_env(tmp_path, SRS_NOW=NOW)
+    (tmp_path / "evil.toml").write_text(hostile_toml(), encoding="utf-8")
+    srs(env, "import", str(tmp_path / "evil.toml"))
+    term = Terminal(["exam", "--deck", "evil", "--seed", "2", "--questions", "3"], env)
+    term.wait_for("Question 1 of 3")
+    assert "Evil ␛]52;c;aGVsbG8=␇" in term.text
+    for n in (2, 3):
+        term.press("a")
+        term.wait_for(f"Question {n} of 3")
+    term.press("b")
+    term.wait_for("pass mark")
+    assert term.finish() == 0
+    _assert_terminal_untouched(term)
+    term = Terminal(["decks"], env)
+    term.wait_for("evil")
+    assert term.finish() == 0
+    _assert_terminal_untouched(term)
+    assert "␛]52;c;aGVsbG8=␇" in term.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("answer", "code"), [("n", 1), ("y", 0), ("", 1)])
+def test_export_over_a_file_asks_in_a_terminal(tmp_path, answer, code):
+    env = srs_env(tmp_path, SRS_NOW=NOW)
+    target = tmp_path / "deck.csv"
+    target.write_bytes(b"precious")
+    term = Terminal(["export", str(target)], env)
+    term.wait_for("exists. Replace it? [y/N]")
+    term.press(answer + "\r")
+    assert term.finish() == code
+    assert (target.read_bytes() == b"precious") == (code == 1)
