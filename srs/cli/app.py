@@ -163,9 +163,10 @@ class Context:
         """The learner's store, opened once. A new, empty database first gets the bundled
         decks (README: the first command on an empty database loads them)."""
         if self._store is None:
+            from srs.clock import now
             from srs.store import open_store
 
-            self.now()  # an SRS_NOW out of range is refused before a new database is made
+            now()  # an SRS_NOW out of range is refused before a new database is made (no banner yet)
             store, fresh = open_store(self.db, self.learner, busy_timeout())
             self._store = store
             if fresh:
