@@ -353,7 +353,7 @@ def main() -> None:
     if "d" in only:
         apkg = work / "export.apkg"
         try:
-            t, m = median_process(srs + ["export", str(apkg), "--deck", "bench"], env, repeat=1)
+            t, m = median_process(srs + ["export", str(apkg), "--deck", "bench", "--force"], env, repeat=1)
             anki_apkg = work / "anki-export.apkg"
             at, am = median_process(anki_script(
                 "from anki.import_export_pb2 import ExportAnkiPackageOptions\nfrom anki.collection import DeckIdLimit\n"

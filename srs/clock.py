@@ -13,6 +13,20 @@ from datetime import datetime, timedelta, timezone, tzinfo
 from srs.errors import UserError
 
 
+#: the times srs works with: SRS_NOW and every date option must lie within (a card's due
+#: date may be up to maximum_interval, 100 years, later; Python's dates end with the year 9999)
+EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(9000, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+
+
+def check_range(value: datetime, what: str, text: str) -> datetime:
+    """``value`` when it lies within EARLIEST..LATEST, else a user error naming ``what``."""
+    if not EARLIEST <= value <= LATEST:
+        raise UserError(f"{what} {text!r} is out of range: srs works with times from {EARLIEST.year} "
+                        f"to {LATEST.year}")
+    return value
+
+
 def simulated() -> str | None:
     """SRS_NOW's text when it replaces the clock."""
     return os.environ.get("SRS_NOW") or None
@@ -37,9 +51,12 @@ def parse_instant(text: str, what: str = "time") -> datetime:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise UserError(f"{what} {text!r} is not an ISO 8601 date or date-time") from None
-    if value.tzinfo is None:
-        value = value.astimezone()  # local time zone
-    return value
+    try:
+        if value.tzinfo is None:
+            value = value.astimezone()  # local time zone
+        return check_range(value, what, text)
+    except (OverflowError, ValueError):  # a naive time at the very ends of Python's range
+        return check_range(datetime.max.replace(tzinfo=timezone.utc), what, text)
 
 
 def now() -> datetime:
@@ -86,16 +103,16 @@ class LearnerDay:
         return cls(start, start + timedelta(days=1))
 
 
-def on_date(text: str, day_starts_at: int, reference: datetime) -> datetime:
+def on_date(text: str, day_starts_at: int, reference: datetime, what: str = "date") -> datetime:
     """A DATE option (YYYY-MM-DD or a full date-time) as an instant: noon of that day, local."""
     text = text.strip()
     if len(text) == 10:
         try:
             d = datetime.strptime(text, "%Y-%m-%d")
         except ValueError:
-            raise UserError(f"date {text!r} is not a date (YYYY-MM-DD)") from None
-        return d.replace(hour=12, tzinfo=local_zone(reference))
-    return parse_instant(text, "date")
+            raise UserError(f"{what} {text!r} is not a date (YYYY-MM-DD)") from None
+        return check_range(d.replace(hour=12, tzinfo=local_zone(reference)), what, text)
+    return parse_instant(text, what)
 
 
 def exam_date(option: str | None, setting: str | None, day_starts_at: int, now: datetime,
@@ -107,7 +124,7 @@ def exam_date(option: str | None, setting: str | None, day_starts_at: int, now: 
     text = option if option is not None else setting
     if text is None:
         return None
-    when = on_date(text, day_starts_at, now)
+    when = on_date(text, day_starts_at, now, flag if option is not None else "exam_date")
     if day_start(when, day_starts_at) < day_start(now, day_starts_at):
         if option is not None:
             raise UserError(f"{flag} {option}: the date is in the past")
@@ -115,4 +132,5 @@ def exam_date(option: str | None, setting: str | None, day_starts_at: int, now: 
     return max(when, now)
 
 
-__all__ = ["LearnerDay", "exam_date", "now", "parse_instant", "local_zone", "day_start", "shift_seconds", "on_date"]
+__all__ = ["EARLIEST", "LATEST", "LearnerDay", "check_range", "exam_date", "now", "parse_instant", "local_zone",
+           "day_start", "shift_seconds", "on_date"]

@@ -15,11 +15,12 @@ from typing import Any
 
 from srs.errors import DeckFileError, reading
 from srs.model import LETTERS, CardKind, letter_index, record_maker
+from srs.scripts import mixed_scripts_message
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 # a deck imported from Anki keeps its name's own script: lower-case letters and digits of
 # any alphabet, and hyphens (srs.anki.apkg_read.deck_id makes them)
-DECK_ID_RE = re.compile(r"^[^\W_](?:[^\W_]|-)*$")
+DECK_ID_RE = re.compile(r"^[^\W_](?:[^\W_]|-)*\Z")
 MIN_CHOICES, MAX_CHOICES = 2, 6
 
 
@@ -311,6 +312,8 @@ class _Deck:
         if not DECK_ID_RE.match(deck_id) or deck_id != deck_id.casefold():
             raise fail(lines.key("deck", "id"), f"[deck]: id {deck_id!r} must be lower-case letters, digits and "
                                                 "hyphens (e.g. [a-z0-9][a-z0-9-]*)")
+        if mixed := mixed_scripts_message("[deck]: id", deck_id):
+            raise fail(lines.key("deck", "id"), mixed)
         self.id = deck_id
         self.name = _text(deck, "name", fail, lines.key("deck", "name"), "[deck]", required=True)
         self.description = _text(deck, "description", fail, lines.key("deck", "description"), "[deck]")
@@ -393,7 +396,8 @@ def _card(raw: dict[str, Any], index: int, fail, lines: _Lines) -> CardSpec:
     if not isinstance(card_id, str) or not card_id.strip():
         card_id = _text(raw, "id", fail, lines.table("card", index), where, required=True)
     if not ID_RE.match(card_id):
-        raise fail(lines.key("card", "id", index), f"{where}: id must match [a-z0-9][a-z0-9-]*")
+        raise fail(lines.key("card", "id", index), mixed_scripts_message(f"{where}: id", card_id)
+                   or f"{where}: id must match [a-z0-9][a-z0-9-]*")
     question = raw.get("question")
     if not isinstance(question, str) or not question.strip():
         question = _text(raw, "question", fail, lines.table("card", index), where, required=True)

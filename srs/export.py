@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -16,9 +19,12 @@ FORMATS = (".apkg", ".txt", ".csv", ".toml")
 
 
 def export(store: Store, path: Path, deck: str | None, now: datetime, with_history: bool = False,
-           settings: Settings | None = None) -> int:
-    """Write the file; returns the number of cards. Nothing is left behind on failure. An
-    .apkg carries the learner's ``settings`` (day rollover, desired retention, FSRS decay)."""
+           settings: Settings | None = None, overwrite: bool = False) -> int:
+    """Write the file; returns the number of cards. An existing file is replaced only with
+    ``overwrite``. Every format is written to a temporary file beside ``path`` and renamed
+    over it: nothing is left behind on failure, and an old file is never half-replaced. A
+    replaced file keeps its permission bits; a new one gets those of any new file (umask).
+    An .apkg carries the learner's ``settings`` (day rollover, desired retention, FSRS decay)."""
     suffix = path.suffix.lower()
     if path.is_dir():
         raise UserError(f"{path}: is a folder; give a file name, e.g. {path / ('deck' + suffix if suffix else 'deck.apkg')}")
@@ -32,6 +38,8 @@ def export(store: Store, path: Path, deck: str | None, now: datetime, with_histo
         raise UserError("nothing to export: no decks")
     if with_history and suffix != ".apkg":
         raise UserError("--with-history needs an .apkg file")
+    if not overwrite and os.path.lexists(path):
+        raise UserError(f"{path}: exists; add --force to replace it")
     names = {d.id: d.name for d in decks}
     from srs.anki.apkg_write import ExportCard
 
@@ -45,12 +53,10 @@ def export(store: Store, path: Path, deck: str | None, now: datetime, with_histo
         history = None
         if with_history:
             history = (entry for _, entry in store.review_log(deck))
-        try:
-            media_names = frozenset().union(*(store.media_names(d) for d in names))
-            return write_apkg(path, names, cards(), now, history, _scheduling(settings or Settings()),
+        media_names = frozenset().union(*(store.media_names(d) for d in names))
+        with _replacing(path) as partial:
+            return write_apkg(partial, names, cards(), now, history, _scheduling(settings or Settings()),
                               store.media_files(deck) if media_names else (), media_names)
-        except OSError as exc:
-            raise UserError(f"{path}: cannot write: {exc.strerror or exc}") from None
     if suffix == ".toml":
         if len(decks) > 1:
             raise UserError("a .toml file holds one deck: choose it with --deck")
@@ -80,19 +86,36 @@ def _scheduling(settings: Settings):
 
 
 def _write_atomic(path: Path, write, newline: str | None = None) -> bool:
+    with _replacing(path) as partial, open(partial, "w", encoding="utf-8", newline=newline) as f:
+        write(f)
+    return True
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` to write; when the block ends without an error it is
+    renamed over ``path`` (atomically, on one file system), with the permission bits of the
+    file it replaces or, for a new file, those of any new file (0666 less the umask). On any
+    error it is removed and ``path`` is left as it was."""
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
-                write(f)
-            os.chmod(tmp, 0o666 & ~_umask())  # as any new file (mkstemp makes it private)
+            yield Path(tmp)
+            try:
+                mode = stat.S_IMODE(os.stat(path).st_mode)
+            except FileNotFoundError:
+                mode = 0o666 & ~_umask()  # mkstemp made it private
+            os.chmod(tmp, mode)
             os.replace(tmp, path)
         except BaseException:
-            os.unlink(tmp)
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
             raise
     except OSError as exc:
         raise UserError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    return True
 
 
 def _umask() -> int:

@@ -61,10 +61,15 @@ def _exam_date(text: str) -> str | None:
     text = text.strip()
     if text.lower() in ("", "none"):
         return None
+    from srs.clock import EARLIEST, LATEST
+
     try:
-        return datetime.strptime(text, "%Y-%m-%d").strftime("%Y-%m-%d")
+        day = datetime.strptime(text, "%Y-%m-%d")
     except ValueError:
         raise ValueError("must be a date YYYY-MM-DD (or none)") from None
+    if not EARLIEST.year <= day.year <= LATEST.year - 1:  # a day within srs's range, with time to spare
+        raise ValueError(f"must be a date from {EARLIEST.year} to {LATEST.year - 1}")
+    return day.strftime("%Y-%m-%d")
 
 
 def _parameters(text: str) -> tuple[float, ...]:

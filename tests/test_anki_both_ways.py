@@ -211,7 +211,7 @@ def test_progress_comes_back_from_anki(tmp_path, store):
     assert store.deck("dl-final").exam_enabled  # a package never touches the deck's exam settings
 
 
-TRICKY = DeckSpec("мой-deck", "Мой deck", "", None, (
+TRICKY = DeckSpec("мой-набор", "Мой deck", "", None, (
     CardSpec("tricky", "Is <b>bold</b> & [markup]\n\nkept?", "A", ("Yes <i>as text</i>", "No & never"),
              "Text is text.\n\nTwo paragraphs.", "Look again: <b> is text.", ("html", "two-words")),
     CardSpec("basic1", "Capital of Italy?", "Rome", None, "Since 1871.", "", ("geo",)),
@@ -219,7 +219,7 @@ TRICKY = DeckSpec("мой-deck", "Мой deck", "", None, (
 
 
 @pytest.mark.parametrize("suffix", [".apkg", ".txt", ".csv", ".toml"])
-@pytest.mark.parametrize("deck", ["dl-final", "мой-deck"])
+@pytest.mark.parametrize("deck", ["dl-final", "мой-набор"])
 def test_everything_srs_exports_imports_back_into_the_same_cards(tmp_path, make_store, suffix, deck):
     store = make_store(TRICKY)
     load_bundled(store, T0)
@@ -230,7 +230,7 @@ def test_everything_srs_exports_imports_back_into_the_same_cards(tmp_path, make_
     assert [(r.deck, r.added, r.updated, r.retired, r.unchanged) for r in results] == \
         [(deck, 0, 0, 0, len(before))]
     assert {c.card_id: c for c in store.cards(deck)} == before
-    assert sorted(d.id for d in store.decks()) == ["dl-final", "мой-deck"] and store.deck("dl-final").exam_enabled
+    assert sorted(d.id for d in store.decks()) == ["dl-final", "мой-набор"] and store.deck("dl-final").exam_enabled
 
 
 def test_an_edit_in_anki_updates_the_srs_card_in_place(tmp_path, store):

@@ -26,12 +26,14 @@ from srs.anki.archive import Budget, check_names, extract, fail as _fail, read_m
 from srs.anki.collection_db import StepBudget, open_collection, query_error
 from srs.anki.html import cloze_numbers, list_items, to_text
 from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME
+from srs.anki.media_names import clean_media_name, with_clean_media_refs
 from srs.anki.protobuf import fields as proto_fields
 from srs.anki.scan import MAX_FIELD_CHARS, bracketed, trailing_block
 from srs.anki.template import CardContext, render
 from srs.deckfile import CardSpec, DeckSpec
 from srs.errors import UserError, reading
 from srs.model import LETTERS
+from srs.scripts import mixed_scripts
 
 T = TypeVar("T")
 
@@ -130,9 +132,10 @@ class AnkiPackage:
 def deck_id(name: str) -> str:
     """An Anki deck's srs id, readable in any script: its name lower-cased, every run of
     characters that are not letters or digits (in any alphabet) as one hyphen; `::`
-    (a subdeck) too. A name with no letter or digit at all gets a digest of the name."""
+    (a subdeck) too. A name with no letter or digit at all, or whose letters mix scripts
+    that look alike (srs.scripts), gets a digest of the name."""
     s = re.sub(r"[\W_]+", "-", name.casefold()).strip("-")
-    return s or "deck-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+    return s if s and not mixed_scripts(s) else "deck-" + hashlib.sha1(name.encode()).hexdigest()[:8]
 
 
 def _media_map(path: Path, zf: zipfile.ZipFile, version: int, budget: Budget) -> dict[str, str]:
@@ -161,7 +164,7 @@ def _media_map(path: Path, zf: zipfile.ZipFile, version: int, budget: Budget) ->
     for name in members.values():
         if not isinstance(name, str) or name in ("", ".", "..") or "/" in name or "\\" in name:
             raise _fail(path, f"unsafe archive: media name {name!r} is a path")
-    return members
+    return {member: clean_media_name(name) for member, name in members.items()}  # as the cards name them
 
 
 def media_names(*texts: str) -> set[str]:
@@ -430,6 +433,7 @@ class PackageReader:
                 if tag_set is None:
                     tag_set = tag_sets[tags] = tuple(dict.fromkeys(tags.split()))
                 spec, why = _card(nt, guid, ord_, fields, tag_set, deck, flags & 7)
+                spec = with_clean_media_refs(spec)  # its media named as srs stores them
                 if spec is None:
                     self.skipped.append(Skipped(_label(fields, guid) + (f" (card {ord_ + 1})" if ord_ else ""),
                                                 why, deck))

@@ -14,6 +14,7 @@ from html import unescape as _html_unescape
 from html.parser import HTMLParser
 
 from srs.anki.scan import bracketed, cloze_number, clozes, pairs
+from srs.anki.media_names import clean_media_name
 
 _BLOCKS = frozenset({"div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "ul", "ol", "table",
                      "pre", "section", "article", "header", "footer"})
@@ -62,7 +63,7 @@ class _Text(HTMLParser):
             self._emit("\n")
         elif tag == "img":
             src = dict(attrs).get("src") or ""
-            self._emit(f"[image: {src}]")
+            self._emit(f"[image: {clean_media_name(src)}]")  # the name srs keeps the file under
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)

@@ -8,13 +8,14 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from srs.anki.apkg_read import AnkiCard, AnkiPackage, AnkiSchedule, card_id, split_back
+from srs.anki.apkg_read import ANKI_ID, AnkiCard, AnkiPackage, AnkiSchedule, card_id, split_back
 from srs.anki.apkg_write import ExportCard, basic_fields, extra_html, text_to_html
 from srs.anki.html import cloze, cloze_numbers, list_items, to_text
 from srs.anki.scan import trailing_block
-from srs.deckfile import CardSpec, DeckSpec, slug
+from srs.deckfile import DECK_ID_RE, ID_RE, CardSpec, DeckSpec, slug
 from srs.errors import DeckFileError
 from srs.model import LETTERS, CardKind
+from srs.scripts import mixed_scripts_message
 
 NEW = AnkiSchedule(0, 0, None, 0, 0)
 
@@ -234,6 +235,17 @@ def _mc_from_csv(question: str, answer: str) -> tuple[str, str, tuple[str, ...]]
     return "\n".join(lines), a.group(1), tuple(choices)
 
 
+def _check_target(path: Path, line: int, deck: str, card: str) -> None:
+    """The deck and card ids a row of srs's CSV carries: as a deck file's ids, or as srs
+    names a card from Anki; never mixing scripts that look alike."""
+    for what, value, ok in (("deck id", deck, bool(DECK_ID_RE.match(deck)) and deck == deck.casefold()),
+                            ("card id", card, bool(ID_RE.match(card) or ANKI_ID.match(card)))):
+        if mixed := mixed_scripts_message(what, value):
+            raise DeckFileError(str(path), line, mixed)
+        if not ok:
+            raise DeckFileError(str(path), line, f"{what} {value!r} must be lower-case letters, digits and hyphens")
+
+
 def read_csv(path: Path) -> DeckSpec | AnkiPackage:
     """question,answer[,explanation,tags]: basic cards of a deck named after the file (a
     whole deck: rows that go away are retired). With a header row, columns are found by
@@ -268,6 +280,8 @@ def read_csv(path: Path) -> DeckSpec | AnkiPackage:
                 raise DeckFileError(str(path), line, "question and answer must not be empty")
             tags = tuple(dict.fromkeys(t for t in re.split(r"[\s,;]+", values.get("tags", "")) if t))
             target = (values["deck"], values["id"]) if values.get("deck") and values.get("id") else None
+            if target is not None:
+                _check_target(path, line, *target)
             cid = target[1] if target else _unique(slug(question)[:48].strip("-") or "card", seen)
             mc = _mc_from_csv(question, answer) if target else None
             if mc:

@@ -8,6 +8,7 @@ import functools
 import getpass
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
@@ -162,8 +163,10 @@ class Context:
         """The learner's store, opened once. A new, empty database first gets the bundled
         decks (README: the first command on an empty database loads them)."""
         if self._store is None:
+            from srs.clock import now
             from srs.store import open_store
 
+            now()  # an SRS_NOW out of range is refused before a new database is made (no banner yet)
             store, fresh = open_store(self.db, self.learner, busy_timeout())
             self._store = store
             if fresh:
@@ -274,7 +277,9 @@ def command(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except UserError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            from srs.ui.shown import shown  # messages echo deck names, paths, file content
+
+            print(f"error: {shown(str(exc))}", file=sys.stderr)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
@@ -285,8 +290,18 @@ def command(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: what json.dumps(ensure_ascii=False) leaves raw but a terminal may act on (DEL, C1 controls)
+#: or cannot encode (lone surrogates): written as \u escapes, which read back the same
+_JSON_RAW = re.compile("[\x7f-\x9f\ud800-\udfff]")
+
+
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+    """JSON, UTF-8 (a Cyrillic deck stays readable); C0 controls are escaped by json.dumps,
+    DEL, C1 controls and lone surrogates here; bidi and zero-width characters stay as they are."""
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    if _JSON_RAW.search(text) is not None:
+        text = _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
 
 
 def _version(value: bool) -> None:

@@ -69,15 +69,30 @@ def export(
     deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Only this deck (a .toml file needs one)."),
     with_history: bool = typer.Option(False, "--with-history",
                                       help="With each card's scheduling and every review (.apkg)."),
+    force: bool = typer.Option(False, "--force", help="Replace PATH if it exists (a terminal asks instead)."),
 ) -> None:
     """Export decks for Anki (.apkg, .txt), as CSV, or as a deck file (.toml)."""
     from srs.export import export as run
+    from srs.ui.shown import shown
 
     c = context()
     c.open()
     c.check_deck(deck)
-    n = run(c.store, path, deck, c.now(), with_history, c.settings(deck))
-    print(f"exported {n} card(s) to {path}" + (" with their scheduling and review history" if with_history else ""))
+    overwrite = force or (path.is_file() and _confirm(f"{shown(str(path))} exists. Replace it? [y/N] "))
+    n = run(c.store, path, deck, c.now(), with_history, c.settings(deck), overwrite=overwrite)
+    print(f"exported {n:d} card(s) to {shown(str(path))}"
+          f"{' with their scheduling and review history' if with_history else ''}")
+
+
+def _confirm(question: str) -> bool:
+    """Asked in a terminal only (y/N; the end of input is no); piped, the answer is no."""
+    import sys
+
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return False
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
 @app.command()

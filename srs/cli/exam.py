@@ -46,7 +46,9 @@ def exam(
     except KeyboardInterrupt:  # outside a prompt (while drawing): hand in what was answered
         console.print("Interrupted: the exam was handed in.")
     if keys.is_tty and sitting.run.timed_out:
-        console.print("[bold red]Time is up: the exam was handed in.[/]")
+        from srs.ui.text import Text
+
+        console.print(Text("Time is up: the exam was handed in.", style="bold red"))
     scheduler = None
     if not no_schedule:
         from srs.scheduler import make_scheduler

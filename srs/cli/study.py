@@ -52,10 +52,11 @@ def review(
 
 def _set_suspended(names: list[str], flag: bool) -> None:
     from srs.review import set_suspended
+    from srs.ui.shown import shown
 
     c = context()
     for card in set_suspended(c.open(), names, flag):
-        print(f"{'suspended' if flag else 'unsuspended'} {card.name}")
+        print(f"{'suspended' if flag else 'unsuspended'} {shown(card.name)}")
 
 
 @app.command()

@@ -8,10 +8,10 @@ from rich import box
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
-from rich.text import Text
 
 from srs.exam import CONFIDENCE_LEVELS, Report
 from srs.model import letter_index
+from srs.ui.text import Text
 
 SPARK = "▁▂▃▄▅▆▇█"
 FEW_FOR_CALIBRATION = 5  # answers at a confidence level below which no verdict is given
@@ -98,7 +98,7 @@ def render_report(console: Console, rep: Report, deck_name: str, number: int | N
         lines.append(Text.assemble(("Study next: ", "bold"), ", ".join(weak), f"  (srs review --tag {weak[0]})"))
     elif rep.questions:
         lines.append(Text("No misses: keep reviewing to hold on to it.", style="green"))
-    title = (f"attempt #{number} — " if number is not None else "") + deck_name  # cut from the end when narrow
+    title = Text((f"attempt #{number} — " if number is not None else "") + deck_name)  # cut from the end when narrow
     console.print(Panel(Text("\n").join(lines), title=title, title_align="left"))
 
 

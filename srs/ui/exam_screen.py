@@ -8,11 +8,11 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.panel import Panel
 from rich.table import Table
-from rich.text import Text
 
 from srs.exam import CONFIDENCE_LEVELS, ExamRun, Question
 from srs.model import LETTERS
 from srs.ui.keys import ENTER, TIMEOUT, KeyReader
+from srs.ui.text import Text
 
 
 def clock_text(seconds: float | None) -> str:

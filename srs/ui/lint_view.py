@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich import box
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from srs.lint import LintReport, StrategyResult
+from srs.ui.text import Text
 
 #: how far above guessing a strategy may score before it is shown as a cue
 MARGIN = 0.15

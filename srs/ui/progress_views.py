@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from rich import box
 from rich.console import Console, Group
 from rich.table import Table
-from rich.text import Text
+
+from srs.ui.text import Text
 
 #: (glyph, colour) per level: no reviews, then quarters of the busiest day; the glyphs
 #: shade by count even without colour (NO_COLOR, piped output)

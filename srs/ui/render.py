@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from rich import box
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
+
+from srs.ui.text import Text
 
 
 def format_interval(delta: timedelta, round_up: bool = False) -> str:

@@ -11,13 +11,13 @@ from rich.console import Console, Group, NewLine
 from rich.rule import Rule
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
-from rich.text import Text
 
 from srs.exam import Question
 from srs.model import AGAIN, EASY, GOOD, HARD, RATING_NAMES, CardKind, StudyCard
 from srs.review import ReviewSession, Summary, showing
 from srs.ui.keys import ENTER, KeyReader
 from srs.ui.render import day_text, format_interval, when_text
+from srs.ui.text import Text
 
 RATING_KEYS = {"1": AGAIN, "2": HARD, "3": GOOD, "4": EASY, ENTER: GOOD}
 

@@ -1,0 +1,98 @@
+"""Media file names a person can trust: cleaned as Anki cleans them on import
+(rslib/src/media/files.rs, ``normalize_filename``), before srs stores them.
+
+- NFC;
+- removed: ``[ ] < > : " / ? * ^ \\ |`` and ASCII control characters (Anki), and, stricter
+  than Anki, every other control or invisible character — C1 controls, format characters
+  (bidi overrides and isolates, zero-width characters), line and paragraph separators,
+  lone surrogates — and unassigned code points;
+- a no-break space becomes a space;
+- a Windows device name (CON, PRN, AUX, NUL, COM1–9, LPT1–9, alone or before a dot) gets
+  ``_`` after it, and so does a name ending in a space or a dot;
+- at most 120 bytes of UTF-8: the extension (up to 10 bytes) is kept and the stem cut, on
+  a character boundary.
+
+A name that cleans to nothing (but was not empty) becomes ``_``. Cleaning a clean name changes nothing. A card's
+``[image: …]`` and ``[sound: …]`` placeholders name their files by the same cleaned names
+(as Anki rewrites a note's references when it renames a file).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+
+MAX_NAME_BYTES = 120
+MAX_EXTENSION_BYTES = 10
+
+#: characters Anki removes from file names (and ASCII controls, below)
+_ANKI_REMOVED = frozenset('[]<>:"/?*^\\|')
+#: Unicode categories srs removes besides: controls, format, surrogates, unassigned, separators
+_REMOVED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"})
+_PLAIN = re.compile(r"[A-Za-z0-9 _.,+=@#$%&'()!~-]*")  # names needing no character check
+_DEVICE = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\.|$)", re.IGNORECASE)
+_MEDIA_REF = re.compile(r"\[(image|sound): ([^\]\n]+)\]")
+
+
+def _kept(char: str) -> bool:
+    return char not in _ANKI_REMOVED and unicodedata.category(char) not in _REMOVED_CATEGORIES
+
+
+def _cut(text: str, max_bytes: int) -> str:
+    """``text`` within ``max_bytes`` of UTF-8, cut on a character boundary."""
+    return text.encode("utf-8", "surrogatepass")[:max_bytes].decode("utf-8", "ignore")
+
+
+def _truncate(name: str, max_bytes: int = MAX_NAME_BYTES) -> str:
+    if len(name.encode("utf-8")) <= max_bytes:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    extension = _cut(extension, MAX_EXTENSION_BYTES)
+    stem = _cut(stem, max_bytes - len(extension.encode("utf-8")) - 2)  # room for the dot and a trailing _
+    out = f"{stem}.{extension}" if extension else stem
+    return out + "_" if out.endswith((" ", ".")) else out
+
+
+def clean_media_name(name: str) -> str:
+    """The name srs stores a media file under (see the module's docstring); "" stays ""."""
+    if not name:
+        return name
+    if not _PLAIN.fullmatch(name):
+        name = unicodedata.normalize("NFC", name)
+        if not all(map(_kept, name)):
+            # removing a character may bring a base letter and a combining mark together
+            name = unicodedata.normalize("NFC", "".join(filter(_kept, name)))
+        name = name.replace("\xa0", " ")
+    name = _DEVICE.sub(r"\1_\2", name)
+    if name.endswith((" ", ".")):
+        name += "_"
+    return _truncate(name) or "_"
+
+
+def _clean_ref(match: re.Match[str]) -> str:
+    return f"[{match.group(1)}: {clean_media_name(match.group(2))}]"
+
+
+def clean_media_refs(text: str) -> str:
+    """``text`` with the file name of every ``[image: …]`` / ``[sound: …]`` cleaned."""
+    if "[" not in text:
+        return text
+    return _MEDIA_REF.sub(_clean_ref, text)
+
+
+def with_clean_media_refs(spec):
+    """A card (``deckfile.CardSpec``) whose texts name its media files by their cleaned names;
+    the same object when there is nothing to change."""
+    if spec is None:
+        return None
+    fields = {"question": spec.question, "answer": spec.answer, "explanation": spec.explanation,
+              "wrong_feedback": spec.wrong_feedback}
+    cleaned = {key: clean_media_refs(value) for key, value in fields.items() if value}
+    changed = {key: value for key, value in cleaned.items() if value != fields[key]}
+    return replace(spec, **changed) if changed else spec
+
+
+__all__ = ["MAX_NAME_BYTES", "clean_media_name", "clean_media_refs", "with_clean_media_refs"]
