@@ -6,10 +6,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from srs.store.base import StoreBase
-from srs.store.models import DeckMedia, Media
+from srs.store.models import deck_media, media
 
 
 class MediaQueries(StoreBase):
@@ -20,32 +20,31 @@ class MediaQueries(StoreBase):
             return 0
         changed = 0
         with self.atomic(write=True) as s:
-            known = dict(s.execute(select(DeckMedia.name, DeckMedia.sha256).where(DeckMedia.deck_id == deck_id)).all())
+            known = dict(s.execute(select(deck_media.c.name, deck_media.c.sha256).where(deck_media.c.deck_id == deck_id)).all())
             for name, data in files.items():
                 digest = hashlib.sha256(data).hexdigest()
                 if known.get(name) == digest:
                     continue
-                if s.get(Media, digest) is None:
-                    s.add(Media(sha256=digest, size=len(data), data=data))
-                    s.flush()
+                if s.scalar(select(media.c.sha256).where(media.c.sha256 == digest)) is None:
+                    s.execute(insert(media).values(sha256=digest, size=len(data), data=data))
                 if name in known:
-                    s.execute(delete(DeckMedia).where(DeckMedia.deck_id == deck_id, DeckMedia.name == name))
-                s.add(DeckMedia(deck_id=deck_id, name=name, sha256=digest))
+                    s.execute(delete(deck_media).where(deck_media.c.deck_id == deck_id, deck_media.c.name == name))
+                s.execute(insert(deck_media).values(deck_id=deck_id, name=name, sha256=digest))
                 changed += 1
         return changed
 
     def media_names(self, deck_id: str) -> set[str]:
         with self.atomic() as s:
-            return set(s.scalars(select(DeckMedia.name).where(DeckMedia.deck_id == deck_id)))
+            return set(s.scalars(select(deck_media.c.name).where(deck_media.c.deck_id == deck_id)))
 
     def media_files(self, deck: str | None = None) -> Iterator[tuple[str, bytes]]:
         """(name, content) of the media of one deck or all of them, each name once."""
         with self.atomic() as s:
-            stmt = select(DeckMedia.name, Media.data).join(Media, Media.sha256 == DeckMedia.sha256)
+            stmt = select(deck_media.c.name, media.c.data).join(media, media.c.sha256 == deck_media.c.sha256)
             if deck is not None:
-                stmt = stmt.where(DeckMedia.deck_id == deck)
+                stmt = stmt.where(deck_media.c.deck_id == deck)
             seen: set[str] = set()
-            for name, data in s.execute(stmt.order_by(DeckMedia.name)):
+            for name, data in s.execute(stmt.order_by(deck_media.c.name)):
                 if name not in seen:
                     seen.add(name)
                     yield name, data
