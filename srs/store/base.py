@@ -51,7 +51,7 @@ def memory_of(values: Any) -> MemoryState:
 
 
 def plain_select(with_state: bool = True) -> Select:
-    """Card columns and state columns as plain rows (no ORM objects: much faster in bulk).
+    """Card columns and state columns as plain rows.
     Without ``with_state``, the card columns and a NULL for "has_state" (no join needed)."""
     if not with_state:
         return select(*(cards.c[n] for n in CARD_COLUMNS), null().label("has_state"))
@@ -130,7 +130,7 @@ class Prepared:
     result processing, as SQLAlchemy's execution would do, without its per-execution
     bookkeeping (a third of an answer's time). For the few statements of the hot path (one
     answer: read the state, write it, append the log row); the transaction stays the
-    session's, and a driver error becomes SQLAlchemy's, as from ``Connection.execute``."""
+    connection's, and a driver error becomes SQLAlchemy's, as from ``Connection.execute``."""
 
     def __init__(self, stmt: Any, dialect: Any, column_keys: Sequence[str] | None = None) -> None:
         compiled = stmt.compile(dialect=dialect, column_keys=list(column_keys) if column_keys else None)

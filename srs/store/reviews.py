@@ -140,7 +140,6 @@ class ReviewQueries(StoreBase):
     def review_log(self, deck: str | None = None) -> Iterator[tuple[str, ReviewEntry]]:
         """Every review of this learner (card name, entry), by card then time, streamed."""
         with self.atomic() as s:
-            # Core rows, not ORM objects: an export streams a million of them
             stmt = (select(*review_table.c, cards.c.deck_id.label("deck_name"), cards.c.card_id.label("card_name"))
                     .join(cards, cards.c.key == review_table.c.card_key).where(review_table.c.learner == self.learner))
             if deck is not None:
