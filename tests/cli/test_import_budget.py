@@ -69,3 +69,14 @@ def test_an_exam_imports_no_orm_nor_migrations(small_db):
     assert "srs.ui.exam_screen" in modules and "srs.store" in modules  # it did show a question
     over = {package: loaded(modules, package) for package in ALWAYS_NEVER if loaded(modules, package)}
     assert not over, f"srs exam imported {over}"
+
+
+def test_version_alone_loads_no_command_line_library(small_db):
+    """``srs --version`` answers before Typer, Rich or the store load (same words as Typer's)."""
+    modules = imported(["--version"], small_db)
+    assert not [m for m in modules if m.split(".")[0] in ("typer", "click", "rich", "sqlalchemy")]
+    assert not loaded(modules, "srs.cli") and not loaded(modules, "srs.store")
+    from srs import __version__
+
+    out = subprocess.run([sys.executable, "-m", "srs", "--version"], capture_output=True, text=True, timeout=60)
+    assert (out.returncode, out.stdout, out.stderr) == (0, f"srs {__version__}\n", "")
