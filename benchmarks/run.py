@@ -289,6 +289,11 @@ def main() -> None:
 
         print("building Anki collection:", anki_side.build(str(anki_db), str(srs_db), LEARNER), flush=True)
 
+    # srs measured as installed: pip writes each module's byte-code at install time (an editable
+    # checkout under PYTHONDONTWRITEBYTECODE would compile every module on every start)
+    import compileall
+
+    compileall.compile_dir(str(HERE.parent / "srs"), quiet=1)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SRS_")}
     env.update(SRS_DB=str(srs_db), SRS_LEARNER=LEARNER)
     srs = [PY, "-m", "srs"]
@@ -318,12 +323,16 @@ def main() -> None:
             "col.get_card(q.cards[0].card.id).question(); col.close()"), env, repeat=args.repeat)
         row("(a) srs review to the first card", t, at, floor=python_floor, mem=(m, am), target="≤ anki")
 
-        # what importing the libraries alone costs: srs's SQLAlchemy (with its ORM), Typer and
+        # what importing the libraries alone costs: srs's SQLAlchemy (Core: no ORM), Typer and
         # Rich against Anki's Python package (its Rust engine loaded)
-        t, m = median_process([PY, "-c", "import sqlalchemy.orm, typer, rich.console, rich.table"], env,
+        t, m = median_process([PY, "-c", "import sqlalchemy, typer, rich.console, rich.table"], env,
                               repeat=args.repeat)
         at, am = median_process(anki_script("pass"), env, repeat=args.repeat)
         row("(a) of which importing the libraries", t, at, floor=python_floor, mem=(m, am))
+        for flag in ("--version", "--help"):  # no database opened: against python itself
+            t, m = median_process(srs + [flag], env, repeat=args.repeat)
+            row(f"(a) srs {flag}", t, None, floor=python_floor, mem=(m, None),
+                target=f"≤ {2 * python_floor + 0.05:.3f} s (2× python + 50 ms)")
         notes.append(imports_line("(a) python -X importtime -m srs decks", import_costs(["decks"], env)))
         notes.append(imports_line("(a) python -X importtime -m srs review", import_costs(["review"], review_env, "q\n")))
 
