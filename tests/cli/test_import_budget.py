@@ -29,6 +29,7 @@ BUDGET = {
     ("decks", "--json"): ("fsrs", "srs.scheduler", "rich"),
     ("cards",): ("srs.review", "srs.queue", "srs.ui.review_screen"),  # FSRS: each card's recall now
     ("review",): (),
+    ("stats",): ("fsrs", "srs.scheduler", "srs.review", "srs.ui.review_screen"),  # its defaults need no Pydantic
 }
 
 
