@@ -83,28 +83,35 @@ class StatsQueries(StoreBase):
         cards already due before ``start`` are counted on ``start``'s day. Two range scans
         of the due index per state: a count of the overdue, a GROUP BY day of the rest."""
         studied = card_states.c.state.in_((LEARNING, REVIEW, RELEARNING))
+        day = self._day(card_states.c.due, shift_seconds).label("day")
         with self.atomic() as s:
             if deck is None:
                 # every studied card's state, read from the due index alone, less the retired
-                # cards' (few): no join over the whole overdue backlog
-                mine = and_(card_states.c.learner == self.learner, card_states.c.suspended == false(), studied,
-                            card_states.c.due < start)
-                retired = select(func.count()).select_from(cards).where(
-                    cards.c.retired == true(), select(card_states.c.card_key).where(card_states.c.card_key == cards.c.key, mine)
-                    .exists())
-                overdue = (s.scalar(select(func.count()).select_from(card_states).where(mine)) or 0) - (
-                    s.scalar(retired) or 0)
+                # cards' (few; none at all is one index probe): no card row read per due card
+                mine = and_(card_states.c.learner == self.learner, card_states.c.suspended == false(), studied)
+                overdue = and_(mine, card_states.c.due < start)
+                ahead = and_(mine, card_states.c.due >= start, card_states.c.due < end)
+                count = s.scalar(select(func.count()).select_from(card_states).where(overdue)) or 0
+                counts = {int(d): int(n) for d, n in s.execute(select(day, func.count()).where(ahead).group_by(day))}
+                if s.scalar(select(cards.c.key).where(cards.c.retired == true()).limit(1)) is not None:
+                    count -= s.scalar(select(func.count()).select_from(cards).where(
+                        cards.c.retired == true(),
+                        select(card_states.c.card_key).where(card_states.c.card_key == cards.c.key, overdue).exists())
+                    ) or 0
+                    retired = select(day, func.count()).where(
+                        ahead, card_states.c.card_key.in_(select(cards.c.key).where(cards.c.retired == true())))
+                    for d, n in s.execute(retired.group_by(day)):
+                        counts[int(d)] -= int(n)
             else:
-                overdue = s.scalar(self._studied(select(func.count()), deck, None).where(
+                count = s.scalar(self._studied(select(func.count()), deck, None).where(
                     studied, card_states.c.due < start)) or 0
-            day = self._day(card_states.c.due, shift_seconds).label("day")
-            stmt = self._studied(select(day, func.count()), deck, None).where(
-                studied, card_states.c.due >= start, card_states.c.due < end)
-            counts = {int(d): int(n) for d, n in s.execute(stmt.group_by(day))}
-            if overdue:
+                stmt = self._studied(select(day, func.count()), deck, None).where(
+                    studied, card_states.c.due >= start, card_states.c.due < end)
+                counts = {int(d): int(n) for d, n in s.execute(stmt.group_by(day))}
+            if count:
                 first = (int(start.timestamp()) + shift_seconds) // 86400
-                counts[first] = counts.get(first, 0) + int(overdue)
-            return sorted(counts.items())
+                counts[first] = counts.get(first, 0) + int(count)
+            return sorted((d, n) for d, n in counts.items() if n)
 
     def state_counts(self, deck: str | None = None) -> dict[int, int]:
         """Live cards by state (NEW for never studied) and suspended (key -1)."""
