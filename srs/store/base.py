@@ -250,8 +250,8 @@ class StoreBase:
     @contextmanager
     def write_connection(self) -> Iterator[Connection]:
         """A write transaction for the hot path of an answer: ``atomic(write=True)``'s
-        connection (the same lock up front, rollback and one-line error). The block may not
-        call other store methods outside an ``atomic()`` of its own making."""
+        connection (the lock up front, rollback, one-line error; store methods called inside
+        join it), for statements run on the driver's cursor (``Prepared``)."""
         with self.atomic(write=True) as connection:
             yield connection
 
