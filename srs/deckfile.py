@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from srs.errors import DeckFileError
+from srs.errors import DeckFileError, reading
 from srs.model import LETTERS, CardKind, letter_index, record_maker
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -67,7 +67,24 @@ class DeckSpec:
 
 
 # ---------------------------------------------------------------- line index
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
+_HEADER_OPEN = re.compile(r"\s*(\[\[?)")
+_HEADER_TAIL = re.compile(r"\]?\s*(?:#.*)?$")
+_HEADER_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.\"' -")
+
+
+def _header(raw: str) -> tuple[str, str] | None:
+    r"""(`[` or `[[`, the name) of a table header line, or None. In linear time, what the
+    pattern ``^\s*(\[\[?)\s*([A-Za-z0-9_."' -]+?)\s*\]\]?\s*(#.*)?$`` matched (its spaces
+    around a lazy name backtracked cubically on a long line)."""
+    opened = _HEADER_OPEN.match(raw)
+    close = raw.find("]", opened.end()) if opened else -1
+    if close < 0 or not _HEADER_TAIL.match(raw, close + 1):
+        return None
+    inside = raw[opened.end():close]
+    name = inside.strip()
+    if not (all(c in _HEADER_NAME for c in name) if name else " " in inside):
+        return None
+    return opened.group(1), name or " "
 _KEY = re.compile(r"^\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*=")
 
 
@@ -114,11 +131,11 @@ class _Lines:
                 if raw.count(in_multiline) % 2 == 1:
                     in_multiline = None
                 continue
-            header = _HEADER.match(raw)
+            header = _header(raw)
             if header and not _KEY.match(raw):
-                name = header.group(2).replace('"', "").replace("'", "").replace(" ", "")
+                name = header[1].replace('"', "").replace("'", "").replace(" ", "")
                 table = name
-                if header.group(1) == "[[" and name == "card":
+                if header[0] == "[[" and name == "card":
                     self.cards.append(number)
                     card_index = len(self.cards) - 1
                 self.tables.setdefault(name, number)
@@ -154,9 +171,31 @@ _SPACE = re.compile(r"\s")
 FAST_PARSE_CHARS = 256 * 1024
 
 
+#: toml-rs is only given text whose brackets nest at most about this deep: it crashes the
+#: process (a stack overflow, not an exception) on arrays nested some thousands deep
+MAX_FAST_DEPTH = 100
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def nests_deeper(text: str, depth: int = MAX_FAST_DEPTH) -> bool:
+    """Whether the text's brackets may nest deeper than ``depth`` (brackets in strings count
+    too). False means at most 2 × ``depth`` deep: each round takes away the innermost
+    pairs, a level of each kind at least."""
+    s = text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
+    for _ in range(depth):
+        shorter = s.replace(b"[]", b"").replace(b"{}", b"")
+        if len(shorter) == len(s):
+            return False
+        s = shorter
+    return b"[]" in s or b"{}" in s
+
+
 def _fast_loads(text: str) -> dict[str, Any] | None:
-    """The document by toml-rs, or None when it is not installed or finds any error: then
-    tomllib parses the text again, so a syntax error's message and line are tomllib's."""
+    """The document by toml-rs, or None when it is not installed, nests too deep for it or
+    finds any error: then tomllib parses the text again, so a syntax error's message and
+    line are tomllib's (and too deep a nesting is its RecursionError)."""
+    if nests_deeper(text):
+        return None
     try:
         import toml_rs
     except ImportError:  # pragma: no cover - a declared dependency
@@ -205,7 +244,7 @@ def _parse_in_pieces(text: str, path: str) -> DeckSpec | None:
     when all parse, each ``[[card]]`` line is a table header, and a piece holding only
     ``card`` adds tables to the card array exactly as in the whole file."""
     cuts = _pieces(text)
-    if cuts is None:
+    if cuts is None or nests_deeper(text):
         return None
     try:
         import toml_rs
@@ -433,7 +472,7 @@ def parse_quiz_text(text: str, path: str = "<quiz>") -> DeckSpec:
         line = lines[i].strip()
         m = _COUNTS.match(line)
         if m:
-            counts = (int(m.group(1)), float(m.group(2)))
+            counts = (int(m.group(1)) if len(m.group(1)) < 10 else 10**9, float(m.group(2)))  # (capped anyway)
         elif line and not _PROGRESS.match(line):
             header.append((i + 1, line))
         i += 1
@@ -446,9 +485,11 @@ def parse_quiz_text(text: str, path: str = "<quiz>") -> DeckSpec:
     for number, raw in enumerate(lines[i:], start=i + 1):
         m = _NUMBERED.match(raw)
         expected = len(blocks) + 1
-        if m and int(m.group(1)) == expected:
+        if m and len(m.group(1)) < 10 and int(m.group(1)) == expected:
             blocks.append((number, expected, [m.group(2).strip()]))
         elif raw.strip():
+            if not blocks:
+                raise DeckFileError(path, number, "quiz text: the questions must be numbered from 1")
             blocks[-1][2].append(raw.strip())
     cards = []
     for line, n, parts in blocks:
@@ -508,7 +549,8 @@ def read_deck(path: Path) -> DeckSpec:
         raw = path.read_bytes()
     except OSError as exc:
         raise DeckFileError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
-    return _read_deck(path, raw)
+    with reading(path):  # the reader's boundary: whatever the file's content causes is one line
+        return _read_deck(path, raw)
 
 
 @functools.lru_cache(maxsize=16)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 
 class UserError(Exception):
     """An error the user can act on: bad input, unknown deck or card, unusable database."""
@@ -18,4 +23,31 @@ class DeckFileError(UserError):
         super().__init__(f"{where}: {message}")
 
 
-__all__ = ["UserError", "DeckFileError"]
+#: exceptions only code can cause: never a file's fault, so never turned into a user error
+BUGS = (AssertionError, NameError, ImportError)
+
+
+@contextmanager
+def reading(path: str | Path, where: Callable[[], str] | None = None) -> Iterator[None]:
+    """A reader's boundary: whatever reading ``path`` raises that its content can cause
+    (too deep a nesting, a number too long, a corrupt structure, ...) becomes one UserError
+    naming the file, and ``where()`` in it (", note …", ":line"). User errors pass as
+    they are; exceptions only a bug raises (BUGS) and KeyboardInterrupt too."""
+    try:
+        yield
+    except (UserError, *BUGS):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the boundary: named, with its kind, never silent
+        at = where() if where else ""
+        if isinstance(exc, RecursionError):
+            raise UserError(f"{path}{at}: cannot be read: nested too deeply") from None
+        if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+            raise UserError(f"{path}{at}: cannot be read: a number of more digits than Python converts "
+                            f"({sys.get_int_max_str_digits()})") from None
+        detail = " ".join(str(exc).split())
+        detail = detail[:160] + "…" if len(detail) > 160 else detail
+        raise UserError(f"{path}{at}: cannot be read ({type(exc).__name__}{': ' + detail if detail else ''})") \
+            from exc
+
+
+__all__ = ["BUGS", "DeckFileError", "UserError", "reading"]

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from srs.deckfile import CardSpec, DeckSpec, read_deck
-from srs.errors import UserError
+from srs.errors import UserError, reading
 from srs.store import Store
 
 
@@ -43,11 +43,12 @@ def read_path(path: Path):
     if suffix in (".csv", ".txt"):
         from srs.anki.textfile import read_anki_text, read_csv, sniff
 
-        kind = sniff(path)
-        if kind == "anki":
-            return read_anki_text(path)
-        if kind == "csv" or suffix == ".csv":
-            return read_csv(path)
+        with reading(path):  # the reader's boundary: whatever the file's content causes is one line
+            kind = sniff(path)
+            if kind == "anki":
+                return read_anki_text(path)
+            if kind == "csv" or suffix == ".csv":
+                return read_csv(path)
         return read_deck(path)
     if suffix == ".toml":
         return read_deck(path)

@@ -130,11 +130,14 @@ class Merger:
                     if "[" in spec.question or "[" in spec.answer or "[" in spec.explanation:
                         names |= media_names(spec.question, spec.answer, spec.explanation)
             self._schedule(keys, with_history, scheduler)
-        files = package.media_for(set().union(*used.values())) if any(used.values()) else {}
+        decks_of: dict[str, list[str]] = {}
         for deck, names in used.items():
-            if names:
-                self.result(deck).media += self.store.save_media(deck, {n: files[n] for n in sorted(names)
-                                                                        if n in files})
+            for name in names:
+                decks_of.setdefault(name, []).append(deck)
+        for name, data in package.read_media(set(decks_of)):  # one file at a time, each written at once
+            for deck in decks_of[name]:
+                self.result(deck).media += self.store.save_media_file(deck, name, data)
+            del data  # (not held while the next one is read)
         first = next(iter(used), None)
         for skipped in package.skipped:
             deck = self._deck_for(skipped.deck, Counter()) if skipped.deck else first

@@ -1,34 +1,40 @@
 """Reading .apkg packages: the legacy (`collection.anki2` / `collection.anki21`, schema 11)
 and the current format (`collection.anki21b`, zstd-compressed, schema 18), chosen by the
 package's `meta` — never the "please update" placeholder. Hostile archives are refused
-before anything is written: names leaving the folder, entries inflating beyond sane
-sizes, corrupt SQLite, files that are not zips."""
+before anything is written: names leaving the folder, a package inflating beyond its
+budget (archive.py), a collection that is code rather than data (collection_db.py), corrupt
+SQLite, files that are not zips; whatever else a package causes is one UserError naming
+it (the reader's boundary: ``open_package`` and each step of a PackageReader)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from typing import TypeVar
 
+from srs.anki.archive import Budget, check_names, extract, fail as _fail, read_member
+from srs.anki.collection_db import StepBudget, open_collection, query_error
 from srs.anki.html import cloze_numbers, list_items, to_text
 from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME
 from srs.anki.protobuf import fields as proto_fields
+from srs.anki.scan import MAX_FIELD_CHARS, bracketed, trailing_block
 from srs.anki.template import CardContext, render
 from srs.deckfile import CardSpec, DeckSpec
-from srs.errors import UserError
+from srs.errors import UserError, reading
 from srs.model import LETTERS
 
-MAX_MEMBER = 2 * 1024**3        # no collection or media file in a package may inflate beyond 2 GiB
-MAX_TOTAL = 8 * 1024**3
-MAX_RATIO = 200                 # nor inflate more than 200 times its compressed size (zip bombs)
+T = TypeVar("T")
+
 MAX_MEDIA_FILE = 64 * 1024**2   # a media file srs keeps with a deck
 
 
@@ -101,8 +107,11 @@ class AnkiPackage:
         for i in range(0, len(self.cards), size):
             yield self.cards[i:i + size]
 
-    def media_for(self, used: set[str]) -> dict[str, bytes]:
-        return {name: self.media[name] for name in used if name in self.media}
+    def read_media(self, used: set[str]) -> Iterator[tuple[str, bytes]]:
+        """(name, content) of each media file ``used`` names that the package holds."""
+        for name in sorted(used):
+            if name in self.media:
+                yield name, self.media[name]
 
     @property
     def reviews(self) -> list[AnkiReview]:
@@ -126,54 +135,15 @@ def deck_id(name: str) -> str:
     return s or "deck-" + hashlib.sha1(name.encode()).hexdigest()[:8]
 
 
-def _fail(path: Path, message: str) -> UserError:
-    return UserError(f"{path}: {message}")
-
-
-def _check_name(path: Path, name: str) -> None:
-    p = PurePosixPath(name.replace("\\", "/"))
-    if name.startswith(("/", "\\")) or p.is_absolute() or ".." in p.parts or re.match(r"^[A-Za-z]:", name):
-        raise _fail(path, f"unsafe archive: member {name!r} would leave the folder")
-
-
-def _read_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    if info.file_size > MAX_MEMBER or (info.compress_size and info.file_size > MAX_RATIO * info.compress_size
-                                       and info.file_size > 10 * 1024**2):
-        raise _fail(path, f"unsafe archive: {info.filename!r} inflates to {info.file_size} bytes")
-    out = bytearray()
-    with zf.open(info) as f:
-        while chunk := f.read(1 << 20):
-            out += chunk
-            if len(out) > info.file_size or len(out) > MAX_MEMBER:
-                raise _fail(path, f"unsafe archive: {info.filename!r} is larger than it declares")
-    return bytes(out)
-
-
-def _zstd(path: Path, data: bytes, what: str) -> bytes:
-    import zstandard
-
-    try:
-        reader = zstandard.ZstdDecompressor().stream_reader(data)
-        out = bytearray()
-        while chunk := reader.read(1 << 20):
-            out += chunk
-            if len(out) > MAX_MEMBER or len(out) > MAX_RATIO * max(len(data), 1 << 20):
-                raise _fail(path, f"unsafe archive: {what} inflates far beyond a sane size")
-        return bytes(out)
-    except zstandard.ZstdError as exc:
-        raise _fail(path, f"{what} is not valid zstd data ({exc})") from None
-
-
-def _media_map(path: Path, zf: zipfile.ZipFile, version: int) -> dict[str, str]:
+def _media_map(path: Path, zf: zipfile.ZipFile, version: int, budget: Budget) -> dict[str, str]:
     """The package's media map, member -> file name. Anki refuses a package whose map
     names a path; so do we."""
     info = next((i for i in zf.infolist() if i.filename == "media"), None)
     if info is None:
         return {}
-    raw = _read_member(path, zf, info)
+    raw = read_member(path, zf, info, budget, version >= 3, what="the media map") or b""
     members: dict[str, str] = {}
     if version >= 3:
-        raw = _zstd(path, raw, "the media map")
         try:
             entries = [value for number, wire, value in proto_fields(raw) if number == 1 and wire == 2]
             for index, entry in enumerate(entries):  # MediaEntries { repeated MediaEntry entries = 1 }
@@ -194,89 +164,55 @@ def _media_map(path: Path, zf: zipfile.ZipFile, version: int) -> dict[str, str]:
     return members
 
 
-_MEDIA_REF = re.compile(r"\[(?:image|sound): ([^\]\n]+)\]")
-
-
 def media_names(*texts: str) -> set[str]:
     """The media files a card's text names (`[image: x.png]`, `[sound: y.mp3]`)."""
-    return {m.group(1) for t in texts for m in _MEDIA_REF.finditer(t)}
-
-
-def _extract(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, compressed: bool) -> None:
-    """A member to a file, streamed (never the whole collection in memory), within limits."""
-    written = 0
-    with zf.open(info) as src, dest.open("wb") as out:
-        if compressed:
-            import zstandard
-
-            try:
-                reader = zstandard.ZstdDecompressor().stream_reader(src)
-                while chunk := reader.read(1 << 20):
-                    written += len(chunk)
-                    if written > MAX_MEMBER or written > MAX_RATIO * max(info.compress_size, 1 << 20):
-                        raise _fail(path, f"unsafe archive: {info.filename} inflates far beyond a sane size")
-                    out.write(chunk)
-            except zstandard.ZstdError as exc:
-                raise _fail(path, f"{info.filename} is not valid zstd data ({exc})") from None
-            return
-        while chunk := src.read(1 << 20):
-            written += len(chunk)
-            if written > info.file_size or written > MAX_MEMBER:
-                raise _fail(path, f"unsafe archive: {info.filename!r} is larger than it declares")
-            out.write(chunk)
+    return {name for t in texts for _, _, _, name in bracketed(t, ("[image: ", "[sound: "), "\n")}
 
 
 @contextmanager
 def open_package(path: Path, with_reviews: bool = True) -> Iterator["PackageReader"]:
     """A package opened for reading its cards in batches (see PackageReader); the archive
     is checked first: hostile archives are refused before anything is read."""
+    with ExitStack() as stack:
+        with reading(path):  # the reader's boundary: whatever the archive causes is one line
+            reader = _open(path, with_reviews, stack)
+        yield reader
+
+
+def _open(path: Path, with_reviews: bool, stack: ExitStack) -> "PackageReader":
     if not zipfile.is_zipfile(path):
         raise _fail(path, "not an Anki package (not a zip file)")
     try:
-        zf = zipfile.ZipFile(path)
+        zf = stack.enter_context(zipfile.ZipFile(path))
     except (zipfile.BadZipFile, OSError) as exc:
         raise _fail(path, f"not an Anki package ({exc})") from None
-    with zf, tempfile.TemporaryDirectory() as tmp:
-        infos = zf.infolist()
-        total = 0
-        for info in infos:
-            _check_name(path, info.filename)
-            total += info.file_size
-            if info.file_size > MAX_MEMBER or (info.file_size > 10 * 1024**2 and
-                                               info.file_size > MAX_RATIO * max(info.compress_size, 1)):
-                raise _fail(path, f"unsafe archive: {info.filename!r} inflates to {info.file_size} bytes "
-                                  f"from {info.compress_size}")
-        if total > MAX_TOTAL:
-            raise _fail(path, "unsafe archive: its entries inflate far beyond a sane size")
-        members = {i.filename: i for i in infos}
-        version = 0
-        if "meta" in members:
-            try:
-                version = next((v for n, w, v in proto_fields(_read_member(path, zf, members["meta"]))
-                                if n == 1 and w == 0), 0)  # PackageMetadata.version
-            except ValueError:
-                raise _fail(path, "the package's meta is corrupt") from None
-        media = _media_map(path, zf, version)
-        if version >= 3 or (version == 0 and "collection.anki21b" in members):
-            name = "collection.anki21b"
-        elif "collection.anki21" in members:
-            name = "collection.anki21"
-        else:
-            name = "collection.anki2"
-        if name not in members:
-            raise _fail(path, f"the package has no {name}")
-        db_path = Path(tmp) / "collection.db"
-        _extract(path, zf, members[name], db_path, name.endswith("b"))
+    budget = Budget(path, path.stat().st_size)
+    tmp = stack.enter_context(tempfile.TemporaryDirectory())
+    infos = zf.infolist()
+    check_names(path, infos)
+    members = {i.filename: i for i in infos}
+    version = 0
+    if "meta" in members:
         try:
-            db = sqlite3.connect(db_path)
-        except sqlite3.DatabaseError as exc:
-            raise _fail(path, f"the collection inside is corrupt ({exc})") from None
-        try:
-            yield PackageReader(db, path, with_reviews, zf, media, version)
-        except sqlite3.DatabaseError as exc:
-            raise _fail(path, f"the collection inside is corrupt ({exc})") from None
-        finally:
-            db.close()
+            version = next((v for n, w, v in proto_fields(read_member(path, zf, members["meta"], budget) or b"")
+                            if n == 1 and w == 0), 0)  # PackageMetadata.version
+        except ValueError:
+            raise _fail(path, "the package's meta is corrupt") from None
+    media = _media_map(path, zf, version, budget)
+    if version >= 3 or (version == 0 and "collection.anki21b" in members):
+        name = "collection.anki21b"
+    elif "collection.anki21" in members:
+        name = "collection.anki21"
+    else:
+        name = "collection.anki2"
+    if name not in members:
+        raise _fail(path, f"the package has no {name}")
+    db_path = Path(tmp) / "collection.db"
+    extract(path, zf, members[name], db_path, budget, name.endswith("b"))
+    db, steps = open_collection(path, db_path)
+    stack.callback(db.close)
+    with _boundary(path, steps):
+        return PackageReader(db, path, with_reviews, zf, media, version, budget, steps)
 
 
 def read_package(path: Path, with_reviews: bool = True) -> AnkiPackage:
@@ -288,7 +224,7 @@ def read_package(path: Path, with_reviews: bool = True) -> AnkiPackage:
         used = set()
         for card in package.cards:
             used |= media_names(card.spec.question, card.spec.answer, card.spec.explanation)
-        package.media = reader.media_for(used)
+        package.media = dict(reader.read_media(used))
         package.skipped = reader.skipped
         return package
 
@@ -309,20 +245,22 @@ def _tables(db: sqlite3.Connection) -> set[str]:
 def _notetypes(db: sqlite3.Connection) -> dict[int, _Notetype]:
     if "notetypes" in _tables(db):  # schema 18
         out = {}
-        for ntid, name, config in db.execute("select id, name, config from notetypes"):
+        for ntid, name, config in db.execute("select id, cast(name as text), config from notetypes"):
             kind = next((v for n, w, v in proto_fields(config or b"") if n == 1 and w == 0), 0)
-            fields = [r[0] for r in db.execute("select name from fields where ntid = ? order by ord", (ntid,))]
+            fields = [r[0] for r in db.execute("select cast(name as text) from fields where ntid = ? order by ord",
+                                                    (ntid,))]
             templates = []
-            for tname, tconfig in db.execute("select name, config from templates where ntid = ? order by ord",
-                                             (ntid,)):
+            for tname, tconfig in db.execute(
+                    "select cast(name as text), config from templates where ntid = ? order by ord", (ntid,)):
                 parts = {n: v for n, w, v in proto_fields(tconfig or b"") if w == 2 and n in (1, 2)}
                 templates.append((tname, parts.get(1, b"").decode("utf-8", "replace"),
                                   parts.get(2, b"").decode("utf-8", "replace")))
             out[ntid] = _Notetype(name, kind == 1, fields, templates)
     else:
         models = json.loads(db.execute("select models from col").fetchone()[0])
-        out = {int(k): _Notetype(m["name"], m.get("type") == 1, [f["name"] for f in m["flds"]],
-                                 [(t.get("name", ""), t.get("qfmt", ""), t.get("afmt", "")) for t in m["tmpls"]])
+        out = {int(k): _Notetype(str(m["name"]), m.get("type") == 1, [str(f["name"]) for f in m["flds"]],
+                                 [(str(t.get("name", "")), str(t.get("qfmt", "")), str(t.get("afmt", "")))
+                                  for t in m["tmpls"]])
                for k, m in models.items()}
     for ntid, nt in out.items():
         if ntid == MC_NOTETYPE_ID or (nt.name == MC_NOTETYPE_NAME and nt.fields[:3] == ["Question", "Choices", "Answer"]):
@@ -334,8 +272,9 @@ def _notetypes(db: sqlite3.Connection) -> dict[int, _Notetype]:
 
 def _decks(db: sqlite3.Connection) -> dict[int, str]:
     if "decks" in _tables(db):
-        return {did: name.replace("\x1f", "::") for did, name in db.execute("select id, name from decks")}
-    return {int(k): d["name"] for k, d in json.loads(db.execute("select decks from col").fetchone()[0]).items()}
+        return {did: name.replace("\x1f", "::")
+                for did, name in db.execute("select id, cast(name as text) from decks")}
+    return {int(k): str(d["name"]) for k, d in json.loads(db.execute("select decks from col").fetchone()[0]).items()}
 
 
 ANKI_ID = re.compile(r"^n[0-9a-f]{12}(?:-\d+)?$")  # what card_id gives
@@ -380,48 +319,90 @@ def _label(fields: list[str], guid: str) -> str:
     return (text[:60] + "…" if len(text) > 60 else text) or f"note {guid}"
 
 
+_END = object()
+
+
+def _as_text(*columns: str) -> str:
+    """SQL for ``columns`` read as text (and _as_int: as integers), whatever a file holds in them."""
+    return ", ".join(f"cast({c} as text)" for c in columns)
+
+
+def _as_int(*columns: str) -> str:
+    return ", ".join(f"cast({c} as integer)" for c in columns)
+
+
+def _guarded(method: Callable[..., Iterator[T]]) -> Callable[..., Iterator[T]]:
+    """A generator method of PackageReader with each of its steps inside the reader's
+    boundary (and not the caller's work between them)."""
+
+    @functools.wraps(method)
+    def wrapper(self: "PackageReader", *args: object, **kwargs: object) -> Iterator[T]:
+        steps = method(self, *args, **kwargs)
+        while True:
+            with _boundary(self.path, self.steps, self._where):
+                item = next(steps, _END)
+            if item is _END:
+                return
+            yield item  # type: ignore[misc]
+
+    return wrapper
+
+
 class PackageReader:
     """An open package's collection, read in batches of cards so that importing a big deck
     never holds it all in memory: ``placements()`` (a light first pass: each card's GUID, ord
     and deck), ``batches()`` (the cards, rendered, with their schedule and, when asked,
-    their reviews), ``media_for(names)``. Notes that do not become cards collect in
-    ``skipped``."""
+    their reviews), ``read_media(names)`` (one file at a time). Notes that do not become
+    cards collect in ``skipped``. Each of them is a reader's boundary: whatever the package
+    makes go wrong comes out as one UserError naming it (and the note, where known)."""
 
     carries_targets = False  # placements() never names an srs card (an AnkiPackage's may)
 
     def __init__(self, db: sqlite3.Connection, path: Path, with_reviews: bool, zf: zipfile.ZipFile,
-                 media: dict[str, str], version: int) -> None:
+                 media: dict[str, str], version: int, budget: Budget, steps: StepBudget) -> None:
         self.db, self.path, self.history, self.zf, self.version = db, path, with_reviews, zf, version
         self.source = str(path)
-        self._media = media
+        self._media, self.budget, self.steps = media, budget, steps
         self.notetypes = _notetypes(db)
         self.deck_names = _decks(db)
         self.crt = int(db.execute("select crt from col").fetchone()[0] or 0)
         self.skipped: list[Skipped] = []
-        if with_reviews:  # batches look reviews up by card
-            db.execute("create index if not exists srs_revlog_cid on revlog (cid, id)")
+        self._note = ""  # the GUID of the note being read, for an error's message
+        if with_reviews:  # batches look reviews up by card (the collection is read-only: a copy, indexed)
+            db.execute("create temp table srs_revlog as select cast(id as integer) as id, cast(cid as integer) as cid, "
+                       "cast(ease as integer) as ease, cast(time as integer) as time, cast(type as integer) as type "
+                       "from main.revlog")
+            db.execute("create index temp.srs_revlog_cid on srs_revlog (cid, id)")
 
     def is_empty(self) -> bool:
-        return self.db.execute("select not exists (select 1 from notes)").fetchone()[0] == 1
+        with _boundary(self.path, self.steps):
+            return self.db.execute("select not exists (select 1 from notes)").fetchone()[0] == 1
 
     def _deck(self, did: int, odid: int) -> str:
         return self.deck_names.get(odid or did) or self.deck_names.get(did) or "Imported"
 
+    def _where(self) -> str:
+        return f", note {self._note!r}" if self._note else ""
+
+    @_guarded
     def placements(self) -> Iterator[tuple[str, int, str, None]]:
         """(note GUID, card ord, deck name, no carried target) of every card whose note is there."""
         decks: dict[tuple[int, int], str] = {}
         for guid, ord_, did, odid in self.db.execute(
-                "select n.guid, c.ord, c.did, c.odid from cards c join notes n on n.id = c.nid"):
+                f"select {_as_text('n.guid')}, {_as_int('c.ord', 'c.did', 'c.odid')} "
+                "from cards c join notes n on n.id = c.nid"):
             deck = decks.get((did, odid))
             if deck is None:
                 deck = decks[(did, odid)] = self._deck(did, odid)
             yield guid, ord_, deck, None
 
+    @_guarded
     def batches(self, size: int = 5_000) -> Iterator[list[AnkiCard]]:
         rows = self.db.execute(
-            "select c.id, c.did, c.ord, c.type, c.queue, c.due, c.odue, c.odid, c.reps, c.lapses, c.flags, c.data, "
-            "n.guid, n.mid, n.flds, n.tags from cards c join notes n on n.id = c.nid "
-            "order by c.did, c.due, c.nid, c.ord")
+            f"select {_as_int('c.id', 'c.did', 'c.ord', 'c.type', 'c.queue', 'c.due', 'c.odue', 'c.odid')}, "
+            f"{_as_int('c.reps', 'c.lapses', 'c.flags')}, {_as_text('c.data', 'n.guid')}, {_as_int('n.mid')}, "
+            f"{_as_text('n.flds', 'n.tags')} "
+            "from cards c join notes n on n.id = c.nid order by c.did, c.due, c.nid, c.ord")
         decks: dict[tuple[int, int], str] = {}
         notetypes = self.notetypes
         while chunk := rows.fetchmany(size):
@@ -430,6 +411,7 @@ class PackageReader:
             tag_sets: dict[str, tuple[str, ...]] = {}  # (a batch's notes share a few tag strings)
             for cid, did, ord_, type_, queue, due, odue, odid, reps, lapses, flags, data, guid, mid, flds, tags \
                     in chunk:
+                self._note = guid
                 fields = flds.split("\x1f")
                 nt = notetypes.get(mid)
                 deck = decks.get((did, odid))
@@ -438,6 +420,11 @@ class PackageReader:
                 if nt is None:
                     self.skipped.append(Skipped(_label(fields, guid), "its note type is missing from the package",
                                                 deck))
+                    continue
+                if max(map(len, fields)) > MAX_FIELD_CHARS:
+                    self.skipped.append(Skipped(_label([f[:1000] for f in fields], guid) + (
+                        f" (card {ord_ + 1})" if ord_ else ""), f"a field longer than {MAX_FIELD_CHARS:,} characters",
+                        deck))
                     continue
                 tag_set = tag_sets.get(tags)
                 if tag_set is None:
@@ -455,23 +442,26 @@ class PackageReader:
                     schedule = _schedule(type_, queue, due, odue, odid, reps, lapses, data, self.crt,
                                          history[-1].at if history else None)
                 batch.append(AnkiCard(spec, guid, ord_, deck, nt.name, schedule, history))
+            self._note = ""
             yield batch
-        for guid, flds in self.db.execute("select guid, flds from notes where id not in (select nid from cards)"):
+        for guid, flds in self.db.execute(f"select {_as_text('guid', 'flds')} from notes "
+                                       "where id not in (select nid from cards)"):
             self.skipped.append(Skipped(_label(flds.split("\x1f"), guid), "the note has no cards"))
 
     def _reviews(self, cids: list[int]) -> dict[int, list[AnkiReview]]:
         out: dict[int, list[AnkiReview]] = {}
         marks = ",".join("?" * len(cids))
         for rid, cid, ease, taken, kind in self.db.execute(
-                f"select id, cid, ease, time, type from revlog where cid in ({marks}) order by cid, id", cids):
+                f"select id, cid, ease, time, type from srs_revlog where cid in ({marks}) order by cid, id", cids):
             if 1 <= ease <= 4 and kind in (0, 1, 2, 3):
                 out.setdefault(cid, []).append(AnkiReview(ease, _when(rid / 1000), max(0, int(taken))))
         return out
 
-    def media_for(self, used: set[str]) -> dict[str, bytes]:
-        """The media files the imported cards use, each up to MAX_MEDIA_FILE (larger ones
-        are named in ``skipped``, not kept); files no card uses stay behind, as in Anki."""
-        out: dict[str, bytes] = {}
+    def read_media(self, used: set[str]) -> Iterator[tuple[str, bytes | bytearray]]:
+        """(name, content) of each media file the imported cards use, one at a time (never
+        all of them in memory), each up to MAX_MEDIA_FILE (larger ones are named in
+        ``skipped``, not kept), every byte counted against the package's budget; files no
+        card uses stay behind, as in Anki."""
         by_name = {name: member for member, name in self._media.items()}
         infos = {i.filename: i for i in self.zf.infolist()}
         for name in sorted(used):
@@ -479,15 +469,27 @@ class PackageReader:
             if info is None:
                 self.skipped.append(Skipped(name, "a media file the cards use is not in the package"))
                 continue
-            data = _read_member(self.path, self.zf, info)
-            if self.version >= 3:
-                data = _zstd(self.path, data, f"media file {name!r}")
-            if len(data) > MAX_MEDIA_FILE:
+            with _boundary(self.path, self.steps):
+                data = read_member(self.path, self.zf, info, self.budget, self.version >= 3, MAX_MEDIA_FILE,
+                                   f"media file {name!r}")
+            if data is None:
                 self.skipped.append(Skipped(name, f"a media file larger than {MAX_MEDIA_FILE // 2**20} MiB: "
                                                   "not kept"))
                 continue
-            out[name] = data
-        return out
+            yield name, data
+            del data  # (not held while the next one is read)
+
+
+@contextmanager
+def _boundary(path: Path, steps: StepBudget, where: Callable[[], str] | None = None) -> Iterator[None]:
+    """A package reader's boundary: an error reading the collection, or any other the
+    package's content causes, becomes one UserError naming the package (``where`` names
+    the note being read)."""
+    with reading(path, where):
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise query_error(path, exc, steps) from None
 
 
 def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[str, ...], deck: str,
@@ -524,15 +526,12 @@ def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[st
     return CardSpec(card_id(guid, ord_, many), question, answer, None, "", "", tags), ""
 
 
-_EXPLANATION = re.compile(r'<div class="srs-explanation">(.*?)</div>\s*$', re.S)
-
-
 def split_back(back: str) -> tuple[str, str]:
     """The back of a card srs wrote: (answer, explanation), the explanation in its own div.
     (srs's packages before that put it after a blank line: it reads as part of the answer,
     as Anki shows it.)"""
-    m = _EXPLANATION.search(back)
-    return (back[:m.start()], m.group(1)) if m else (back, "")
+    block = trailing_block(back, '<div class="srs-explanation">', "</div>")
+    return (back[:block[0]], back[block[0] + 29:block[1]]) if block else (back, "")
 
 
 __all__ = ["ANKI_ID", "AnkiCard", "AnkiPackage", "AnkiReview", "AnkiSchedule", "PackageReader", "Skipped", "card_id",

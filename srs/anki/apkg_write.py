@@ -8,7 +8,6 @@ import hashlib
 import html
 import json
 import os
-import re
 import sqlite3
 import tempfile
 import zipfile
@@ -18,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME, card_identities, guid, number
+from srs.anki.scan import bracketed, strip_tags
 from srs.clock import day_start
 from srs.model import LEARNING, NEW, RELEARNING, REVIEW, CardKind, ReviewEntry, StudyCard
 
@@ -115,12 +115,9 @@ def basic_fields(card: StudyCard) -> list[str]:
     return [text_to_html(card.question), text_to_html(card.answer) + extra_html(card.explanation)]
 
 
-_TAG = re.compile(r"<[^>]*>")
-
-
 def _strip(text: str) -> str:
     if "<" in text:
-        text = _TAG.sub(" ", text)
+        text = strip_tags(text, " ")
     return html.unescape(text).strip()
 
 
@@ -145,22 +142,21 @@ class Scheduling:
     decay: float = 0.1542
 
 
-_PLACEHOLDER = re.compile(r"\[(image|sound): ([^\]<]+)\]")
-
-
 def with_media(field_html: str, names: set[str] | frozenset[str]) -> str:
     """A field's `[image: x]` / `[sound: y]` back to Anki's `<img src="x">` / `[sound:y]`,
     for the media files the package carries."""
     if not names or "[" not in field_html:
         return field_html
 
-    def put_back(m: re.Match) -> str:
-        name = html.unescape(m.group(2))
-        if name not in names:
-            return m.group(0)
-        return f'<img src="{html.escape(name)}">' if m.group(1) == "image" else f"[sound:{name}]"
-
-    return _PLACEHOLDER.sub(put_back, field_html)
+    out, pos = [], 0
+    for start, end, opener, text in bracketed(field_html, ("[image: ", "[sound: "), "<"):
+        name = html.unescape(text)
+        if name in names:
+            out += [field_html[pos:start],
+                    f'<img src="{html.escape(name)}">' if opener == "[image: " else f"[sound:{name}]"]
+            pos = end
+    out.append(field_html[pos:])
+    return "".join(out)
 
 
 def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCard], now: datetime,

@@ -1,16 +1,35 @@
 """Anki's HTML as terminal text (the standard library's ``html.parser``): entities decoded,
 line breaks and lists kept, images and sounds named, scripts and styles dropped, no tags
-left; and cloze deletions."""
+left; and cloze deletions.
+
+Field text is untrusted, so everything here takes time linear in it: ``html.parser`` rescans
+to the end of the text for each tag that never closes (``"<a " * 8000`` took 10 s), so the
+parser runs on a budget of such rescans and, past it, the same handlers get a simple
+tokenizer's tags (`<` to the next `>`) instead."""
 
 from __future__ import annotations
 
 import re
-from html import unescape
+from html import unescape as _html_unescape
 from html.parser import HTMLParser
+
+from srs.anki.scan import bracketed, cloze_number, clozes, pairs
 
 _BLOCKS = frozenset({"div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "ul", "ol", "table",
                      "pre", "section", "article", "header", "footer"})
 _DROPPED = frozenset({"script", "style", "head", "title"})
+#: a character reference beyond any code point (U+10FFFF has 7 digits): html.unescape turns
+#: it into U+FFFD, but first calls int() on it, which refuses thousands of digits
+_HUGE_CHARREF = re.compile(r"&#0*[1-9][0-9]{7,}")
+
+
+def unescape(text: str) -> str:
+    """``html.unescape``, for any text."""
+    return _html_unescape(_HUGE_CHARREF.sub("&#1114112", text) if "&#" in text else text)
+
+
+class _TooCostly(Exception):
+    """The parser has rescanned more of the text than the budget allows."""
 
 
 class _Text(HTMLParser):
@@ -63,20 +82,108 @@ class _Text(HTMLParser):
             self._emit(data)
 
 
-def _parse(value: str) -> _Text:
+class _Budgeted(_Text):
+    """``_Text`` that counts what it rescans: each construct that does not close (a `<a`
+    with no `>`, a comment with no `-->`) was searched for to the end of the text."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__()
+        self._left = budget
+
+    def _spend(self, i: int, end: int) -> int:
+        if end < 0:
+            self._left -= len(self.rawdata) - i
+            if self._left < 0:
+                raise _TooCostly
+        return end
+
+    def parse_starttag(self, i: int) -> int:
+        return self._spend(i, super().parse_starttag(i))
+
+    def parse_endtag(self, i: int) -> int:
+        return self._spend(i, super().parse_endtag(i))
+
+    def parse_comment(self, i: int, report: int = 1) -> int:
+        return self._spend(i, super().parse_comment(i, report))
+
+    def parse_pi(self, i: int) -> int:
+        return self._spend(i, super().parse_pi(i))
+
+    def parse_html_declaration(self, i: int) -> int:
+        return self._spend(i, super().parse_html_declaration(i))
+
+
+_TAG_NAME = re.compile(r"(/?)([a-zA-Z][^\s/>]*)")
+_SRC = re.compile(r"\bsrc\s*=\s*", re.I)
+
+
+def _src(attributes: str) -> str:
+    m = _SRC.search(attributes)
+    if not m:
+        return ""
+    rest = attributes[m.end():]
+    if rest[:1] in ("'", '"'):
+        return unescape(rest[1:].partition(rest[0])[0])
+    return unescape(rest.split()[0] if rest.strip() else "")
+
+
+def _tokenized(value: str) -> _Text:
+    """The handlers of ``_Text`` fed by a tokenizer linear by construction: a tag runs
+    from `<` to the next `>`, the rest is text."""
     parser = _Text()
-    parser.feed(value)
-    parser.close()
+    pos = 0
+    for start, end in pairs(value, "<", ">"):
+        if pos < start:
+            parser.handle_data(unescape(value[pos:start]))
+        tag = _TAG_NAME.match(value, start + 1, end - 1)
+        if tag and tag.group(1):
+            parser.handle_endtag(tag.group(2).lower())
+        elif tag:
+            name = tag.group(2).lower()
+            parser.handle_starttag(name, [("src", _src(value[tag.end():end - 1]))] if name == "img" else [])
+        pos = end
+    if pos < len(value):
+        parser.handle_data(unescape(value[pos:]))
+    return parser
+
+
+def _parse(value: str) -> _Text:
+    """The parser after reading ``value``. Past the last `>` no tag can close, and
+    html.parser makes text of it all, rescanning it for each `<`: that text is handed over
+    as text directly."""
+    if "&#" in value:
+        value = _HUGE_CHARREF.sub("&#1114112", value)
+    last = value.rfind(">")
+    parser = _Budgeted(8 * len(value) + 65_536)
+    try:
+        parser.feed(value[:last + 1])
+        parser.close()
+    except (_TooCostly, AssertionError):  # (AssertionError: html.parser's checks, e.g. on `<![x`)
+        return _tokenized(value)
+    if last + 1 < len(value):
+        parser.handle_data(unescape(value[last + 1:]))
     return parser
 
 
 _PLAIN = re.compile(r"[\n\r\t\xa0\[]|  ")
 
 
+def _spaced_sounds(text: str) -> str:
+    """``[sound:x]`` as ``[sound: x]``."""
+    out, pos = [], 0
+    for start, end, _, name in bracketed(text, ("[sound:",), empty=True):
+        out += [text[pos:start], "[sound: ", name, "]"]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def _tidy(text: str) -> str:
     if not _PLAIN.search(text):  # one line, single spaces: nothing to tidy (most fields)
         return text.strip()
-    text = re.sub(r"\[sound:([^\]]*)\]", r"[sound: \1]", text).replace("\xa0", " ")
+    if "[sound:" in text:
+        text = _spaced_sounds(text)
+    text = text.replace("\xa0", " ")
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
     out: list[str] = []
     for line in lines:
@@ -109,26 +216,31 @@ def list_items(value: str) -> list[str]:
     return [_tidy("".join(item)) for item in _parse(value).items]
 
 
-_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
+_CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
 
 
 def cloze_numbers(text: str) -> list[int]:
-    return sorted({int(n) for n in re.findall(r"\{\{c(\d+)::", text)})
+    """The cloze numbers a text opens (``{{cN::``), up to MAX_CLOZE as in Anki."""
+    numbers = {cloze_number(n) for n in _CLOZE_OPEN.findall(text)}
+    return sorted(n for n in numbers if n is not None)
 
 
 def cloze(text: str, number: int) -> tuple[str, str]:
     """(question, answer) for cloze ``number``: its deletions blanked in the question (with
     the hint, if any) and filled in the answer; the other deletions show their text."""
-
-    def question(m: re.Match) -> str:
-        if int(m.group(1)) == number:
-            return f"[{m.group(3)}]" if m.group(3) else "[...]"
-        return m.group(2)
-
-    def answer(m: re.Match) -> str:
-        return f"[{m.group(2)}]" if int(m.group(1)) == number else m.group(2)
-
-    return _CLOZE.sub(question, text), _CLOZE.sub(answer, text)
+    question: list[str] = []
+    answer: list[str] = []
+    pos = 0
+    for start, end, n, content, hint in clozes(text):
+        before = text[pos:start]
+        if n == number:
+            question += [before, f"[{hint}]" if hint else "[...]"]
+            answer += [before, f"[{content}]"]
+        else:
+            question += [before, content]
+            answer += [before, content]
+        pos = end
+    return "".join(question) + text[pos:], "".join(answer) + text[pos:]
 
 
 __all__ = ["cloze", "cloze_numbers", "list_items", "to_text"]

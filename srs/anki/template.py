@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from srs.anki.html import cloze
+from srs.anki.scan import answer_rule_end, cloze_number, pairs, ruby, strip_tags
 
-_TAG = re.compile(r"\{\{(.*?)\}\}", re.S)
-_EMPTY = re.compile(r"^(?:\s|&nbsp;|</?(?:br|div)\s?/?>)*$", re.I)
-_ANSWER_RULE = re.compile(r"<hr[^>]*\bid\s*=\s*[\"']?answer[\"']?[^>]*>", re.I)
-_RUBY = re.compile(r" ?([^ >]+?)\[(.+?)\]")
+_EMPTY = re.compile(r"^(?:\s|&nbsp;|</?(?:br|div)\s?/?>)*$", re.I)  # (one way through: linear)
 
 
 def field_is_empty(text: str) -> bool:
@@ -53,10 +51,10 @@ def _parse(template: str) -> list:
     root: list = []
     stack: list[tuple[str, list]] = [("", root)]
     pos = 0
-    for m in _TAG.finditer(template):
-        stack[-1][1].append(template[pos:m.start()])
-        pos = m.end()
-        inner = m.group(1).strip()
+    for start, end in pairs(template, "{{", "}}"):
+        stack[-1][1].append(template[pos:start])
+        pos = end
+        inner = template[start + 2:end - 2].strip()
         if inner[:1] in ("#", "^"):
             children: list = []
             stack[-1][1].append(("section", inner[0] == "^", inner[1:].strip(), children))
@@ -76,11 +74,19 @@ def _parse(template: str) -> list:
 
 
 def _furigana(text: str, part: str) -> str:
-    if part == "kanji":
-        return _RUBY.sub(r"\1", text)
-    if part == "kana":
-        return _RUBY.sub(r"\2", text)
-    return _RUBY.sub(r"<ruby><rb>\1</rb><rt>\2</rt></ruby>", text)
+    out: list[str] = []
+    pos = 0
+    for start, end, base, reading in ruby(text):
+        out.append(text[pos:start])
+        if part == "kanji":
+            out.append(base)
+        elif part == "kana":
+            out.append(reading)
+        else:
+            out += ["<ruby><rb>", base, "</rb><rt>", reading, "</rt></ruby>"]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _apply(filters: tuple[str, ...], value: str, ctx: CardContext, answer_side: bool) -> str:
@@ -93,7 +99,7 @@ def _apply(filters: tuple[str, ...], value: str, ctx: CardContext, answer_side: 
             question, answer = cloze(value, ctx.card_ord + 1)
             value = answer if answer_side else question
         elif kind == "text":
-            value = re.sub(r"<[^>]*>", "", value)
+            value = strip_tags(value)
         elif kind == "type":
             value = value if answer_side else ""  # the typing box shows nothing to read
         elif kind in ("furigana", "kana", "kanji"):
@@ -105,25 +111,32 @@ def _apply(filters: tuple[str, ...], value: str, ctx: CardContext, answer_side: 
 
 
 def _render(nodes: list, ctx: CardContext, front_side: str | None, answer_side: bool) -> str:
+    """The nodes as text; sections are entered with a stack of their children, not by
+    recursion, so any depth of nesting renders (Anki renders 10,000 nested sections)."""
     out: list[str] = []
-    for node in nodes:
-        if isinstance(node, str):
-            out.append(node)
-        elif node[0] == "field":
-            _, filters, name = node
-            value = ctx.value(name, front_side)
-            if value is None:
-                value = ""  # Anki: "{{X}}: no such field"; nothing to learn from it
-            out.append(_apply(filters, value, ctx, answer_side) if filters else value)
-        else:
-            _, negated, name, children = node
-            value = ctx.value(name, front_side) or ""
-            if name.startswith("c") and name[1:].isdigit() and name not in ctx.fields:
-                present = int(name[1:]) == ctx.card_ord + 1
+    stack = [iter(nodes)]
+    while stack:
+        for node in stack[-1]:
+            if isinstance(node, str):
+                out.append(node)
+            elif node[0] == "field":
+                _, filters, name = node
+                value = ctx.value(name, front_side)
+                if value is None:
+                    value = ""  # Anki: "{{X}}: no such field"; nothing to learn from it
+                out.append(_apply(filters, value, ctx, answer_side) if filters else value)
             else:
-                present = not field_is_empty(value)
-            if present != negated:
-                out.append(_render(children, ctx, front_side, answer_side))
+                _, negated, name, children = node
+                value = ctx.value(name, front_side) or ""
+                if name.startswith("c") and name[1:].isdecimal() and name not in ctx.fields:
+                    present = cloze_number(name[1:]) == ctx.card_ord + 1
+                else:
+                    present = not field_is_empty(value)
+                if present != negated:
+                    stack.append(iter(children))
+                    break
+        else:
+            stack.pop()
     return "".join(out)
 
 
@@ -133,9 +146,9 @@ def render(qfmt: str, afmt: str, ctx: CardContext) -> tuple[str, str]:
     question), which is what a learner checks themselves against."""
     question = _render(_parse(qfmt), ctx, None, False)
     full = _render(_parse(afmt), ctx, question, True)
-    rule = _ANSWER_RULE.search(full)
-    if rule:
-        answer = full[rule.end():]
+    rule = answer_rule_end(full)
+    if rule is not None:
+        answer = full[rule:]
     elif question and full.startswith(question):
         answer = full[len(question):]
     else:

@@ -11,6 +11,7 @@ from pathlib import Path
 from srs.anki.apkg_read import AnkiCard, AnkiPackage, AnkiSchedule, card_id, split_back
 from srs.anki.apkg_write import ExportCard, basic_fields, extra_html, text_to_html
 from srs.anki.html import cloze, cloze_numbers, list_items, to_text
+from srs.anki.scan import trailing_block
 from srs.deckfile import CardSpec, DeckSpec, slug
 from srs.errors import DeckFileError
 from srs.model import LETTERS, CardKind
@@ -30,26 +31,29 @@ def basic_front_back(card) -> list[str]:
     return [f'{text_to_html(card.question)}<ol type="A">{choices}</ol>', back]
 
 
-_MC_FRONT = re.compile(r'^(.*)<ol type="A">(.*)</ol>\s*$', re.S)
-_FEEDBACK = re.compile(r'<div class="srs-feedback">(.*?)</div>\s*$', re.S)
 _LETTERED = re.compile(r"^([A-F])\) (.*)$", re.S)
 
 
 def srs_card(cid: str, front: str, back: str, tags: tuple[str, ...]) -> CardSpec | None:
     """A card in the shape srs writes to a Basic note (basic_front_back), read back: the
     choices and the right letter, the explanation and the feedback. None: another shape."""
-    m = _MC_FRONT.match(front)
-    if not m:
+    # the question, then `<ol type="A">` (the last one) with the choices ending the front
+    # (linear scans for the old `^(.*)<ol type="A">(.*)</ol>\s*$`)
+    end = front.rfind("</ol>")
+    tail = front[end + 5:]
+    start = front.rfind('<ol type="A">', 0, end) if end >= 0 and (not tail or tail.isspace()) else -1
+    if start < 0:
         return None
-    choices = tuple(list_items(f"<ol>{m.group(2)}</ol>"))
-    feedback = _FEEDBACK.search(back)
-    rest = back[:feedback.start()] if feedback else back
+    choices = tuple(list_items(f"<ol>{front[start + 13:end]}</ol>"))
+    feedback = trailing_block(back, '<div class="srs-feedback">', "</div>")
+    rest = back[:feedback[0]] if feedback else back
     rest, explanation = split_back(rest)
     answer = _LETTERED.match(to_text(rest))
     if not answer or not 2 <= len(choices) <= 6 or LETTERS.index(answer.group(1)) >= len(choices):
         return None
-    return CardSpec(cid, to_text(m.group(1)), answer.group(1), choices, to_text(explanation),
-                    to_text(feedback.group(1)) if feedback else "", tags)
+    feedback_text = back[feedback[0] + 26:feedback[1]] if feedback else ""
+    return CardSpec(cid, to_text(front[:start]), answer.group(1), choices, to_text(explanation),
+                    to_text(feedback_text), tags)
 
 
 def write_anki_text(out: io.TextIOBase, deck_names: dict[str, str], cards: Iterable[ExportCard]) -> int:
@@ -125,7 +129,7 @@ def read_anki_text(path: Path) -> AnkiPackage:
 
     def column(name: str) -> int | None:
         value = headers.get(f"{name} column", "")
-        return int(value) - 1 if value.isdigit() and int(value) > 0 else None
+        return int(value) - 1 if value.isdecimal() and len(value) < 10 and int(value) > 0 else None
 
     meta = {k: column(k) for k in ("guid", "deck", "notetype", "tags")}
     default_deck = headers.get("deck") or path.stem

@@ -4,34 +4,50 @@ decks or names use it."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, delete, func, insert, literal_column, select
 
 from srs.store.base import StoreBase
 from srs.store.models import deck_media, media
 
 
+#: what is copied into a SQLite blob at a time
+BLOB_CHUNK = 1 << 20
+
+
+def _insert_content(s: Connection, digest: str, data: bytes | bytearray) -> None:
+    """A media file's row, written with no further copy of its content: on SQLite a blob of
+    zeros written over in place, a chunk at a time (a bound parameter would be copied
+    twice: by the driver, then into SQLite's record); elsewhere a plain insert."""
+    if s.dialect.name != "sqlite":
+        s.execute(insert(media).values(sha256=digest, size=len(data), data=data))
+        return
+    s.execute(insert(media).values(sha256=digest, size=len(data), data=func.zeroblob(len(data))))
+    rowid = s.execute(select(literal_column("rowid")).select_from(media).where(media.c.sha256 == digest)).scalar_one()
+    view = memoryview(data)
+    with s.connection.driver_connection.blobopen("media", "data", rowid) as blob:
+        for start in range(0, len(view), BLOB_CHUNK):
+            blob.write(view[start:start + BLOB_CHUNK])
+
+
 class MediaQueries(StoreBase):
-    def save_media(self, deck_id: str, files: Mapping[str, bytes]) -> int:
-        """Keep ``files`` (name -> content) for the deck; a name already there takes the new
-        content. Returns how many names were new or changed."""
-        if not files:
-            return 0
-        changed = 0
+    def save_media_file(self, deck_id: str, name: str, data: bytes | bytearray) -> bool:
+        """Keep one file for the deck under ``name`` (a name already there takes the new
+        content), its content stored once by its SHA-256. Whether it was new or changed.
+        Media are written one at a time, as they are read: never all of them in memory."""
+        digest = hashlib.sha256(data).hexdigest()
         with self.atomic(write=True) as s:
-            known = dict(s.execute(select(deck_media.c.name, deck_media.c.sha256).where(deck_media.c.deck_id == deck_id)).all())
-            for name, data in files.items():
-                digest = hashlib.sha256(data).hexdigest()
-                if known.get(name) == digest:
-                    continue
-                if s.scalar(select(media.c.sha256).where(media.c.sha256 == digest)) is None:
-                    s.execute(insert(media).values(sha256=digest, size=len(data), data=data))
-                if name in known:
-                    s.execute(delete(deck_media).where(deck_media.c.deck_id == deck_id, deck_media.c.name == name))
-                s.execute(insert(deck_media).values(deck_id=deck_id, name=name, sha256=digest))
-                changed += 1
-        return changed
+            known = s.execute(select(deck_media.c.sha256).where(deck_media.c.deck_id == deck_id,
+                                                                deck_media.c.name == name)).scalar()
+            if known == digest:
+                return False
+            if s.execute(select(media.c.sha256).where(media.c.sha256 == digest)).first() is None:
+                _insert_content(s, digest, data)
+            if known is not None:
+                s.execute(delete(deck_media).where(deck_media.c.deck_id == deck_id, deck_media.c.name == name))
+            s.execute(insert(deck_media).values(deck_id=deck_id, name=name, sha256=digest))
+        return True
 
     def media_names(self, deck_id: str) -> set[str]:
         with self.atomic() as s:
