@@ -1,5 +1,18 @@
-"""python -m srs: the command line."""
+"""python -m srs, and the ``srs`` script: the command line (srs/cli)."""
 
-from srs.cli import main
+import sys
 
-main()
+
+def main() -> None:
+    if sys.argv[1:] == ["--version"]:  # the whole command line: answered without loading Typer
+        from srs import __version__
+
+        print(f"srs {__version__}")
+        return
+    from srs.cli import main as run
+
+    run()
+
+
+if __name__ == "__main__":
+    main()

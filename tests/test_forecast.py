@@ -150,7 +150,7 @@ def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
     from sqlalchemy import func, select, update
 
     import srs.store.reviews as reviews_module
-    from srs.store.models import Review
+    from srs.store.models import reviews as log
 
     monkeypatch.setattr(reviews_module, "REVIEW_KEYS_AT_ONCE", 3)
     store = make_store(deck(cards=5), deck("e", cards=3), deck("f", cards=4))
@@ -160,7 +160,7 @@ def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
             session.answer(card, GOOD if card.key % 3 else AGAIN, T0 + timedelta(hours=offset, seconds=card.key * 7.25))
     take_mock(store, 3, T0 + timedelta(days=1))
     with store.engine.begin() as connection:
-        connection.execute(update(Review).where(Review.id == select(func.min(Review.id)).scalar_subquery())
+        connection.execute(update(log).where(log.c.id == select(func.min(log.c.id)).scalar_subquery())
                            .values(stability=None))
     for name in ("d", "f"):
         reviews, answers = store.forecast_evidence(name)

@@ -18,7 +18,7 @@ from srs.errors import UserError
 from srs.review import ReviewSession
 from srs.settings import Settings
 from srs.store import open_store
-from srs.store.models import Base
+from srs.store.models import metadata
 from tests.factories import T0, deck, make_store
 
 MIGRATIONS = Path(engine_mod.__file__).parent / "migrations"
@@ -40,7 +40,7 @@ def test_fresh_database_is_at_head_and_matches_the_models(db_url):
     assert fresh
     with store.engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == engine_mod.HEAD
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(connection), metadata)
     store.close()
     assert diff == []
 

@@ -140,3 +140,21 @@ def test_twenty_answers_are_compared_with_the_target(make_store):
         log(store, card.key, NOW - timedelta(days=1, minutes=i), 3 if i else 1, REVIEW)
     screen = _screen(compute(store, Settings(), NOW), NOW)
     assert "95.0% of 20 answers on review cards; desired 90% (+5.0%)" in " ".join(screen.split())
+
+
+def test_due_days_of_the_whole_collection_leave_out_retired_cards_overdue_or_ahead(make_store):
+    """The whole collection's due days (read from the due index, less the retired cards') are
+    the sum of each deck's (read through the cards), retired cards overdue and ahead alike."""
+    from collections import Counter
+
+    store = make_store(deck("a", cards=6), deck("b", cards=5))
+    keys = {name: [c.key for c in store.cards(name)] for name in ("a", "b")}
+    for i, key in enumerate(keys["a"] + keys["b"]):
+        log(store, key, NOW - timedelta(days=3), 3, REVIEW, due=NOW + timedelta(days=i % 7 - 3, hours=i))
+    store.retire_cards([keys["a"][0], keys["a"][4], keys["b"][2]], NOW)  # overdue, ahead, ahead
+    start, end, shift = NOW, NOW + timedelta(days=30), 2 * 3600 - 4 * 3600
+    whole = store.due_days(start, end, shift)
+    per_deck = Counter()
+    for name in ("a", "b"):
+        per_deck.update(dict(store.due_days(start, end, shift, name)))
+    assert whole == sorted(per_deck.items()) and sum(n for _, n in whole) == 8

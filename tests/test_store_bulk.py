@@ -10,7 +10,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
 from srs.store.base import DatabaseError, insert_rows
-from srs.store.models import Card, CardTag
+from srs.store.models import card_tags, cards
 from tests.factories import T0
 
 COLUMNS = ("card_id", "position", "kind", "question", "choices", "answer", "explanation", "wrong_feedback",
@@ -40,13 +40,13 @@ def test_insert_rows_stores_what_sqlalchemy_stores(make_store):
     for deck_id in ("core", "bulk"):
         store.save_deck(deck_id, name=deck_id, updated_at=T0)
     with store.engine.begin() as connection:
-        connection.execute(insert(Card.__table__), rows("core"))
-        insert_rows(connection, Card.__table__, rows("bulk"), chunk=3)  # several chunks
+        connection.execute(insert(cards), rows("core"))
+        insert_rows(connection, cards, rows("bulk"), chunk=3)  # several chunks
         assert stored(connection, "bulk") == stored(connection, "core")
         keys = dict(connection.execute(text("SELECT card_id, key FROM cards WHERE deck_id = 'bulk'")).all())
-        insert_rows(connection, CardTag.__table__, [{"card_key": k, "tag": "x"} for k in keys.values()])
+        insert_rows(connection, card_tags, [{"card_key": k, "tag": "x"} for k in keys.values()])
         assert connection.execute(text("SELECT count(*) FROM card_tags")).scalar() == len(keys)
-        insert_rows(connection, CardTag.__table__, [])  # nothing to do
+        insert_rows(connection, card_tags, [])  # nothing to do
 
 
 def test_insert_rows_leaves_defaults_to_sqlalchemy(make_store):
@@ -55,7 +55,7 @@ def test_insert_rows_leaves_defaults_to_sqlalchemy(make_store):
     partial = [{k: v for k, v in row.items() if k not in ("explanation", "wrong_feedback", "retired")}
                for row in rows("d")]
     with store.engine.begin() as connection:
-        insert_rows(connection, Card.__table__, partial)
+        insert_rows(connection, cards, partial)
         assert connection.execute(text(
             "SELECT count(*) FROM cards WHERE explanation = '' AND wrong_feedback = '' AND deck_id = 'd'")).scalar() == 7
 
@@ -66,14 +66,14 @@ def test_prepared_statements_write_and_read_what_sqlalchemy_does(make_store):
     from sqlalchemy import bindparam, select
 
     from srs.store.base import STATE_COLUMNS, Prepared
-    from srs.store.models import CardState
+    from srs.store.models import card_states
 
     store = make_store()
     store.save_deck("d", name="d", updated_at=T0)
     with store.engine.begin() as connection:
-        insert_rows(connection, Card.__table__, rows("d")[:2])
+        insert_rows(connection, cards, rows("d")[:2])
         k1, k2 = [k for (k,) in connection.execute(text("SELECT key FROM cards ORDER BY key"))]
-        states = CardState.__table__
+        states = card_states
         zone = timezone(timedelta(hours=9))
         values = dict(state=2, step=None, stability=3.25, difficulty=5.5, due=datetime(2026, 5, 1, 9, 0, tzinfo=zone),
                       last_review=T0, reps=4, lapses=1, suspended=True, buried_until=None, leech=False)
@@ -96,23 +96,23 @@ def state_insert(make_store):
     """A store with one card, a prepared INSERT of a card state, and its row for that card."""
     from srs.model import MemoryState
     from srs.store.base import STATE_COLUMNS, Prepared, state_values
-    from srs.store.models import CardState
+    from srs.store.models import card_states
 
     store = make_store()
     store.save_deck("d", name="d", updated_at=T0)
     with store.engine.begin() as connection:
-        insert_rows(connection, Card.__table__, rows("d")[:1])
+        insert_rows(connection, cards, rows("d")[:1])
         (key,) = connection.execute(text("SELECT key FROM cards")).one()
-    prepared = Prepared(insert(CardState.__table__), store.engine.dialect, ("learner", "card_key", *STATE_COLUMNS))
+    prepared = Prepared(insert(card_states), store.engine.dialect, ("learner", "card_key", *STATE_COLUMNS))
     return store, prepared, dict(learner="me", card_key=key, **state_values(MemoryState()))
 
 
 def test_a_driver_error_in_a_prepared_statement_is_one_line_and_rolls_back(make_store):
     store, prepared, row = state_insert(make_store)
     with pytest.raises(DatabaseError) as caught:
-        with store.atomic(write=True) as s:
-            prepared.run(s.connection(), row).close()
-            prepared.run(s.connection(), row).close()  # the same primary key again
+        with store.atomic(write=True) as connection:
+            prepared.run(connection, row).close()
+            prepared.run(connection, row).close()  # the same primary key again
     assert isinstance(caught.value.__cause__, IntegrityError)
     assert "\n" not in str(caught.value)
     with store.engine.connect() as connection:  # the first insert went with the transaction
@@ -133,7 +133,7 @@ def test_write_connection_rolls_back_and_gives_one_line(make_store):
     with store.atomic() as s:  # committed; and inside atomic() it joins that transaction
         assert s.execute(text("SELECT count(*) FROM card_states")).scalar() == 1
         with store.write_connection() as connection:
-            assert connection is s.connection()
+            assert connection is s
 
 
 def test_json_text_is_what_json_writes_and_reads():

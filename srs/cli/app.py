@@ -33,21 +33,28 @@ def _usage_words(param: Any) -> str:
     return name if param.required else f"[{name}]"
 
 
+#: option annotations whose value, when it already has the type (a default, a flag), is passed as is
+_PLAIN = {str: str, Optional[str]: str, int: int, Optional[int]: int, float: float, Optional[float]: float,
+          bool: bool, Optional[bool]: bool}
+
+
 class _LazyCoercion:
     """Typer coerces every option value through a Pydantic TypeAdapter, and building the first
     one imports Pydantic (about 0.1 s of every start). A value that needs no coercion — none
-    given, or text for a text option — is passed as Typer would pass it; any other value goes
+    given, text for a text option, or already a number or a truth value of the option's own
+    type (its default, a flag) — is passed as Typer would pass it; any other value goes
     through Typer's own adapter, built then (the same result and the same error messages)."""
 
     def __init__(self, param: Any) -> None:
         self._param = param
-        self._text = param.type_descriptor.annotation in (str, Optional[str]) and (
-            param.type_descriptor.parameter_info.parser is None)
+        info = param.type_descriptor.parameter_info
+        plain = info.parser is None and getattr(info, "min", None) is None and getattr(info, "max", None) is None
+        self._type = _PLAIN.get(param.type_descriptor.annotation) if plain else None
 
     def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
         if value is None and not (param.multiple or param.nargs == -1):
             return None
-        if self._text and isinstance(value, str):
+        if self._type is not None and type(value) is self._type:  # exactly: True is no int here
             return value
         from typer._coercion import build_runtime_param
 

@@ -1,5 +1,5 @@
-"""Storage: SQLAlchemy models, engine set-up, Alembic migrations and every query, behind
-one ``Store`` that returns records (``srs.model``), never ORM objects. The only SQL."""
+"""Storage: the schema (SQLAlchemy Core tables), engine set-up, Alembic migrations and every
+query, behind one ``Store`` that returns records (``srs.model``), never rows. The only SQL."""
 
 from __future__ import annotations
 

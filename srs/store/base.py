@@ -15,11 +15,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, Integer, Select, Table, and_, cast, false, func, null, or_, select
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.orm import Session
 
 from srs.errors import UserError
 from srs.model import CardKind, MemoryState, ReviewEntry, State, StudyCard
-from srs.store.models import Card, CardState, CardTag, Review
+from srs.store.models import card_states, card_tags, cards
 
 #: SQLite's unixepoch() came in 3.38 (2022); Python may be linked to an older one
 SQLITE_HAS_UNIXEPOCH = sqlite3.sqlite_version_info >= (3, 38)
@@ -52,13 +51,13 @@ def memory_of(values: Any) -> MemoryState:
 
 
 def plain_select(with_state: bool = True) -> Select:
-    """Card columns and state columns as plain rows (no ORM objects: much faster in bulk).
+    """Card columns and state columns as plain rows.
     Without ``with_state``, the card columns and a NULL for "has_state" (no join needed)."""
     if not with_state:
-        return select(*(Card.__table__.c[n] for n in CARD_COLUMNS), null().label("has_state"))
-    return select(*(Card.__table__.c[n] for n in CARD_COLUMNS),
-                  CardState.card_key.label("has_state"),
-                  *(CardState.__table__.c[n].label(f"s_{n}") for n in STATE_COLUMNS))
+        return select(*(cards.c[n] for n in CARD_COLUMNS), null().label("has_state"))
+    return select(*(cards.c[n] for n in CARD_COLUMNS),
+                  card_states.c.card_key.label("has_state"),
+                  *(card_states.c[n].label(f"s_{n}") for n in STATE_COLUMNS))
 
 
 _NEW_MEMORY = MemoryState()  # frozen: one shared by every card never studied
@@ -77,7 +76,8 @@ def study_card(row: Any) -> StudyCard:
                      has_state=has_state is not None, position=position)
 
 
-def review_entry(row: Review) -> ReviewEntry:
+def review_entry(row: Any) -> ReviewEntry:
+    """A row of the review log (its columns by name) as a record."""
     return ReviewEntry(
         id=row.id, card_key=row.card_key, rating=row.rating, reviewed_at=row.reviewed_at,
         duration_ms=row.duration_ms, source=row.source, state_before=State(row.state_before),
@@ -130,7 +130,7 @@ class Prepared:
     result processing, as SQLAlchemy's execution would do, without its per-execution
     bookkeeping (a third of an answer's time). For the few statements of the hot path (one
     answer: read the state, write it, append the log row); the transaction stays the
-    session's, and a driver error becomes SQLAlchemy's, as from ``Connection.execute``."""
+    connection's, and a driver error becomes SQLAlchemy's, as from ``Connection.execute``."""
 
     def __init__(self, stmt: Any, dialect: Any, column_keys: Sequence[str] | None = None) -> None:
         compiled = stmt.compile(dialect=dialect, column_keys=list(column_keys) if column_keys else None)
@@ -194,8 +194,8 @@ def compiled_sql(stmt, connection) -> tuple[str, Any]:
 
 def available(now: datetime):
     """Not suspended and not buried at ``now``."""
-    return and_(CardState.suspended == false(),
-                or_(CardState.buried_until.is_(None), CardState.buried_until <= now))
+    return and_(card_states.c.suspended == false(),
+                or_(card_states.c.buried_until.is_(None), card_states.c.buried_until <= now))
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -210,59 +210,50 @@ class StoreBase:
     def __init__(self, engine: Engine, learner: str) -> None:
         self.engine = engine
         self.learner = learner
-        self._session: Session | None = None
+        self._connection: Connection | None = None
         self._depth = 0
 
     # ------------------------------------------------------------ transactions
     @contextmanager
-    def atomic(self, write: bool = False) -> Iterator[Session]:
-        """A transaction; nested calls join the outer one. A database error rolls it back
+    def atomic(self, write: bool = False) -> Iterator[Connection]:
+        """A transaction on one connection; nested calls join the outer one. ``write`` takes
+        the write lock up front (SQLite's BEGIN IMMEDIATE). A database error rolls it back
         and becomes a ``DatabaseError`` (one line for the user)."""
         if self._depth:
             self._depth += 1
             try:
-                yield self._session  # type: ignore[misc]
+                yield self._connection  # type: ignore[misc]
             finally:
                 self._depth -= 1
             return
-        session = Session(self.engine, expire_on_commit=False, autoflush=True)
-        self._session, self._depth = session, 1
+        try:
+            connection = self.engine.connect()
+        except DBAPIError as exc:
+            raise self._database_error(exc) from exc
+        self._connection, self._depth = connection, 1
         try:
             if write:
-                session.connection(execution_options={"srs_write": True})
-            yield session
-            session.commit()
+                connection.execution_options(srs_write=True)  # read by the engine's "begin" hook
+            with connection.begin():  # commits at the end, rolls back on any exception
+                yield connection
         except DBAPIError as exc:
-            session.rollback()
-            from srs.store.engine import database_message, describe
-
-            raise DatabaseError(database_message(exc, describe(str(self.engine.url)))) from exc
-        except BaseException:
-            session.rollback()
-            raise
+            raise self._database_error(exc) from exc
         finally:
-            session.close()
-            self._session, self._depth = None, 0
+            self._connection, self._depth = None, 0
+            connection.close()
+
+    def _database_error(self, exc: DBAPIError) -> DatabaseError:
+        from srs.store.engine import database_message, describe
+
+        return DatabaseError(database_message(exc, describe(str(self.engine.url))))
 
     @contextmanager
     def write_connection(self) -> Iterator[Connection]:
-        """A write transaction on a bare connection, for the hot path of an answer: the same
-        lock up front, rollback and one-line error as ``atomic(write=True)``, without a
-        Session (half the cost of one). Inside an ``atomic()`` block, that block's connection.
-        The block may not call other store methods (they would open a transaction of their own)."""
-        if self._depth:
-            with self.atomic(write=True) as s:
-                yield s.connection()
-            return
-        try:
-            with self.engine.connect() as connection:
-                connection.execution_options(srs_write=True)
-                with connection.begin():
-                    yield connection
-        except DBAPIError as exc:
-            from srs.store.engine import database_message, describe
-
-            raise DatabaseError(database_message(exc, describe(str(self.engine.url)))) from exc
+        """A write transaction for the hot path of an answer: ``atomic(write=True)``'s
+        connection (the lock up front, rollback, one-line error; store methods called inside
+        join it), for statements run on the driver's cursor (``Prepared``)."""
+        with self.atomic(write=True) as connection:
+            yield connection
 
     def close(self) -> None:
         self.engine.dispose()
@@ -283,23 +274,23 @@ class StoreBase:
     # ------------------------------------------------------------ shared pieces of SQL
     def _with_state(self, stmt: Select) -> Select:
         """``stmt`` over cards, with this learner's state (NULLs for a card never studied)."""
-        return stmt.outerjoin(CardState, and_(CardState.card_key == Card.key, CardState.learner == self.learner))
+        return stmt.outerjoin(card_states, and_(card_states.c.card_key == cards.c.key, card_states.c.learner == self.learner))
 
     @staticmethod
     def _filtered(stmt: Select, deck: str | None, tag: str | None) -> Select:
         """Live cards only, of ``deck`` and with ``tag`` when given."""
-        stmt = stmt.where(Card.retired == false())
+        stmt = stmt.where(cards.c.retired == false())
         if deck is not None:
-            stmt = stmt.where(Card.deck_id == deck)
+            stmt = stmt.where(cards.c.deck_id == deck)
         if tag is not None:
-            stmt = stmt.where(Card.key.in_(select(CardTag.card_key).where(CardTag.tag == tag)))
+            stmt = stmt.where(cards.c.key.in_(select(card_tags.c.card_key).where(card_tags.c.tag == tag)))
         return stmt
 
     def _studied(self, stmt: Select, deck: str | None, tag: str | None) -> Select:
         """``stmt`` over this learner's unsuspended card states joined to their live cards
         (driven by the state table's due index)."""
-        return self._filtered(stmt.select_from(CardState).join(Card, Card.key == CardState.card_key),
-                              deck, tag).where(CardState.learner == self.learner, CardState.suspended == false())
+        return self._filtered(stmt.select_from(card_states).join(cards, cards.c.key == card_states.c.card_key),
+                              deck, tag).where(card_states.c.learner == self.learner, card_states.c.suspended == false())
 
     def _epoch(self, column):
         """Seconds since 1970-01-01 UTC of a stored (UTC) timestamp column, as a number."""

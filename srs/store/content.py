@@ -7,12 +7,11 @@ from itertools import islice
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, bindparam, cast, delete, false, func, literal, null, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Float, bindparam, cast, delete, false, func, insert, literal, null, select, update
 
 from srs.model import NEW, CardContent, CardKind, DeckRecord, ExamCard, StudyCard, record_maker
 from srs.store.base import CARD_KINDS, StoreBase, available, compiled_sql, insert_rows, plain_select, study_card
-from srs.store.models import Card, CardState, CardTag, Deck
+from srs.store.models import card_states, card_tags, cards, decks
 
 _DECK_FIELDS = ("id", "name", "description", "exam_enabled", "exam_questions", "exam_minutes", "exam_pass_mark",
                 "source", "updated_at")
@@ -21,7 +20,7 @@ _DECK_FIELDS = ("id", "name", "description", "exam_enabled", "exam_questions", "
 _card_content = record_maker(CardContent)  # CardContent(...), made ~4x faster
 
 
-def _deck(row: Deck) -> DeckRecord:
+def _deck(row: Any) -> DeckRecord:
     return DeckRecord(**{name: getattr(row, name) for name in _DECK_FIELDS})
 
 
@@ -29,51 +28,48 @@ class ContentQueries(StoreBase):
     # ------------------------------------------------------------ decks
     def deck(self, deck_id: str) -> DeckRecord | None:
         with self.atomic() as s:
-            row = s.get(Deck, deck_id)
+            row = s.execute(select(decks).where(decks.c.id == deck_id)).first()
             return _deck(row) if row is not None else None
 
     def decks(self) -> list[DeckRecord]:
         with self.atomic() as s:
-            return [_deck(row) for row in s.scalars(select(Deck).order_by(Deck.id))]
+            return [_deck(row) for row in s.execute(select(decks).order_by(decks.c.id))]
 
     def save_deck(self, deck_id: str, **values: Any) -> None:
         with self.atomic(write=True) as s:
-            row = s.get(Deck, deck_id)
-            if row is None:
-                s.add(Deck(id=deck_id, **values))
-            else:
-                for key, value in values.items():
-                    setattr(row, key, value)
+            if s.scalar(select(decks.c.id).where(decks.c.id == deck_id)) is None:
+                s.execute(insert(decks).values(id=deck_id, **values))
+            elif values:
+                s.execute(update(decks).where(decks.c.id == deck_id).values(**values))
 
     # ------------------------------------------------------------ cards (content)
     def deck_cards(self, deck_id: str, card_ids: Sequence[str] | None = None) -> dict[str, CardContent]:
         """Every card of a deck (or those of ``card_ids``), retired ones too, by card id (for
         the importer)."""
         with self.atomic() as s:
-            stmt = select(Card.key, Card.card_id, Card.position, Card.kind, Card.question, Card.choices,
-                          Card.answer, Card.explanation, Card.wrong_feedback, Card.tags, Card.retired,
-                          Card.anki_guid) \
-                .where(Card.deck_id == deck_id)
+            stmt = select(cards.c.key, cards.c.card_id, cards.c.position, cards.c.kind, cards.c.question, cards.c.choices,
+                          cards.c.answer, cards.c.explanation, cards.c.wrong_feedback, cards.c.tags, cards.c.retired,
+                          cards.c.anki_guid) \
+                .where(cards.c.deck_id == deck_id)
             if card_ids is not None:
-                stmt = stmt.where(Card.card_id.in_(list(card_ids)))
-            s.flush()  # what the ORM's own execute would do first: a deck just saved is written
+                stmt = stmt.where(cards.c.card_id.in_(list(card_ids)))
             make = _card_content
             return {card_id: make(key, card_id, position, CARD_KINDS.get(kind) or CardKind(kind), question, choices,
                                   answer, explanation, wrong_feedback, list(tags or ()), bool(retired), guid)
                     for (key, card_id, position, kind, question, choices, answer, explanation, wrong_feedback, tags,
-                         retired, guid) in s.connection().execute(stmt).all()}  # plain rows, fetched at once
+                         retired, guid) in s.execute(stmt).all()}  # plain rows, fetched at once
 
     def next_position(self, deck_id: str) -> int:
         """One past the last card's position in the deck (0 for an empty deck)."""
         with self.atomic() as s:
-            last = s.scalar(select(func.max(Card.position)).where(Card.deck_id == deck_id))
+            last = s.scalar(select(func.max(cards.c.position)).where(cards.c.deck_id == deck_id))
             return 0 if last is None else int(last) + 1
 
     def card_ids(self) -> list[tuple[str, str, str | None]]:
         """(deck id, card id, Anki note GUID or None) of every card, retired ones too: what an
         import recognises."""
         with self.atomic() as s:
-            return [(d, c, g) for d, c, g in s.execute(select(Card.deck_id, Card.card_id, Card.anki_guid))]
+            return [(d, c, g) for d, c, g in s.execute(select(cards.c.deck_id, cards.c.card_id, cards.c.anki_guid))]
 
     def add_cards(self, rows: Iterable[dict[str, Any]], chunk: int = 20_000) -> dict[tuple[str, str], int]:
         """Insert many cards (with their tags) in bulk; returns their keys by (deck id, card id).
@@ -81,13 +77,12 @@ class ContentQueries(StoreBase):
         time and not kept, only each one's deck id, card id and tags."""
         if isinstance(rows, Sequence) and not rows:
             return {}
-        with self.atomic(write=True) as s:
-            connection = s.connection()  # the driver's executemany: no ORM bookkeeping for bulk rows
-            last = s.scalar(select(func.max(Card.key)))
+        with self.atomic(write=True) as connection:
+            last = connection.scalar(select(func.max(cards.c.key)))
             added: list[tuple[str, str, Any]] = []  # (deck id, card id, tags) of each row, in order
             pending = iter(rows)
             while part := list(islice(pending, chunk)):
-                insert_rows(connection, Card.__table__, part)
+                insert_rows(connection, cards, part)
                 added.extend((r["deck_id"], r["card_id"], r.get("tags")) for r in part)
             del part
             if not added:
@@ -96,8 +91,8 @@ class ContentQueries(StoreBase):
             keys: dict[tuple[str, str], int] = {}
             # the new rows' keys: the rows above the last key before the insert that are these cards
             # (a deck and card id names one row; this transaction may see others' rows, not own them)
-            newer = select(Card.deck_id, Card.card_id, Card.key)
-            for d, c, k in connection.execute(newer if last is None else newer.where(Card.key > last)):
+            newer = select(cards.c.deck_id, cards.c.card_id, cards.c.key)
+            for d, c, k in connection.execute(newer if last is None else newer.where(cards.c.key > last)):
                 if (d, c) in wanted:
                     keys[(d, c)] = k
             for start in range(0, len(added), chunk):  # the tag rows too, a chunk of cards at a time
@@ -107,12 +102,12 @@ class ContentQueries(StoreBase):
                         key = keys[(deck_id, card_id)]
                         tags.extend({"card_key": key, "tag": tag}
                                     for tag in (dict.fromkeys(names) if len(names) > 1 else names))
-                insert_rows(connection, CardTag.__table__, tags)
+                insert_rows(connection, card_tags, tags)
             return keys
 
     def update_card(self, key: int, **values: Any) -> None:
         with self.atomic(write=True) as s:
-            s.execute(update(Card).where(Card.key == key).values(**values))
+            s.execute(update(cards).where(cards.c.key == key).values(**values))
             if "tags" in values:
                 self._set_tags(s, key, values["tags"])
 
@@ -121,9 +116,8 @@ class ContentQueries(StoreBase):
         changed columns, and the changed tags replaced in bulk; no statement per card."""
         if not changes:
             return
-        table = Card.__table__
-        with self.atomic(write=True) as s:
-            connection = s.connection()
+        table = cards
+        with self.atomic(write=True) as connection:
             groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
             for key, values in changes:
                 if values:
@@ -135,51 +129,51 @@ class ContentQueries(StoreBase):
             tagged = [(key, values["tags"]) for key, values in changes if "tags" in values]
             keys = [key for key, _ in tagged]
             for start in range(0, len(keys), chunk):
-                connection.execute(delete(CardTag).where(CardTag.card_key.in_(keys[start:start + chunk])))
-            insert_rows(connection, CardTag.__table__,
+                connection.execute(delete(card_tags).where(card_tags.c.card_key.in_(keys[start:start + chunk])))
+            insert_rows(connection, card_tags,
                         [{"card_key": key, "tag": tag} for key, tags in tagged for tag in dict.fromkeys(tags)])
 
     @staticmethod
-    def _set_tags(s: Session, key: int, tags: Sequence[str]) -> None:
-        s.execute(delete(CardTag).where(CardTag.card_key == key))
-        for tag in dict.fromkeys(tags):
-            s.add(CardTag(card_key=key, tag=tag))
+    def _set_tags(s: Connection, key: int, tags: Sequence[str]) -> None:
+        s.execute(delete(card_tags).where(card_tags.c.card_key == key))
+        if tags:
+            s.execute(insert(card_tags), [{"card_key": key, "tag": tag} for tag in dict.fromkeys(tags)])
 
     def count_tagged(self, tag: str, deck: str | None = None) -> int:
         """Live cards with ``tag`` (of ``deck``, when given)."""
         with self.atomic() as s:
-            return s.scalar(self._filtered(select(func.count()).select_from(Card), deck, tag)) or 0
+            return s.scalar(self._filtered(select(func.count()).select_from(cards), deck, tag)) or 0
 
     def retire_cards(self, keys: Sequence[int], when: datetime, chunk: int = 500) -> None:
         if keys:
             with self.atomic(write=True) as s:
                 for start in range(0, len(keys), chunk):  # the engines bound a statement's parameters
-                    s.execute(update(Card).where(Card.key.in_(keys[start:start + chunk]))
+                    s.execute(update(cards).where(cards.c.key.in_(keys[start:start + chunk]))
                               .values(retired=True, updated_at=when))
 
     # ------------------------------------------------------------ cards with this learner's state
     def find_card(self, deck_id: str, card_id: str) -> StudyCard | None:
         with self.atomic() as s:
-            row = s.connection().execute(self._with_state(plain_select().select_from(Card)).where(
-                Card.deck_id == deck_id, Card.card_id == card_id, Card.retired == false())).first()
+            row = s.execute(self._with_state(plain_select().select_from(cards)).where(
+                cards.c.deck_id == deck_id, cards.c.card_id == card_id, cards.c.retired == false())).first()
             return study_card(row) if row else None
 
     def card(self, key: int) -> StudyCard | None:
         with self.atomic() as s:
-            row = s.connection().execute(
-                self._with_state(plain_select().select_from(Card)).where(Card.key == key)).first()
+            row = s.execute(
+                self._with_state(plain_select().select_from(cards)).where(cards.c.key == key)).first()
             return study_card(row) if row else None
 
     def cards(self, deck: str | None = None, tag: str | None = None, due_before: datetime | None = None,
               now: datetime | None = None) -> list[StudyCard]:
         """Cards with their state, in deck order; with ``due_before``, only those due by then."""
         with self.atomic() as s:
-            stmt = self._filtered(self._with_state(plain_select().select_from(Card)), deck, tag)
+            stmt = self._filtered(self._with_state(plain_select().select_from(cards)), deck, tag)
             if due_before is not None:
-                stmt = stmt.where(CardState.state != NEW, CardState.due <= due_before,
+                stmt = stmt.where(card_states.c.state != NEW, card_states.c.due <= due_before,
                                   available(now or due_before))
-            stmt = stmt.order_by(Card.deck_id, Card.position)
-            return [study_card(row) for row in s.connection().execute(stmt)]
+            stmt = stmt.order_by(cards.c.deck_id, cards.c.position)
+            return [study_card(row) for row in s.execute(stmt)]
 
     def export_cards(self, deck: str | None = None, with_state: bool = True
                      ) -> Iterator[tuple[StudyCard, datetime, str | None]]:
@@ -187,18 +181,18 @@ class ContentQueries(StoreBase):
         note they came from (None: made in srs), streamed. Without ``with_state`` the cards
         come as new (the state is not read: an export without history does not need it)."""
         with self.atomic() as s:
-            stmt = plain_select(with_state).add_columns(Card.updated_at, Card.anki_guid).select_from(Card)
+            stmt = plain_select(with_state).add_columns(cards.c.updated_at, cards.c.anki_guid).select_from(cards)
             stmt = self._filtered(self._with_state(stmt) if with_state else stmt, deck, None)
-            for row in s.connection().execution_options(yield_per=2000).execute(
-                    stmt.order_by(Card.deck_id, Card.position)):
+            for row in s.execute(stmt.order_by(cards.c.deck_id, cards.c.position),
+                                 execution_options={"yield_per": 2000}):
                 yield study_card(row[:-2]), row[-2], row[-1]
 
     def mc_cards(self, deck: str) -> list[StudyCard]:
         """The deck's live multiple-choice cards with this learner's state, in deck order."""
         with self.atomic() as s:
-            stmt = self._filtered(self._with_state(plain_select().select_from(Card)), deck, None)
-            stmt = stmt.where(Card.kind == CardKind.MC.value).order_by(Card.position)
-            return [study_card(row) for row in s.connection().execute(stmt)]
+            stmt = self._filtered(self._with_state(plain_select().select_from(cards)), deck, None)
+            stmt = stmt.where(cards.c.kind == CardKind.MC.value).order_by(cards.c.position)
+            return [study_card(row) for row in s.execute(stmt)]
 
     def exam_cards(self, deck: str, memory: bool = True) -> list[ExamCard]:
         """The deck's live multiple-choice cards with this learner's memory state, as plain
@@ -207,19 +201,19 @@ class ContentQueries(StoreBase):
         a caller that needs only the questions (the state join is half the cost). Read
         from the driver's cursor in one go (no Row per card: 100,000 of them)."""
         with self.atomic() as s:
-            questions = (Card.key, Card.deck_id, Card.card_id, func.coalesce(func.json_array_length(Card.choices), 0))
+            questions = (cards.c.key, cards.c.deck_id, cards.c.card_id, func.coalesce(func.json_array_length(cards.c.choices), 0))
             if memory:
                 stmt = self._with_state(select(
-                    *questions, func.coalesce(CardState.state, NEW), CardState.step, CardState.stability,
-                    CardState.difficulty, cast(self._epoch(CardState.due), Float),
-                    cast(self._epoch(CardState.last_review), Float), func.coalesce(CardState.reps, 0),
-                    func.coalesce(CardState.lapses, 0)).select_from(Card))
+                    *questions, func.coalesce(card_states.c.state, NEW), card_states.c.step, card_states.c.stability,
+                    card_states.c.difficulty, cast(self._epoch(card_states.c.due), Float),
+                    cast(self._epoch(card_states.c.last_review), Float), func.coalesce(card_states.c.reps, 0),
+                    func.coalesce(card_states.c.lapses, 0)).select_from(cards))
             else:
                 stmt = select(*questions, literal(int(NEW)), null(), null(), null(), null(), null(), literal(0),
                               literal(0))
-            stmt = self._filtered(stmt, deck, None).where(Card.kind == CardKind.MC.value).order_by(Card.position,
-                                                                                                   Card.key)
-            connection = s.connection()
+            stmt = self._filtered(stmt, deck, None).where(cards.c.kind == CardKind.MC.value).order_by(cards.c.position,
+                                                                                                   cards.c.key)
+            connection = s
             rows = connection.exec_driver_sql(*compiled_sql(stmt, connection)).cursor.fetchall()
             return list(map(ExamCard._make, rows))
 

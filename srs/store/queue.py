@@ -8,7 +8,7 @@ from sqlalchemy import Integer, and_, case, cast, false, func, or_, select, true
 
 from srs.model import LEARNING, NEW, RELEARNING, REVIEW, StudyCard
 from srs.store.base import StoreBase, available, plain_select, study_card
-from srs.store.models import Card, CardState, Review
+from srs.store.models import card_states, cards, reviews
 
 
 class QueueQueries(StoreBase):
@@ -23,8 +23,8 @@ class QueueQueries(StoreBase):
         with self.atomic() as s:
             found: list[StudyCard] = []
             for state in (LEARNING, RELEARNING):
-                stmt = self._due(deck, tag).where(CardState.state == state, CardState.due <= until, available(now))
-                found += [study_card(r) for r in s.connection().execute(stmt.order_by(CardState.due).limit(limit))]
+                stmt = self._due(deck, tag).where(card_states.c.state == state, card_states.c.due <= until, available(now))
+                found += [study_card(r) for r in s.execute(stmt.order_by(card_states.c.due).limit(limit))]
             found.sort(key=lambda c: c.memory.due)  # type: ignore[arg-type, return-value]
             return found[:limit]
 
@@ -32,23 +32,23 @@ class QueueQueries(StoreBase):
                     limit: int) -> list[StudyCard]:
         """Review cards due before ``until``, most overdue first."""
         with self.atomic() as s:
-            stmt = self._due(deck, tag).where(CardState.state == REVIEW, CardState.due < until, available(now))
-            stmt = stmt.order_by(CardState.due, Card.key).limit(limit)
-            return [study_card(r) for r in s.connection().execute(stmt)]
+            stmt = self._due(deck, tag).where(card_states.c.state == REVIEW, card_states.c.due < until, available(now))
+            stmt = stmt.order_by(card_states.c.due, cards.c.key).limit(limit)
+            return [study_card(r) for r in s.execute(stmt)]
 
     def _never_studied(self, now: datetime):
-        return or_(CardState.card_key.is_(None), and_(CardState.state == NEW, available(now)))
+        return or_(card_states.c.card_key.is_(None), and_(card_states.c.state == NEW, available(now)))
 
     def _all_studied(self, s) -> bool:
         """Whether every live card has a state of this learner past NEW: the live cards
         counted along their index against this learner's studied states along the due index,
         less those of retired cards (index probes per retired card). A learner who has
         studied every card is told so without a scan of every card for one never studied."""
-        live = s.scalar(select(func.count()).select_from(Card).where(Card.retired == false())) or 0
-        studied = and_(CardState.learner == self.learner, CardState.state != NEW)
-        mine = s.scalar(select(func.count()).select_from(CardState).where(studied)) or 0
-        retired = s.scalar(select(func.count()).select_from(Card).where(
-            Card.retired == true(), select(CardState.card_key).where(CardState.card_key == Card.key, studied)
+        live = s.scalar(select(func.count()).select_from(cards).where(cards.c.retired == false())) or 0
+        studied = and_(card_states.c.learner == self.learner, card_states.c.state != NEW)
+        mine = s.scalar(select(func.count()).select_from(card_states).where(studied)) or 0
+        retired = s.scalar(select(func.count()).select_from(cards).where(
+            cards.c.retired == true(), select(card_states.c.card_key).where(card_states.c.card_key == cards.c.key, studied)
             .exists())) or 0
         return live <= mine - retired
 
@@ -61,13 +61,13 @@ class QueueQueries(StoreBase):
                 if self._all_studied(s):
                     return []
         with self.atomic() as s:
-            stmt = self._filtered(self._with_state(plain_select().select_from(Card)), deck, tag)
-            stmt = stmt.where(self._never_studied(now)).order_by(Card.deck_id, Card.position).limit(limit)
-            return [study_card(r) for r in s.connection().execute(stmt)]
+            stmt = self._filtered(self._with_state(plain_select().select_from(cards)), deck, tag)
+            stmt = stmt.where(self._never_studied(now)).order_by(cards.c.deck_id, cards.c.position).limit(limit)
+            return [study_card(r) for r in s.execute(stmt)]
 
     def count_new(self, now: datetime, deck: str | None, tag: str | None) -> int:
         with self.atomic() as s:
-            stmt = self._filtered(self._with_state(select(func.count()).select_from(Card)), deck, tag)
+            stmt = self._filtered(self._with_state(select(func.count()).select_from(cards)), deck, tag)
             return s.scalar(stmt.where(self._never_studied(now))) or 0
 
     def next_due(self, after: datetime, deck: str | None, tag: str | None) -> datetime | None:
@@ -76,8 +76,8 @@ class QueueQueries(StoreBase):
         with self.atomic() as s:
             firsts = []
             for state in (LEARNING, REVIEW, RELEARNING):
-                stmt = self._studied(select(CardState.due), deck, tag).where(CardState.state == state)
-                first = s.scalar(stmt.order_by(CardState.due).limit(1))
+                stmt = self._studied(select(card_states.c.due), deck, tag).where(card_states.c.state == state)
+                first = s.scalar(stmt.order_by(card_states.c.due).limit(1))
                 if first is not None:
                     firsts.append(first)
             return min(firsts) if firsts else None
@@ -90,8 +90,8 @@ class QueueQueries(StoreBase):
             counts = []
             for states, until, strict in (((LEARNING, RELEARNING), learning_until, False),
                                           ((REVIEW,), reviews_before, True)):
-                inner = self._studied(select(CardState.card_key), deck, tag).where(
-                    CardState.state.in_(states), CardState.due < until if strict else CardState.due <= until,
+                inner = self._studied(select(card_states.c.card_key), deck, tag).where(
+                    card_states.c.state.in_(states), card_states.c.due < until if strict else card_states.c.due <= until,
                     available(now))
                 counts.append(int(s.scalar(select(func.count()).select_from(inner.limit(cap).subquery())) or 0))
             return counts[0], counts[1]
@@ -100,9 +100,9 @@ class QueueQueries(StoreBase):
         """(new cards introduced, review-state cards answered) by this learner since ``since``."""
         with self.atomic() as s:
             row = s.execute(
-                select(func.count(func.distinct(case((Review.state_before == NEW, Review.card_key)))),
-                       func.count(case((Review.state_before == REVIEW, 1))))
-                .where(Review.learner == self.learner, Review.reviewed_at >= since, Review.source == source)
+                select(func.count(func.distinct(case((reviews.c.state_before == NEW, reviews.c.card_key)))),
+                       func.count(case((reviews.c.state_before == REVIEW, 1))))
+                .where(reviews.c.learner == self.learner, reviews.c.reviewed_at >= since, reviews.c.source == source)
             ).one()
             return int(row[0] or 0), int(row[1] or 0)
 
@@ -115,17 +115,17 @@ class QueueQueries(StoreBase):
         if limit <= 0:
             return []
         with self.atomic() as s:
-            seconds = on.timestamp() - self._epoch(CardState.last_review)
+            seconds = on.timestamp() - self._epoch(card_states.c.last_review)
             if self.engine.dialect.name == "sqlite":
                 elapsed = cast(seconds / 86400, Integer)  # truncation = floor: never negative here
             else:
                 elapsed = func.floor(seconds / 86400)
-            ratio = elapsed / CardState.stability
+            ratio = elapsed / card_states.c.stability
             stmt = self._due(deck, tag).where(
-                CardState.state == REVIEW, CardState.due >= not_before, CardState.stability > 0,
-                CardState.last_review <= on, ratio > factor_days, available(now))
-            stmt = stmt.order_by(ratio.desc(), CardState.due, Card.key).limit(limit)
-            return [study_card(r) for r in s.connection().execute(stmt)]
+                card_states.c.state == REVIEW, card_states.c.due >= not_before, card_states.c.stability > 0,
+                card_states.c.last_review <= on, ratio > factor_days, available(now))
+            stmt = stmt.order_by(ratio.desc(), card_states.c.due, cards.c.key).limit(limit)
+            return [study_card(r) for r in s.execute(stmt)]
 
 
 __all__ = ["QueueQueries"]

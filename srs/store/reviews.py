@@ -12,7 +12,8 @@ from sqlalchemy import Float, Integer, Text, and_, bindparam, case, cast, delete
 from srs.model import NEW, CardKind, MemoryState, ReviewEntry
 from srs.store.base import (STATE_COLUMNS, Prepared, StoreBase, compiled_sql, insert_rows, memory_of, review_entry,
                              state_values)
-from srs.store.models import Card, CardState, ExamAnswer, ExamAttempt, Review
+from srs.store.models import card_states, cards, exam_answers, exam_attempts
+from srs.store.models import reviews as review_table
 
 
 #: card keys whose review-log rows ``forecast_columns`` reads per statement (bounds the texts)
@@ -26,13 +27,13 @@ def _answer_statements(dialect: Any) -> tuple[Prepared, Prepared, Prepared, Prep
     column values. Where the engine has row locks, the read is SELECT … FOR UPDATE (SQLite's
     BEGIN IMMEDIATE already holds the write lock); the log row's id comes back by RETURNING
     there, by the cursor's lastrowid on SQLite."""
-    states, reviews = CardState.__table__, Review.__table__
+    states = card_states
     mine = and_(states.c.learner == bindparam("m_learner"), states.c.card_key == bindparam("m_key"))
     read = select(*(states.c[name] for name in STATE_COLUMNS)).where(mine)
     sqlite = dialect.name == "sqlite"
     if not sqlite:
         read = read.with_for_update()
-    log = insert(reviews) if sqlite else insert(reviews).returning(reviews.c.id)
+    log = insert(review_table) if sqlite else insert(review_table).returning(review_table.c.id)
     return (Prepared(read, dialect), Prepared(insert(states), dialect, ("learner", "card_key", *STATE_COLUMNS)),
             Prepared(update(states).where(mine), dialect, STATE_COLUMNS),
             Prepared(log, dialect, LOG_COLUMNS))
@@ -52,24 +53,19 @@ class ReviewQueries(StoreBase):
                 "stability": after.stability}
 
     def save_state(self, key: int, memory: MemoryState) -> None:
+        values = state_values(memory)
         with self.atomic(write=True) as s:
-            row = s.get(CardState, (self.learner, key))
-            values = state_values(memory)
-            if row is None:
-                s.add(CardState(learner=self.learner, card_key=key, **values))
-            else:
-                for name, value in values.items():
-                    setattr(row, name, value)
+            mine = and_(card_states.c.learner == self.learner, card_states.c.card_key == key)
+            if not s.execute(update(card_states).where(mine).values(values)).rowcount:
+                s.execute(insert(card_states).values(learner=self.learner, card_key=key, **values))
 
     def record_review(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
                       before: MemoryState | None, after: MemoryState) -> int:
         """Write the new state and append the log row, in one transaction. Returns the row id."""
         with self.atomic(write=True) as s:
             self.save_state(key, after)
-            row = Review(**self._log_row(key, rating, when, duration_ms, source, before, after))
-            s.add(row)
-            s.flush()
-            return row.id
+            row = self._log_row(key, rating, when, duration_ms, source, before, after)
+            return s.execute(insert(review_table).values(row)).inserted_primary_key[0]
 
     def apply_review(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
                      compute: Callable[[MemoryState], MemoryState]) -> tuple[int, MemoryState | None, MemoryState]:
@@ -106,51 +102,50 @@ class ReviewQueries(StoreBase):
         """Put a card's state back as it was (None: the learner had no state for it)."""
         with self.atomic(write=True) as s:
             if memory is None:
-                s.execute(delete(CardState).where(CardState.learner == self.learner, CardState.card_key == key))
+                s.execute(delete(card_states).where(card_states.c.learner == self.learner, card_states.c.card_key == key))
             else:
                 self.save_state(key, memory)
 
     def undo_review(self, review_id: int) -> ReviewEntry | None:
         """Remove a review row and restore the card's state from before it."""
         with self.atomic(write=True) as s:
-            row = s.get(Review, review_id)
+            row = s.execute(select(review_table).where(review_table.c.id == review_id)).first()
             if row is None or row.learner != self.learner:
                 return None
             entry = review_entry(row)
             if row.before is None:
-                s.execute(delete(CardState).where(CardState.learner == self.learner,
-                                                  CardState.card_key == row.card_key))
+                s.execute(delete(card_states).where(card_states.c.learner == self.learner,
+                                                  card_states.c.card_key == row.card_key))
             else:
                 self.save_state(row.card_key, MemoryState.from_dict(row.before))
-            s.delete(row)
+            s.execute(delete(review_table).where(review_table.c.id == review_id))
             return entry
 
     def latest_activity(self) -> datetime | None:
         """The latest moment this learner worked at: their last review answer or the start of
         their last exam (the "now" of the command that wrote it)."""
         with self.atomic() as s:
-            review = s.scalar(select(func.max(Review.reviewed_at)).where(Review.learner == self.learner,
-                                                                         Review.source == "review"))
-            attempt = s.scalar(select(func.max(ExamAttempt.started_at)).where(ExamAttempt.learner == self.learner))
+            review = s.scalar(select(func.max(review_table.c.reviewed_at)).where(review_table.c.learner == self.learner,
+                                                                         review_table.c.source == "review"))
+            attempt = s.scalar(select(func.max(exam_attempts.c.started_at)).where(exam_attempts.c.learner == self.learner))
             found = [t for t in (review, attempt) if t is not None]
             return max(found) if found else None
 
     def card_reviews(self, key: int) -> list[ReviewEntry]:
         with self.atomic() as s:
-            rows = s.scalars(select(Review).where(Review.learner == self.learner, Review.card_key == key)
-                             .order_by(Review.reviewed_at, Review.id))
+            rows = s.execute(select(review_table).where(review_table.c.learner == self.learner, review_table.c.card_key == key)
+                             .order_by(review_table.c.reviewed_at, review_table.c.id))
             return [review_entry(r) for r in rows]
 
     def review_log(self, deck: str | None = None) -> Iterator[tuple[str, ReviewEntry]]:
         """Every review of this learner (card name, entry), by card then time, streamed."""
         with self.atomic() as s:
-            # Core rows, not ORM objects: an export streams a million of them
-            stmt = (select(*Review.__table__.c, Card.deck_id.label("deck_name"), Card.card_id.label("card_name"))
-                    .join(Card, Card.key == Review.card_key).where(Review.learner == self.learner))
+            stmt = (select(*review_table.c, cards.c.deck_id.label("deck_name"), cards.c.card_id.label("card_name"))
+                    .join(cards, cards.c.key == review_table.c.card_key).where(review_table.c.learner == self.learner))
             if deck is not None:
-                stmt = stmt.where(Card.deck_id == deck)
-            stmt = stmt.order_by(Review.card_key, Review.reviewed_at, Review.id)
-            for row in s.connection().execution_options(yield_per=5000).execute(stmt):
+                stmt = stmt.where(cards.c.deck_id == deck)
+            stmt = stmt.order_by(review_table.c.card_key, review_table.c.reviewed_at, review_table.c.id)
+            for row in s.execute(stmt, execution_options={"yield_per": 5000}):
                 yield f"{row.deck_name}/{row.card_name}", review_entry(row)
 
     def review_history(self, shift_seconds: int, deck: str | None = None) -> Iterator[tuple[int, int, int, str]]:
@@ -160,12 +155,12 @@ class ReviewQueries(StoreBase):
         ``ix_reviews_learner_card_answers`` alone, in its order; the rows come in batches
         and are tuple-like (unpack them)."""
         with self.atomic() as s:
-            day = self._day(Review.reviewed_at, shift_seconds)
-            stmt = select(Review.card_key, Review.rating, day, Review.source).where(Review.learner == self.learner)
+            day = self._day(review_table.c.reviewed_at, shift_seconds)
+            stmt = select(review_table.c.card_key, review_table.c.rating, day, review_table.c.source).where(review_table.c.learner == self.learner)
             if deck is not None:
-                stmt = stmt.where(Review.card_key.in_(select(Card.key).where(Card.deck_id == deck)))
-            stmt = stmt.order_by(Review.card_key, Review.reviewed_at, Review.id)
-            for rows in s.connection().execution_options(yield_per=20_000).execute(stmt).partitions():
+                stmt = stmt.where(review_table.c.card_key.in_(select(cards.c.key).where(cards.c.deck_id == deck)))
+            stmt = stmt.order_by(review_table.c.card_key, review_table.c.reviewed_at, review_table.c.id)
+            for rows in s.execute(stmt, execution_options={"yield_per": 20_000}).partitions():
                 yield from rows
 
     def forecast_evidence(self, deck: str) -> tuple[list[tuple[int, float, int, str, float | None]],
@@ -176,22 +171,22 @@ class ReviewQueries(StoreBase):
         seconds the attempt ended, right?), each by card then time. (``forecast_columns``
         reads the same as arrays, for the forecast itself.)"""
         with self.atomic() as s:
-            mc = select(Card.key).where(Card.deck_id == deck, Card.kind == CardKind.MC.value, Card.retired == false())
-            reviews = s.execute(select(Review.card_key, cast(self._epoch(Review.reviewed_at), Float), Review.rating,
-                                       Review.source, Review.stability).where(
-                Review.learner == self.learner, Review.card_key.in_(mc)).order_by(
-                Review.card_key, Review.reviewed_at, Review.id))
+            mc = select(cards.c.key).where(cards.c.deck_id == deck, cards.c.kind == CardKind.MC.value, cards.c.retired == false())
+            reviews = s.execute(select(review_table.c.card_key, cast(self._epoch(review_table.c.reviewed_at), Float), review_table.c.rating,
+                                       review_table.c.source, review_table.c.stability).where(
+                review_table.c.learner == self.learner, review_table.c.card_key.in_(mc)).order_by(
+                review_table.c.card_key, review_table.c.reviewed_at, review_table.c.id))
             review_rows = [(int(k), float(t), int(r), src, None if st is None else float(st))
                            for k, t, r, src, st in reviews]
             return review_rows, self._exam_evidence(s, deck)
 
     def _exam_evidence(self, s, deck: str) -> list[tuple[int, float, bool]]:
-        mc = select(Card.key).where(Card.deck_id == deck, Card.kind == CardKind.MC.value, Card.retired == false())
-        answers = s.execute(select(ExamAnswer.card_key, cast(self._epoch(ExamAttempt.finished_at), Float),
-                                   ExamAnswer.correct).join(ExamAttempt, ExamAttempt.id == ExamAnswer.attempt_id)
-                            .where(ExamAttempt.learner == self.learner, ExamAttempt.deck_id == deck,
-                                   ExamAnswer.chosen.is_not(None), ExamAnswer.card_key.in_(mc))
-                            .order_by(ExamAnswer.card_key, ExamAttempt.finished_at))
+        mc = select(cards.c.key).where(cards.c.deck_id == deck, cards.c.kind == CardKind.MC.value, cards.c.retired == false())
+        answers = s.execute(select(exam_answers.c.card_key, cast(self._epoch(exam_attempts.c.finished_at), Float),
+                                   exam_answers.c.correct).join(exam_attempts, exam_attempts.c.id == exam_answers.c.attempt_id)
+                            .where(exam_attempts.c.learner == self.learner, exam_attempts.c.deck_id == deck,
+                                   exam_answers.c.chosen.is_not(None), exam_answers.c.card_key.in_(mc))
+                            .order_by(exam_answers.c.card_key, exam_attempts.c.finished_at))
         return [(int(k), float(t), bool(c)) for k, t, c in answers]
 
     def forecast_columns(self, deck: str, keys: Sequence[int] | None = None) -> tuple[tuple[Any, Any, Any],
@@ -203,11 +198,10 @@ class ReviewQueries(StoreBase):
         live multiple-choice cards, when the caller has them (``exam_cards``): not read again."""
         import numpy as np  # only readiness needs it: not every command that opens the store
 
-        with self.atomic() as s:
-            connection = s.connection()
+        with self.atomic() as connection:
             if keys is None:
-                mc = and_(Card.deck_id == deck, Card.kind == CardKind.MC.value, Card.retired == false())
-                keys = connection.exec_driver_sql(*compiled_sql(select(Card.key).where(mc), connection)) \
+                mc = and_(cards.c.deck_id == deck, cards.c.kind == CardKind.MC.value, cards.c.retired == false())
+                keys = connection.exec_driver_sql(*compiled_sql(select(cards.c.key).where(mc), connection)) \
                     .cursor.fetchall()
             keys = np.array(keys, dtype=np.int64).reshape(-1)
             empty = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
@@ -219,7 +213,7 @@ class ReviewQueries(StoreBase):
             codes, at, stability = (np.concatenate(column) for column in zip(*parts))
             mine = np.isin(codes >> 4, keys)
             reviews = (codes[mine], at[mine], stability[mine])
-            k, t, c = zip(*answers) if (answers := self._exam_evidence(s, deck)) else ((), (), ())
+            k, t, c = zip(*answers) if (answers := self._exam_evidence(connection, deck)) else ((), (), ())
             return reviews, (np.array(k, dtype=np.int64), np.array(t, dtype=float), np.array(c, dtype=bool))
 
     def _packed_reviews(self, connection, lo: int, hi: int) -> tuple[Any, Any, Any]:
@@ -234,16 +228,16 @@ class ReviewQueries(StoreBase):
         import numpy as np
 
         sqlite = connection.dialect.name == "sqlite"
-        code = Review.card_key * 16 + Review.rating * 2 + case((Review.source == "exam", 1), else_=0)
+        code = review_table.c.card_key * 16 + review_table.c.rating * 2 + case((review_table.c.source == "exam", 1), else_=0)
         if sqlite:
             # julianday's own integer milliseconds (exact: well below 2**53, off by < 0.1 before
             # rounding); turned into epoch seconds below with the arithmetic of ``_epoch``
-            when = cast(func.julianday(Review.reviewed_at) * 86400000.0 + 0.5, Integer)
+            when = cast(func.julianday(review_table.c.reviewed_at) * 86400000.0 + 0.5, Integer)
         else:
-            when = cast(self._epoch(Review.reviewed_at), Float)
-        stability = func.coalesce(Review.stability, -1.0)  # never negative: -1 marks NULL
-        mine = and_(Review.learner == self.learner, Review.card_key >= lo, Review.card_key <= hi)
-        order = (Review.card_key, Review.reviewed_at, Review.id)
+            when = cast(self._epoch(review_table.c.reviewed_at), Float)
+        stability = func.coalesce(review_table.c.stability, -1.0)  # never negative: -1 marks NULL
+        mine = and_(review_table.c.learner == self.learner, review_table.c.card_key >= lo, review_table.c.card_key <= hi)
+        order = (review_table.c.card_key, review_table.c.reviewed_at, review_table.c.id)
         if sqlite:
             # SQLite before 3.44 has no ORDER BY inside group_concat: it concatenates the rows in
             # the order the subquery yields them (SQLite keeps a FROM subquery's ORDER BY when the
@@ -272,29 +266,27 @@ class ReviewQueries(StoreBase):
                   chunk: int = 20_000) -> None:
         """Write many card states and review-log rows at once (simulated learners,
         benchmarks): (card key, state) and (card key, rating, time, duration ms, before, after)."""
-        with self.atomic(write=True) as s:
-            connection = s.connection()
+        with self.atomic(write=True) as connection:
             batch: list[dict[str, Any]] = []
             for key, memory in states:
                 batch.append({"learner": self.learner, "card_key": key, **state_values(memory)})
                 if len(batch) >= chunk:
-                    insert_rows(connection, CardState.__table__, batch)
+                    insert_rows(connection, card_states, batch)
                     batch = []
-            insert_rows(connection, CardState.__table__, batch)
+            insert_rows(connection, card_states, batch)
             batch = []
             for key, rating, when, duration_ms, before, after in reviews:
                 batch.append(self._log_row(key, rating, when, duration_ms, "review", before, after))
                 if len(batch) >= chunk:
-                    insert_rows(connection, Review.__table__, batch)
+                    insert_rows(connection, review_table, batch)
                     batch = []
-            insert_rows(connection, Review.__table__, batch)
+            insert_rows(connection, review_table, batch)
 
     def memories(self, keys: Sequence[int], chunk: int = 5_000) -> dict[int, MemoryState]:
         """The stored states of these cards (cards never touched have none)."""
         out: dict[int, MemoryState] = {}
-        with self.atomic() as s:
-            connection = s.connection()
-            states = CardState.__table__
+        with self.atomic() as connection:
+            states = card_states
             for i in range(0, len(keys), chunk):
                 part = list(keys[i:i + chunk])
                 rows = connection.execute(select(states.c.card_key, *(states.c[n] for n in STATE_COLUMNS))
@@ -309,8 +301,8 @@ class ReviewQueries(StoreBase):
         with self.atomic() as s:
             for i in range(0, len(keys), chunk):
                 part = list(keys[i:i + chunk])
-                rows = s.scalars(select(Review).where(Review.learner == self.learner, Review.card_key.in_(part))
-                                 .order_by(Review.card_key, Review.reviewed_at, Review.id))
+                rows = s.execute(select(review_table).where(review_table.c.learner == self.learner, review_table.c.card_key.in_(part))
+                                 .order_by(review_table.c.card_key, review_table.c.reviewed_at, review_table.c.id))
                 for r in rows:
                     out.setdefault(r.card_key, []).append(review_entry(r))
         return out
@@ -322,20 +314,18 @@ class ReviewQueries(StoreBase):
         rows to add (card key, rating, time, duration ms, source, before, after), and the
         rows already there whose before/after a replay of the merged log changed (id,
         before, after). One transaction."""
-        with self.atomic(write=True) as s:
-            connection = s.connection()
-            states_table = CardState.__table__
+        with self.atomic(write=True) as connection:
+            states_table = card_states
             keys = [key for key, _ in states]
             for i in range(0, len(keys), chunk):
                 connection.execute(delete(states_table).where(states_table.c.learner == self.learner,
                                                               states_table.c.card_key.in_(keys[i:i + chunk])))
             insert_rows(connection, states_table, [{"learner": self.learner, "card_key": key, **state_values(memory)}
                                                    for key, memory in states])
-            insert_rows(connection, Review.__table__, [self._log_row(key, rating, when, ms, source, before, after)
+            insert_rows(connection, review_table, [self._log_row(key, rating, when, ms, source, before, after)
                                                        for key, rating, when, ms, source, before, after in added])
-            reviews = Review.__table__
             for review_id, before, after in replayed:
-                connection.execute(update(reviews).where(reviews.c.id == review_id).values(
+                connection.execute(update(review_table).where(review_table.c.id == review_id).values(
                     state_before=int(before.state) if before else int(NEW),
                     before=before.to_dict() if before else None, after=after.to_dict(), stability=after.stability))
 

@@ -16,16 +16,20 @@ from tests.factories import deck, make_store
 
 pytestmark = pytest.mark.slow
 
-#: never needed to list decks or to show a review card (the store keeps its typed ORM models, so
-#: sqlalchemy.orm is in; every hot read is Core)
-NEVER = ("alembic", "pydantic", "numpy", "fsrs_rs_python", "zstandard", "tomli_w",
-         "platformdirs", "rich.progress", "rich.live", "srs.forecast", "srs.optimize", "srs.anki", "srs.importer",
-         "srs.deckfile", "srs.export", "srs.merge", "srs.lint", "srs.exam_report", "srs.ui.exam_screen")
+#: never needed by a command that opens a database at the head schema (the store is Core:
+#: no ORM; migrations only when the schema is behind)
+ALWAYS_NEVER = ("sqlalchemy.orm", "alembic", "pydantic", "fsrs_rs_python", "zstandard", "tomli_w", "platformdirs",
+                "srs.optimize", "srs.anki", "srs.importer", "srs.deckfile", "srs.export", "srs.merge", "srs.lint")
+#: never needed to list decks or cards or to show a review card
+NEVER = ALWAYS_NEVER + ("numpy", "rich.progress", "rich.live", "srs.forecast", "srs.exam_report",
+                        "srs.ui.exam_screen")
 #: what each command must not import on top of NEVER
 BUDGET = {
     ("decks",): ("fsrs", "srs.scheduler", "srs.review", "srs.queue", "srs.ui.review_screen"),
     ("decks", "--json"): ("fsrs", "srs.scheduler", "rich"),
+    ("cards",): ("srs.review", "srs.queue", "srs.ui.review_screen"),  # FSRS: each card's recall now
     ("review",): (),
+    ("stats",): ("fsrs", "srs.scheduler", "srs.review", "srs.ui.review_screen"),  # its defaults need no Pydantic
 }
 
 
@@ -58,3 +62,22 @@ def test_hot_commands_import_only_what_they_need(args, small_db):
         assert "srs.ui.review_screen" in modules  # and showed a card
     over = {package: loaded(modules, package) for package in NEVER + BUDGET[args] if loaded(modules, package)}
     assert not over, f"srs {' '.join(args)} imported {over}"
+
+
+def test_an_exam_imports_no_orm_nor_migrations(small_db):
+    """A whole mock exam, handed in at once (its forecast before the attempt needs numpy)."""
+    modules = imported(["exam", "--deck", "d"], small_db, "q\n")
+    assert "srs.ui.exam_screen" in modules and "srs.store" in modules  # it did show a question
+    over = {package: loaded(modules, package) for package in ALWAYS_NEVER if loaded(modules, package)}
+    assert not over, f"srs exam imported {over}"
+
+
+def test_version_alone_loads_no_command_line_library(small_db):
+    """``srs --version`` answers before Typer, Rich or the store load (same words as Typer's)."""
+    modules = imported(["--version"], small_db)
+    assert not [m for m in modules if m.split(".")[0] in ("typer", "click", "rich", "sqlalchemy")]
+    assert not loaded(modules, "srs.cli") and not loaded(modules, "srs.store")
+    from srs import __version__
+
+    out = subprocess.run([sys.executable, "-m", "srs", "--version"], capture_output=True, text=True, timeout=60)
+    assert (out.returncode, out.stdout, out.stderr) == (0, f"srs {__version__}\n", "")
