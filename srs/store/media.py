@@ -38,6 +38,13 @@ class MediaQueries(StoreBase):
         with self.atomic() as s:
             return set(s.scalars(select(DeckMedia.name).where(DeckMedia.deck_id == deck_id)))
 
+    def media_file(self, deck_id: str, name: str) -> bytes | None:
+        """The content of one of the deck's media files by its name (None: no such file)."""
+        with self.atomic() as s:
+            stmt = (select(Media.data).join(DeckMedia, Media.sha256 == DeckMedia.sha256)
+                    .where(DeckMedia.deck_id == deck_id, DeckMedia.name == name))
+            return s.scalars(stmt).first()
+
     def media_files(self, deck: str | None = None) -> Iterator[tuple[str, bytes]]:
         """(name, content) of the media of one deck or all of them, each name once."""
         with self.atomic() as s:
