@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import mimetypes
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -39,9 +40,11 @@ SHOWN_MEDIA = ("image/", "audio/", "video/")
 class Web:
     """What the routes share: the store, the clock, the templates, the open sessions."""
 
-    def __init__(self, opener: Callable[[], Store], clock: Callable[[], datetime], fuzz: bool) -> None:
+    def __init__(self, opener: Callable[[], Store], clock: Callable[[], datetime], fuzz: bool,
+                 ticks: Callable[[], float] = time.monotonic) -> None:
         self.opener = opener
         self.clock = clock
+        self.ticks = ticks  # the seconds exams are timed with
         self.fuzz = fuzz
         self._store: Store | None = None
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
@@ -125,13 +128,14 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(opener: Callable[[], Store], guard: Guard, clock: Callable[[], datetime] | None = None,
-               fuzz: bool = True) -> Starlette:
+               fuzz: bool = True, ticks: Callable[[], float] = time.monotonic) -> Starlette:
     """The app for the store ``opener`` opens (on the first request, in the event loop's
-    thread), guarded by ``guard``. ``clock`` gives the current time (srs.clock.now)."""
+    thread), guarded by ``guard``. ``clock`` gives the current time (srs.clock.now),
+    ``ticks`` the seconds a mock exam is timed with."""
     from srs import clock as clocks
     from srs.web import exam, review
 
-    web = Web(opener, clock or clocks.now, fuzz)
+    web = Web(opener, clock or clocks.now, fuzz, ticks)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):

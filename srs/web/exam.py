@@ -12,7 +12,6 @@ in one transaction, when it is handed in.
 from __future__ import annotations
 
 import secrets
-import time
 from dataclasses import dataclass
 
 from starlette.exceptions import HTTPException
@@ -68,7 +67,7 @@ async def start(request: Request) -> Response:
     now = web.clock()
     check_not_before(now, web.store.latest_activity())
     sitting = attempts.take(web.store, web.settings(deck), deck, now, questions=questions,  # type: ignore[arg-type]
-                            minutes=minutes, no_timer=form.get("no_timer") == "1", clock=time.monotonic)
+                            minutes=minutes, no_timer=form.get("no_timer") == "1", clock=web.ticks)
     while len(web.sittings) >= MAX_RUNNING:
         web.sittings.pop(next(iter(web.sittings)))
     exam_id = secrets.token_urlsafe(12)

@@ -32,8 +32,9 @@ def hostile_deck() -> DeckSpec:
 def build(tmp_path, *decks: DeckSpec) -> str:
     path = str(tmp_path / "web.db")
     store = make_store(path, *(decks or (deck("d", cards=6, basic=2),)))
-    store.save_media("evil", {"pic.png": PNG, "say.mp3": b"ID3fake", "page.html": b"<script>alert(1)</script>",
-                              "draw.svg": b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"})
+    if any(d.id == "evil" for d in decks):
+        store.save_media("evil", {"pic.png": PNG, "say.mp3": b"ID3fake", "page.html": b"<script>alert(1)</script>",
+                                  "draw.svg": b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"})
     store.close()
     return path
 
@@ -65,7 +66,8 @@ class Client:
         return re.search(r'name="card" value="(\d+)"', page).group(1)
 
 
-def client_for(path: str, host: str = "127.0.0.1", clock=None, token: str | None = None) -> TestClient:
+def client_for(path: str, host: str = "127.0.0.1", clock=None, token: str | None = None, ticks=None) -> TestClient:
     guard = Guard(host, 8765, token)
-    app = create_app(lambda: open_store(path, "alice")[0], guard, clock or ticking(), fuzz=False)
+    app = create_app(lambda: open_store(path, "alice")[0], guard, clock or ticking(), fuzz=False,
+                     **({"ticks": ticks} if ticks is not None else {}))
     return TestClient(app, base_url=f"http://{host}:8765")
