@@ -107,7 +107,7 @@ def test_every_page_has_the_security_headers(db):
             csp = r.headers["content-security-policy"]
             assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
             assert r.headers["x-content-type-options"] == "nosniff"
-            assert r.headers["referrer-policy"] == "no-referrer"
+            assert r.headers["referrer-policy"] == "same-origin"
 
 
 @pytest.mark.parametrize("url,data", [("/review/undo", {}), ("/review/choose", {"choice": "A"}),

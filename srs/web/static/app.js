@@ -22,9 +22,11 @@
     var tag = (ev.target && ev.target.tagName) || "";
     if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") return;
     var name = ev.key === " " ? "space" : (ev.key.length === 1 ? ev.key.toLowerCase() : ev.key);
-    if (name === "q") { window.location.href = "/"; return; }
     var el = target(name);
-    if (el === null) return;
+    if (el === null) {
+      if (name === "q") window.location.href = "/";  // q leaves, as in the terminal
+      return;
+    }
     ev.preventDefault();
     if (el.tagName === "SUMMARY") { el.parentElement.open = true; return; }
     el.click();
@@ -34,6 +36,8 @@
   document.addEventListener("submit", function (ev) {
     var form = ev.target;
     if (form.getAttribute("data-sent")) { ev.preventDefault(); return; }
+    var question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) { ev.preventDefault(); return; }
     form.setAttribute("data-sent", "1");
   });
 
