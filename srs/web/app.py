@@ -133,7 +133,7 @@ def create_app(opener: Callable[[], Store], guard: Guard, clock: Callable[[], da
     thread), guarded by ``guard``. ``clock`` gives the current time (srs.clock.now),
     ``ticks`` the seconds a mock exam is timed with."""
     from srs import clock as clocks
-    from srs.web import exam, review
+    from srs.web import exam, progress, review
 
     web = Web(opener, clock or clocks.now, fuzz, ticks)
 
@@ -151,6 +151,7 @@ def create_app(opener: Callable[[], Store], guard: Guard, clock: Callable[[], da
         Route("/", decks_page),
         *review.routes(),
         *exam.routes(),
+        *progress.routes(),
         Route("/media/{deck}/{name}", media),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

@@ -184,6 +184,12 @@ def test_review_with_keys_and_taps(server, browser):
     assert not d.find_elements(By.CSS_SELECTOR, "code.tex")
     no_horizontal_scroll(d)
     shot(d, "review")
+    dark = lambda value: d.execute_cdp_cmd(  # noqa: E731
+        "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": value}]})
+    dark("dark")  # the system's dark mode: the page follows it
+    assert d.execute_script("return getComputedStyle(document.body).backgroundColor") == "rgb(21, 21, 23)"
+    shot(d, "review-dark")
+    dark("light")
 
     # a key: the right answer's letter
     letter = d.execute_script(
@@ -230,6 +236,12 @@ def test_review_with_keys_and_taps(server, browser):
     press(d, "1")
     wait_for(d, lambda: "Recorded Again" in body(d), "Again recorded")
     assert reviews(db)[-1] == 1 and len(reviews(db)) == 4
+    no_csp_errors(d)
+    for page, name in (("/", "decks"), ("/stats?deck=demo", "stats"), ("/readiness?deck=demo", "readiness")):
+        d.get(base + page)
+        wait_for(d, lambda: "Decks" in body(d), name)
+        no_horizontal_scroll(d)
+        shot(d, name)
     no_csp_errors(d)
 
 
