@@ -31,6 +31,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 TOKEN_COOKIE = "srs_token"
 CSRF_COOKIE = "srs_csrf"
 CSRF_FIELD = "csrf"
+MAX_BODY = 64 * 1024  # bytes of a POSTed form (srs's forms send well under 1 KiB)
 #: script and style only from this server (static/), no inline script; images and sound
 #: from this server (and data: images KaTeX's fonts do not need); no frames, no plugins
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
@@ -134,6 +135,10 @@ class GuardMiddleware:
         cookies = {k: m.value for k, m in cookie.items()}
         guard = self.guard
         refusal = self._refusal(scope, headers, cookies)
+        if refusal is None and scope["method"] == "POST":
+            length = headers.get("content-length", "")
+            if not length.isdigit() or int(length) > MAX_BODY:
+                refusal = (413, f"refused: a form is sent with its length, at most {MAX_BODY} bytes")
         if refusal is not None:
             await self._plain(refusal, scope, receive, send)
             return
@@ -141,7 +146,8 @@ class GuardMiddleware:
         set_cookies: list[str] = []
         if guard.token is not None and "token" in query:  # first visit: the token to a cookie
             rest = urlencode([(k, v) for k, v in query.items() if k != "token"])
-            response = RedirectResponse(scope["path"] + (f"?{rest}" if rest else ""), 303)
+            path = "/" + scope.get("raw_path", scope["path"].encode()).decode("latin-1").lstrip("/")  # never "//host"
+            response = RedirectResponse(path + (f"?{rest}" if rest else ""), 303)
             response.set_cookie(TOKEN_COOKIE, guard.token, httponly=True, samesite="strict", path="/")
             await self._send_with_headers(response, scope, receive, send, [])
             return

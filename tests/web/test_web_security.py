@@ -191,3 +191,24 @@ def test_a_server_error_is_one_line(db):
     with TestClient(app, base_url="http://127.0.0.1:8765", raise_server_exceptions=False) as tc:
         r = tc.get("/")
         assert r.status_code == 500 and "boom" not in r.text and "secret" not in r.text and len(r.text) < 100
+
+
+def test_an_oversized_or_unmeasured_post_is_refused(db):
+    with client_for(db) as tc:
+        c = Client(tc)
+        c.get("/review?deck=d")
+        r = tc.post("/review/undo", data={"csrf": c.csrf(), "pad": "x" * 70_000}, follow_redirects=False)
+        assert r.status_code == 413
+
+        def chunks():
+            yield b"csrf=" + c.csrf().encode()
+
+        r = tc.post("/review/undo", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"},
+                    follow_redirects=False)
+        assert r.status_code == 413  # no length given
+
+
+def test_the_token_redirect_stays_on_this_server(db):
+    with client_for(db, host="192.168.1.5", token="tok") as tc:
+        r = tc.get("http://192.168.1.5:8765//evil.example/x?token=tok", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/evil.example/x"
