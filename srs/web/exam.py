@@ -23,7 +23,7 @@ from srs import attempts
 from srs.attempts import Sitting
 from srs.clock import check_not_before
 from srs.errors import UserError
-from srs.model import LETTERS, letter_index
+from srs.model import letter_index
 from srs.web.app import Web, web_of
 from srs.web.security import checked_form
 
@@ -105,8 +105,7 @@ async def exam_page(request: Request) -> Response:
     remaining = run.remaining()
     return web.render(request, "exam.html", exam_id=exam_id, sitting=running.sitting, index=index,
                       question=question, choices=list(zip(question.valid, question.choices)),
-                      answered=run.position(), remaining=None if remaining is None else int(remaining),
-                      skipped=sum(1 for a in run.answers if a.chosen is None and a.seconds > 0))
+                      answered=run.position(), remaining=None if remaining is None else int(remaining))
 
 
 def _act(name: str):
@@ -155,8 +154,7 @@ async def result_page(request: Request) -> Response:
         return None if letter is None or not card.choices else (letter, card.choices[letter_index(letter)])
 
     misses = [(m, choice(m.card, m.chosen), choice(m.card, m.card.answer)) for m in past.report.misses]
-    return web.render(request, "report.html", past=past, report=past.report, misses=misses, sitting=sitting,
-                      letters=LETTERS)
+    return web.render(request, "report.html", past=past, report=past.report, misses=misses, sitting=sitting)
 
 
 def routes() -> list[Route]:

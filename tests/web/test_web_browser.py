@@ -2,7 +2,8 @@
 /usr/bin/chromedriver) driven by Selenium; nothing is downloaded. The server is uvicorn on a
 free loopback port in a thread. At a phone's size (360×640) and a desktop's: review cards
 with keys and taps, undo, the formulas typeset, no horizontal scrolling; a 3-question exam to
-its report with a reload in the middle (the server's clock kept). Screenshots go to docs/."""
+its report with a reload in the middle (the server's clock kept). The screenshots README shows
+are made with ``SCREENSHOTS_DIR=docs pytest tests/web/test_web_browser.py``."""
 
 from __future__ import annotations
 
@@ -30,7 +31,9 @@ if not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)):
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.by import By  # noqa: E402
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+#: where the screenshots go: README's are made with SCREENSHOTS_DIR=docs; by default a
+#: temporary folder, so that a test run does not rewrite tracked files
+SHOTS = Path(os.environ.get("SCREENSHOTS_DIR") or tempfile.mkdtemp(prefix="srs-shots-"))
 SIZES = {"phone": (360, 640), "desktop": (1280, 800)}
 
 
@@ -162,8 +165,9 @@ def choice_button(driver, text: str):
 
 
 def shot(driver, name: str) -> None:
-    DOCS.mkdir(exist_ok=True)
-    driver.save_screenshot(str(DOCS / f"web-{name}-{driver.size_name}.png"))
+    SHOTS.mkdir(exist_ok=True)
+    path = SHOTS / f"web-{name}-{driver.size_name}.png"
+    assert driver.save_screenshot(str(path)) and path.stat().st_size > 1000
 
 
 def reviews(db: str) -> list[int]:

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from srs.web.cardtext import card_html
 from srs.web.security import Guard
 from tests.factories import deck
-from tests.web.helpers import HOSTILE, PNG, Client, build, client_for, hostile_deck
+from tests.web.helpers import PNG, Client, build, client_for, hostile_deck
 
 
 @pytest.fixture
