@@ -23,6 +23,7 @@ from srs import attempts
 from srs.attempts import Sitting
 from srs.clock import check_not_before
 from srs.errors import UserError
+from srs.exam import CONFIDENCE_LEVELS
 from srs.model import letter_index
 from srs.web.app import Web, web_of
 from srs.web.security import checked_form
@@ -33,6 +34,7 @@ MAX_RUNNING = 16  # exams kept open at once; the oldest is dropped beyond
 @dataclass
 class Running:
     sitting: Sitting
+    confidence: bool = False   # each answer says how sure the learner is (srs exam --confidence)
     number: int | None = None  # the attempt's number once handed in and saved
 
 
@@ -71,7 +73,7 @@ async def start(request: Request) -> Response:
     while len(web.sittings) >= MAX_RUNNING:
         web.sittings.pop(next(iter(web.sittings)))
     exam_id = secrets.token_urlsafe(12)
-    web.sittings[exam_id] = Running(sitting)
+    web.sittings[exam_id] = Running(sitting, form.get("confidence") == "1")
     return RedirectResponse(f"/exam/{exam_id}", 303)
 
 
@@ -89,7 +91,7 @@ def _finish(web: Web, exam_id: str, running: Running) -> Response:
 
         sitting = running.sitting
         scheduler = make_scheduler(web.settings(sitting.deck.id), web.fuzz)
-        _, running.number = attempts.hand_in(web.store, sitting, False, scheduler)
+        _, running.number = attempts.hand_in(web.store, sitting, running.confidence, scheduler)
     return RedirectResponse(f"/results/{running.number}?exam={exam_id}", 303)
 
 
@@ -104,6 +106,7 @@ async def exam_page(request: Request) -> Response:
     question = run.questions[index]
     remaining = run.remaining()
     return web.render(request, "exam.html", exam_id=exam_id, sitting=running.sitting, index=index,
+                      levels=CONFIDENCE_LEVELS if running.confidence else None,
                       question=question, choices=list(zip(question.valid, question.choices)),
                       answered=run.position(), remaining=None if remaining is None else int(remaining))
 
@@ -129,7 +132,13 @@ def _act(name: str):
             choice = form.get("choice")
             if not isinstance(choice, str) or len(choice) != 1 or choice.upper() not in run.questions[index].valid:
                 raise HTTPException(400, "not one of the choices")
-            run.answer(choice)
+            sure = None
+            if running.confidence:
+                sure = form.get("confidence")
+                if sure not in ("1", "2", "3", "4"):
+                    raise HTTPException(400, "say how sure you are: 1 to 4")
+                sure = int(sure)
+            run.answer(choice, sure)
         return RedirectResponse(f"/exam/{exam_id}", 303)
 
     return endpoint

@@ -288,3 +288,29 @@ def test_a_three_question_exam_with_a_reload(server, browser):
         store.close()
     assert len(attempts) == 1 and attempts[0].questions == 3 and not attempts[0].timed_out
     no_csp_errors(d)
+
+
+def test_an_exam_with_confidence_by_keys(server, browser):
+    base, db = server
+    d = browser
+    d.get(base + "/exam?deck=demo")
+    d.find_element(By.NAME, "questions").send_keys("2")
+    d.find_element(By.NAME, "confidence").click()
+    d.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    for n in (1, 2):
+        wait_for(d, lambda: f"Question {n} of 2" in body(d), f"question {n}")
+        press(d, "b")  # picks B
+        assert d.find_element(By.CSS_SELECTOR, "input[type=radio][value=B]").is_selected()
+        press(d, "3")  # fairly sure: sends it
+        if n == 1:
+            wait_for(d, lambda: "Question 2 of 2" in body(d), "question 2")
+    wait_for(d, lambda: "Your calibration" in body(d), "the report with the calibration")
+    no_horizontal_scroll(d)
+    no_csp_errors(d)
+    store = open_store(db, "alice")[0]
+    try:
+        [attempt] = store.attempts(None)
+        _, answers = store.attempt(attempt.number)
+    finally:
+        store.close()
+    assert [a.confidence for a in answers] == [3, 3]

@@ -137,3 +137,21 @@ def test_stale_or_bad_answers(db, clock):
         assert c.post(url + "/answer", {"question": index}).status_code == 400
         assert c.post(url + "/skip", {"question": other}).status_code == 409
         assert c.get("/exam/" + "x" * 16).status_code == 404
+
+
+def test_confidence_is_asked_and_reported(db, clock):
+    with client_for(db, ticks=clock) as tc:
+        c = Client(tc)
+        url = start(c, questions="2", confidence="1")
+        page = c.get(url).text
+        assert 'type="radio" name="choice"' in page and 'name="confidence" value="4"' in page
+        index, _ = question(page)
+        assert c.post(url + "/answer", {"question": index, "choice": "A"}).status_code == 400  # how sure?
+        assert c.post(url + "/answer", {"question": index, "choice": "A", "confidence": "9"}).status_code == 400
+        for _ in range(2):
+            index, _ = question(c.get(url).text)
+            assert c.post(url + "/answer", {"question": index, "choice": "A", "confidence": "4"}).status_code == 303
+        report = c.get(c.get(url, follow_redirects=False).headers["location"]).text
+        assert "Your calibration" in report and "4 certain" in report
+        past = attempts_mod.read(open_store(db, "alice")[0], 1)
+        assert [a.confidence for a in past.answers] == [4, 4]
