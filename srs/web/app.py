@@ -114,13 +114,20 @@ async def media(request: Request) -> Response:
 
 
 # ---------------------------------------------------------------- errors
+MAX_MESSAGE = 300  # characters of an error message (which may quote the request)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "…"
+
+
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return PlainTextResponse(f"{exc.status_code}: {exc.detail}", exc.status_code, headers=exc.headers)
+    return PlainTextResponse(_short(f"{exc.status_code}: {exc.detail}"), exc.status_code, headers=exc.headers)
 
 
 async def _user_error(request: Request, exc: Exception) -> Response:
-    return PlainTextResponse(f"400: {exc}", 400)
+    return PlainTextResponse(_short(f"400: {exc}"), 400)
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:

@@ -171,6 +171,10 @@ def test_unknown_pages_and_bad_input_are_short_4xx(db):
         r = tc.post("/review/undo", content=b"\xff\xfe garbage", headers={"content-type": "multipart/form-data"})
         assert 400 <= r.status_code < 500 and "Traceback" not in r.text
         assert c.post("/exam/nosuchexam/skip", {"question": "0"}).status_code == 404
+        r = c.get("/readiness?deck=" + "x" * 5000)
+        assert r.status_code == 404 and len(r.text) < 400
+        r = c.post("/exam", {"deck": "d", "questions": "9" * 5000})
+        assert r.status_code == 400 and len(r.text) < 400
         r = tc.get("/", headers={"cookie": 'srs_csrf="\\x; ;;=="'})
         assert r.status_code == 200
 
