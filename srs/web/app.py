@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -101,7 +102,11 @@ async def media(request: Request) -> Response:
     deck_id, name = request.path_params["deck"], request.path_params["name"]
     if not name or "/" in name or "\\" in name or name in (".", "..") or len(name) > 255:
         raise HTTPException(404, "no such media file")
-    data = web_of(request).store.media_file(deck_id, name)
+    store = web_of(request).store
+    data = store.media_file(deck_id, name)
+    if data is None and unquote(name) != name:  # an Anki field's src may be percent-encoded
+        name = unquote(name)
+        data = store.media_file(deck_id, name) if "/" not in name and "\\" not in name else None
     if data is None:
         raise HTTPException(404, "no such media file")
     kind = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"

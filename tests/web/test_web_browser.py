@@ -232,7 +232,7 @@ def test_review_with_keys_and_taps(server, browser):
         wait_for(d, lambda: "✓ Right" in body(d), "the verdict")
         press(d, "3")
         wait_for(d, lambda: "Capital of" not in body(d), "the next card")
-    press(d, " ")  # space reveals the answer
+    press(d, "x")  # any key reveals the answer, as in the terminal
     wait_for(d, lambda: d.find_element(By.CSS_SELECTOR, "details.reveal").get_attribute("open") is not None, "reveal")
     wait_for(d, lambda: d.find_elements(By.CSS_SELECTOR, ".answer .katex-display"), "the display formula")
     no_horizontal_scroll(d)

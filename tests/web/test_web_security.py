@@ -83,6 +83,10 @@ def test_media_served_with_its_type_and_nosniff(db):
         assert r.headers["x-content-type-options"] == "nosniff"
         assert "sandbox" in r.headers["content-security-policy"]
         assert tc.get("/media/evil/say.mp3").headers["content-type"] == "audio/mpeg"
+        # a name written percent-encoded in the card (as an Anki field's src may be) finds the file
+        assert tc.get("/media/evil/my%2520pic.png").content == PNG
+        assert tc.get("/media/evil/my%20pic.png").content == PNG
+        assert tc.get("/media/evil/..%252Fpic.png").status_code == 404
         svg = tc.get("/media/evil/draw.svg")  # an image, but sandboxed: its script cannot run as this site
         assert svg.headers["content-type"] == "image/svg+xml" and "sandbox" in svg.headers["content-security-policy"]
         html = tc.get("/media/evil/page.html")  # not a picture or sound: a download, never a page

@@ -24,8 +24,10 @@
     var name = ev.key === " " ? "space" : (ev.key.length === 1 ? ev.key.toLowerCase() : ev.key);
     var el = target(name);
     if (el === null) {
+      var closed = document.querySelector("details.reveal:not([open])");
       if (name === "q") window.location.href = "/";  // q leaves, as in the terminal
-      return;
+      else if (closed && (name.length === 1 || name === "space")) { ev.preventDefault(); closed.open = true; }
+      return;  // any other key shows a basic card's answer, as in the terminal
     }
     ev.preventDefault();
     if (el.tagName === "SUMMARY") { el.parentElement.open = true; return; }
