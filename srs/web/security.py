@@ -33,8 +33,8 @@ CSRF_COOKIE = "srs_csrf"
 CSRF_FIELD = "csrf"
 MAX_BODY = 64 * 1024  # bytes of a POSTed form (srs's forms send well under 1 KiB)
 #: script and style only from this server (static/), no inline script; images and sound
-#: from this server (and data: images KaTeX's fonts do not need); no frames, no plugins
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
+#: from this server; no frames, no plugins
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; "
        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 HEADERS = [
     (b"content-security-policy", CSP.encode()),
@@ -42,7 +42,6 @@ HEADERS = [
     (b"referrer-policy", b"same-origin"),  # the token in the first URL never leaves the site (and
     # "no-referrer" would make the browser send "Origin: null" with every form)
     (b"x-frame-options", b"DENY"),
-    (b"cache-control", b"no-store"),
 ]
 
 
@@ -183,6 +182,9 @@ class GuardMiddleware:
                 extra = list(message.get("headers", []))
                 present = {k.lower() for k, _ in extra}
                 extra += [(k, v) for k, v in HEADERS if k not in present]
+                if b"cache-control" not in present:  # pages change with every answer; static files do not
+                    static = scope["path"].startswith("/static/")
+                    extra.append((b"cache-control", b"max-age=3600" if static else b"no-store"))
                 extra += [(b"set-cookie", c.encode()) for c in cookies]
                 message = {**message, "headers": extra}
             await send(message)

@@ -112,6 +112,7 @@ def test_every_page_has_the_security_headers(db):
             assert "default-src 'self'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
             assert r.headers["x-content-type-options"] == "nosniff"
             assert r.headers["referrer-policy"] == "same-origin"
+            assert r.headers["cache-control"] == ("max-age=3600" if url.startswith("/static/") else "no-store")
 
 
 @pytest.mark.parametrize("url,data", [("/review/undo", {}), ("/review/choose", {"choice": "A"}),
