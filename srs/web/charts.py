@@ -47,4 +47,19 @@ def bars(values: Sequence[float], labels: Sequence[str] = (), marked: Sequence[b
                   f'preserveAspectRatio="none">{"".join(out)}</svg>')
 
 
-__all__ = ["bars", "heat_map"]
+def calibration(points: Sequence[tuple[float, float, int]], size: int = 100) -> Markup:
+    """Forecast against outcome: one dot per (mean forecast, share right, answers), sized by
+    its answers, on a square with the diagonal where a well-calibrated forecast lies."""
+    top = max((n for _, _, n in points), default=1) or 1
+    dots = []
+    for forecast, right, n in points:
+        r = round(1.5 + 3.5 * (n / top) ** 0.5, 1)
+        dots.append(f'<circle class="dot" cx="{round(forecast * size, 1)}" cy="{round((1 - right) * size, 1)}" r="{r}">'
+                    f'<title>{escape(f"forecast {forecast:.0%}, right {right:.0%}, {n} answers")}</title></circle>')
+    return Markup(f'<svg class="chart calibration" viewBox="-6 -6 {size + 12} {size + 12}" role="img" '
+                  f'aria-label="forecast against outcome"><rect class="frame" x="0" y="0" width="{size}" '
+                  f'height="{size}"></rect><line class="diagonal" x1="0" y1="{size}" x2="{size}" y2="0"></line>'
+                  f'{"".join(dots)}</svg>')
+
+
+__all__ = ["bars", "calibration", "heat_map"]

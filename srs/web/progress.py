@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from srs.web.app import web_of
-from srs.web.charts import bars, heat_map
+from srs.web.charts import bars, calibration, heat_map
 
 
 def _deck(request: Request) -> str | None:
@@ -52,8 +52,11 @@ async def readiness_page(request: Request) -> Response:
     needed = result.needed
     chart = bars(result.distribution, [f"{j} right: {p:.1%}" for j, p in enumerate(result.distribution)],
                  [j >= needed for j in range(len(result.distribution))])
+    checked = outcomes(web.store, deck)
+    fared = calibration([(b.mean_forecast, b.right, b.answers) for b in checked.bins if b.answers])
     return web.render(request, "readiness.html", result=result, decks=examinable, deck=deck, chart=chart,
-                      checked=outcomes(web.store, deck), first=[q for q in result.study_first() if q.gain >= 5e-4])
+                      checked=checked, fared=fared if checked.bins else None,
+                      first=[q for q in result.study_first() if q.gain >= 5e-4])
 
 
 def routes() -> list[Route]:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from srs.web.charts import bars, heat_map
+from srs.web.charts import bars, calibration, heat_map
 from tests.factories import deck
 from tests.web.helpers import Client, build, client_for
 
@@ -59,3 +59,19 @@ def test_heat_map_columns_are_weeks_and_bars_scale():
     assert 'class="h4"' in svg or 'class="h3"' in svg
     b = str(bars([0, 5, 10], ["a<b", "", ""], [False, True, True]))
     assert 'height="80.0"' in b and "a&lt;b" in b and b.count('class="bar mark"') == 2
+
+
+def test_calibration_dots_sit_where_forecast_meets_outcome():
+    svg = str(calibration([(0.25, 0.5, 4), (0.9, 0.9, 16)]))
+    assert '<circle class="dot" cx="25.0" cy="50.0" r="3.2">' in svg
+    assert '<circle class="dot" cx="90.0" cy="10.0" r="5.0">' in svg and "16 answers" in svg
+
+
+def test_readiness_shows_how_forecasts_fared_after_an_exam(db):
+    with client_for(db) as tc:
+        c = Client(tc)
+        answer_some(c, 3)
+        url = c.post("/exam", {"deck": "d", "questions": "3"}).headers["location"]
+        c.post(url + "/hand-in")
+        page = c.get("/readiness?deck=d").text
+        assert '<svg class="chart calibration"' in page and page.count('<circle class="dot"') >= 1
