@@ -15,7 +15,7 @@ from tests.cli.helpers import errors, right_letter, srs
 from tests.cli.terminal import srs_env
 
 COMMANDS = ["import", "decks", "cards", "review", "config", "suspend", "unsuspend", "exam", "results", "stats",
-            "readiness", "optimize", "export", "lint"]
+            "readiness", "optimize", "export", "lint", "serve"]
 
 
 @pytest.mark.slow

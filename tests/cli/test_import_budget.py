@@ -19,7 +19,8 @@ pytestmark = pytest.mark.slow
 #: never needed by a command that opens a database at the head schema (the store is Core:
 #: no ORM; migrations only when the schema is behind)
 ALWAYS_NEVER = ("sqlalchemy.orm", "alembic", "pydantic", "fsrs_rs_python", "zstandard", "tomli_w", "platformdirs",
-                "srs.optimize", "srs.anki", "srs.importer", "srs.deckfile", "srs.export", "srs.merge", "srs.lint")
+                "srs.optimize", "srs.anki", "srs.importer", "srs.deckfile", "srs.export", "srs.merge", "srs.lint",
+                "srs.web", "starlette", "jinja2", "uvicorn", "multipart")
 #: never needed to list decks or cards or to show a review card
 NEVER = ALWAYS_NEVER + ("numpy", "rich.progress", "rich.live", "srs.forecast", "srs.exam_report",
                         "srs.ui.exam_screen")

@@ -1,0 +1,133 @@
+"""`srs serve`'s server time: from an answer to the next card, and the first page after start.
+
+    python benchmarks/web.py [--cards 2000 16000] [--answers 200]
+
+For each deck size (n and 8n by default, in one process, so the machine's load affects both
+alike): a deck of multiple-choice cards, every card a review due now; the app in-process
+(Starlette's TestClient, no network); then, ``--answers`` times, the learner's three requests
+for one card, timed on the server's side of the socket:
+  answer   POST /review/choose (the answer written to the store) + GET /review (the verdict page)
+  next     POST /review/next + GET /review (the next card's page)
+and prints the medians. Then `srs serve` as a process: the time from starting it to the first
+page served (GET / answered with 200), median of three starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import deck_spec  # noqa: E402
+
+from srs.importer import import_decks  # noqa: E402
+from srs.model import REVIEW, MemoryState  # noqa: E402
+from srs.store import open_store  # noqa: E402
+
+LEARNER = "bench"
+
+
+def build(db: str, cards: int, now: datetime) -> None:
+    store, _ = open_store(db, LEARNER)
+    import_decks(store, [deck_spec(cards)], now - timedelta(days=60))
+    states = [(c.key, MemoryState(REVIEW, None, 12.0, 5.0, now - timedelta(minutes=1 + i % 600),
+                                  now - timedelta(days=12), 3, 0)) for i, c in enumerate(store.cards("bench"))]
+    store.bulk_load(states, [])
+    store.close()
+
+
+def answers(db: str, count: int) -> tuple[list[float], list[float]]:
+    from starlette.testclient import TestClient
+
+    from srs.web.app import create_app
+    from srs.web.security import Guard
+
+    app = create_app(lambda: open_store(db, LEARNER)[0], Guard("127.0.0.1", 8765), fuzz=False)
+    answer, following = [], []
+    with TestClient(app, base_url="http://127.0.0.1:8765") as client:
+        page = client.get("/review?deck=bench").text
+        csrf = client.cookies["srs_csrf"]
+        for _ in range(count):
+            key = re.search(r'name="card" value="(\d+)"', page).group(1)
+            t0 = time.perf_counter()
+            client.post("/review/choose", data={"csrf": csrf, "card": key, "choice": "A"}, follow_redirects=False)
+            verdict = client.get("/review?deck=bench")
+            t1 = time.perf_counter()
+            assert "Right" in verdict.text or "Wrong" in verdict.text
+            client.post("/review/next", data={"csrf": csrf, "card": key}, follow_redirects=False)
+            page = client.get("/review?deck=bench").text
+            t2 = time.perf_counter()
+            answer.append(t1 - t0)
+            following.append(t2 - t1)
+    return answer, following
+
+
+def first_page(db: str) -> tuple[float, float]:
+    """(seconds from starting `srs serve` to its first page, seconds of that first request)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SRS_")}
+    env.update(SRS_DB=db, SRS_LEARNER=LEARNER)
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "srs", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            asked = time.perf_counter()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+                    assert r.status == 200
+                    done = time.perf_counter()
+                    return done - started, done - asked
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError("srs serve exited") from None
+                time.sleep(0.01)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cards", type=int, nargs="+", default=[2000, 16000])
+    parser.add_argument("--answers", type=int, default=200)
+    args = parser.parse_args()
+    now = datetime.now(timezone.utc)
+    with tempfile.TemporaryDirectory() as work:
+        for cards in args.cards:
+            db = str(Path(work) / f"web-{cards}.db")
+            build(db, cards, now)
+            answer, following = answers(db, args.answers)
+            ms = lambda xs: statistics.median(xs) * 1000  # noqa: E731
+            print(f"{cards:>7} cards: answer {ms(answer):6.1f} ms  next card {ms(following):6.1f} ms  "
+                  f"(medians of {args.answers}; p90 {sorted(answer + following)[int(0.9 * 2 * args.answers)] * 1000:.1f} ms)")
+        runs = [first_page(db) for _ in range(3)]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SRS_")}
+        env.update(SRS_DB=db, SRS_LEARNER=LEARNER)
+        floor = []
+        for _ in range(3):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "srs", "decks"], env=env, stdout=subprocess.DEVNULL, check=True)
+            floor.append(time.perf_counter() - t)
+        med = lambda xs: statistics.median(xs) * 1000  # noqa: E731
+        print(f"`srs serve` ({args.cards[-1]} cards): start to first page {med([r[0] for r in runs]):.0f} ms, "
+              f"the first request itself {med([r[1] for r in runs]):.0f} ms (medians of 3 starts); "
+              f"`srs decks` as a whole process {med(floor):.0f} ms in the same run")
+
+
+if __name__ == "__main__":
+    main()

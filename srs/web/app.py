@@ -1,0 +1,178 @@
+"""The web app: one Starlette application around one learner's store. Routes call the same
+core functions as the command line (srs/web/review.py, srs/web/exam.py) and templates render
+what they return. Every route is ``async`` and runs on the event loop's one thread, so the
+store (one SQLite connection pool) is only ever used from one thread, one request at a time.
+
+Errors: a user error (srs.errors.UserError) becomes 400 with its message, an unknown
+address 404, anything else 500 with one line: never a traceback page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mimetypes
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from srs.errors import UserError
+from srs.settings import Settings, resolve
+from srs.store import Store
+from srs.web.cardtext import card_html
+from srs.web.security import CSRF_FIELD, Guard, GuardMiddleware
+
+HERE = Path(__file__).parent
+#: media types a card's file may be served as; anything else is a download
+SHOWN_MEDIA = ("image/", "audio/", "video/")
+
+
+class Web:
+    """What the routes share: the store, the clock, the templates, the open sessions."""
+
+    def __init__(self, opener: Callable[[], Store], clock: Callable[[], datetime], fuzz: bool,
+                 ticks: Callable[[], float] = time.monotonic) -> None:
+        self.opener = opener
+        self.clock = clock
+        self.ticks = ticks  # the seconds exams are timed with
+        self.fuzz = fuzz
+        self._store: Store | None = None
+        self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
+                               trim_blocks=True, lstrip_blocks=True)
+        self.env.filters["card"] = card_html
+        self.env.globals["katex"] = (HERE / "static" / "katex" / "katex.min.js").is_file()
+        self.review: Any = None   # srs.web.review.WebReview, made on the first review page
+        self.sittings: dict[str, Any] = {}  # srs.web.exam: running exams by id
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = self.opener()
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def settings(self, deck: str | None = None) -> Settings:
+        glob, per_deck = self.store.settings(deck)
+        return resolve(glob, per_deck)
+
+    def render(self, request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+        guard: Guard = request.app.state.guard
+        html = self.env.get_template(name).render(csrf=guard.csrf_of(request), csrf_field=CSRF_FIELD,
+                                                  path=request.url.path, **values)
+        return HTMLResponse(html, status)
+
+
+def web_of(request: Request) -> Web:
+    return request.app.state.web
+
+
+# ---------------------------------------------------------------- pages that only read
+async def decks_page(request: Request) -> Response:
+    from srs.forecast import outlook
+
+    web = web_of(request)
+    now = web.clock()
+    rows = web.store.deck_summaries(now)
+    exams = {}
+    for r in rows:
+        settings = web.settings(r.id) if r.exam else None
+        if settings is not None and settings.exam_date is not None:
+            exams[r.id] = outlook(web.store, settings, r.id, now)
+    return web.render(request, "decks.html", rows=rows, exams=exams)
+
+
+async def media(request: Request) -> Response:
+    """A deck's media file by its name, from the database. No file system is involved: a
+    name is only ever looked up, so ``..`` or a slash can name nothing (404)."""
+    deck_id, name = request.path_params["deck"], request.path_params["name"]
+    if not name or "/" in name or "\\" in name or name in (".", "..") or len(name) > 255:
+        raise HTTPException(404, "no such media file")
+    store = web_of(request).store
+    data = store.media_file(deck_id, name)
+    if data is None and unquote(name) != name:  # an Anki field's src may be percent-encoded
+        name = unquote(name)
+        data = store.media_file(deck_id, name) if "/" not in name and "\\" not in name else None
+    if data is None:
+        raise HTTPException(404, "no such media file")
+    kind = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
+    headers = {"content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+               "cache-control": "private, max-age=3600"}
+    if not kind.startswith(SHOWN_MEDIA):
+        kind = "application/octet-stream"
+        headers["content-disposition"] = "attachment"
+    return Response(data, media_type=kind, headers=headers)
+
+
+# ---------------------------------------------------------------- errors
+MAX_MESSAGE = 300  # characters of an error message (which may quote the request)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "…"
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return PlainTextResponse(_short(f"{exc.status_code}: {exc.detail}"), exc.status_code, headers=exc.headers)
+
+
+async def _user_error(request: Request, exc: Exception) -> Response:
+    return PlainTextResponse(_short(f"400: {exc}"), 400)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    return PlainTextResponse("500: internal error (the server's log says more)", 500)
+
+
+def create_app(opener: Callable[[], Store], guard: Guard, clock: Callable[[], datetime] | None = None,
+               fuzz: bool = True, ticks: Callable[[], float] = time.monotonic) -> Starlette:
+    """The app for the store ``opener`` opens (on the first request, in the event loop's
+    thread), guarded by ``guard``. ``clock`` gives the current time (srs.clock.now),
+    ``ticks`` the seconds a mock exam is timed with."""
+    from srs import clock as clocks
+    from srs.web import exam, progress, review
+
+    web = Web(opener, clock or clocks.now, fuzz, ticks)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        web.store  # opened, and the templates compiled, before the first request
+        for name in web.env.list_templates():
+            web.env.get_template(name)
+        try:
+            yield
+        finally:
+            web.close()
+
+    routes = [
+        Route("/", decks_page),
+        *review.routes(),
+        *exam.routes(),
+        *progress.routes(),
+        Route("/media/{deck}/{name}", media),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(GuardMiddleware, guard=guard)],
+                    exception_handlers={HTTPException: _http_error, UserError: _user_error,
+                                        Exception: _server_error})
+    app.state.web = web
+    app.state.guard = guard
+    return app
+
+
+__all__ = ["Web", "create_app", "web_of"]
