@@ -10,6 +10,7 @@ import webbrowser
 from collections.abc import Callable
 
 from srs.errors import UserError
+from srs.ui.shown import shown
 
 
 def _lan_address() -> str | None:
@@ -39,7 +40,7 @@ def run(opener: Callable, host: str, port: int, open_browser: bool, fuzz: bool) 
     if host in ("0.0.0.0", "::"):
         shown_host = _lan_address() or host
     url = guard.url(shown_host)
-    print(f"srs is serving at {url}", flush=True)
+    print(f"srs is serving at {shown(url)}", flush=True)
     if guard.token is not None:
         print("The address carries an access token: anyone with it can use your srs. Ctrl-C stops the server.",
               flush=True)

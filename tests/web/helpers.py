@@ -33,8 +33,10 @@ def build(tmp_path, *decks: DeckSpec) -> str:
     path = str(tmp_path / "web.db")
     store = make_store(path, *(decks or (deck("d", cards=6, basic=2),)))
     if any(d.id == "evil" for d in decks):
-        store.save_media("evil", {"pic.png": PNG, "my pic.png": PNG, "say.mp3": b"ID3fake", "page.html": b"<script>alert(1)</script>",
-                                  "draw.svg": b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"})
+        files = {"pic.png": PNG, "my pic.png": PNG, "say.mp3": b"ID3fake", "page.html": b"<script>alert(1)</script>",
+                 "draw.svg": b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"}
+        for name, data in files.items():
+            store.save_media_file("evil", name, data)
     store.close()
     return path
 

@@ -78,7 +78,7 @@ def server(tmp_path):
 
     db = str(tmp_path / "browser.db")
     store = make_store(db, demo_deck())
-    store.save_media("demo", {"organ.png": png(240, 120)})
+    store.save_media_file("demo", "organ.png", png(240, 120))
     store.close()
     port = free_port()
     app = create_app(lambda: open_store(db, "alice")[0], Guard("127.0.0.1", port), fuzz=False)
