@@ -1,0 +1,45 @@
+"""Daily use (issue 23), through the real CLI in-process (Typer's CliRunner)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.daily import Srs
+
+
+@pytest.fixture
+def srs(tmp_path, monkeypatch):
+    s = Srs(tmp_path, monkeypatch)
+    s("import", s.deck)
+    return s
+
+
+def test_u_at_the_rating_prompt_takes_back_the_letter_just_typed(srs):
+    first = srs.first("--deck", "mini")
+    one = srs.right(first)
+    out = srs("review", "--deck", "mini", "--limit", "2", input=f"{one}\n\n").stdout  # card 1 right, Good
+    second = srs.first("--deck", "mini")
+    two = srs.right(second)
+    # card 2 right, then u at the rating prompt: the same question again, nothing recorded; answer it again
+    out = srs("review", "--deck", "mini", "--limit", "1", input=f"{two}\nu\n{two}\n4\n").stdout
+    assert f"Took back your answer to {second}" in out
+    assert "Nothing to undo" not in out
+    assert "Session over: 1 answer," in out
+    assert srs.log() == [(first, 3), (second, 4)]
+
+
+def test_a_second_u_undoes_the_answer_before(srs):
+    first = srs.first("--deck", "mini")
+    srs("review", "--deck", "mini", "--limit", "1", input=f"{srs.right(first)}\n\n")
+    second = srs.first("--deck", "mini")
+    two = srs.right(second)
+    # the session's first card: u takes the letter back; a second u has no answer before it in this session
+    out = srs("review", "--deck", "mini", input=f"{two}\nu\nu\nq\n").stdout
+    assert f"Took back your answer to {second}" in out and "Nothing to undo in this session." in out
+    assert srs.log() == [(first, 3)]
+    # in one session: card 2 answered, card 3's letter taken back, then card 2's answer undone
+    third = next(n for n, c in srs.cards().items() if c["state"] == "new" and n != second and c["choices"])
+    out = srs("review", "--deck", "mini", input=f"{two}\n\n{srs.right(third)}\nu\nu\nq\n").stdout
+    assert f"Took back your answer to {third}" in out and f"Undid the last answer ({second})" in out
+    assert srs.log() == [(first, 3)]
+
