@@ -206,7 +206,7 @@ class ReviewScreen:
     def after(self, answered) -> None:
         if answered.leech:
             self.say(Text(
-                f"{answered.card.name} has lapsed {self.session.settings.leech_threshold} times: it is tagged "
+                f"{answered.card.name} has lapsed {answered.lapses} times: it is tagged "
                 "leech and suspended. Rewrite it, then `srs unsuspend` it.", style="bold yellow"))
             self.notice = Text(f"Leech suspended: {answered.card.name}", style="yellow")
         else:

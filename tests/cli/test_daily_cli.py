@@ -43,3 +43,39 @@ def test_a_second_u_undoes_the_answer_before(srs):
     assert f"Took back your answer to {third}" in out and f"Undid the last answer ({second})" in out
     assert srs.log() == [(first, 3)]
 
+
+ONE = """
+[deck]
+id = "one"
+name = "One card"
+
+[[card]]
+id = "q"
+question = "One plus one?"
+choices = ["Three", "Two", "Eleven"]
+answer = "B"
+"""
+
+
+def answer_when_due(srs, right: bool, rating: str = "") -> str:
+    """Answer the one card of deck "one" at its due time (right with ``rating``, or wrong)."""
+    card = srs.cards("one")["one/q"]
+    now = card["due"] if card["due"] else None
+    key = srs.right("one/q") if right else srs.wrong("one/q")
+    if now is not None:
+        srs.monkeypatch.setenv("SRS_NOW", now)
+    return srs("review", "--deck", "one", "--limit", "1", input=f"{key}\n{rating}\n").stdout
+
+
+def test_the_leech_message_counts_the_lapse_just_made(srs, tmp_path):
+    (tmp_path / "one.toml").write_text(ONE)
+    srs("import", str(tmp_path / "one.toml"))
+    answer_when_due(srs, True, "4")                  # new -> review
+    for _ in range(2):                               # two lapses, each relearned
+        answer_when_due(srs, False)
+        answer_when_due(srs, True, "3")
+    assert srs.cards("one")["one/q"]["lapses"] == 2
+    srs("config", "leech_threshold", "2")
+    out = answer_when_due(srs, False)
+    assert srs.cards("one")["one/q"]["lapses"] == 3
+    assert "one/q has lapsed 3 times: it is tagged leech and suspended" in out
