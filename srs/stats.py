@@ -36,6 +36,7 @@ class CardView:
     state: str
     due: datetime | None
     retrievability: float | None
+    buried: bool = False             # buried now: it returns at ``buried_until``
 
     @property
     def name(self) -> str:
@@ -61,13 +62,19 @@ class CardView:
     def leech(self) -> bool:
         return self.card.memory.leech
 
+    @property
+    def buried_until(self) -> datetime | None:
+        """When a buried card returns (None: not buried now)."""
+        return self.card.memory.buried_until if self.buried else None
+
     def to_dict(self) -> dict:
         c, m = self.card, self.card.memory
         return {"card": c.name, "deck": c.deck_id, "id": c.card_id, "kind": c.kind.value, "question": c.question,
                 "choices": list(c.choices) if c.choices is not None else None, "answer": c.answer,
                 "tags": list(c.tags), "state": self.state, "due": self.due.isoformat() if self.due else None,
                 "stability": m.stability, "difficulty": m.difficulty, "retrievability": self.retrievability,
-                "reps": m.reps, "lapses": m.lapses, "suspended": m.suspended, "leech": m.leech}
+                "reps": m.reps, "lapses": m.lapses, "suspended": m.suspended, "leech": m.leech,
+                "buried_until": self.buried_until.isoformat() if self.buried_until else None}
 
 
 def card_views(store: Store, settings: Settings, now: datetime, deck: str | None = None, tag: str | None = None,
@@ -78,7 +85,8 @@ def card_views(store: Store, settings: Settings, now: datetime, deck: str | None
 
     scheduler = make_scheduler(settings)
     return [CardView(card, STATE_NAMES[card.memory.state], card.memory.due if card.memory.state else None,
-                     retrievability(scheduler, card.memory, now))
+                     retrievability(scheduler, card.memory, now),
+                     card.memory.buried_until is not None and card.memory.buried_until > now)
             for card in store.cards(deck, tag, due_before=now if due else None, now=now)]
 
 

@@ -54,8 +54,11 @@ def _set_suspended(names: list[str], flag: bool) -> None:
     from srs.review import set_suspended
 
     c = context()
-    for card in set_suspended(c.open(), names, flag):
-        print(f"{'suspended' if flag else 'unsuspended'} {card.name}")
+    for card in set_suspended(c.open(), names, flag):  # each card as it was before
+        if card.memory.suspended == flag:
+            print(f"{card.name} was {'already' if flag else 'not'} suspended")
+        else:
+            print(f"{'suspended' if flag else 'unsuspended'} {card.name}")
 
 
 @app.command()

@@ -107,17 +107,20 @@ def card_table(rows: Sequence, now: datetime | None = None, width: int = 100) ->
     for name in ("stability", "recall", "reps", "lapses") if wide else ("recall", "lapses"):
         table.add_column(name, justify="right", no_wrap=True, min_width=len(name))
     for r in rows:
-        if r.due is None:
+        back = r.buried_until if r.buried_until and (r.due is None or r.buried_until > r.due) else r.due
+        if back is None:
             due = ""
         elif wide or now is None:
-            due = f"{r.due.astimezone(now.tzinfo if now else None):%m-%d %H:%M}"
+            due = f"{back.astimezone(now.tzinfo if now else None):%m-%d %H:%M}"
         else:  # narrow: how soon
-            due = "now" if r.due <= now else "in " + format_interval(r.due - now)
+            due = "now" if back <= now else "in " + format_interval(back - now)
         state = Text(r.state)
         if r.leech:
             state.append(" leech", style="bold yellow")
         if r.suspended:
             state.append(" susp.", style="yellow")
+        elif r.buried:
+            state.append(" buried", style="yellow")
         recall = f"{r.retrievability:.0%}" if r.retrievability is not None else ""
         numbers = ([f"{r.stability:.1f}d" if r.stability is not None else "", recall, str(r.reps), str(r.lapses)]
                    if wide else [recall, str(r.lapses)])

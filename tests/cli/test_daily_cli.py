@@ -79,3 +79,23 @@ def test_the_leech_message_counts_the_lapse_just_made(srs, tmp_path):
     out = answer_when_due(srs, False)
     assert srs.cards("one")["one/q"]["lapses"] == 3
     assert "one/q has lapsed 3 times: it is tagged leech and suspended" in out
+
+
+def test_unsuspend_of_a_card_not_suspended_says_so(srs):
+    result = srs("unsuspend", "mini/one")
+    assert result.stdout == "mini/one was not suspended\n"
+    assert srs("suspend", "mini/one").stdout == "suspended mini/one\n"
+    assert srs("suspend", "mini/one", "mini/six").stdout == "mini/one was already suspended\nsuspended mini/six\n"
+    assert srs("unsuspend", "mini/one").stdout == "unsuspended mini/one\n"
+    assert not srs.cards()["mini/one"]["suspended"]
+
+
+def test_cards_shows_a_buried_card_and_when_it_returns(srs):
+    first = srs.first("--deck", "mini")
+    srs("review", "--deck", "mini", input="s\nq\n")          # bury the first card until tomorrow 04:00
+    row = srs.cards()[first]
+    assert row["buried_until"] == "2026-11-03T04:00:00+00:00"
+    line = next(line for line in srs("cards", "--deck", "mini").stdout.splitlines()
+                if first.partition("/")[2] + " " in line)
+    assert "buried" in line and "11-03 04:00" in line
+    assert [n for n, c in srs.cards().items() if c["buried_until"]] == [first]
