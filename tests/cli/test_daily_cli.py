@@ -99,3 +99,15 @@ def test_cards_shows_a_buried_card_and_when_it_returns(srs):
                 if first.partition("/")[2] + " " in line)
     assert "buried" in line and "11-03 04:00" in line
     assert [n for n, c in srs.cards().items() if c["buried_until"]] == [first]
+
+
+def test_exam_skipping_the_last_question_says_how_to_hand_in(srs):
+    out = srs("exam", "--deck", "mini", "--questions", "2", "--no-timer", "--seed", "1", "--no-schedule",
+              input="A\n\nq\n").stdout
+    hint = "This is the only question left: answer it, or press q to hand in"
+    assert out.count(hint) == 1                          # after the skip, not before
+    assert out.index(hint) > out.rindex("Question 2 of 2")  # shown with the question asked again
+    # skipping while others are left gives no such hint
+    out = srs("exam", "--deck", "mini", "--questions", "2", "--no-timer", "--seed", "1", "--no-schedule",
+              input="\nq\n").stdout
+    assert hint not in out
