@@ -78,12 +78,46 @@ class SrsCommand(typer.core.TyperCommand):
 
 
 class SrsGroup(typer.core.TyperGroup):
-    """The app's group: its global options coerced lazily too."""
+    """The app's group: its global options coerced lazily too, and taken after the command
+    name as well as before it (``srs review --db x.db``)."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)
         _coerce_lazily(params)
         return params
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, globals_first(args))
+
+
+GLOBAL_OPTIONS = ("--db", "--learner")  # each takes a value
+
+
+def globals_first(args: list[str]) -> list[str]:
+    """The command line with ``--db``/``--learner`` given after the command name moved in
+    front of it, where Click reads the group's options (nothing after ``--`` is moved)."""
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":  # options before the command
+        i += 2 if args[i] in GLOBAL_OPTIONS else 1
+    if i >= len(args) or args[i] == "--":
+        return args
+    front, command, rest = list(args[:i]), args[i], []
+    j = i + 1
+    while j < len(args):
+        arg = args[j]
+        if arg == "--":
+            rest += args[j:]
+            break
+        if arg in GLOBAL_OPTIONS and j + 1 < len(args):
+            front += args[j:j + 2]
+            j += 2
+            continue
+        if arg.partition("=")[0] in GLOBAL_OPTIONS and "=" in arg:
+            front.append(arg)
+        else:
+            rest.append(arg)
+        j += 1
+    return [*front, command, *rest]
 
 
 class SrsTyper(typer.Typer):

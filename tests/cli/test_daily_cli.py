@@ -111,3 +111,25 @@ def test_exam_skipping_the_last_question_says_how_to_hand_in(srs):
     out = srs("exam", "--deck", "mini", "--questions", "2", "--no-timer", "--seed", "1", "--no-schedule",
               input="\nq\n").stdout
     assert hint not in out
+
+
+def test_global_options_work_after_the_command_name(srs, tmp_path):
+    from typer.testing import CliRunner
+
+    from srs.cli import app
+
+    other = str(tmp_path / "other.db")
+    runner = CliRunner()
+    result = runner.invoke(app, ["import", srs.deck, "--db", other, "--learner=ann"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["review", "--deck", "mini", "--db", other, "--learner", "ann", "--limit", "1"],
+                           input="q\n")
+    assert result.exit_code == 0, result.output
+    assert "Session over" in result.stdout or "Nothing is due" in result.stdout
+    # the same as given before the command: ann's database, not the default one
+    before = runner.invoke(app, ["--db", other, "--learner", "ann", "cards", "--json"])
+    after = runner.invoke(app, ["cards", "--json", "--db=" + other, "--learner", "ann"])
+    assert before.exit_code == after.exit_code == 0 and before.stdout == after.stdout
+    assert '"mini/one"' in after.stdout
+    # a command's own options and arguments are left alone
+    assert runner.invoke(app, ["--db", other, "config", "new_per_day", "-4"]).exit_code == 1
