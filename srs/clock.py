@@ -31,12 +31,17 @@ def check_not_before(now: datetime, latest: datetime | None) -> None:
                     f"SRS_NOW): set SRS_NOW={when} or later to go on from it")
 
 
+def not_a_date(what: str, text: str) -> UserError:
+    """The one message for a date or time srs cannot read."""
+    return UserError(f"{what} {text!r} is not a date (YYYY-MM-DD) or an ISO 8601 date-time")
+
+
 def parse_instant(text: str, what: str = "time") -> datetime:
     """An ISO 8601 date or date-time; a naive one is taken as local time."""
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise UserError(f"{what} {text!r} is not an ISO 8601 date or date-time") from None
+        raise not_a_date(what, text) from None
     if value.tzinfo is None:
         value = value.astimezone()  # local time zone
     return value
@@ -86,16 +91,16 @@ class LearnerDay:
         return cls(start, start + timedelta(days=1))
 
 
-def on_date(text: str, day_starts_at: int, reference: datetime) -> datetime:
+def on_date(text: str, day_starts_at: int, reference: datetime, what: str = "date") -> datetime:
     """A DATE option (YYYY-MM-DD or a full date-time) as an instant: noon of that day, local."""
     text = text.strip()
     if len(text) == 10:
         try:
             d = datetime.strptime(text, "%Y-%m-%d")
         except ValueError:
-            raise UserError(f"date {text!r} is not a date (YYYY-MM-DD)") from None
+            raise not_a_date(what, text) from None
         return d.replace(hour=12, tzinfo=local_zone(reference))
-    return parse_instant(text, "date")
+    return parse_instant(text, what)
 
 
 def exam_date(option: str | None, setting: str | None, day_starts_at: int, now: datetime,
@@ -107,7 +112,7 @@ def exam_date(option: str | None, setting: str | None, day_starts_at: int, now: 
     text = option if option is not None else setting
     if text is None:
         return None
-    when = on_date(text, day_starts_at, now)
+    when = on_date(text, day_starts_at, now, flag if option is not None else "exam_date")
     if day_start(when, day_starts_at) < day_start(now, day_starts_at):
         if option is not None:
             raise UserError(f"{flag} {option}: the date is in the past")

@@ -5,6 +5,7 @@ checks that the two agree)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -157,8 +158,15 @@ def test_the_bundled_deck():
     if SEED.exists():  # the questions and feedback are the seed's, verbatim
         seed = parse_quiz_text(SEED.read_text(encoding="utf-8"), str(SEED))
         for ours, theirs in zip(deck.cards, seed.cards):
-            assert (ours.question, ours.explanation, ours.wrong_feedback) == (
-                theirs.question, theirs.answer, theirs.explanation)
+            # the seed's one typographic slip (a space before "." or "," after inline code) is fixed in the deck
+            assert tuple(map(tidy, (ours.question, ours.explanation, ours.wrong_feedback))) == tuple(map(tidy, (
+                theirs.question, theirs.answer, theirs.explanation)))
+            assert not re.search(r"\S [.,](\s|$)", ours.question + ours.explanation + ours.wrong_feedback)
+
+
+def tidy(text: str) -> str:
+    """Text without a space before a full stop or comma."""
+    return re.sub(r"(\S) ([.,])(?=\s|$)", r"\1\2", text)
 
 
 def test_quiz_text_of_the_seed():

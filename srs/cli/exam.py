@@ -26,6 +26,7 @@ def exam(
     from srs.ui.exam_report import render_report
     from srs.ui.exam_screen import Abandoned, ExamScreen
     from srs.ui.keys import KeyReader
+    from srs.ui.render import plural, with_article
 
     c = context()
     c.open()
@@ -35,7 +36,7 @@ def exam(
                             no_timer=no_timer, seed=seed)
     console = stdout()
     console.print(f"{sitting.deck.name}: {sitting.questions} questions, "
-                  f"{'no time limit' if sitting.minutes is None else f'{sitting.minutes:g} minutes'}, "
+                  f"{'no time limit' if sitting.minutes is None else plural(sitting.minutes, 'minute')}, "
                   f"pass mark {sitting.deck.exam_pass_mark:.0%}. Seed {sitting.seed}.")
     keys = KeyReader()
     try:
@@ -53,7 +54,7 @@ def exam(
 
         scheduler = make_scheduler(settings, fuzz())
     report, number = attempts.hand_in(c.store, sitting, confidence, scheduler)
-    console.print(f"Before this attempt srs gave you a {sitting.forecast:.0%} chance of passing "
+    console.print(f"Before this attempt srs gave you {with_article(f'{sitting.forecast:.0%}')} chance of passing "
                   f"(expected score {sitting.expected_score:.0%}); srs readiness shows how its forecasts fare.")
     render_report(console, report, sitting.deck.name, number)  # the summary comes last
 

@@ -129,7 +129,7 @@ def render_results(console: Console, attempts: Sequence) -> None:
     trend = Text.assemble(("Trend: ", "bold"), sparkline(scores), f"  last {scores[-1]:.0%}")
     if len(scores) > 1:
         delta = scores[-1] - scores[-2]
-        trend.append(f" ({delta:+.0%} on the one before)", style="green" if delta >= 0 else "red")
+        trend.append(f" ({delta * 100:+.0f} pp on the one before)", style="green" if delta >= 0 else "red")
         recent = scores[-3:]
         trend.append(f", mean of the last {len(recent)}: {sum(recent) / len(recent):.0%}")
     if len(alike) < len(attempts):

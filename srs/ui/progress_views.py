@@ -108,7 +108,7 @@ def render_stats(console: Console, stats, now: datetime) -> None:
         console.print(Text.assemble(("True retention (last 30 days): ", "bold"), f"{stats.retention:.1%}",
                                     f" of {stats.retention_answers} answers on review cards; desired ",
                                     f"{stats.desired_retention:.0%}",
-                                    (f" ({gap:+.1%})", "green" if gap >= -0.02 else "yellow")))
+                                    (f" ({gap * 100:+.1f} pp)", "green" if gap >= -0.02 else "yellow")))
     console.print(Text.assemble(("Streak: ", "bold"), f"{stats.streak} day{'s' if stats.streak != 1 else ''}   ",
                                 ("Time spent: ", "bold"), f"{duration(stats.seconds)} in {stats.days} days",
                                 f" ({stats.seconds / stats.reviews:.0f} s a review)" if stats.reviews else ""))

@@ -55,6 +55,19 @@ def when_text(when: datetime, now: datetime) -> str:
     return f"on {local:%a %d %b %Y} at {local:%H:%M} (in {days}d)"
 
 
+def with_article(number: str) -> str:
+    """'a 70%', 'an 87%', 'an 11%', 'an 8-card deck': "an" before a number said with a vowel
+    first (eight, eleven, eighteen, eighty…)."""
+    digits = number.lstrip("<>~")
+    an = digits[:1] == "8" or (digits[:2] in ("11", "18") and not digits[2:3].isdigit())
+    return f"{'an' if an else 'a'} {number}"
+
+
+def plural(n: float, word: str) -> str:
+    """'1 minute', '2 minutes', '1.5 minutes'."""
+    return f"{n:g} {word}{'' if n == 1 else 's'}"
+
+
 NARROW = 80  # columns below which tables take a narrower layout
 
 
@@ -156,8 +169,9 @@ def config_table(values: dict, sources: dict[str, str], deck: str | None) -> Tab
     table.add_column("value")
     table.add_column("from", style="dim")
     for key, value in values.items():
-        table.add_row(key, Text(str(value)), sources.get(key, "default"))
+        table.add_row(key, Text("none" if value is None else str(value)), sources.get(key, "default"))
     return table
 
 
-__all__ = ["card_table", "config_table", "day_text", "deck_table", "format_interval", "import_summary", "when_text"]
+__all__ = ["card_table", "config_table", "day_text", "deck_table", "format_interval", "import_summary", "plural",
+           "when_text", "with_article"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.cli.daily import Srs
@@ -133,3 +135,44 @@ def test_global_options_work_after_the_command_name(srs, tmp_path):
     assert '"mini/one"' in after.stdout
     # a command's own options and arguments are left alone
     assert runner.invoke(app, ["--db", other, "config", "new_per_day", "-4"]).exit_code == 1
+
+
+def test_words_an_87_percent_and_1_minute(srs):
+    from srs.ui.render import plural, with_article
+
+    assert [with_article(p) for p in ("87%", "8%", "80%", "11%", "18%", "70%", "1%", "100%", "110%", "<1%")] == [
+        "an 87%", "an 8%", "an 80%", "an 11%", "an 18%", "a 70%", "a 1%", "a 100%", "a 110%", "a <1%"]
+    out = srs("exam", "--deck", "mini", "--minutes", "1", "--seed", "1", "--no-schedule", input="q\n").stdout
+    assert "4 questions, 1 minute, pass mark 75%" in out
+    assert "srs gave you a " in out or "srs gave you an " in out
+    assert plural(2, "minute") == "2 minutes" and plural(1.5, "minute") == "1.5 minutes"
+
+
+def test_changes_between_attempts_are_percentage_points(srs):
+    srs("exam", "--deck", "mini", "--seed", "1", "--no-schedule", input="q\n")
+    srs("exam", "--deck", "mini", "--seed", "1", "--no-schedule", input="A\nB\nA\nB\n", now="2026-11-02T10:00:00+00:00")
+    out = srs("results", "--deck", "mini").stdout
+
+    assert re.search(r"\([+-]\d+ pp on the one before\)", out), out
+    assert "% on the one before" not in out
+
+
+def test_config_shows_none_and_warns_on_a_past_exam_date(srs):
+    out = srs("config").stdout
+    assert re.search(r"exam_date\s+│?\s*none", out) and "None" not in out
+    result = srs("config", "exam_date", "2026-11-01")
+    assert "warning: exam_date 2026-11-01 is before today" in result.stderr
+    result = srs("config", "exam_date", "2026-11-02")
+    assert "warning" not in result.stderr
+    assert srs("config", "exam_date", "none").stderr.count("warning") == 0
+
+
+def test_one_message_for_a_date_srs_cannot_read(srs):
+    srs("config", "exam_date", "none")
+    bad = [srs("readiness", "--deck", "mini", "--on", text, ok=False) for text in ("yesterday", "2026-13-45")]
+    assert [r.exit_code for r in bad] == [1, 1]
+    assert [line for r in bad for line in r.stderr.splitlines() if line.startswith("error:")] == [
+        "error: --on 'yesterday' is not a date (YYYY-MM-DD) or an ISO 8601 date-time",
+        "error: --on '2026-13-45' is not a date (YYYY-MM-DD) or an ISO 8601 date-time"]
+    bad = srs("review", "--until", "soon", ok=False)
+    assert "error: --until 'soon' is not a date (YYYY-MM-DD) or an ISO 8601 date-time" in bad.stderr
