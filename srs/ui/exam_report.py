@@ -61,8 +61,8 @@ def render_report(console: Console, rep: Report, deck_name: str, number: int | N
 
     if rep.calibration and any(r.answered for r in rep.calibration):
         cal = Table(title="Your calibration (stated confidence against accuracy)", title_justify="left")
-        for col in ("confidence", "stated", "answered", "right", "accuracy", ""):
-            cal.add_column(col, justify="left" if col in ("confidence", "") else "right")
+        for col in ("confidence", "stated", "answered", "right", "accuracy", "verdict"):
+            cal.add_column(col, justify="left" if col in ("confidence", "verdict") else "right")
         for r in rep.calibration:
             if r.accuracy is None:
                 cal.add_row(f"{r.level} {r.label}", f"{r.stated:.0%}", "0", "", "", "")

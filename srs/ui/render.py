@@ -88,6 +88,8 @@ def deck_table(rows: Sequence, exams: dict | None = None, width: int = 100) -> T
         table.add_row(*cells, str(r.cards), str(r.new), str(r.learning), str(r.review),
                       Text(str(r.due), style="bold green" if r.due else ""), str(r.suspended),
                       _exam_cell(r.exam, exams.get(r.id)))
+    if any(o.exam_date is not None for o in exams.values()):
+        table.caption, table.caption_justify = "exam: its date, the days left and your chance to pass then", "left"
     return table
 
 
@@ -100,7 +102,7 @@ def _exam_cell(exam: bool, outlook) -> Text:
     left = "today" if days == 0 else (f"in {days}d" if days > 0 else f"{-days}d ago")
     text = Text(f"{date} {left}")
     if chance is not None and days >= 0:
-        text.append(f" {chance:.0%}", style="bold green" if chance >= 0.8 else ("yellow" if chance >= 0.5 else "red"))
+        text.append(f" pass {chance:.0%}", style="bold green" if chance >= 0.8 else ("yellow" if chance >= 0.5 else "red"))
     return text
 
 

@@ -176,3 +176,13 @@ def test_one_message_for_a_date_srs_cannot_read(srs):
         "error: --on '2026-13-45' is not a date (YYYY-MM-DD) or an ISO 8601 date-time"]
     bad = srs("review", "--until", "soon", ok=False)
     assert "error: --until 'soon' is not a date (YYYY-MM-DD) or an ISO 8601 date-time" in bad.stderr
+
+
+def test_labels_exam_chance_in_decks_and_the_calibration_verdict(srs):
+    srs("config", "exam_date", "2026-11-05", "--deck", "mini")
+    out = srs("decks").stdout
+    assert re.search(r"2026-11-05 in 3d pass \d+%", out), out
+    assert "exam: its date, the days left and your chance to pass then" in out
+    out = srs("exam", "--deck", "mini", "--seed", "1", "--no-schedule", "--confidence", input="A\n3\nB\n4\nq\n").stdout
+    header = next(line for line in out.splitlines() if re.match(r"\W*confidence\W+stated", line))
+    assert header.replace("┃", " ").split()[-1] == "verdict"
