@@ -186,3 +186,16 @@ def test_labels_exam_chance_in_decks_and_the_calibration_verdict(srs):
     out = srs("exam", "--deck", "mini", "--seed", "1", "--no-schedule", "--confidence", input="A\n3\nB\n4\nq\n").stdout
     header = next(line for line in out.splitlines() if re.match(r"\W*confidence\W+stated", line))
     assert header.replace("┃", " ").split()[-1] == "verdict"
+
+
+def test_stats_counts_each_card_once(srs):
+    srs("suspend", "mini/one")
+    out = srs("stats", "--deck", "mini").stdout
+    header, row = next((lines[i], lines[i + 2]) for lines in [out.splitlines()] for i in range(len(lines))
+                       if "total" in lines[i])
+    cols = [c.strip() for c in header.replace("┃", "│").split("│") if c.strip()]
+    numbers = [int(n) for n in row.replace("│", " ").split()]
+    counts = dict(zip(cols, numbers))
+    assert counts["total"] == 5 == counts["new"] + counts["learning"] + counts["review"] + counts["relearning"]
+    assert counts["of which suspended"] == 1
+    assert srs("stats", "--deck", "mini", "--json").stdout.count('"suspended": 1') == 1
