@@ -34,7 +34,7 @@ def exam(
     settings = c.settings(deck_id)
     sitting = attempts.take(c.store, settings, deck_id, c.writable_now(), questions=questions, minutes=minutes,
                             no_timer=no_timer, seed=seed)
-    console = stdout()
+    console = stdout(screen=True)
     console.print(f"{sitting.deck.name}: {sitting.questions} questions, "
                   f"{'no time limit' if sitting.minutes is None else plural(sitting.minutes, 'minute')}, "
                   f"pass mark {sitting.deck.exam_pass_mark:.0%}. Seed {sitting.seed}.")
@@ -93,7 +93,7 @@ def results(
         return
     from srs.ui.exam_report import render_report
 
-    console = stdout()
+    console = stdout(screen=True)
     a = past.attempt
     console.print(f"Attempt #{a.number} taken {a.started_at.astimezone(c.now().tzinfo):%Y-%m-%d %H:%M}, seed {a.seed}.")
     render_report(console, past.report, past.deck_name, a.number)

@@ -44,7 +44,7 @@ def review(
     settings = c.settings(deck)
     exam_day = exam_date(until, settings.exam_date, settings.day_starts_at, c.writable_now(), "--until")
     session = ReviewSession(c.store, settings, deck, tag, limit, fuzz=fuzz(), until=exam_day)
-    screen = ReviewScreen(session, KeyReader(), stdout(), c.now)
+    screen = ReviewScreen(session, KeyReader(), stdout(screen=True), c.now)
     screen.run()
     if screen.interrupted:
         raise typer.Exit(130)

@@ -199,3 +199,38 @@ def test_stats_counts_each_card_once(srs):
     assert counts["total"] == 5 == counts["new"] + counts["learning"] + counts["review"] + counts["relearning"]
     assert counts["of which suspended"] == 1
     assert srs("stats", "--deck", "mini", "--json").stdout.count('"suspended": 1') == 1
+
+
+LONG_NAME = "A deck whose name is long enough to wrap over several lines in a narrow table"
+
+
+def test_piped_output_has_whole_rows_at_any_width(tmp_path, monkeypatch):
+    srs = Srs(tmp_path, monkeypatch, width=0)             # no SRS_WIDTH: CliRunner's stdout is not a terminal
+    monkeypatch.setenv("COLUMNS", "60")                  # a terminal's width does not cut output sent to a pipe
+    srs("import", srs.deck)
+    srs("config", "exam_date", "2026-11-20", "--deck", "mini")
+    (tmp_path / "long.toml").write_text(f'[deck]\nid = "long"\nname = "{LONG_NAME}"\n\n'
+                                        '[[card]]\nid = "c"\nquestion = "Q?"\nanswer = "A"\n')
+    srs("import", str(tmp_path / "long.toml"))
+    decks = srs("decks").stdout
+    assert LONG_NAME in decks                            # on one line, not folded
+    assert re.search(r"mini\s+Mini deck\s+5\s+5\s+0\s+0\s+\d+\s+0\s+2026-11-20 in 18d pass \d+%", decks), decks
+    cards = srs("cards").stdout
+    header = next(line for line in cards.splitlines() if line.strip().startswith("card"))
+    assert header.split() == ["card", "state", "due", "stability", "recall", "reps", "lapses"]
+    assert "hidden" not in cards
+    # as wide as the content, not padded to the piped width
+    assert max(len(line) for line in decks.splitlines() + cards.splitlines()) < 200
+
+
+def test_a_narrow_terminal_hides_columns_in_order_and_says_so(tmp_path, monkeypatch):
+    srs = Srs(tmp_path, monkeypatch, width=40)
+    srs("import", srs.deck)
+    cards = srs("cards", "--deck", "mini").stdout
+    assert all(len(line) <= 40 for line in cards.splitlines())
+    header = next(line for line in cards.splitlines() if line.strip().startswith("card"))
+    assert header.split() == ["card", "state", "due", "recall", "lapses"]
+    assert "2 columns hidden (stability, reps): widen the terminal or use --json" in " ".join(cards.split())
+    decks = srs("decks").stdout
+    assert "4 columns hidden (name, susp., cards, new): widen the terminal or use --json" in " ".join(decks.split())
+    assert all(len(line) <= 40 for line in decks.splitlines())

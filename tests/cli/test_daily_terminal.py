@@ -31,3 +31,18 @@ def test_u_at_the_rating_prompt_takes_back_the_letter_then_undoes_the_answer_bef
     term.press("q")
     term.wait_for("Session over")
     assert term.finish() == 0
+
+
+def test_a_real_pipe_gets_whole_rows_and_a_narrow_terminal_says_what_is_hidden(env):
+    from tests.cli.helpers import srs
+
+    piped = dict(env, COLUMNS="60")
+    piped.pop("SRS_WIDTH", None)
+    out = srs(piped, "cards", "--deck", "mini").stdout             # stdout is a pipe here
+    header = next(line for line in out.splitlines() if line.strip().startswith("card"))
+    assert header.split() == ["card", "state", "due", "stability", "recall", "reps", "lapses"]
+    assert "hidden" not in out and max(map(len, out.splitlines())) < 200
+    term = Terminal(["cards", "--deck", "mini"], env, cols=40)
+    screen = term.wait_for("use --json")
+    assert "columns hidden (stability, reps)" in " ".join(screen.split())
+    assert term.finish() == 0
