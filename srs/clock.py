@@ -47,6 +47,21 @@ def parse_instant(text: str, what: str = "time") -> datetime:
     return value
 
 
+def zone_note(at: datetime) -> str | None:
+    """Which zone times are shown in, when it is not this machine's: srs shows every time in
+    the learner's zone, the offset of ``at`` (SRS_NOW's when it is set)."""
+    mine, machine = at.utcoffset(), at.astimezone().utcoffset()
+    if mine is None or mine == machine:
+        return None
+
+    def name(offset: timedelta | None) -> str:
+        minutes = int((offset or timedelta()).total_seconds() // 60)
+        sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+        return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+    return f"times are shown in {name(mine)} (SRS_NOW's offset), not this machine's {name(machine)}"
+
+
 def now() -> datetime:
     """The current time, aware; SRS_NOW (ISO 8601 with offset) replaces the clock."""
     fixed = os.environ.get("SRS_NOW")
@@ -120,4 +135,5 @@ def exam_date(option: str | None, setting: str | None, day_starts_at: int, now: 
     return max(when, now)
 
 
-__all__ = ["LearnerDay", "exam_date", "now", "parse_instant", "local_zone", "day_start", "shift_seconds", "on_date"]
+__all__ = ["LearnerDay", "exam_date", "now", "parse_instant", "local_zone", "day_start", "shift_seconds", "on_date",
+           "zone_note"]

@@ -212,12 +212,14 @@ class Context:
         return self._store
 
     def now(self) -> "datetime":
-        from srs.clock import now, simulated
+        from srs.clock import now, simulated, zone_note
 
         moment = now()
         if simulated() and not self._told:
             self._told = True
-            print(f"simulated time: {moment:%a %d %b %Y %H:%M %z} (SRS_NOW)", file=sys.stderr)
+            note = zone_note(moment)  # every time is shown in SRS_NOW's zone: say so when it is not the machine's
+            print(f"simulated time: {moment:%a %d %b %Y %H:%M %z} (SRS_NOW)" + (f"; {note}" if note else ""),
+                  file=sys.stderr)
         return moment
 
     def writable_now(self) -> "datetime":

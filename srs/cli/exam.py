@@ -79,7 +79,7 @@ def results(
             return
         from srs.ui.exam_report import render_results
 
-        render_results(stdout(), rows)
+        render_results(stdout(), rows, c.now().tzinfo)
         return
     from srs.attempts import read
 

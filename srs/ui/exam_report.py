@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import tzinfo
 
 from rich import box
 from rich.console import Console
@@ -106,7 +107,8 @@ def sparkline(scores: Sequence[float]) -> str:
     return "".join(SPARK[min(len(SPARK) - 1, int(s * (len(SPARK) - 1) + 0.5))] for s in scores)
 
 
-def render_results(console: Console, attempts: Sequence) -> None:
+def render_results(console: Console, attempts: Sequence, zone: tzinfo | None = None) -> None:
+    """The attempts, their times in ``zone`` (the learner's: that of the command's ``now``)."""
     if not attempts:
         console.print("No exam attempts yet: take one with `srs exam`.")
         return
@@ -119,7 +121,7 @@ def render_results(console: Console, attempts: Sequence) -> None:
     for a in attempts:
         took = (a.finished_at - a.started_at).total_seconds()
         table.add_row(str(a.number), *(() if one_deck else (Text(a.deck_id),)),
-                      a.started_at.astimezone().strftime("%Y-%m-%d %H:%M"), f"{a.correct}/{a.questions}",
+                      a.started_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"), f"{a.correct}/{a.questions}",
                       f"{a.score:.0%}", Text("PASS", style="green") if a.passed else Text("FAIL", style="red"),
                       duration(took))
     console.print(table)

@@ -234,3 +234,26 @@ def test_a_narrow_terminal_hides_columns_in_order_and_says_so(tmp_path, monkeypa
     decks = srs("decks").stdout
     assert "4 columns hidden (name, susp., cards, new): widen the terminal or use --json" in " ".join(decks.split())
     assert all(len(line) <= 40 for line in decks.splitlines())
+
+
+@pytest.fixture
+def utc_machine(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_every_command_shows_times_in_the_learners_zone_and_says_which(srs, utc_machine):
+    at = "2026-11-02T19:00:00+01:00"
+    result = srs("exam", "--deck", "mini", "--seed", "1", "--no-schedule", input="q\n", now=at)
+    assert "times are shown in UTC+01:00 (SRS_NOW's offset), not this machine's UTC+00:00" in result.stderr
+    listed = srs("results").stdout
+    assert "2026-11-02 19:00" in listed and "18:00" not in listed
+    assert "taken 2026-11-02 19:00" in srs("results", "1").stdout
+    assert "2026-11-02 19:00" in srs("stats", "--deck", "mini").stdout
+    # the machine's own zone: nothing to say
+    assert "times are shown" not in srs("results", now="2026-11-02T20:00:00+00:00").stderr
