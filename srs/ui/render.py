@@ -76,7 +76,7 @@ NARROW = 80  # columns below which tables take a compact layout (no edge padding
 
 #: columns left out, in this order, when a table is wider than the terminal
 DECK_DROP = ("name", "susp.", "cards", "new", "learn", "review")
-CARD_DROP = ("stability", "reps", "recall", "lapses", "due", "state")
+CARD_DROP = ("stability", "reps", "memory R", "lapses", "due", "state", "chance now")
 
 
 def fitted(title: str, columns: Sequence[tuple[str, dict]], rows: Sequence[dict], width: int,
@@ -163,7 +163,8 @@ def card_table(rows: Sequence, now: datetime | None = None, width: int = 100) ->
     number = {"justify": "right", "no_wrap": True}
     columns = [("card", {"no_wrap": True, "overflow": "ellipsis"}), ("state", {"no_wrap": True}),
                ("due", {"no_wrap": True})]
-    columns += [(name, dict(number, min_width=len(name))) for name in ("stability", "recall", "reps", "lapses")]
+    columns += [(name, dict(number, min_width=len(name)))
+                for name in ("chance now", "memory R", "stability", "reps", "lapses")]
     cells = []
     for r in rows:
         back = r.buried_until if r.buried_until and (r.due is None or r.buried_until > r.due) else r.due
@@ -182,9 +183,14 @@ def card_table(rows: Sequence, now: datetime | None = None, width: int = 100) ->
             state.append(" buried", style="yellow")
         cells.append({"card": Text(r.card.card_id if one_deck else r.name), "state": state, "due": due,
                       "stability": f"{r.stability:.1f}d" if r.stability is not None else "",
-                      "recall": f"{r.retrievability:.0%}" if r.retrievability is not None else "",
+                      "chance now": f"{r.chance:.0%}" if r.chance is not None else "",
+                      "memory R": f"{r.retrievability:.0%}" if r.retrievability is not None else "",
                       "reps": str(r.reps), "lapses": str(r.lapses)})
-    return fitted(title, columns, cells, width, CARD_DROP)
+    table = fitted(title, columns, cells, width, CARD_DROP)
+    legend = Text("chance now: of a right answer now, from all your answers (srs readiness's forecast); "
+                  "memory R: FSRS's retrievability, near 100% right after any review, a miss too", style="dim")
+    table.caption = legend if table.caption is None else Text("\n").join([legend, table.caption])  # type: ignore[list-item]
+    return table
 
 
 SKIPPED_SHOWN = 5  # names per reason; srs import --json lists them all

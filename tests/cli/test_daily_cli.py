@@ -217,20 +217,22 @@ def test_piped_output_has_whole_rows_at_any_width(tmp_path, monkeypatch):
     assert re.search(r"mini\s+Mini deck\s+5\s+5\s+0\s+0\s+\d+\s+0\s+2026-11-20 in 18d pass \d+%", decks), decks
     cards = srs("cards").stdout
     header = next(line for line in cards.splitlines() if line.strip().startswith("card"))
-    assert header.split() == ["card", "state", "due", "stability", "recall", "reps", "lapses"]
+    assert re.split(r"\s{2,}", header.strip()) == ["card", "state", "due", "chance now", "memory R", "stability",
+                                                   "reps", "lapses"]
     assert "hidden" not in cards
     # as wide as the content, not padded to the piped width
     assert max(len(line) for line in decks.splitlines() + cards.splitlines()) < 200
 
 
 def test_a_narrow_terminal_hides_columns_in_order_and_says_so(tmp_path, monkeypatch):
-    srs = Srs(tmp_path, monkeypatch, width=40)
+    srs = Srs(tmp_path, monkeypatch, width=50)
     srs("import", srs.deck)
     cards = srs("cards", "--deck", "mini").stdout
-    assert all(len(line) <= 40 for line in cards.splitlines())
+    assert all(len(line) <= 50 for line in cards.splitlines())
     header = next(line for line in cards.splitlines() if line.strip().startswith("card"))
-    assert header.split() == ["card", "state", "due", "recall", "lapses"]
-    assert "2 columns hidden (stability, reps): widen the terminal or use --json" in " ".join(cards.split())
+    assert re.split(r"\s{2,}|(?<=\S) (?=\S{4})", header.strip()) == ["card", "state", "due", "chance now", "lapses"]
+    assert "3 columns hidden (stability, reps, memory R): widen the terminal or use --json" in " ".join(cards.split())
+    srs.monkeypatch.setenv("SRS_WIDTH", "40")
     decks = srs("decks").stdout
     assert "4 columns hidden (name, susp., cards, new): widen the terminal or use --json" in " ".join(decks.split())
     assert all(len(line) <= 40 for line in decks.splitlines())
@@ -257,3 +259,19 @@ def test_every_command_shows_times_in_the_learners_zone_and_says_which(srs, utc_
     assert "2026-11-02 19:00" in srs("stats", "--deck", "mini").stdout
     # the machine's own zone: nothing to say
     assert "times are shown" not in srs("results", now="2026-11-02T20:00:00+00:00").stderr
+
+
+def test_cards_shows_the_forecasts_chance_now_beside_fsrs_memory(srs):
+    first = srs.first("--deck", "mini")
+    srs("review", "--deck", "mini", "--limit", "1", input=f"{srs.wrong(first)}\n\n")   # a miss at 09:00
+    srs.monkeypatch.setenv("SRS_NOW", "2026-11-02T22:00:00+00:00")                  # 13 hours later
+    row = srs.cards()[first]
+    assert row["retrievability"] > 0.9                    # FSRS: the answer was just read
+    assert row["chance_now"] < row["retrievability"] - 0.2  # the forecast: a miss is strong evidence
+    assert srs.cards()["mini/basic"]["chance_now"] is None  # a basic card: no forecast
+    out = srs("cards", "--deck", "mini").stdout
+    header = next(line for line in out.splitlines() if line.strip().startswith("card"))
+    assert "chance now" in header and "memory R" in header
+    line = next(line for line in out.splitlines() if line.strip().startswith(first.partition("/")[2] + " "))
+    assert f"{row['chance_now']:.0%}" in line and f"{row['retrievability']:.0%}" in line
+    assert "chance now: of a right answer now" in " ".join(out.split())
