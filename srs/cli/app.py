@@ -248,7 +248,7 @@ class Context:
         return tag
 
     def exam_deck(self, deck: str | None) -> str:
-        """The deck an exam or readiness command is about (§2)."""
+        """The deck an exam or readiness command is about: the one named, else the only one with exam settings."""
         if deck is not None:
             self.check_deck(deck)
             return deck
