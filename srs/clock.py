@@ -45,18 +45,38 @@ def check_not_before(now: datetime, latest: datetime | None) -> None:
                     f"SRS_NOW): set SRS_NOW={when} or later to go on from it")
 
 
+def not_a_date(what: str, text: str) -> UserError:
+    """The one message for a date or time srs cannot read."""
+    return UserError(f"{what} {text!r} is not a date (YYYY-MM-DD) or an ISO 8601 date-time")
+
+
 def parse_instant(text: str, what: str = "time") -> datetime:
     """An ISO 8601 date or date-time; a naive one is taken as local time."""
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise UserError(f"{what} {text!r} is not an ISO 8601 date or date-time") from None
+        raise not_a_date(what, text) from None
     try:
         if value.tzinfo is None:
             value = value.astimezone()  # local time zone
         return check_range(value, what, text)
     except (OverflowError, ValueError):  # a naive time at the very ends of Python's range
         return check_range(datetime.max.replace(tzinfo=timezone.utc), what, text)
+
+
+def zone_note(at: datetime) -> str | None:
+    """Which zone times are shown in, when it is not this machine's: srs shows every time in
+    the learner's zone, the offset of ``at`` (SRS_NOW's when it is set)."""
+    mine, machine = at.utcoffset(), at.astimezone().utcoffset()
+    if mine is None or mine == machine:
+        return None
+
+    def name(offset: timedelta | None) -> str:
+        minutes = int((offset or timedelta()).total_seconds() // 60)
+        sign, minutes = ("+" if minutes >= 0 else "-"), abs(minutes)
+        return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+    return f"times are shown in {name(mine)} (SRS_NOW's offset), not this machine's {name(machine)}"
 
 
 def now() -> datetime:
@@ -110,7 +130,7 @@ def on_date(text: str, day_starts_at: int, reference: datetime, what: str = "dat
         try:
             d = datetime.strptime(text, "%Y-%m-%d")
         except ValueError:
-            raise UserError(f"{what} {text!r} is not a date (YYYY-MM-DD)") from None
+            raise not_a_date(what, text) from None
         return check_range(d.replace(hour=12, tzinfo=local_zone(reference)), what, text)
     return parse_instant(text, what)
 
@@ -133,4 +153,4 @@ def exam_date(option: str | None, setting: str | None, day_starts_at: int, now: 
 
 
 __all__ = ["EARLIEST", "LATEST", "LearnerDay", "check_range", "exam_date", "now", "parse_instant", "local_zone",
-           "day_start", "shift_seconds", "on_date"]
+           "day_start", "shift_seconds", "on_date", "zone_note"]

@@ -1,6 +1,6 @@
 """Deck files: the TOML deck format and quiz-page text, parsed into plain dataclasses.
 
-Parsing is strict: every rule of SPEC §3 is enforced and every error names the file
+Parsing is strict: every rule of docs/deck-format.md is enforced and every error names the file
 and the line (``decks/x.toml:14: card "adam": ...``).
 """
 
@@ -270,7 +270,7 @@ def _parse_in_pieces(text: str, path: str) -> DeckSpec | None:
 
 
 def parse_toml(text: str, path: str = "<deck>") -> DeckSpec:
-    """A TOML deck (SPEC §3) as a DeckSpec; DeckFileError naming path:line otherwise."""
+    """A TOML deck (docs/deck-format.md) as a DeckSpec; DeckFileError naming path:line otherwise."""
     if len(text) >= FAST_PARSE_CHARS:
         spec = _parse_in_pieces(text, path)
         if spec is not None:

@@ -121,6 +121,11 @@ class ExamRun:
         a.confidence = confidence
         a.seconds += self._spent()
 
+    @property
+    def unanswered(self) -> int:
+        """Questions still to answer (skipped ones among them)."""
+        return len(self._pending)
+
     def skip(self) -> None:
         index = self._pending.popleft()
         self.answers[index].seconds += self._spent()

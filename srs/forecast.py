@@ -164,7 +164,7 @@ class Forecast:
         return sorted(worth, key=lambda c: (-c.gain, c.p))[:n]
 
     def to_dict(self) -> dict:
-        """The forecast as `srs readiness --json` prints it (SPEC §10), calibration aside."""
+        """The forecast as `srs readiness --json` prints it (docs/json.md), calibration aside."""
         return {"deck": self.deck, "on": self.on.isoformat(), "questions": self.questions,
                 "pass_mark": self.pass_mark, "needed": self.needed, "expected_score": self.expected_score,
                 "score_interval": list(self.score_interval), "interval_mass": 0.8,

@@ -7,6 +7,7 @@ join the card's log once and the schedule continues where Anki left it."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from srs.model import REVIEW, CardKind, MemoryState, State
 from srs.store import Store
 
 SAME_REVIEW = timedelta(seconds=1)  # a review exported by srs comes back within a millisecond or two
+REDATED_SPAN = timedelta(minutes=1)  # Anki dates the reviews it re-dates at one moment, its import's
 _NONE: Counter = Counter()  # no card of an Anki deck recognised (read, never written)
 
 
@@ -213,8 +215,7 @@ class Merger:
         for key, t in keys.items():
             memory = memories.get(key)
             log = logs.get(key, [])
-            incoming = [r for r in t.incoming.reviews
-                        if not any(e.rating == r.rating and abs(e.reviewed_at - r.at) < SAME_REVIEW for e in log)]
+            incoming = not_redated(log, t.incoming.reviews)
             suspended = t.incoming.schedule.suspended
             if not incoming:
                 if memory is not None and memory.suspended != suspended and (t.incoming.reviews or suspended):
@@ -235,6 +236,32 @@ class Merger:
                                             buried_until=flags.buried_until)))
         if states or added or replayed:
             self.store.write_history(states, added, replayed)
+
+
+def not_redated(log: list, reviews: Sequence) -> list:
+    """A card's Anki ``reviews`` that are new to its ``log``: those that match no review of
+    the log by time (the same rating within ``SAME_REVIEW``), less srs's own reviews that Anki re-dated. Anki dates a review in its future (srs's
+    answers given under SRS_NOW ahead of the clock) at the moment it imports it, keeping
+    their order: such copies are the incoming reviews that pair, in order and rating by
+    rating, with the log's reviews no incoming one matched, each dated before its original,
+    all at one moment (within ``REDATED_SPAN``)."""
+    def same(e, r) -> bool:
+        return e.rating == r.rating and abs(e.reviewed_at - r.at) < SAME_REVIEW
+
+    incoming = [r for r in reviews if not any(same(e, r) for e in log)]
+    if not incoming or not log:
+        return incoming
+    originals = sorted((e for e in log if not any(same(e, r) for r in reviews)), key=lambda e: e.reviewed_at)
+    kept, copies, j = [], [], 0
+    for r in sorted(incoming, key=lambda r: r.at):
+        if j < len(originals) and originals[j].rating == r.rating and r.at < originals[j].reviewed_at:
+            copies.append(r)
+            j += 1
+        else:
+            kept.append(r)
+    if not copies or copies[-1].at - copies[0].at > REDATED_SPAN:
+        return incoming  # not one moment's re-dating: Anki's own reviews
+    return kept
 
 
 def _note_guid(t: _Target) -> str | None:

@@ -42,6 +42,7 @@ class Answered:
     due: datetime
     at: datetime              # when it was answered
     leech: bool = False  # this answer made the card a leech: it was suspended
+    lapses: int = 0      # the card's lapses after this answer (this one included)
 
 
 @dataclass
@@ -180,7 +181,7 @@ class ReviewSession:
         snapshot = self._snapshot()
         review_id, before, after = self.store.apply_review(card.key, rating, now, duration_ms, "review", compute)
         leech = after.leech and not (before is not None and before.leech)
-        answered = Answered(card, rating, review_id, after.due, now, leech)  # type: ignore[arg-type]
+        answered = Answered(card, rating, review_id, after.due, now, leech, after.lapses)  # type: ignore[arg-type]
         was_right = rating != AGAIN if right is None else right
         stored = replace(card, memory=before or card.memory, has_state=before is not None)
         self._steps.append(Step("answer", stored, review_id, snapshot))

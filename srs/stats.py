@@ -3,6 +3,7 @@ streak, time spent and exam scores. The store aggregates; this module shapes the
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -35,7 +36,9 @@ class CardView:
     card: StudyCard
     state: str
     due: datetime | None
-    retrievability: float | None
+    retrievability: float | None     # FSRS's ("memory R"): ~1 right after any review, a miss too
+    buried: bool = False             # buried now: it returns at ``buried_until``
+    chance: float | None = None      # the forecast's chance of a right answer now (multiple choice)
 
     @property
     def name(self) -> str:
@@ -61,25 +64,54 @@ class CardView:
     def leech(self) -> bool:
         return self.card.memory.leech
 
+    @property
+    def buried_until(self) -> datetime | None:
+        """When a buried card returns (None: not buried now)."""
+        return self.card.memory.buried_until if self.buried else None
+
     def to_dict(self) -> dict:
         c, m = self.card, self.card.memory
         return {"card": c.name, "deck": c.deck_id, "id": c.card_id, "kind": c.kind.value, "question": c.question,
                 "choices": list(c.choices) if c.choices is not None else None, "answer": c.answer,
                 "tags": list(c.tags), "state": self.state, "due": self.due.isoformat() if self.due else None,
                 "stability": m.stability, "difficulty": m.difficulty, "retrievability": self.retrievability,
-                "reps": m.reps, "lapses": m.lapses, "suspended": m.suspended, "leech": m.leech}
+                "chance_now": self.chance,
+                "reps": m.reps, "lapses": m.lapses, "suspended": m.suspended, "leech": m.leech,
+                "buried_until": self.buried_until.isoformat() if self.buried_until else None}
 
 
 def card_views(store: Store, settings: Settings, now: datetime, deck: str | None = None, tag: str | None = None,
-               due: bool = False) -> list[CardView]:
+               due: bool = False, settings_of: Callable[[str], Settings] | None = None) -> list[CardView]:
     """Cards of ``deck`` / ``tag`` (only those due now with ``due``), in deck order, with
-    FSRS's recall now."""
+    FSRS's recall now and, given ``settings_of`` (deck id -> its settings), each
+    multiple-choice card's chance of a right answer now (``chances_now``)."""
     from srs.scheduler import make_scheduler, retrievability
 
     scheduler = make_scheduler(settings)
+    cards = store.cards(deck, tag, due_before=now if due else None, now=now)
+    chances = chances_now(store, settings_of, sorted({c.deck_id for c in cards}), now) if settings_of else {}
     return [CardView(card, STATE_NAMES[card.memory.state], card.memory.due if card.memory.state else None,
-                     retrievability(scheduler, card.memory, now))
-            for card in store.cards(deck, tag, due_before=now if due else None, now=now)]
+                     retrievability(scheduler, card.memory, now),
+                     card.memory.buried_until is not None and card.memory.buried_until > now, chances.get(card.key))
+            for card in cards]
+
+
+def chances_now(store: Store, settings_of: Callable[[str], Settings], decks: Sequence[str],
+                now: datetime) -> dict[int, float]:
+    """Card key -> the chance of a right answer now, from the readiness forecast
+    (``srs.forecast``: every answer the learner gave, the time since each, guessing among the
+    choices) — unlike FSRS's retrievability, low right after a miss. Multiple-choice cards
+    of ``decks`` only (the forecast is about them)."""
+    from srs.forecast import assess
+
+    chances: dict[int, float] = {}
+    for deck in decks:
+        try:
+            forecast = assess(store, settings_of(deck), deck, now, now, value=False)
+        except ValueError:  # no multiple-choice card in the deck
+            continue
+        chances.update((card.key, card.p_now) for card in forecast.cards)
+    return chances
 
 
 def day_begins(day: int, shift: int) -> datetime:
@@ -158,4 +190,4 @@ def to_json(stats: Stats) -> dict:
     }
 
 
-__all__ = ["CardView", "Stats", "card_views", "compute", "day_begins", "streak", "to_json"]
+__all__ = ["CardView", "Stats", "card_views", "chances_now", "compute", "day_begins", "streak", "to_json"]

@@ -139,7 +139,7 @@ def test_twenty_answers_are_compared_with_the_target(make_store):
     for i, card in enumerate(store.cards()):
         log(store, card.key, NOW - timedelta(days=1, minutes=i), 3 if i else 1, REVIEW)
     screen = _screen(compute(store, Settings(), NOW), NOW)
-    assert "95.0% of 20 answers on review cards; desired 90% (+5.0%)" in " ".join(screen.split())
+    assert "95.0% of 20 answers on review cards; desired 90% (+5.0 pp)" in " ".join(screen.split())
 
 
 def test_due_days_of_the_whole_collection_leave_out_retired_cards_overdue_or_ahead(make_store):

@@ -1,6 +1,6 @@
 """Writing .apkg packages in the legacy schema-11 format (`collection.anki21`), which Anki
 2.1.50+ and AnkiDroid import. With history: each card's scheduling, its FSRS memory state
-(cards.data) and every review as a revlog row. See shared/ANKI-FORMAT.md."""
+(cards.data) and every review as a revlog row. What Anki reads: README, "Anki, both ways"."""
 
 from __future__ import annotations
 

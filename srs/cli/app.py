@@ -86,12 +86,46 @@ class SrsCommand(typer.core.TyperCommand):
 
 
 class SrsGroup(typer.core.TyperGroup):
-    """The app's group: its global options coerced lazily too."""
+    """The app's group: its global options coerced lazily too, and taken after the command
+    name as well as before it (``srs review --db x.db``)."""
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)
         _coerce_lazily(params)
         return params
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, globals_first(args))
+
+
+GLOBAL_OPTIONS = ("--db", "--learner")  # each takes a value
+
+
+def globals_first(args: list[str]) -> list[str]:
+    """The command line with ``--db``/``--learner`` given after the command name moved in
+    front of it, where Click reads the group's options (nothing after ``--`` is moved)."""
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":  # options before the command
+        i += 2 if args[i] in GLOBAL_OPTIONS else 1
+    if i >= len(args) or args[i] == "--":
+        return args
+    front, command, rest = list(args[:i]), args[i], []
+    j = i + 1
+    while j < len(args):
+        arg = args[j]
+        if arg == "--":
+            rest += args[j:]
+            break
+        if arg in GLOBAL_OPTIONS and j + 1 < len(args):
+            front += args[j:j + 2]
+            j += 2
+            continue
+        if arg.partition("=")[0] in GLOBAL_OPTIONS and "=" in arg:
+            front.append(arg)
+        else:
+            rest.append(arg)
+        j += 1
+    return [*front, command, *rest]
 
 
 class SrsTyper(typer.Typer):
@@ -188,12 +222,14 @@ class Context:
         return self._store
 
     def now(self) -> "datetime":
-        from srs.clock import now, simulated
+        from srs.clock import now, simulated, zone_note
 
         moment = now()
         if simulated() and not self._told:
             self._told = True
-            print(f"simulated time: {moment:%a %d %b %Y %H:%M %z} (SRS_NOW)", file=sys.stderr)
+            note = zone_note(moment)  # every time is shown in SRS_NOW's zone: say so when it is not the machine's
+            print(f"simulated time: {moment:%a %d %b %Y %H:%M %z} (SRS_NOW)" + (f"; {note}" if note else ""),
+                  file=sys.stderr)
         return moment
 
     def writable_now(self) -> "datetime":
@@ -222,7 +258,7 @@ class Context:
         return tag
 
     def exam_deck(self, deck: str | None) -> str:
-        """The deck an exam or readiness command is about (§2)."""
+        """The deck an exam or readiness command is about: the one named, else the only one with exam settings."""
         if deck is not None:
             self.check_deck(deck)
             return deck

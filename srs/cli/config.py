@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Optional
 
 import typer
@@ -26,6 +27,13 @@ def config(
     c.open()
     c.check_deck(deck)
     values, sources = configure(c.store, key, value, deck)
+    if key == "exam_date" and value is not None and values.get(key) is not None:
+        from srs.clock import exam_date
+
+        now = c.now()
+        if exam_date(None, values[key], c.settings(deck).day_starts_at, now) is None:
+            print(f"warning: exam_date {values[key]} is before today: readiness and review --until "
+                  "ignore a date that has passed", file=sys.stderr)
     if as_json:
         print_json(values)
         return

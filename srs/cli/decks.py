@@ -142,7 +142,7 @@ def cards(
     c.check_deck(deck)
     c.check_tag(tag, deck)
     now = c.now()
-    rows = card_views(c.store, c.settings(deck), now, deck, tag, due)
+    rows = card_views(c.store, c.settings(deck), now, deck, tag, due, settings_of=c.settings)
     if as_json:
         print_json([r.to_dict() for r in rows])
         return

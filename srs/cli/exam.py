@@ -26,6 +26,7 @@ def exam(
     from srs.ui.exam_report import render_report
     from srs.ui.exam_screen import Abandoned, ExamScreen
     from srs.ui.keys import KeyReader
+    from srs.ui.render import plural, with_article
 
     c = context()
     c.open()
@@ -33,9 +34,9 @@ def exam(
     settings = c.settings(deck_id)
     sitting = attempts.take(c.store, settings, deck_id, c.writable_now(), questions=questions, minutes=minutes,
                             no_timer=no_timer, seed=seed)
-    console = stdout()
+    console = stdout(screen=True)
     console.print(f"{sitting.deck.name}: {sitting.questions} questions, "
-                  f"{'no time limit' if sitting.minutes is None else f'{sitting.minutes:g} minutes'}, "
+                  f"{'no time limit' if sitting.minutes is None else plural(sitting.minutes, 'minute')}, "
                   f"pass mark {sitting.deck.exam_pass_mark:.0%}. Seed {sitting.seed}.")
     keys = KeyReader()
     try:
@@ -55,7 +56,7 @@ def exam(
 
         scheduler = make_scheduler(settings, fuzz())
     report, number = attempts.hand_in(c.store, sitting, confidence, scheduler)
-    console.print(f"Before this attempt srs gave you a {sitting.forecast:.0%} chance of passing "
+    console.print(f"Before this attempt srs gave you {with_article(f'{sitting.forecast:.0%}')} chance of passing "
                   f"(expected score {sitting.expected_score:.0%}); srs readiness shows how its forecasts fare.")
     render_report(console, report, sitting.deck.name, number)  # the summary comes last
 
@@ -80,7 +81,7 @@ def results(
             return
         from srs.ui.exam_report import render_results
 
-        render_results(stdout(), rows)
+        render_results(stdout(), rows, c.now().tzinfo)
         return
     from srs.attempts import read
 
@@ -94,7 +95,7 @@ def results(
         return
     from srs.ui.exam_report import render_report
 
-    console = stdout()
+    console = stdout(screen=True)
     a = past.attempt
     console.print(f"Attempt #{a.number} taken {a.started_at.astimezone(c.now().tzinfo):%Y-%m-%d %H:%M}, seed {a.seed}.")
     render_report(console, past.report, past.deck_name, a.number)

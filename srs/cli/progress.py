@@ -1,4 +1,4 @@
-"""`srs stats`, `srs readiness`, `srs optimize`: where a learner stands (§7, §8)."""
+"""`srs stats`, `srs readiness`, `srs optimize`: where a learner stands (README: "srs stats", "srs readiness")."""
 
 from __future__ import annotations
 

@@ -44,7 +44,7 @@ def review(
     settings = c.settings(deck)
     exam_day = exam_date(until, settings.exam_date, settings.day_starts_at, c.writable_now(), "--until")
     session = ReviewSession(c.store, settings, deck, tag, limit, fuzz=fuzz(), until=exam_day)
-    screen = ReviewScreen(session, KeyReader(), stdout(), c.now)
+    screen = ReviewScreen(session, KeyReader(), stdout(screen=True), c.now)
     screen.run()
     if screen.interrupted:
         raise typer.Exit(130)
@@ -55,8 +55,11 @@ def _set_suspended(names: list[str], flag: bool) -> None:
     from srs.ui.shown import shown
 
     c = context()
-    for card in set_suspended(c.open(), names, flag):
-        print(f"{'suspended' if flag else 'unsuspended'} {shown(card.name)}")
+    for card in set_suspended(c.open(), names, flag):  # each card as it was before
+        if card.memory.suspended == flag:
+            print(f"{shown(card.name)} was {'already' if flag else 'not'} suspended")
+        else:
+            print(f"{'suspended' if flag else 'unsuspended'} {shown(card.name)}")
 
 
 @app.command()

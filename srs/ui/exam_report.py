@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import tzinfo
 
 from rich import box
 from rich.console import Console
@@ -61,8 +62,8 @@ def render_report(console: Console, rep: Report, deck_name: str, number: int | N
 
     if rep.calibration and any(r.answered for r in rep.calibration):
         cal = Table(title="Your calibration (stated confidence against accuracy)", title_justify="left")
-        for col in ("confidence", "stated", "answered", "right", "accuracy", ""):
-            cal.add_column(col, justify="left" if col in ("confidence", "") else "right")
+        for col in ("confidence", "stated", "answered", "right", "accuracy", "verdict"):
+            cal.add_column(col, justify="left" if col in ("confidence", "verdict") else "right")
         for r in rep.calibration:
             if r.accuracy is None:
                 cal.add_row(f"{r.level} {r.label}", f"{r.stated:.0%}", "0", "", "", "")
@@ -106,7 +107,8 @@ def sparkline(scores: Sequence[float]) -> str:
     return "".join(SPARK[min(len(SPARK) - 1, int(s * (len(SPARK) - 1) + 0.5))] for s in scores)
 
 
-def render_results(console: Console, attempts: Sequence) -> None:
+def render_results(console: Console, attempts: Sequence, zone: tzinfo | None = None) -> None:
+    """The attempts, their times in ``zone`` (the learner's: that of the command's ``now``)."""
     if not attempts:
         console.print("No exam attempts yet: take one with `srs exam`.")
         return
@@ -119,7 +121,7 @@ def render_results(console: Console, attempts: Sequence) -> None:
     for a in attempts:
         took = (a.finished_at - a.started_at).total_seconds()
         table.add_row(str(a.number), *(() if one_deck else (Text(a.deck_id),)),
-                      a.started_at.astimezone().strftime("%Y-%m-%d %H:%M"), f"{a.correct}/{a.questions}",
+                      a.started_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"), f"{a.correct}/{a.questions}",
                       f"{a.score:.0%}", Text("PASS", style="green") if a.passed else Text("FAIL", style="red"),
                       duration(took))
     console.print(table)
@@ -129,7 +131,7 @@ def render_results(console: Console, attempts: Sequence) -> None:
     trend = Text.assemble(("Trend: ", "bold"), sparkline(scores), f"  last {scores[-1]:.0%}")
     if len(scores) > 1:
         delta = scores[-1] - scores[-2]
-        trend.append(f" ({delta:+.0%} on the one before)", style="green" if delta >= 0 else "red")
+        trend.append(f" ({delta * 100:+.0f} pp on the one before)", style="green" if delta >= 0 else "red")
         recent = scores[-3:]
         trend.append(f", mean of the last {len(recent)}: {sum(recent) / len(recent):.0%}")
     if len(alike) < len(attempts):

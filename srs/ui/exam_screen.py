@@ -24,6 +24,7 @@ def clock_text(seconds: float | None) -> str:
 
 HAND_IN = "Hand in now? Unanswered questions count as wrong. y/n"
 INTERRUPTED = "Interrupted. Hand in now? y/n — Ctrl-C again leaves without saving"
+LAST_LEFT = "This is the only question left: answer it, or press q to hand in (unanswered, it counts as wrong)."
 
 
 class Abandoned(Exception):
@@ -105,7 +106,7 @@ class ExamScreen:
                     break
                 self.message = None
                 if key == ENTER:
-                    run.skip()
+                    self.skip()
                 elif key.lower() in ("q", "interrupted"):
                     self.message = Text(HAND_IN if key.lower() == "q" else INTERRUPTED, style="bold yellow")
                     # the answer hint goes while the question is asked: only y or n means something
@@ -125,6 +126,12 @@ class ExamScreen:
                         run.answer(key.upper(), level)
                 else:
                     self.message = Text(f"'{key}' is not a choice: press {', '.join(q.valid)}", style="yellow")
+
+    def skip(self) -> None:
+        """Enter: the question goes to the end; when it is the only one left, say how to hand in."""
+        self.run_.skip()
+        if self.run_.unanswered == 1:
+            self.message = Text(LAST_LEFT, style="yellow")
 
     def confidence_prompt(self) -> str:
         return "How sure? " + "  ".join(f"{k} {v}" for k, v in CONFIDENCE_LEVELS.items())
@@ -166,7 +173,7 @@ class ExamScreen:
                 continue
             self.message = None
             if key == ENTER:
-                run.skip()
+                self.skip()
             elif key.lower() == "q":
                 run.hand_in()
             elif len(key) == 1 and key.upper() in q.valid:

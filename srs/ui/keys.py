@@ -22,8 +22,14 @@ class KeyReader:
     """``read()`` gives one key ('a', 'u', '' for Enter) or None at end of input."""
 
     def __init__(self, fd: int | None = None, tty_mode: bool | None = None) -> None:
-        self.fd = sys.stdin.fileno() if fd is None else fd
-        self.is_tty = os.isatty(self.fd) if tty_mode is None else tty_mode
+        self._stream = None  # a stdin without a file descriptor (in memory, as a test runner's): read as lines
+        if fd is None:
+            try:
+                fd = sys.stdin.fileno()
+            except (AttributeError, OSError, ValueError):
+                self._stream, fd = sys.stdin, -1
+        self.fd = fd
+        self.is_tty = (self._stream is None and os.isatty(self.fd)) if tty_mode is None else tty_mode
         self._buffer = b""
         self._eof = False
         self._saved: list | None = None
@@ -45,6 +51,10 @@ class KeyReader:
     def _fill(self, timeout: float | None) -> bool:
         """Read what is available; False on timeout."""
         if self._eof:
+            return True
+        if self._stream is not None:  # all of it at once: it is in memory
+            self._buffer += self._stream.read().encode("utf-8")
+            self._eof = True
             return True
         ready, _, _ = select.select([self.fd], [], [], timeout)
         if not ready:

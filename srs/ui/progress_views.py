@@ -90,10 +90,13 @@ def column_chart(values: list[int], labels: list[str], height: int = 6) -> Group
 
 
 def render_stats(console: Console, stats, now: datetime) -> None:
+    # the states partition the cards; suspended cards are among them (each counted once)
+    by_state = {k: v for k, v in stats.by_state.items() if k != "suspended"}
     states = Table(title="Cards", title_justify="left")
-    for key in stats.by_state:
+    for key in (*by_state, "total", "of which suspended"):
         states.add_column(key, justify="right")
-    states.add_row(*(str(v) for v in stats.by_state.values()))
+    states.add_row(*(str(v) for v in by_state.values()), str(sum(by_state.values())),
+                   str(stats.by_state.get("suspended", 0)))
     console.print(states)
     console.print(Text(f"Reviews, last {stats.days} days: {stats.reviews}", style="bold"))
     console.print(heat_map(stats.per_day, stats.today, stats.days))
@@ -109,7 +112,7 @@ def render_stats(console: Console, stats, now: datetime) -> None:
         console.print(Text.assemble(("True retention (last 30 days): ", "bold"), f"{stats.retention:.1%}",
                                     f" of {stats.retention_answers} answers on review cards; desired ",
                                     f"{stats.desired_retention:.0%}",
-                                    (f" ({gap:+.1%})", "green" if gap >= -0.02 else "yellow")))
+                                    (f" ({gap * 100:+.1f} pp)", "green" if gap >= -0.02 else "yellow")))
     console.print(Text.assemble(("Streak: ", "bold"), f"{stats.streak} day{'s' if stats.streak != 1 else ''}   ",
                                 ("Time spent: ", "bold"), f"{duration(stats.seconds)} in {stats.days} days",
                                 f" ({stats.seconds / stats.reviews:.0f} s a review)" if stats.reviews else ""))

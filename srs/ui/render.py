@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from rich import box
 from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from srs.ui.text import Text
+
+from srs.ui.console import PIPED
 
 
 def format_interval(delta: timedelta, round_up: bool = False) -> str:
@@ -56,26 +60,83 @@ def when_text(when: datetime, now: datetime) -> str:
     return f"on {local:%a %d %b %Y} at {local:%H:%M} (in {days}d)"
 
 
-NARROW = 80  # columns below which tables take a narrower layout
+def with_article(number: str) -> str:
+    """'a 70%', 'an 87%', 'an 11%', 'an 8-card deck': "an" before a number said with a vowel
+    first (eight, eleven, eighteen, eighty…)."""
+    digits = number.lstrip("<>~")
+    an = digits[:1] == "8" or (digits[:2] in ("11", "18") and not digits[2:3].isdigit())
+    return f"{'an' if an else 'a'} {number}"
+
+
+def plural(n: float, word: str) -> str:
+    """'1 minute', '2 minutes', '1.5 minutes'."""
+    return f"{n:g} {word}{'' if n == 1 else 's'}"
+
+
+NARROW = 80  # columns below which tables take a compact layout (no edge padding, relative times)
+
+#: columns left out, in this order, when a table is wider than the terminal
+DECK_DROP = ("name", "susp.", "cards", "new", "learn", "review")
+CARD_DROP = ("stability", "reps", "memory R", "lapses", "due", "state", "chance now")
+
+
+def fitted(title: str, columns: Sequence[tuple[str, dict]], rows: Sequence[dict], width: int,
+           drop: Sequence[str]) -> Table:
+    """A table of ``columns`` ((name, ``add_column`` options)) and ``rows`` (column name ->
+    cell), as wide as its content. When even its narrowest layout is wider than ``width`` (a
+    narrow terminal), columns are left out in the order ``drop`` until it fits, and the
+    caption says so. Output to a file or a pipe is given a width that fits every row."""
+    compact = width < NARROW
+    # each column's narrowest: its longest cell, or longest word where it may wrap
+    narrowest = {}
+    for name, options in columns if width < PIPED else ():
+        wraps = not options.get("no_wrap")
+        cells = (row[name] for row in rows)
+        sizes = (max((len(w) for w in str(c).split()), default=0) if wraps else
+                 (len(c) if isinstance(c, str) else c.cell_len) for c in cells)
+        narrowest[name] = max(len(name), options.get("min_width") or 0, max(sizes, default=0))
+    def table_of(shown: Sequence[tuple[str, dict]]) -> Table:
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, caption_justify="left",
+                      **({"pad_edge": False, "padding": (0, 1, 0, 0)} if compact else {}))
+        for name, options in shown:
+            table.add_column(name, **options)
+        return table
+
+    measurer = Console(width=max(width, 1), file=io.StringIO())
+    hidden: list[str] = []
+    for name in drop if width < PIPED else ():
+        # the narrowest layout: every column at its narrowest, with Rich's own padding and edges
+        narrowest_table = table_of([(c, {"width": narrowest[c]}) for c, _ in columns if c not in hidden])
+        if Measurement.get(measurer, measurer.options.update(width=10 * width + 1000), narrowest_table).maximum <= width:
+            break
+        hidden.append(name)
+    shown_columns = [(name, options) for name, options in columns if name not in hidden]
+    table = table_of(shown_columns)
+    for row in rows:
+        table.add_row(*(row[name] for name, _ in shown_columns))
+    if hidden:
+        table.caption = Text(f"{len(hidden)} column{'s' if len(hidden) != 1 else ''} hidden ({', '.join(hidden)}): "
+                             "widen the terminal or use --json", style="dim")
+    return table
 
 
 def deck_table(rows: Sequence, exams: dict | None = None, width: int = 100) -> Table:
     """Decks with their counts; ``exams``: deck id -> its ``forecast.Outlook``. Ids never
-    wrap; names wrap at word boundaries, and below ``NARROW`` columns they are left out."""
+    wrap; names wrap at word boundaries; in a narrow terminal columns are left out
+    (``DECK_DROP``)."""
     exams = exams or {}
-    with_names = width >= NARROW
-    table = Table(title="Decks", title_justify="left", box=box.SIMPLE_HEAD,
-                  **({} if with_names else {"pad_edge": False, "padding": (0, 1, 0, 0)}))
-    table.add_column("deck", no_wrap=True, overflow="ellipsis", max_width=None if with_names else max(8, width - 48))
-    if with_names:
-        table.add_column("name", min_width=12, ratio=1, overflow="fold")
-    for col in ("cards", "new", "learn", "review", "due", "susp.", "exam"):
-        table.add_column(col, justify="right" if col != "exam" else "left", no_wrap=True, min_width=len(col))
-    for r in rows:
-        cells = [Text(r.id, style="bold")] + ([Text(r.name)] if with_names else [])
-        table.add_row(*cells, str(r.cards), str(r.new), str(r.learning), str(r.review),
-                      Text(str(r.due), style="bold green" if r.due else ""), str(r.suspended),
-                      _exam_cell(r.exam, exams.get(r.id)))
+    number = {"justify": "right", "no_wrap": True}
+    columns = [("deck", {"no_wrap": True, "overflow": "ellipsis"}), ("name", {"min_width": 12, "overflow": "fold"})]
+    columns += [(col, dict(number, min_width=len(col))) for col in ("cards", "new", "learn", "review", "due", "susp.")]
+    columns.append(("exam", {"no_wrap": True}))
+    cells = [{"deck": Text(r.id, style="bold"), "name": Text(r.name), "cards": str(r.cards), "new": str(r.new),
+              "learn": str(r.learning), "review": str(r.review),
+              "due": Text(str(r.due), style="bold green" if r.due else ""), "susp.": str(r.suspended),
+              "exam": _exam_cell(r.exam, exams.get(r.id))} for r in rows]
+    table = fitted("Decks", columns, cells, width, DECK_DROP)
+    if any(o.exam_date is not None for o in exams.values()):
+        note = Text("exam: its date, the days left and your chance to pass then")
+        table.caption = note if table.caption is None else Text("\n").join([note, table.caption])  # type: ignore[list-item]
     return table
 
 
@@ -88,41 +149,48 @@ def _exam_cell(exam: bool, outlook) -> Text:
     left = "today" if days == 0 else (f"in {days}d" if days > 0 else f"{-days}d ago")
     text = Text(f"{date} {left}")
     if chance is not None and days >= 0:
-        text.append(f" {chance:.0%}", style="bold green" if chance >= 0.8 else ("yellow" if chance >= 0.5 else "red"))
+        text.append(f" pass {chance:.0%}", style="bold green" if chance >= 0.8 else ("yellow" if chance >= 0.5 else "red"))
     return text
 
 
 def card_table(rows: Sequence, now: datetime | None = None, width: int = 100) -> Table:
     """``stats.CardView`` rows. A card's id never wraps: when every card is of one deck the
-    deck goes in the title, and below ``NARROW`` columns stability and reps are left out."""
+    deck goes in the title; in a narrow terminal columns are left out (``CARD_DROP``) and
+    due times are relative ("in 3d")."""
     decks = {r.card.deck_id for r in rows}
     one_deck = len(decks) == 1
-    wide = width >= NARROW
+    compact = width < NARROW and now is not None
     title = f"{len(rows)} card{'s' if len(rows) != 1 else ''}" + (f" of deck {next(iter(decks))}" if one_deck else "")
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD,
-                  **({} if wide else {"pad_edge": False, "padding": (0, 1, 0, 0)}))
-    # narrow: the fixed columns take 10 + 8 + 6 + 6 characters and their gaps; the card id the rest
-    table.add_column("card", no_wrap=True, overflow="ellipsis", max_width=None if wide else max(12, width - 40))
-    table.add_column("state", no_wrap=True, min_width=10)
-    table.add_column("due", no_wrap=True, min_width=11 if wide else 8)
-    for name in ("stability", "recall", "reps", "lapses") if wide else ("recall", "lapses"):
-        table.add_column(name, justify="right", no_wrap=True, min_width=len(name))
+    number = {"justify": "right", "no_wrap": True}
+    columns = [("card", {"no_wrap": True, "overflow": "ellipsis"}), ("state", {"no_wrap": True}),
+               ("due", {"no_wrap": True})]
+    columns += [(name, dict(number, min_width=len(name)))
+                for name in ("chance now", "memory R", "stability", "reps", "lapses")]
+    cells = []
     for r in rows:
-        if r.due is None:
+        back = r.buried_until if r.buried_until and (r.due is None or r.buried_until > r.due) else r.due
+        if back is None:
             due = ""
-        elif wide or now is None:
-            due = f"{r.due.astimezone(now.tzinfo if now else None):%m-%d %H:%M}"
+        elif not compact:
+            due = f"{back.astimezone(now.tzinfo if now else None):%m-%d %H:%M}"
         else:  # narrow: how soon
-            due = "now" if r.due <= now else "in " + format_interval(r.due - now)
+            due = "now" if back <= now else "in " + format_interval(back - now)  # type: ignore[operator]
         state = Text(r.state)
         if r.leech:
             state.append(" leech", style="bold yellow")
         if r.suspended:
             state.append(" susp.", style="yellow")
-        recall = f"{r.retrievability:.0%}" if r.retrievability is not None else ""
-        numbers = ([f"{r.stability:.1f}d" if r.stability is not None else "", recall, str(r.reps), str(r.lapses)]
-                   if wide else [recall, str(r.lapses)])
-        table.add_row(Text(r.card.card_id if one_deck else r.name), state, due, *numbers)
+        elif r.buried:
+            state.append(" buried", style="yellow")
+        cells.append({"card": Text(r.card.card_id if one_deck else r.name), "state": state, "due": due,
+                      "stability": f"{r.stability:.1f}d" if r.stability is not None else "",
+                      "chance now": f"{r.chance:.0%}" if r.chance is not None else "",
+                      "memory R": f"{r.retrievability:.0%}" if r.retrievability is not None else "",
+                      "reps": str(r.reps), "lapses": str(r.lapses)})
+    table = fitted(title, columns, cells, width, CARD_DROP)
+    legend = Text("chance now: of a right answer now, from all your answers (srs readiness's forecast); "
+                  "memory R: FSRS's retrievability, near 100% right after any review, a miss too", style="dim")
+    table.caption = legend if table.caption is None else Text("\n").join([legend, table.caption])  # type: ignore[list-item]
     return table
 
 
@@ -154,8 +222,9 @@ def config_table(values: dict, sources: dict[str, str], deck: str | None) -> Tab
     table.add_column("value")
     table.add_column("from", style="dim")
     for key, value in values.items():
-        table.add_row(key, Text(str(value)), sources.get(key, "default"))
+        table.add_row(key, Text("none" if value is None else str(value)), sources.get(key, "default"))
     return table
 
 
-__all__ = ["card_table", "config_table", "day_text", "deck_table", "format_interval", "import_summary", "when_text"]
+__all__ = ["card_table", "config_table", "day_text", "deck_table", "format_interval", "import_summary", "plural",
+           "when_text", "with_article"]

@@ -122,13 +122,20 @@ class ReviewScreen:
     def run_card(self, card: StudyCard) -> None:
         started = time.monotonic()
         shown = showing(card) if card.kind is CardKind.MC else None  # the choices shuffled for this showing
+        while not self.ask(card, shown, started):  # u at the rating prompt: the same question again
+            self.notice = Text(f"Took back your answer to {card.name}: answer it again (u once more undoes "
+                               "the answer before).", style="yellow")
+
+    def ask(self, card: StudyCard, shown: Question | None, started: float) -> bool:
+        """The question, the answer and its rating. False when the learner took the answer
+        back at the rating prompt (nothing was recorded)."""
         self.show_card(card, shown)
         valid = shown.valid if shown is not None else ""
         while True:
             hint = (f"Answer {valid[0]}-{valid[-1]}" if valid else "Any key shows the answer")
             key = self.key(f"{hint}  (u undo · s bury · ! suspend · q quit)")
             if self.action(key, card):
-                return
+                return True
             if not valid or (len(key) == 1 and key.upper() in valid):
                 break
             self.say(Text(f"'{key}' is not a choice: press one of {', '.join(valid)}", style="yellow"))
@@ -137,7 +144,7 @@ class ReviewScreen:
             self.say(Text(f"You answered {key.upper()}: {shown.choices[valid.index(key.upper())]}"))
             if not right:
                 self.wrong(shown, started)
-                return
+                return True
             self.say(Text("✓ Right", style="bold green"))
             if card.explanation:
                 self.say(Text(card.explanation))
@@ -145,12 +152,13 @@ class ReviewScreen:
             self.say(Panel(Text(card.answer), title="Answer", title_align="left", border_style="green"))
             if card.explanation:
                 self.say(Text(card.explanation, style="dim"))
-        self.rate(card, started, right_choice=shown is not None)
+        return self.rate(card, started, right_choice=shown is not None)
 
-    def rate(self, card: StudyCard, started: float, right_choice: bool = False) -> None:
+    def rate(self, card: StudyCard, started: float, right_choice: bool = False) -> bool:
         """The rating prompt. After a right choice, the answer on screen is never lost: quitting
         (q, Ctrl-C, end of input), burying or suspending first records it as Good (Enter's
-        meaning), so undo can take either back."""
+        meaning), so undo can take either back. u takes back the answer just given (nothing
+        recorded): False, the same question is asked again."""
         now = self.clock()
         self.say(self.ratings_line(card, now))
         while True:
@@ -162,16 +170,19 @@ class ReviewScreen:
                 else:
                     self.say(Text(f"Not rated: {card.name} stays due.", style="dim"))
                 raise
+            if key.lower() == "u":
+                return False
             if right_choice and key in ("s", "!"):
                 self.record(card, GOOD, started)
                 self.action(key, card)
-                return
+                return True
             if self.action(key, card):
-                return
+                return True
             if key in RATING_KEYS:
                 break
             self.say(Text(f"'{key}' is not a rating: press 1, 2, 3, 4 or Enter", style="yellow"))
         self.record(card, RATING_KEYS[key], started)
+        return True
 
     def record(self, card: StudyCard, rating, started: float) -> None:
         answered = self.session.answer(card, rating, self.clock(), int((time.monotonic() - started) * 1000))
@@ -195,7 +206,7 @@ class ReviewScreen:
     def after(self, answered) -> None:
         if answered.leech:
             self.say(Text(
-                f"{answered.card.name} has lapsed {self.session.settings.leech_threshold} times: it is tagged "
+                f"{answered.card.name} has lapsed {answered.lapses} times: it is tagged "
                 "leech and suspended. Rewrite it, then `srs unsuspend` it.", style="bold yellow"))
             self.notice = Text(f"Leech suspended: {answered.card.name}", style="yellow")
         else:

@@ -59,7 +59,7 @@ def test_exam_date_is_the_default_of_readiness_and_shows_in_decks(env):
 
 def test_readiness_errors(env):
     r = srs(env, "readiness", "--deck", "mini", "--on", "someday", check=False)
-    assert r.returncode == 1 and errors(r.stderr).startswith("error: --on 'someday'")
+    assert r.returncode == 1 and errors(r.stderr).startswith("error: --on 'someday' is not a date (YYYY-MM-DD)")
     r = srs(env, "readiness", "--deck", "mini", "--on", "2020-01-01", check=False)
     assert r.returncode == 1 and "in the past" in r.stderr
     r = srs(env, "readiness", check=False)  # two decks with exam settings: the bundled one and mini
