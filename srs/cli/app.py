@@ -228,8 +228,10 @@ class Context:
         if simulated() and not self._told:
             self._told = True
             note = zone_note(moment)  # every time is shown in SRS_NOW's zone: say so when it is not the machine's
-            print(f"simulated time: {moment:%a %d %b %Y %H:%M %z} (SRS_NOW)" + (f"; {note}" if note else ""),
-                  file=sys.stderr)
+            line = f"simulated time: {moment:%a %d %b %Y %H:%M %z} (SRS_NOW)" + (f"; {note}" if note else "")
+            from srs.ui.shown import shown
+
+            print(shown(line), file=sys.stderr)
         return moment
 
     def writable_now(self) -> "datetime":

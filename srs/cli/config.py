@@ -32,7 +32,9 @@ def config(
 
         now = c.now()
         if exam_date(None, values[key], c.settings(deck).day_starts_at, now) is None:
-            print(f"warning: exam_date {values[key]} is before today: readiness and review --until "
+            from srs.ui.shown import shown
+
+            print(f"warning: exam_date {shown(str(values[key]))} is before today: readiness and review --until "
                   "ignore a date that has passed", file=sys.stderr)
     if as_json:
         print_json(values)

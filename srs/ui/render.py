@@ -13,7 +13,7 @@ from rich.table import Table
 
 from srs.ui.text import Text
 
-from srs.ui.console import PIPED
+from srs.ui.console import PIPED, SafeConsole
 
 
 def format_interval(delta: timedelta, round_up: bool = False) -> str:
@@ -102,7 +102,7 @@ def fitted(title: str, columns: Sequence[tuple[str, dict]], rows: Sequence[dict]
             table.add_column(name, **options)
         return table
 
-    measurer = Console(width=max(width, 1), file=io.StringIO())
+    measurer = SafeConsole(width=max(width, 1), file=io.StringIO())
     hidden: list[str] = []
     for name in drop if width < PIPED else ():
         # the narrowest layout: every column at its narrowest, with Rich's own padding and edges

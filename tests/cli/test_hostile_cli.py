@@ -33,7 +33,7 @@ def cli(tmp_path, monkeypatch):
     monkeypatch.setenv("SRS_DB", str(tmp_path / "h.db"))
     monkeypatch.setenv("SRS_LEARNER", "tester")
     monkeypatch.setenv("SRS_FUZZ", "0")
-    monkeypatch.setenv("SRS_WIDTH", "120")
+    monkeypatch.delenv("SRS_WIDTH", raising=False)  # piped: whole rows
     monkeypatch.setenv("SRS_NOW", NOW)
     deck = tmp_path / "evil.toml"
     deck.write_text(hostile_toml(), encoding="utf-8")
