@@ -55,22 +55,28 @@ from typing import NamedTuple
 
 import numpy as np
 
+from srs.forecast_drift import Drift, fit as fit_drift, nodes as offset_nodes, shifted as shift
 from srs.model import needed
 from srs.readiness import exam_odds
 
 DAY = 86400.0
 
 #: the grid of learner-level parameters, with prior weights (normalised below)
-PRIOR = ((0.0, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.92), (0.17, 0.16, 0.15, 0.14, 0.12, 0.1, 0.09, 0.07))
-LEARN = ((0.05, 0.2, 0.45, 0.75), (0.25, 0.25, 0.25, 0.25))
+PRIOR = ((0.0, 0.15, 0.35, 0.55, 0.75, 0.92), (0.2, 0.2, 0.18, 0.16, 0.14, 0.12))
+#: 0: a learner whom reading the answer teaches nothing (a guesser, or fixed knowledge)
+LEARN = ((0.0, 0.1, 0.3, 0.7), (0.2, 0.3, 0.3, 0.2))
 EXAM_LEARN = 0.25          # reading an exam's report teaches a quarter of what a review does
-MEMORY = ((0.2, 0.5, 1.0, 2.0, 4.0), (0.15, 0.2, 0.25, 0.22, 0.18))
-SLIP = ((0.02, 0.06, 0.12, 0.2), (0.3, 0.35, 0.2, 0.15))
+MEMORY = ((0.25, 0.7, 1.5, 4.0), (0.2, 0.3, 0.3, 0.2))
+SLIP = ((0.03, 0.1, 0.2), (0.4, 0.4, 0.2))
 ELIMINATION = ((0.0, 0.35), (0.7, 0.3))
-#: the forgetting curve's decay: FSRS's own (None: the learner's w20), or steeper power laws
-DECAY = ((None, 0.5, 1.0), (0.5, 0.3, 0.2))
+#: the forgetting curve's decay: FSRS's own (None: the learner's w20), or a steeper power law
+DECAY = ((None, 1.0), (0.6, 0.4))
 #: how much of FSRS's growth of stability the learner's memory shows: S' = S0·(S/S0)^growth
 GROWTH = ((1.0, 0.5), (0.5, 0.5))
+#: recognition: in a review of a card seen before, a learner who does not know the answer
+#: picks the right choice with this extra chance (the same choices again); an exam's
+#: answers have none. The learner's own answers decide how much a right review answer is worth.
+RECOGNITION = ((0.0, 0.5, 0.8), (0.5, 0.3, 0.2))
 STABILITY_REF = 2.3        # S0: about FSRS's stability after a first Good
 RECALL_GUESS = 0.02        # a self-graded answer "right" without knowing (misgrading)
 KEEP_MASS = 0.9999         # posterior mass kept for the predictions of a large deck
@@ -120,6 +126,7 @@ class Learner:
     elimination: float
     decay: float
     growth: float
+    recognition: float
     grid_points: int
 
 
@@ -137,6 +144,25 @@ class CardChance(NamedTuple):
 
 
 @dataclass(frozen=True)
+class Scenario:
+    """The exam's score under one assumption about the days until it."""
+
+    pass_probability: float
+    expected_score: float            # expected share right
+    score_interval: tuple[float, float]   # central 80% of the share right
+    distribution: list[float]        # P(score = j right), j = 0..questions
+
+    def to_dict(self) -> dict:
+        return {"pass_probability": self.pass_probability, "expected_score": self.expected_score,
+                "score_interval": list(self.score_interval)}
+
+
+#: the two assumptions about the days until the exam, and which one is the headline
+ASSUMPTIONS = {"stop": "if you stop studying now", "pace": "if you keep your recent pace"}
+HEADLINE = "stop"
+
+
+@dataclass(frozen=True)
 class Forecast:
     deck: str
     on: datetime
@@ -150,6 +176,10 @@ class Forecast:
     learner: Learner
     answers: int                     # evidence: answers given to the deck's cards
     method: str
+    stop: Scenario | None = None     # if the learner stops studying now (the headline)
+    pace: Scenario | None = None     # if they keep their recent pace
+    drift: Drift = field(default_factory=Drift)   # what the exams say beyond the reviews
+    exam_answers: int = 0
 
     @property
     def needed(self) -> int:
@@ -158,6 +188,15 @@ class Forecast:
     @property
     def little_evidence(self) -> bool:
         return self.answers < LITTLE_EVIDENCE
+
+    @property
+    def mocks(self) -> int:
+        return self.drift.mocks
+
+    @property
+    def no_mock(self) -> bool:
+        """No answer under exam conditions yet: the pass probability is a range, not a point."""
+        return self.mocks == 0
 
     def study_first(self, n: int = 5) -> list[CardChance]:
         worth = [c for c in self.cards if c.gain > 1e-9]
@@ -169,10 +208,16 @@ class Forecast:
                 "pass_mark": self.pass_mark, "needed": self.needed, "expected_score": self.expected_score,
                 "score_interval": list(self.score_interval), "interval_mass": 0.8,
                 "pass_probability": self.pass_probability, "method": self.method,
-                "evidence": {"answers": self.answers, "little": self.little_evidence},
+                "assumptions": {"headline": HEADLINE,
+                                **{key: {"label": label, **getattr(self, key).to_dict()}
+                                   for key, label in ASSUMPTIONS.items() if getattr(self, key) is not None}},
+                "evidence": {"answers": self.answers, "exam_answers": self.exam_answers, "mocks": self.mocks,
+                             "little": self.little_evidence, "no_mock": self.no_mock,
+                             "beyond_reviews": self.drift.to_dict()},
                 "learner": {"prior_knowledge": self.learner.prior, "learning": self.learner.learn,
                             "memory": self.learner.memory, "slip": self.learner.slip,
-                            "elimination": self.learner.elimination},
+                            "elimination": self.learner.elimination, "recognition": self.learner.recognition,
+                            "estimated": True},
                 "distribution": self.distribution,
                 "cards": [{"card": q.name, "p_correct": q.p, "p_now": q.p_now, "answers": q.answers,
                            "right": q.right, "p_if_reviewed": q.p_if_reviewed, "gain": q.gain} for q in self.cards],
@@ -189,6 +234,7 @@ class Grid:
     elimination: np.ndarray
     decay: np.ndarray
     growth: np.ndarray
+    recognition: np.ndarray
     log_weight: np.ndarray
 
     @property
@@ -214,7 +260,7 @@ class Grid:
 
 def full_grid(fsrs_decay: float) -> Grid:
     decays = (tuple(fsrs_decay if d is None else d for d in DECAY[0]), DECAY[1])
-    axes = [PRIOR, LEARN, MEMORY, SLIP, ELIMINATION, decays, GROWTH]
+    axes = [PRIOR, LEARN, MEMORY, SLIP, ELIMINATION, decays, GROWTH, RECOGNITION]
     points = list(product(*(range(len(values)) for values, _ in axes)))
     columns = []
     log_weight = np.zeros(len(points))
@@ -313,6 +359,9 @@ class _Filtered:
     known_on: np.ndarray | None   # (C, G) P(K) on the exam date
     last_at: np.ndarray           # (C,) time of the last answer (nan: none)
     last_stability: np.ndarray    # (C,)
+    #: with weights: every exam answer's chance before it was given (over the weighted
+    #: grid), whether it was right and when: (predicted, right, at) columns
+    exam_predicted: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 def _kept_memory(days: np.ndarray, stability: np.ndarray, grid: Grid) -> np.ndarray:
@@ -358,9 +407,11 @@ def _log_sum(likelihoods: np.ndarray) -> np.ndarray:
 
 
 def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on: float,
-            predict: bool = True) -> _Filtered:
+            predict: bool = True, weights: np.ndarray | None = None) -> _Filtered:
     """Every card's answers filtered forward under every grid point: the summed likelihood
-    and (with ``predict``) P(K) now and on the exam date per card and grid point."""
+    and (with ``predict``) P(K) now and on the exam date per card and grid point; with
+    ``weights`` (one per grid point, summing to 1) also each exam answer's chance before it
+    was given, over those weights."""
     ev = _evidence(cards)
     # cards with the most answers first: at answer j only the first ``n`` rows have one, so each
     # round works on a prefix (the results are put back in the callers' order)
@@ -395,6 +446,12 @@ def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on
     which = np.searchsorted(bases, base)                     # each answer's among the few distinct
     gs = _guess(bases[:, None], grid.elimination[None, :])
     like_unknown = np.concatenate([1.0 - gs, gs])           # row b: wrong, row len(bases) + b: right
+    # a review of a card seen before: recognising the same choices raises a multiple-choice guess
+    gs_seen = np.where((bases > RECALL_GUESS)[:, None], gs + grid.recognition[None, :] * (1.0 - gs), gs)
+    like_seen = np.concatenate([1.0 - gs_seen, gs_seen])
+    predicted: list[np.ndarray] = []
+    predicted_right: list[np.ndarray] = []
+    predicted_at: list[np.ndarray] = []
     _, spread = grid.memories
     # a grid by memory (``posterior`` sorts it so), in blocks of one size: forgetting multiplies
     # each block by its memory's column, no column spread to every point
@@ -417,8 +474,22 @@ def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on
             else:
                 k *= fade[:, spread]
         y = right[:n, j]
+        in_exam = exam[:n, j]
+        pick = which[:n, j] + y * len(bases)
+        if weights is not None and in_exam.any():  # the exam answers' chances before them
+            rows = np.flatnonzero(in_exam)
+            g_rows = gs[which[rows, j]]
+            before = k[rows] * (1.0 - slip) + (1.0 - k[rows]) * g_rows
+            predicted.append(before @ weights)
+            predicted_right.append(y[rows])
+            predicted_at.append(at[rows, j])
+        if not j or in_exam.all():
+            like_u = like_unknown[pick]
+        elif not in_exam.any():
+            like_u = like_seen[pick]
+        else:
+            like_u = np.where(in_exam[:, None], like_unknown[pick], like_seen[pick])
         like_k = like_known[y.view(np.int8)]
-        like_u = like_unknown[which[:n, j] + y * len(bases)]
         like_k *= k                                          # k·P(answer | K)
         np.subtract(1.0, k, out=k)
         k *= like_u                                          # (1 − k)·P(answer | U)
@@ -427,23 +498,28 @@ def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on
         np.divide(like_k, total, out=k)                      # P(K | answer)
         np.subtract(1.0, k, out=like_k)
         like_k *= learn
-        if exam[:n, j].any():
-            like_k *= np.where(exam[:n, j], EXAM_LEARN, 1.0)[:, None]
+        if in_exam.any():
+            like_k *= np.where(in_exam, EXAM_LEARN, 1.0)[:, None]
         k += like_k                                          # then shown the answer: maybe learned
         loglik += _log_sum(total)
         last_at[:n] = at[:n, j]
         last_s[:n] = stab[:n, j]
     back = np.empty_like(order)
     back[order] = np.arange(len(order))  # sorted row of each card in the callers' order
+    exam_predicted = None
+    if weights is not None:
+        exam_predicted = (np.concatenate(predicted) if predicted else np.zeros(0),
+                          np.concatenate(predicted_right) if predicted else np.zeros(0, bool),
+                          np.concatenate(predicted_at) if predicted else np.zeros(0))
     if not predict:
-        return _Filtered(loglik, None, None, last_at[back], last_s[back])
+        return _Filtered(loglik, None, None, last_at[back], last_s[back], exam_predicted)
     seen = ~np.isnan(last_at)
     since = np.nan_to_num(last_at)
     keep_now = _survival(((now - since) / DAY)[:, None], last_s[:, None], grid)
     keep_on = _survival(((on - since) / DAY)[:, None], last_s[:, None], grid)
     known_now = np.where(seen[:, None], known * keep_now, known)
     known_on = np.where(seen[:, None], known * keep_on, known)
-    return _Filtered(loglik, known_now[back], known_on[back], last_at[back], last_s[back])
+    return _Filtered(loglik, known_now[back], known_on[back], last_at[back], last_s[back], exam_predicted)
 
 
 def _chance(known: np.ndarray, choices: np.ndarray, grid: Grid) -> np.ndarray:
@@ -561,7 +637,9 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
     """The forecast for an exam on ``on`` of ``questions`` (None: all) of these
     multiple-choice cards, from the evidence up to ``now``; ``parameters`` are the learner's
     FSRS parameters (for the shape of the forgetting curve). With ``value``, the gain from
-    reviewing each card now."""
+    reviewing each card now. Two assumptions about the days until ``on``: the learner stops
+    studying now (what they know fades; the headline) or keeps their recent pace (what they
+    know now holds, and the exams' trend beyond the reviews goes on: ``srs.forecast_drift``)."""
     ev = _evidence(cards)
     if not np.all(ev.choices >= 2):
         ev = ev.take(np.flatnonzero(ev.choices >= 2))
@@ -579,21 +657,27 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
     p_on = np.zeros((m, len(sub)))
     p_now = np.zeros((m, len(sub)))
     p_review = np.full((m, len(sub)), np.nan)
+    exam_pred: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     step = max(CHUNK, PREDICT_CHUNK // len(sub))
     for start in range(0, m, step):
         part = slice(start, start + step)
-        f = _filter(ev if step >= m else ev.take(np.arange(start, min(m, start + step))), sub, t_now, t_on)
+        f = _filter(ev if step >= m else ev.take(np.arange(start, min(m, start + step))), sub, t_now, t_on,
+                    weights=w)
+        exam_pred.append(f.exam_predicted)
         p_on[part] = _chance(f.known_on, choices[part], sub)
         p_now[part] = _chance(f.known_now, choices[part], sub)
         if value:
             p_review[part] = _if_reviewed(ev.if_right[part], ev.if_wrong[part], f.known_now, choices[part], sub,
                                           t_now, t_on)
-    # the score distribution: exact per grid point where affordable, fewer points before approximating
+    predicted, right_e, at_e = (np.concatenate(c) for c in zip(*exam_pred))
+    drift = fit_drift(predicted, right_e, (at_e - t_now) / DAY, len(np.unique(ev.at[ev.exam])))
+    # the score distribution: exact per grid point (and offset node) where affordable
     method = "exact: Poisson-binomial per learner level" if n == m else "exact: every draw alike, per learner level"
     if used < 1 - 1e-9:
         method += f" ({used:.2%} of the posterior's weight used)"
+    stop_nodes = offset_nodes(*drift.at(0.0))
+    cost = m * (n + 1) * (1 if n == m else n + 1) * len(stop_nodes)
     order = np.arange(len(sub))
-    cost = m * (n + 1) * (1 if n == m else n + 1)
     if cost * len(order) > EXACT_WORK:
         fit = max(1, EXACT_WORK // cost)
         if fit >= 16:
@@ -601,27 +685,19 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
             method += f", over the {fit} most likely learner levels ({w[order].sum():.1%} of the posterior)"
         else:
             order = np.array([], dtype=int)
-    if len(order):
-        ww = w[order] / w[order].sum()
-        dists = score_distributions(p_on[:, order], n)
-    else:
-        ww = w
-        dists = _normal_distributions(p_on, n)
-        method = "approximate (normal law per learner level: too many cards to sum exactly)"
-    dist = ww @ dists
-    dist = np.clip(dist, 0.0, None)
-    dist /= dist.sum()
+            method = "approximate (normal law per learner level: too many cards to sum exactly)"
     k = needed(pass_mark, n)
-    pass_probability = float(dist[k:].sum())
-    expected = float((np.arange(n + 1) * dist).sum() / n)
-    low, high = _interval(dist)
-    mean_on = p_on @ w
-    mean_now = p_now @ w
+    stop = _scenario(p_on, w, order, stop_nodes, n, k)
+    days = (t_on - t_now) / DAY
+    pace = stop if days <= 0 else _scenario(p_now, w, order, offset_nodes(*drift.at(days)), n, k)
+    mean_on = sum(nw * (shift(p_on, off) @ w) for off, nw in stop_nodes)
+    mean_now = sum(nw * (shift(p_now, off) @ w) for off, nw in stop_nodes)
     gains = np.zeros(m)
     p_if: list[float | None] = [None] * m
     if value and m <= 5000:
         slopes = exam_odds(list(map(float, mean_on)), n, pass_mark, sensitivities=True).slopes
-        reviewed = np.where(np.isnan(p_review), p_on, p_review) @ w
+        reviewed_p = np.where(np.isnan(p_review), p_on, p_review)
+        reviewed = sum(nw * (shift(reviewed_p, off) @ w) for off, nw in stop_nodes)
         for i in range(m):
             if not math.isnan(p_review[i, 0]):
                 p_if[i] = float(reviewed[i])
@@ -630,9 +706,29 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
     chances = list(map(CardChance, ev.keys.tolist(), ev.names, mean_on.tolist(), mean_now.tolist(),
                        ev.counts.tolist(), right.tolist(), p_if, gains.tolist()))
     learner = Learner(*(float(getattr(sub, f) @ w) for f in ("prior", "learn", "memory", "slip", "elimination",
-                                                              "decay", "growth")), grid_points=len(sub))
-    return Forecast(deck, on, n, pass_mark, pass_probability, expected, (low / n, high / n), list(map(float, dist)),
-                    chances, learner, int(ev.start[-1]), method)
+                                                              "decay", "growth", "recognition")), grid_points=len(sub))
+    return Forecast(deck, on, n, pass_mark, stop.pass_probability, stop.expected_score, stop.score_interval,
+                    stop.distribution, chances, learner, int(ev.start[-1]), method, stop, pace, drift,
+                    int(ev.exam.sum()))
+
+
+def _scenario(p: np.ndarray, w: np.ndarray, order: np.ndarray, nodes: list[tuple[float, float]], n: int,
+              k: int) -> Scenario:
+    """The score distribution of chances ``p`` (cards × grid points, weights ``w``), over the
+    offset's nodes: exact per grid point of ``order``, else a normal law per point."""
+    dist = np.zeros(n + 1)
+    for off, nw in nodes:
+        moved = shift(p, off)
+        if len(order):
+            ww = w[order] / w[order].sum()
+            dist += nw * (ww @ score_distributions(moved[:, order], n))
+        else:
+            dist += nw * (w @ _normal_distributions(moved, n))
+    dist = np.clip(dist, 0.0, None)
+    dist /= dist.sum()
+    low, high = _interval(dist)
+    return Scenario(float(dist[k:].sum()), float((np.arange(n + 1) * dist).sum() / n), (low / n, high / n),
+                    list(map(float, dist)))
 
 
 def _if_reviewed(s_right: np.ndarray, s_wrong: np.ndarray, known_now: np.ndarray, choices: np.ndarray,
