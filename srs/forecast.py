@@ -194,6 +194,43 @@ class Forecast:
         return self.drift.mocks
 
     @property
+    def headline(self) -> str:
+        return HEADLINE
+
+    @property
+    def headline_label(self) -> str:
+        return ASSUMPTIONS[HEADLINE]
+
+    @property
+    def other_label(self) -> str:
+        return next(label for key, label in ASSUMPTIONS.items() if key != HEADLINE)
+
+    @property
+    def other(self) -> Scenario | None:
+        """The assumption that is not the headline (None: the exam is now, both agree)."""
+        chosen = self.pace if HEADLINE == "stop" else self.stop
+        return None if chosen is None or chosen is getattr(self, HEADLINE) else chosen
+
+    def beyond_reviews_sentence(self) -> str:
+        """What the mocks say beyond the reviews, in words."""
+        d = self.drift
+        if self.no_mock:
+            return ("No mock yet: how your exam answers compare with your reviews is unknown, so the range "
+                    "allows for either.")
+        sd = d.to_dict()["level_sd"]
+        if d.level > 2 * sd:
+            said = "Your mocks go better than your reviews predict"
+        elif d.level < -2 * sd:
+            said = "Your mocks go worse than your reviews predict (the mocks are believed)"
+        else:
+            said = "Your mocks agree with your reviews so far"
+        if d.direction:
+            said += f"; you are {d.direction} faster than your reviews explain"
+        elif d.mocks >= 2:
+            said += "; no trend beyond your reviews yet"
+        return said + f" ({d.mocks} mock{'s' if d.mocks != 1 else ''})."
+
+    @property
     def no_mock(self) -> bool:
         """No answer under exam conditions yet: the pass probability is a range, not a point."""
         return self.mocks == 0
@@ -891,6 +928,7 @@ class Outlook:
     exam_date: str | None = None
     days_left: int | None = None
     pass_probability: float | None = None
+    no_mock: bool = False            # no exam answers yet: the chance is not a forecast ("?")
 
 
 def outlook(store, settings, deck_id: str, now: datetime) -> Outlook:
@@ -902,10 +940,10 @@ def outlook(store, settings, deck_id: str, now: datetime) -> Outlook:
     when = on_date(settings.exam_date, settings.day_starts_at, now)
     days = (when.date() - now.astimezone(when.tzinfo).date()).days
     try:
-        chance = assess(store, settings, deck_id, max(when, now), now, value=False).pass_probability
+        found = assess(store, settings, deck_id, max(when, now), now, value=False)
     except ValueError:
-        chance = None
-    return Outlook(settings.exam_date, days, chance)
+        return Outlook(settings.exam_date, days)
+    return Outlook(settings.exam_date, days, found.pass_probability, found.no_mock)
 
 
 def outcomes(store, deck_id: str) -> Calibration:
