@@ -80,15 +80,19 @@ RECOGNITION = ((0.0, 0.5, 0.8), (0.5, 0.3, 0.2))
 STABILITY_REF = 2.3        # S0: about FSRS's stability after a first Good
 RECALL_GUESS = 0.02        # a self-graded answer "right" without knowing (misgrading)
 KEEP_MASS = 0.9999         # posterior mass kept for the predictions of a large deck
-KEEP_WORK = 2_000_000      # cards × grid points below which every grid point is kept
-FIT_CARDS = 1000           # cards whose answers fit the posterior (a fixed sample beyond)
+KEEP_WORK = 300_000        # cards × grid points below which every grid point is kept
+FIT_CARDS = 300            # cards whose answers fit the posterior (every mock's cards, then a fixed sample)
 CHUNK = 256                # cards filtered at once (at least)
 FIT_CHUNK = 250_000        # cards × grid points filtered at once to fit the posterior (fits a cache)
 PREDICT_CHUNK = 2_000_000  # cards × grid points filtered at once for the predictions
-EXACT_WORK = 40_000_000    # grid points × cards × score cells summed exactly
+EXACT_WORK = 20_000_000    # grid points × cards × score cells (× offset nodes) summed exactly
+VALUE_BUDGET = 200_000     # table cells of the exact value of a review (beyond: its approximation)
 LITTLE_EVIDENCE = 20       # answers below which the forecast says it is mostly prior
 TEMPER = 0.6               # the learner posterior's likelihood is raised to this power
 LOG_GROUP = 16             # answers' likelihoods multiplied before a logarithm is taken
+#: a card's answers filtered: its last this many (before them, what srs assumes of any card;
+#: forgetting and learning leave older answers little say once a card has had this many)
+MAX_ANSWERS = 64
 
 
 @dataclass(frozen=True)
@@ -451,8 +455,10 @@ def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on
     was given, over those weights."""
     ev = _evidence(cards)
     # cards with the most answers first: at answer j only the first ``n`` rows have one, so each
-    # round works on a prefix (the results are put back in the callers' order)
-    counts = ev.counts
+    # round works on a prefix (the results are put back in the callers' order). A card's last
+    # ``MAX_ANSWERS`` answers only: the cost must not grow with one card's (a frozen-clock session)
+    counts = np.minimum(ev.counts, MAX_ANSWERS)
+    skipped = ev.counts - counts
     order = np.argsort(-counts, kind="stable")
     sorted_counts = counts[order]
     n_cards, g = len(ev), len(grid)
@@ -463,13 +469,13 @@ def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on
     base = np.full((n_cards, width), 0.25)
     stab = np.ones((n_cards, width))
     exam = np.zeros((n_cards, width), dtype=bool)
-    total_answers = int(ev.start[-1])
+    total_answers = int(counts.sum())
     if total_answers:
         row = np.repeat(np.arange(n_cards), sorted_counts)
         first = np.zeros(n_cards + 1, dtype=np.int64)
         np.cumsum(sorted_counts, out=first[1:])
         col = np.arange(total_answers) - np.repeat(first[:-1], sorted_counts)
-        src = np.repeat(ev.start[:-1][order], sorted_counts) + col
+        src = np.repeat(ev.start[:-1][order] + skipped[order], sorted_counts) + col
         at[row, col] = ev.at[src]
         right[row, col] = ev.correct[src]
         base[row, col] = np.maximum(ev.guess[src], RECALL_GUESS)
@@ -566,12 +572,18 @@ def _chance(known: np.ndarray, choices: np.ndarray, grid: Grid) -> np.ndarray:
 
 
 def _sample(ev: Evidence) -> np.ndarray:
-    """The answered cards whose answers fit the posterior: all of them, or a fixed sample of
-    ``FIT_CARDS`` (by a hash of the key) when there are more."""
+    """The answered cards whose answers fit the posterior: all of them, or when there are
+    more than ``FIT_CARDS``, every card answered in an exam (what the exam's conditions say
+    must count) and then a fixed sample (by a hash of the key) up to ``FIT_CARDS``."""
     answered = np.flatnonzero(ev.counts > 0)
     if len(answered) > FIT_CARDS:
+        in_exam = np.zeros(len(ev), dtype=bool)
+        in_exam[np.repeat(np.arange(len(ev)), ev.counts)[ev.exam]] = True
         spread = (ev.keys[answered].astype(np.uint64) * np.uint64(2654435761)) % np.uint64(2**32)
-        answered = answered[np.argsort(spread, kind="stable")[:FIT_CARDS]]
+        by_hash = answered[np.argsort(spread, kind="stable")]
+        first = by_hash[in_exam[by_hash]]
+        rest = by_hash[~in_exam[by_hash]][:max(0, FIT_CARDS - len(first))]
+        answered = np.sort(np.concatenate([first, rest]))
     return answered
 
 
@@ -634,6 +646,14 @@ def score_distributions(ps: np.ndarray, questions: int) -> np.ndarray:
         shifted[:, :, 1:] = prev[:, :, :-1]
         table = stay * table + take * ((1.0 - p) * prev + p * shifted)
     return table[:, n, :]
+
+
+def _binomials(means: np.ndarray, n: int) -> np.ndarray:
+    """(G, n + 1): Binomial(n, mean) per grid point."""
+    j = np.arange(n + 1)
+    log_comb = np.array([math.lgamma(n + 1) - math.lgamma(x + 1) - math.lgamma(n - x + 1) for x in j])
+    p = np.clip(means, 1e-12, 1 - 1e-12)[:, None]
+    return np.exp(log_comb[None, :] + j[None, :] * np.log(p) + (n - j)[None, :] * np.log1p(-p))
 
 
 def _normal_distributions(ps: np.ndarray, questions: int) -> np.ndarray:
@@ -710,10 +730,13 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
     drift = fit_drift(predicted, right_e, (at_e - t_now) / DAY, len(np.unique(ev.at[ev.exam])))
     # the score distribution: exact per grid point (and offset node) where affordable
     method = "exact: Poisson-binomial per learner level" if n == m else "exact: every draw alike, per learner level"
+    if n * 20 <= m:
+        method = (f"per learner level, {n} of {m} cards taken as independent picks at the mean chance "
+                  f"(binomial; within about {n / m:.2%} of the exact draw)")
     if used < 1 - 1e-9:
         method += f" ({used:.2%} of the posterior's weight used)"
     stop_nodes = offset_nodes(*drift.at(0.0))
-    cost = m * (n + 1) * (1 if n == m else n + 1) * len(stop_nodes)
+    cost = (n + 1 if n * 20 <= m else m * (n + 1) * (1 if n == m else n + 1)) * len(stop_nodes)
     order = np.arange(len(sub))
     if cost * len(order) > EXACT_WORK:
         fit = max(1, EXACT_WORK // cost)
@@ -732,7 +755,8 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
     gains = np.zeros(m)
     p_if: list[float | None] = [None] * m
     if value and m <= 5000:
-        slopes = exam_odds(list(map(float, mean_on)), n, pass_mark, sensitivities=True).slopes
+        slopes = exam_odds(list(map(float, mean_on)), n, pass_mark, sensitivities=True,
+                           budget=VALUE_BUDGET).slopes
         reviewed_p = np.where(np.isnan(p_review), p_on, p_review)
         reviewed = sum(nw * (shift(reviewed_p, off) @ w) for off, nw in stop_nodes)
         for i in range(m):
@@ -756,7 +780,10 @@ def _scenario(p: np.ndarray, w: np.ndarray, order: np.ndarray, nodes: list[tuple
     dist = np.zeros(n + 1)
     for off, nw in nodes:
         moved = shift(p, off)
-        if len(order):
+        if len(order) and n * 20 <= len(p):  # a few questions of many cards: picks at the mean chance
+            ww = w[order] / w[order].sum()
+            dist += nw * (ww @ _binomials(moved[:, order].mean(axis=0), n))
+        elif len(order):
             ww = w[order] / w[order].sum()
             dist += nw * (ww @ score_distributions(moved[:, order], n))
         else:
