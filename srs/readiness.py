@@ -81,7 +81,7 @@ def _add(table: dict[int, list[float]], m: int, p: float, lo: int, hi: int, k: i
     return new
 
 
-def _cells(m: int, n: int, k: int, budget: int = EXACT_BUDGET) -> int:
+def _cells(m: int, n: int, k: int, budget: int) -> int:
     """Table cells the exact computation fills (counted until past the budget)."""
     total = 0
     for size in range(1, m + 1):
@@ -171,7 +171,7 @@ class Odds:
 
 
 def exam_odds(ps: Sequence[float], questions: int, pass_mark: float, sensitivities: bool = True,
-              budget: int = EXACT_BUDGET) -> Odds:
+              budget: int | None = None) -> Odds:
     """The probability of passing an exam of ``questions`` drawn at random (every subset
     equally likely) from cards right with chances ``ps``; with ``sensitivities`` also
     ∂P/∂p_i for every card (see the module's docstring); exact up to ``budget`` table cells."""
@@ -186,6 +186,7 @@ def exam_odds(ps: Sequence[float], questions: int, pass_mark: float, sensitiviti
     if k > n:
         return Odds(0.0, [0.0] * m if sensitivities else [], "exact: more right answers needed than questions",
                     True)
+    budget = EXACT_BUDGET if budget is None else budget
     if _cells(m, n, k, budget) <= budget:
         probability, slopes = _exact(ps, n, k, sensitivities)
         how = "Poisson-binomial" if n == m else "every possible draw, weighted alike"
