@@ -227,6 +227,24 @@ def render_readiness(console: Console, r, checked, date_note: tuple[str, str] | 
     console.print(top)
 
 
+def render_calibration(console: Console, checked) -> None:
+    """How the forecasts stored with past attempts fared, in numbers (``--details``)."""
+    if not checked.answers and not checked.attempts:
+        return
+    if checked.bins:
+        table = Table(title=f"Were past forecasts honest? {checked.answers} exam answers", title_justify="left")
+        for col in ("forecast", "answers", "mean forecast", "answered right"):
+            table.add_column(col, justify="right")
+        for b in checked.bins:
+            table.add_row(f"{b.low:.0%}–{b.high:.0%}", str(b.answers), f"{b.mean_forecast:.0%}", f"{b.right:.0%}")
+        console.print(table)
+        console.print(f"Per question: log loss {checked.log_loss:.3f}, Brier {checked.brier:.3f} "
+                      "(always saying 50%: 0.693 and 0.250).")
+    if checked.attempts:
+        console.print(f"Pass forecasts: {checked.attempts} attempt(s), on average {chance(checked.mean_pass_forecast)} "
+                      f"forecast, {checked.pass_rate:.0%} passed; Brier {checked.pass_brier:.3f} (0 is perfect).")
+
+
 def render_fit(console: Console, fit, scope: str) -> None:
     console.print(Text(f"Optimizing FSRS for {scope}: {fit.items} usable reviews "
                        f"({fit.train_items} to fit, {fit.test_items} held out).", style="bold"))
