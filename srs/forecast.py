@@ -948,6 +948,16 @@ def assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bo
                     value=value and bool(after))
 
 
+def chances_now(store, settings, deck_id: str, now: datetime) -> dict[int, float]:
+    """Each multiple-choice card's chance of a right answer now (card key -> chance), as the
+    forecast has it (for a "chance now" column); empty when the deck has none."""
+    try:
+        found = assess(store, settings, deck_id, now, now, value=False)
+    except ValueError:
+        return {}
+    return {q.key: q.p_now for q in found.cards}
+
+
 @dataclass(frozen=True)
 class Outlook:
     """A deck's exam date (the ``exam_date`` setting), the days left, the chance of passing then."""
@@ -1054,5 +1064,5 @@ def expected_calibration_error(pairs: Sequence[tuple[float, bool]], bins: int = 
 
 
 __all__ = ["Answer", "Bin", "CardChance", "CardEvidence", "Calibration", "Evidence", "Forecast", "Learner", "Outlook", "brier",
-           "assess", "calibration", "evidence", "evidence_columns", "expected_calibration_error", "forecast", "log_loss", "outcomes", "outlook", "posterior",
+           "assess", "calibration", "chances_now", "evidence", "evidence_columns", "expected_calibration_error", "forecast", "log_loss", "outcomes", "outlook", "posterior",
            "score_distributions"]

@@ -239,3 +239,31 @@ def test_the_filter_equals_a_reference_implementation():
             assert got.known_on[i, g] == pytest.approx(k_on, rel=1e-9, abs=1e-12)
         assert got.loglik[g] == pytest.approx(total, rel=1e-9)
     assert _guess(np.array([0.25]), np.array([0.35]))[0] == pytest.approx(0.25 + 0.35 * 0.75)
+
+
+def test_details_show_the_numbers_and_call_estimates_estimates():
+    per = {i: reviews(i, [0, 1], lambda c, j: c % 3 > 0) for i in range(20)}
+    for i, a in mock(2, set(range(12))).items():
+        per[i].append(a)
+    f = run(build(per), 2.1)
+    checked = Calibration(20, 0.6, 0.2, [], 1, 0.36, 0.6, 0.0)
+    console = Console(record=True, width=100, color_system=None)
+    render_readiness(console, f, checked, date_note=("Exam now (no date set)", "No exam date set: srs config "
+                                                     "exam_date DATE --deck d; until then, as if the exam were now."),
+                     details=True)
+    text = console.export_text()
+    assert "Brier" in text and "Estimated from your answers (not measured" in text
+    assert text.splitlines()[0].startswith("Exam now (no date set): ")
+    assert "srs config exam_date DATE --deck d" in text and "no days left" in text
+
+
+def test_chances_now_per_card(make_store):
+    from srs.forecast import assess, chances_now
+    from srs.settings import Settings
+    from tests.factories import deck
+
+    store = make_store(deck(cards=6))
+    now = T0 + timedelta(hours=1)
+    got = chances_now(store, Settings(), "d", now)
+    assert set(got) == {q.key for q in assess(store, Settings(), "d", now, now, value=False).cards}
+    assert all(0 < p < 1 for p in got.values())
