@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-LEVEL_SD = 0.6      # prior sd of the exam-vs-review level (logit)
-TREND_SD = 0.06     # prior sd of its trend (logit per day)
+LEVEL_SD = 0.3      # prior sd of the exam-vs-review level (logit)
+TREND_SD = 0.04     # prior sd of its trend (logit per day)
 TREND_DAYS = 21     # the trend is extrapolated at most this many days ahead
 #: Gauss–Hermite nodes (standard normal) and weights for integrating over the offset
 NODES = (np.array([-math.sqrt(3.0), 0.0, math.sqrt(3.0)]), np.array([1 / 6, 2 / 3, 1 / 6]))
