@@ -88,7 +88,7 @@ PREDICT_CHUNK = 2_000_000  # cards × grid points filtered at once for the predi
 EXACT_WORK = 20_000_000    # grid points × cards × score cells (× offset nodes) summed exactly
 VALUE_BUDGET = 200_000     # table cells of the exact value of a review (beyond: its approximation)
 LITTLE_EVIDENCE = 20       # answers below which the forecast says it is mostly prior
-TEMPER = 0.6               # the learner posterior's likelihood is raised to this power
+TEMPER = 0.85              # the learner posterior's likelihood is raised to this power
 LOG_GROUP = 16             # answers' likelihoods multiplied before a logarithm is taken
 #: a card's answers filtered: its last this many (before them, what srs assumes of any card;
 #: forgetting and learning leave older answers little say once a card has had this many)
