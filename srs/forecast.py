@@ -81,7 +81,7 @@ STABILITY_REF = 2.3        # S0: about FSRS's stability after a first Good
 RECALL_GUESS = 0.02        # a self-graded answer "right" without knowing (misgrading)
 KEEP_MASS = 0.9999         # posterior mass kept for the predictions of a large deck
 KEEP_WORK = 300_000        # cards × grid points below which every grid point is kept
-FIT_CARDS = 300            # cards whose answers fit the posterior (every mock's cards, then a fixed sample)
+FIT_CARDS = 200            # cards whose answers fit the posterior (every mock's cards, then a fixed sample)
 CHUNK = 256                # cards filtered at once (at least)
 FIT_CHUNK = 250_000        # cards × grid points filtered at once to fit the posterior (fits a cache)
 PREDICT_CHUNK = 2_000_000  # cards × grid points filtered at once for the predictions
@@ -945,10 +945,16 @@ def assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bo
     reviews, exam_answers = store.forecast_columns(deck_id, [c.key for c in cards])
     after: dict[int, tuple[float, float]] = {}
     if value and len(cards) <= VALUE_UP_TO:  # a small deck: its memory states too
+        # the scheduler has no fuzz here, so a state's answer does not depend on the card: one
+        # computation per distinct memory state (a deck's new cards all share one)
+        seen: dict[tuple, tuple[float, float]] = {}
         for card in store.exam_cards(deck_id):
-            memory = card.memory()
-            after[card.key] = (rate(scheduler, card.key, memory, GOOD, now).stability,
+            state = (card.state, card.step, card.stability, card.difficulty, card.due, card.last_review)
+            if state not in seen:
+                memory = card.memory()
+                seen[state] = (rate(scheduler, card.key, memory, GOOD, now).stability,
                                rate(scheduler, card.key, memory, AGAIN, now).stability)
+            after[card.key] = seen[state]
     found = evidence_columns(cards, reviews, exam_answers, scheduler.parameters, after)
     return forecast(found, deck.exam_questions, deck.exam_pass_mark, on, now, deck_id, scheduler.parameters,
                     value=value and bool(after))
