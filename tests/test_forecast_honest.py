@@ -267,3 +267,16 @@ def test_chances_now_per_card(make_store):
     got = chances_now(store, Settings(), "d", now)
     assert set(got) == {q.key for q in assess(store, Settings(), "d", now, now, value=False).cards}
     assert all(0 < p < 1 for p in got.values())
+
+
+def test_a_card_answered_a_thousand_times_costs_what_its_last_answers_cost():
+    """A frozen-clock session of 1,300 answers to one card: the filter reads the card's last
+    MAX_ANSWERS answers, so its cost does not grow with that card's count."""
+    from srs.forecast import MAX_ANSWERS
+
+    many = tuple(Answer(START + i, i % 3 > 0, 0.25, 2.3, "review") for i in range(1300))
+    grid = full_grid(0.1542)
+    now = START + DAY
+    full = _filter([CardEvidence(0, "d/0", 4, many)], grid, now, now)
+    last = _filter([CardEvidence(0, "d/0", 4, many[-MAX_ANSWERS:])], grid, now, now)
+    assert np.array_equal(full.known_now, last.known_now) and np.array_equal(full.loglik, last.loglik)
