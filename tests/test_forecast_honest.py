@@ -280,3 +280,35 @@ def test_a_card_answered_a_thousand_times_costs_what_its_last_answers_cost():
     full = _filter([CardEvidence(0, "d/0", 4, many)], grid, now, now)
     last = _filter([CardEvidence(0, "d/0", 4, many[-MAX_ANSWERS:])], grid, now, now)
     assert np.array_equal(full.known_now, last.known_now) and np.array_equal(full.loglik, last.loglik)
+
+
+def test_advice_says_when_a_tag_or_card_is_out_of_reviews(make_store):
+    """The exam report's "Study next" and readiness's advice never point at suspended cards
+    without saying so and how to bring them back."""
+    import itertools
+
+    from srs import attempts
+    from srs.cli.progress import held_cards, held_tags
+    from srs.review import set_suspended
+    from srs.scheduler import make_scheduler
+    from srs.settings import Settings
+    from srs.ui.exam_report import render_report
+    from tests.factories import deck
+
+    store = make_store(deck(cards=6))
+    set_suspended(store, ["d/c000", "d/c002"], True)
+    ticks = itertools.count()
+    sitting = attempts.take(store, Settings(), "d", T0, questions=6, no_timer=True, seed=1,
+                            clock=lambda: float(next(ticks)))
+    for q in sitting.run.questions:  # every answer wrong
+        sitting.run.current()
+        sitting.run.answer(q.shown_letter(next(x for x in "ABCD" if x != q.card.answer)))
+    rep, number = attempts.hand_in(store, sitting, False, make_scheduler(Settings(), fuzz=False))
+    held = held_tags(store, "d", rep.study_next(), T0)
+    assert "even" in held and "2 of its 3 cards suspended: srs unsuspend d/c000 d/c002" in held["even"]
+    console = Console(record=True, width=100, color_system=None)
+    render_report(console, rep, "Deck d", number, held)
+    assert "even: 2 of its 3 cards suspended" in console.export_text()
+    keys = [c.key for c in store.mc_cards("d")]
+    assert held_cards(store, keys, T0) == {"d/c000": "suspended: srs unsuspend d/c000",
+                                           "d/c002": "suspended: srs unsuspend d/c002"}
