@@ -14,8 +14,13 @@ The model (a hidden Markov model per card, under learner-level parameters)
       guessing chance g when U: g = 1/k for a multiple-choice answer among k choices,
       raised towards 1 by ``elimination`` (ruling out choices: g' = g + e·(1 − g)).
       A right multiple-choice answer is therefore weak evidence, a wrong one strong.
+    - Recognition: in a review of a card seen before, a learner who does not know the
+      answer may still pick the right choice among the same choices (``recognition``, a
+      learner-level unknown with "none" its likeliest prior value); an exam answer has no
+      such help. So the learner's own answers decide how much a right review answer says
+      about a right exam answer.
     - After every answer the learner sees the right one: after a review U becomes K with
-      chance ``learn``; after an exam, whose report lists the misses at the end, with a
+      chance ``learn`` (possibly 0: a guesser, or knowledge no feedback changes); after an exam, whose report lists the misses at the end, with a
       quarter of that (``EXAM_LEARN``): reading the right answer after a miss is not
       knowing it.
     - Known answers are forgotten with time: K survives t days with FSRS's forgetting curve
@@ -27,7 +32,7 @@ The model (a hidden Markov model per card, under learner-level parameters)
     likelihood of that card's answers and P(K) now and on the exam date.
 
 The learner as a whole
-    The five learner-level parameters are unknown. They take values on a fixed grid with a
+    The learner-level parameters are unknown. They take values on a fixed grid with a
     prior (below); their posterior is the prior times the likelihood of all of the learner's
     answers to every card of the deck. Given the parameters, cards are independent; over the
     posterior they are not: after a mock of 2/20, most of the posterior sits on "knew little,
@@ -36,11 +41,25 @@ The learner as a whole
     answered gets the posterior's ``prior`` (1/k only in the sense that with no evidence at
     all the prior is wide around a low level).
 
+What the mocks say beyond the reviews (``srs.forecast_drift``)
+    Each exam answer's chance before it was given (over the posterior) is kept; the exam
+    answers fit a level and a trend of exams against the model on the logit scale. Every
+    card's chance is moved by that level (integrated over its posterior), so a failed mock
+    after perfect reviews is believed; with no mock the level keeps its prior width.
+
+Two assumptions about the days until the exam
+    "stop" (the headline): the learner stops studying now; what they know fades and the
+    level stays. "pace": they keep their recent pace; what they know now holds and the
+    trend goes on (at most ``TREND_DAYS`` ahead).
+
 The pass probability
-    For each grid point the exam's score distribution is exact (a Poisson-binomial when the
+    For each grid point (and offset node) the exam's score distribution is exact (a Poisson-binomial when the
     exam takes every card, else the hypergeometric draw of ``srs.readiness``); the forecast is
-    the posterior mixture of them: exact for the model, with no sampling. The score interval
-    is the mixture's central 80%.
+    the posterior mixture of them: exact for the model, with no sampling (a few questions of
+    many cards, N ≤ M/20: independent picks at the mean chance, and the method says so). The
+    score interval is the mixture's central 80% by mid-quantiles. A card's last
+    ``MAX_ANSWERS`` answers are filtered, so one card answered 1,300 times costs no more than
+    one answered 64 times.
 """
 
 from __future__ import annotations

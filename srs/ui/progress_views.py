@@ -188,7 +188,7 @@ def render_readiness(console: Console, r, checked, date_note: tuple[str, str] | 
                            + f"{other.score_interval[0]:.0%}–{other.score_interval[1]:.0%}.", style="dim"))
     console.print(Text("  " + r.beyond_reviews_sentence(), style="dim"))
     if r.little_evidence:
-        console.print(Text(f"  Little evidence yet: what srs assumes of a new learner, not measured of you; "
+        console.print(Text("  Little evidence yet: what srs assumes of a new learner, not measured of you; "
                            "a mock exam (srs exam) or a few days of reviews will replace it.", style="yellow"))
     shown = sorted(r.cards, key=lambda q: q.p)[:rows]
     wide = console.width >= 80
