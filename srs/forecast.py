@@ -95,7 +95,7 @@ GROWTH = ((1.0, 0.5), (0.5, 0.5))
 #: recognition: in a review of a card seen before, a learner who does not know the answer
 #: picks the right choice with this extra chance (the same choices again); an exam's
 #: answers have none. The learner's own answers decide how much a right review answer is worth.
-RECOGNITION = ((0.0, 0.5, 0.8), (0.5, 0.3, 0.2))
+RECOGNITION = ((0.0, 0.5, 0.8), (0.7, 0.2, 0.1))
 STABILITY_REF = 2.3        # S0: about FSRS's stability after a first Good
 RECALL_GUESS = 0.02        # a self-graded answer "right" without knowing (misgrading)
 KEEP_MASS = 0.9999         # posterior mass kept for the predictions of a large deck

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-LEVEL_SD = 0.3      # prior sd of the exam-vs-review level (logit)
+LEVEL_SD = 0.2      # prior sd of the exam-vs-review level (logit)
 TREND_SD = 0.04     # prior sd of its trend (logit per day)
 TREND_DAYS = 21     # the trend is extrapolated at most this many days ahead
 #: Gauss–Hermite nodes (standard normal) and weights for integrating over the offset

@@ -177,7 +177,7 @@ def test_drift_fit_is_the_posterior_mode():
     def log_post(level, trend):
         z = np.log(predicted / (1 - predicted)) + level + trend * days
         return float(np.sum(np.where(right, -np.log1p(np.exp(-z)), -np.log1p(np.exp(z))))
-                     - level ** 2 / (2 * 0.3 ** 2) - trend ** 2 / (2 * 0.04 ** 2))
+                     - level ** 2 / (2 * 0.2 ** 2) - trend ** 2 / (2 * 0.04 ** 2))
 
     best = log_post(d.level, d.trend)
     for dl, dt in ((1e-3, 0), (-1e-3, 0), (0, 1e-4), (0, -1e-4)):
