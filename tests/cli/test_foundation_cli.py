@@ -28,7 +28,7 @@ def test_first_run_loads_the_bundled_deck_from_any_directory(tmp_path, db_url):
     [deck] = json.loads(out)
     assert deck == {"id": "dl-final", "name": "Deep Learning: Build Real Things — Final Exam", "cards": 20,
                     "new": 20, "learning": 0, "review": 0, "due": 0, "suspended": 0, "exam": True,
-                    "exam_date": None, "days_left": None, "pass_probability": None}
+                    "exam_date": None, "days_left": None, "pass_probability": None, "no_mock": None}
 
 
 @pytest.mark.slow
