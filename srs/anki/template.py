@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from srs.anki.html import cloze
 from srs.anki.scan import answer_rule_end, cloze_number, pairs, ruby, strip_tags
+from srs.anki.text_budget import TextTooLong
 
 _EMPTY = re.compile(r"^(?:\s|&nbsp;|</?(?:br|div)\s?/?>)*$", re.I)  # (one way through: linear)
 
@@ -110,10 +111,13 @@ def _apply(filters: tuple[str, ...], value: str, ctx: CardContext, answer_side: 
     return value
 
 
-def _render(nodes: list, ctx: CardContext, front_side: str | None, answer_side: bool) -> str:
+def _render(nodes: list, ctx: CardContext, front_side: str | None, answer_side: bool,
+            limit: int | None = None) -> str:
     """The nodes as text; sections are entered with a stack of their children, not by
-    recursion, so any depth of nesting renders (Anki renders 10,000 nested sections)."""
+    recursion, so any depth of nesting renders (Anki renders 10,000 nested sections).
+    Past ``limit`` characters of output, TextTooLong (before the output is joined)."""
     out: list[str] = []
+    length = 0
     stack = [iter(nodes)]
     while stack:
         for node in stack[-1]:
@@ -125,6 +129,10 @@ def _render(nodes: list, ctx: CardContext, front_side: str | None, answer_side: 
                 if value is None:
                     value = ""  # Anki: "{{X}}: no such field"; nothing to learn from it
                 out.append(_apply(filters, value, ctx, answer_side) if filters else value)
+                if limit is not None:
+                    length += len(out[-1])
+                    if length > limit:
+                        raise TextTooLong
             else:
                 _, negated, name, children = node
                 value = ctx.value(name, front_side) or ""
@@ -140,12 +148,22 @@ def _render(nodes: list, ctx: CardContext, front_side: str | None, answer_side: 
     return "".join(out)
 
 
-def render(qfmt: str, afmt: str, ctx: CardContext) -> tuple[str, str]:
+def render(qfmt: str, afmt: str, ctx: CardContext, limit: int | None = None) -> tuple[str, str]:
     """(question HTML, answer HTML): the answer side as Anki shows it, then only the part
     after the front side (below `<hr id=answer>`, or what follows a leading copy of the
     question), which is what a learner checks themselves against."""
-    question = _render(_parse(qfmt), ctx, None, False)
-    full = _render(_parse(afmt), ctx, question, True)
+    question, answer, _ = render_counted(qfmt, afmt, ctx, limit)
+    return question, answer
+
+
+def render_counted(qfmt: str, afmt: str, ctx: CardContext, limit: int | None = None) -> tuple[str, str, int]:
+    """``render``, and the characters rendered (the question, and the whole answer side
+    with its front side). With ``limit``, past that many characters: TextTooLong."""
+    question = _render(_parse(qfmt), ctx, None, False, limit)
+    full = _render(_parse(afmt), ctx, question, True, None if limit is None else limit - len(question))
+    rendered = len(question) + len(full)
+    if limit is not None and rendered > limit:  # (the template's own text, beyond its fields)
+        raise TextTooLong
     rule = answer_rule_end(full)
     if rule is not None:
         answer = full[rule:]
@@ -153,7 +171,7 @@ def render(qfmt: str, afmt: str, ctx: CardContext) -> tuple[str, str]:
         answer = full[len(question):]
     else:
         answer = full
-    return question, answer
+    return question, answer, rendered
 
 
-__all__ = ["CardContext", "field_is_empty", "render"]
+__all__ = ["CardContext", "field_is_empty", "render", "render_counted"]
