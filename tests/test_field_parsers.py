@@ -167,7 +167,12 @@ BARE_BITS = ("<b>", "</b>", "<B>", "<br>", "<div>", "</div>", "<li>", "</li>", "
 def test_bare_tags_read_as_html_parser_reads_them(value):
     """The fast path (bare tags, stray `<`, no entity) gives what html.parser gives, and
     gives way to it on anything else."""
-    assert to_text(value) == old_to_text(value)
+    try:
+        before = old_to_text(value)
+    except AssertionError:  # html.parser's own checks (`<![`): not bare, the budgeted parser's
+        assert html_mod._bare_text(value) is None
+        return
+    assert to_text(value) == before
 
 
 def test_furigana_and_formatting_take_the_fast_path():

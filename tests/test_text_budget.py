@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 import srs.anki.text_budget as text_budget
 from srs.anki.apkg_read import open_package
-from srs.anki.template import CardContext, render
+from srs.anki.template import CardContext, render, render_counted
 from srs.anki.text_budget import TEXT_CEILING, TEXT_FLOOR, TextTooLong, text_budget_for
 from srs.cli import app
 from tests.anki_helpers import add, new_collection, package
@@ -99,6 +99,14 @@ def test_a_template_repeating_a_field_stops_rendering_at_the_limit():
         render("{{F}}" * 10, "{{FrontSide}}", ctx, limit=19_999)  # the answer repeats the front
     with pytest.raises(TextTooLong):
         render("{{F}}" * 100_000, "", ctx, limit=50_000)  # stopped after some 51 fields, not 100 Mi
+
+
+def test_what_filters_and_sections_read_counts_though_it_shows_nothing():
+    ctx = CardContext({"F": "<b>" * 1000, "S": " " * 5000})
+    assert render_counted("{{text:F}}", "", ctx) == ("", "", 3000)  # read 3,000, shows nothing
+    assert render_counted("{{#S}}x{{/S}}" * 10, "", ctx)[2] == 50_000  # each test reads the spaces
+    with pytest.raises(TextTooLong):
+        render_counted("{{kana:F}}" * 100, "", ctx, limit=10_000)
 
 
 def test_the_budget_grows_with_the_package_between_a_floor_and_a_ceiling():

@@ -320,7 +320,11 @@ def _schedule(type_: int, queue: int, due: int, odue: int, odid: int, reps: int,
 
 def _label(fields: list[str], guid: str) -> str:
     """A note named for a person: its first field with text, shortened."""
-    text = next((t for t in (" ".join(to_text(f[:4000]).split()) for f in fields) if t), "")  # (a label: a start)
+    text, left = "", 4000  # (a label: read from the first 4,000 characters, whatever the note)
+    for f in fields:
+        text, left = " ".join(to_text(f[:left]).split()), left - len(f)
+        if text or left <= 0:
+            break
     return (text[:60] + "…" if len(text) > 60 else text) or f"note {guid}"
 
 
@@ -417,6 +421,7 @@ class PackageReader:
             for cid, did, ord_, type_, queue, due, odue, odid, reps, lapses, flags, data, guid, mid, flds, tags \
                     in chunk:
                 self._note = guid
+                self.text.spend(len(flds))  # every card reads its note's fields (a cloze card: all of them)
                 fields = flds.split("\x1f")
                 nt = notetypes.get(mid)
                 deck = decks.get((did, odid))
@@ -504,8 +509,6 @@ def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[st
     renders is spent from the package's ``text`` budget (past it: the package is refused)."""
     if len(fields) < len(nt.fields):
         fields = fields + [""] * (len(nt.fields) - len(fields))
-    if nt.srs in ("mc", "basic"):  # read from its fields, not rendered
-        text.spend(sum(map(len, fields[:5])))
     if nt.srs == "mc" and len(fields) >= 5:
         choices = tuple(list_items(fields[1]))
         letter = to_text(fields[2])[:1].upper()

@@ -112,27 +112,28 @@ def _apply(filters: tuple[str, ...], value: str, ctx: CardContext, answer_side: 
 
 
 def _render(nodes: list, ctx: CardContext, front_side: str | None, answer_side: bool,
-            limit: int | None = None) -> str:
-    """The nodes as text; sections are entered with a stack of their children, not by
-    recursion, so any depth of nesting renders (Anki renders 10,000 nested sections).
-    Past ``limit`` characters of output, TextTooLong (before the output is joined)."""
+            limit: int | None = None) -> tuple[str, int]:
+    """The nodes as text, and its cost: its characters and those every filter read.
+    Sections are entered with a stack of their children, not by recursion, so any depth of
+    nesting renders (Anki renders 10,000 nested sections). A cost past ``limit``:
+    TextTooLong, as soon as it is passed (a template repeating a field is stopped there)."""
     out: list[str] = []
-    length = 0
+    cost = 0
     stack = [iter(nodes)]
     while stack:
         for node in stack[-1]:
             if isinstance(node, str):
                 out.append(node)
+                cost += len(node)
             elif node[0] == "field":
                 _, filters, name = node
                 value = ctx.value(name, front_side)
                 if value is None:
                     value = ""  # Anki: "{{X}}: no such field"; nothing to learn from it
                 out.append(_apply(filters, value, ctx, answer_side) if filters else value)
-                if limit is not None:
-                    length += len(out[-1])
-                    if length > limit:
-                        raise TextTooLong
+                cost += len(out[-1]) + (len(value) if filters else 0)
+                if limit is not None and cost > limit:
+                    raise TextTooLong
             else:
                 _, negated, name, children = node
                 value = ctx.value(name, front_side) or ""
@@ -140,12 +141,15 @@ def _render(nodes: list, ctx: CardContext, front_side: str | None, answer_side: 
                     present = cloze_number(name[1:]) == ctx.card_ord + 1
                 else:
                     present = not field_is_empty(value)
+                    cost += len(value)  # (read to test it: a field of spaces is read to its end)
+                    if limit is not None and cost > limit:
+                        raise TextTooLong
                 if present != negated:
                     stack.append(iter(children))
                     break
         else:
             stack.pop()
-    return "".join(out)
+    return "".join(out), cost
 
 
 def render(qfmt: str, afmt: str, ctx: CardContext, limit: int | None = None) -> tuple[str, str]:
@@ -157,13 +161,11 @@ def render(qfmt: str, afmt: str, ctx: CardContext, limit: int | None = None) -> 
 
 
 def render_counted(qfmt: str, afmt: str, ctx: CardContext, limit: int | None = None) -> tuple[str, str, int]:
-    """``render``, and the characters rendered (the question, and the whole answer side
-    with its front side). With ``limit``, past that many characters: TextTooLong."""
-    question = _render(_parse(qfmt), ctx, None, False, limit)
-    full = _render(_parse(afmt), ctx, question, True, None if limit is None else limit - len(question))
-    rendered = len(question) + len(full)
-    if limit is not None and rendered > limit:  # (the template's own text, beyond its fields)
-        raise TextTooLong
+    """``render``, and what rendering cost: the characters of both sides as rendered (the
+    answer with its front side) and of every filter's input. Past ``limit``: TextTooLong."""
+    question, cost = _render(_parse(qfmt), ctx, None, False, limit)
+    full, answer_cost = _render(_parse(afmt), ctx, question, True, None if limit is None else limit - cost)
+    rendered = cost + answer_cost
     rule = answer_rule_end(full)
     if rule is not None:
         answer = full[rule:]
