@@ -157,7 +157,9 @@ def test_html_to_text_as_html_parser_alone(value):
 
 BARE_BITS = ("<b>", "</b>", "<B>", "<br>", "<div>", "</div>", "<li>", "</li>", "<ol>", "<ruby>", "</ruby>", "<rb>",
              "</rt>", "<p>", "<span>", "<h1>", "<", "<<", "< ", "<1", ">", "a", " ", "\n", "\t", "\xa0", "[",
-             "<script>", "<title>", "<img>", "<b >", "<br/>", "</>", "<!", "<?", "&", "&amp;", "日本")
+             "<script>", "<title>", "<img>", "<b >", "<br/>", "</>", "<!", "<?", "&", "&amp;", "日本", "<br x>",
+             "<b a=b>", "<span style=color:red>", " x=", "=", "/", "<b x/>", "<b\tx>", "</b x>", "<div\nid=a>",
+             "<p x='>'>", '<i y=">">', "<a href=x>", "<img src=x>", "<b x=<i>>", "<b/x>")
 
 
 @settings(max_examples=400)
@@ -179,7 +181,8 @@ def test_furigana_and_formatting_take_the_fast_path():
     furigana = _furigana("日本[にほん] a[b] " * 50, "furigana")
     assert html_mod._bare_text(furigana) is not None and to_text(furigana) == old_to_text(furigana)
     assert html_mod._bare_text("<b>x<" * 50) is not None
-    for other in ("<b class=x>y</b>", "<script>x</script>", "a &amp; b<b>", "<b>x</b><!-- c -->", "<img>"):
+    assert html_mod._bare_text("<br x>" * 50) is not None
+    for other in ("<b class='x'>y</b>", "<script>x</script>", "a &amp; b<b>", "<b>x</b><!-- c -->", "<img>"):
         assert html_mod._bare_text(other) is None, other
 
 

@@ -194,8 +194,9 @@ def _tidy(text: str) -> str:
 
 
 _PLAIN_TEXT = re.compile(r"[<&\n\r\t\xa0\[]|  ")  # markup, an entity, or what _tidy changes
-#: a tag with no attributes (`<b>`, `</rt>`): what formatting and furigana's `<ruby>` give
-_BARE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)>")
+#: a tag whose attributes hold no quote and no `<` (`<b>`, `</rt>`, `<span style=color:red>`):
+#: what formatting and furigana's `<ruby>` give; html.parser ends such a tag at its `>`
+_BARE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[\t\n\r\f ][^<>\"']*)?>")
 _STRAY_LT = re.compile(r"<(?![a-zA-Z/!?])")  # a `<` html.parser reads as text (`a < b`, `<<`)
 #: the names a bare tag may have for _bare_text: those html.parser reads as plain tags (no
 #: script, style or other raw-text element, no dropped element, no image)
@@ -206,7 +207,7 @@ _NEWLINE_TAGS = _BLOCKS | {"br", "li"}
 
 def _bare_text(value: str) -> str | None:
     """``"".join(_parse(value).parts)`` for HTML whose only markup is bare tags of
-    _BARE_NAMES (no entity; a `<` that opens no tag is text), or None for any other HTML:
+    _BARE_NAMES (no entity; a `<` that opens no tag is text; attributes unquoted), or None for any other HTML:
     its text is what lies between the tags, and a tag is a line break, a list item's
     bullet or nothing. Formatting and furigana's `<ruby>` read so at C speed, without
     html.parser's calls per tag (a field of dense furigana took 6.5 s a MiB through it)."""
