@@ -1,8 +1,8 @@
 """The text a package may make srs render. Reading a card costs time linear in its text,
 but linear is not free (a MiB of dense furigana takes about a second), and a small package
 can inflate to hundreds of MiB of such text, or a template can repeat a field thousands of
-times. So all the text srs renders from one package (each card's question and answer as
-its templates give them, or the fields of srs's own note types) counts against one budget,
+times. So all the text srs reads from one package (each card's note fields, what its
+templates render and what their filters and section tests read) counts against one budget,
 proportional to the package's size with a floor and a ceiling; past it the package is
 refused whole (see README, Reliability › Field text)."""
 
