@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
 import time
 
@@ -15,13 +16,19 @@ import pyte
 ANSI = re.compile(rb"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-Za-z]|[=>78])")
 
 
+def _default_sigint() -> None:
+    """Ctrl-C interrupts srs as in a user's terminal even when the test run itself was started
+    in the background by a shell, which starts it with SIGINT ignored (inherited across exec)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Terminal:
     def __init__(self, args: list[str], env: dict[str, str], rows: int = 45, cols: int = 140,
                  cwd: str | None = None) -> None:
         full_env = dict(env, TERM="xterm-256color", COLUMNS=str(cols), LINES=str(rows))
         full_env.pop("SRS_WIDTH", None)
         self.child = pexpect.spawn(sys.executable, ["-m", "srs", *args], env=full_env, dimensions=(rows, cols),
-                                   cwd=cwd, timeout=20)
+                                   cwd=cwd, timeout=20, preexec_fn=_default_sigint)
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
         self.log = b""
