@@ -87,7 +87,7 @@ async def signin_page(request: Request) -> Response:
 
     if request.scope.get("srs.account") is not None:
         return RedirectResponse("/", 303)
-    return web_of(request).render(request, "signin.html", error=None, name="")
+    return web_of(request).render(request, "signin.html", error=None, typed="")
 
 
 async def signin(request: Request) -> Response:
@@ -104,13 +104,13 @@ async def signin(request: Request) -> Response:
     store, now = web.store, web.clock()
     subjects = [f"user:{name}", f"addr:{guard.client_address(request.scope)}"]
     if max(store.failures_since(subjects, now - WINDOW).values()) >= LIMIT:
-        return web.render(request, "signin.html", 429, name=name,
+        return web.render(request, "signin.html", 429, typed=name,
                           error=f"Too many failed sign-ins: try again in {WINDOW.seconds // 60} minutes.")
     account = store.user(name)
     ok = await run_in_threadpool(verify_password, password, account.password_hash if account else None)
     if not ok or account is None:
         store.add_failure(subjects, now, now - WINDOW)
-        return web.render(request, "signin.html", 401, name=name, error="Wrong name or password.")
+        return web.render(request, "signin.html", 401, typed=name, error="Wrong name or password.")
     store.clear_failures(subjects[0])
     session_id = secrets.token_urlsafe(32)
     store.start_session(digest(session_id), account.name, now, now + timedelta(hours=SESSION_HOURS))
