@@ -19,7 +19,8 @@ from srs.model import Missed
 class LearnerRow:
     name: str
     teacher: bool
-    due: int
+    due: int                      # cards due (as `srs decks` counts them)
+    new: int                      # cards never studied
     studied: int                  # cards of the deck with a memory state
     last_review: datetime | None
     scores: list[float]           # mock exam scores (shares right), oldest first
@@ -57,7 +58,7 @@ def class_rows(store, store_for: Callable[[str], object], deck: str, now: dateti
             else:
                 chance, expected, interval = forecast.pass_probability, forecast.expected_score, forecast.score_interval
         rows.append(LearnerRow(
-            account.name, account.teacher, summary.due if summary else 0,
+            account.name, account.teacher, summary.due if summary else 0, summary.new if summary else 0,
             (summary.learning + summary.review) if summary else 0, last.get(account.name),
             [a.score for a in attempts], sum(a.passed for a in attempts), chance, expected, interval))
     return rows
@@ -82,11 +83,11 @@ def class_csv(deck: str, rows: list[LearnerRow], missed: list[Missed]) -> str:
     """The class table, then the most-missed questions, as CSV."""
     out = io.StringIO()
     write = csv.writer(out, lineterminator="\r\n").writerow
-    write(["deck", "learner", "teacher", "due", "studied", "last_review", "attempts", "passed", "best_score",
+    write(["deck", "learner", "teacher", "due", "new", "studied", "last_review", "attempts", "passed", "best_score",
            "last_score", "pass_probability", "expected_score", "score_low", "score_high"])
     for r in rows:
         low, high = r.score_interval or (None, None)
-        write([safe_cell(deck), safe_cell(r.name), "yes" if r.teacher else "no", r.due, r.studied,
+        write([safe_cell(deck), safe_cell(r.name), "yes" if r.teacher else "no", r.due, r.new, r.studied,
                r.last_review.isoformat() if r.last_review else "", len(r.scores), r.passed, _share(r.best),
                _share(r.scores[-1] if r.scores else None), _share(r.pass_probability), _share(r.expected_score),
                _share(low), _share(high)])

@@ -133,6 +133,7 @@ async def checked_form(request: Request, files: int = 0) -> FormData:
     sent = form.get(CSRF_FIELD)
     cookie = request.cookies.get(CSRF_COOKIE)
     if not isinstance(sent, str) or not cookie or not hmac.compare_digest(sent, cookie) or not guard.csrf_valid(sent):
+        await form.close()  # an uploaded file's spooled copy
         raise HTTPException(403, "refused: the form's CSRF token is missing or stale — reload the page")
     return form
 

@@ -67,12 +67,19 @@ async def class_csv(request: Request) -> Response:
 
 
 async def import_deck(request: Request) -> Response:
-    from srs.importer import import_paths
-
     teacher_only(request)
     web = web_of(request)
     form = await checked_form(request, files=1)
-    upload = form.get("file")
+    try:
+        return await _import(request, form.get("file"))
+    finally:
+        await form.close()
+
+
+async def _import(request: Request, upload: object) -> Response:
+    from srs.importer import import_paths
+
+    web = web_of(request)
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise HTTPException(400, "choose a deck file or package to import")
     suffix = Path(upload.filename.replace("\\", "/")).suffix.lower()
