@@ -22,7 +22,7 @@ def _password(name: str) -> str:
 
     if not sys.stdin.isatty():
         line = sys.stdin.readline()
-        password = line[:-1] if line.endswith("\n") else line
+        password = line.removesuffix("\n")
         return check_password(password.removesuffix("\r"))
     first = getpass.getpass(f"Password for {shown(name)}: ")
     check_password(first)

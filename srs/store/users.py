@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Integer, case, cast, delete, distinct, func, insert, select, update
+from sqlalchemy import (
+    Integer,
+    case,
+    cast,
+    delete,
+    distinct,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from srs.errors import UserError
@@ -123,7 +133,7 @@ class UserQueries(StoreBase):
     def most_missed(self, deck: str, limit: int = 20) -> list[Missed]:
         """The questions of ``deck``'s mock exams answered wrong most often, over every
         learner's attempts (unanswered counts as wrong, as in the score)."""
-        wrong = func.sum(case((exam_answers.c.correct == False, 1), else_=0))  # noqa: E712 - SQL
+        wrong = func.sum(case((exam_answers.c.correct == False, 1), else_=0))
         stmt = (select(cards.c.key, cards.c.deck_id, cards.c.card_id, cards.c.question,
                        cast(wrong, Integer).label("wrong"), func.count().label("answers"),
                        func.count(distinct(exam_attempts.c.learner)))

@@ -59,7 +59,7 @@ class Web:
         self.learner: str | None = None   # a signed-in learner's view (see ``view``); None: the server's
         self._views: dict[str, Web] = {}
 
-    def view(self, learner: str) -> "Web":
+    def view(self, learner: str) -> Web:
         """The same server seen by ``learner`` (signed in): their own store on the shared
         engine, their own review session and running exams. Kept for the MAX_VIEWS
         learners seen last."""

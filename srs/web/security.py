@@ -69,7 +69,7 @@ class Guard:
     behind_proxy: bool = False        # trust X-Forwarded-Proto and -For from the reverse proxy
 
     @classmethod
-    def for_address(cls, host: str, port: int, accounts: bool = False, behind_proxy: bool = False) -> "Guard":
+    def for_address(cls, host: str, port: int, accounts: bool = False, behind_proxy: bool = False) -> Guard:
         token = None if is_loopback(host) or accounts else secrets.token_urlsafe(24)
         return cls(host, port, token, accounts=accounts, behind_proxy=behind_proxy)
 
@@ -191,9 +191,8 @@ class GuardMiddleware:
     def _refusal(self, scope: Scope, headers: dict[str, str], cookies: dict[str, str]) -> tuple[int, str] | None:
         guard = self.guard
         host = headers.get("host", "")
-        if guard.accounts:  # sign-in guards every page; on loopback the Host check stays (not behind a proxy)
-            if not is_loopback(guard.host) or guard.behind_proxy:
-                return None
+        if guard.accounts and (not is_loopback(guard.host) or guard.behind_proxy):
+            return None  # sign-in guards every page; on loopback the Host check stays (not behind a proxy)
         if guard.token is None:  # loopback: only requests that name the loopback address
             name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
             if not is_loopback(name):

@@ -137,4 +137,4 @@ def routes() -> list[Route]:
             Route("/signout", signout, methods=["POST"])]
 
 
-__all__ = ["LIMIT", "SESSION_COOKIE", "SESSION_HOURS", "SignInMiddleware", "WINDOW", "routes"]
+__all__ = ["LIMIT", "SESSION_COOKIE", "SESSION_HOURS", "WINDOW", "SignInMiddleware", "routes"]

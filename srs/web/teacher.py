@@ -68,7 +68,6 @@ async def class_csv(request: Request) -> Response:
 
 async def import_deck(request: Request) -> Response:
     teacher_only(request)
-    web = web_of(request)
     form = await checked_form(request, files=1)
     try:
         return await _import(request, form.get("file"))

@@ -42,8 +42,8 @@ def class_db(db_url: str, *decks, users=("tina", "alice", "bob")) -> str:
 
 
 def class_client(db: str, clock=None, host: str = "127.0.0.1", behind_proxy: bool = False,
-                 scheme: str = "http") -> TestClient:
-    guard = Guard(host, 8765, None, accounts=True, behind_proxy=behind_proxy)
+                 scheme: str = "http", secret: bytes | None = None) -> TestClient:
+    guard = Guard(host, 8765, None, accounts=True, behind_proxy=behind_proxy, **({"secret": secret} if secret else {}))
     app = create_app(lambda: open_store(db, "server")[0], guard, clock or MovingClock(), fuzz=False)
     return TestClient(app, base_url=f"{scheme}://{host}:8765")
 
