@@ -66,12 +66,15 @@ class SignInMiddleware:
             await self.app(scope, receive, send)
             return
         web = scope["app"].state.web
+        path = scope["path"]
+        if path.startswith("/static/"):  # the same files for everyone: no session looked up
+            await self.app(scope, receive, send)
+            return
         session_id = _cookie_value(scope, SESSION_COOKIE)
         account = None
         if session_id and len(session_id) <= 100:
             account = web.store.session_account(digest(session_id), web.clock())
         scope["srs.account"] = account
-        path = scope["path"]
         if account is None and not path.startswith(PUBLIC):
             if scope["method"] in ("GET", "HEAD"):
                 response: Response = RedirectResponse("/signin", 303)
