@@ -151,17 +151,23 @@ async def media(request: Request) -> Response:
 MAX_MESSAGE = 300  # characters of an error message (which may quote the request)
 
 
-def _short(text: str) -> str:
+def short(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "…"
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return PlainTextResponse(_short(f"{exc.status_code}: {exc.detail}"), exc.status_code, headers=exc.headers)
+    return PlainTextResponse(short(f"{exc.status_code}: {exc.detail}"), exc.status_code, headers=exc.headers)
 
 
 async def _user_error(request: Request, exc: Exception) -> Response:
-    return PlainTextResponse(_short(f"400: {exc}"), 400)
+    from srs.store import DatabaseError
+
+    if isinstance(exc, DatabaseError):  # the database's fault, not the request's: worth a retry
+        from srs.web.signin import unavailable
+
+        return unavailable(exc)
+    return PlainTextResponse(short(f"400: {exc}"), 400)
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:

@@ -26,6 +26,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from srs.store import DatabaseError
 from srs.web.security import Guard, checked_form
 
 SESSION_COOKIE = "srs_session"
@@ -73,7 +74,11 @@ class SignInMiddleware:
         session_id = _cookie_value(scope, SESSION_COOKIE)
         account = None
         if session_id and len(session_id) <= 100:
-            account = web.store.session_account(digest(session_id), web.clock())
+            try:
+                account = web.store.session_account(digest(session_id), web.clock())
+            except DatabaseError as exc:  # down, restarting, unreachable: say so, the next request retries
+                await unavailable(exc)(scope, receive, send)
+                return
         scope["srs.account"] = account
         if account is None and not path.startswith(PUBLIC):
             if scope["method"] in ("GET", "HEAD"):
@@ -83,6 +88,13 @@ class SignInMiddleware:
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+def unavailable(exc: Exception) -> Response:
+    from srs.web.app import short
+
+    return Response(short(f"503: {exc} (try again in a moment)"), 503, media_type="text/plain",
+                    headers={"retry-after": "2"})
 
 
 async def signin_page(request: Request) -> Response:

@@ -139,3 +139,25 @@ def test_a_new_password_signs_out_everywhere(db):
         finally:
             store.close()
         assert c.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_database_outage_is_503_with_one_line(db, monkeypatch):
+    from srs.store import DatabaseError, Store
+
+    with class_client(db) as tc:
+        c = Client(tc)
+        sign_in(c, "alice")
+
+        def down(*args, **kwargs):
+            raise DatabaseError("database x is unreachable: connection refused")
+
+        monkeypatch.setattr(Store, "session_account", down)
+        r = c.get("/", follow_redirects=False)
+        assert r.status_code == 503 and r.headers["retry-after"] == "2"
+        assert r.text.startswith("503: database x is unreachable") and "Traceback" not in r.text
+        monkeypatch.undo()
+        monkeypatch.setattr(Store, "deck_summaries", down)  # in a page's own query
+        r = c.get("/", follow_redirects=False)
+        assert r.status_code == 503 and r.text.startswith("503: database x")
+        monkeypatch.undo()
+        assert c.get("/").status_code == 200  # and back
