@@ -36,8 +36,8 @@ def keys(text: str) -> KeyReader:
     return KeyReader(fd=read, tty_mode=False)
 
 
-def console() -> Console:
-    return Console(record=True, width=92, file=io.StringIO(), force_terminal=True, color_system="truecolor")
+def console(width: int = 92) -> Console:
+    return Console(record=True, width=width, file=io.StringIO(), force_terminal=True, color_system="truecolor")
 
 
 def main() -> None:
@@ -65,7 +65,7 @@ def main() -> None:
         render_report(out, rep, deck.name, attempt_id)
         out.save_svg(str(HERE / "exam.svg"), title="srs exam — the report")
         later, exam_day = datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc), datetime(2026, 12, 4, 12, 0, tzinfo=timezone.utc)
-        out = console()
+        out = console(100)  # the report's one screen: 100 × 35
         render_readiness(out, assess(store, settings, deck.id, exam_day, later), outcomes(store, deck.id))
         out.save_svg(str(HERE / "readiness.svg"), title="srs readiness --on 2026-12-04")
         store.close()

@@ -14,8 +14,13 @@ The model (a hidden Markov model per card, under learner-level parameters)
       guessing chance g when U: g = 1/k for a multiple-choice answer among k choices,
       raised towards 1 by ``elimination`` (ruling out choices: g' = g + e·(1 − g)).
       A right multiple-choice answer is therefore weak evidence, a wrong one strong.
+    - Recognition: in a review of a card seen before, a learner who does not know the
+      answer may still pick the right choice among the same choices (``recognition``, a
+      learner-level unknown with "none" its likeliest prior value); an exam answer has no
+      such help. So the learner's own answers decide how much a right review answer says
+      about a right exam answer.
     - After every answer the learner sees the right one: after a review U becomes K with
-      chance ``learn``; after an exam, whose report lists the misses at the end, with a
+      chance ``learn`` (possibly 0: a guesser, or knowledge no feedback changes); after an exam, whose report lists the misses at the end, with a
       quarter of that (``EXAM_LEARN``): reading the right answer after a miss is not
       knowing it.
     - Known answers are forgotten with time: K survives t days with FSRS's forgetting curve
@@ -27,7 +32,7 @@ The model (a hidden Markov model per card, under learner-level parameters)
     likelihood of that card's answers and P(K) now and on the exam date.
 
 The learner as a whole
-    The five learner-level parameters are unknown. They take values on a fixed grid with a
+    The learner-level parameters are unknown. They take values on a fixed grid with a
     prior (below); their posterior is the prior times the likelihood of all of the learner's
     answers to every card of the deck. Given the parameters, cards are independent; over the
     posterior they are not: after a mock of 2/20, most of the posterior sits on "knew little,
@@ -36,11 +41,25 @@ The learner as a whole
     answered gets the posterior's ``prior`` (1/k only in the sense that with no evidence at
     all the prior is wide around a low level).
 
+What the mocks say beyond the reviews (``srs.forecast_drift``)
+    Each exam answer's chance before it was given (over the posterior) is kept; the exam
+    answers fit a level and a trend of exams against the model on the logit scale. Every
+    card's chance is moved by that level (integrated over its posterior), so a failed mock
+    after perfect reviews is believed; with no mock the level keeps its prior width.
+
+Two assumptions about the days until the exam
+    "stop" (the headline): the learner stops studying now; what they know fades and the
+    level stays. "pace": they keep their recent pace; what they know now holds and the
+    trend goes on (at most ``TREND_DAYS`` ahead).
+
 The pass probability
-    For each grid point the exam's score distribution is exact (a Poisson-binomial when the
+    For each grid point (and offset node) the exam's score distribution is exact (a Poisson-binomial when the
     exam takes every card, else the hypergeometric draw of ``srs.readiness``); the forecast is
-    the posterior mixture of them: exact for the model, with no sampling. The score interval
-    is the mixture's central 80%.
+    the posterior mixture of them: exact for the model, with no sampling (a few questions of
+    many cards, N ≤ M/20: independent picks at the mean chance, and the method says so). The
+    score interval is the mixture's central 80% by mid-quantiles. A card's last
+    ``MAX_ANSWERS`` answers are filtered, so one card answered 1,300 times costs no more than
+    one answered 64 times.
 """
 
 from __future__ import annotations
@@ -55,34 +74,44 @@ from typing import NamedTuple
 
 import numpy as np
 
+from srs.forecast_drift import Drift, fit as fit_drift, nodes as offset_nodes, shifted as shift
 from srs.model import needed
 from srs.readiness import exam_odds
 
 DAY = 86400.0
 
 #: the grid of learner-level parameters, with prior weights (normalised below)
-PRIOR = ((0.0, 0.1, 0.2, 0.35, 0.5, 0.65, 0.8, 0.92), (0.17, 0.16, 0.15, 0.14, 0.12, 0.1, 0.09, 0.07))
-LEARN = ((0.05, 0.2, 0.45, 0.75), (0.25, 0.25, 0.25, 0.25))
+PRIOR = ((0.0, 0.15, 0.35, 0.55, 0.75, 0.92), (0.2, 0.2, 0.18, 0.16, 0.14, 0.12))
+#: 0: a learner whom reading the answer teaches nothing (a guesser, or fixed knowledge)
+LEARN = ((0.0, 0.1, 0.3, 0.7), (0.2, 0.3, 0.3, 0.2))
 EXAM_LEARN = 0.25          # reading an exam's report teaches a quarter of what a review does
-MEMORY = ((0.2, 0.5, 1.0, 2.0, 4.0), (0.15, 0.2, 0.25, 0.22, 0.18))
-SLIP = ((0.02, 0.06, 0.12, 0.2), (0.3, 0.35, 0.2, 0.15))
+MEMORY = ((0.25, 0.7, 1.5, 4.0), (0.2, 0.3, 0.3, 0.2))
+SLIP = ((0.03, 0.1, 0.2), (0.4, 0.4, 0.2))
 ELIMINATION = ((0.0, 0.35), (0.7, 0.3))
-#: the forgetting curve's decay: FSRS's own (None: the learner's w20), or steeper power laws
-DECAY = ((None, 0.5, 1.0), (0.5, 0.3, 0.2))
+#: the forgetting curve's decay: FSRS's own (None: the learner's w20), or a steeper power law
+DECAY = ((None, 1.0), (0.6, 0.4))
 #: how much of FSRS's growth of stability the learner's memory shows: S' = S0·(S/S0)^growth
 GROWTH = ((1.0, 0.5), (0.5, 0.5))
+#: recognition: in a review of a card seen before, a learner who does not know the answer
+#: picks the right choice with this extra chance (the same choices again); an exam's
+#: answers have none. The learner's own answers decide how much a right review answer is worth.
+RECOGNITION = ((0.0, 0.5, 0.8), (0.7, 0.2, 0.1))
 STABILITY_REF = 2.3        # S0: about FSRS's stability after a first Good
 RECALL_GUESS = 0.02        # a self-graded answer "right" without knowing (misgrading)
 KEEP_MASS = 0.9999         # posterior mass kept for the predictions of a large deck
-KEEP_WORK = 2_000_000      # cards × grid points below which every grid point is kept
-FIT_CARDS = 1000           # cards whose answers fit the posterior (a fixed sample beyond)
+KEEP_WORK = 300_000        # cards × grid points below which every grid point is kept
+FIT_CARDS = 200            # cards whose answers fit the posterior (every mock's cards, then a fixed sample)
 CHUNK = 256                # cards filtered at once (at least)
 FIT_CHUNK = 250_000        # cards × grid points filtered at once to fit the posterior (fits a cache)
 PREDICT_CHUNK = 2_000_000  # cards × grid points filtered at once for the predictions
-EXACT_WORK = 40_000_000    # grid points × cards × score cells summed exactly
+EXACT_WORK = 20_000_000    # grid points × cards × score cells (× offset nodes) summed exactly
+VALUE_BUDGET = 200_000     # table cells of the exact value of a review (beyond: its approximation)
 LITTLE_EVIDENCE = 20       # answers below which the forecast says it is mostly prior
-TEMPER = 0.6               # the learner posterior's likelihood is raised to this power
+TEMPER = 0.85              # the learner posterior's likelihood is raised to this power
 LOG_GROUP = 16             # answers' likelihoods multiplied before a logarithm is taken
+#: a card's answers filtered: its last this many (before them, what srs assumes of any card;
+#: forgetting and learning leave older answers little say once a card has had this many)
+MAX_ANSWERS = 64
 
 
 @dataclass(frozen=True)
@@ -120,6 +149,7 @@ class Learner:
     elimination: float
     decay: float
     growth: float
+    recognition: float
     grid_points: int
 
 
@@ -137,6 +167,25 @@ class CardChance(NamedTuple):
 
 
 @dataclass(frozen=True)
+class Scenario:
+    """The exam's score under one assumption about the days until it."""
+
+    pass_probability: float
+    expected_score: float            # expected share right
+    score_interval: tuple[float, float]   # central 80% of the share right
+    distribution: list[float]        # P(score = j right), j = 0..questions
+
+    def to_dict(self) -> dict:
+        return {"pass_probability": self.pass_probability, "expected_score": self.expected_score,
+                "score_interval": list(self.score_interval)}
+
+
+#: the two assumptions about the days until the exam, and which one is the headline
+ASSUMPTIONS = {"stop": "if you stop studying now", "pace": "if you keep your recent pace"}
+HEADLINE = "stop"
+
+
+@dataclass(frozen=True)
 class Forecast:
     deck: str
     on: datetime
@@ -150,6 +199,10 @@ class Forecast:
     learner: Learner
     answers: int                     # evidence: answers given to the deck's cards
     method: str
+    stop: Scenario | None = None     # if the learner stops studying now (the headline)
+    pace: Scenario | None = None     # if they keep their recent pace
+    drift: Drift = field(default_factory=Drift)   # what the exams say beyond the reviews
+    exam_answers: int = 0
 
     @property
     def needed(self) -> int:
@@ -158,6 +211,52 @@ class Forecast:
     @property
     def little_evidence(self) -> bool:
         return self.answers < LITTLE_EVIDENCE
+
+    @property
+    def mocks(self) -> int:
+        return self.drift.mocks
+
+    @property
+    def headline(self) -> str:
+        return HEADLINE
+
+    @property
+    def headline_label(self) -> str:
+        return ASSUMPTIONS[HEADLINE]
+
+    @property
+    def other_label(self) -> str:
+        return next(label for key, label in ASSUMPTIONS.items() if key != HEADLINE)
+
+    @property
+    def other(self) -> Scenario | None:
+        """The assumption that is not the headline (None: the exam is now, both agree)."""
+        chosen = self.pace if HEADLINE == "stop" else self.stop
+        return None if chosen is None or chosen is getattr(self, HEADLINE) else chosen
+
+    def beyond_reviews_sentence(self) -> str:
+        """What the mocks say beyond the reviews, in words."""
+        d = self.drift
+        if self.no_mock:
+            return ("No mock yet: how your exam answers compare with your reviews is unknown, so the range "
+                    "allows for either.")
+        sd = d.to_dict()["level_sd"]
+        if d.level > 2 * sd:
+            said = "Your mocks go better than your reviews predict"
+        elif d.level < -2 * sd:
+            said = "Your mocks go worse than your reviews predict (the mocks are believed)"
+        else:
+            said = "Your mocks agree with your reviews so far"
+        if d.direction:
+            said += f"; you are {d.direction} faster than your reviews explain"
+        elif d.mocks >= 2:
+            said += "; no trend beyond your reviews yet"
+        return said + f" ({d.mocks} mock{'s' if d.mocks != 1 else ''})."
+
+    @property
+    def no_mock(self) -> bool:
+        """No answer under exam conditions yet: the pass probability is a range, not a point."""
+        return self.mocks == 0
 
     def study_first(self, n: int = 5) -> list[CardChance]:
         worth = [c for c in self.cards if c.gain > 1e-9]
@@ -169,10 +268,16 @@ class Forecast:
                 "pass_mark": self.pass_mark, "needed": self.needed, "expected_score": self.expected_score,
                 "score_interval": list(self.score_interval), "interval_mass": 0.8,
                 "pass_probability": self.pass_probability, "method": self.method,
-                "evidence": {"answers": self.answers, "little": self.little_evidence},
+                "assumptions": {"headline": HEADLINE,
+                                **{key: {"label": label, **getattr(self, key).to_dict()}
+                                   for key, label in ASSUMPTIONS.items() if getattr(self, key) is not None}},
+                "evidence": {"answers": self.answers, "exam_answers": self.exam_answers, "mocks": self.mocks,
+                             "little": self.little_evidence, "no_mock": self.no_mock,
+                             "beyond_reviews": self.drift.to_dict()},
                 "learner": {"prior_knowledge": self.learner.prior, "learning": self.learner.learn,
                             "memory": self.learner.memory, "slip": self.learner.slip,
-                            "elimination": self.learner.elimination},
+                            "elimination": self.learner.elimination, "recognition": self.learner.recognition,
+                            "estimated": True},
                 "distribution": self.distribution,
                 "cards": [{"card": q.name, "p_correct": q.p, "p_now": q.p_now, "answers": q.answers,
                            "right": q.right, "p_if_reviewed": q.p_if_reviewed, "gain": q.gain} for q in self.cards],
@@ -189,6 +294,7 @@ class Grid:
     elimination: np.ndarray
     decay: np.ndarray
     growth: np.ndarray
+    recognition: np.ndarray
     log_weight: np.ndarray
 
     @property
@@ -214,7 +320,7 @@ class Grid:
 
 def full_grid(fsrs_decay: float) -> Grid:
     decays = (tuple(fsrs_decay if d is None else d for d in DECAY[0]), DECAY[1])
-    axes = [PRIOR, LEARN, MEMORY, SLIP, ELIMINATION, decays, GROWTH]
+    axes = [PRIOR, LEARN, MEMORY, SLIP, ELIMINATION, decays, GROWTH, RECOGNITION]
     points = list(product(*(range(len(values)) for values, _ in axes)))
     columns = []
     log_weight = np.zeros(len(points))
@@ -313,6 +419,9 @@ class _Filtered:
     known_on: np.ndarray | None   # (C, G) P(K) on the exam date
     last_at: np.ndarray           # (C,) time of the last answer (nan: none)
     last_stability: np.ndarray    # (C,)
+    #: with weights: every exam answer's chance before it was given (over the weighted
+    #: grid), whether it was right and when: (predicted, right, at) columns
+    exam_predicted: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 def _kept_memory(days: np.ndarray, stability: np.ndarray, grid: Grid) -> np.ndarray:
@@ -358,13 +467,17 @@ def _log_sum(likelihoods: np.ndarray) -> np.ndarray:
 
 
 def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on: float,
-            predict: bool = True) -> _Filtered:
+            predict: bool = True, weights: np.ndarray | None = None) -> _Filtered:
     """Every card's answers filtered forward under every grid point: the summed likelihood
-    and (with ``predict``) P(K) now and on the exam date per card and grid point."""
+    and (with ``predict``) P(K) now and on the exam date per card and grid point; with
+    ``weights`` (one per grid point, summing to 1) also each exam answer's chance before it
+    was given, over those weights."""
     ev = _evidence(cards)
     # cards with the most answers first: at answer j only the first ``n`` rows have one, so each
-    # round works on a prefix (the results are put back in the callers' order)
-    counts = ev.counts
+    # round works on a prefix (the results are put back in the callers' order). A card's last
+    # ``MAX_ANSWERS`` answers only: the cost must not grow with one card's (a frozen-clock session)
+    counts = np.minimum(ev.counts, MAX_ANSWERS)
+    skipped = ev.counts - counts
     order = np.argsort(-counts, kind="stable")
     sorted_counts = counts[order]
     n_cards, g = len(ev), len(grid)
@@ -375,13 +488,13 @@ def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on
     base = np.full((n_cards, width), 0.25)
     stab = np.ones((n_cards, width))
     exam = np.zeros((n_cards, width), dtype=bool)
-    total_answers = int(ev.start[-1])
+    total_answers = int(counts.sum())
     if total_answers:
         row = np.repeat(np.arange(n_cards), sorted_counts)
         first = np.zeros(n_cards + 1, dtype=np.int64)
         np.cumsum(sorted_counts, out=first[1:])
         col = np.arange(total_answers) - np.repeat(first[:-1], sorted_counts)
-        src = np.repeat(ev.start[:-1][order], sorted_counts) + col
+        src = np.repeat(ev.start[:-1][order] + skipped[order], sorted_counts) + col
         at[row, col] = ev.at[src]
         right[row, col] = ev.correct[src]
         base[row, col] = np.maximum(ev.guess[src], RECALL_GUESS)
@@ -395,6 +508,12 @@ def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on
     which = np.searchsorted(bases, base)                     # each answer's among the few distinct
     gs = _guess(bases[:, None], grid.elimination[None, :])
     like_unknown = np.concatenate([1.0 - gs, gs])           # row b: wrong, row len(bases) + b: right
+    # a review of a card seen before: recognising the same choices raises a multiple-choice guess
+    gs_seen = np.where((bases > RECALL_GUESS)[:, None], gs + grid.recognition[None, :] * (1.0 - gs), gs)
+    like_seen = np.concatenate([1.0 - gs_seen, gs_seen])
+    predicted: list[np.ndarray] = []
+    predicted_right: list[np.ndarray] = []
+    predicted_at: list[np.ndarray] = []
     _, spread = grid.memories
     # a grid by memory (``posterior`` sorts it so), in blocks of one size: forgetting multiplies
     # each block by its memory's column, no column spread to every point
@@ -417,8 +536,22 @@ def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on
             else:
                 k *= fade[:, spread]
         y = right[:n, j]
+        in_exam = exam[:n, j]
+        pick = which[:n, j] + y * len(bases)
+        if weights is not None and in_exam.any():  # the exam answers' chances before them
+            rows = np.flatnonzero(in_exam)
+            g_rows = gs[which[rows, j]]
+            before = k[rows] * (1.0 - slip) + (1.0 - k[rows]) * g_rows
+            predicted.append(before @ weights)
+            predicted_right.append(y[rows])
+            predicted_at.append(at[rows, j])
+        if not j or in_exam.all():
+            like_u = like_unknown[pick]
+        elif not in_exam.any():
+            like_u = like_seen[pick]
+        else:
+            like_u = np.where(in_exam[:, None], like_unknown[pick], like_seen[pick])
         like_k = like_known[y.view(np.int8)]
-        like_u = like_unknown[which[:n, j] + y * len(bases)]
         like_k *= k                                          # k·P(answer | K)
         np.subtract(1.0, k, out=k)
         k *= like_u                                          # (1 − k)·P(answer | U)
@@ -427,23 +560,28 @@ def _filter(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on
         np.divide(like_k, total, out=k)                      # P(K | answer)
         np.subtract(1.0, k, out=like_k)
         like_k *= learn
-        if exam[:n, j].any():
-            like_k *= np.where(exam[:n, j], EXAM_LEARN, 1.0)[:, None]
+        if in_exam.any():
+            like_k *= np.where(in_exam, EXAM_LEARN, 1.0)[:, None]
         k += like_k                                          # then shown the answer: maybe learned
         loglik += _log_sum(total)
         last_at[:n] = at[:n, j]
         last_s[:n] = stab[:n, j]
     back = np.empty_like(order)
     back[order] = np.arange(len(order))  # sorted row of each card in the callers' order
+    exam_predicted = None
+    if weights is not None:
+        exam_predicted = (np.concatenate(predicted) if predicted else np.zeros(0),
+                          np.concatenate(predicted_right) if predicted else np.zeros(0, bool),
+                          np.concatenate(predicted_at) if predicted else np.zeros(0))
     if not predict:
-        return _Filtered(loglik, None, None, last_at[back], last_s[back])
+        return _Filtered(loglik, None, None, last_at[back], last_s[back], exam_predicted)
     seen = ~np.isnan(last_at)
     since = np.nan_to_num(last_at)
     keep_now = _survival(((now - since) / DAY)[:, None], last_s[:, None], grid)
     keep_on = _survival(((on - since) / DAY)[:, None], last_s[:, None], grid)
     known_now = np.where(seen[:, None], known * keep_now, known)
     known_on = np.where(seen[:, None], known * keep_on, known)
-    return _Filtered(loglik, known_now[back], known_on[back], last_at[back], last_s[back])
+    return _Filtered(loglik, known_now[back], known_on[back], last_at[back], last_s[back], exam_predicted)
 
 
 def _chance(known: np.ndarray, choices: np.ndarray, grid: Grid) -> np.ndarray:
@@ -453,12 +591,18 @@ def _chance(known: np.ndarray, choices: np.ndarray, grid: Grid) -> np.ndarray:
 
 
 def _sample(ev: Evidence) -> np.ndarray:
-    """The answered cards whose answers fit the posterior: all of them, or a fixed sample of
-    ``FIT_CARDS`` (by a hash of the key) when there are more."""
+    """The answered cards whose answers fit the posterior: all of them, or when there are
+    more than ``FIT_CARDS``, every card answered in an exam (what the exam's conditions say
+    must count) and then a fixed sample (by a hash of the key) up to ``FIT_CARDS``."""
     answered = np.flatnonzero(ev.counts > 0)
     if len(answered) > FIT_CARDS:
+        in_exam = np.zeros(len(ev), dtype=bool)
+        in_exam[np.repeat(np.arange(len(ev)), ev.counts)[ev.exam]] = True
         spread = (ev.keys[answered].astype(np.uint64) * np.uint64(2654435761)) % np.uint64(2**32)
-        answered = answered[np.argsort(spread, kind="stable")[:FIT_CARDS]]
+        by_hash = answered[np.argsort(spread, kind="stable")]
+        first = by_hash[in_exam[by_hash]]
+        rest = by_hash[~in_exam[by_hash]][:max(0, FIT_CARDS - len(first))]
+        answered = np.sort(np.concatenate([first, rest]))
     return answered
 
 
@@ -523,6 +667,14 @@ def score_distributions(ps: np.ndarray, questions: int) -> np.ndarray:
     return table[:, n, :]
 
 
+def _binomials(means: np.ndarray, n: int) -> np.ndarray:
+    """(G, n + 1): Binomial(n, mean) per grid point."""
+    j = np.arange(n + 1)
+    log_comb = np.array([math.lgamma(n + 1) - math.lgamma(x + 1) - math.lgamma(n - x + 1) for x in j])
+    p = np.clip(means, 1e-12, 1 - 1e-12)[:, None]
+    return np.exp(log_comb[None, :] + j[None, :] * np.log(p) + (n - j)[None, :] * np.log1p(-p))
+
+
 def _normal_distributions(ps: np.ndarray, questions: int) -> np.ndarray:
     """Approximate score distributions (continuity-corrected normal with the draw's mean and
     finite-population variance) for exams too large to sum exactly."""
@@ -548,11 +700,17 @@ def _normal_distributions(ps: np.ndarray, questions: int) -> np.ndarray:
 
 
 def _interval(dist: np.ndarray, mass: float = 0.8) -> tuple[int, int]:
-    cdf = np.cumsum(dist)
+    """The central ``mass`` range of a score distribution by mid-quantiles: each bound is
+    where the cumulative probability, counting half of the score's own, crosses the tail
+    ((1 − mass)/2). Counting a whole score at each end (plain quantiles) would hold the
+    actual score well over ``mass`` of the time on a 20-question exam, where one score
+    alone often carries 15%."""
+    mid = np.cumsum(dist) - dist / 2
     tail = (1.0 - mass) / 2
-    low = int(np.searchsorted(cdf, tail - 1e-12))
-    high = int(np.searchsorted(cdf, 1.0 - tail - 1e-12))
-    return low, min(high, len(dist) - 1)
+    low = int(np.searchsorted(mid, tail - 1e-12))
+    high = int(np.searchsorted(mid, 1.0 - tail + 1e-12, side="right")) - 1
+    low, high = min(low, len(dist) - 1), max(high, 0)
+    return (low, high) if low <= high else (high, low)
 
 
 # ---------------------------------------------------------------- the forecast
@@ -561,7 +719,9 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
     """The forecast for an exam on ``on`` of ``questions`` (None: all) of these
     multiple-choice cards, from the evidence up to ``now``; ``parameters`` are the learner's
     FSRS parameters (for the shape of the forgetting curve). With ``value``, the gain from
-    reviewing each card now."""
+    reviewing each card now. Two assumptions about the days until ``on``: the learner stops
+    studying now (what they know fades; the headline) or keeps their recent pace (what they
+    know now holds, and the exams' trend beyond the reviews goes on: ``srs.forecast_drift``)."""
     ev = _evidence(cards)
     if not np.all(ev.choices >= 2):
         ev = ev.take(np.flatnonzero(ev.choices >= 2))
@@ -579,21 +739,30 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
     p_on = np.zeros((m, len(sub)))
     p_now = np.zeros((m, len(sub)))
     p_review = np.full((m, len(sub)), np.nan)
+    exam_pred: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     step = max(CHUNK, PREDICT_CHUNK // len(sub))
     for start in range(0, m, step):
         part = slice(start, start + step)
-        f = _filter(ev if step >= m else ev.take(np.arange(start, min(m, start + step))), sub, t_now, t_on)
+        f = _filter(ev if step >= m else ev.take(np.arange(start, min(m, start + step))), sub, t_now, t_on,
+                    weights=w)
+        exam_pred.append(f.exam_predicted)
         p_on[part] = _chance(f.known_on, choices[part], sub)
         p_now[part] = _chance(f.known_now, choices[part], sub)
         if value:
             p_review[part] = _if_reviewed(ev.if_right[part], ev.if_wrong[part], f.known_now, choices[part], sub,
                                           t_now, t_on)
-    # the score distribution: exact per grid point where affordable, fewer points before approximating
+    predicted, right_e, at_e = (np.concatenate(c) for c in zip(*exam_pred))
+    drift = fit_drift(predicted, right_e, (at_e - t_now) / DAY, len(np.unique(ev.at[ev.exam])))
+    # the score distribution: exact per grid point (and offset node) where affordable
     method = "exact: Poisson-binomial per learner level" if n == m else "exact: every draw alike, per learner level"
+    if n * 20 <= m:
+        method = (f"per learner level, {n} of {m} cards taken as independent picks at the mean chance "
+                  f"(binomial; within about {n / m:.2%} of the exact draw)")
     if used < 1 - 1e-9:
         method += f" ({used:.2%} of the posterior's weight used)"
+    stop_nodes = offset_nodes(*drift.at(0.0))
+    cost = (n + 1 if n * 20 <= m else m * (n + 1) * (1 if n == m else n + 1)) * len(stop_nodes)
     order = np.arange(len(sub))
-    cost = m * (n + 1) * (1 if n == m else n + 1)
     if cost * len(order) > EXACT_WORK:
         fit = max(1, EXACT_WORK // cost)
         if fit >= 16:
@@ -601,27 +770,20 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
             method += f", over the {fit} most likely learner levels ({w[order].sum():.1%} of the posterior)"
         else:
             order = np.array([], dtype=int)
-    if len(order):
-        ww = w[order] / w[order].sum()
-        dists = score_distributions(p_on[:, order], n)
-    else:
-        ww = w
-        dists = _normal_distributions(p_on, n)
-        method = "approximate (normal law per learner level: too many cards to sum exactly)"
-    dist = ww @ dists
-    dist = np.clip(dist, 0.0, None)
-    dist /= dist.sum()
+            method = "approximate (normal law per learner level: too many cards to sum exactly)"
     k = needed(pass_mark, n)
-    pass_probability = float(dist[k:].sum())
-    expected = float((np.arange(n + 1) * dist).sum() / n)
-    low, high = _interval(dist)
-    mean_on = p_on @ w
-    mean_now = p_now @ w
+    stop = _scenario(p_on, w, order, stop_nodes, n, k)
+    days = (t_on - t_now) / DAY
+    pace = stop if days <= 0 else _scenario(p_now, w, order, offset_nodes(*drift.at(days)), n, k)
+    mean_on = sum(nw * (shift(p_on, off) @ w) for off, nw in stop_nodes)
+    mean_now = sum(nw * (shift(p_now, off) @ w) for off, nw in stop_nodes)
     gains = np.zeros(m)
     p_if: list[float | None] = [None] * m
     if value and m <= 5000:
-        slopes = exam_odds(list(map(float, mean_on)), n, pass_mark, sensitivities=True).slopes
-        reviewed = np.where(np.isnan(p_review), p_on, p_review) @ w
+        slopes = exam_odds(list(map(float, mean_on)), n, pass_mark, sensitivities=True,
+                           budget=VALUE_BUDGET).slopes
+        reviewed_p = np.where(np.isnan(p_review), p_on, p_review)
+        reviewed = sum(nw * (shift(reviewed_p, off) @ w) for off, nw in stop_nodes)
         for i in range(m):
             if not math.isnan(p_review[i, 0]):
                 p_if[i] = float(reviewed[i])
@@ -630,9 +792,32 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
     chances = list(map(CardChance, ev.keys.tolist(), ev.names, mean_on.tolist(), mean_now.tolist(),
                        ev.counts.tolist(), right.tolist(), p_if, gains.tolist()))
     learner = Learner(*(float(getattr(sub, f) @ w) for f in ("prior", "learn", "memory", "slip", "elimination",
-                                                              "decay", "growth")), grid_points=len(sub))
-    return Forecast(deck, on, n, pass_mark, pass_probability, expected, (low / n, high / n), list(map(float, dist)),
-                    chances, learner, int(ev.start[-1]), method)
+                                                              "decay", "growth", "recognition")), grid_points=len(sub))
+    return Forecast(deck, on, n, pass_mark, stop.pass_probability, stop.expected_score, stop.score_interval,
+                    stop.distribution, chances, learner, int(ev.start[-1]), method, stop, pace, drift,
+                    int(ev.exam.sum()))
+
+
+def _scenario(p: np.ndarray, w: np.ndarray, order: np.ndarray, nodes: list[tuple[float, float]], n: int,
+              k: int) -> Scenario:
+    """The score distribution of chances ``p`` (cards × grid points, weights ``w``), over the
+    offset's nodes: exact per grid point of ``order``, else a normal law per point."""
+    dist = np.zeros(n + 1)
+    for off, nw in nodes:
+        moved = shift(p, off)
+        if len(order) and n * 20 <= len(p):  # a few questions of many cards: picks at the mean chance
+            ww = w[order] / w[order].sum()
+            dist += nw * (ww @ _binomials(moved[:, order].mean(axis=0), n))
+        elif len(order):
+            ww = w[order] / w[order].sum()
+            dist += nw * (ww @ score_distributions(moved[:, order], n))
+        else:
+            dist += nw * (w @ _normal_distributions(moved, n))
+    dist = np.clip(dist, 0.0, None)
+    dist /= dist.sum()
+    low, high = _interval(dist)
+    return Scenario(float(dist[k:].sum()), float((np.arange(n + 1) * dist).sum() / n), (low / n, high / n),
+                    list(map(float, dist)))
 
 
 def _if_reviewed(s_right: np.ndarray, s_wrong: np.ndarray, known_now: np.ndarray, choices: np.ndarray,
@@ -779,13 +964,29 @@ def assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bo
     reviews, exam_answers = store.forecast_columns(deck_id, [c.key for c in cards])
     after: dict[int, tuple[float, float]] = {}
     if value and len(cards) <= VALUE_UP_TO:  # a small deck: its memory states too
+        # the scheduler has no fuzz here, so a state's answer does not depend on the card: one
+        # computation per distinct memory state (a deck's new cards all share one)
+        seen: dict[tuple, tuple[float, float]] = {}
         for card in store.exam_cards(deck_id):
-            memory = card.memory()
-            after[card.key] = (rate(scheduler, card.key, memory, GOOD, now).stability,
+            state = (card.state, card.step, card.stability, card.difficulty, card.due, card.last_review)
+            if state not in seen:
+                memory = card.memory()
+                seen[state] = (rate(scheduler, card.key, memory, GOOD, now).stability,
                                rate(scheduler, card.key, memory, AGAIN, now).stability)
+            after[card.key] = seen[state]
     found = evidence_columns(cards, reviews, exam_answers, scheduler.parameters, after)
     return forecast(found, deck.exam_questions, deck.exam_pass_mark, on, now, deck_id, scheduler.parameters,
                     value=value and bool(after))
+
+
+def chances_now(store, settings, deck_id: str, now: datetime) -> dict[int, float]:
+    """Each multiple-choice card's chance of a right answer now (card key -> chance), as the
+    forecast has it (for a "chance now" column); empty when the deck has none."""
+    try:
+        found = assess(store, settings, deck_id, now, now, value=False)
+    except ValueError:
+        return {}
+    return {q.key: q.p_now for q in found.cards}
 
 
 @dataclass(frozen=True)
@@ -795,6 +996,7 @@ class Outlook:
     exam_date: str | None = None
     days_left: int | None = None
     pass_probability: float | None = None
+    no_mock: bool = False            # no exam answers yet: the chance is not a forecast ("?")
 
 
 def outlook(store, settings, deck_id: str, now: datetime) -> Outlook:
@@ -806,10 +1008,10 @@ def outlook(store, settings, deck_id: str, now: datetime) -> Outlook:
     when = on_date(settings.exam_date, settings.day_starts_at, now)
     days = (when.date() - now.astimezone(when.tzinfo).date()).days
     try:
-        chance = assess(store, settings, deck_id, max(when, now), now, value=False).pass_probability
+        found = assess(store, settings, deck_id, max(when, now), now, value=False)
     except ValueError:
-        chance = None
-    return Outlook(settings.exam_date, days, chance)
+        return Outlook(settings.exam_date, days)
+    return Outlook(settings.exam_date, days, found.pass_probability, found.no_mock)
 
 
 def outcomes(store, deck_id: str) -> Calibration:
@@ -893,5 +1095,5 @@ def expected_calibration_error(pairs: Sequence[tuple[float, bool]], bins: int = 
 
 
 __all__ = ["Answer", "Bin", "CardChance", "CardEvidence", "Calibration", "Evidence", "Forecast", "Learner", "Outlook", "brier",
-           "assess", "calibration", "evidence", "evidence_columns", "expected_calibration_error", "forecast", "log_loss", "outcomes", "outlook", "posterior",
+           "assess", "calibration", "chances_now", "evidence", "evidence_columns", "expected_calibration_error", "forecast", "log_loss", "outcomes", "outlook", "posterior",
            "score_distributions"]

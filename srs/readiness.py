@@ -81,12 +81,12 @@ def _add(table: dict[int, list[float]], m: int, p: float, lo: int, hi: int, k: i
     return new
 
 
-def _cells(m: int, n: int, k: int) -> int:
+def _cells(m: int, n: int, k: int, budget: int) -> int:
     """Table cells the exact computation fills (counted until past the budget)."""
     total = 0
     for size in range(1, m + 1):
         total += (min(size, n) - max(0, n - m + size) + 1) * k
-        if total > EXACT_BUDGET:
+        if total > budget:
             break
     return total
 
@@ -170,10 +170,11 @@ class Odds:
     exact: bool
 
 
-def exam_odds(ps: Sequence[float], questions: int, pass_mark: float, sensitivities: bool = True) -> Odds:
+def exam_odds(ps: Sequence[float], questions: int, pass_mark: float, sensitivities: bool = True,
+              budget: int | None = None) -> Odds:
     """The probability of passing an exam of ``questions`` drawn at random (every subset
     equally likely) from cards right with chances ``ps``; with ``sensitivities`` also
-    ∂P/∂p_i for every card (see the module's docstring)."""
+    ∂P/∂p_i for every card (see the module's docstring); exact up to ``budget`` table cells."""
     m = len(ps)
     if not 0 < questions <= m:
         raise ValueError("the exam needs 1 to len(ps) questions")
@@ -185,7 +186,8 @@ def exam_odds(ps: Sequence[float], questions: int, pass_mark: float, sensitiviti
     if k > n:
         return Odds(0.0, [0.0] * m if sensitivities else [], "exact: more right answers needed than questions",
                     True)
-    if _cells(m, n, k) <= EXACT_BUDGET:
+    budget = EXACT_BUDGET if budget is None else budget
+    if _cells(m, n, k, budget) <= budget:
         probability, slopes = _exact(ps, n, k, sensitivities)
         how = "Poisson-binomial" if n == m else "every possible draw, weighted alike"
         return Odds(probability, slopes, f"exact ({how}): {draw} {m} cards", True)

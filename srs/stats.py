@@ -102,15 +102,11 @@ def chances_now(store: Store, settings_of: Callable[[str], Settings], decks: Seq
     (``srs.forecast``: every answer the learner gave, the time since each, guessing among the
     choices) — unlike FSRS's retrievability, low right after a miss. Multiple-choice cards
     of ``decks`` only (the forecast is about them)."""
-    from srs.forecast import assess
+    from srs.forecast import chances_now as deck_chances
 
     chances: dict[int, float] = {}
     for deck in decks:
-        try:
-            forecast = assess(store, settings_of(deck), deck, now, now, value=False)
-        except ValueError:  # no multiple-choice card in the deck
-            continue
-        chances.update((card.key, card.p_now) for card in forecast.cards)
+        chances.update(deck_chances(store, settings_of(deck), deck, now))
     return chances
 
 

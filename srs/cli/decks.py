@@ -116,7 +116,8 @@ def decks(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> 
                      "review": r.review, "due": r.due, "suspended": r.suspended, "exam": r.exam,
                      "exam_date": exams[r.id].exam_date if r.id in exams else None,
                      "days_left": exams[r.id].days_left if r.id in exams else None,
-                     "pass_probability": exams[r.id].pass_probability if r.id in exams else None}
+                     "pass_probability": exams[r.id].pass_probability if r.id in exams else None,
+                     "no_mock": exams[r.id].no_mock if r.id in exams else None}
                     for r in rows])
         return
     from srs.ui.console import stdout

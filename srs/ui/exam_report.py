@@ -29,10 +29,13 @@ def duration(seconds: float) -> str:
     return f"{minutes}m {secs:02d}s"
 
 
-def render_report(console: Console, rep: Report, deck_name: str, number: int | None = None) -> None:
+def render_report(console: Console, rep: Report, deck_name: str, number: int | None = None,
+                  held: dict[str, str] | None = None) -> None:
     """The misses first (answered wrong: one box each, confidently wrong first; unanswered:
     one compact table), then the calibration and the tags, and the summary last, so that
-    the score and what to study next are what stays on screen."""
+    the score and what to study next are what stays on screen. ``held``: tag -> its cards
+    out of reviews (suspended, buried), said wherever the tag is advised."""
+    held = held or {}
     wrong = [m for m in rep.misses if m.chosen is not None]
     unanswered = [m for m in rep.misses if m.chosen is None]
     if wrong:
@@ -97,6 +100,9 @@ def render_report(console: Console, rep: Report, deck_name: str, number: int | N
     weak = rep.study_next()
     if weak:
         lines.append(Text.assemble(("Study next: ", "bold"), ", ".join(weak), f"  (srs review --tag {weak[0]})"))
+        for tag in weak:
+            if tag in held:
+                lines.append(Text(f"  {tag}: {held[tag]}", style="yellow"))
     elif rep.questions:
         lines.append(Text("No misses: keep reviewing to hold on to it.", style="green"))
     title = Text((f"attempt #{number} — " if number is not None else "") + deck_name)  # cut from the end when narrow

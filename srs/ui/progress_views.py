@@ -131,30 +131,74 @@ def render_stats(console: Console, stats, now: datetime) -> None:
         console.print(table)
 
 
-def render_readiness(console: Console, r, checked) -> None:
-    """The forecast (``srs.forecast.Forecast``) and how past forecasts fared (``Calibration``)."""
-    verdict = "green" if r.pass_probability >= 0.8 else ("yellow" if r.pass_probability >= 0.5 else "red")
+def headline(r, when: str | None = None) -> Text:
+    """One line: the chance (or, with no mock yet, the range and what to do), what it
+    assumes, how much evidence. ``when``: instead of the date (none set, passed)."""
     low, high = r.score_interval
-    console.print(Text.assemble(
-        ("Exam on ", "bold"), f"{r.on:%a %d %b %Y}: ", (chance(r.pass_probability), f"bold {verdict}"),
-        " chance of passing", f"   expected score {r.expected_score:.0%}",
-        f", 80% range {low:.0%}–{high:.0%}", f" (pass: {r.needed} of {r.questions} right, {r.pass_mark:.0%})"))
+    when = when or f"Exam {r.on:%a %d %b}"
+    facts = (f" · score {low:.0%}–{high:.0%} · {r.answers} answer"
+             f"{'s' if r.answers != 1 else ''}, {r.mocks} mock{'s' if r.mocks != 1 else ''}")
+    if r.no_mock:
+        return Text.assemble((f"{when}: ", "bold"), ("no mock yet: take `srs exam` for a forecast", "bold yellow"),
+                             facts)
+    verdict = "green" if r.pass_probability >= 0.8 else ("yellow" if r.pass_probability >= 0.5 else "red")
+    return Text.assemble((f"{when}: ", "bold"), (chance(r.pass_probability), f"bold {verdict}"),
+                         " to pass ", (r.headline_label, "italic"), facts)
+
+
+def _held(name: str, held: dict) -> str:
+    """A card's name, marked when it is suspended or buried (the line under the table says
+    how it comes back)."""
+    why = held.get(name)
+    return f"{name} ({why.split(':')[0].split(' until')[0]})" if why else name
+
+
+def calibration_sentence(checked) -> str:
+    """How past pass forecasts fared, in words."""
+    if not checked.attempts:
+        return "No mock has been forecast yet: each srs exam stores srs's forecast, to check it against."
+    n, mean, rate = checked.attempts, checked.mean_pass_forecast, checked.pass_rate
+    passed = round(rate * n)
+    facts = f"{chance(mean)} on average, {passed} of {n} passed"
+    noise = (max(mean * (1 - mean), 0.05) / n) ** 0.5
+    if n < 3:
+        return f"Your past forecasts: {facts} — too few to judge yet."
+    if mean - rate > 2 * noise:
+        return f"Your past forecasts were too optimistic: {facts}."
+    if rate - mean > 2 * noise:
+        return f"Your past forecasts were too pessimistic: {facts}."
+    return f"Your past forecasts were about right: {facts}."
+
+
+def render_readiness(console: Console, r, checked, date_note: tuple[str, str] | None = None, held: dict | None = None,
+                     details: bool = False, rows: int = 8) -> None:
+    """The forecast (``srs.forecast.Forecast``) on one screen: the headline first and last,
+    the other assumption, what the mocks say beyond the reviews, the weakest cards, what to
+    review, and how past forecasts fared (``Calibration``) in a sentence; ``details`` adds
+    the numbers. ``held``: card name -> why it is out of reviews (suspended, buried)."""
+    held = held or {}
+    top = headline(r, date_note[0] if date_note else None)
+    console.print(top)
+    if date_note:
+        console.print(Text("  " + date_note[1], style="yellow"))
+    other = r.other
+    passing = f"  Passing takes {r.needed} of {r.questions} right ({r.pass_mark:.0%}). "
+    if other is None:
+        console.print(Text(passing + "The exam is now: no days left to study or to forget.", style="dim"))
+    else:
+        label = r.other_label
+        console.print(Text(passing + f"{label[0].upper()}{label[1:]}: "
+                           + ("" if r.no_mock else f"{chance(other.pass_probability)}, ") + "score "
+                           + f"{other.score_interval[0]:.0%}–{other.score_interval[1]:.0%}.", style="dim"))
+    console.print(Text("  " + r.beyond_reviews_sentence(), style="dim"))
     if r.little_evidence:
-        console.print(Text(f"Little evidence yet ({r.answers} answer{'s' if r.answers != 1 else ''}): this is "
-                           "mostly a prior, hence the wide range. A mock exam (srs exam) or a few days of "
-                           "reviews will sharpen it.", style="yellow"))
-    learner = r.learner
-    console.print(Text(
-        f"From {r.answers} answers: you knew about {learner.prior:.0%} of the questions before studying; a "
-        f"review teaches a missed answer about {learner.learn:.0%} of the time; your memory lasts about "
-        f"{learner.memory:.1f}× FSRS's estimate; careless slips {learner.slip:.0%}. {r.method[0].upper()}{r.method[1:]}.",
-        style="dim"))
-    shown = sorted(r.cards, key=lambda q: q.p)[:15]
+        console.print(Text("  Little evidence yet: what srs assumes of a new learner, not measured of you; "
+                           "a mock exam (srs exam) or a few days of reviews will replace it.", style="yellow"))
+    shown = sorted(r.cards, key=lambda q: q.p)[:rows]
     wide = console.width >= 80
-    title = "Chance of a right answer, weakest first" + (
-        f" ({len(shown)} of {len(r.cards)} shown; --json lists every one)" if len(shown) < len(r.cards) else "")
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
-    table.add_column("card", no_wrap=True, overflow="ellipsis", max_width=30 if wide else max(16, console.width - 34))
+    title = "Weakest cards" + (f" ({len(shown)} of {len(r.cards)}; --json lists all)" if len(shown) < len(r.cards) else "")
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("card", no_wrap=True, overflow="ellipsis", max_width=40 if wide else max(16, console.width - 34))
     columns = ("right", "now", "exam day", "+review", "gain") if wide else ("right", "exam day", "gain")
     for col in columns:
         table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
@@ -162,25 +206,34 @@ def render_readiness(console: Console, r, checked) -> None:
         cells = {"right": f"{q.right}/{q.answers}" if q.answers else "never", "now": f"{q.p_now:.0%}",
                  "exam day": f"{q.p:.0%}", "+review": "" if q.p_if_reviewed is None else f"{q.p_if_reviewed:.0%}",
                  "gain": f"{q.gain:+.1%}" if q.gain > 5e-4 else ("<0.1%" if q.gain > 0 else "")}
-        table.add_row(Text(q.name), *(cells[c] for c in columns))
-    table.caption = ("right: answers right / given; now and exam day: chance of a right answer; "
-                     + ("+review: the chance on the exam day after one review now; " if wide else "")
-                     + "gain: the rise in your pass probability")
+        table.add_row(Text(_held(q.name, held)), *(cells[c] for c in columns))
+    if details:
+        table.caption = ("now / exam day: chance of a right answer; +review: on the exam day after one review "
+                         "now; gain: the rise in your pass chance")
     console.print(table)
     first = [q for q in r.study_first() if q.gain >= 5e-4]
     if first:
         console.print(Text.assemble(("Review these first: ", "bold"),
-                                    ", ".join(f"{q.name} ({q.gain:+.1%})" for q in first)))
-        console.print(Text(f"  (srs review --until {r.on:%Y-%m-%d} brings forward the cards you would not "
-                           "recall well enough by then)", style="dim"))
-    render_calibration(console, checked)
+                                    ", ".join(f"{_held(q.name, held)} {q.gain:+.1%}" for q in first)))
+    named = [q.name for q in shown + first if q.name in held]
+    for name in dict.fromkeys(named):
+        console.print(Text(f"  {name} is out of reviews — {held[name]}", style="yellow"))
+    console.print(Text(calibration_sentence(checked) + ("" if details else "  (--details: the numbers)"),
+                       style="dim"))
+    if details:
+        learner = r.learner
+        console.print(Text(
+            f"Estimated from your answers (not measured; with few answers mostly srs's assumptions): known before "
+            f"studying {learner.prior:.0%}; a review teaches a missed answer {learner.learn:.0%} of the time; "
+            f"memory {learner.memory:.1f}× FSRS's; slips {learner.slip:.0%}; recognition in reviews "
+            f"{learner.recognition:.0%}. {r.method[0].upper()}{r.method[1:]}.", style="dim"))
+        render_calibration(console, checked)
+    console.print(top)
 
 
 def render_calibration(console: Console, checked) -> None:
-    """How the forecasts stored with past attempts fared against the answers given."""
+    """How the forecasts stored with past attempts fared, in numbers (``--details``)."""
     if not checked.answers and not checked.attempts:
-        console.print(Text("No mock exam yet to check these forecasts against: each srs exam stores what srs "
-                           "forecast for it, and this report then shows how close it was.", style="dim"))
         return
     if checked.bins:
         table = Table(title=f"Were past forecasts honest? {checked.answers} exam answers", title_justify="left")
@@ -194,8 +247,6 @@ def render_calibration(console: Console, checked) -> None:
     if checked.attempts:
         console.print(f"Pass forecasts: {checked.attempts} attempt(s), on average {chance(checked.mean_pass_forecast)} "
                       f"forecast, {checked.pass_rate:.0%} passed; Brier {checked.pass_brier:.3f} (0 is perfect).")
-        if checked.attempts < 5:
-            console.print(Text("Too few attempts to judge the pass forecasts yet.", style="dim"))
 
 
 def render_fit(console: Console, fit, scope: str) -> None:

@@ -148,7 +148,9 @@ def _exam_cell(exam: bool, outlook) -> Text:
     date, days, chance = outlook.exam_date, outlook.days_left, outlook.pass_probability
     left = "today" if days == 0 else (f"in {days}d" if days > 0 else f"{-days}d ago")
     text = Text(f"{date} {left}")
-    if chance is not None and days >= 0:
+    if chance is not None and days >= 0 and outlook.no_mock:
+        text.append(" ? (no mock yet)", style="yellow")  # a prior is not a forecast
+    elif chance is not None and days >= 0:
         text.append(f" pass {chance:.0%}", style="bold green" if chance >= 0.8 else ("yellow" if chance >= 0.5 else "red"))
     return text
 

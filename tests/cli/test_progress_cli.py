@@ -36,6 +36,10 @@ def test_readiness_json_falls_with_time_and_feeds_exam_forecasts(env):
     attempt = json.loads(srs(env, "results", "--json").stdout)[0]
     assert 0 <= attempt["forecast"] <= 1
     out = srs(env, "readiness", "--deck", "mini").stdout
+    assert "1 mock" in out and "too few to judge yet" in out and "Brier" not in out
+    first = " ".join(out.splitlines()[0].split())
+    assert " ".join(out.split()).count(first) == 2 and "No exam date set" in out  # the headline first and last
+    out = srs(env, "readiness", "--deck", "mini", "--details").stdout
     assert "Were past forecasts honest? 4 exam answers" in out and "Pass forecasts: 1 attempt(s)" in out
     checked = json.loads(srs(env, "readiness", "--deck", "mini", "--json").stdout)["calibration"]
     assert checked["answers"] == 4 and checked["attempts"] == 1
@@ -51,6 +55,7 @@ def test_exam_date_is_the_default_of_readiness_and_shows_in_decks(env):
     assert decks["mini"]["pass_probability"] == data["pass_probability"]
     assert decks["dl-final"]["exam_date"] is None
     assert "2026-11-20 in" in srs(env, "decks").stdout
+    assert decks["mini"]["no_mock"] is True and "?" in srs(env, "decks").stdout  # no mock: not a forecast
     r = srs(env, "config", "exam_date", "someday", "--deck", "mini", check=False)
     assert r.returncode == 1 and "YYYY-MM-DD" in r.stderr
     srs(env, "config", "exam_date", "none", "--deck", "mini")
