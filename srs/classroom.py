@@ -25,7 +25,8 @@ class LearnerRow:
     last_review: datetime | None
     scores: list[float]           # mock exam scores (shares right), oldest first
     passed: int                   # attempts passed
-    pass_probability: float | None
+    pass_probability: float | None  # None: no forecast (not an exam deck; no mock yet)
+    no_mock: bool                 # no mock exam yet: the chance is not a forecast, only the range
     expected_score: float | None
     score_interval: tuple[float, float] | None
 
@@ -48,6 +49,7 @@ def class_rows(store, store_for: Callable[[str], object], deck: str, now: dateti
         summary = next((s for s in mine.deck_summaries(now) if s.id == deck), None)
         attempts = mine.attempts(deck)
         chance = expected = interval = None
+        no_mock = not attempts
         if summary is not None and summary.exam:
             settings = resolve(*mine.settings(deck))
             when = exam_date(None, settings.exam_date, settings.day_starts_at, now) or now
@@ -56,11 +58,13 @@ def class_rows(store, store_for: Callable[[str], object], deck: str, now: dateti
             except ValueError:
                 pass
             else:
-                chance, expected, interval = forecast.pass_probability, forecast.expected_score, forecast.score_interval
+                no_mock = forecast.no_mock  # as `srs readiness` says it: no chance without a mock
+                chance = None if no_mock else forecast.pass_probability
+                expected, interval = forecast.expected_score, forecast.score_interval
         rows.append(LearnerRow(
             account.name, account.teacher, summary.due if summary else 0, summary.new if summary else 0,
             (summary.learning + summary.review) if summary else 0, last.get(account.name),
-            [a.score for a in attempts], sum(a.passed for a in attempts), chance, expected, interval))
+            [a.score for a in attempts], sum(a.passed for a in attempts), chance, no_mock, expected, interval))
     return rows
 
 
@@ -84,12 +88,12 @@ def class_csv(deck: str, rows: list[LearnerRow], missed: list[Missed]) -> str:
     out = io.StringIO()
     write = csv.writer(out, lineterminator="\r\n").writerow
     write(["deck", "learner", "teacher", "due", "new", "studied", "last_review", "attempts", "passed", "best_score",
-           "last_score", "pass_probability", "expected_score", "score_low", "score_high"])
+           "last_score", "no_mock", "pass_probability", "expected_score", "score_low", "score_high"])
     for r in rows:
         low, high = r.score_interval or (None, None)
         write([safe_cell(deck), safe_cell(r.name), "yes" if r.teacher else "no", r.due, r.new, r.studied,
                r.last_review.isoformat() if r.last_review else "", len(r.scores), r.passed, _share(r.best),
-               _share(r.scores[-1] if r.scores else None), _share(r.pass_probability), _share(r.expected_score),
+               _share(r.scores[-1] if r.scores else None), "yes" if r.no_mock else "no", _share(r.pass_probability), _share(r.expected_score),
                _share(low), _share(high)])
     write([])
     write(["card", "question", "wrong", "answers", "learners"])

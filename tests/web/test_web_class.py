@@ -120,6 +120,8 @@ def test_the_teachers_class_page_and_csv(db):
         assert rows["alice"]["last_review"] and not rows["bob"]["last_review"]
         assert (rows["bob"]["due"], rows["bob"]["new"]) == ("0", "8")  # bob has studied nothing
         assert float(rows["alice"]["pass_probability"]) >= 0 and rows["alice"]["score_low"]
+        assert rows["alice"]["no_mock"] == "no" and rows["bob"]["no_mock"] == "yes"
+        assert rows["bob"]["pass_probability"] == "" and rows["bob"]["score_low"]  # no mock: only the range
         missed = list(csv.reader(io.StringIO(misses)))
         assert missed[0] == ["card", "question", "wrong", "answers", "learners"]
         assert all(int(m[2]) >= 1 for m in missed[1:])
