@@ -91,9 +91,14 @@ class SignInMiddleware:
 
 
 def unavailable(exc: Exception) -> Response:
-    from srs.web.app import short
+    """503 for a database that failed (down, restarting, unreachable): the details (its
+    address among them) go to the server's log, not to the browser."""
+    import sys
 
-    return Response(short(f"503: {exc} (try again in a moment)"), 503, media_type="text/plain",
+    from srs.ui.shown import shown
+
+    print(f"srs serve: {shown(str(exc))}", file=sys.stderr, flush=True)
+    return Response("503: the database is unavailable; try again in a moment", 503, media_type="text/plain",
                     headers={"retry-after": "2"})
 
 
