@@ -1,5 +1,6 @@
 """A class member in a real browser at a phone's size (headless Chromium, as in
-test_web_browser.py): sent to the sign-in page, signed in, a card reviewed, signed out."""
+test_web_browser.py): sent to the sign-in page, signed in, a card reviewed, a mock exam
+taken, signed out."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def logged(db: str, learner: str = "alice") -> list:
 
 
 @pytest.mark.parametrize("browser", ["phone"], indirect=True)
-def test_sign_in_review_a_card_sign_out(class_server, browser):
+def test_sign_in_review_a_card_take_a_mock_sign_out(class_server, browser):
     base, db = class_server
     d = browser
     d.get(base + "/review?deck=demo")
@@ -70,6 +71,21 @@ def test_sign_in_review_a_card_sign_out(class_server, browser):
     d.find_elements(By.CSS_SELECTOR, "button.choice")[0].click()  # an answer, right or wrong
     wait_for(d, lambda: len(logged(db)) == 1, "the answer in alice's review log")
     assert logged(db, "server") == []  # not the server's learner's
+    # a two-question mock, answered by taps, saved as alice's attempt
+    d.get(base + "/exam?deck=demo")
+    d.find_element(By.NAME, "questions").send_keys("2")
+    d.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    for n in (1, 2):
+        wait_for(d, lambda n=n: f"Question {n} of 2" in body(d), f"question {n}")
+        no_horizontal_scroll(d)
+        d.find_elements(By.CSS_SELECTOR, "button.choice")[0].click()
+    wait_for(d, lambda: "Attempt #1" in body(d), "the report")
+    no_horizontal_scroll(d)
+    store = open_store(db, "alice")[0]
+    try:
+        assert [a.questions for a in store.attempts()] == [2]
+    finally:
+        store.close()
     d.find_element(By.CSS_SELECTOR, "form.signout button").click()
     wait_for(d, lambda: d.find_elements(By.NAME, "password"), "the sign-in page again")
     d.get(base + "/review")
