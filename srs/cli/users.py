@@ -92,4 +92,4 @@ def remove(
 
     if not context().open().remove_user(name, purge):
         raise UserError(f"no user {name!r}")
-    print(f"removed {shown(name)}" + (" and their progress" if purge else " (their progress is kept)"))
+    print(shown(f"removed {name} and their progress" if purge else f"removed {name} (their progress is kept)"))

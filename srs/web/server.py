@@ -45,8 +45,8 @@ def run(opener: Callable, host: str, port: int, open_browser: bool, fuzz: bool, 
     print(f"srs is serving at {shown(url)}", flush=True)
     if not is_loopback(host) and not behind_proxy:
         what = "passwords" if accounts else "the access token"
-        print(f"warning: this server speaks plain HTTP: {what} and answers would cross the network in clear. "
-              "Put it behind a TLS reverse proxy (README: A class on one server) and use --behind-proxy.",
+        print(shown(f"warning: this server speaks plain HTTP: {what} and answers would cross the network in clear. "
+                    "Put it behind a TLS reverse proxy (README: A class on one server) and use --behind-proxy."),
               file=sys.stderr, flush=True)
     if accounts:
         print("Sign in with an account (srs user add NAME). Ctrl-C stops the server.", flush=True)
