@@ -3,7 +3,14 @@
 text) and how long Anki takes to render the same cards. "before" is what the issue measured
 with srs's old regular expressions.
 
-    .venv/bin/python benchmarks/adversarial_fields.py
+    .venv/bin/python benchmarks/adversarial_fields.py [--checkout DIR] [--worst-only]
+
+Then the worst package within the budgets (srs/anki/text_budget.py): a small package whose
+notes fill its budget of rendered text with the costliest text found for the HTML reader
+(fields of MAX_FIELD_CHARS of `<li>&#1;`: html.parser, a list item and a character
+reference every 8 characters), and the same package with one note more (refused).
+``--checkout DIR`` reads the same packages with the srs of another checkout (its folder
+first on sys.path), to compare with the version before.
 """
 
 from __future__ import annotations
@@ -14,11 +21,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if "--checkout" in sys.argv:
+    sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--checkout") + 1]).resolve()))
 
 from anki.collection import Collection  # noqa: E402
 
 from srs.anki.apkg_read import read_package  # noqa: E402
 from srs.anki.scan import MAX_FIELD_CHARS  # noqa: E402
+from srs.errors import UserError  # noqa: E402
 from tests.anki_helpers import package  # noqa: E402
 
 NESTED = 10_000
@@ -57,6 +67,14 @@ def notetypes(col: Collection) -> None:
     t["afmt"] = "{{FrontSide}}<hr id=answer>ok"
     mm.add_template(nested, t)
     mm.add(nested)
+    plain = mm.new("Plain")
+    for name in ("Front", "Back"):
+        mm.add_field(plain, mm.new_field(name))
+    t = mm.new_template("Card 1")
+    t["qfmt"] = "{{Front}}"
+    t["afmt"] = "{{FrontSide}}<hr id=answer>{{Back}}"
+    mm.add_template(plain, t)
+    mm.add(plain)
 
 
 def build(tmp: Path, number: int, notetype: str, fields: dict[str, str]) -> tuple[Path, float]:
@@ -76,7 +94,44 @@ def build(tmp: Path, number: int, notetype: str, fields: dict[str, str]) -> tupl
     return out, anki
 
 
+WORST_UNIT = "<li>&#1;"
+#: each note costs its field three times: read from the collection, its question, and its
+#: answer side with the front side again (64 Mi characters: the budget of a small package)
+WORST_NOTES = 64 * 2**20 // (3 * MAX_FIELD_CHARS + 64)
+
+
+def worst(tmp: Path, notes: int) -> Path:
+    col = Collection(str(tmp / f"worst{notes}.anki2"))
+    notetypes(col)
+    field = WORST_UNIT * (MAX_FIELD_CHARS // len(WORST_UNIT))
+    for i in range(notes):
+        note = col.new_note(col.models.by_name("Plain"))
+        note["Front"], note["Back"] = f"{i}" + field[len(str(i)):], "b"
+        col.add_note(note, col.decks.id("Worst"))
+    out = package(col, tmp / f"worst{notes}.apkg")
+    col.close()
+    return out
+
+
+def worst_rows(tmp: Path) -> None:
+    print(f"\n{'worst package within the budgets':44} {'package':>9} {'read':>9}  result")
+    for notes in (WORST_NOTES, WORST_NOTES + 1):
+        path = worst(tmp, notes)
+        start = time.perf_counter()
+        try:
+            result = f"{len(read_package(path).cards)} cards read"
+        except UserError as exc:
+            result = f"refused: {str(exc).split(': refused: ')[-1][:60]}…"
+        took = time.perf_counter() - start
+        name = f"{notes} notes of {MAX_FIELD_CHARS:,} x {WORST_UNIT!r}"
+        print(f"{name:44} {path.stat().st_size / 1024:6.0f} KB {took:8.1f}s  {result}")
+
+
 def main() -> None:
+    if "--worst-only" in sys.argv:
+        with tempfile.TemporaryDirectory() as tmp:
+            worst_rows(Path(tmp))
+        return
     print(f"{'field':34} {'before':>15} {'srs now':>9} {'Anki':>9}  cards (srs: the least of 3 reads)")
     with tempfile.TemporaryDirectory() as tmp:
         for number, (name, (notetype, fields, before)) in enumerate(ATTACKS.items()):
@@ -88,6 +143,7 @@ def main() -> None:
                 best = min(best, time.perf_counter() - start)
             print(f"{name:34} {before:>15} {best:8.3f}s {anki:8.3f}s  {len(read.cards)} read, "
                   f"{len(read.skipped)} skipped")
+        worst_rows(Path(tmp))
 
 
 if __name__ == "__main__":

@@ -155,6 +155,37 @@ def test_html_to_text_as_html_parser_alone(value):
     assert to_text(value) == before
 
 
+BARE_BITS = ("<b>", "</b>", "<B>", "<br>", "<div>", "</div>", "<li>", "</li>", "<ol>", "<ruby>", "</ruby>", "<rb>",
+             "</rt>", "<p>", "<span>", "<h1>", "<", "<<", "< ", "<1", ">", "a", " ", "\n", "\t", "\xa0", "[",
+             "<script>", "<title>", "<img>", "<b >", "<br/>", "</>", "<!", "<?", "&", "&amp;", "日本", "<br x>",
+             "<b a=b>", "<span style=color:red>", " x=", "=", "/", "<b x/>", "<b\tx>", "</b x>", "<div\nid=a>",
+             "<p x='>'>", '<i y=">">', "<a href=x>", "<img src=x>", "<b x=<i>>", "<b/x>")
+
+
+@settings(max_examples=400)
+@given(texts(*BARE_BITS, size=30))
+@example("<b>x<" * 20)
+@example("a < b <b>c</b> <<i>d</i> < ")
+def test_bare_tags_read_as_html_parser_reads_them(value):
+    """The fast path (bare tags, stray `<`, no entity) gives what html.parser gives, and
+    gives way to it on anything else."""
+    try:
+        before = old_to_text(value)
+    except AssertionError:  # html.parser's own checks (`<![`): not bare, the budgeted parser's
+        assert html_mod._bare_text(value) is None
+        return
+    assert to_text(value) == before
+
+
+def test_furigana_and_formatting_take_the_fast_path():
+    furigana = _furigana("日本[にほん] a[b] " * 50, "furigana")
+    assert html_mod._bare_text(furigana) is not None and to_text(furigana) == old_to_text(furigana)
+    assert html_mod._bare_text("<b>x<" * 50) is not None
+    assert html_mod._bare_text("<br x>" * 50) is not None
+    for other in ("<b class='x'>y</b>", "<script>x</script>", "a &amp; b<b>", "<b>x</b><!-- c -->", "<img>"):
+        assert html_mod._bare_text(other) is None, other
+
+
 def test_the_issues_inputs_complete_and_read_as_before_on_small_versions():
     for n in (5, 50):
         assert _furigana("a[" * n, "furigana") == old_furigana("a[" * n, "furigana")

@@ -29,7 +29,8 @@ from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME
 from srs.anki.media_names import clean_media_name, with_clean_media_refs
 from srs.anki.protobuf import fields as proto_fields
 from srs.anki.scan import MAX_FIELD_CHARS, bracketed, trailing_block
-from srs.anki.template import CardContext, render
+from srs.anki.template import CardContext, render_counted
+from srs.anki.text_budget import TextBudget, TextTooLong
 from srs.deckfile import CardSpec, DeckSpec
 from srs.errors import UserError, reading
 from srs.model import LETTERS
@@ -215,7 +216,8 @@ def _open(path: Path, with_reviews: bool, stack: ExitStack) -> "PackageReader":
     db, steps = open_collection(path, db_path)
     stack.callback(db.close)
     with _boundary(path, steps):
-        return PackageReader(db, path, with_reviews, zf, media, version, budget, steps)
+        return PackageReader(db, path, with_reviews, zf, media, version, budget, steps,
+                             TextBudget(path, path.stat().st_size))
 
 
 def read_package(path: Path, with_reviews: bool = True) -> AnkiPackage:
@@ -318,7 +320,11 @@ def _schedule(type_: int, queue: int, due: int, odue: int, odid: int, reps: int,
 
 def _label(fields: list[str], guid: str) -> str:
     """A note named for a person: its first field with text, shortened."""
-    text = next((t for t in (" ".join(to_text(f).split()) for f in fields) if t), "")
+    text, left = "", 4000  # (a label: read from the first 4,000 characters, whatever the note)
+    for f in fields:
+        text, left = " ".join(to_text(f[:left]).split()), left - len(f)
+        if text or left <= 0:
+            break
     return (text[:60] + "…" if len(text) > 60 else text) or f"note {guid}"
 
 
@@ -362,10 +368,10 @@ class PackageReader:
     carries_targets = False  # placements() never names an srs card (an AnkiPackage's may)
 
     def __init__(self, db: sqlite3.Connection, path: Path, with_reviews: bool, zf: zipfile.ZipFile,
-                 media: dict[str, str], version: int, budget: Budget, steps: StepBudget) -> None:
+                 media: dict[str, str], version: int, budget: Budget, steps: StepBudget, text: TextBudget) -> None:
         self.db, self.path, self.history, self.zf, self.version = db, path, with_reviews, zf, version
         self.source = str(path)
-        self._media, self.budget, self.steps = media, budget, steps
+        self._media, self.budget, self.steps, self.text = media, budget, steps, text
         self.notetypes = _notetypes(db)
         self.deck_names = _decks(db)
         self.crt = int(db.execute("select crt from col").fetchone()[0] or 0)
@@ -415,6 +421,7 @@ class PackageReader:
             for cid, did, ord_, type_, queue, due, odue, odid, reps, lapses, flags, data, guid, mid, flds, tags \
                     in chunk:
                 self._note = guid
+                self.text.spend(len(flds))  # every card reads its note's fields (a cloze card: all of them)
                 fields = flds.split("\x1f")
                 nt = notetypes.get(mid)
                 deck = decks.get((did, odid))
@@ -432,7 +439,7 @@ class PackageReader:
                 tag_set = tag_sets.get(tags)
                 if tag_set is None:
                     tag_set = tag_sets[tags] = tuple(dict.fromkeys(tags.split()))
-                spec, why = _card(nt, guid, ord_, fields, tag_set, deck, flags & 7)
+                spec, why = _card(nt, guid, ord_, fields, tag_set, deck, flags & 7, self.text)
                 spec = with_clean_media_refs(spec)  # its media named as srs stores them
                 if spec is None:
                     self.skipped.append(Skipped(_label(fields, guid) + (f" (card {ord_ + 1})" if ord_ else ""),
@@ -497,8 +504,9 @@ def _boundary(path: Path, steps: StepBudget, where: Callable[[], str] | None = N
 
 
 def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[str, ...], deck: str,
-          flag: int) -> tuple[CardSpec | None, str]:
-    """The card ``ord_`` of a note, as srs keeps it, or None and why not."""
+          flag: int, text: TextBudget) -> tuple[CardSpec | None, str]:
+    """The card ``ord_`` of a note, as srs keeps it, or None and why not; the text it
+    renders is spent from the package's ``text`` budget (past it: the package is refused)."""
     if len(fields) < len(nt.fields):
         fields = fields + [""] * (len(nt.fields) - len(fields))
     if nt.srs == "mc" and len(fields) >= 5:
@@ -520,7 +528,11 @@ def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[st
     else:
         return None, f"its note type has no card template {ord_ + 1}"
     ctx = CardContext(dict(zip(nt.fields, fields)), ord_, tags, deck, nt.name, template[0], flag)
-    question_html, answer_html = render(template[1], template[2], ctx)
+    try:
+        question_html, answer_html, rendered = render_counted(template[1], template[2], ctx, text.left)
+    except TextTooLong:
+        text.refuse()
+    text.spend(rendered)
     question, answer = to_text(question_html), to_text(answer_html)
     if nt.cloze and ord_ + 1 not in cloze_numbers(" ".join(fields)):
         return None, f"its text has no cloze deletion c{ord_ + 1}"

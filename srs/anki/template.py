@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from srs.anki.html import cloze
 from srs.anki.scan import answer_rule_end, cloze_number, pairs, ruby, strip_tags
+from srs.anki.text_budget import TextTooLong
 
 _EMPTY = re.compile(r"^(?:\s|&nbsp;|</?(?:br|div)\s?/?>)*$", re.I)  # (one way through: linear)
 
@@ -110,21 +111,29 @@ def _apply(filters: tuple[str, ...], value: str, ctx: CardContext, answer_side: 
     return value
 
 
-def _render(nodes: list, ctx: CardContext, front_side: str | None, answer_side: bool) -> str:
-    """The nodes as text; sections are entered with a stack of their children, not by
-    recursion, so any depth of nesting renders (Anki renders 10,000 nested sections)."""
+def _render(nodes: list, ctx: CardContext, front_side: str | None, answer_side: bool,
+            limit: int | None = None) -> tuple[str, int]:
+    """The nodes as text, and its cost: its characters and those every filter read.
+    Sections are entered with a stack of their children, not by recursion, so any depth of
+    nesting renders (Anki renders 10,000 nested sections). A cost past ``limit``:
+    TextTooLong, as soon as it is passed (a template repeating a field is stopped there)."""
     out: list[str] = []
+    cost = 0
     stack = [iter(nodes)]
     while stack:
         for node in stack[-1]:
             if isinstance(node, str):
                 out.append(node)
+                cost += len(node)
             elif node[0] == "field":
                 _, filters, name = node
                 value = ctx.value(name, front_side)
                 if value is None:
                     value = ""  # Anki: "{{X}}: no such field"; nothing to learn from it
                 out.append(_apply(filters, value, ctx, answer_side) if filters else value)
+                cost += len(out[-1]) + (len(value) if filters else 0)
+                if limit is not None and cost > limit:
+                    raise TextTooLong
             else:
                 _, negated, name, children = node
                 value = ctx.value(name, front_side) or ""
@@ -132,20 +141,31 @@ def _render(nodes: list, ctx: CardContext, front_side: str | None, answer_side: 
                     present = cloze_number(name[1:]) == ctx.card_ord + 1
                 else:
                     present = not field_is_empty(value)
+                    cost += len(value)  # (read to test it: a field of spaces is read to its end)
+                    if limit is not None and cost > limit:
+                        raise TextTooLong
                 if present != negated:
                     stack.append(iter(children))
                     break
         else:
             stack.pop()
-    return "".join(out)
+    return "".join(out), cost
 
 
-def render(qfmt: str, afmt: str, ctx: CardContext) -> tuple[str, str]:
+def render(qfmt: str, afmt: str, ctx: CardContext, limit: int | None = None) -> tuple[str, str]:
     """(question HTML, answer HTML): the answer side as Anki shows it, then only the part
     after the front side (below `<hr id=answer>`, or what follows a leading copy of the
     question), which is what a learner checks themselves against."""
-    question = _render(_parse(qfmt), ctx, None, False)
-    full = _render(_parse(afmt), ctx, question, True)
+    question, answer, _ = render_counted(qfmt, afmt, ctx, limit)
+    return question, answer
+
+
+def render_counted(qfmt: str, afmt: str, ctx: CardContext, limit: int | None = None) -> tuple[str, str, int]:
+    """``render``, and what rendering cost: the characters of both sides as rendered (the
+    answer with its front side) and of every filter's input. Past ``limit``: TextTooLong."""
+    question, cost = _render(_parse(qfmt), ctx, None, False, limit)
+    full, answer_cost = _render(_parse(afmt), ctx, question, True, None if limit is None else limit - cost)
+    rendered = cost + answer_cost
     rule = answer_rule_end(full)
     if rule is not None:
         answer = full[rule:]
@@ -153,7 +173,7 @@ def render(qfmt: str, afmt: str, ctx: CardContext) -> tuple[str, str]:
         answer = full[len(question):]
     else:
         answer = full
-    return question, answer
+    return question, answer, rendered
 
 
-__all__ = ["CardContext", "field_is_empty", "render"]
+__all__ = ["CardContext", "field_is_empty", "render", "render_counted"]
