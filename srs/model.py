@@ -299,6 +299,26 @@ class AttemptAnswer:
     forecast: float | None
 
 
-__all__ = ["LETTERS", "State", "Rating", "CardKind", "NEW", "LEARNING", "REVIEW", "RELEARNING", "STATE_NAMES",
+class Account(NamedTuple):
+    """A user of `srs serve`; ``name`` is their learner."""
+
+    name: str
+    teacher: bool
+    created_at: datetime
+    password_hash: str
+
+
+class Missed(NamedTuple):
+    """A question of a deck's mock exams with how often the class got it wrong."""
+
+    card_key: int
+    name: str
+    question: str
+    wrong: int
+    answers: int
+    learners: int
+
+
+__all__ = ["Account", "Missed", "LETTERS", "State", "Rating", "CardKind", "NEW", "LEARNING", "REVIEW", "RELEARNING", "STATE_NAMES",
            "AGAIN", "HARD", "GOOD", "EASY", "RATING_NAMES", "letter_index", "needed", "MemoryState", "StudyCard",
            "ReviewEntry", "DeckRecord", "CardContent", "record_maker", "DeckSummary", "ExamCard", "Attempt", "AttemptAnswer"]

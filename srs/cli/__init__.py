@@ -3,7 +3,7 @@ parsing options, calling one core function and handing the result to ``srs.ui``.
 
 from __future__ import annotations
 
-from srs.cli import config, decks, exam, progress, serve, study  # noqa: F401  (register their commands)
+from srs.cli import config, decks, exam, progress, serve, study, users  # noqa: F401  (register their commands)
 from srs.cli.app import app
 
 

@@ -12,11 +12,13 @@ from srs.store.queue import QueueQueries
 from srs.store.reviews import ReviewQueries
 from srs.store.settings import SettingQueries
 from srs.store.stats import StatsQueries
+from srs.store.users import UserQueries
 
 
-class Store(ContentQueries, QueueQueries, ReviewQueries, StatsQueries, AttemptQueries, SettingQueries, MediaQueries):
+class Store(ContentQueries, QueueQueries, ReviewQueries, StatsQueries, AttemptQueries, SettingQueries, MediaQueries,
+            UserQueries):
     """One learner's view of a database: content, queue, reviews, statistics, attempts,
-    settings and media (one module each). Every method is one short transaction, unless called inside
+    settings, media and accounts (one module each). Every method is one short transaction, unless called inside
     ``atomic()``, which makes a group of them all-or-nothing."""
 
 

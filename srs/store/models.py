@@ -197,6 +197,33 @@ deck_media = Table(
     _required("sha256", String(64), ForeignKey("media.sha256")),
 )
 
+#: an account of `srs serve`: its name is the learner whose history it signs in to
+users = Table(
+    "users", metadata,
+    Column("name", String(200), primary_key=True),
+    _required("password_hash", Text),  # "scrypt$n$r$p$salt$hash" (srs.accounts)
+    _required("teacher", Boolean, default=False),
+    _required("created_at", UTCDateTime),
+)
+
+#: a signed-in browser: the SHA-256 of its cookie's random id, never the id itself
+web_sessions = Table(
+    "web_sessions", metadata,
+    Column("id", String(64), primary_key=True),
+    _required("user_name", String(200), ForeignKey("users.name", ondelete="CASCADE"), index=True),
+    _required("created_at", UTCDateTime),
+    _required("expires_at", UTCDateTime, index=True),
+)
+
+#: failed sign-ins, by what they counted against ("user:NAME" or "addr:ADDRESS")
+sign_in_failures = Table(
+    "sign_in_failures", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _required("subject", String(300)),
+    _required("at", UTCDateTime),
+    Index("ix_sign_in_failures_subject_at", "subject", "at"),
+)
+
 
 __all__ = ["UTCDateTime", "card_states", "card_tags", "cards", "deck_media", "decks", "exam_answers", "exam_attempts",
-           "media", "metadata", "reviews", "settings"]
+           "media", "metadata", "reviews", "settings", "sign_in_failures", "users", "web_sessions"]

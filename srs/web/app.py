@@ -10,6 +10,7 @@ address 404, anything else 500 with one line: never a traceback page.
 from __future__ import annotations
 
 import contextlib
+import copy
 import mimetypes
 import time
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from srs.web.security import CSRF_FIELD, Guard, GuardMiddleware
 HERE = Path(__file__).parent
 #: media types a card's file may be served as; anything else is a download
 SHOWN_MEDIA = ("image/", "audio/", "video/")
+MAX_VIEWS = 1000  # signed-in learners whose review session and running exams are kept
 
 
 class Web:
@@ -54,6 +56,22 @@ class Web:
         self.env.globals["katex"] = (HERE / "static" / "katex" / "katex.min.js").is_file()
         self.review: Any = None   # srs.web.review.WebReview, made on the first review page
         self.sittings: dict[str, Any] = {}  # srs.web.exam: running exams by id
+        self.learner: str | None = None   # a signed-in learner's view (see ``view``); None: the server's
+        self._views: dict[str, Web] = {}
+
+    def view(self, learner: str) -> Web:
+        """The same server seen by ``learner`` (signed in): their own store on the shared
+        engine, their own review session and running exams. Kept for the MAX_VIEWS
+        learners seen last."""
+        found = self._views.pop(learner, None)
+        if found is None:
+            found = copy.copy(self)
+            found._store = Store(self.store.engine, learner)
+            found.learner, found.review, found.sittings, found._views = learner, None, {}, {}
+        self._views[learner] = found  # the most recent last
+        while len(self._views) > MAX_VIEWS:
+            self._views.pop(next(iter(self._views)))
+        return found
 
     @property
     def store(self) -> Store:
@@ -73,12 +91,23 @@ class Web:
     def render(self, request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
         guard: Guard = request.app.state.guard
         html = self.env.get_template(name).render(csrf=guard.csrf_of(request), csrf_field=CSRF_FIELD,
-                                                  path=request.url.path, **values)
+                                                  path=request.url.path, account=request.scope.get("srs.account"),
+                                                  **values)
         return HTMLResponse(html, status)
 
 
 def web_of(request: Request) -> Web:
-    return request.app.state.web
+    """The server as the request's learner sees it: the signed-in account's, else the server's."""
+    web: Web = request.app.state.web
+    account = request.scope.get("srs.account")
+    return web.view(account.name) if account is not None else web
+
+
+def teacher_only(request: Request) -> None:
+    """Refuse (403) a request not signed in as a teacher."""
+    account = request.scope.get("srs.account")
+    if account is None or not account.teacher:
+        raise HTTPException(403, "refused: only a teacher's account may open this page")
 
 
 # ---------------------------------------------------------------- pages that only read
@@ -122,17 +151,23 @@ async def media(request: Request) -> Response:
 MAX_MESSAGE = 300  # characters of an error message (which may quote the request)
 
 
-def _short(text: str) -> str:
+def short(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + "…"
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return PlainTextResponse(_short(f"{exc.status_code}: {exc.detail}"), exc.status_code, headers=exc.headers)
+    return PlainTextResponse(short(f"{exc.status_code}: {exc.detail}"), exc.status_code, headers=exc.headers)
 
 
 async def _user_error(request: Request, exc: Exception) -> Response:
-    return PlainTextResponse(_short(f"400: {exc}"), 400)
+    from srs.store import DatabaseError
+
+    if isinstance(exc, DatabaseError):  # the database's fault, not the request's: worth a retry
+        from srs.web.signin import unavailable
+
+        return unavailable(exc)
+    return PlainTextResponse(short(f"400: {exc}"), 400)
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
@@ -145,7 +180,8 @@ def create_app(opener: Callable[[], Store], guard: Guard, clock: Callable[[], da
     thread), guarded by ``guard``. ``clock`` gives the current time (srs.clock.now),
     ``ticks`` the seconds a mock exam is timed with."""
     from srs import clock as clocks
-    from srs.web import exam, progress, review
+    from srs.web import exam, progress, review, signin, teacher
+    from srs.web.signin import SignInMiddleware
 
     web = Web(opener, clock or clocks.now, fuzz, ticks)
 
@@ -161,13 +197,15 @@ def create_app(opener: Callable[[], Store], guard: Guard, clock: Callable[[], da
 
     routes = [
         Route("/", decks_page),
+        *signin.routes(),
+        *teacher.routes(),
         *review.routes(),
         *exam.routes(),
         *progress.routes(),
         Route("/media/{deck}/{name}", media),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(GuardMiddleware, guard=guard)],
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(GuardMiddleware, guard=guard), Middleware(SignInMiddleware, guard=guard)],
                     exception_handlers={HTTPException: _http_error, UserError: _user_error,
                                         Exception: _server_error})
     app.state.web = web
@@ -175,4 +213,4 @@ def create_app(opener: Callable[[], Store], guard: Guard, clock: Callable[[], da
     return app
 
 
-__all__ = ["Web", "create_app", "web_of"]
+__all__ = ["Web", "create_app", "teacher_only", "web_of"]

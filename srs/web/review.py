@@ -177,6 +177,26 @@ async def review_page(request: Request) -> Response:
     return web.render(request, "review.html", **values)
 
 
+def _picked_up(web: Web, form, key: str | None, now: datetime) -> WebReview | None:
+    """This process's review session for the form; when it has none or another card on
+    screen (the page came from another worker process of the server, or from before a
+    restart), a session picked up from the database, if the form's card is its next card."""
+    review = web.review
+    if key is None or (review is not None and review.screen is not None and str(review.screen.card.key) == key):
+        return review
+    deck, tag = form.get("deck") or None, form.get("tag") or None
+    if not isinstance(deck, (str, type(None))) or not isinstance(tag, (str, type(None))):
+        return review
+    if review is not None and review.screen is not None:
+        return review  # a stale form of this session: on_screen refuses it (409)
+    fresh = WebReview(web, deck, tag, now)
+    screen = fresh.current(now)
+    if screen is not None and str(screen.card.key) == key:
+        web.review = fresh
+        return fresh
+    return review
+
+
 def _rating(value: object) -> Rating:
     if value in ("1", "2", "3", "4"):
         return Rating(int(value))  # type: ignore[arg-type]
@@ -187,12 +207,12 @@ def _action(name: str):
     async def endpoint(request: Request) -> Response:
         web = web_of(request)
         form = await checked_form(request)
-        review = web.review
-        if review is None:
-            raise HTTPException(409, "no review session: open the review page first")
         key = form.get("card")
         key = key if isinstance(key, str) else None
         now = web.clock()
+        review = _picked_up(web, form, key, now)
+        if review is None:
+            raise HTTPException(409, "no review session: open the review page first")
         if name == "choose":
             review.choose(key, str(form.get("choice") or ""), now)
         elif name == "rate":

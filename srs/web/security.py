@@ -32,6 +32,9 @@ TOKEN_COOKIE = "srs_token"
 CSRF_COOKIE = "srs_csrf"
 CSRF_FIELD = "csrf"
 MAX_BODY = 64 * 1024  # bytes of a POSTed form (srs's forms send well under 1 KiB)
+MAX_UPLOAD = 50 * 1024 * 1024  # bytes of a deck file or package a teacher uploads
+#: the paths whose POST may be larger than a form: an upload
+UPLOADS = {"/teacher/import": MAX_UPLOAD}
 #: script and style only from this server (static/), no inline script; images and sound
 #: from this server; no frames, no plugins
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; "
@@ -60,12 +63,36 @@ class Guard:
 
     host: str
     port: int
-    token: str | None = None          # required off loopback
+    token: str | None = None          # required off loopback (when there are no accounts)
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    accounts: bool = False            # sign-in with a user's name and password (srs/web/signin.py)
+    behind_proxy: bool = False        # trust X-Forwarded-Proto and -For from the reverse proxy
 
     @classmethod
-    def for_address(cls, host: str, port: int) -> "Guard":
-        return cls(host, port, None if is_loopback(host) else secrets.token_urlsafe(24))
+    def for_address(cls, host: str, port: int, accounts: bool = False, behind_proxy: bool = False) -> Guard:
+        token = None if is_loopback(host) or accounts else secrets.token_urlsafe(24)
+        return cls(host, port, token, accounts=accounts, behind_proxy=behind_proxy)
+
+    def https(self, scope: Scope) -> bool:
+        """The browser reached the server over TLS: uvicorn's own, or the proxy's (the
+        proxy's header is believed only with --behind-proxy)."""
+        if scope.get("scheme") == "https":
+            return True
+        if not self.behind_proxy:
+            return False
+        for key, value in scope.get("headers", []):
+            if key == b"x-forwarded-proto":
+                return value.decode("latin-1").split(",")[0].strip().lower() == "https"
+        return False
+
+    def client_address(self, scope: Scope) -> str:
+        """The browser's address: the peer's, or behind the proxy the last one it added."""
+        if self.behind_proxy:
+            for key, value in scope.get("headers", []):
+                if key == b"x-forwarded-for":
+                    return value.decode("latin-1").split(",")[-1].strip()[:100]
+        client = scope.get("client")
+        return str(client[0]) if client else "?"
 
     def url(self, host: str | None = None) -> str:
         shown = host or self.host
@@ -92,19 +119,21 @@ class Guard:
         return request.scope["srs.csrf"]
 
 
-async def checked_form(request: Request) -> FormData:
-    """The POSTed form, once its CSRF field matches the browser's signed cookie; else 403."""
+async def checked_form(request: Request, files: int = 0) -> FormData:
+    """The POSTed form, once its CSRF field matches the browser's signed cookie; else 403.
+    ``files``: how many uploaded files it may carry (each at most MAX_UPLOAD bytes)."""
     guard: Guard = request.app.state.guard
     origin = request.headers.get("origin")
     if origin is not None and origin not in _own_origins(request):
         raise HTTPException(403, "refused: the form came from another site")
     try:
-        form = await request.form(max_files=0, max_fields=50, max_part_size=64 * 1024)
+        form = await request.form(max_files=files, max_fields=50, max_part_size=64 * 1024)
     except Exception:  # noqa: BLE001 - a malformed body is the sender's error
         raise HTTPException(400, "unreadable form") from None
     sent = form.get(CSRF_FIELD)
     cookie = request.cookies.get(CSRF_COOKIE)
     if not isinstance(sent, str) or not cookie or not hmac.compare_digest(sent, cookie) or not guard.csrf_valid(sent):
+        await form.close()  # an uploaded file's spooled copy
         raise HTTPException(403, "refused: the form's CSRF token is missing or stale — reload the page")
     return form
 
@@ -136,8 +165,9 @@ class GuardMiddleware:
         refusal = self._refusal(scope, headers, cookies)
         if refusal is None and scope["method"] == "POST":
             length = headers.get("content-length", "")
-            if not length.isdigit() or int(length) > MAX_BODY:
-                refusal = (413, f"refused: a form is sent with its length, at most {MAX_BODY} bytes")
+            most = UPLOADS.get(scope["path"], MAX_BODY)
+            if not length.isdigit() or int(length) > most:
+                refusal = (413, f"refused: a form is sent with its length, at most {most} bytes")
         if refusal is not None:
             await self._plain(refusal, scope, receive, send)
             return
@@ -153,13 +183,16 @@ class GuardMiddleware:
         csrf = cookies.get(CSRF_COOKIE)
         if not guard.csrf_valid(csrf):
             csrf = guard.new_csrf()
-            set_cookies.append(f"{CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/")
+            secure = "; Secure" if guard.https(scope) else ""
+            set_cookies.append(f"{CSRF_COOKIE}={csrf}; HttpOnly; SameSite=Strict; Path=/{secure}")
         scope["srs.csrf"] = csrf
         await self._send_with_headers(self.app, scope, receive, send, set_cookies)
 
     def _refusal(self, scope: Scope, headers: dict[str, str], cookies: dict[str, str]) -> tuple[int, str] | None:
         guard = self.guard
         host = headers.get("host", "")
+        if guard.accounts and (not is_loopback(guard.host) or guard.behind_proxy):
+            return None  # sign-in guards every page; on loopback the Host check stays (not behind a proxy)
         if guard.token is None:  # loopback: only requests that name the loopback address
             name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
             if not is_loopback(name):
@@ -192,4 +225,4 @@ class GuardMiddleware:
         await app(scope, receive, send=wrapped)
 
 
-__all__ = ["CSP", "CSRF_FIELD", "Guard", "GuardMiddleware", "checked_form", "is_loopback"]
+__all__ = ["CSP", "CSRF_FIELD", "MAX_UPLOAD", "Guard", "GuardMiddleware", "checked_form", "is_loopback"]
