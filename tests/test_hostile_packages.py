@@ -13,14 +13,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import srs.anki.archive as archive
 import srs.anki.collection_db as collection_db
 from srs.anki.archive import BUDGET_CEILING, BUDGET_FLOOR, Budget, budget_for
-from srs.cli import app
 from srs.errors import UserError
-from tests.cli.helpers import errors
+from tests.cli.helpers import cli_on_one_deck, errors
 from tests.hostile import genuine, inflated_size, with_collection, with_media
 
 MIB = 1024**2
@@ -35,17 +33,7 @@ def source(tmp_path_factory) -> Path:
 @pytest.fixture
 def run(tmp_path, monkeypatch):
     """``srs ARGS`` in-process on a database that already holds one imported deck."""
-    monkeypatch.setenv("SRS_NOW", "2026-11-02T09:00:00+00:00")
-    db = tmp_path / "srs.db"
-    deck = tmp_path / "mine.toml"
-    deck.write_text('[deck]\nid = "mine"\nname = "Mine"\n\n[[card]]\nid = "a"\nquestion = "Q?"\nanswer = "A"\n')
-
-    def invoke(*args: str):
-        return CliRunner().invoke(app, ["--db", str(db), "--learner", "tester", *args])
-
-    assert invoke("import", str(deck)).exit_code == 0
-    invoke.db = db
-    return invoke
+    return cli_on_one_deck(tmp_path, monkeypatch)
 
 
 def snapshot(db: Path) -> dict[str, int]:

@@ -9,15 +9,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import srs.anki.text_budget as text_budget
 from srs.anki.apkg_read import open_package
 from srs.anki.template import CardContext, render, render_counted
 from srs.anki.text_budget import TEXT_CEILING, TEXT_FLOOR, TextTooLong, text_budget_for
-from srs.cli import app
 from tests.anki_helpers import add, new_collection, package
-from tests.cli.helpers import errors
+from tests.cli.helpers import cli_on_one_deck, errors
 
 NOTES = 30
 
@@ -60,17 +58,8 @@ def rows(db: Path) -> dict[str, int]:
 
 @pytest.fixture
 def srs(tmp_path, monkeypatch):
-    monkeypatch.setenv("SRS_NOW", "2026-11-02T09:00:00+00:00")
-    db = tmp_path / "srs.db"
-    deck = tmp_path / "mine.toml"
-    deck.write_text('[deck]\nid = "mine"\nname = "Mine"\n\n[[card]]\nid = "a"\nquestion = "Q?"\nanswer = "A"\n')
-
-    def invoke(*args: str):
-        return CliRunner().invoke(app, ["--db", str(db), "--learner", "tester", *args])
-
-    assert invoke("import", str(deck)).exit_code == 0
-    invoke.db = db
-    return invoke
+    """``srs ARGS`` in-process on a database that already holds one imported deck."""
+    return cli_on_one_deck(tmp_path, monkeypatch)
 
 
 def test_a_package_over_its_text_budget_is_refused_whole_and_one_just_under_imports(long_package, srs,

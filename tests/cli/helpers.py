@@ -109,3 +109,23 @@ def next_card(env, *args) -> str:
     """The card `srs review ARGS` would show first (its name), found by quitting at once."""
     out = srs(env, "review", *args, input="q\n").stdout
     return re.search(r"─ ([a-z0-9-]+/[a-z0-9-]+) ─", out).group(1)
+
+
+def cli_on_one_deck(tmp_path, monkeypatch):
+    """``srs ARGS`` in-process (Typer's CliRunner) on a database that already holds one
+    imported deck, "mine"; ``.db`` is its path."""
+    from typer.testing import CliRunner
+
+    from srs.cli import app
+
+    monkeypatch.setenv("SRS_NOW", "2026-11-02T09:00:00+00:00")
+    db = tmp_path / "srs.db"
+    deck = tmp_path / "mine.toml"
+    deck.write_text('[deck]\nid = "mine"\nname = "Mine"\n\n[[card]]\nid = "a"\nquestion = "Q?"\nanswer = "A"\n')
+
+    def invoke(*args: str):
+        return CliRunner().invoke(app, ["--db", str(db), "--learner", "tester", *args])
+
+    assert invoke("import", str(deck)).exit_code == 0
+    invoke.db = db
+    return invoke

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from itertools import count
 
@@ -73,3 +77,23 @@ def client_for(path: str, host: str = "127.0.0.1", clock=None, token: str | None
     app = create_app(lambda: open_store(path, "alice")[0], guard, clock or ticking(), fuzz=False,
                      **({"ticks": ticks} if ticks is not None else {}))
     return TestClient(app, base_url=f"http://{host}:8765")
+
+
+@contextmanager
+def serving(app, port: int) -> Iterator[str]:
+    """``app`` served by uvicorn on 127.0.0.1:``port`` in a thread (for the browser tests): its URL."""
+    import uvicorn
+
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    assert srv.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)

@@ -11,7 +11,6 @@ import os
 import socket
 import struct
 import tempfile
-import threading
 import time
 import zlib
 from pathlib import Path
@@ -20,6 +19,7 @@ import pytest
 
 from srs.deckfile import CardSpec, DeckSpec, ExamSettings
 from srs.store import open_store
+from tests.web.helpers import serving
 from tests.factories import make_store
 
 pytestmark = pytest.mark.slow
@@ -71,8 +71,6 @@ def free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path):
-    import uvicorn
-
     from srs.web.app import create_app
     from srs.web.security import Guard
 
@@ -82,18 +80,8 @@ def server(tmp_path):
     store.close()
     port = free_port()
     app = create_app(lambda: open_store(db, "alice")[0], Guard("127.0.0.1", port), fuzz=False)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", db
-    srv.should_exit = True
-    thread.join(10)
+    with serving(app, port) as url:
+        yield url, db
 
 
 @pytest.fixture(params=list(SIZES))

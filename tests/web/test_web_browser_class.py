@@ -4,13 +4,12 @@ taken, signed out."""
 
 from __future__ import annotations
 
-import threading
-import time
 
 import pytest
 
 from srs.accounts import hash_password
 from srs.store import open_store
+from tests.web.helpers import serving
 from tests.factories import T0, make_store
 from tests.web.test_web_browser import By, body, browser, demo_deck, free_port, no_horizontal_scroll, wait_for
 
@@ -20,8 +19,6 @@ __all__ = ["browser"]  # the fixture, imported for the tests below
 
 @pytest.fixture
 def class_server(tmp_path):
-    import uvicorn
-
     from srs.web.app import create_app
     from srs.web.security import Guard
 
@@ -31,17 +28,8 @@ def class_server(tmp_path):
     store.close()
     port = free_port()
     app = create_app(lambda: open_store(db, "server")[0], Guard("127.0.0.1", port, None, accounts=True), fuzz=False)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", db
-    srv.should_exit = True
-    thread.join(10)
+    with serving(app, port) as url:
+        yield url, db
 
 
 def logged(db: str, learner: str = "alice") -> list:
