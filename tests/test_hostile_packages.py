@@ -18,7 +18,7 @@ import srs.anki.archive as archive
 import srs.anki.collection_db as collection_db
 from srs.anki.archive import BUDGET_CEILING, BUDGET_FLOOR, Budget, budget_for
 from srs.errors import UserError
-from tests.cli.helpers import cli_on_one_deck, errors
+from tests.cli.helpers import cli_on_one_deck, errors, table_rows
 from tests.hostile import genuine, inflated_size, with_collection, with_media
 
 MIB = 1024**2
@@ -36,16 +36,6 @@ def run(tmp_path, monkeypatch):
     return cli_on_one_deck(tmp_path, monkeypatch)
 
 
-def snapshot(db: Path) -> dict[str, int]:
-    """How many rows every table of the database has."""
-    con = sqlite3.connect(db)
-    try:
-        tables = [r[0] for r in con.execute("select name from sqlite_master where type = 'table'")]
-        return {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
-    finally:
-        con.close()
-
-
 def said(result) -> list[str]:
     """The lines srs printed, without the simulated-time notice."""
     return [line for line in errors(result.output).splitlines() if line.strip()]
@@ -54,7 +44,7 @@ def said(result) -> list[str]:
 def refused(run, path: Path, *message: str) -> str:
     """Import ``path``: one line on stderr naming the file and saying ``message``, exit 1,
     no traceback, the database as it was."""
-    before = snapshot(run.db)
+    before = table_rows(run.db)
     result = run("import", str(path))
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit)  # the CLI's own exit, not an escaped exception
@@ -63,7 +53,7 @@ def refused(run, path: Path, *message: str) -> str:
     assert "Traceback" not in result.output
     for part in message:
         assert part in lines[0], lines[0]
-    assert snapshot(run.db) == before
+    assert table_rows(run.db) == before
     return lines[0]
 
 
@@ -99,7 +89,7 @@ def test_a_package_just_within_its_budget_imports_and_one_byte_less_is_refused(r
     monkeypatch.setattr(archive, "BUDGET_FLOOR", total)
     result = run("import", str(package))
     assert result.exit_code == 0, result.output
-    assert snapshot(run.db)["media"] == 40
+    assert table_rows(run.db)["media"] == 40
 
 
 def test_many_small_bombs_add_up_and_are_refused_while_they_inflate(run, source, tmp_path, monkeypatch):

@@ -5,7 +5,6 @@ packages stay small; the real one is 64 Mi characters or more."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from srs.anki.apkg_read import open_package
 from srs.anki.template import CardContext, render, render_counted
 from srs.anki.text_budget import TEXT_CEILING, TEXT_FLOOR, TextTooLong, text_budget_for
 from tests.anki_helpers import add, new_collection, package
-from tests.cli.helpers import cli_on_one_deck, errors
+from tests.cli.helpers import cli_on_one_deck, errors, table_rows
 
 NOTES = 30
 
@@ -47,15 +46,6 @@ def rendered(path: Path) -> int:
         return reader.text.spent
 
 
-def rows(db: Path) -> dict[str, int]:
-    con = sqlite3.connect(db)
-    try:
-        tables = [r[0] for r in con.execute("select name from sqlite_master where type = 'table'")]
-        return {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
-    finally:
-        con.close()
-
-
 @pytest.fixture
 def srs(tmp_path, monkeypatch):
     """``srs ARGS`` in-process on a database that already holds one imported deck."""
@@ -66,19 +56,19 @@ def test_a_package_over_its_text_budget_is_refused_whole_and_one_just_under_impo
                                                                                      monkeypatch):
     spent = rendered(long_package)
     assert spent > NOTES * 1700  # each card's question (1,703 characters) and its answer
-    before = rows(srs.db)
+    before = table_rows(srs.db)
     monkeypatch.setattr(text_budget, "text_budget_for", lambda size: spent - 1)
     result = srs("import", str(long_package))
     assert result.exit_code == 1
     lines = errors(result.stderr).splitlines()
     assert len(lines) == 1 and "Traceback" not in result.output, result.stderr
     assert lines[0].startswith(f"error: {long_package}: refused: its cards' text passes its budget"), lines
-    assert rows(srs.db) == before  # nothing written: not the cards read before the budget ran out
+    assert table_rows(srs.db) == before  # nothing written: not the cards read before the budget ran out
 
     monkeypatch.setattr(text_budget, "text_budget_for", lambda size: spent)
     result = srs("import", str(long_package))
     assert result.exit_code == 0, result.stderr
-    assert rows(srs.db)["cards"] == before["cards"] + NOTES
+    assert table_rows(srs.db)["cards"] == before["cards"] + NOTES
 
 
 def test_a_template_repeating_a_field_stops_rendering_at_the_limit():

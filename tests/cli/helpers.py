@@ -129,3 +129,15 @@ def cli_on_one_deck(tmp_path, monkeypatch):
     assert invoke("import", str(deck)).exit_code == 0
     invoke.db = db
     return invoke
+
+
+def table_rows(db) -> dict[str, int]:
+    """How many rows every table of a SQLite database has (to show that nothing was written)."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        tables = [r[0] for r in con.execute("select name from sqlite_master where type = 'table'")]
+        return {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+    finally:
+        con.close()
