@@ -237,13 +237,21 @@ def test_review_with_keys_and_taps(server, browser):
     no_csp_errors(d)
 
 
+def start_exam(d, base: str, questions: int, minutes: int | None = None, confidence: bool = False) -> None:
+    """Fill in the exam page's form for the demo deck and start the mock."""
+    d.get(base + "/exam?deck=demo")
+    d.find_element(By.NAME, "questions").send_keys(str(questions))
+    if minutes is not None:
+        d.find_element(By.NAME, "minutes").send_keys(str(minutes))
+    if confidence:
+        d.find_element(By.NAME, "confidence").click()
+    d.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+
+
 def test_a_three_question_exam_with_a_reload(server, browser):
     base, db = server
     d = browser
-    d.get(base + "/exam?deck=demo")
-    d.find_element(By.NAME, "questions").send_keys("3")
-    d.find_element(By.NAME, "minutes").send_keys("2")
-    d.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    start_exam(d, base, questions=3, minutes=2)
     wait_for(d, lambda: "Question 1 of 3" in body(d), "the first question")
     timer = lambda: int(d.find_element(By.ID, "timer").get_attribute("data-remaining"))  # noqa: E731
     first = timer()
@@ -281,10 +289,7 @@ def test_a_three_question_exam_with_a_reload(server, browser):
 def test_an_exam_with_confidence_by_keys(server, browser):
     base, db = server
     d = browser
-    d.get(base + "/exam?deck=demo")
-    d.find_element(By.NAME, "questions").send_keys("2")
-    d.find_element(By.NAME, "confidence").click()
-    d.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    start_exam(d, base, questions=2, confidence=True)
     for n in (1, 2):
         wait_for(d, lambda: f"Question {n} of 2" in body(d), f"question {n}")
         press(d, "b")  # picks B

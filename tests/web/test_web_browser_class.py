@@ -11,7 +11,7 @@ from srs.accounts import hash_password
 from srs.store import open_store
 from tests.web.helpers import serving
 from tests.factories import T0, make_store
-from tests.web.test_web_browser import By, body, browser, demo_deck, free_port, no_horizontal_scroll, wait_for
+from tests.web.test_web_browser import By, body, browser, demo_deck, free_port, no_horizontal_scroll, start_exam, wait_for
 
 pytestmark = pytest.mark.slow
 __all__ = ["browser"]  # the fixture, imported for the tests below
@@ -60,9 +60,7 @@ def test_sign_in_review_a_card_take_a_mock_sign_out(class_server, browser):
     wait_for(d, lambda: len(logged(db)) == 1, "the answer in alice's review log")
     assert logged(db, "server") == []  # not the server's learner's
     # a two-question mock, answered by taps, saved as alice's attempt
-    d.get(base + "/exam?deck=demo")
-    d.find_element(By.NAME, "questions").send_keys("2")
-    d.find_element(By.CSS_SELECTOR, "form.stack button[type=submit]").click()
+    start_exam(d, base, questions=2)
     for n in (1, 2):
         wait_for(d, lambda n=n: f"Question {n} of 2" in body(d), f"question {n}")
         no_horizontal_scroll(d)
