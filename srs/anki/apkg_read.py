@@ -32,7 +32,7 @@ from srs.anki.scan import MAX_FIELD_CHARS, bracketed, trailing_block
 from srs.anki.template import CardContext, render_counted
 from srs.anki.text_budget import TextBudget, TextTooLong
 from srs.deckfile import CardSpec, DeckSpec
-from srs.errors import UserError, reading
+from srs.errors import reading
 from srs.model import LETTERS
 from srs.scripts import mixed_scripts
 
