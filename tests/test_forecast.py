@@ -297,7 +297,8 @@ def test_filtering_many_cards_at_once_equals_filtering_each_alone():
 
     import numpy as np
 
-    from srs.forecast import Answer, CardEvidence, _filter, full_grid
+    from srs.forecast import Answer, CardEvidence, full_grid
+    from srs.forecast.filter import filter_answers as _filter
 
     rng = random.Random(4)
     cards = []

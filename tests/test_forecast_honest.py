@@ -20,12 +20,12 @@ from srs.forecast import (
     Answer,
     Calibration,
     CardEvidence,
-    _filter,
-    _guess,
     forecast,
     full_grid,
 )
-from srs.forecast_drift import fit as fit_drift
+from srs.forecast.filter import filter_answers as _filter
+from srs.forecast.grid import guess as _guess
+from srs.forecast.drift import fit as fit_drift
 from srs.ui.progress_views import calibration_sentence, render_readiness
 from tests.factories import T0
 
