@@ -141,4 +141,5 @@ def test_the_posterior_is_the_prior_times_the_tempered_likelihood(cards):
     sample = np.arange(0, len(GRID), 97)
     expected = np.exp(log_post[sample] - log_post[sample].max())
     ratio = got[sample] / got[sample].max()
-    assert ratio == pytest.approx(expected / expected.max(), rel=1e-7, abs=1e-12)
+    # the fit runs in single precision: each likelihood to ~1e-7, a sum of ~40 to ~1e-5
+    assert ratio == pytest.approx(expected / expected.max(), rel=1e-4, abs=1e-9)

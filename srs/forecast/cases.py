@@ -18,8 +18,11 @@ VALUE_UP_TO = 2000   # cards: above, the value of a review is not computed
 def assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bool = True) -> Forecast:
     """The forecast for the learner of ``store`` on deck ``deck_id`` (its exam settings),
     for an exam at ``on``, from everything they answered up to ``now``."""
-    from srs.model import AGAIN, GOOD
-    from srs.scheduler import make_scheduler, rate
+    from datetime import timezone
+
+    from fsrs import Rating as FsrsRating
+
+    from srs.scheduler import make_scheduler, to_fsrs
 
     deck = store.deck(deck_id)
     cards = [c for c in store.exam_cards(deck_id, memory=False) if c.choices >= 2]
@@ -30,14 +33,18 @@ def assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bo
     after: dict[int, tuple[float | None, float | None]] = {}
     if value and len(cards) <= VALUE_UP_TO:  # a small deck: its memory states too
         # the scheduler has no fuzz here, so a state's answer does not depend on the card: one
-        # computation per distinct memory state (a deck's new cards all share one)
+        # computation per distinct memory state (a deck's new cards all share one); only the
+        # stability is kept, so fsrs is asked directly (``scheduler.rate`` would also seed its
+        # fuzz and build the whole state after)
         seen: dict[tuple, tuple[float | None, float | None]] = {}
+        when = now.astimezone(timezone.utc)
+        review = scheduler.review_card
         for card in store.exam_cards(deck_id):
             state = (card.state, card.step, card.stability, card.difficulty, card.due, card.last_review)
             if state not in seen:
-                memory = card.memory()
-                seen[state] = (rate(scheduler, card.key, memory, GOOD, now).stability,
-                               rate(scheduler, card.key, memory, AGAIN, now).stability)
+                before = to_fsrs(card.key, card.memory(), when)
+                seen[state] = (review(before, FsrsRating.Good, when)[0].stability,
+                               review(before, FsrsRating.Again, when)[0].stability)
             after[card.key] = seen[state]
     found = evidence_columns(cards, reviews, exam_answers, scheduler.parameters, after)
     return forecast(found, deck.exam_questions, deck.exam_pass_mark, on, now, deck_id, scheduler.parameters,

@@ -30,7 +30,7 @@ TEMPER = 0.85
 KEEP_MASS = 0.9999         # posterior mass kept for the predictions of a large deck
 KEEP_WORK = 300_000        # cards × grid points below which every grid point is kept
 FIT_CARDS = 200            # cards whose answers fit the posterior (every mock's cards, then a fixed sample)
-FIT_CHUNK = 250_000        # cards × grid points filtered at once to fit the posterior (fits a cache)
+FIT_CHUNK = 125_000        # cards × grid points filtered at once to fit the posterior (half a MB: fits a cache)
 LOG_GROUP = 16             # answers' likelihoods multiplied before a logarithm is taken
 #: a card's answers filtered: its last this many (before them, what srs assumes of any card;
 #: forgetting and learning leave older answers little say once a card has had this many)
@@ -58,18 +58,20 @@ def _log_sum(likelihoods: np.ndarray) -> np.ndarray:
     answer by rounding only (~1e-16 relative)."""
     rows, columns = likelihoods.shape
     whole = rows - rows % LOG_GROUP
-    total = np.log(likelihoods[whole:]).sum(axis=0)
+    total = np.log(likelihoods[whole:]).sum(axis=0, dtype=np.float64)
     if whole:
-        total += np.log(likelihoods[:whole].reshape(-1, LOG_GROUP, columns).prod(axis=1)).sum(axis=0)
+        total += np.log(likelihoods[:whole].reshape(-1, LOG_GROUP, columns).prod(axis=1)).sum(axis=0, dtype=np.float64)
     return total
 
 
 def filter_answers(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on: float,
-            predict: bool = True, weights: np.ndarray | None = None) -> Filtered:
+                   predict: bool = True, weights: np.ndarray | None = None, dtype: type = np.float64) -> Filtered:
     """Every card's answers filtered forward under every grid point: the summed likelihood
     and (with ``predict``) P(K) now and on the exam date per card and grid point; with
     ``weights`` (one per grid point, summing to 1) also each exam answer's chance before it
-    was given, over those weights."""
+    was given, over those weights. ``dtype``: the filter's precision (the posterior's fit
+    runs in single precision: half the memory traffic; each card's likelihood is still summed
+    in double)."""
     ev = as_evidence(cards)
     # cards with the most answers first: at answer j only the first ``n`` rows have one, so each
     # round works on a prefix (the results are put back in the callers' order). A card's last
@@ -101,14 +103,14 @@ def filter_answers(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: fl
     slip, learn = grid.slip[None, :], grid.learn[None, :]
     # the two likelihoods of an answer as rows to pick from: known (by right/wrong) and not
     # known (by right/wrong and guessing chance)
-    like_known = np.stack([slip[0], 1.0 - slip[0]])
+    like_known = np.stack([slip[0], 1.0 - slip[0]]).astype(dtype)
     bases = np.unique(base)
     which = np.searchsorted(bases, base)                     # each answer's among the few distinct
     gs = guess(bases[:, None], grid.elimination[None, :])
-    like_unknown = np.concatenate([1.0 - gs, gs])           # row b: wrong, row len(bases) + b: right
+    like_unknown = np.concatenate([1.0 - gs, gs]).astype(dtype)  # row b: wrong, row len(bases) + b: right
     # a review of a card seen before: recognising the same choices raises a multiple-choice guess
     gs_seen = np.where((bases > RECALL_GUESS)[:, None], gs + grid.recognition[None, :] * (1.0 - gs), gs)
-    like_seen = np.concatenate([1.0 - gs_seen, gs_seen])
+    like_seen = np.concatenate([1.0 - gs_seen, gs_seen]).astype(dtype)
     predicted: list[np.ndarray] = []
     predicted_right: list[np.ndarray] = []
     predicted_at: list[np.ndarray] = []
@@ -117,7 +119,7 @@ def filter_answers(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: fl
     # each block by its memory's column, no column spread to every point
     distinct = int(spread.max()) + 1 if g else 1
     blocks = g % distinct == 0 and np.array_equal(spread, np.repeat(np.arange(distinct), g // distinct))
-    known = np.empty((n_cards, g))
+    known = np.empty((n_cards, g), dtype=dtype)
     known[:] = grid.prior[None, :]
     loglik = np.zeros(g)
     last_at = np.full(n_cards, np.nan)
@@ -211,7 +213,7 @@ def posterior(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float) 
     step = max(1, FIT_CHUNK // max(len(grid), 1))
     for start in range(0, len(answered), step):
         log_post[by_memory] += TEMPER * filter_answers(ev.take(answered[start:start + step]), ordered, now, now,
-                                                predict=False).loglik
+                                                predict=False, dtype=np.float32).loglik
     log_post -= log_post.max()
     w = np.exp(log_post)
     return w / w.sum()
