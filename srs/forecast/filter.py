@@ -82,30 +82,26 @@ def filter_answers(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: fl
     sorted_counts = counts[order]
     n_cards, g = len(ev), len(grid)
     rounds = int(sorted_counts[0]) if n_cards else 0
-    width = max(rounds, 1)
-    at = np.full((n_cards, width), np.nan)
-    right = np.zeros((n_cards, width), dtype=bool)
-    base = np.full((n_cards, width), 0.25)
-    stab = np.ones((n_cards, width))
-    exam = np.zeros((n_cards, width), dtype=bool)
+    # the answers round by round: round j holds the (j+1)-th answer of the first ``per_round[j]``
+    # cards (a prefix), at ``round_start[j]`` on; memory and work grow with the answers, not
+    # with the cards × the most answers one card has
+    per_round = np.bincount(sorted_counts, minlength=rounds + 1)[::-1].cumsum()[::-1][1:]
+    round_start = np.zeros(rounds + 1, dtype=np.int64)
+    np.cumsum(per_round, out=round_start[1:])
     total_answers = int(counts.sum())
-    if total_answers:
-        row = np.repeat(np.arange(n_cards), sorted_counts)
-        first = np.zeros(n_cards + 1, dtype=np.int64)
-        np.cumsum(sorted_counts, out=first[1:])
-        col = np.arange(total_answers) - np.repeat(first[:-1], sorted_counts)
-        src = np.repeat(ev.start[:-1][order] + skipped[order], sorted_counts) + col
-        at[row, col] = ev.at[src]
-        right[row, col] = ev.correct[src]
-        base[row, col] = np.maximum(ev.guess[src], RECALL_GUESS)
-        stab[row, col] = ev.stability[src]
-        exam[row, col] = ev.exam[src]
+    row = np.repeat(np.arange(n_cards), sorted_counts)
+    first = np.zeros(n_cards + 1, dtype=np.int64)
+    np.cumsum(sorted_counts, out=first[1:])
+    col = np.arange(total_answers) - np.repeat(first[:-1], sorted_counts)
+    src = np.empty(total_answers, dtype=np.int64)
+    src[round_start[col] + row] = np.repeat(ev.start[:-1][order] + skipped[order], sorted_counts) + col
+    at, right, stab, exam = ev.at[src], ev.correct[src], ev.stability[src], ev.exam[src]
+    bases, which = np.unique(np.maximum(ev.guess[src], RECALL_GUESS), return_inverse=True)
+    which = which.reshape(-1)
     slip, learn = grid.slip[None, :], grid.learn[None, :]
     # the two likelihoods of an answer as rows to pick from: known (by right/wrong) and not
     # known (by right/wrong and guessing chance)
     like_known = np.stack([slip[0], 1.0 - slip[0]]).astype(dtype)
-    bases = np.unique(base)
-    which = np.searchsorted(bases, base)                     # each answer's among the few distinct
     gs = guess(bases[:, None], grid.elimination[None, :])
     like_unknown = np.concatenate([1.0 - gs, gs]).astype(dtype)  # row b: wrong, row len(bases) + b: right
     # a review of a card seen before: recognising the same choices raises a multiple-choice guess
@@ -125,26 +121,28 @@ def filter_answers(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: fl
     last_at = np.full(n_cards, np.nan)
     last_s = np.ones(n_cards)
     for j in range(rounds):
-        n = int(np.count_nonzero(sorted_counts > j))  # the cards with a (j+1)-th answer: a prefix
+        n = int(per_round[j])  # the cards with a (j+1)-th answer: a prefix
+        now_j = slice(int(round_start[j]), int(round_start[j]) + n)
+        at_j, which_j = at[now_j], which[now_j]
         k = known[:n]
         if j:  # every card of the prefix has an earlier answer: what it knew then fades
-            days = (at[:n, j] - last_at[:n]) / DAY
+            days = (at_j - last_at[:n]) / DAY
             fade = kept_memory(days[:, None], last_s[:n, None], grid)
             if blocks:
                 by_block = k.reshape(n, distinct, -1)
                 by_block *= fade[:, :, None]
             else:
                 k *= fade[:, spread]
-        y = right[:n, j]
-        in_exam = exam[:n, j]
-        pick = which[:n, j] + y * len(bases)
+        y = right[now_j]
+        in_exam = exam[now_j]
+        pick = which_j + y * len(bases)
         if weights is not None and in_exam.any():  # the exam answers' chances before them
             rows = np.flatnonzero(in_exam)
-            g_rows = gs[which[rows, j]]
+            g_rows = gs[which_j[rows]]
             before = k[rows] * (1.0 - slip) + (1.0 - k[rows]) * g_rows
             predicted.append(before @ weights)
             predicted_right.append(y[rows])
-            predicted_at.append(at[rows, j])
+            predicted_at.append(at_j[rows])
         if not j or in_exam.all():
             like_u = like_unknown[pick]
         elif not in_exam.any():
@@ -164,8 +162,8 @@ def filter_answers(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: fl
             like_k *= np.where(in_exam, EXAM_LEARN, 1.0)[:, None]
         k += like_k                                          # then shown the answer: maybe learned
         loglik += _log_sum(total)
-        last_at[:n] = at[:n, j]
-        last_s[:n] = stab[:n, j]
+        last_at[:n] = at_j
+        last_s[:n] = stab[now_j]
     back = np.empty_like(order)
     back[order] = np.arange(len(order))  # sorted row of each card in the callers' order
     exam_predicted = None
