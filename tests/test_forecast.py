@@ -168,7 +168,8 @@ def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
         assert code.tolist() == [k * 16 + r * 2 + (src == "exam") for k, _, r, src, _ in reviews]
         assert at.tolist() == [t for _, t, *_ in reviews]  # to the bit
         expected = [np.nan if st is None else st for *_, st in reviews]
-        assert stability == pytest.approx(expected, rel=1e-14, nan_ok=True)
+        # SQLite sends whole ten-thousandths of a day (PostgreSQL exact text)
+        assert stability == pytest.approx(expected, rel=1e-14, abs=5e-5, nan_ok=True)
         assert list(zip(key.tolist(), ended.tolist(), right.tolist())) == answers
         given = store.forecast_columns(name, [c.key for c in store.exam_cards(name, memory=False)])
         assert all(np.array_equal(a, b, equal_nan=True) for a, b in zip(given[0], (code, at, stability)))

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from srs.forecast.evidence import CardEvidence, Evidence, as_evidence
 from srs.forecast.grid import DAY, EXAM_LEARN, RECALL_GUESS, Grid, guess, kept_memory, survival
@@ -65,7 +66,7 @@ def _log_sum(likelihoods: np.ndarray) -> np.ndarray:
 
 
 def filter_answers(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: float, on: float,
-                   predict: bool = True, weights: np.ndarray | None = None, dtype: type = np.float64) -> Filtered:
+                   predict: bool = True, weights: np.ndarray | None = None, dtype: DTypeLike = np.float64) -> Filtered:
     """Every card's answers filtered forward under every grid point: the summed likelihood
     and (with ``predict``) P(K) now and on the exam date per card and grid point; with
     ``weights`` (one per grid point, summing to 1) also each exam answer's chance before it
