@@ -211,8 +211,11 @@ class ReviewQueries(StoreBase):
             parts = [self._packed_reviews(connection, start, min(hi, start + REVIEW_KEYS_AT_ONCE - 1))
                      for start in range(lo, hi + 1, REVIEW_KEYS_AT_ONCE)]
             codes, at, stability = (np.concatenate(column) for column in zip(*parts))
-            mine = np.isin(codes >> 4, keys)
-            reviews = (codes[mine], at[mine], stability[mine])
+            if hi - lo + 1 == len(np.unique(keys)):  # every key from lo to hi: every row read is one
+                reviews = (codes, at, stability)
+            else:
+                mine = np.isin(codes >> 4, keys)
+                reviews = (codes[mine], at[mine], stability[mine])
             k, t, c = zip(*answers) if (answers := self._exam_evidence(connection, deck)) else ((), (), ())
             return reviews, (np.array(k, dtype=np.int64), np.array(t, dtype=float), np.array(c, dtype=bool))
 
