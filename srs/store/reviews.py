@@ -238,9 +238,8 @@ class ReviewQueries(StoreBase):
             when = cast(func.julianday(review_table.c.reviewed_at) * 86400000.0 + 0.5, Integer)
         else:
             when = cast(self._epoch(review_table.c.reviewed_at), Float)
-        stability = func.coalesce(review_table.c.stability, -1.0)  # never negative: -1 marks NULL
-        if sqlite:
-            stability = cast(func.round(stability * 10000.0), Integer)
+        logged = func.coalesce(review_table.c.stability, -1.0)  # never negative: -1 marks NULL
+        stability: Any = cast(func.round(logged * 10000.0), Integer) if sqlite else logged
         mine = and_(review_table.c.learner == self.learner, review_table.c.card_key >= lo, review_table.c.card_key <= hi)
         order = (review_table.c.card_key, review_table.c.reviewed_at, review_table.c.id)
         if sqlite:
