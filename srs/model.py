@@ -155,6 +155,7 @@ class ReviewEntry:
     state_before: int
     before: MemoryState | None
     after: MemoryState
+    correct: bool | None = None  # what was answered: the right letter or not (None: not known)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from srs.model import needed
 from srs.review import ReviewSession
 from srs.model import AGAIN, GOOD, MemoryState
 from srs.scheduler import make_scheduler
+from srs.rules import answered_right, code_right, review_code
 from srs.settings import Settings
 from tests.factories import T0, deck
 
@@ -157,7 +158,9 @@ def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
     session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
     for offset, name in enumerate(("d", "e", "f", "d")):
         for card in store.mc_cards(name):
-            session.answer(card, GOOD if card.key % 3 else AGAIN, T0 + timedelta(hours=offset, seconds=card.key * 7.25))
+            # some right letters rated Again: their code says right
+            session.answer(card, GOOD if card.key % 3 else AGAIN, T0 + timedelta(hours=offset, seconds=card.key * 7.25),
+                           right=(card.key + offset) % 2 == 0 or None)
     take_mock(store, 3, T0 + timedelta(days=1))
     with store.engine.begin() as connection:
         connection.execute(update(log).where(log.c.id == select(func.min(log.c.id)).scalar_subquery())
@@ -165,9 +168,9 @@ def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
     for name in ("d", "f"):
         reviews, answers = store.forecast_evidence(name)
         (code, at, stability), (key, ended, right) = store.forecast_columns(name)
-        assert code.tolist() == [k * 16 + r * 2 + (src == "exam") for k, _, r, src, _ in reviews]
+        assert code.tolist() == [review_code(k, r, answered_right(r, c), src == "exam") for k, _, r, src, _, c in reviews]
         assert at.tolist() == [t for _, t, *_ in reviews]  # to the bit
-        expected = [np.nan if st is None else st for *_, st in reviews]
+        expected = [np.nan if st is None else st for *_, st, _ in reviews]
         assert stability == pytest.approx(expected, rel=1e-14, nan_ok=True)
         assert list(zip(key.tolist(), ended.tolist(), right.tolist())) == answers
         given = store.forecast_columns(name, [c.key for c in store.exam_cards(name, memory=False)])
@@ -177,6 +180,8 @@ def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
     assert [c[:4] for c in questions] == [c[:4] for c in with_memory] and len(questions) == 5
     assert all(c.state > 0 for c in with_memory) and all(c.memory() == MemoryState() for c in questions)
     assert sum(1 for r in store.forecast_evidence("d")[0] if r[3] == "exam") == 5
+    again_right = [r for r in store.forecast_evidence("d")[0] if r[2] == AGAIN and r[5]]
+    assert again_right and all(code_right(review_code(r[0], r[2], answered_right(r[2], r[5]), 0)) for r in again_right)
 
 
 def test_stored_forecasts_come_back_as_calibration(make_store):
