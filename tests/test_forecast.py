@@ -134,6 +134,7 @@ def test_evidence_takes_exam_answers_once_and_review_answers_with_their_stabilit
     cards = store.exam_cards("d")
     reviews, answers = store.forecast_evidence("d")
     assert sum(1 for r in reviews if r[3] == "exam") == 4 and len(answers) == 8
+    assert all(r[5] is (r[2] == GOOD) for r in reviews if r[3] == "exam")  # an exam's review keeps its answer
     found = {c.key: c for c in evidence(cards, reviews, answers, DEFAULT_PARAMETERS)}
     mine = found[first.key].answers
     assert [(a.source, a.correct) for a in mine] == [("review", True), ("exam", True), ("exam", False)]
