@@ -290,7 +290,10 @@ def test_a_right_letter_rated_again_counts_as_right_everywhere(srs, tmp_path):
         assert "Session over: 1 answer, 100% right" in out
     assert srs.log() == [("one/q", 1), ("one/q", 1)]
     srs.monkeypatch.setenv("SRS_NOW", "2026-11-02T10:00:00+00:00")
-    assert re.search(r"one/q\s+2/2\s", srs("readiness", "--deck", "one").stdout)
+    out = srs("readiness", "--deck", "one").stdout
+    assert re.search(r"one/q\s+2/2\s", out)
+    # a gain in the pass chance is in percentage points (issue 23.11), in the table and the advice
+    assert re.search(r"one/q\s+2/2\s.*\+\d\.\d pp\s*$", out, re.M) and re.search(r"Review these first: one/q \+\d\.\d pp", out)
     assert json.loads(srs("readiness", "--deck", "one", "--json").stdout)["cards"][0]["right"] == 2
     out = srs("review", "--deck", "one", "--limit", "1", input=f"{srs.wrong('one/q')}\n\n").stdout  # a wrong letter
     assert "0% right" in out
