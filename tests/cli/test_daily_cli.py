@@ -233,6 +233,8 @@ def test_a_narrow_terminal_hides_columns_in_order_and_says_so(tmp_path, monkeypa
     header = next(line for line in cards.splitlines() if line.strip().startswith("card"))
     assert re.split(r"\s{2,}|(?<=\S) (?=\S{4})", header.strip()) == ["card", "state", "due", "chance now", "lapses"]
     assert "3 columns hidden (stability, reps, memory R): widen the terminal or use --json" in " ".join(cards.split())
+    assert "chance now: of a right answer" in " ".join(cards.split())
+    assert "memory R:" not in cards  # a hidden column needs no legend
     srs.monkeypatch.setenv("SRS_WIDTH", "40")
     decks = srs("decks").stdout
     assert "4 columns hidden (name, susp., cards, new): widen the terminal or use --json" in " ".join(decks.split())
