@@ -146,6 +146,8 @@ def test_words_an_87_percent_and_1_minute(srs):
     assert "4 questions, 1 minute, pass mark 75%" in out
     assert "srs gave you a " in out or "srs gave you an " in out
     assert plural(2, "minute") == "2 minutes" and plural(1.5, "minute") == "1.5 minutes"
+    out = srs("exam", "--deck", "mini", "--questions", "1", "--seed", "1", "--no-schedule", input="q\n").stdout
+    assert "Mini deck: 1 question, 5 minutes," in out
 
 
 def test_changes_between_attempts_are_percentage_points(srs):
