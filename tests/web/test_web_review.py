@@ -149,3 +149,26 @@ def test_a_right_choice_rated_again_is_kept_as_right(db):
         c.post("/review/choose", {"card": key, "choice": right_letter(page, "c000 choice 0")})
         assert c.post("/review/rate", {"card": key, "rating": "1"}).status_code == 303
         assert [(e.rating, e.correct) for e in reviews(db)] == [(1, True)]
+
+
+def test_the_leech_notice_counts_the_lapse_just_made(tmp_path):
+    """Issue 23.2 on the web: a card with 2 lapses missed again under leech_threshold 2 has
+    lapsed 3 times (not "the threshold" times)."""
+    from datetime import timedelta
+
+    from srs.model import REVIEW, MemoryState
+    from tests.factories import T0
+    from tests.web.helpers import ticking
+
+    path = build(tmp_path, deck("d", cards=1))
+    store = open_store(path, "alice")[0]
+    card = store.cards()[0]
+    store.save_state(card.key, MemoryState(REVIEW, None, 5.0, 5.0, T0, T0 - timedelta(days=5), 8, 2))
+    store.set_setting("leech_threshold", "2")
+    store.close()
+    with client_for(path, clock=ticking(T0 + timedelta(days=1))) as tc:
+        c = Client(tc)
+        page = c.get("/review?deck=d").text
+        c.post("/review/choose", {"card": c.card_key(page), "choice": right_letter(page, "c000 choice 1")})
+        page = c.get("/review?deck=d").text
+        assert "d/c000 has lapsed 3 times: it is tagged leech and suspended" in page
