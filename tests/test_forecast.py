@@ -321,3 +321,34 @@ def test_filtering_many_cards_at_once_equals_filtering_each_alone():
         assert np.array_equal(together.known_on[i], single.known_on[0])
         assert np.array_equal(together.known_now[i], single.known_now[0])
     assert np.allclose(together.loglik, sum(single.loglik for single in alone), rtol=1e-12, atol=1e-9)
+
+
+def test_the_forecast_and_true_retention_read_what_was_answered_from_covering_indexes(sqlite_only, make_store):
+    """reviews.correct (migration 0010) sits in the two indexes that answer these reads alone:
+    no table row is read per review."""
+    from sqlalchemy import event
+
+    store = make_store(deck(cards=4))
+    session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
+    for card in store.mc_cards("d"):
+        session.answer(card, AGAIN, T0, right=True)
+    statements = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        store.forecast_columns("d")
+        assert store.retention(T0 - timedelta(days=1), "d") == (0, 0)  # none in review state yet
+        assert store.retention(T0 - timedelta(days=1)) == (0, 0)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    packed = [(s, p) for s, p in statements if "group_concat" in s.lower()]
+    retention = [(s, p) for s, p in statements if "state_before" in s and s.lstrip().upper().startswith("SELECT")]
+    assert packed and len(retention) == 2
+    with store.engine.connect() as connection:
+        for (statement, parameters), index in [*((p, "ix_reviews_learner_card_answers") for p in packed),
+                                              (retention[1], "ix_reviews_learner_time_stats")]:
+            plan = " ".join(row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
+            assert f"USING COVERING INDEX {index}" in plan, plan
