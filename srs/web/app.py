@@ -112,15 +112,15 @@ def teacher_only(request: Request) -> None:
 
 # ---------------------------------------------------------------- pages that only read
 async def decks_page(request: Request) -> Response:
-    from srs.forecast import outlook
-
     web = web_of(request)
     now = web.clock()
     rows = web.store.deck_summaries(now)
     exams = {}
     for r in rows:
         settings = web.settings(r.id) if r.exam else None
-        if settings is not None and settings.exam_date is not None:
+        if settings is not None and settings.exam_date is not None:  # the forecast (NumPy) only then
+            from srs.forecast import outlook
+
             exams[r.id] = outlook(web.store, settings, r.id, now)
     return web.render(request, "decks.html", rows=rows, exams=exams)
 
@@ -190,6 +190,9 @@ def create_app(opener: Callable[[], Store], guard: Guard, clock: Callable[[], da
         web.store  # opened, and the templates compiled, before the first request
         for name in web.env.list_templates():
             web.env.get_template(name)
+        # the decks page's statement compiled and the database's pages it reads loaded, so the
+        # first page costs what every later one does (its counts are computed again then)
+        web.store.deck_summaries(web.clock())
         try:
             yield
         finally:
