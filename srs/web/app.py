@@ -191,8 +191,10 @@ def create_app(opener: Callable[[], Store], guard: Guard, clock: Callable[[], da
         for name in web.env.list_templates():
             web.env.get_template(name)
         # the decks page's statement compiled and the database's pages it reads loaded, so the
-        # first page costs what every later one does (its counts are computed again then)
-        web.store.deck_summaries(web.clock())
+        # first page costs what every later one does (its counts are computed again then); only
+        # for speed: whatever fails here fails again, and is answered, on the request itself
+        with contextlib.suppress(Exception):
+            web.store.deck_summaries(web.clock())
         try:
             yield
         finally:
