@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from srs.anki.apkg_read import ANKI_ID, AnkiCard, card_id, deck_id, media_names
-from srs.anki.ids import guid
+from srs.anki.ids import ANKI_ID, card_id, deck_id, guid
+from srs.anki.media_names import media_names
+from srs.anki.types import AnkiCard
 from srs.importer import DeckResult, content_of
 from srs.model import REVIEW, CardKind, MemoryState, State
 from srs.store import Store
