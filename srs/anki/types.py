@@ -86,6 +86,7 @@ class AnkiPackage:
     source: str = ""
     history: bool = True  # a package has a review log (a text file does not)
     media: dict[str, bytes] = field(default_factory=dict)  # the media files the cards use, by name
+    renders_html: bool = False  # its cards carry the HTML their templates render (an Anki package)
     carries_targets = True  # placements() may name an srs card (a CSV's deck and id columns)
 
     # the reading interface of PackageReader, for a package already in memory

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -53,11 +54,19 @@ class Web:
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters["card"] = card_html
+        self.env.filters["side"] = self._card_side
         self.env.globals["katex"] = (HERE / "static" / "katex" / "katex.min.js").is_file()
         self.review: Any = None   # srs.web.review.WebReview, made on the first review page
         self.sittings: dict[str, Any] = {}  # srs.web.exam: running exams by id
         self.learner: str | None = None   # a signed-in learner's view (see ``view``); None: the server's
         self._views: dict[str, Web] = {}
+
+    def _card_side(self, card: Any, side: str) -> Markup:
+        """A card's question or answer side as the page shows it (srs/web/sanitise.py):
+        the HTML its Anki templates rendered, sanitised, or its text."""
+        from srs.web.sanitise import card_side
+
+        return card_side(self.store, card, side)
 
     def view(self, learner: str) -> Web:
         """The same server seen by ``learner`` (signed in): their own store on the shared
