@@ -110,8 +110,7 @@ def test_utc_round_trip(db_url):
 
 
 def test_card_html_migration_up_and_down(db_url):
-    """0012 adds the table of cards' Anki HTML;
-    downgraded, the table goes and the cards stay."""
+    """0012 adds the table of cards' Anki HTML; downgraded, the table goes and the cards stay."""
     from sqlalchemy import inspect
 
     upgrade_to(db_url, "0012")
