@@ -53,12 +53,13 @@ class MediaQueries(StoreBase):
         with self.atomic() as s:
             return set(s.scalars(select(deck_media.c.name).where(deck_media.c.deck_id == deck_id)))
 
-    def media_file(self, deck_id: str, name: str) -> bytes | None:
-        """The content of one of the deck's media files by its name (None: no such file)."""
+    def media_entry(self, deck_id: str, name: str) -> tuple[str, bytes] | None:
+        """(SHA-256, content) of one of the deck's media files by its name (None: no such file)."""
         with self.atomic() as s:
-            stmt = (select(media.c.data).join(deck_media, media.c.sha256 == deck_media.c.sha256)
+            stmt = (select(media.c.sha256, media.c.data).join(deck_media, media.c.sha256 == deck_media.c.sha256)
                     .where(deck_media.c.deck_id == deck_id, deck_media.c.name == name))
-            return s.scalars(stmt).first()
+            row = s.execute(stmt).first()
+            return (row[0], row[1]) if row is not None else None
 
     def media_files(self, deck: str | None = None) -> Iterator[tuple[str, bytes]]:
         """(name, content) of the media of one deck or all of them, each name once."""

@@ -135,21 +135,26 @@ async def decks_page(request: Request) -> Response:
 
 
 async def media(request: Request) -> Response:
-    """A deck's media file by its name, from the database. No file system is involved: a
-    name is only ever looked up, so ``..`` or a slash can name nothing (404)."""
+    """A deck's media file by its name, from the database, where it is kept once by the
+    SHA-256 of its content: that hash is its ETag (a phone asks again with If-None-Match
+    and gets 304, not the file). No file system is involved: a name is only ever looked
+    up, so ``..`` or a slash can name nothing (404). Its type is its name's."""
     deck_id, name = request.path_params["deck"], request.path_params["name"]
     if not name or "/" in name or "\\" in name or name in (".", "..") or len(name) > 255:
         raise HTTPException(404, "no such media file")
     store = web_of(request).store
-    data = store.media_file(deck_id, name)
-    if data is None and unquote(name) != name:  # an Anki field's src may be percent-encoded
+    entry = store.media_entry(deck_id, name)
+    if entry is None and unquote(name) != name:  # an Anki field's src may be percent-encoded
         name = unquote(name)
-        data = store.media_file(deck_id, name) if "/" not in name and "\\" not in name else None
-    if data is None:
+        entry = store.media_entry(deck_id, name) if "/" not in name and "\\" not in name else None
+    if entry is None:
         raise HTTPException(404, "no such media file")
+    digest, data = entry
     kind = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
     headers = {"content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-               "cache-control": "private, max-age=3600"}
+               "cache-control": "private, max-age=3600", "etag": f'"{digest}"'}
+    if request.headers.get("if-none-match") == f'"{digest}"':
+        return Response(status_code=304, headers=headers)
     if not kind.startswith(SHOWN_MEDIA):
         kind = "application/octet-stream"
         headers["content-disposition"] = "attachment"

@@ -6,6 +6,7 @@ posts anywhere. Built with Anki's own engine and imported as a learner would."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from html.parser import HTMLParser
 
@@ -196,5 +197,9 @@ def test_a_real_package_shows_its_pictures(tmp_path):
         assert_inert(page)
         [src] = re.findall(r'<div class="text question"><img src="(/media/effective-oc-2-0/[^"]+\.jpg)">', page)
         picture = tc.get(src)
+        again = tc.get(src, headers={"if-none-match": picture.headers["etag"]})
     assert picture.status_code == 200 and picture.headers["content-type"] == "image/jpeg"
     assert picture.content[:3] == b"\xff\xd8\xff"  # a JPEG's first bytes
+    # served by its content's hash: asked again with it, 304 and no body
+    assert picture.headers["etag"] == f'"{hashlib.sha256(picture.content).hexdigest()}"'
+    assert again.status_code == 304 and again.content == b""
