@@ -112,12 +112,14 @@ def sanitised(html: str, deck_id: str) -> Markup:
 
 
 def card_side(store, card, side: str) -> Markup:
-    """A card's ``side`` ("question" or "answer") for the page: its kept HTML, sanitised,
-    when it came from an Anki note's templates; else its text (srs/web/cardtext.py)."""
+    """A card's ``side`` ("question" or "answer") for the page: its kept HTML, sanitised, in
+    a ``div.anki`` (laid out as HTML, not as lines of text), when it came from an Anki
+    note's templates; else its text (srs/web/cardtext.py)."""
     kept = store.anki_html(card.key)
     if kept is None:
         return card_html(getattr(card, side), card.deck_id)
-    return sanitised(kept[0] if side == "question" else kept[1], card.deck_id)
+    return Markup('<div class="anki">') + sanitised(kept[0] if side == "question" else kept[1], card.deck_id) \
+        + Markup("</div>")
 
 
 __all__ = ["ATTRIBUTES", "STYLE", "TAGS", "card_side", "sanitised"]

@@ -134,7 +134,7 @@ def test_hostile_card_html_is_shown_inert(anki_db):
     shown = set()
     for page in pages:
         assert_inert(page)
-        shown.add(re.search(r'class="text question">([^:<]+):', page).group(1))
+        shown.add(re.search(r'class="text question"><div class="anki">([^:<]+):', page).group(1))
     assert shown == set(ATTACKS)  # every attack's card was on screen
     assert picture.status_code == 200 and picture.content == PNG and picture.headers["content-type"] == "image/png"
     joined = "".join(pages)
@@ -195,7 +195,7 @@ def test_a_real_package_shows_its_pictures(tmp_path):
     with client_for(path) as tc:
         page = Client(tc).get("/review?deck=effective-oc-2-0").text
         assert_inert(page)
-        [src] = re.findall(r'<div class="text question"><img src="(/media/effective-oc-2-0/[^"]+\.jpg)">', page)
+        [src] = re.findall(r'<div class="text question"><div class="anki"><img src="(/media/effective-oc-2-0/[^"]+\.jpg)">', page)
         picture = tc.get(src)
         again = tc.get(src, headers={"if-none-match": picture.headers["etag"]})
     assert picture.status_code == 200 and picture.headers["content-type"] == "image/jpeg"
