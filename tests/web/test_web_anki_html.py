@@ -180,6 +180,10 @@ def test_reimport_keeps_progress_and_updates_the_html(tmp_path):
     [again] = store.cards("chem")
     assert again.key == card.key and again.memory.reps == 1  # the same card, its review kept
     assert store.anki_html(card.key) == ("<i>Water</i> is?", "H<sub>2</sub>O")
+    note["Front"], note["Back"] = "Water is?", "H2O"  # plain text now: nothing more than its text to keep
+    col.update_note(note)
+    import_paths(store, [package(col, tmp_path / "third.apkg", scheduling=False)], T0)
+    assert store.anki_html(card.key) is None and store.cards("chem")[0].answer == "H2O"
     col.close()
     store.close()
 
@@ -203,3 +207,28 @@ def test_a_real_package_shows_its_pictures(tmp_path):
     # served by its content's hash: asked again with it, 304 and no body
     assert picture.headers["etag"] == f'"{hashlib.sha256(picture.content).hexdigest()}"'
     assert again.status_code == 304 and again.content == b""
+
+
+def test_a_text_file_leaves_the_html_unless_it_changes_the_card(tmp_path):
+    """srs's CSV names the card: the same text leaves the kept HTML; another text drops it
+    (it would show the old card), and the card shows its new text."""
+    col = new_collection(tmp_path / "author.anki2")
+    add(col, "Basic", "Chem", Front="<b>Water</b> is?", Back="H<sub>2</sub>O")
+    made = package(col, tmp_path / "chem.apkg", scheduling=False)
+    col.close()
+    path = str(tmp_path / "web.db")
+    store = make_store(path)
+    import_paths(store, [made], T0)
+    [card] = store.cards("chem")
+    row = "question,answer,explanation,tags,feedback,deck,id\n{},{},,,,chem,{}\n"
+    same, changed = tmp_path / "same.csv", tmp_path / "changed.csv"
+    same.write_text(row.format(card.question, card.answer, card.card_id))
+    changed.write_text(row.format(card.question, "water", card.card_id))
+    import_paths(store, [same], T0)
+    assert store.anki_html(card.key) == ("<b>Water</b> is?", "H<sub>2</sub>O")
+    [result] = import_paths(store, [changed], T0)
+    assert result.updated == 1 and store.anki_html(card.key) is None
+    store.close()
+    with client_for(path) as tc:
+        page = Client(tc).get("/review?deck=chem").text
+    assert '<div class="text answer">water</div>' in page
