@@ -161,7 +161,8 @@ class Merger:
             self._positions[deck] = store.next_position(deck)
         existing = {} if result.created else store.deck_cards(deck, [t.card for t in cards])
         stored_html = store.anki_html_of([row.key for row in existing.values()]) if existing else {}
-        new_rows, keys, remember, updates, html = [], {}, [], [], []
+        new_rows, keys, remember, updates = [], {}, [], []
+        html: list[tuple[int, tuple[str, str] | None]] = []  # (key, its HTML or None) to keep
         pending: list[tuple[str, _Target]] = []
         position = self._positions[deck]
         for t in cards:
