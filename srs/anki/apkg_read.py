@@ -344,8 +344,9 @@ def _card(nt: Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[str
     if not question:
         return None, None, "the question side is empty"
     many = nt.cloze or len(nt.templates) > 1
-    question_html, answer_html = question_html.strip(), answer_html.strip()
-    html = CardHtml(question_html, answer_html) if question_html != question or answer_html != answer else None
+    html = None
+    if question_html.strip() != question or answer_html.strip() != answer:  # (a NUL as an HTML parser reads it)
+        html = CardHtml(question_html.strip().replace("\0", "\ufffd"), answer_html.strip().replace("\0", "\ufffd"))
     return CardSpec(card_id(guid, ord_, many), question, answer, None, "", "", tags), html, ""
 
 
