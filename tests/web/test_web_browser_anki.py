@@ -45,6 +45,8 @@ def anki_server(tmp_path):
     col = new_collection(tmp_path / "author.anki2")
     col.media.write_data("speed.png", png(280, 90))
     add(col, "Basic", "Physics", Front=FRONT, Back=BACK)
+    add(col, "Basic", "Broken", Front="<b>Drawn:</b> [latex]\\begin{tikzpicture}\\draw (0,0) -- (1,1);"
+        "\\end{tikzpicture}[/latex] and \\(x^2\\)", Back="-")
     made = package(col, tmp_path / "physics.apkg", scheduling=False)
     col.close()
     db = str(tmp_path / "browser.db")
@@ -77,4 +79,14 @@ def test_an_anki_card_as_its_author_made_it(anki_server, browser):
     wait_for(d, lambda: d.execute_script("return document.fonts.ready.then(() => document.fonts.status === 'loaded'"
                                          " && document.fonts.check('1em KaTeX_Main'))"), "KaTeX's fonts")
     shot(d, "anki")
+    no_csp_errors(d)
+
+
+def test_a_formula_katex_cannot_typeset_shows_its_source(anki_server, browser):
+    d = browser
+    d.get(anki_server + "/review?deck=broken")
+    wait_for(d, lambda: d.find_elements(By.CSS_SELECTOR, ".question .katex"), "the formula KaTeX can typeset")
+    failed = d.find_element(By.CSS_SELECTOR, ".question code.tex.tex-failed")
+    assert failed.text.startswith("\\begin{tikzpicture}") and "\\draw (0,0) -- (1,1);" in failed.text
+    no_horizontal_scroll(d)
     no_csp_errors(d)
