@@ -53,6 +53,11 @@ class MediaQueries(StoreBase):
         with self.atomic() as s:
             return set(s.scalars(select(deck_media.c.name).where(deck_media.c.deck_id == deck_id)))
 
+    def media_file(self, deck_id: str, name: str) -> bytes | None:
+        """The content of one of the deck's media files by its name (None: no such file)."""
+        entry = self.media_entry(deck_id, name)
+        return entry[1] if entry is not None else None
+
     def media_entry(self, deck_id: str, name: str) -> tuple[str, bytes] | None:
         """(SHA-256, content) of one of the deck's media files by its name (None: no such file)."""
         with self.atomic() as s:
