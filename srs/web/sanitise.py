@@ -58,7 +58,7 @@ ATTRIBUTES = {
 #: the CSS properties a card's ``style`` keeps: how its text looks, not where it goes
 STYLE = frozenset({"color", "background-color", "font-weight", "font-style", "font-size", "font-family",
                    "font-variant", "text-decoration", "text-decoration-line", "text-align", "vertical-align",
-                   "text-transform", "white-space", "line-height", "letter-spacing"})
+                   "text-transform", "line-height", "letter-spacing"})
 _HTML_OPENERS = re.compile(r"\[sound:|\\\(|\\\[|\[\$\$\]|\[\$\]|\[latex\]")
 _SCHEME = re.compile(r"^[\s\x00-\x1f]*[a-zA-Z][a-zA-Z0-9+.\-]*:")
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|bmp|avif|svg\+xml)[;,]", re.I)

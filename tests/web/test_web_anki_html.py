@@ -37,6 +37,8 @@ ATTACKS = {
     "object": '<object data="https://evil.example/pwned16"></object><embed src="pwned17.swf">'
               '<link rel="stylesheet" href="https://evil.example/pwned18.css"><base href="https://evil.example/pwned19/">',
     "page classes": '<span id="timer" class="button danger" data-keys="1" tabindex="1">fake</span>',
+    "old attributes": '<table background="https://evil.example/pwned20.png"><tr><td background="pwned21.png">t</td>'
+                      '</tr></table><img src="&#106;avascript:pwned22()"><img src="x.png" srcset="https://evil.example/pwned23">',
 }
 PAGE_TAGS = {"html", "head", "meta", "title", "link", "script", "body", "nav", "a", "main", "header", "span",
              "article", "div", "form", "input", "button", "p", "ol", "li", "details", "summary", "section"}
