@@ -142,6 +142,9 @@ def test_hostile_card_html_is_shown_inert(anki_db):
     joined = "".join(pages)
     assert 'style="color:red"' in joined  # a colour kept, its url() not
     assert "a link" in joined and "fake" in joined  # the text of what was dropped stays, as text
+    # no id, class or data-keys of the card's: it cannot pose as the page's timer, buttons or keys
+    assert 'id="timer"' not in joined and "tabindex" not in joined and 'class="button danger"' not in joined
+    assert joined.count('data-keys="1"') == len(pages)  # the rating button "1 Again" of each page, no more
 
 
 @given(st.lists(st.sampled_from(["<", ">", "img", "script", "svg", " src=", " onerror=", "x", '"', "'", "=",
