@@ -24,17 +24,20 @@ def cloze_numbers(text: str) -> list[int]:
     return sorted(n for n in numbers if n is not None)
 
 
-def cloze(text: str, number: int) -> tuple[str, str]:
+def cloze(text: str, number: int, mark: bool = False) -> tuple[str, str]:
     """(question, answer) for cloze ``number``: its deletions blanked in the question (with
-    the hint, if any) and filled in the answer; the other deletions show their text."""
+    the hint, if any) and filled in the answer; the other deletions show their text. With
+    ``mark`` (HTML: what the templates render), each of its deletions in a ``<span
+    class="cloze">``, as Anki marks them (the text reads the same)."""
     question: list[str] = []
     answer: list[str] = []
     pos = 0
+    opened, closed = ('<span class="cloze">', "</span>") if mark else ("", "")
     for start, end, n, content, hint in clozes(text):
         before = text[pos:start]
         if n == number:
-            question += [before, f"[{hint}]" if hint else "[...]"]
-            answer += [before, f"[{content}]"]
+            question += [before, opened, f"[{hint}]" if hint else "[...]", closed]
+            answer += [before, opened, f"[{content}]", closed]
         else:
             question += [before, content]
             answer += [before, content]
@@ -121,7 +124,7 @@ def _apply(filters: tuple[str, ...], value: str, ctx: CardContext, answer_side: 
     for f in reversed(filters):  # {{a:b:Field}} applies b, then a
         kind = f.split(" ")[0]
         if kind in ("cloze", "cloze-only"):  # (both read the same here)
-            question, answer = cloze(value, ctx.card_ord + 1)
+            question, answer = cloze(value, ctx.card_ord + 1, mark=True)
             value = answer if answer_side else question
         elif kind == "text":
             value = strip_tags(value)

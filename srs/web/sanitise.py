@@ -83,7 +83,7 @@ def _cleaner(deck_id: str) -> nh3.Cleaner:
         tags=set(TAGS), clean_content_tags=set(DROPPED), attributes={k: set(v) for k, v in ATTRIBUTES.items()},
         attribute_filter=attribute, url_schemes={"data"}, link_rel=None, strip_comments=True,
         filter_style_properties=set(STYLE), generic_attribute_prefixes=set(),
-        allowed_classes={"img": {"media"}, "audio": {"media"}, "code": {"tex"}},
+        allowed_classes={"img": {"media"}, "audio": {"media"}, "code": {"tex"}, "span": {"cloze"}},
         tag_attribute_values={"code": {"data-display": {"true", "false"}}, "img": {"loading": {"lazy"}},
                               "audio": {"controls": {""}, "preload": {"none"}}})
 

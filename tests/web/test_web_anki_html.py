@@ -237,3 +237,20 @@ def test_a_text_file_leaves_the_html_unless_it_changes_the_card(tmp_path):
     with client_for(path) as tc:
         page = Client(tc).get("/review?deck=chem").text
     assert '<div class="text answer">water</div>' in page
+
+
+def test_a_cloze_deletion_is_marked_as_anki_marks_it(tmp_path):
+    col = new_collection(tmp_path / "author.anki2")
+    add(col, "Cloze", "Geo", Text="The capital of <b>France</b> is {{c1::Paris}}.")
+    made = package(col, tmp_path / "geo.apkg", scheduling=False)
+    col.close()
+    path = str(tmp_path / "web.db")
+    store = make_store(path)
+    import_paths(store, [made], T0)
+    [card] = store.cards("geo")
+    assert (card.question, card.answer) == ("The capital of France is [...].", "The capital of France is [Paris].")
+    store.close()
+    with client_for(path) as tc:
+        page = Client(tc).get("/review?deck=geo").text
+    assert 'of <b>France</b> is <span class="cloze">[...]</span>.' in page
+    assert 'is <span class="cloze">[Paris]</span>.' in page
