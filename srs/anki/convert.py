@@ -21,8 +21,9 @@ from collections.abc import Sequence
 from srs.anki.html import list_items, to_text
 from srs.anki.media_names import IMAGE, placeholders
 from srs.anki.scan import trailing_block
-from srs.deckfile import MAX_CHOICES, MIN_CHOICES, CardSpec
+from srs.deckfile import CardSpec
 from srs.model import LETTERS, CardKind, StudyCard
+from srs.rules import choice_count_ok
 
 #: the divs that hold the explanation and the wrong-answer feedback below an answer
 EXPLANATION_DIV, FEEDBACK_DIV, END_DIV = '<div class="srs-explanation">', '<div class="srs-feedback">', "</div>"
@@ -99,7 +100,7 @@ def split_back(back: str) -> tuple[str, str]:
 
 
 def _choice_count_ok(choices: Sequence[str], letter: str) -> bool:
-    return MIN_CHOICES <= len(choices) <= MAX_CHOICES and bool(letter) and letter in LETTERS[:len(choices)]
+    return choice_count_ok(len(choices)) and bool(letter) and letter in LETTERS[:len(choices)]
 
 
 def mc_card(cid: str, fields: Sequence[str], tags: tuple[str, ...]) -> CardSpec | None:

@@ -17,6 +17,7 @@ from srs.anki.types import NEW, AnkiCard, AnkiPackage, ExportCard
 from srs.deckfile import DECK_ID_RE, ID_RE, CardSpec, DeckSpec, slug
 from srs.errors import DeckFileError
 from srs.model import LETTERS, CardKind
+from srs.rules import choice_count_ok
 from srs.scripts import mixed_scripts_message
 
 
@@ -189,7 +190,7 @@ def _mc_from_csv(question: str, answer: str) -> tuple[str, str, tuple[str, ...]]
         if m.group(1) == "A":
             break
     a = _CHOICE_LINE.match(answer)
-    if not (2 <= len(choices) <= 6 and lines and a) or LETTERS.index(a.group(1)) >= len(choices) or \
+    if not (choice_count_ok(len(choices)) and lines and a) or LETTERS.index(a.group(1)) >= len(choices) or \
             choices[LETTERS.index(a.group(1))] != a.group(2):
         return None
     if "".join(LETTERS[:len(choices)]) != "".join(_CHOICE_LINE.match(x).group(1) for x in

@@ -15,10 +15,10 @@ from srs.web.security import Guard
 from tests.anki_helpers import add, new_collection, package
 from tests.factories import T0, make_store
 from tests.web.helpers import serving
-from tests.web.test_web_browser import (  # noqa: F401  (browser: a fixture)
+from tests.web import test_web_browser
+from tests.web.test_web_browser import (
     By,
     body,
-    browser,
     free_port,
     no_csp_errors,
     no_horizontal_scroll,
@@ -29,6 +29,7 @@ from tests.web.test_web_browser import (  # noqa: F401  (browser: a fixture)
 )
 
 pytestmark = pytest.mark.slow
+browser = test_web_browser.browser  # the fixture: Chromium at a phone's size and a desktop's
 
 FRONT = ('<div style="font-family: Georgia, serif; color: #1f4e79"><b>Kinetic energy</b> of a body of mass '
          "<i>m</i> moving at speed <i>v</i>?</div>"
