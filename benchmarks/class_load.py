@@ -229,7 +229,7 @@ def main() -> None:
         names = build(url, args.learners, args.cards, now)
         port = free_port()
         env = {**os.environ, "SRS_DB": url, "SRS_FUZZ": "0", "SRS_LEARNER": "server"}
-        log = tempfile.TemporaryFile("w+")  # the server's stderr: what it said about the failures
+        log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (read after the server stops): its stderr
         process = subprocess.Popen([sys.executable, "-m", "srs", "serve", "--host", "127.0.0.1", "--port", str(port),
                                     "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL,
                                    stderr=log, text=True)

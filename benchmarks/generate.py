@@ -33,7 +33,7 @@ NOW = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
 START = NOW - timedelta(days=365)
 LEARNER = "bench"
 #: the simulated learner's memory: forgets faster than the default parameters say
-TRUE_PARAMETERS = tuple(p * f for p, f in zip(DEFAULT_PARAMETERS, [0.5, 0.5, 0.5, 0.5] + [1.0] * 17))
+TRUE_PARAMETERS = tuple(p * f for p, f in zip(DEFAULT_PARAMETERS, [0.5, 0.5, 0.5, 0.5] + [1.0] * 17, strict=True))
 _STATE = {State.Learning: 1, State.Review: 2, State.Relearning: 3}
 
 

@@ -99,13 +99,13 @@ def save(store: Store, deck_id: str, run: exam.ExamRun, report: exam.Report, sta
     rows = [
         {"position": i, "card_key": q.card.key, "chosen": a.chosen, "correct": q.card.is_right(a.chosen),
          "confidence": a.confidence, "seconds": round(a.seconds, 3), "forecast": (chances or {}).get(q.card.key)}
-        for i, (q, a) in enumerate(zip(run.questions, run.answers))
+        for i, (q, a) in enumerate(zip(run.questions, run.answers, strict=True))
     ]
     with store.atomic(write=True):
         number = store.save_attempt(values, rows)
         if scheduler is not None:
             cards = [q.card for q in run.questions]
-            seconds = {q.card.key: a.seconds for q, a in zip(run.questions, run.answers)}
+            seconds = {q.card.key: a.seconds for q, a in zip(run.questions, run.answers, strict=True)}
             for card, rating in exam.scheduling_ratings(cards, run.answers):
                 store.apply_review(card.key, rating, finished_at, int(seconds[card.key] * 1000), "exam",
                                    lambda memory, key=card.key, r=rating: rate(scheduler, key, memory, r, finished_at))

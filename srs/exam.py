@@ -215,7 +215,7 @@ def report(deck: str, cards: Sequence[StudyCard], answers: Sequence[Answer], pas
     misses: list[Miss] = []
     levels: dict[int, list[int]] = {level: [0, 0] for level in CONFIDENCE_LEVELS}
     chance = [1 / len(c.choices) for c in cards if c.kind is CardKind.MC and c.choices]
-    for card, answer in zip(cards, answers):
+    for card, answer in zip(cards, answers, strict=True):
         right = card.is_right(answer.chosen)
         correct += right
         for tag in card.tags or ("untagged",):
@@ -243,7 +243,7 @@ def report(deck: str, cards: Sequence[StudyCard], answers: Sequence[Answer], pas
 def scheduling_ratings(cards: Sequence[StudyCard], answers: Sequence[Answer]) -> list[tuple[StudyCard, Rating]]:
     """What the exam tells the scheduler: right -> Good, wrong -> Again, unanswered -> nothing."""
     return [(card, GOOD if card.is_right(answer.chosen) else AGAIN)
-            for card, answer in zip(cards, answers) if answer.chosen is not None]
+            for card, answer in zip(cards, answers, strict=True) if answer.chosen is not None]
 
 
 __all__ = ["Answer", "CalibrationRow", "ExamRun", "Miss", "Question", "Report", "TagRow", "draw", "report",

@@ -6,7 +6,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -109,10 +109,8 @@ def _replacing(path: Path) -> Iterator[Path]:
             os.chmod(tmp, mode)
             os.replace(tmp, path)
         except BaseException:
-            try:
+            with suppress(FileNotFoundError):
                 os.unlink(tmp)
-            except FileNotFoundError:
-                pass
             raise
     except OSError as exc:
         raise UserError(f"{path}: cannot write: {exc.strerror or exc}") from None

@@ -69,7 +69,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import datetime
-from itertools import product
+from itertools import pairwise, product
 from typing import NamedTuple
 
 import numpy as np
@@ -404,7 +404,7 @@ class Evidence:
         return [CardEvidence(key, name, choices, tuple(answers[start[i]:start[i + 1]]), known(right), known(wrong))
                 for i, (key, name, choices, right, wrong) in enumerate(zip(
                     self.keys.tolist(), self.names, self.choices.tolist(), self.if_right.tolist(),
-                    self.if_wrong.tolist()))]
+                    self.if_wrong.tolist(), strict=True))]
 
 
 def _evidence(cards: Evidence | Sequence[CardEvidence]) -> Evidence:
@@ -751,7 +751,7 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
         if value:
             p_review[part] = _if_reviewed(ev.if_right[part], ev.if_wrong[part], f.known_now, choices[part], sub,
                                           t_now, t_on)
-    predicted, right_e, at_e = (np.concatenate(c) for c in zip(*exam_pred))
+    predicted, right_e, at_e = (np.concatenate(c) for c in zip(*exam_pred, strict=True))
     drift = fit_drift(predicted, right_e, (at_e - t_now) / DAY, len(np.unique(ev.at[ev.exam])))
     # the score distribution: exact per grid point (and offset node) where affordable
     method = "exact: Poisson-binomial per learner level" if n == m else "exact: every draw alike, per learner level"
@@ -1070,7 +1070,7 @@ def calibration(answers: Sequence[tuple[float, bool]], attempts: Sequence[tuple[
     """Per-question forecasts (chance stated just before an attempt, right?) in reliability
     bins, with log loss and Brier; and the pass forecasts of the attempts (Brier)."""
     bins = []
-    for lo, hi in zip(edges, edges[1:]):
+    for lo, hi in pairwise(edges):
         inside = [(p, y) for p, y in answers if lo <= p < hi or (hi == edges[-1] and p == hi)]
         if inside:
             bins.append(Bin(lo, hi, len(inside), sum(p for p, _ in inside) / len(inside),

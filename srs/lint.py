@@ -32,7 +32,7 @@ STOP_WORDS = frozenset("""
     most much must neither other over same should since some such than that their them then
     there these they this those through under until upon very want were what when where which
     while will with within without would your yours
-""".split())
+""".split())  # noqa: SIM905 (a word list reads better as one text)
 
 _LONG_WORD = re.compile(r"[a-z]{4,}")  # a run of letters is matched whole or not at all
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -244,12 +244,12 @@ def _score_rules(items: Sequence[Item],
     for the rounding of the sums)."""
     totals = [0.0] * 5
     outright: list[list[str]] = [[], [], [], [], []]
-    find_words, stop, strip = _LONG_WORD.findall, STOP_WORDS, str.strip
+    find_words, strip = _LONG_WORD.findall, str.strip
     left = len(items)
     for done, item in enumerate(items):
-        if give_up_below is not None and done % GIVE_UP_EVERY == 0 and done:
-            if max(totals) + (left - done) + 1 < give_up_below:
-                return None
+        if (give_up_below is not None and done % GIVE_UP_EVERY == 0 and done
+                and max(totals) + (left - done) + 1 < give_up_below):
+            return None
         choices, answer = item.choices, item.answer
         n = len(choices)
         valid = 0 <= answer < n  # the answer is one of the choices (what "answer in picked" asks of all of them)
@@ -279,7 +279,7 @@ def _score_rules(items: Sequence[Item],
                 totals[k] += 1 / among
                 if among == 1:
                     outright[k].append(item.id)
-    return [(total, tuple(cards)) for total, cards in zip(totals, outright)]
+    return [(total, tuple(cards)) for total, cards in zip(totals, outright, strict=True)]
 
 
 def _position(items: Sequence[Item]) -> tuple[str, float, tuple[str, ...]]:
@@ -354,7 +354,7 @@ def lint(items: Sequence[Item], pass_mark: float | None = None, source: str = ""
         scored = [_score(items, rule) for _, _, rule in RULES]
     chance = sum(1 / len(item.choices) for item in items)
     strategies = []
-    for (name, label, _), (score, cards) in zip(RULES, scored):
+    for (name, label, _), (score, cards) in zip(RULES, scored, strict=True):
         strategies.append(result(name, label, score, cards))
     strategies.insert(2, result("position", f"always answers {letter}", max(position_score, 0.0), position_cards,
                                 letter))

@@ -185,7 +185,7 @@ def record_maker(cls: type) -> Any:
         if len(values) != len(names):
             raise TypeError(f"{cls.__name__} takes {len(names)} values, got {len(values)}")
         record = new(cls)
-        record.__dict__.update(zip(names, values))
+        record.__dict__.update(zip(names, values, strict=True))
         return record
 
     return make

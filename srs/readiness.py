@@ -75,9 +75,9 @@ def _add(table: dict[int, list[float]], m: int, p: float, lo: int, hi: int, k: i
         tp, tq = take * p, take * (1 - p)
         shifted = [0.0, *prev[:-1]]
         if old is None:
-            new[a] = [tq * x + tp * y for x, y in zip(prev, shifted)]
+            new[a] = [tq * x + tp * y for x, y in zip(prev, shifted, strict=True)]
         else:
-            new[a] = [stay * o + tq * x + tp * y for o, x, y in zip(old, prev, shifted)]
+            new[a] = [stay * o + tq * x + tp * y for o, x, y in zip(old, prev, shifted, strict=True)]
     return new
 
 

@@ -151,7 +151,7 @@ def test_history_continues_where_anki_left_it(tmp_path, store, fsrs):
     [result] = import_paths(store, [out], T0, with_history=True, scheduler=SCHEDULER)
     assert result.reviews_added == sum(1 for _ in states) and len(states) >= 1
     cards = {c.question: c for c in store.cards("spanish")}
-    for front, (stability, difficulty, type_, today, due) in states.items():
+    for front, (stability, difficulty, type_, _today, due) in states.items():
         m = cards[front].memory
         if fsrs:  # Anki's memory state; without FSRS in Anki, the replay's
             assert (m.stability, m.difficulty) == (pytest.approx(stability, abs=1e-3), pytest.approx(difficulty, abs=1e-3))
@@ -329,7 +329,7 @@ _WORD = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Z"), blacklist_
 _LINE = st.lists(_WORD, min_size=1, max_size=5).map(" ".join)
 _TEXT = st.lists(_LINE, min_size=1, max_size=3).flatmap(
     lambda lines: st.lists(st.sampled_from(["\n", "\n\n"]), min_size=len(lines) - 1, max_size=len(lines) - 1).map(
-        lambda seps: "".join(line + sep for line, sep in zip(lines, seps + [""]))))
+        lambda seps: "".join(line + sep for line, sep in zip(lines, seps + [""], strict=True))))
 
 
 @st.composite

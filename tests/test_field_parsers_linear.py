@@ -7,6 +7,7 @@ against a fixed limit."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 from time import process_time
 
@@ -26,10 +27,8 @@ CTX = CardContext({"F": "x"})
 
 
 def _quiz(text: str) -> None:
-    try:
+    with contextlib.suppress(DeckFileError):
         parse_quiz_text(text)
-    except DeckFileError:
-        pass
 
 
 def _render(template: str) -> tuple[str, str]:

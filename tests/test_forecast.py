@@ -109,7 +109,7 @@ def test_the_forecast_falls_when_time_passes_without_study(make_store):
     # and the chance of each question on a later day never exceeds the earlier one
     early, late = assess(store, S, "d", now + timedelta(days=2), now), assess(store, S, "d", now + timedelta(days=40), now)
     assert len(early.cards) == len(late.cards) == 20
-    assert all(b.p <= a.p + 1e-12 for a, b in zip(early.cards, late.cards))
+    assert all(b.p <= a.p + 1e-12 for a, b in zip(early.cards, late.cards, strict=True))
 
 
 def test_reading_the_answer_after_a_miss_is_not_knowing_it(make_store):
@@ -169,9 +169,9 @@ def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
         assert at.tolist() == [t for _, t, *_ in reviews]  # to the bit
         expected = [np.nan if st is None else st for *_, st in reviews]
         assert stability == pytest.approx(expected, rel=1e-14, nan_ok=True)
-        assert list(zip(key.tolist(), ended.tolist(), right.tolist())) == answers
+        assert list(zip(key.tolist(), ended.tolist(), right.tolist(), strict=True)) == answers
         given = store.forecast_columns(name, [c.key for c in store.exam_cards(name, memory=False)])
-        assert all(np.array_equal(a, b, equal_nan=True) for a, b in zip(given[0], (code, at, stability)))
+        assert all(np.array_equal(a, b, equal_nan=True) for a, b in zip(given[0], (code, at, stability), strict=True))
     assert np.isnan(store.forecast_columns("d")[0][2]).sum() == 1
     with_memory, questions = store.exam_cards("d"), store.exam_cards("d", memory=False)
     assert [c[:4] for c in questions] == [c[:4] for c in with_memory] and len(questions) == 5
@@ -207,7 +207,7 @@ def brute(ps, n):
     subsets = list(itertools.combinations(range(m), n))
     for subset in subsets:
         for outcome in itertools.product((0, 1), repeat=n):
-            prob = math.prod(ps[i] if y else 1 - ps[i] for i, y in zip(subset, outcome))
+            prob = math.prod(ps[i] if y else 1 - ps[i] for i, y in zip(subset, outcome, strict=True))
             dist[sum(outcome)] += prob / len(subsets)
     return dist
 

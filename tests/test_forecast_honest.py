@@ -74,7 +74,7 @@ def test_rising_mock_scores_raise_the_forecast_beyond_the_reviews():
 
     def series(scores):
         per: dict[int, list[Answer]] = {}
-        for day, score in zip((0, 5, 10), scores):
+        for day, score in zip((0, 5, 10), scores, strict=True):
             rng.shuffle(order)
             for i, a in mock(day, set(order[:score])).items():
                 per.setdefault(i, []).append(a)

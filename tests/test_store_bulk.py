@@ -109,10 +109,9 @@ def state_insert(make_store):
 
 def test_a_driver_error_in_a_prepared_statement_is_one_line_and_rolls_back(make_store):
     store, prepared, row = state_insert(make_store)
-    with pytest.raises(DatabaseError) as caught:
-        with store.atomic(write=True) as connection:
-            prepared.run(connection, row).close()
-            prepared.run(connection, row).close()  # the same primary key again
+    with pytest.raises(DatabaseError) as caught, store.atomic(write=True) as connection:
+        prepared.run(connection, row).close()
+        prepared.run(connection, row).close()  # the same primary key again
     assert isinstance(caught.value.__cause__, IntegrityError)
     assert "\n" not in str(caught.value)
     with store.engine.connect() as connection:  # the first insert went with the transaction
@@ -122,10 +121,9 @@ def test_a_driver_error_in_a_prepared_statement_is_one_line_and_rolls_back(make_
 def test_write_connection_rolls_back_and_gives_one_line(make_store):
     """The answer path's bare-connection transaction: all or nothing, a driver error one line."""
     store, prepared, row = state_insert(make_store)
-    with pytest.raises(DatabaseError) as caught:
-        with store.write_connection() as connection:
-            prepared.run(connection, row).close()
-            prepared.run(connection, row).close()
+    with pytest.raises(DatabaseError) as caught, store.write_connection() as connection:
+        prepared.run(connection, row).close()
+        prepared.run(connection, row).close()
     assert isinstance(caught.value.__cause__, IntegrityError) and "\n" not in str(caught.value)
     with store.write_connection() as connection:  # nothing was left half-done, and it still works
         assert connection.execute(text("SELECT count(*) FROM card_states")).scalar() == 0
@@ -145,17 +143,17 @@ def test_json_text_is_what_json_writes_and_reads():
     for value in ([], ["a"], ["é\u2028\"\\ x", "\ud800"], [1, "a"], {"a": [1, None]}, None, "s", 1.5, [["x"]], (),
                   ("a", "b"), (1,)):
         assert json_dumps(value) == json.dumps(value)
-    for text in ("[]", " []", '["a", "b"]', '{"a": 1} ', "1", "null", '["\\u00e9"]', "\ufeff[]", "[1,", "", '"x"y',
+    for raw in ("[]", " []", '["a", "b"]', '{"a": 1} ', "1", "null", '["\\u00e9"]', "\ufeff[]", "[1,", "", '"x"y',
                  "NaN", "[1] [2]"):
         try:
-            expected = ("value", json.loads(text))
+            expected = ("value", json.loads(raw))
         except ValueError as exc:
             expected = ("error", str(exc))
         try:
-            got = ("value", json_loads(text))
+            got = ("value", json_loads(raw))
         except ValueError as exc:
             got = ("error", str(exc))
-        assert got == expected, text
+        assert got == expected, raw
 
 
 def test_a_record_made_fast_is_the_record_its_constructor_makes():

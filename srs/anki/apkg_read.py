@@ -527,7 +527,7 @@ def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[st
         template = nt.templates[ord_]
     else:
         return None, f"its note type has no card template {ord_ + 1}"
-    ctx = CardContext(dict(zip(nt.fields, fields)), ord_, tags, deck, nt.name, template[0], flag)
+    ctx = CardContext(dict(zip(nt.fields, fields, strict=False)), ord_, tags, deck, nt.name, template[0], flag)
     try:
         question_html, answer_html, rendered = render_counted(template[1], template[2], ctx, text.left)
     except TextTooLong:

@@ -93,10 +93,7 @@ def _furigana(text: str, part: str) -> str:
 def _apply(filters: tuple[str, ...], value: str, ctx: CardContext, answer_side: bool) -> str:
     for f in reversed(filters):  # {{a:b:Field}} applies b, then a
         kind = f.split(" ")[0]
-        if kind == "cloze":
-            question, answer = cloze(value, ctx.card_ord + 1)
-            value = answer if answer_side else question
-        elif kind == "cloze-only":
+        if kind == "cloze" or kind == "cloze-only":
             question, answer = cloze(value, ctx.card_ord + 1)
             value = answer if answer_side else question
         elif kind == "text":

@@ -115,14 +115,13 @@ def read_anki_text(path: Path) -> AnkiPackage:
     text = _read_text(path)
     lines = text.splitlines(keepends=True)
     headers: dict[str, str] = {}
-    body = 0
-    for body, line in enumerate(lines):
+    body = len(lines)  # the first line after the headers
+    for i, line in enumerate(lines):
         m = _HEADER_LINE.match(line.rstrip("\r\n"))
         if not m or m.group(1).strip() not in _ANKI_KEYS:
+            body = i
             break
         headers[m.group(1).strip()] = m.group(2).strip()
-    else:
-        body = len(lines)
     rest = "".join(lines[body:])
     sep = headers.get("separator", "")
     sep = _SEPARATORS.get(sep.lower(), sep[:1]) if sep else next((c for c in "\t;," if c in rest.split("\n", 1)[0]), "\t")
@@ -144,7 +143,7 @@ def read_anki_text(path: Path) -> AnkiPackage:
                 continue
             line = body + reader.line_num
 
-            def cell(k: str) -> str:
+            def cell(k: str, row: list[str] = row) -> str:
                 i = meta[k]
                 return row[i].strip() if i is not None and i < len(row) else ""
 
@@ -274,7 +273,7 @@ def read_csv(path: Path) -> DeckSpec | AnkiPackage:
                                                      f"{len(row)} column(s)")
             if names is not None and len(row) > len(names):
                 raise DeckFileError(str(path), line, f"{len(row)} columns, the header names {len(names)}")
-            values = dict(zip(names or CSV_COLUMNS, (c.strip() for c in row)))
+            values = dict(zip(names or CSV_COLUMNS, (c.strip() for c in row), strict=False))
             question, answer = values.get("question", ""), values.get("answer", "")
             if not question or not answer:
                 raise DeckFileError(str(path), line, "question and answer must not be empty")
@@ -297,7 +296,7 @@ def read_csv(path: Path) -> DeckSpec | AnkiPackage:
         raise DeckFileError(str(path), None, "no cards (expected rows of question,answer)")
     if any(targets):
         package = AnkiPackage(source=str(path), history=False)
-        for spec, target in zip(cards, targets):
+        for spec, target in zip(cards, targets, strict=True):
             package.cards.append(AnkiCard(spec, "", 0, target[0] if target else path.stem, "csv", NEW, (), target))
         return package
     name = path.stem

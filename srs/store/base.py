@@ -109,7 +109,7 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
         part = rows[start:start + chunk]
         batch: list[Any] = list(map(values_of, part))  # each row's values in the statement's order
         if any(process is not None for process in processors):
-            columns: list[Any] = list(zip(*batch))
+            columns: list[Any] = list(zip(*batch, strict=True))
             for i, process in enumerate(processors):
                 if process is None:
                     continue
@@ -118,9 +118,9 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
                     columns[i] = [process(column[0])] * len(column)
                 else:
                     columns[i] = list(map(process, column))
-            batch = list(zip(*columns))
+            batch = list(zip(*columns, strict=True))
         if not compiled.positional:
-            batch = [dict(zip(order, row)) for row in batch]
+            batch = [dict(zip(order, row, strict=True)) for row in batch]
         connection.exec_driver_sql(sql, batch)
 
 
@@ -173,12 +173,12 @@ class Prepared:
             row = cursor.fetchone()
             if self.results is None and cursor.description is not None:
                 self.results = [c.type.dialect_impl(self.dialect).result_processor(self.dialect, d[1])
-                                for c, d in zip(self.columns, cursor.description)]
+                                for c, d in zip(self.columns, cursor.description, strict=True)]
         finally:
             cursor.close()
         if row is None or self.results is None:
             return row
-        return tuple(process(v) if process is not None else v for process, v in zip(self.results, row))
+        return tuple(process(v) if process is not None else v for process, v in zip(self.results, row, strict=True))
 
 
 def compiled_sql(stmt, connection) -> tuple[str, Any]:

@@ -210,10 +210,10 @@ class ReviewQueries(StoreBase):
             lo, hi = int(keys.min()), int(keys.max())
             parts = [self._packed_reviews(connection, start, min(hi, start + REVIEW_KEYS_AT_ONCE - 1))
                      for start in range(lo, hi + 1, REVIEW_KEYS_AT_ONCE)]
-            codes, at, stability = (np.concatenate(column) for column in zip(*parts))
+            codes, at, stability = (np.concatenate(column) for column in zip(*parts, strict=True))
             mine = np.isin(codes >> 4, keys)
             reviews = (codes[mine], at[mine], stability[mine])
-            k, t, c = zip(*answers) if (answers := self._exam_evidence(connection, deck)) else ((), (), ())
+            k, t, c = zip(*answers, strict=True) if (answers := self._exam_evidence(connection, deck)) else ((), (), ())
             return reviews, (np.array(k, dtype=np.int64), np.array(t, dtype=float), np.array(c, dtype=bool))
 
     def _packed_reviews(self, connection, lo: int, hi: int) -> tuple[Any, Any, Any]:
@@ -253,7 +253,7 @@ class ReviewQueries(StoreBase):
         if not count:
             return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
         codes, at, stability = (np.fromstring(text, dtype=dtype, sep=",")
-                                for text, dtype in zip(texts, (np.int64, np.int64 if sqlite else float, float)))
+                                for text, dtype in zip(texts, (np.int64, np.int64 if sqlite else float, float), strict=True))
         if not len(codes) == len(at) == len(stability) == count:
             raise AssertionError("the review log's packed columns do not parse")
         if sqlite:

@@ -82,7 +82,7 @@ class ReviewScreen:
         """The choices, one per line as "A) text", a long one wrapped under its text (a
         hanging indent, as a two-column grid would lay it out at a fraction of the cost)."""
         out = Text()
-        for letter, choice in zip(shown.valid, shown.choices):
+        for letter, choice in zip(shown.valid, shown.choices, strict=True):
             label = f"{letter}) "
             lines = Text(choice).wrap(self.console, max(width - len(label), 8))
             for i, line in enumerate(lines):

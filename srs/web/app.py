@@ -187,7 +187,7 @@ def create_app(opener: Callable[[], Store], guard: Guard, clock: Callable[[], da
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        web.store  # opened, and the templates compiled, before the first request
+        _ = web.store  # opened, and the templates compiled, before the first request
         for name in web.env.list_templates():
             web.env.get_template(name)
         try:

@@ -107,7 +107,7 @@ async def exam_page(request: Request) -> Response:
     remaining = run.remaining()
     return web.render(request, "exam.html", exam_id=exam_id, sitting=running.sitting, index=index,
                       levels=CONFIDENCE_LEVELS if running.confidence else None,
-                      question=question, choices=list(zip(question.valid, question.choices)),
+                      question=question, choices=list(zip(question.valid, question.choices, strict=True)),
                       answered=run.position(), remaining=None if remaining is None else int(remaining))
 
 

@@ -169,7 +169,7 @@ async def review_page(request: Request) -> Response:
     if screen is not None:
         values["ratings"] = [(int(r), RATING_NAMES[r], format_interval(screen.intervals[r])) for r in Rating]
         if screen.shown is not None:
-            values["choices"] = list(zip(screen.shown.valid, screen.shown.choices))
+            values["choices"] = list(zip(screen.shown.valid, screen.shown.choices, strict=True))
             values["right_letter"] = screen.shown.shown_letter(screen.card.answer)
     else:
         nxt = review.session.next_due_overall(now)

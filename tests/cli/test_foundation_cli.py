@@ -279,7 +279,7 @@ def test_tables_fit_and_never_cut_an_id(width, tmp_path, monkeypatch):
             body = body[:next((i for i, line in enumerate(body) if not line.strip()), len(body))]  # the caption after
             rows = [line.split()[0] for line in body]
             assert len(rows) == len(ids)
-            for shown, card_id in zip(rows, ids):  # whole, or cut with an ellipsis: never folded mid-word
+            for shown, card_id in zip(rows, ids, strict=True):  # whole, or cut with an ellipsis: never folded mid-word
                 assert shown == card_id or (shown.endswith("…") and card_id.startswith(shown[:-1])), (shown, out)
         if args == ["decks"]:
             assert "dl-final" in out and "exam" in out and "susp." in out
