@@ -78,7 +78,9 @@ def _header(raw: str) -> tuple[str, str] | None:
     pattern ``^\s*(\[\[?)\s*([A-Za-z0-9_."' -]+?)\s*\]\]?\s*(#.*)?$`` matched (its spaces
     around a lazy name backtracked cubically on a long line)."""
     opened = _HEADER_OPEN.match(raw)
-    close = raw.find("]", opened.end()) if opened else -1
+    if opened is None:
+        return None
+    close = raw.find("]", opened.end())
     if close < 0 or not _HEADER_TAIL.match(raw, close + 1):
         return None
     inside = raw[opened.end():close]
@@ -496,12 +498,12 @@ def parse_quiz_text(text: str, path: str = "<quiz>") -> DeckSpec:
                 raise DeckFileError(path, number, "quiz text: the questions must be numbered from 1")
             blocks[-1][2].append(raw.strip())
     cards = []
-    for line, n, parts in blocks:
+    for at, n, parts in blocks:
         if len(parts) != 3:
-            raise DeckFileError(path, line, f"question {n}: expected the question and two feedback paragraphs, "
+            raise DeckFileError(path, at, f"question {n}: expected the question and two feedback paragraphs, "
                                             f"found {len(parts) - 1} paragraph(s)")
         question, right, wrong = parts
-        cards.append(CardSpec(f"q{n:02d}", question, right, None, wrong, "", (), line))
+        cards.append(CardSpec(f"q{n:02d}", question, right, None, wrong, "", (), at))
     exam = None
     if counts is not None:
         questions, percent = counts
@@ -530,7 +532,7 @@ def dump_toml(deck: DeckSpec) -> str:
     for card in deck.cards:
         row: dict[str, object] = {"id": card.id, "question": card.question}
         if card.kind is CardKind.MC:
-            row["choices"] = list(card.choices)
+            row["choices"] = list(card.choices or ())
         row["answer"] = card.answer
         if card.explanation:
             row["explanation"] = card.explanation

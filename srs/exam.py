@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from srs.model import AGAIN, GOOD, LETTERS, CardKind, Rating, StudyCard, letter_index, needed
+
 CONFIDENCE_LEVELS = {1: "guessing", 2: "unsure", 3: "fairly sure", 4: "certain"}
 #: the probability of being right that each level states (1: chance among the choices)
 STATED = {2: 0.50, 3: 0.80, 4: 1.00}
@@ -234,8 +235,8 @@ def report(deck: str, cards: Sequence[StudyCard], answers: Sequence[Answer], pas
     if with_confidence:
         guess = sum(chance) / len(chance) if chance else 0.25
         for level, label in CONFIDENCE_LEVELS.items():
-            right, n = levels[level]
-            calibration.append(CalibrationRow(level, label, STATED.get(level, guess), n, right))
+            got, n = levels[level]
+            calibration.append(CalibrationRow(level, label, STATED.get(level, guess), n, got))
     unanswered = sum(1 for a in answers if a.chosen is None)
     return Report(deck, len(cards), correct, pass_mark, seconds, timed_out, tags, misses, calibration, unanswered)
 

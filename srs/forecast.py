@@ -67,14 +67,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 from itertools import pairwise, product
 from typing import NamedTuple
 
 import numpy as np
 
-from srs.forecast_drift import Drift, fit as fit_drift, nodes as offset_nodes, shifted as shift
+from srs.forecast_drift import Drift
+from srs.forecast_drift import fit as fit_drift
+from srs.forecast_drift import nodes as offset_nodes
+from srs.forecast_drift import shifted as shift
 from srs.model import needed
 from srs.readiness import exam_odds
 

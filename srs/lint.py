@@ -311,11 +311,11 @@ def duplicates(items: Sequence[Item], threshold: float = NEAR_DUPLICATE) -> list
                     continue  # the lengths alone bound the ratio below the threshold: most pairs stop here
                 # a character in one and not the other is at least one unmatched: the ratio is at
                 # most 1 - (characters in just one) / (a + b), an upper bound cheaper than difflib's
-                if letters[i] is None:
-                    letters[i] = set(normal[i])
-                if letters[j] is None:
-                    letters[j] = set(normal[j])
-                if len(letters[i] ^ letters[j]) > (1 - threshold) * (a + b):
+                if (in_i := letters[i]) is None:
+                    in_i = letters[i] = set(normal[i])
+                if (in_j := letters[j]) is None:
+                    in_j = letters[j] = set(normal[j])
+                if len(in_i ^ in_j) > (1 - threshold) * (a + b):
                     continue
                 matcher = difflib.SequenceMatcher(None, normal[i], normal[j], autojunk=False)
                 if matcher.quick_ratio() < threshold:
@@ -388,7 +388,9 @@ def from_study_cards(deck_id: str, cards: Iterable[Any], pass_mark: float | None
     """Lint a deck in the store from its multiple-choice ``StudyCard``s."""
     items = [Item(c.card_id, c.question, tuple(c.choices), c.answer_index)
              for c in cards if c.kind is CardKind.MC]
-    return lint(items, pass_mark, deck_id, deck_id, from_store=True)
+    report = lint(items, pass_mark, deck_id, deck_id, from_store=True)
+    assert report is not None  # only only_failing leaves a report out
+    return report
 
 
 def lint_paths(paths: Iterable[Any], strategies_only: bool = False, only_failing: bool = False) -> list[LintReport]:

@@ -184,7 +184,7 @@ def record_maker(cls: type) -> Any:
     def make(*values: Any) -> Any:
         if len(values) != len(names):
             raise TypeError(f"{cls.__name__} takes {len(names)} values, got {len(values)}")
-        record = new(cls)
+        record: Any = new(cls)
         record.__dict__.update(zip(names, values, strict=True))
         return record
 

@@ -22,7 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypeVar
 
-from srs.anki.archive import Budget, check_names, extract, fail as _fail, read_member
+from srs.anki.archive import Budget, check_names, extract, read_member
+from srs.anki.archive import fail as _fail
 from srs.anki.collection_db import StepBudget, open_collection, query_error
 from srs.anki.html import cloze_numbers, list_items, to_text
 from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME
@@ -98,7 +99,7 @@ class AnkiPackage:
     skipped: list[Skipped] = field(default_factory=list)
     source: str = ""
     history: bool = True  # a package has a review log (a text file does not)
-    media: dict[str, bytes] = field(default_factory=dict)  # the media files the cards use, by name
+    media: dict[str, bytes | bytearray] = field(default_factory=dict)  # the media files the cards use, by name
     carries_targets = True  # placements() may name an srs card (a CSV's deck and id columns)
 
     # the reading interface of PackageReader, for a package already in memory
@@ -110,7 +111,7 @@ class AnkiPackage:
         for i in range(0, len(self.cards), size):
             yield self.cards[i:i + size]
 
-    def read_media(self, used: set[str]) -> Iterator[tuple[str, bytes]]:
+    def read_media(self, used: set[str]) -> Iterator[tuple[str, bytes | bytearray]]:
         """(name, content) of each media file ``used`` names that the package holds."""
         for name in sorted(used):
             if name in self.media:
@@ -149,10 +150,11 @@ def _media_map(path: Path, zf: zipfile.ZipFile, version: int, budget: Budget) ->
     members: dict[str, str] = {}
     if version >= 3:
         try:
-            entries = [value for number, wire, value in proto_fields(raw) if number == 1 and wire == 2]
+            entries = [value for number, wire, value in proto_fields(raw)
+                       if number == 1 and wire == 2 and isinstance(value, bytes)]
             for index, entry in enumerate(entries):  # MediaEntries { repeated MediaEntry entries = 1 }
                 for n2, w2, v2 in proto_fields(entry):  # MediaEntry { string name = 1; ... }
-                    if n2 == 1 and w2 == 2:
+                    if n2 == 1 and w2 == 2 and isinstance(v2, bytes):
                         members[str(index)] = v2.decode("utf-8", "replace")
         except ValueError:
             raise _fail(path, "the media map is corrupt") from None
@@ -199,7 +201,7 @@ def _open(path: Path, with_reviews: bool, stack: ExitStack) -> "PackageReader":
     if "meta" in members:
         try:
             version = next((v for n, w, v in proto_fields(read_member(path, zf, members["meta"], budget) or b"")
-                            if n == 1 and w == 0), 0)  # PackageMetadata.version
+                            if n == 1 and w == 0 and isinstance(v, int)), 0)  # PackageMetadata.version
         except ValueError:
             raise _fail(path, "the package's meta is corrupt") from None
     media = _media_map(path, zf, version, budget)
@@ -257,7 +259,8 @@ def _notetypes(db: sqlite3.Connection) -> dict[int, _Notetype]:
             templates = []
             for tname, tconfig in db.execute(
                     "select cast(name as text), config from templates where ntid = ? order by ord", (ntid,)):
-                parts = {n: v for n, w, v in proto_fields(tconfig or b"") if w == 2 and n in (1, 2)}
+                parts = {n: v for n, w, v in proto_fields(tconfig or b"") if w == 2 and n in (1, 2)
+                         and isinstance(v, bytes)}
                 templates.append((tname, parts.get(1, b"").decode("utf-8", "replace"),
                                   parts.get(2, b"").decode("utf-8", "replace")))
             out[ntid] = _Notetype(name, kind == 1, fields, templates)

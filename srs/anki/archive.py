@@ -9,7 +9,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO
 
 from srs.errors import UserError
 
@@ -82,7 +82,7 @@ def chunks(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: Budge
         yield from _zstd_chunks(path, src, info, budget, what)
 
 
-def _zstd_chunks(path: Path, src: BinaryIO, info: zipfile.ZipInfo, budget: Budget, what: str) -> Iterator[bytes]:
+def _zstd_chunks(path: Path, src: IO[bytes], info: zipfile.ZipInfo, budget: Budget, what: str) -> Iterator[bytes]:
     import zstandard
 
     read = 0

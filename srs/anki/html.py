@@ -13,8 +13,8 @@ import re
 from html import unescape as _html_unescape
 from html.parser import HTMLParser
 
-from srs.anki.scan import bracketed, cloze_number, clozes, pairs
 from srs.anki.media_names import clean_media_name
+from srs.anki.scan import bracketed, cloze_number, clozes, pairs
 
 _BLOCKS = frozenset({"div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "ul", "ol", "table",
                      "pre", "section", "article", "header", "footer"})
@@ -104,7 +104,7 @@ class _Budgeted(_Text):
     def parse_endtag(self, i: int) -> int:
         return self._spend(i, super().parse_endtag(i))
 
-    def parse_comment(self, i: int, report: int = 1) -> int:
+    def parse_comment(self, i: int, report: bool = True) -> int:
         return self._spend(i, super().parse_comment(i, report))
 
     def parse_pi(self, i: int) -> int:

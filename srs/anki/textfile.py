@@ -116,8 +116,8 @@ def read_anki_text(path: Path) -> AnkiPackage:
     lines = text.splitlines(keepends=True)
     headers: dict[str, str] = {}
     body = len(lines)  # the first line after the headers
-    for i, line in enumerate(lines):
-        m = _HEADER_LINE.match(line.rstrip("\r\n"))
+    for i, header in enumerate(lines):
+        m = _HEADER_LINE.match(header.rstrip("\r\n"))
         if not m or m.group(1).strip() not in _ANKI_KEYS:
             body = i
             break
@@ -166,10 +166,11 @@ def read_anki_text(path: Path) -> AnkiPackage:
                     package.cards.append(AnkiCard(spec, note_guid, n - 1, deck, notetype or "Cloze", NEW))
                 continue
             cid = card_id(note_guid, 0, False) if note_guid else _unique(slug(to_text(front))[:48].strip("-") or "card", seen)
-            spec = srs_card(cid, front, back, tags)
-            if spec is None:
+            made = srs_card(cid, front, back, tags)
+            if made is None:
                 answer, explanation = split_back(back)
-                spec = CardSpec(cid, to_text(front), to_text(answer), None, to_text(explanation), "", tags, line)
+                made = CardSpec(cid, to_text(front), to_text(answer), None, to_text(explanation), "", tags, line)
+            spec = made
             if not spec.question:
                 raise DeckFileError(str(path), line, "the front field is empty")
             package.cards.append(AnkiCard(spec, note_guid, 0, deck, notetype or "Basic", NEW))
@@ -201,7 +202,7 @@ def write_csv(out: io.TextIOBase, cards: Iterable[ExportCard]) -> int:
     for item in cards:
         card = item.card
         if card.kind is CardKind.MC:
-            question = card.question + "\n" + "\n".join(f"{LETTERS[i]}) {c}" for i, c in enumerate(card.choices))
+            question = card.question + "\n" + "\n".join(f"{LETTERS[i]}) {c}" for i, c in enumerate(card.choices or ()))
             answer = f"{card.answer}) {card.right_choice}"
         else:
             question, answer = card.question, card.answer
@@ -228,7 +229,7 @@ def _mc_from_csv(question: str, answer: str) -> tuple[str, str, tuple[str, ...]]
     if not (2 <= len(choices) <= 6 and lines and a) or LETTERS.index(a.group(1)) >= len(choices) or \
             choices[LETTERS.index(a.group(1))] != a.group(2):
         return None
-    if "".join(LETTERS[:len(choices)]) != "".join(_CHOICE_LINE.match(x).group(1) for x in
+    if "".join(LETTERS[:len(choices)]) != "".join(m.group(1) if (m := _CHOICE_LINE.match(x)) else "" for x in
                                                   question.split("\n")[len(lines):]):
         return None
     return "\n".join(lines), a.group(1), tuple(choices)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from srs.model import Attempt, AttemptAnswer
-from srs.store.base import StoreBase, plain_select, study_card
+from srs.store.base import StoreBase, inserted_id, plain_select, study_card
 from srs.store.models import cards, exam_answers, exam_attempts
 
 _ATTEMPT_FIELDS = ("id", "deck_id", "started_at", "finished_at", "questions", "correct", "score", "pass_mark",
@@ -28,8 +28,7 @@ class AttemptQueries(StoreBase):
     def save_attempt(self, values: dict[str, Any], answers: Sequence[dict[str, Any]]) -> int:
         """Save an attempt with its answers; returns its number among the learner's attempts."""
         with self.atomic(write=True) as s:
-            attempt_id = s.execute(insert(exam_attempts).values(learner=self.learner, **values)
-                                   ).inserted_primary_key[0]
+            attempt_id = inserted_id(s.execute(insert(exam_attempts).values(learner=self.learner, **values)))
             if answers:
                 s.execute(insert(exam_answers), [{"attempt_id": attempt_id, **answer} for answer in answers])
             ids = list(s.scalars(self._ordered().with_only_columns(exam_attempts.c.id)))

@@ -13,7 +13,21 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Integer, Select, Table, and_, cast, false, func, null, or_, select
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Engine,
+    Integer,
+    Select,
+    Table,
+    and_,
+    cast,
+    false,
+    func,
+    null,
+    or_,
+    select,
+)
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from srs.errors import UserError
@@ -97,7 +111,7 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
     names = list(rows[0])
     dialect = connection.dialect
     compiled = table.insert().compile(dialect=dialect, column_keys=names)
-    order = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
+    order = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
     if set(order) != set(names):  # a default SQLAlchemy would fill in: let it
         for start in range(0, len(rows), chunk):
             connection.execute(table.insert(), list(rows[start:start + chunk]))
@@ -179,6 +193,13 @@ class Prepared:
         if row is None or self.results is None:
             return row
         return tuple(process(v) if process is not None else v for process, v in zip(self.results, row, strict=True))
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The primary key an insert of one row made."""
+    key = result.inserted_primary_key
+    assert key is not None, "an insert of one row"
+    return int(key[0])
 
 
 def compiled_sql(stmt, connection) -> tuple[str, Any]:
@@ -312,5 +333,5 @@ class StoreBase:
         return cast(func.floor((func.extract("epoch", column) + shift_seconds) / 86400), Integer)
 
 
-__all__ = ["CARD_KINDS", "DatabaseError", "Prepared", "StoreBase", "STATE_COLUMNS", "available", "compiled_sql", "insert_rows", "memory_of",
+__all__ = ["CARD_KINDS", "DatabaseError", "Prepared", "StoreBase", "STATE_COLUMNS", "available", "compiled_sql", "insert_rows", "inserted_id", "memory_of",
            "plain_select", "review_entry", "state_values", "study_card"]

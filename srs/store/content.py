@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Float, bindparam, cast, delete, false, func, insert, literal, null, select, update
+from sqlalchemy import (
+    Connection,
+    Float,
+    bindparam,
+    cast,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    update,
+)
 
 from srs.model import NEW, CardContent, CardKind, DeckRecord, ExamCard, StudyCard, record_maker
-from srs.store.base import CARD_KINDS, StoreBase, available, compiled_sql, insert_rows, plain_select, study_card
+from srs.store.base import (
+    CARD_KINDS,
+    StoreBase,
+    available,
+    compiled_sql,
+    insert_rows,
+    plain_select,
+    study_card,
+)
 from srs.store.models import card_states, card_tags, cards, decks
 
 _DECK_FIELDS = ("id", "name", "description", "exam_enabled", "exam_questions", "exam_minutes", "exam_pass_mark",

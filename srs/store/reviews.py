@@ -7,14 +7,35 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Float, Integer, Text, and_, bindparam, case, cast, delete, false, func, insert, select, update
+from sqlalchemy import (
+    Float,
+    Integer,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    false,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from srs.model import NEW, CardKind, MemoryState, ReviewEntry
-from srs.store.base import (STATE_COLUMNS, Prepared, StoreBase, compiled_sql, insert_rows, memory_of, review_entry,
-                             state_values)
+from srs.store.base import (
+    STATE_COLUMNS,
+    Prepared,
+    StoreBase,
+    compiled_sql,
+    insert_rows,
+    memory_of,
+    review_entry,
+    state_values,
+)
 from srs.store.models import card_states, cards, exam_answers, exam_attempts
 from srs.store.models import reviews as review_table
-
 
 #: card keys whose review-log rows ``forecast_columns`` reads per statement (bounds the texts)
 REVIEW_KEYS_AT_ONCE = 20_000
@@ -203,15 +224,15 @@ class ReviewQueries(StoreBase):
                 mc = and_(cards.c.deck_id == deck, cards.c.kind == CardKind.MC.value, cards.c.retired == false())
                 keys = connection.exec_driver_sql(*compiled_sql(select(cards.c.key).where(mc), connection)) \
                     .cursor.fetchall()
-            keys = np.array(keys, dtype=np.int64).reshape(-1)
+            wanted = np.array(keys, dtype=np.int64).reshape(-1)
             empty = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
-            if not len(keys):
+            if not len(wanted):
                 return empty, (np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool))
-            lo, hi = int(keys.min()), int(keys.max())
+            lo, hi = int(wanted.min()), int(wanted.max())
             parts = [self._packed_reviews(connection, start, min(hi, start + REVIEW_KEYS_AT_ONCE - 1))
                      for start in range(lo, hi + 1, REVIEW_KEYS_AT_ONCE)]
             codes, at, stability = (np.concatenate(column) for column in zip(*parts, strict=True))
-            mine = np.isin(codes >> 4, keys)
+            mine = np.isin(codes >> 4, wanted)
             reviews = (codes[mine], at[mine], stability[mine])
             k, t, c = zip(*answers, strict=True) if (answers := self._exam_evidence(connection, deck)) else ((), (), ())
             return reviews, (np.array(k, dtype=np.int64), np.array(t, dtype=float), np.array(c, dtype=bool))
@@ -252,14 +273,15 @@ class ReviewQueries(StoreBase):
         count, *texts = connection.exec_driver_sql(*compiled_sql(stmt, connection)).cursor.fetchone()
         if not count:
             return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
-        codes, at, stability = (np.fromstring(text, dtype=dtype, sep=",")
-                                for text, dtype in zip(texts, (np.int64, np.int64 if sqlite else float, float), strict=True))
-        if not len(codes) == len(at) == len(stability) == count:
+        codes, at, stabilities = (np.fromstring(text, dtype=dtype, sep=",")
+                                  for text, dtype in zip(texts, (np.int64, np.int64 if sqlite else float, float),
+                                                         strict=True))
+        if not len(codes) == len(at) == len(stabilities) == count:
             raise AssertionError("the review log's packed columns do not parse")
         if sqlite:
             at = (at / 86400000.0 - 2440587.5) * 86400.0
-        stability[stability < 0] = np.nan
-        return codes, at, stability
+        stabilities[stabilities < 0] = np.nan
+        return codes, at, stabilities
 
     def bulk_load(self, states: Iterable[tuple[int, MemoryState]],
                   reviews: Iterable[tuple[int, int, datetime, int, MemoryState | None, MemoryState]],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.live import Live
 from rich.panel import Panel
 from rich.table import Table
@@ -57,7 +57,7 @@ class ExamScreen:
         body = Table.grid(padding=(0, 1))
         for i, choice in enumerate(q.choices):
             body.add_row(Text(f"{LETTERS[i]})", style="bold cyan"), Text(choice))
-        parts = [head, Panel(Group(Text(q.card.question, style="bold"), Text(""), body))]
+        parts: list[RenderableType] = [head, Panel(Group(Text(q.card.question, style="bold"), Text(""), body))]
         if self.message is not None:
             parts.append(self.message)
         parts.append(Text(prompt, style="dim"))

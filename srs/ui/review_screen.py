@@ -8,9 +8,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from rich.console import Console, Group, NewLine
-from rich.rule import Rule
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
+from rich.rule import Rule
 
 from srs.exam import Question
 from srs.model import AGAIN, EASY, GOOD, HARD, RATING_NAMES, CardKind, StudyCard
@@ -63,7 +63,9 @@ class ReviewScreen:
 
     def read(self, prompt: str) -> str | None:
         """One key (None: the end of input), the prompt on screen."""
-        return self.keys.read()
+        key = self.keys.read()  # with no timeout: never TIMEOUT
+        assert key is None or isinstance(key, str)
+        return key
 
     # ------------------------------------------------------------ screens
     def header(self, card: StudyCard) -> Group:
