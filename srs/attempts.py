@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from srs import exam
 from srs.errors import UserError
-from srs.model import Attempt, AttemptAnswer, DeckRecord
+from srs.model import Attempt, AttemptAnswer, AttemptDetailDict, DeckRecord
 from srs.settings import Settings
 from srs.store import Store
 
@@ -120,6 +120,9 @@ class Past:
     answers: list[AttemptAnswer]
     report: exam.Report
     deck_name: str
+
+    def to_dict(self) -> AttemptDetailDict:
+        return {**self.attempt.to_dict(), "answers": [a.to_dict() for a in self.answers]}
 
 
 def read(store: Store, number: int, deck: str | None = None) -> Past:

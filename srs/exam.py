@@ -163,6 +163,12 @@ class Miss:
     confidence: int | None
 
 
+#: answers at a confidence level below which no verdict on calibration is given
+FEW_FOR_CALIBRATION = 5
+#: how far accuracy may be from the stated confidence and still be "about right"
+ABOUT_RIGHT = 0.15
+
+
 @dataclass(frozen=True)
 class CalibrationRow:
     level: int
@@ -174,6 +180,18 @@ class CalibrationRow:
     @property
     def accuracy(self) -> float | None:
         return self.right / self.answered if self.answered else None
+
+    @property
+    def verdict(self) -> str | None:
+        """"about right" (accuracy within ``ABOUT_RIGHT`` of the stated confidence),
+        "underconfident", "overconfident", or "too few to judge" (fewer than
+        ``FEW_FOR_CALIBRATION`` answers); None with no answer at this level."""
+        if self.accuracy is None:
+            return None
+        if self.answered < FEW_FOR_CALIBRATION:
+            return "too few to judge"
+        gap = self.accuracy - self.stated
+        return "about right" if abs(gap) < ABOUT_RIGHT else ("underconfident" if gap > 0 else "overconfident")
 
 
 @dataclass(frozen=True)
@@ -247,5 +265,5 @@ def scheduling_ratings(cards: Sequence[StudyCard], answers: Sequence[Answer]) ->
             for card, answer in zip(cards, answers, strict=True) if answer.chosen is not None]
 
 
-__all__ = ["Answer", "CalibrationRow", "ExamRun", "Miss", "Question", "Report", "TagRow", "draw", "report",
+__all__ = ["ABOUT_RIGHT", "Answer", "CalibrationRow", "FEW_FOR_CALIBRATION", "ExamRun", "Miss", "Question", "Report", "TagRow", "draw", "report",
            "scheduling_ratings", "CONFIDENCE_LEVELS"]

@@ -8,10 +8,35 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import TypedDict
 
 from srs.deckfile import CardSpec, DeckSpec, read_deck
 from srs.errors import UserError, reading
 from srs.store import Store
+
+
+class SkippedDict(TypedDict):
+    note: str                 # the note's id in the package (or its first field)
+    reason: str
+
+
+class DeckResultDict(TypedDict):
+    """A deck in `srs import --json` (docs/json.md)."""
+
+    deck: str
+    name: str
+    added: int
+    updated: int
+    unchanged: int
+    retired: int
+    restored: int
+    deck_changed: bool
+    created: bool
+    left_retired: int
+    suspended: int
+    reviews_added: int
+    media: int
+    skipped: list[SkippedDict]
 
 
 @dataclass
@@ -29,10 +54,14 @@ class DeckResult:
     suspended: int = 0        # suspended as the package has them
     reviews_added: int = 0    # reviews taken from a package's log (--with-history)
     media: int = 0            # media files kept with the deck, new or changed
-    skipped: list[dict[str, str]] = field(default_factory=list)  # notes not imported: {"note", "reason"}
+    skipped: list[SkippedDict] = field(default_factory=list)  # notes not imported
 
-    def to_dict(self) -> dict[str, object]:
-        return {k: (list(v) if isinstance(v, list) else v) for k, v in self.__dict__.items()}
+    def to_dict(self) -> DeckResultDict:
+        return {"deck": self.deck, "name": self.name, "added": self.added, "updated": self.updated,
+                "unchanged": self.unchanged, "retired": self.retired, "restored": self.restored,
+                "deck_changed": self.deck_changed, "created": self.created, "left_retired": self.left_retired,
+                "suspended": self.suspended, "reviews_added": self.reviews_added, "media": self.media,
+                "skipped": [{"note": s["note"], "reason": s["reason"]} for s in self.skipped]}
 
 
 def read_path(path: Path):

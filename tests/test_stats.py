@@ -9,7 +9,7 @@ import pytest
 
 from srs.model import REVIEW, MemoryState
 from srs.settings import Settings
-from srs.stats import compute, to_json
+from srs.stats import compute
 from tests.factories import deck
 
 PLUS2 = timezone(timedelta(hours=2))
@@ -44,7 +44,7 @@ def test_hand_computed_fixture(make_store):
     # forecast: overdue counts today; +2 days: 2 cards; +5 days: 2 cards; +40 is beyond
     assert s.forecast[0] == 1 and s.forecast[2] == 2 and s.forecast[5] == 2 and sum(s.forecast) == 5
     assert s.by_state == {"new": 0, "learning": 0, "review": 6, "relearning": 0, "suspended": 0}
-    data = to_json(s)
+    data = s.to_dict()
     assert set(data) >= {"reviews", "retention", "by_state", "forecast"} and len(data["forecast"]) == 30
 
 

@@ -100,31 +100,18 @@ def _confirm(question: str) -> bool:
 def decks(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List decks with their card counts for this learner (and, with an exam date, the days
     left and your chance of passing)."""
-    c = context()
-    store = c.open()
-    now = c.now()
-    rows = store.deck_summaries(now)
-    exams = {}
-    for r in rows:
-        settings = c.settings(r.id) if r.exam else None
-        if settings is not None and settings.exam_date is not None:  # the forecast (NumPy) only then
-            from srs.forecast import outlook
+    from srs.overview import deck_overviews
 
-            exams[r.id] = outlook(store, settings, r.id, now)
+    c = context()
+    found = deck_overviews(c.open(), c.now())
     if as_json:
-        print_json([{"id": r.id, "name": r.name, "cards": r.cards, "new": r.new, "learning": r.learning,
-                     "review": r.review, "due": r.due, "suspended": r.suspended, "exam": r.exam,
-                     "exam_date": exams[r.id].exam_date if r.id in exams else None,
-                     "days_left": exams[r.id].days_left if r.id in exams else None,
-                     "pass_probability": exams[r.id].pass_probability if r.id in exams else None,
-                     "no_mock": exams[r.id].no_mock if r.id in exams else None}
-                    for r in rows])
+        print_json([d.to_dict() for d in found])
         return
     from srs.ui.console import stdout
     from srs.ui.render import deck_table
 
     console = stdout()
-    console.print(deck_table(rows, exams, console.width))
+    console.print(deck_table(found, console.width))
 
 
 @app.command()

@@ -90,11 +90,7 @@ def results(
 
     past = read(c.store, attempt, deck)
     if as_json:
-        data = past.attempt.to_dict()
-        data["answers"] = [{"card": a.card.name, "chosen": a.chosen, "correct": a.correct,
-                            "confidence": a.confidence, "seconds": a.seconds,
-                            "answer": a.card.answer, "forecast": a.forecast} for a in past.answers]
-        print_json(data)
+        print_json(past.to_dict())
         return
     from srs.ui.exam_report import render_report
 

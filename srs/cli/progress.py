@@ -18,7 +18,7 @@ def stats(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Cards by state, reviews per day, true retention, the due forecast, streak, exam scores."""
-    from srs.stats import compute, to_json
+    from srs.stats import compute
 
     in_range(days, "--days", 7, 3660)
     c = context()
@@ -27,7 +27,7 @@ def stats(
     now = c.now()
     result = compute(c.store, c.settings(deck), now, deck, days)
     if as_json:
-        print_json(to_json(result))
+        print_json(result.to_dict())
         return
     from srs.ui.console import stdout
     from srs.ui.progress_views import render_stats
@@ -129,17 +129,11 @@ def optimize(
     c = context()
     c.open()
     c.check_deck(deck)
-    result, in_force = run(c.store, c.settings(deck), deck, c.now())
+    done = run(c.store, c.settings(deck), deck, c.now())
     if as_json:
-        def score(pair):
-            return {"log_loss": pair[0], "rmse_bins": pair[1]} if pair else None
-
-        print_json({"items": result.items, "train": result.train_items, "held_out": result.test_items,
-                    "before": score(result.before), "after": score(result.after), "kept": result.kept,
-                    "fitted": result.parameters, "parameters": in_force,
-                    "scope": deck or "all decks", "message": result.message})
+        print_json(done.to_dict())
         return
     from srs.ui.console import stdout
     from srs.ui.progress_views import render_fit
 
-    render_fit(stdout(), result, f"deck {deck}" if deck else "all your decks")
+    render_fit(stdout(), done.fit, f"deck {deck}" if deck else "all your decks")

@@ -73,7 +73,7 @@ def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> 
 
     found = context().open().users()
     if as_json:
-        print_json([{"name": u.name, "teacher": u.teacher, "created_at": u.created_at.isoformat()} for u in found])
+        print_json([u.to_dict() for u in found])
         return
     if not found:
         print("no users (srs user add NAME adds one)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
@@ -14,6 +14,9 @@ from rich.table import Table
 
 from srs.ui.console import PIPED, SafeConsole
 from srs.ui.text import Text
+
+if TYPE_CHECKING:
+    from srs.overview import DeckOverview
 
 
 def format_interval(delta: timedelta, round_up: bool = False) -> str:
@@ -120,11 +123,11 @@ def fitted(title: str, columns: Sequence[tuple[str, dict]], rows: Sequence[dict]
     return table
 
 
-def deck_table(rows: Sequence, exams: dict | None = None, width: int = 100) -> Table:
-    """Decks with their counts; ``exams``: deck id -> its ``forecast.Outlook``. Ids never
-    wrap; names wrap at word boundaries; in a narrow terminal columns are left out
-    (``DECK_DROP``)."""
-    exams = exams or {}
+def deck_table(decks: Sequence[DeckOverview], width: int = 100) -> Table:
+    """Decks with their counts and outlooks (``srs.overview``). Ids never wrap; names wrap at
+    word boundaries; in a narrow terminal columns are left out (``DECK_DROP``)."""
+    rows = [d.summary for d in decks]
+    exams = {d.summary.id: d.outlook for d in decks if d.outlook is not None}
     number = {"justify": "right", "no_wrap": True}
     columns = [("deck", {"no_wrap": True, "overflow": "ellipsis"}), ("name", {"min_width": 12, "overflow": "fold"})]
     columns += [(col, dict(number, min_width=len(col))) for col in ("cards", "new", "learn", "review", "due", "susp.")]

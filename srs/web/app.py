@@ -112,17 +112,12 @@ def teacher_only(request: Request) -> None:
 
 # ---------------------------------------------------------------- pages that only read
 async def decks_page(request: Request) -> Response:
-    from srs.forecast import outlook
+    from srs.overview import deck_overviews
 
     web = web_of(request)
-    now = web.clock()
-    rows = web.store.deck_summaries(now)
-    exams = {}
-    for r in rows:
-        settings = web.settings(r.id) if r.exam else None
-        if settings is not None and settings.exam_date is not None:
-            exams[r.id] = outlook(web.store, settings, r.id, now)
-    return web.render(request, "decks.html", rows=rows, exams=exams)
+    found = deck_overviews(web.store, web.clock())
+    return web.render(request, "decks.html", rows=[d.summary for d in found],
+                      exams={d.summary.id: d.outlook for d in found if d.outlook is not None})
 
 
 async def media(request: Request) -> Response:
