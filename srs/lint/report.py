@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NotRequired, TypedDict
+from typing import TypedDict
 
 
-class StrategyDict(TypedDict):
+class _Strategy(TypedDict):
     name: str                        # longest, shortest, position, echo, absolute, above
     label: str
     score: float
     share: float
     passes: bool
     cards: list[str]
-    letter: NotRequired[str]         # the position strategy's letter
+
+
+class StrategyDict(_Strategy, total=False):
+    letter: str                      # the position strategy's letter
 
 
 class DuplicateDict(TypedDict):
@@ -29,10 +32,7 @@ class AboveChoiceDict(TypedDict):
     right: bool
 
 
-class LintReportDict(TypedDict):
-    """A deck in `srs lint --json` (docs/json.md)."""
-
-    path: NotRequired[str]           # a file's; none for a deck in the store
+class _LintReport(TypedDict):
     deck: str
     cards: int
     pass_mark: float
@@ -43,6 +43,12 @@ class LintReportDict(TypedDict):
     above_choices: list[AboveChoiceDict]
     letters: dict[str, int]
     fails: bool
+
+
+class LintReportDict(_LintReport, total=False):
+    """A deck in `srs lint --json` (docs/json.md)."""
+
+    path: str                        # a file's; none for a deck in the store
 
 
 @dataclass(frozen=True)
