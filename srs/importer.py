@@ -4,64 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import TypedDict
 
 from srs.deckfile import CardSpec, DeckSpec, read_deck
 from srs.errors import UserError, reading
+from srs.import_result import DeckResult, card_text
+from srs.model import DeckRecord
 from srs.store import Store
-
-
-class SkippedDict(TypedDict):
-    note: str                 # the note's id in the package (or its first field)
-    reason: str
-
-
-class DeckResultDict(TypedDict):
-    """A deck in `srs import --json` (docs/json.md)."""
-
-    deck: str
-    name: str
-    added: int
-    updated: int
-    unchanged: int
-    retired: int
-    restored: int
-    deck_changed: bool
-    created: bool
-    left_retired: int
-    suspended: int
-    reviews_added: int
-    media: int
-    skipped: list[SkippedDict]
-
-
-@dataclass
-class DeckResult:
-    deck: str
-    name: str
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    retired: int = 0
-    restored: int = 0
-    deck_changed: bool = False
-    created: bool = False
-    left_retired: int = 0     # in a package, retired here: left retired
-    suspended: int = 0        # suspended as the package has them
-    reviews_added: int = 0    # reviews taken from a package's log (--with-history)
-    media: int = 0            # media files kept with the deck, new or changed
-    skipped: list[SkippedDict] = field(default_factory=list)  # notes not imported
-
-    def to_dict(self) -> DeckResultDict:
-        return {"deck": self.deck, "name": self.name, "added": self.added, "updated": self.updated,
-                "unchanged": self.unchanged, "retired": self.retired, "restored": self.restored,
-                "deck_changed": self.deck_changed, "created": self.created, "left_retired": self.left_retired,
-                "suspended": self.suspended, "reviews_added": self.reviews_added, "media": self.media,
-                "skipped": [{"note": s["note"], "reason": s["reason"]} for s in self.skipped]}
+from srs.store.records import CardChange, NewCard
 
 
 def read_path(path: Path):
@@ -85,76 +38,49 @@ def read_path(path: Path):
                     "(known: .toml, .txt, .apkg, .colpkg, .csv)")
 
 
-def content_of(spec: CardSpec, as_written: bool = False) -> dict[str, object]:
-    """A card's content as the cards table's column values: choices and tags as the lists
-    stored rows read back as (to compare with them), or ``as_written`` the card's own
-    tuples, for a new row (a JSON column writes a tuple as the list it was copied to)."""
-    choices, tags = spec.choices, spec.tags
-    if not as_written:
-        choices, tags = (list(choices) if choices is not None else None), list(tags)
-    return {"kind": spec.kind.value, "question": spec.question, "choices": choices, "answer": spec.answer,
-            "explanation": spec.explanation, "wrong_feedback": spec.wrong_feedback, "tags": tags}
-
-
-def _same(row, card: CardSpec) -> bool:
-    """Whether a stored card's content is ``content_of(card)``, compared as sync_deck does."""
-    choices = card.choices
-    return (row.question == card.question and row.answer == card.answer and row.explanation == card.explanation
-            and row.wrong_feedback == card.wrong_feedback and row.kind == card.kind.value
-            and row.choices == (list(choices) if choices is not None else None) and row.tags == list(card.tags))
-
-
 def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
     """Make the store's copy of ``spec`` equal to it. Cards are matched by id, so an edit
     keeps the card's history; cards missing from the file are retired, and restored if
     they return."""
     result = DeckResult(spec.id, spec.name)
-    deck_values = {
-        "name": spec.name,
-        "description": spec.description,
-        "exam_enabled": spec.exam is not None,
-        "exam_questions": spec.exam.questions if spec.exam else None,
-        "exam_minutes": spec.exam.minutes if spec.exam else 30.0,
-        "exam_pass_mark": spec.exam.pass_mark if spec.exam else 0.7,
-    }
+    exam = spec.exam
+    deck = DeckRecord(spec.id, spec.name, spec.description, exam is not None, exam.questions if exam else None,
+                      exam.minutes if exam else 30.0, exam.pass_mark if exam else 0.7, spec.source, now)
     with store.atomic(write=True):
         existing_deck = store.deck(spec.id)
         if existing_deck is None:
             result.created = True
-            store.save_deck(spec.id, source=spec.source, updated_at=now, **deck_values)
-        elif any(getattr(existing_deck, k) != v for k, v in deck_values.items()):
+            store.save_deck(deck)
+        elif replace(existing_deck, source=spec.source, updated_at=now) != deck:  # its values, source aside
             result.deck_changed = True
-            store.save_deck(spec.id, source=spec.source, updated_at=now, **deck_values)
+            store.save_deck(deck)
         existing = store.deck_cards(spec.id)
-        new_cards, updates = [], []
+        new_cards: list[tuple[int, CardSpec]] = []
+        updates: list[CardChange] = []
         for position, card in enumerate(spec.cards):
             row = existing.pop(card.id, None) if existing else None
             if row is None:
                 new_cards.append((position, card))
                 result.added += 1
                 continue
-            if not row.retired and row.position == position and _same(row, card):
+            text = card_text(card)
+            same = text.matches(row)
+            if not row.retired and row.position == position and same:
                 result.unchanged += 1
                 continue
-            content = content_of(card)
-            changed = {k: v for k, v in content.items() if getattr(row, k) != v}
-            if row.position != position:
-                changed["position"] = position
+            moved = position if row.position != position else None
             if row.retired:
-                updates.append((row.key, dict(changed, retired=False, updated_at=now)))
+                updates.append(CardChange(row.key, None if same else text, moved, retired=False, updated_at=now))
                 result.restored += 1
-            elif any(k != "position" for k in changed):
-                updates.append((row.key, dict(changed, updated_at=now)))
+            elif not same:
+                updates.append(CardChange(row.key, text, moved, updated_at=now))
                 result.updated += 1
             else:
-                if changed:
-                    updates.append((row.key, changed))
+                updates.append(CardChange(row.key, position=moved))
                 result.unchanged += 1
         store.update_cards(updates)
-        # each row made as add_cards takes it (not all at once)
-        store.add_cards({"deck_id": spec.id, "card_id": card.id, "position": position, "retired": False,
-                         "created_at": now, "updated_at": now, **content_of(card, as_written=True)}
-                        for position, card in new_cards)
+        # each card made as add_cards takes it (not all at once)
+        store.add_cards(NewCard(spec.id, card.id, position, card_text(card), now) for position, card in new_cards)
         gone = [row.key for row in existing.values() if not row.retired]
         store.retire_cards(gone, now)
         result.retired = len(gone)

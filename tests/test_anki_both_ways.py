@@ -170,7 +170,7 @@ def _study(store, deck: str, when: datetime, ratings=(3,)) -> int:
         memory = card.memory
         for rating in ratings:
             after = rate(SCHEDULER, card.key, memory, rating, when)
-            store.record_review(card.key, rating, when, 4000, "review", memory if memory.reps else None, after)
+            record_review(store, card.key, rating, when, 4000, "review", memory if memory.reps else None, after)
             memory = after
             n += 1
         when += timedelta(minutes=1)
@@ -197,7 +197,7 @@ def test_progress_comes_back_from_anki(tmp_path, store):
     log = list(store.review_log("dl-final"))
     assert len(log) == srs_reviews + studied
     for card in store.cards("dl-final"):
-        entries = store.card_reviews(card.key)
+        entries = card_reviews(store, card.key)
         assert [e.reviewed_at for e in entries] == sorted(e.reviewed_at for e in entries)
         assert card.memory.reps == len(entries)
         if entries:  # the state is the replay of the merged log
@@ -323,6 +323,7 @@ from hypothesis import strategies as st  # noqa: E402
 from srs.anki.apkg_write import ExportCard, write_apkg  # noqa: E402
 from srs.anki.textfile import read_anki_text, read_csv, write_anki_text, write_csv  # noqa: E402
 from srs.model import LETTERS, CardKind, StudyCard  # noqa: E402
+from tests.store_helpers import card_reviews, record_review
 
 _WORD = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Z"), blacklist_characters="\x1f"),
                 min_size=1, max_size=8)

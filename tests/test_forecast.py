@@ -31,6 +31,7 @@ from srs.model import AGAIN, GOOD, MemoryState
 from srs.scheduler import make_scheduler
 from srs.settings import Settings
 from tests.factories import T0, deck
+from tests.store_helpers import forecast_evidence
 
 S = Settings()
 
@@ -131,7 +132,7 @@ def test_evidence_takes_exam_answers_once_and_review_answers_with_their_stabilit
     take_mock(store, 4, T0 + timedelta(days=1))                     # scheduled: reviews of source "exam" too
     take_mock(store, 0, T0 + timedelta(days=2), schedule=False)     # --no-schedule: exam answers only
     cards = store.exam_cards("d")
-    reviews, answers = store.forecast_evidence("d")
+    reviews, answers = forecast_evidence(store, "d")
     assert sum(1 for r in reviews if r[3] == "exam") == 4 and len(answers) == 8
     found = {c.key: c for c in evidence(cards, reviews, answers, DEFAULT_PARAMETERS)}
     mine = found[first.key].answers
@@ -163,7 +164,7 @@ def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
         connection.execute(update(log).where(log.c.id == select(func.min(log.c.id)).scalar_subquery())
                            .values(stability=None))
     for name in ("d", "f"):
-        reviews, answers = store.forecast_evidence(name)
+        reviews, answers = forecast_evidence(store, name)
         (code, at, stability), (key, ended, right) = store.forecast_columns(name)
         assert code.tolist() == [k * 16 + r * 2 + (src == "exam") for k, _, r, src, _ in reviews]
         assert at.tolist() == [t for _, t, *_ in reviews]  # to the bit
@@ -176,7 +177,7 @@ def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
     with_memory, questions = store.exam_cards("d"), store.exam_cards("d", memory=False)
     assert [c[:4] for c in questions] == [c[:4] for c in with_memory] and len(questions) == 5
     assert all(c.state > 0 for c in with_memory) and all(c.memory() == MemoryState() for c in questions)
-    assert sum(1 for r in store.forecast_evidence("d")[0] if r[3] == "exam") == 5
+    assert sum(1 for r in forecast_evidence(store, "d")[0] if r[3] == "exam") == 5
 
 
 def test_stored_forecasts_come_back_as_calibration(make_store):

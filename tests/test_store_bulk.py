@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
+from srs.model import DeckRecord
 from srs.store.base import DatabaseError, insert_rows
 from srs.store.models import card_tags, cards
 from tests.factories import T0
@@ -38,7 +39,7 @@ def stored(connection, deck_id: str) -> list[tuple]:
 def test_insert_rows_stores_what_sqlalchemy_stores(make_store):
     store = make_store()
     for deck_id in ("core", "bulk"):
-        store.save_deck(deck_id, name=deck_id, updated_at=T0)
+        store.save_deck(DeckRecord(deck_id, deck_id, updated_at=T0))
     with store.engine.begin() as connection:
         connection.execute(insert(cards), rows("core"))
         insert_rows(connection, cards, rows("bulk"), chunk=3)  # several chunks
@@ -51,7 +52,7 @@ def test_insert_rows_stores_what_sqlalchemy_stores(make_store):
 
 def test_insert_rows_leaves_defaults_to_sqlalchemy(make_store):
     store = make_store()
-    store.save_deck("d", name="d", updated_at=T0)
+    store.save_deck(DeckRecord("d", "d", updated_at=T0))
     partial = [{k: v for k, v in row.items() if k not in ("explanation", "wrong_feedback", "retired")}
                for row in rows("d")]
     with store.engine.begin() as connection:
@@ -69,7 +70,7 @@ def test_prepared_statements_write_and_read_what_sqlalchemy_does(make_store):
     from srs.store.models import card_states
 
     store = make_store()
-    store.save_deck("d", name="d", updated_at=T0)
+    store.save_deck(DeckRecord("d", "d", updated_at=T0))
     with store.engine.begin() as connection:
         insert_rows(connection, cards, rows("d")[:2])
         k1, k2 = [k for (k,) in connection.execute(text("SELECT key FROM cards ORDER BY key"))]
@@ -99,7 +100,7 @@ def state_insert(make_store):
     from srs.store.models import card_states
 
     store = make_store()
-    store.save_deck("d", name="d", updated_at=T0)
+    store.save_deck(DeckRecord("d", "d", updated_at=T0))
     with store.engine.begin() as connection:
         insert_rows(connection, cards, rows("d")[:1])
         (key,) = connection.execute(text("SELECT key FROM cards")).one()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -80,14 +80,6 @@ class ReviewQueries(StoreBase):
             if not s.execute(update(card_states).where(mine).values(values)).rowcount:
                 s.execute(insert(card_states).values(learner=self.learner, card_key=key, **values))
 
-    def record_review(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
-                      before: MemoryState | None, after: MemoryState) -> int:
-        """Write the new state and append the log row, in one transaction. Returns the row id."""
-        with self.atomic(write=True) as s:
-            self.save_state(key, after)
-            row = self._log_row(key, rating, when, duration_ms, source, before, after)
-            return s.execute(insert(review_table).values(row)).inserted_primary_key[0]
-
     def apply_review(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
                      compute: Callable[[MemoryState], MemoryState]) -> tuple[int, MemoryState | None, MemoryState]:
         """Answer a card against its *current* stored state: inside one write transaction
@@ -152,12 +144,6 @@ class ReviewQueries(StoreBase):
             found = [t for t in (review, attempt) if t is not None]
             return max(found) if found else None
 
-    def card_reviews(self, key: int) -> list[ReviewEntry]:
-        with self.atomic() as s:
-            rows = s.execute(select(review_table).where(review_table.c.learner == self.learner, review_table.c.card_key == key)
-                             .order_by(review_table.c.reviewed_at, review_table.c.id))
-            return [review_entry(r) for r in rows]
-
     def review_log(self, deck: str | None = None) -> Iterator[tuple[str, ReviewEntry]]:
         """Every review of this learner (card name, entry), by card then time, streamed."""
         with self.atomic() as s:
@@ -184,23 +170,6 @@ class ReviewQueries(StoreBase):
             for rows in s.execute(stmt, execution_options={"yield_per": 20_000}).partitions():
                 yield from rows
 
-    def forecast_evidence(self, deck: str) -> tuple[list[tuple[int, float, int, str, float | None]],
-                                                    list[tuple[int, float, bool]]]:
-        """What the readiness forecast learns from, for this learner and the deck's live
-        multiple-choice cards: every review-log entry as (card key, epoch seconds, rating,
-        source, FSRS stability after) and every answered exam question as (card key, epoch
-        seconds the attempt ended, right?), each by card then time. (``forecast_columns``
-        reads the same as arrays, for the forecast itself.)"""
-        with self.atomic() as s:
-            mc = select(cards.c.key).where(cards.c.deck_id == deck, cards.c.kind == CardKind.MC.value, cards.c.retired == false())
-            reviews = s.execute(select(review_table.c.card_key, cast(self._epoch(review_table.c.reviewed_at), Float), review_table.c.rating,
-                                       review_table.c.source, review_table.c.stability).where(
-                review_table.c.learner == self.learner, review_table.c.card_key.in_(mc)).order_by(
-                review_table.c.card_key, review_table.c.reviewed_at, review_table.c.id))
-            review_rows = [(int(k), float(t), int(r), src, None if st is None else float(st))
-                           for k, t, r, src, st in reviews]
-            return review_rows, self._exam_evidence(s, deck)
-
     def _exam_evidence(self, s, deck: str) -> list[tuple[int, float, bool]]:
         mc = select(cards.c.key).where(cards.c.deck_id == deck, cards.c.kind == CardKind.MC.value, cards.c.retired == false())
         answers = s.execute(select(exam_answers.c.card_key, cast(self._epoch(exam_attempts.c.finished_at), Float),
@@ -212,8 +181,8 @@ class ReviewQueries(StoreBase):
 
     def forecast_columns(self, deck: str, keys: Sequence[int] | None = None) -> tuple[tuple[Any, Any, Any],
                                                                                     tuple[Any, Any, Any]]:
-        """``forecast_evidence`` as arrays, read from covering indexes without a Python object
-        per value: the review log as (code, epoch seconds, stability after or NaN), code =
+        """What the readiness forecast learns from, as arrays, read from covering indexes
+        without a Python object per value: the review log as (code, epoch seconds, stability after or NaN), code =
         card key·16 + rating·2 + (1 if from an exam), by card, time and id; the answered exam
         questions as (card key, epoch seconds the attempt ended, right?). ``keys``: the deck's
         live multiple-choice cards, when the caller has them (``exam_cards``): not read again."""
@@ -282,27 +251,6 @@ class ReviewQueries(StoreBase):
             at = (at / 86400000.0 - 2440587.5) * 86400.0
         stabilities[stabilities < 0] = np.nan
         return codes, at, stabilities
-
-    def bulk_load(self, states: Iterable[tuple[int, MemoryState]],
-                  reviews: Iterable[tuple[int, int, datetime, int, MemoryState | None, MemoryState]],
-                  chunk: int = 20_000) -> None:
-        """Write many card states and review-log rows at once (simulated learners,
-        benchmarks): (card key, state) and (card key, rating, time, duration ms, before, after)."""
-        with self.atomic(write=True) as connection:
-            batch: list[dict[str, Any]] = []
-            for key, memory in states:
-                batch.append({"learner": self.learner, "card_key": key, **state_values(memory)})
-                if len(batch) >= chunk:
-                    insert_rows(connection, card_states, batch)
-                    batch = []
-            insert_rows(connection, card_states, batch)
-            batch = []
-            for key, rating, when, duration_ms, before, after in reviews:
-                batch.append(self._log_row(key, rating, when, duration_ms, "review", before, after))
-                if len(batch) >= chunk:
-                    insert_rows(connection, review_table, batch)
-                    batch = []
-            insert_rows(connection, review_table, batch)
 
     def memories(self, keys: Sequence[int], chunk: int = 5_000) -> dict[int, MemoryState]:
         """The stored states of these cards (cards never touched have none)."""
