@@ -8,34 +8,38 @@ from dataclasses import replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from srs.deckfile import CardSpec, DeckSpec, read_deck
 from srs.errors import UserError, reading
+from srs.formats import Reads, format_of
 from srs.import_result import DeckResult, card_text
 from srs.model import DeckRecord
 from srs.store import Store
 from srs.store.records import CardChange, NewCard
 
+if TYPE_CHECKING:
+    from srs.anki.apkg_read import AnkiPackage, PackageReader
 
-def read_path(path: Path):
-    """What a file holds, by its extension and content: a whole deck (a DeckSpec) or cards
-    to merge (an AnkiPackage: a file in Anki's text format, srs's CSV). Anki packages are
-    opened by ``import_paths`` itself, to be read in batches."""
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt"):
+
+def read_path(path: Path) -> DeckSpec | AnkiPackage:
+    """What a file holds, by its format (``srs.formats``) and content: a whole deck (a
+    DeckSpec) or cards to merge (an AnkiPackage: a file in Anki's text format, srs's CSV).
+    Anki packages are opened by ``import_paths`` itself, to be read in batches."""
+    fmt = format_of(path)
+    if fmt.reads is Reads.TEXT:
         from srs.anki.textfile import read_anki_text, read_csv, sniff
 
         with reading(path):  # the reader's boundary: whatever the file's content causes is one line
             kind = sniff(path)
             if kind == "anki":
                 return read_anki_text(path)
-            if kind == "csv" or suffix == ".csv":
+            if kind == "csv" or fmt.suffix == ".csv":
                 return read_csv(path)
         return read_deck(path)
-    if suffix == ".toml":
+    if fmt.reads is Reads.DECK:
         return read_deck(path)
-    raise UserError(f"{path}: cannot import {suffix or 'a file without extension'} "
-                    "(known: .toml, .txt, .apkg, .colpkg, .csv)")
+    raise UserError(f"{path}: {fmt.what} is read by srs import as a whole (import_paths)")
 
 
 def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
@@ -98,9 +102,6 @@ def import_decks(store: Store, specs: Sequence[DeckSpec], now: datetime) -> list
         return [sync_deck(store, spec, now) for spec in specs]
 
 
-PACKAGES = (".apkg", ".colpkg")  # a deck package or a whole collection
-
-
 def import_paths(store: Store, paths: Sequence[Path], now: datetime, with_history: bool = False,
                  scheduler=None) -> list[DeckResult]:
     """Check every file first (any error: nothing is written), then import them together, in
@@ -111,13 +112,13 @@ def import_paths(store: Store, paths: Sequence[Path], now: datetime, with_histor
     written). With ``with_history``, a package's review log joins this learner's history."""
     specs: list[DeckSpec] = []
     with ExitStack() as opened:
-        packages = []
+        packages: list[AnkiPackage | PackageReader] = []
         for path in paths:
             if not path.exists():
                 raise UserError(f"{path}: no such file")
             if path.is_dir():
                 raise UserError(f"{path}: is a folder (name the deck files)")
-            if path.suffix.lower() in PACKAGES:
+            if format_of(path).reads is Reads.PACKAGE:
                 from srs.anki.apkg_read import open_package
 
                 reader = opened.enter_context(open_package(path, with_history))
