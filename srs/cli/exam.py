@@ -6,13 +6,14 @@ from typing import Optional
 
 import typer
 
-from srs.cli.app import app, command, complete_deck, context, fuzz, print_json
+from srs.cli.app import app, command, context, fuzz, print_json
+from srs.cli.options import deck_option, json_option
 
 
 @app.command()
 @command
 def exam(
-    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="The deck (default: the only one with exam settings)."),
+    deck: Optional[str] = deck_option("The deck (default: the only one with exam settings)."),
     questions: Optional[int] = typer.Option(None, "--questions", metavar="N", help="Questions to draw."),
     minutes: Optional[float] = typer.Option(None, "--minutes", metavar="M", help="Time limit in minutes (fractions allowed)."),
     no_timer: bool = typer.Option(False, "--no-timer", help="No time limit."),
@@ -68,8 +69,8 @@ def exam(
 @command
 def results(
     attempt: Optional[int] = typer.Argument(None, metavar="ATTEMPT", help="An attempt number (as srs results lists them): show it in full."),
-    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Only this deck."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    deck: Optional[str] = deck_option(),
+    as_json: bool = json_option(),
 ) -> None:
     """Past exam attempts and their trend, or one attempt in full."""
     from srs.ui.console import stdout

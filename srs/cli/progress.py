@@ -6,16 +6,17 @@ from typing import Optional
 
 import typer
 
-from srs.cli.app import app, command, complete_deck, context, in_range, print_json
+from srs.cli.app import app, command, context, in_range, print_json
+from srs.cli.options import deck_option, json_option
 from srs.errors import UserError
 
 
 @app.command()
 @command
 def stats(
-    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Only this deck."),
+    deck: Optional[str] = deck_option(),
     days: int = typer.Option(112, "--days", metavar="N", help="Days of history in the heat map."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = json_option(),
 ) -> None:
     """Cards by state, reviews per day, true retention, the due forecast, streak, exam scores."""
     from srs.stats import compute
@@ -38,12 +39,12 @@ def stats(
 @app.command()
 @command
 def readiness(
-    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="The exam deck (default: the only one)."),
+    deck: Optional[str] = deck_option("The exam deck (default: the only one)."),
     on: Optional[str] = typer.Option(None, "--on", metavar="DATE",
                                      help="Exam date, YYYY-MM-DD (noon that day) [default: the deck's "
                                           "exam_date setting, else now]."),
     details: bool = typer.Option(False, "--details", help="Also the numbers: calibration table, learner estimates."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = json_option(),
 ) -> None:
     """Your chance of passing the exam on a date, from all your answers, checked against your mocks."""
     from srs.clock import exam_date
@@ -120,8 +121,8 @@ def held_cards(store, keys: list[int], now) -> dict[str, str]:
 @app.command()
 @command
 def optimize(
-    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Fit to this deck's reviews and keep them for it."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    deck: Optional[str] = deck_option("Fit to this deck's reviews and keep them for it."),
+    as_json: bool = json_option(),
 ) -> None:
     """Fit FSRS parameters to your own reviews; keep them only if they predict held-out reviews better."""
     from srs.optimize import optimize as run
