@@ -14,7 +14,7 @@ import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srs import deckfile
+from srs.deckfile import toml_deck as deckfile  # where the parser reads its size limits
 from srs.deckfile import DeckSpec, dump_toml, parse_toml
 from srs.errors import DeckFileError
 from tests.factories import mutated

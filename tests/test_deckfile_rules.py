@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srs import deckfile
+from srs.deckfile import toml_deck as deckfile  # where the parser reads its size limits
 from srs.deckfile import CardSpec, DeckSpec, ExamSettings, dump_toml, parse_quiz_text, parse_toml, read_deck
 from srs.errors import DeckFileError
 from tests.factories import mutated

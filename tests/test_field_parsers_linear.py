@@ -20,7 +20,8 @@ from srs.anki.html import cloze, cloze_numbers, list_items, to_text
 from srs.anki.scan import answer_rule_end
 from srs.anki.template import CardContext, _apply, _furigana, _parse, render
 from srs.anki.textfile import srs_card
-from srs.deckfile import _header, parse_quiz_text
+from srs.deckfile import parse_quiz_text
+from srs.deckfile.lines import _header
 from srs.errors import DeckFileError
 
 CTX = CardContext({"F": "x"})
