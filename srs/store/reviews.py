@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
     Float,
@@ -36,6 +36,25 @@ from srs.store.base import (
 )
 from srs.store.models import card_states, cards, exam_answers, exam_attempts
 from srs.store.models import reviews as review_table
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+class ReviewColumns(NamedTuple):
+    """The review log of a deck's live multiple-choice cards as arrays, by card, time and id."""
+
+    code: NDArray[Any]               # card key·16 + rating·2 + (1 if from an exam)
+    at: NDArray[Any]                 # epoch seconds
+    stability: NDArray[Any]          # FSRS stability after, NaN for none
+
+
+class ExamColumns(NamedTuple):
+    """The answered exam questions of a deck's live multiple-choice cards, by card and time."""
+
+    key: NDArray[Any]                # card key
+    ended: NDArray[Any]              # epoch seconds the attempt ended
+    right: NDArray[Any]              # bool
+
 
 #: card keys whose review-log rows ``forecast_columns`` reads per statement (bounds the texts)
 REVIEW_KEYS_AT_ONCE = 20_000
@@ -179,12 +198,10 @@ class ReviewQueries(StoreBase):
                             .order_by(exam_answers.c.card_key, exam_attempts.c.finished_at))
         return [(int(k), float(t), bool(c)) for k, t, c in answers]
 
-    def forecast_columns(self, deck: str, keys: Sequence[int] | None = None) -> tuple[tuple[Any, Any, Any],
-                                                                                    tuple[Any, Any, Any]]:
+    def forecast_columns(self, deck: str, keys: Sequence[int] | None = None) -> tuple[ReviewColumns, ExamColumns]:
         """What the readiness forecast learns from, as arrays, read from covering indexes
-        without a Python object per value: the review log as (code, epoch seconds, stability after or NaN), code =
-        card key·16 + rating·2 + (1 if from an exam), by card, time and id; the answered exam
-        questions as (card key, epoch seconds the attempt ended, right?). ``keys``: the deck's
+        without a Python object per value: the review log (``ReviewColumns``) and the answered
+        exam questions (``ExamColumns``). ``keys``: the deck's
         live multiple-choice cards, when the caller has them (``exam_cards``): not read again."""
         import numpy as np  # only readiness needs it: not every command that opens the store
 
@@ -194,17 +211,17 @@ class ReviewQueries(StoreBase):
                 keys = connection.exec_driver_sql(*compiled_sql(select(cards.c.key).where(mc), connection)) \
                     .cursor.fetchall()
             wanted = np.array(keys, dtype=np.int64).reshape(-1)
-            empty = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
             if not len(wanted):
-                return empty, (np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool))
+                return (ReviewColumns(np.zeros(0, np.int64), np.zeros(0), np.zeros(0)),
+                        ExamColumns(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool)))
             lo, hi = int(wanted.min()), int(wanted.max())
             parts = [self._packed_reviews(connection, start, min(hi, start + REVIEW_KEYS_AT_ONCE - 1))
                      for start in range(lo, hi + 1, REVIEW_KEYS_AT_ONCE)]
             codes, at, stability = (np.concatenate(column) for column in zip(*parts, strict=True))
             mine = np.isin(codes >> 4, wanted)
-            reviews = (codes[mine], at[mine], stability[mine])
+            reviews = ReviewColumns(codes[mine], at[mine], stability[mine])
             k, t, c = zip(*answers, strict=True) if (answers := self._exam_evidence(connection, deck)) else ((), (), ())
-            return reviews, (np.array(k, dtype=np.int64), np.array(t, dtype=float), np.array(c, dtype=bool))
+            return reviews, ExamColumns(np.array(k, dtype=np.int64), np.array(t, dtype=float), np.array(c, dtype=bool))
 
     def _packed_reviews(self, connection, lo: int, hi: int) -> tuple[Any, Any, Any]:
         """The (code, epoch seconds, stability or NaN) columns of ``forecast_columns`` for the
@@ -300,4 +317,4 @@ class ReviewQueries(StoreBase):
                     before=before.to_dict() if before else None, after=after.to_dict(), stability=after.stability))
 
 
-__all__ = ["ReviewQueries"]
+__all__ = ["ExamColumns", "ReviewColumns", "ReviewQueries"]
