@@ -59,7 +59,7 @@ def exam(
     report, number = attempts.hand_in(c.store, sitting, confidence, scheduler)
     console.print(f"Before this attempt srs gave you {with_article(f'{sitting.forecast:.0%}')} chance of passing "
                   f"(expected score {sitting.expected_score:.0%}); srs readiness shows how its forecasts fare.")
-    from srs.cli.progress import held_tags
+    from srs.held import held_tags
 
     render_report(console, report, sitting.deck.name, number,  # the summary comes last
                   held_tags(c.store, deck_id, report.study_next(), c.now()))
@@ -98,7 +98,7 @@ def results(
     console = stdout(screen=True)
     a = past.attempt
     console.print(f"Attempt #{a.number} taken {a.started_at.astimezone(c.now().tzinfo):%Y-%m-%d %H:%M}, seed {a.seed}.")
-    from srs.cli.progress import held_tags
+    from srs.held import held_tags
 
     render_report(console, past.report, past.deck_name, a.number,
                   held_tags(c.store, a.deck_id, past.report.study_next(), c.now()))

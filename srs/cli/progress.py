@@ -73,6 +73,7 @@ def readiness(
         print_json({**result.to_dict(), "exam_date": None if when is None else when.isoformat(),
                     "date_note": date_note and date_note[1], "calibration": checked.to_json()})
         return
+    from srs.held import held_cards
     from srs.ui.console import stdout
     from srs.ui.progress_views import render_readiness
 
@@ -80,42 +81,6 @@ def readiness(
     named = sorted(result.cards, key=lambda q: q.p)[:rows] + result.study_first()
     render_readiness(stdout(), result, checked, date_note, held_cards(c.store, [q.key for q in named], now),
                      details, rows)
-
-
-def held_tags(store, deck_id: str, tags: list[str], now) -> dict[str, str]:
-    """Tag -> which of its cards are out of reviews (suspended, buried) and how they come
-    back, for the tags among ``tags`` that have such cards (advice to review a tag must say)."""
-    held = {}
-    for tag in tags:
-        cards = store.cards(deck_id, tag=tag)
-        suspended = [x.name for x in cards if x.memory.suspended]
-        buried = [x for x in cards if not x.memory.suspended and x.memory.buried_until is not None
-                  and x.memory.buried_until > now]
-        notes = []
-        if suspended:
-            notes.append(f"{len(suspended)} of its {len(cards)} cards suspended: srs unsuspend "
-                         + " ".join(suspended[:3]) + (" …" if len(suspended) > 3 else ""))
-        if buried:
-            notes.append(f"{len(buried)} buried until {max(x.memory.buried_until for x in buried):%Y-%m-%d}")
-        if notes:
-            held[tag] = "; ".join(notes)
-    return held
-
-
-def held_cards(store, keys: list[int], now) -> dict[str, str]:
-    """Card name -> why it is out of reviews and how it comes back, for the suspended or
-    buried ones among ``keys``."""
-    held = {}
-    for key in dict.fromkeys(keys):
-        card = store.card(key)
-        if card is None:
-            continue
-        m = card.memory
-        if m.suspended:
-            held[card.name] = f"suspended: srs unsuspend {card.name}"
-        elif m.buried_until is not None and m.buried_until > now:
-            held[card.name] = f"buried until {m.buried_until:%Y-%m-%d %H:%M}, back in reviews then"
-    return held
 
 
 @app.command()
