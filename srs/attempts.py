@@ -110,10 +110,12 @@ def save(store: Store, deck_id: str, run: exam.ExamRun, report: exam.Report, sta
         number = store.save_attempt(attempt, answers)
         if scheduler is not None:
             cards = [q.card for q in run.questions]
-            seconds = {q.card.key: a.seconds for q, a in zip(run.questions, run.answers, strict=True)}
+            given = {q.card.key: a for q, a in zip(run.questions, run.answers, strict=True)}
             for card, rating in exam.scheduling_ratings(cards, run.answers):
-                store.apply_review(card.key, rating, finished_at, int(seconds[card.key] * 1000), "exam",
-                                   partial(_rated, scheduler, card.key, rating, finished_at))
+                answer = given[card.key]
+                store.apply_review(card.key, rating, finished_at, int(answer.seconds * 1000), "exam",
+                                   partial(_rated, scheduler, card.key, rating, finished_at),
+                                   card.is_right(answer.chosen))
     return number
 
 

@@ -15,6 +15,7 @@ from srs.errors import UserError, reading
 from srs.formats import Reads, format_of
 from srs.import_result import DeckResult, card_text
 from srs.model import DeckRecord
+from srs.rules import DEFAULT_EXAM_MINUTES, DEFAULT_PASS_MARK
 from srs.store import Store
 from srs.store.records import CardChange, NewCard
 
@@ -49,7 +50,8 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
     result = DeckResult(spec.id, spec.name)
     exam = spec.exam
     deck = DeckRecord(spec.id, spec.name, spec.description, exam is not None, exam.questions if exam else None,
-                      exam.minutes if exam else 30.0, exam.pass_mark if exam else 0.7, spec.source, now)
+                      exam.minutes if exam else DEFAULT_EXAM_MINUTES,
+                      exam.pass_mark if exam else DEFAULT_PASS_MARK, spec.source, now)
     with store.atomic(write=True):
         existing_deck = store.deck(spec.id)
         if existing_deck is None:

@@ -37,12 +37,12 @@ def bulk_load(store: Store, states: Iterable[tuple[int, MemoryState]],
             store.write_history([], [(k, r, t, ms, "review", b, a) for k, r, t, ms, b, a in rows], [])
 
 
-def forecast_evidence(store: Store, deck: str) -> tuple[list[tuple[int, float, int, str, float | None]],
+def forecast_evidence(store: Store, deck: str) -> tuple[list[tuple[int, float, int, str, float | None, bool | None]],
                                                          list[tuple[int, float, bool]]]:
     """What the readiness forecast learns from, one Python row per value, read row by row
     (the oracle of the store's ``forecast_columns``, which packs the same into arrays): every
     review-log entry of the deck's live multiple-choice cards as (card key, epoch seconds,
-    rating, source, stability after) and every answered exam question as (card key, epoch
+    rating, source, stability after, right letter? or None where not known) and every answered exam question as (card key, epoch
     seconds the attempt ended, right?), each by card then time."""
     from sqlalchemy import Float, cast, false, select
 
@@ -54,8 +54,9 @@ def forecast_evidence(store: Store, deck: str) -> tuple[list[tuple[int, float, i
         mc = select(cards.c.key).where(cards.c.deck_id == deck, cards.c.kind == CardKind.MC.value,
                                        cards.c.retired == false())
         rows = s.execute(select(log.c.card_key, cast(store._epoch(log.c.reviewed_at), Float), log.c.rating,
-                                log.c.source, log.c.stability)
+                                log.c.source, log.c.stability, log.c.correct)
                          .where(log.c.learner == store.learner, log.c.card_key.in_(mc))
                          .order_by(log.c.card_key, log.c.reviewed_at, log.c.id))
-        reviews = [(int(k), float(t), int(r), src, None if st is None else float(st)) for k, t, r, src, st in rows]
+        reviews = [(int(k), float(t), int(r), src, None if st is None else float(st), None if c is None else bool(c))
+                   for k, t, r, src, st, c in rows]
         return reviews, store._exam_evidence(s, deck)

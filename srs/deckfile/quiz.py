@@ -7,6 +7,7 @@ import re
 
 from srs.deckfile.records import CardSpec, DeckSpec, ExamSettings
 from srs.errors import DeckFileError
+from srs.rules import DEFAULT_EXAM_MINUTES
 
 _COUNTS = re.compile(r"^\s*(\d+)\s+questions?\s*[·•|,\-–—]\s*(\d+(?:\.\d+)?)\s*%\s*to\s+pass\s*$", re.I)
 _PROGRESS = re.compile(r"^\s*\d+\s+of\s+\d+\s+answered\s*$", re.I)
@@ -64,7 +65,8 @@ def parse_quiz_text(text: str, path: str = "<quiz>") -> DeckSpec:
         questions, percent = counts
         if not 0 < percent <= 100:
             raise DeckFileError(path, None, f"quiz text: pass mark {percent}% is not in (0, 100]")
-        exam = ExamSettings(questions=min(questions, len(cards)) or None, minutes=30.0, pass_mark=percent / 100)
+        exam = ExamSettings(questions=min(questions, len(cards)) or None, minutes=DEFAULT_EXAM_MINUTES,
+                            pass_mark=percent / 100)
     return DeckSpec(slug(title), title, "", exam, tuple(cards), path)
 
 

@@ -7,19 +7,19 @@ import re
 from dataclasses import dataclass, field
 
 from srs.model import CardKind, letter_index, record_maker
+from srs.rules import DEFAULT_EXAM_MINUTES, DEFAULT_PASS_MARK, MAX_CHOICES, MIN_CHOICES
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 # a deck imported from Anki keeps its name's own script: lower-case letters and digits of
 # any alphabet, and hyphens (srs.anki.apkg_read.deck_id makes them)
 DECK_ID_RE = re.compile(r"^[^\W_](?:[^\W_]|-)*\Z")
-MIN_CHOICES, MAX_CHOICES = 2, 6
 
 
 @dataclass(frozen=True)
 class ExamSettings:
     questions: int | None = None  # None: all multiple-choice cards
-    minutes: float = 30.0
-    pass_mark: float = 0.70
+    minutes: float = DEFAULT_EXAM_MINUTES
+    pass_mark: float = DEFAULT_PASS_MARK
 
 
 @dataclass(frozen=True)

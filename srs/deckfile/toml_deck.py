@@ -21,6 +21,7 @@ from srs.deckfile.records import (
 )
 from srs.errors import DeckFileError
 from srs.model import LETTERS, CardKind
+from srs.rules import DEFAULT_EXAM_MINUTES, DEFAULT_PASS_MARK, choice_count_ok
 from srs.scripts import mixed_scripts_message
 
 _DECK_KEYS = {"id", "name", "description", "exam"}
@@ -236,10 +237,10 @@ def _exam(raw: Any, fail, lines: _Lines) -> ExamSettings:
     questions = raw.get("questions")
     if questions is not None and (isinstance(questions, bool) or not isinstance(questions, int) or questions < 1):
         raise fail(lines.key("deck.exam", "questions"), f"{where}: questions must be a whole number of at least 1")
-    minutes = raw.get("minutes", 30)
+    minutes = raw.get("minutes", DEFAULT_EXAM_MINUTES)
     if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not 0 < minutes <= 24 * 60:
         raise fail(lines.key("deck.exam", "minutes"), f"{where}: minutes must be a number in (0, 1440]")
-    pass_mark = raw.get("pass_mark", 0.70)
+    pass_mark = raw.get("pass_mark", DEFAULT_PASS_MARK)
     if isinstance(pass_mark, bool) or not isinstance(pass_mark, (int, float)) or not 0 < pass_mark <= 1:
         raise fail(lines.key("deck.exam", "pass_mark"), f"{where}: pass_mark must be a number in (0, 1]")
     return ExamSettings(questions, float(minutes), float(pass_mark))
@@ -297,8 +298,8 @@ def _card(raw: dict[str, Any], index: int, fail, lines: _Lines) -> CardSpec:
     if not strings:
         raise fail(lines.key("card", "choices", index), f"{where}: choices must be a list of strings")
     n = len(choices_raw)
-    if not MIN_CHOICES <= n <= MAX_CHOICES:
-        raise fail(lines.key("card", "choices", index), f"{where}: {n} choices; a card has 2 to 6")
+    if not choice_count_ok(n):
+        raise fail(lines.key("card", "choices", index), f"{where}: {n} choices; a card has {MIN_CHOICES} to {MAX_CHOICES}")
     for choice in choices_raw:
         if not choice.strip():
             raise fail(lines.key("card", "choices", index), f"{where}: a choice must not be empty")

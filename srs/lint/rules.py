@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from srs.lint.report import Duplicate, Item
 from srs.model import LETTERS
+from srs.rules import DEFAULT_PASS_MARK
 
-DEFAULT_PASS_MARK = 0.70
 #: words that make a choice suspicious to a test-wise student ("always", "never", ...)
 ABSOLUTE_WORDS = ("always", "never", "only", "all", "none", "every", "completely", "must")
 #: how alike two choices of one card may be (difflib ratio after normalising case and space)

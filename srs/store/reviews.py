@@ -24,10 +24,12 @@ from sqlalchemy import (
 )
 
 from srs.model import NEW, CardKind, MemoryState, ReviewEntry
+from srs.rules import code_key, review_code
 from srs.store.base import (
     STATE_COLUMNS,
     Prepared,
     StoreBase,
+    answered_right,
     compiled_sql,
     insert_rows,
     memory_of,
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
 class ReviewColumns(NamedTuple):
     """The review log of a deck's live multiple-choice cards as arrays, by card, time and id."""
 
-    code: NDArray[Any]               # card key·16 + rating·2 + (1 if from an exam)
+    code: NDArray[Any]               # srs.rules.review_code: card key, rating, right, from an exam
     at: NDArray[Any]                 # epoch seconds
     stability: NDArray[Any]          # FSRS stability after, NaN for none
 
@@ -81,16 +83,16 @@ def _answer_statements(dialect: Any) -> tuple[Prepared, Prepared, Prepared, Prep
 
 #: the review-log columns an answer writes (``ReviewQueries._log_row``'s keys)
 LOG_COLUMNS = ("learner", "card_key", "rating", "reviewed_at", "duration_ms", "source", "state_before", "before",
-               "after", "stability")
+               "after", "stability", "correct")
 
 
 class ReviewQueries(StoreBase):
     def _log_row(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
-                 before: MemoryState | None, after: MemoryState) -> dict[str, Any]:
+                 before: MemoryState | None, after: MemoryState, correct: bool | None = None) -> dict[str, Any]:
         return {"learner": self.learner, "card_key": key, "rating": int(rating), "reviewed_at": when,
                 "duration_ms": duration_ms, "source": source, "state_before": int(before.state) if before else int(NEW),
                 "before": before.to_dict() if before else None, "after": after.to_dict(),
-                "stability": after.stability}
+                "stability": after.stability, "correct": correct}
 
     def save_state(self, key: int, memory: MemoryState) -> None:
         values = state_values(memory)
@@ -100,15 +102,18 @@ class ReviewQueries(StoreBase):
                 s.execute(insert(card_states).values(learner=self.learner, card_key=key, **values))
 
     def apply_review(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
-                     compute: Callable[[MemoryState], MemoryState]) -> tuple[int, MemoryState | None, MemoryState]:
+                     compute: Callable[[MemoryState], MemoryState],
+                     correct: bool | None = None) -> tuple[int, MemoryState | None, MemoryState]:
         """Answer a card against its *current* stored state: inside one write transaction
         (the row locked), read the state, let ``compute`` give the next one, write it and
-        append the log row. Two processes answering the same card can't lose an update.
-        Returns (review id, state before or None for a card never studied, state after)."""
-        return self._retrying(lambda: self._apply_review(key, rating, when, duration_ms, source, compute))
+        append the log row (``correct``: what was answered, a multiple-choice card's right
+        letter or not; None: not known). Two processes answering the same card can't lose an
+        update. Returns (review id, state before or None for a card never studied, state after)."""
+        return self._retrying(lambda: self._apply_review(key, rating, when, duration_ms, source, compute, correct))
 
     def _apply_review(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
-                      compute: Callable[[MemoryState], MemoryState]) -> tuple[int, MemoryState | None, MemoryState]:
+                      compute: Callable[[MemoryState], MemoryState],
+                      correct: bool | None) -> tuple[int, MemoryState | None, MemoryState]:
         # the hot path of a review session: three statements in one transaction, each built
         # once and run with parameters (no statement building or cache-key work per answer)
         with self.write_connection() as connection:
@@ -123,7 +128,7 @@ class ReviewQueries(StoreBase):
             else:
                 update_state.run(connection, {**mine, **values}).close()
             cursor = insert_review.run(connection, self._log_row(key, rating, when, duration_ms, source, before,
-                                                                 after))
+                                                                 after, correct))
             try:
                 review_id = cursor.lastrowid if connection.dialect.name == "sqlite" else cursor.fetchone()[0]
             finally:
@@ -200,8 +205,9 @@ class ReviewQueries(StoreBase):
 
     def forecast_columns(self, deck: str, keys: Sequence[int] | None = None) -> tuple[ReviewColumns, ExamColumns]:
         """What the readiness forecast learns from, as arrays, read from covering indexes
-        without a Python object per value: the review log (``ReviewColumns``) and the answered
-        exam questions (``ExamColumns``). ``keys``: the deck's
+        without a Python object per value: the review log (``ReviewColumns``; its code is
+        ``srs.rules.review_code``: card key, rating, right as ``answered_right``, from an exam)
+        and the answered exam questions (``ExamColumns``). ``keys``: the deck's
         live multiple-choice cards, when the caller has them (``exam_cards``): not read again."""
         import numpy as np  # only readiness needs it: not every command that opens the store
 
@@ -218,7 +224,7 @@ class ReviewQueries(StoreBase):
             parts = [self._packed_reviews(connection, start, min(hi, start + REVIEW_KEYS_AT_ONCE - 1))
                      for start in range(lo, hi + 1, REVIEW_KEYS_AT_ONCE)]
             codes, at, stability = (np.concatenate(column) for column in zip(*parts, strict=True))
-            mine = np.isin(codes >> 4, wanted)
+            mine = np.isin(code_key(codes), wanted)
             reviews = ReviewColumns(codes[mine], at[mine], stability[mine])
             k, t, c = zip(*answers, strict=True) if (answers := self._exam_evidence(connection, deck)) else ((), (), ())
             return reviews, ExamColumns(np.array(k, dtype=np.int64), np.array(t, dtype=float), np.array(c, dtype=bool))
@@ -226,7 +232,7 @@ class ReviewQueries(StoreBase):
     def _packed_reviews(self, connection, lo: int, hi: int) -> tuple[Any, Any, Any]:
         """The (code, epoch seconds, stability or NaN) columns of ``forecast_columns`` for the
         card keys ``lo..hi`` (other decks' rows among them included: the caller drops them).
-        One range scan of the (learner, card, time, id, rating, source, stability) index; each
+        One range scan of the (learner, card, time, id, rating, source, stability, correct) index; each
         column comes back as one comma-separated text, aggregated in the index's order, and is
         parsed by numpy: a row per review costs more in the driver than the SQL (~1 µs each,
         a million of them). Codes and times are exact; a stability comes as SQLite writes a
@@ -235,7 +241,8 @@ class ReviewQueries(StoreBase):
         import numpy as np
 
         sqlite = connection.dialect.name == "sqlite"
-        code = review_table.c.card_key * 16 + review_table.c.rating * 2 + case((review_table.c.source == "exam", 1), else_=0)
+        log = review_table.c
+        code = review_code(log.card_key, log.rating, answered_right(), case((log.source == "exam", 1), else_=0))
         if sqlite:
             # julianday's own integer milliseconds (exact: well below 2**53, off by < 0.1 before
             # rounding); turned into epoch seconds below with the arithmetic of ``_epoch``
