@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from srs.attempts import Past
+from srs.forecast import Readiness
 from srs.importer import DeckResult
 from srs.lint import LintReport
 from srs.model import Account, Attempt
@@ -151,7 +152,8 @@ def srs(tmp_path_factory):
         exam_run.hand_in()
         rep = report("geo", [q.card for q in exam_run.questions], exam_run.answers, 0.6, exam_run.elapsed,
                      with_confidence=True)
-        attempts.save(store, "geo", exam_run, rep, T0 + timedelta(days=1), 4, 30.0, make_scheduler(Settings(), fuzz=False))
+        attempts.save(store, "geo", exam_run, rep, T0 + timedelta(days=1), 4, 30.0, make_scheduler(Settings(), fuzz=False),
+                      0.5, {q.card.key: 0.6 for q in exam_run.questions})  # the forecasts made before it
     finally:
         store.close()
     run("user", "add", "ann", "--teacher", stdin="a-long-password\n")
@@ -180,6 +182,7 @@ OUTPUTS = [
     ("srs lint --json", ("lint", "DECK"), LintReport, False),
     ("srs lint --json", ("lint", "--deck", "geo"), LintReport, False),
     ("srs user list --json", ("user", "list"), Account, True),
+    ("srs readiness --json", ("readiness", "--deck", "geo"), Readiness, False),
 ]
 
 
@@ -193,6 +196,8 @@ def test_json_output_has_its_typed_shape(srs, title, args, record, many):
             check(item, shape, f"{' '.join(args)}[{i}]")
     else:
         check(data, shape, " ".join(args))
+    if args[0] == "readiness":  # the attempt above, checked: both assumptions, a date ahead
+        assert data["calibration"]["attempts"] == 1 and {"stop", "pace"} <= data["assumptions"].keys()
 
 
 @pytest.mark.parametrize(("title", "record"), sorted({(o[0], o[2]) for o in OUTPUTS}, key=lambda o: (o[0], o[1].__name__)))

@@ -70,8 +70,9 @@ def readiness(
         raise UserError(str(exc)) from None
     checked = outcomes(c.store, deck_id)
     if as_json:
-        print_json({**result.to_dict(), "exam_date": None if when is None else when.isoformat(),
-                    "date_note": date_note and date_note[1], "calibration": checked.to_json()})
+        from srs.forecast import Readiness
+
+        print_json(Readiness(result, checked, when, date_note and date_note[1]).to_dict())
         return
     from srs.held import held_cards
     from srs.ui.console import stdout
