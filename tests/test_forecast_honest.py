@@ -227,7 +227,7 @@ def test_advice_says_when_a_tag_or_card_is_out_of_reviews(make_store):
     import itertools
 
     from srs import attempts
-    from srs.cli.progress import held_cards, held_tags
+    from srs.held import held_cards, held_tags
     from srs.review import set_suspended
     from srs.scheduler import make_scheduler
     from srs.settings import Settings

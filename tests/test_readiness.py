@@ -35,7 +35,7 @@ def brute(ps, questions, mark):
     for draw in draws:
         for outcome in itertools.product((0, 1), repeat=questions):
             chance = 1.0
-            for i, right in zip(draw, outcome):
+            for i, right in zip(draw, outcome, strict=True):
                 chance *= ps[i] if right else 1 - ps[i]
             total += chance * (sum(outcome) >= k)
     return total / len(draws)

@@ -76,7 +76,7 @@ The package
 from __future__ import annotations
 
 from srs.forecast.calibration import Bin, Calibration, brier, calibration, expected_calibration_error, log_loss
-from srs.forecast.cases import Outlook, assess, chances_now, outcomes, outlook
+from srs.forecast.cases import Outlook, Readiness, ReadinessDict, assess, chances_now, outcomes, outlook
 from srs.forecast.draws import Odds, exam_odds, pass_probability, poisson_binomial, score_distributions
 from srs.forecast.drift import Drift
 from srs.forecast.evidence import Answer, CardEvidence, Evidence, evidence, evidence_columns
@@ -87,6 +87,7 @@ from srs.forecast.records import CardChance, Forecast, Learner, Scenario
 
 __all__ = ["EXAM_LEARN", "MAX_ANSWERS", "RECALL_GUESS", "STABILITY_REF", "Answer", "Bin", "Calibration",
            "CardChance", "CardEvidence", "Drift", "Evidence", "Forecast", "Grid", "Learner", "Odds", "Outlook",
+           "Readiness", "ReadinessDict",
            "Scenario", "assess", "brier", "calibration", "chances_now", "evidence", "evidence_columns",
            "exam_odds", "expected_calibration_error", "forecast", "full_grid", "log_loss", "outcomes", "outlook",
            "pass_probability", "poisson_binomial", "posterior", "score_distributions"]

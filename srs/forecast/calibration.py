@@ -7,6 +7,28 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import TypedDict
+
+
+class BinDict(TypedDict):
+    low: float
+    high: float
+    answers: int
+    mean_forecast: float
+    right: float
+
+
+class CalibrationDict(TypedDict):
+    """`calibration` in `srs readiness --json` (docs/json.md)."""
+
+    answers: int
+    log_loss: float | None
+    brier: float | None
+    bins: list[BinDict]
+    attempts: int
+    pass_brier: float | None
+    mean_pass_forecast: float | None
+    pass_rate: float | None
 
 
 @dataclass(frozen=True)
@@ -29,7 +51,7 @@ class Calibration:
     mean_pass_forecast: float | None = None
     pass_rate: float | None = None
 
-    def to_json(self) -> dict:
+    def to_dict(self) -> CalibrationDict:
         return {"answers": self.answers, "log_loss": self.log_loss, "brier": self.brier,
                 "bins": [{"low": b.low, "high": b.high, "answers": b.answers, "mean_forecast": b.mean_forecast,
                           "right": b.right} for b in self.bins],

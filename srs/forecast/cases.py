@@ -10,10 +10,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from srs.forecast.calibration import Calibration, calibration
+from srs.forecast.calibration import Calibration, CalibrationDict, calibration
 from srs.forecast.evidence import evidence_columns
 from srs.forecast.predict import forecast
-from srs.forecast.records import Forecast
+from srs.forecast.records import Forecast, ForecastDict
 
 VALUE_UP_TO = 2000   # cards: above, the value of a review is not computed
 
@@ -108,10 +108,33 @@ def outlook(store, settings, deck_id: str, now: datetime) -> Outlook:
     return Outlook(settings.exam_date, days, found.pass_probability, found.no_mock)
 
 
+class ReadinessDict(ForecastDict):
+    """`srs readiness --json` (docs/json.md)."""
+
+    exam_date: str | None            # the date the forecast is for; none: as if the exam were now
+    date_note: str | None            # why it is now: no exam date set, or it has passed
+    calibration: CalibrationDict
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What `srs readiness` reports: the forecast for a date, the note when that date is now
+    (no exam date, or it has passed), and how past forecasts fared."""
+
+    forecast: Forecast
+    calibration: Calibration
+    exam_date: datetime | None
+    date_note: str | None = None
+
+    def to_dict(self) -> ReadinessDict:
+        return {**self.forecast.to_dict(), "exam_date": None if self.exam_date is None else self.exam_date.isoformat(),
+                "date_note": self.date_note, "calibration": self.calibration.to_dict()}
+
+
 def outcomes(store, deck_id: str) -> Calibration:
     """How the forecasts stored with past attempts fared (see ``calibration``)."""
     answers, attempts = store.forecast_outcomes(deck_id)
     return calibration(answers, attempts)
 
 
-__all__ = ["Outlook", "assess", "chances_now", "outcomes", "outlook"]
+__all__ = ["Outlook", "Readiness", "ReadinessDict", "assess", "chances_now", "outcomes", "outlook"]

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict
 
-from srs.forecast.drift import Drift
+from srs.forecast.drift import Drift, DriftDict
 from srs.model import needed
 
 LITTLE_EVIDENCE = 20       # answers below which the forecast says it is mostly prior
@@ -42,6 +42,80 @@ class CardChance(NamedTuple):
     gain: float = 0.0                # rise in the pass probability from that review
 
 
+class ScenarioDict(TypedDict):
+    pass_probability: float
+    expected_score: float
+    score_interval: list[float]      # [low, high]
+
+
+class AssumptionDict(ScenarioDict):
+    label: str
+
+
+class _Assumptions(TypedDict):
+    headline: str                    # "stop" or "pace"
+
+
+class AssumptionsDict(_Assumptions, total=False):
+    stop: AssumptionDict             # if the learner stops studying now
+    pace: AssumptionDict             # if they keep their recent pace
+
+
+class EvidenceDict(TypedDict):
+    answers: int
+    exam_answers: int
+    mocks: int
+    little: bool
+    no_mock: bool
+    beyond_reviews: DriftDict
+
+
+class LearnerDict(TypedDict):
+    prior_knowledge: float
+    learning: float
+    memory: float
+    slip: float
+    elimination: float
+    recognition: float
+    estimated: bool
+
+
+class CardChanceDict(TypedDict):
+    card: str
+    p_correct: float                 # on the exam date
+    p_now: float
+    answers: int
+    right: int
+    p_if_reviewed: float | None
+    gain: float
+
+
+class StudyFirstDict(TypedDict):
+    card: str
+    gain: float
+
+
+class ForecastDict(TypedDict):
+    """`srs readiness --json`, calibration aside (docs/json.md)."""
+
+    deck: str
+    on: str
+    questions: int
+    pass_mark: float
+    needed: int
+    expected_score: float
+    score_interval: list[float]
+    interval_mass: float
+    pass_probability: float
+    method: str
+    assumptions: AssumptionsDict
+    evidence: EvidenceDict
+    learner: LearnerDict
+    distribution: list[float]
+    cards: list[CardChanceDict]
+    study_first: list[StudyFirstDict]
+
+
 @dataclass(frozen=True)
 class Scenario:
     """The exam's score under one assumption about the days until it."""
@@ -51,7 +125,7 @@ class Scenario:
     score_interval: tuple[float, float]   # central 80% of the share right
     distribution: list[float]        # P(score = j right), j = 0..questions
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> ScenarioDict:
         return {"pass_probability": self.pass_probability, "expected_score": self.expected_score,
                 "score_interval": list(self.score_interval)}
 
@@ -138,15 +212,18 @@ class Forecast:
         worth = [c for c in self.cards if c.gain > 1e-9]
         return sorted(worth, key=lambda c: (-c.gain, c.p))[:n]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> ForecastDict:
         """The forecast as `srs readiness --json` prints it (docs/json.md), calibration aside."""
+        assumptions: AssumptionsDict = {"headline": HEADLINE}
+        if self.stop is not None:
+            assumptions["stop"] = {"label": ASSUMPTIONS["stop"], **self.stop.to_dict()}
+        if self.pace is not None:
+            assumptions["pace"] = {"label": ASSUMPTIONS["pace"], **self.pace.to_dict()}
         return {"deck": self.deck, "on": self.on.isoformat(), "questions": self.questions,
                 "pass_mark": self.pass_mark, "needed": self.needed, "expected_score": self.expected_score,
                 "score_interval": list(self.score_interval), "interval_mass": 0.8,
                 "pass_probability": self.pass_probability, "method": self.method,
-                "assumptions": {"headline": HEADLINE,
-                                **{key: {"label": label, **getattr(self, key).to_dict()}
-                                   for key, label in ASSUMPTIONS.items() if getattr(self, key) is not None}},
+                "assumptions": assumptions,
                 "evidence": {"answers": self.answers, "exam_answers": self.exam_answers, "mocks": self.mocks,
                              "little": self.little_evidence, "no_mock": self.no_mock,
                              "beyond_reviews": self.drift.to_dict()},
@@ -160,4 +237,6 @@ class Forecast:
                 "study_first": [{"card": q.name, "gain": q.gain} for q in self.study_first(10)]}
 
 
-__all__ = ["ASSUMPTIONS", "HEADLINE", "LITTLE_EVIDENCE", "CardChance", "Forecast", "Learner", "Scenario"]
+__all__ = ["ASSUMPTIONS", "HEADLINE", "LITTLE_EVIDENCE", "AssumptionDict", "AssumptionsDict", "CardChance",
+           "CardChanceDict", "EvidenceDict", "Forecast", "ForecastDict", "Learner", "LearnerDict", "Scenario",
+           "ScenarioDict", "StudyFirstDict"]
