@@ -65,7 +65,35 @@ def errors(stderr: str) -> str:
     return "".join(line for line in stderr.splitlines(keepends=True) if not line.startswith("simulated time: "))
 
 
+class Ran:
+    """What ``subprocess.run`` gives (returncode, stdout, stderr), from an in-process run."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
 def srs(env, *args, input=None, check=True):
+    """``srs ARGS`` in-process (Typer's CliRunner) with ``env`` as its environment, as the
+    quick loop runs it; a bug's exception is raised, not turned into an exit code."""
+    from typer.testing import CliRunner
+
+    from srs.cli import app
+
+    import os
+
+    exactly = {key: None for key in os.environ if key not in env}  # as a process given ``env`` alone
+    result = CliRunner().invoke(app, list(args), input=input, env={**exactly, **env})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    ran = Ran(result.exit_code, result.stdout, result.stderr)
+    if check and ran.returncode != 0:
+        raise AssertionError(f"srs {' '.join(args)} exited {ran.returncode}: {ran.stderr}")
+    return ran
+
+
+def srs_process(env, *args, input=None, check=True):
+    """``python -m srs ARGS`` as a real process (for what only a process shows: start-up,
+    exit codes of the interpreter, signals, several processes at once)."""
     result = subprocess.run([sys.executable, "-m", "srs", *args], env=env, input=input, capture_output=True,
                             text=True, timeout=60)
     if check and result.returncode != 0:
