@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from tests.cli.helpers import cards_json, errors, next_card, right_letter, srs
 
 
