@@ -35,7 +35,7 @@ def upgrade_to(url: str, revision: str) -> None:
     engine.dispose()
 
 
-def test_fresh_database_is_at_head_and_matches_the_models(db_url):
+def test_fresh_database_is_at_head_and_matches_the_models(db_url, real_migrations):
     store, fresh = open_store(db_url, "alice")
     assert fresh
     with store.engine.connect() as connection:

@@ -121,16 +121,28 @@ def shown_letter(card: dict, letter: str | None = None) -> str:
     return LETTERS[order.index(LETTERS.index(letter or card["answer"]))]
 
 
+def letters(db: str, learner: str, name: str) -> tuple[str, str]:
+    """(the key that answers card ``name`` (DECK/CARD) right in a review now, and one that answers
+    it wrong), from its choices and answers so far in the database (what `srs cards` shows
+    without the forecast that `srs cards` computes)."""
+    store, _ = open_store(db, learner)
+    try:
+        card = store.find_card(*name.split("/", 1))
+    finally:
+        store.close()
+    order = choice_order(name, card.memory.reps, len(card.choices))
+    right = LETTERS[order.index(card.answer_index)]
+    return right, next(letter for letter in LETTERS[: len(card.choices)] if letter != right)
+
+
 def right_letter(env, name: str) -> str:
     """The key that answers card ``name`` (DECK/CARD) right in a review now."""
-    return shown_letter(cards_json(env, name.partition("/")[0])[name])
+    return letters(env["SRS_DB"], env["SRS_LEARNER"], name)[0]
 
 
 def wrong_letter(env, name: str) -> str:
     """A key that answers card ``name`` wrong in a review now."""
-    card = cards_json(env, name.partition("/")[0])[name]
-    right = shown_letter(card)
-    return next(letter for letter in LETTERS[: len(card["choices"])] if letter != right)
+    return letters(env["SRS_DB"], env["SRS_LEARNER"], name)[1]
 
 
 def next_card(env, *args) -> str:

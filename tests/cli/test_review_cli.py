@@ -64,6 +64,7 @@ def test_bad_options(env):
     assert r.returncode == 1 and errors(r.stderr) == "error: --limit 0: must be at least 1\n"
 
 
+@pytest.mark.slow
 def test_weeks_of_daily_study_match_an_independent_fsrs_replay(tmp_path, db_url):
     """The bundled deck, studied every day for three weeks through the CLI."""
     env = srs_env(tmp_path, db_url)
