@@ -113,7 +113,7 @@ class WebReview:
         from srs.ui.render import format_interval
 
         if answered.leech:
-            self.notice = (f"{answered.card.name} has lapsed {self.session.settings.leech_threshold} times: it is "
+            self.notice = (f"{answered.card.name} has lapsed {answered.lapses} times: it is "
                            "tagged leech and suspended. Rewrite it, then `srs unsuspend` it.")
         else:
             wait = answered.due - answered.at
