@@ -6,10 +6,14 @@ which names the test server) and with a home and data folder of its own, so no t
 or writes a real database. Hypothesis keeps its example database in the system's temporary
 folder, not in the repository.
 
-Typer's Click command tree is built once per run, not once per CliRunner invoke.
-The quick loop (``-m "not slow"``): a new SQLite database is a copy of one migrated once per
-run (tests/dbs.py: ``migrated_once``), and hypothesis tests run a tenth of their examples
-(at least 5, or all when fewer); the whole suite runs every example.
+What keeps the quick loop quick (the first four give what the slow way gives):
+- a new SQLite database is a copy of one migrated once per run (tests/dbs.py:
+  ``migrated_once``; ``real_migrations`` runs Alembic itself, as tests/test_migrations.py does);
+- a store made with the same decks is a copy of the first one (tests/factories.py: ``make_store``);
+- Typer's Click command tree is built once per run, not once per CliRunner invoke;
+- the web apps share Jinja's bytecode cache (tests/web/conftest.py);
+- under ``-m "not slow"`` each hypothesis test runs a tenth of its examples (at least 5, or all
+  when fewer); the whole suite runs every example.
 """
 
 from __future__ import annotations
