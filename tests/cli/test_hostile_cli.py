@@ -121,7 +121,7 @@ def test_a_deck_named_like_markup_is_examinable_and_shown_as_it_is(tmp_path, nam
                     encoding="utf-8")
     srs(env, "import", str(deck))
     exam = srs(env, "exam", "--deck", "chem", "--seed", "1", input="A\n")
-    assert f"{name}: 1 questions" in exam.stdout and f"[bold]Q[/] {name}" in exam.stdout
+    assert f"{name}: 1 question," in exam.stdout and f"[bold]Q[/] {name}" in exam.stdout
     assert "[red]a" in exam.stdout and f"attempt #1 — {name}" in exam.stdout
     assert name in srs(env, "decks").stdout
     assert name in srs(env, "results", "1").stdout
