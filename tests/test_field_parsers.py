@@ -18,7 +18,7 @@ from srs.anki.html import list_items, to_text
 from srs.anki.media_names import media_names, placeholders
 from srs.anki.scan import answer_rule_end, pairs, ruby, strip_tags, trailing_block
 from srs.anki.template import CardContext, _apply, _furigana, cloze, cloze_numbers, render
-from srs.deckfile import _header
+from srs.deckfile.lines import _header
 
 # The expressions as they were (the oracles): each backtracked super-linearly on some text.
 OLD_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)

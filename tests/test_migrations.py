@@ -21,6 +21,7 @@ from srs.settings import Settings
 from srs.store import open_store
 from srs.store.models import metadata
 from tests.factories import T0, deck, make_store
+from tests.store_helpers import card_reviews
 
 MIGRATIONS = Path(engine_mod.__file__).parent / "migrations"
 
@@ -69,7 +70,7 @@ def test_database_built_by_the_first_migration_upgrades_on_open(db_url):
     session = ReviewSession(store, Settings(), fuzz=False)
     card = session.next(T0)
     session.answer(card, 3, T0)
-    assert store.card_reviews(card.key)[0].rating == 3
+    assert card_reviews(store, card.key)[0].rating == 3
     store.close()
 
 
@@ -115,7 +116,7 @@ def test_utc_round_trip(db_url):
 
     local = (T0 + timedelta(hours=3)).astimezone(tz(timedelta(hours=5, minutes=30)))
     session.answer(session.next(local), 3, local)
-    got = store.card_reviews(store.cards()[0].key)[0].reviewed_at
+    got = card_reviews(store, store.cards()[0].key)[0].reviewed_at
     assert got == local and got.tzinfo is not None and got.utcoffset() == timedelta(0)
     store.close()
 

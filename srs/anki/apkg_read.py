@@ -64,7 +64,7 @@ def _open(path: Path, with_reviews: bool, stack: ExitStack) -> "PackageReader":
     if "meta" in members:
         try:
             version = next((v for n, w, v in proto_fields(read_member(path, zf, members["meta"], budget) or b"")
-                            if n == 1 and w == 0), 0)  # PackageMetadata.version
+                            if n == 1 and w == 0 and isinstance(v, int)), 0)  # PackageMetadata.version
         except ValueError:
             raise _fail(path, "the package's meta is corrupt") from None
     media = media_map(path, zf, version, budget)

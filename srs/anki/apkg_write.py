@@ -22,7 +22,7 @@ from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME, ca
 from srs.anki.scan import strip_tags
 from srs.anki.types import ExportCard
 from srs.clock import day_start
-from srs.model import LEARNING, NEW, RELEARNING, REVIEW, CardKind, ReviewEntry, StudyCard
+from srs.model import LEARNING, NEW, RELEARNING, REVIEW, CardKind, ReviewEntry, State, StudyCard
 
 SCHEMA = """
 create table col (id integer primary key, crt integer not null, mod integer not null, scm integer not null,
@@ -237,7 +237,7 @@ def _write_revlog(db: sqlite3.Connection, history: Iterable[ReviewEntry], cid_of
         while rid in used:
             rid += 1
         used.add(rid)
-        kind = {NEW: 0, LEARNING: 0, REVIEW: 1, RELEARNING: 2}[e.state_before]
+        kind = {NEW: 0, LEARNING: 0, REVIEW: 1, RELEARNING: 2}[State(e.state_before)]
         ivl = _interval(e.after.due, e.reviewed_at) if e.after.due else 0
         last = _interval(e.before.due, e.before.last_review) if e.before and e.before.due and e.before.last_review \
             else 0

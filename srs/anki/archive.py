@@ -10,7 +10,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO
 
 from srs.anki.media_names import clean_media_name
 from srs.anki.protobuf import fields as proto_fields
@@ -85,7 +85,7 @@ def chunks(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: Budge
         yield from _zstd_chunks(path, src, info, budget, what)
 
 
-def _zstd_chunks(path: Path, src: BinaryIO, info: zipfile.ZipInfo, budget: Budget, what: str) -> Iterator[bytes]:
+def _zstd_chunks(path: Path, src: IO[bytes], info: zipfile.ZipInfo, budget: Budget, what: str) -> Iterator[bytes]:
     import zstandard
 
     read = 0
@@ -130,10 +130,11 @@ def media_map(path: Path, zf: zipfile.ZipFile, version: int, budget: Budget) -> 
     members: dict[str, str] = {}
     if version >= 3:
         try:
-            entries = [value for number, wire, value in proto_fields(raw) if number == 1 and wire == 2]
+            entries = [value for number, wire, value in proto_fields(raw)
+                       if number == 1 and wire == 2 and isinstance(value, bytes)]
             for index, entry in enumerate(entries):  # MediaEntries { repeated MediaEntry entries = 1 }
                 for n2, w2, v2 in proto_fields(entry):  # MediaEntry { string name = 1; ... }
-                    if n2 == 1 and w2 == 2:
+                    if n2 == 1 and w2 == 2 and isinstance(v2, bytes):
                         members[str(index)] = v2.decode("utf-8", "replace")
         except ValueError:
             raise fail(path, "the media map is corrupt") from None

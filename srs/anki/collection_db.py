@@ -110,7 +110,8 @@ def notetypes(db: sqlite3.Connection) -> dict[int, Notetype]:
             templates = []
             for tname, tconfig in db.execute(
                     "select cast(name as text), config from templates where ntid = ? order by ord", (ntid,)):
-                parts = {n: v for n, w, v in proto_fields(tconfig or b"") if w == 2 and n in (1, 2)}
+                parts = {n: v for n, w, v in proto_fields(tconfig or b"") if w == 2 and n in (1, 2)
+                         and isinstance(v, bytes)}
                 templates.append((tname, parts.get(1, b"").decode("utf-8", "replace"),
                                   parts.get(2, b"").decode("utf-8", "replace")))
             out[ntid] = Notetype(name, kind == 1, fields, templates)

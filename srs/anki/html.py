@@ -104,7 +104,7 @@ class _Budgeted(_Text):
     def parse_endtag(self, i: int) -> int:
         return self._spend(i, super().parse_endtag(i))
 
-    def parse_comment(self, i: int, report: int = 1) -> int:
+    def parse_comment(self, i: int, report: bool = True) -> int:
         return self._spend(i, super().parse_comment(i, report))
 
     def parse_pi(self, i: int) -> int:

@@ -79,14 +79,13 @@ def read_anki_text(path: Path) -> AnkiPackage:
     text = _read_text(path)
     lines = text.splitlines(keepends=True)
     headers: dict[str, str] = {}
-    body = 0
-    for body, line in enumerate(lines):
-        m = _HEADER_LINE.match(line.rstrip("\r\n"))
+    body = len(lines)  # the first line after the headers
+    for i, header in enumerate(lines):
+        m = _HEADER_LINE.match(header.rstrip("\r\n"))
         if not m or m.group(1).strip() not in _ANKI_KEYS:
+            body = i
             break
         headers[m.group(1).strip()] = m.group(2).strip()
-    else:
-        body = len(lines)
     rest = "".join(lines[body:])
     sep = headers.get("separator", "")
     sep = _SEPARATORS.get(sep.lower(), sep[:1]) if sep else next((c for c in "\t;," if c in rest.split("\n", 1)[0]), "\t")
@@ -108,7 +107,7 @@ def read_anki_text(path: Path) -> AnkiPackage:
                 continue
             line = body + reader.line_num
 
-            def cell(k: str) -> str:
+            def cell(k: str, row: list[str] = row) -> str:
                 i = meta[k]
                 return row[i].strip() if i is not None and i < len(row) else ""
 
@@ -131,10 +130,11 @@ def read_anki_text(path: Path) -> AnkiPackage:
                     package.cards.append(AnkiCard(spec, note_guid, n - 1, deck, notetype or "Cloze", NEW))
                 continue
             cid = card_id(note_guid, 0, False) if note_guid else _unique(slug(to_text(front))[:48].strip("-") or "card", seen)
-            spec = srs_card(cid, front, back, tags)
-            if spec is None:
+            made = srs_card(cid, front, back, tags)
+            if made is None:
                 answer, explanation = split_back(back)
-                spec = CardSpec(cid, to_text(front), to_text(answer), None, to_text(explanation), "", tags, line)
+                made = CardSpec(cid, to_text(front), to_text(answer), None, to_text(explanation), "", tags, line)
+            spec = made
             if not spec.question:
                 raise DeckFileError(str(path), line, "the front field is empty")
             package.cards.append(AnkiCard(spec, note_guid, 0, deck, notetype or "Basic", NEW))
@@ -166,7 +166,7 @@ def write_csv(out: io.TextIOBase, cards: Iterable[ExportCard]) -> int:
     for item in cards:
         card = item.card
         if card.kind is CardKind.MC:
-            question = card.question + "\n" + "\n".join(f"{LETTERS[i]}) {c}" for i, c in enumerate(card.choices))
+            question = card.question + "\n" + "\n".join(f"{LETTERS[i]}) {c}" for i, c in enumerate(card.choices or ()))
             answer = f"{card.answer}) {card.right_choice}"
         else:
             question, answer = card.question, card.answer
@@ -193,7 +193,7 @@ def _mc_from_csv(question: str, answer: str) -> tuple[str, str, tuple[str, ...]]
     if not (choice_count_ok(len(choices)) and lines and a) or LETTERS.index(a.group(1)) >= len(choices) or \
             choices[LETTERS.index(a.group(1))] != a.group(2):
         return None
-    if "".join(LETTERS[:len(choices)]) != "".join(_CHOICE_LINE.match(x).group(1) for x in
+    if "".join(LETTERS[:len(choices)]) != "".join(m.group(1) if (m := _CHOICE_LINE.match(x)) else "" for x in
                                                   question.split("\n")[len(lines):]):
         return None
     return "\n".join(lines), a.group(1), tuple(choices)
@@ -238,7 +238,7 @@ def read_csv(path: Path) -> DeckSpec | AnkiPackage:
                                                      f"{len(row)} column(s)")
             if names is not None and len(row) > len(names):
                 raise DeckFileError(str(path), line, f"{len(row)} columns, the header names {len(names)}")
-            values = dict(zip(names or CSV_COLUMNS, (c.strip() for c in row)))
+            values = dict(zip(names or CSV_COLUMNS, (c.strip() for c in row), strict=False))
             question, answer = values.get("question", ""), values.get("answer", "")
             if not question or not answer:
                 raise DeckFileError(str(path), line, "question and answer must not be empty")
@@ -261,7 +261,7 @@ def read_csv(path: Path) -> DeckSpec | AnkiPackage:
         raise DeckFileError(str(path), None, "no cards (expected rows of question,answer)")
     if any(targets):
         package = AnkiPackage(source=str(path), history=False)
-        for spec, target in zip(cards, targets):
+        for spec, target in zip(cards, targets, strict=True):
             package.cards.append(AnkiCard(spec, "", 0, target[0] if target else path.stem, "csv", NEW, (), target))
         return package
     name = path.stem

@@ -85,7 +85,7 @@ class AnkiPackage:
     skipped: list[Skipped] = field(default_factory=list)
     source: str = ""
     history: bool = True  # a package has a review log (a text file does not)
-    media: dict[str, bytes] = field(default_factory=dict)  # the media files the cards use, by name
+    media: dict[str, bytes | bytearray] = field(default_factory=dict)  # the media files the cards use, by name
     renders_html: bool = False  # its cards carry the HTML their templates render (an Anki package)
     carries_targets = True  # placements() may name an srs card (a CSV's deck and id columns)
 
@@ -98,7 +98,7 @@ class AnkiPackage:
         for i in range(0, len(self.cards), size):
             yield self.cards[i:i + size]
 
-    def read_media(self, used: set[str]) -> Iterator[tuple[str, bytes]]:
+    def read_media(self, used: set[str]) -> Iterator[tuple[str, bytes | bytearray]]:
         """(name, content) of each media file ``used`` names that the package holds."""
         for name in sorted(used):
             if name in self.media:

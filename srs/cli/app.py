@@ -129,7 +129,7 @@ def globals_first(args: list[str]) -> list[str]:
 
 
 class SrsTyper(typer.Typer):
-    def command(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+    def command(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("cls", SrsCommand)
         return super().command(*args, **kwargs)
 

@@ -65,7 +65,8 @@ def _sqlite_setup(engine: Engine, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) ->
                                       dialect=connection.dialect) from exc
 
 
-_scan_json = make_scanner(json.JSONDecoder())  # what json.loads scans with
+# what json.loads scans with (typeshed calls the argument a make_scanner: it is the decoder)
+_scan_json = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 
 
 def json_dumps(value: object) -> str:

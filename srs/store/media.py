@@ -11,7 +11,6 @@ from sqlalchemy import Connection, delete, func, insert, literal_column, select
 from srs.store.base import StoreBase
 from srs.store.models import deck_media, media
 
-
 #: what is copied into a SQLite blob at a time
 BLOB_CHUNK = 1 << 20
 
@@ -24,9 +23,12 @@ def _insert_content(s: Connection, digest: str, data: bytes | bytearray) -> None
         s.execute(insert(media).values(sha256=digest, size=len(data), data=data))
         return
     s.execute(insert(media).values(sha256=digest, size=len(data), data=func.zeroblob(len(data))))
-    rowid = s.execute(select(literal_column("rowid")).select_from(media).where(media.c.sha256 == digest)).scalar_one()
+    rowid: int = s.execute(select(literal_column("rowid")).select_from(media).where(media.c.sha256 == digest)
+                           ).scalar_one()
     view = memoryview(data)
-    with s.connection.driver_connection.blobopen("media", "data", rowid) as blob:
+    sqlite3 = s.connection.driver_connection
+    assert sqlite3 is not None, "an open connection"
+    with sqlite3.blobopen("media", "data", rowid) as blob:
         for start in range(0, len(view), BLOB_CHUNK):
             blob.write(view[start:start + BLOB_CHUNK])
 

@@ -124,17 +124,12 @@ def teacher_only(request: Request) -> None:
 
 # ---------------------------------------------------------------- pages that only read
 async def decks_page(request: Request) -> Response:
-    web = web_of(request)
-    now = web.clock()
-    rows = web.store.deck_summaries(now)
-    exams = {}
-    for r in rows:
-        settings = web.settings(r.id) if r.exam else None
-        if settings is not None and settings.exam_date is not None:  # the forecast (NumPy) only then
-            from srs.forecast import outlook
+    from srs.overview import deck_overviews
 
-            exams[r.id] = outlook(web.store, settings, r.id, now)
-    return web.render(request, "decks.html", rows=rows, exams=exams)
+    web = web_of(request)
+    found = deck_overviews(web.store, web.clock())
+    return web.render(request, "decks.html", rows=[d.summary for d in found],
+                      exams={d.summary.id: d.outlook for d in found if d.outlook is not None})
 
 
 async def media(request: Request) -> Response:
@@ -204,7 +199,7 @@ def create_app(opener: Callable[[], Store], guard: Guard, clock: Callable[[], da
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        web.store  # opened, and the templates compiled, before the first request
+        _ = web.store  # opened, and the templates compiled, before the first request
         for name in web.env.list_templates():
             web.env.get_template(name)
         # the decks page's statement compiled and the database's pages it reads loaded, so the

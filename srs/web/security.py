@@ -224,7 +224,7 @@ class GuardMiddleware:
                 message = {**message, "headers": extra}
             await send(message)
 
-        await app(scope, receive, send=wrapped)
+        await app(scope, receive, wrapped)
 
 
 __all__ = ["CSP", "CSRF_FIELD", "MAX_UPLOAD", "Guard", "GuardMiddleware", "checked_form", "is_loopback"]
