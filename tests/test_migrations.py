@@ -47,7 +47,7 @@ def test_revisions_are_the_migration_files():
     assert script.get_heads() == [engine_mod.HEAD]
 
 
-def test_fresh_database_is_at_head_and_matches_the_models(db_url):
+def test_fresh_database_is_at_head_and_matches_the_models(db_url, real_migrations):
     store, fresh = open_store(db_url, "alice")
     assert fresh
     with store.engine.connect() as connection:
