@@ -1,5 +1,7 @@
-"""Mock exams being sat in the browser (srs.sittings): one row each, read under a lock and
-written back by the request that changes it, so any worker process carries the exam on."""
+"""What the worker processes of one server share about a learner's work in progress: mock
+exams being sat in the browser (srs.sittings: one row each, read under a lock and written
+back by the request that changes it, so any worker carries the exam on), and the latest
+review answer (a worker's review session in memory is current only while it matches)."""
 
 from __future__ import annotations
 
@@ -7,11 +9,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from srs.model import StudyCard
 from srs.store.base import StoreBase, plain_select, study_card
-from srs.store.models import cards, exam_attempts, running_exams
+from srs.store.models import cards, exam_attempts, reviews, running_exams
 
 
 class RunningExamQueries(StoreBase):
@@ -64,6 +66,12 @@ class RunningExamQueries(StoreBase):
         with self.atomic() as s:
             ids = list(s.scalars(self._attempt_ids()))
             return ids.index(attempt_id) + 1 if attempt_id in ids else None
+
+    def last_review_id(self) -> int | None:
+        """The id of the learner's latest review-log row: how a worker process of the server
+        tells that its review session in memory missed an answer given through another."""
+        with self.atomic() as s:
+            return s.scalar(select(func.max(reviews.c.id)).where(reviews.c.learner == self.learner))
 
     def _attempt_ids(self):
         return select(exam_attempts.c.id).where(exam_attempts.c.learner == self.learner).order_by(

@@ -49,6 +49,7 @@ class Web:
         self.clock = clock
         self.ticks = ticks  # the seconds exams are timed with: wall-clock, the same in every worker process
         self.fuzz = fuzz
+        self.shared = False  # other worker processes serve the same learners (srs serve --workers N)
         self._store: Store | None = None
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                                trim_blocks=True, lstrip_blocks=True)
@@ -174,15 +175,18 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(opener: Callable[[], Store], guard: Guard, clock: Callable[[], datetime] | None = None,
-               fuzz: bool = True, ticks: Callable[[], float] = time.time) -> Starlette:
+               fuzz: bool = True, ticks: Callable[[], float] = time.time, shared: bool = False) -> Starlette:
     """The app for the store ``opener`` opens (on the first request, in the event loop's
     thread), guarded by ``guard``. ``clock`` gives the current time (srs.clock.now),
-    ``ticks`` the seconds a mock exam is timed with."""
+    ``ticks`` the seconds a mock exam is timed with; ``shared``: other processes serve the
+    same database's learners (worker processes), so a review session in memory is checked
+    against the database before each use."""
     from srs import clock as clocks
     from srs.web import exam, progress, review, signin, teacher
     from srs.web.signin import SignInMiddleware
 
     web = Web(opener, clock or clocks.now, fuzz, ticks)
+    web.shared = shared
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):

@@ -61,6 +61,14 @@ class WebReview:
         self.session = ReviewSession(store, settings, deck, tag, None, fuzz=web.fuzz, until=until)
         self.screen: OnScreen | None = None
         self.notice: str | None = None
+        #: with worker processes: the learner's latest review this session knows of
+        self.shared = web.shared
+        self.mark = store.last_review_id() if web.shared else None
+
+    def stale(self, web: Web) -> bool:
+        """Whether the learner answered through another worker process since this session
+        last looked (its queue and card on screen are then out of date)."""
+        return web.shared and web.store.last_review_id() != self.mark
 
     def url(self) -> str:
         query = urlencode([(k, v) for k, v in (("deck", self.deck), ("tag", self.tag)) if v is not None])
@@ -90,9 +98,10 @@ class WebReview:
             raise HTTPException(400, f"{letter[:8]!r} is not one of the choices")
         card, ms = screen.card, self._ms(screen)
         right = card.is_right(screen.shown.card_letter(letter))
-        screen.chosen, screen.answered_ms = letter.upper(), ms
+        answered = self.session.answer(card, GOOD if right else AGAIN, now, ms, right=right)
+        screen.chosen, screen.answered_ms = letter.upper(), ms  # once the answer is saved
         screen.phase = "right" if right else "wrong"
-        self.after(self.session.answer(card, GOOD if right else AGAIN, now, ms, right=right))
+        self.after(answered)
 
     def rate(self, key: str | None, rating: Rating, now: datetime) -> None:
         screen = self.on_screen(key, ("question", "right"))
@@ -112,6 +121,9 @@ class WebReview:
     def after(self, answered: Answered) -> None:
         from srs.ui.render import format_interval
 
+        if self.shared:
+            self.mark = answered.review_id
+
         if answered.leech:
             self.notice = (f"{answered.card.name} has lapsed {self.session.settings.leech_threshold} times: it is "
                            "tagged leech and suspended. Rewrite it, then `srs unsuspend` it.")
@@ -123,6 +135,8 @@ class WebReview:
     def undo(self) -> None:
         step = self.session.undo()
         self.screen = None
+        if self.shared:
+            self.mark = self.session.store.last_review_id()
         if step is None:
             self.notice = "Nothing to undo in this session."
         else:
@@ -150,7 +164,7 @@ def _filter(request: Request) -> tuple[str | None, str | None]:
 
 
 def _session(web: Web, deck: str | None, tag: str | None, now: datetime) -> WebReview:
-    if web.review is None or (web.review.deck, web.review.tag) != (deck, tag):
+    if web.review is None or (web.review.deck, web.review.tag) != (deck, tag) or web.review.stale(web):
         web.review = WebReview(web, deck, tag, now)
     return web.review
 
@@ -178,10 +192,12 @@ async def review_page(request: Request) -> Response:
 
 
 def _picked_up(web: Web, form, key: str | None, now: datetime) -> WebReview | None:
-    """This process's review session for the form; when it has none or another card on
-    screen (the page came from another worker process of the server, or from before a
-    restart), a session picked up from the database, if the form's card is its next card."""
+    """This process's review session for the form; when it has none, or another card on
+    screen, or it missed an answer given through another worker process (``stale``), a
+    session picked up from the database, if the form's card is its next card."""
     review = web.review
+    if review is not None and review.stale(web):  # answered through another worker meanwhile
+        review = web.review = None
     if key is None or (review is not None and review.screen is not None and str(review.screen.card.key) == key):
         return review
     deck, tag = form.get("deck") or None, form.get("tag") or None
