@@ -224,14 +224,28 @@ class Faults(threading.Thread):
         if not self.wait_until(1 / 3):
             return
         children = Path(f"/proc/{self.server.pid}/task/{self.server.pid}/children").read_text().split()
-        workers = [int(c) for c in children if b"multiprocessing" in Path(f"/proc/{c}/cmdline").read_bytes()]
-        if workers:
-            os.kill(workers[0], signal.SIGKILL)
-            self.events.append(f"killed worker {workers[0]} at {self.acked()} answers")
+        # uvicorn's workers, not multiprocessing's resource tracker (also a child)
+        workers = [int(c) for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+        if workers:  # the busiest: the one holding the most sockets (learners' connections, its database pool)
+            victim = max(workers, key=sockets)
+            held = sockets(victim)
+            os.kill(victim, signal.SIGKILL)
+            self.events.append(f"killed worker {victim} (holding {held} sockets) at {self.acked()} answers")
         if not self.wait_until(2 / 3):
             return
         took = restart_postgres()
         self.events.append(f"restarted PostgreSQL at {self.acked()} answers (down and up in {took:.1f} s)")
+
+
+def sockets(pid: int) -> int:
+    """How many sockets process ``pid`` has open."""
+    count = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            count += os.readlink(fd).startswith("socket:")
+        except OSError:
+            continue
+    return count
 
 
 def restart_postgres() -> float:
@@ -361,7 +375,7 @@ def main() -> None:
     print(f"errors {len(errors)}" + (f": {dict(sorted(kinds.items(), key=lambda kv: -kv[1])[:8])}" if errors else ""))
     handled = r"ConnectError|RemoteProtocolError|ReadError|ConnectTimeout|503 503: the database is unavailable; try again in a moment"
     if args.faults:  # a learner moved to another worker whose next card differs: refused, reloaded, nothing lost
-        handled += "|409 409: that card is no longer on screen: reload the review page"
+        handled += "|409 409: (that card is no longer on screen: reload the review page|no review session: open the review page first)"
     bad = [e for e in errors if not re.search(f": ({handled})$", e)]
     log.seek(0)
     said = [line.rstrip() for line in log if line.strip()]
