@@ -12,7 +12,7 @@ import pytest
 
 from srs.classroom import safe_cell
 from srs.store import open_store
-from tests.factories import deck
+from tests.factories import T0, deck
 from tests.web.class_helpers import class_client, class_db, question, sign_in
 from tests.web.helpers import Client
 
@@ -169,7 +169,7 @@ answer = "A"
 """
 
 
-def test_a_teacher_imports_a_deck_and_a_learner_cannot(db):
+def test_a_teacher_imports_a_deck_and_a_learner_cannot(db, tmp_path):
     with class_client(db) as tc_t, class_client(db) as tc_a:
         t, a = Client(tc_t), Client(tc_a)
         sign_in(t, "tina")
@@ -180,6 +180,14 @@ def test_a_teacher_imports_a_deck_and_a_learner_cannot(db):
         assert r.status_code == 200 and "uploaded (1 added" in r.text
         bad = t.post("/teacher/import", files={"file": ("bad.toml", b"[deck]\nid = 3\n", "application/toml")})
         assert bad.status_code == 400 and bad.text.startswith("400: ")
+        (tmp_path / "bad.toml").write_bytes(b"[deck]\nid = 3\n")  # the same file through srs import's code
+        from srs.errors import UserError
+        from srs.importer import import_paths
+        store = open_store(db, "x")[0]
+        with pytest.raises(UserError) as refused:
+            import_paths(store, [tmp_path / "bad.toml"], T0)
+        store.close()
+        assert bad.text == "400: " + str(refused.value).replace(f"{tmp_path}/", "")  # no server folder shown
         assert t.post("/teacher/import", files={"file": ("x.exe", b"MZ", "application/octet-stream")}).status_code == 400
         assert t.post("/teacher/import", {}).status_code == 400
     store = open_store(db, "x")[0]
