@@ -123,9 +123,8 @@ def test_another_learner_cannot_open_the_exam(db):
     store = open_store(db, "alice")[0]
     exam_id = sittings.start(store, Settings(), "d", T0, clock, questions=2)
     bob = open_store(db, "bob")[0]
-    with pytest.raises(sittings.NoSuchExam):
-        with sittings.opened(bob, exam_id, clock):
-            pass
+    with pytest.raises(sittings.NoSuchExam), sittings.opened(bob, exam_id, clock):
+        pass
     assert bob.running_exam(exam_id) is None and store.running_exam(exam_id) is not None
     store.close()
     bob.close()
