@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 
-from srs.model import StudyCard
-from srs.store.base import StoreBase, plain_select, study_card
+from srs.model import ReviewEntry, StudyCard
+from srs.store.base import StoreBase, plain_select, review_entry, study_card
 from srs.store.models import cards, exam_attempts, reviews, running_exams
 
 
@@ -72,6 +72,13 @@ class RunningExamQueries(StoreBase):
         tells that its review session in memory missed an answer given through another."""
         with self.atomic() as s:
             return s.scalar(select(func.max(reviews.c.id)).where(reviews.c.learner == self.learner))
+
+    def latest_review(self) -> ReviewEntry | None:
+        """The learner's latest review-log row (a verdict another worker process showed)."""
+        with self.atomic() as s:
+            row = s.execute(select(reviews).where(reviews.c.learner == self.learner)
+                            .order_by(reviews.c.id.desc()).limit(1)).first()
+            return review_entry(row) if row is not None else None
 
     def _attempt_ids(self):
         return select(exam_attempts.c.id).where(exam_attempts.c.learner == self.learner).order_by(

@@ -15,7 +15,7 @@ tab, the back button) is refused with 409 instead of answering the wrong card.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from srs.clock import check_not_before, exam_date
 from srs.exam import Question
-from srs.model import AGAIN, GOOD, RATING_NAMES, CardKind, Rating, StudyCard
+from srs.model import AGAIN, GOOD, RATING_NAMES, CardKind, MemoryState, Rating, StudyCard
 from srs.review import Answered, ReviewSession, showing
 from srs.web.app import Web, web_of
 from srs.web.security import checked_form
@@ -43,6 +43,7 @@ class OnScreen:
     phase: str = "question"
     chosen: str | None = None         # the shown letter picked
     answered_ms: int = 0
+    review_id: int | None = None      # the answer given (a verdict on screen)
 
 
 class WebReview:
@@ -64,15 +65,38 @@ class WebReview:
         #: with worker processes: the learner's latest review this session knows of
         self.shared = web.shared
         self.mark = store.last_review_id() if web.shared else None
+        self.own: set[int] = set()  # the answers given through this session (its undo knows them)
 
     def stale(self, web: Web) -> bool:
         """Whether the learner answered through another worker process since this session
         last looked (its queue and card on screen are then out of date)."""
         return web.shared and web.store.last_review_id() != self.mark
 
-    def url(self) -> str:
-        query = urlencode([(k, v) for k, v in (("deck", self.deck), ("tag", self.tag)) if v is not None])
+    def url(self, **more: object) -> str:
+        """The review page; ``more``: after an answer, ``answered`` (its review id) and ``chose``
+        (the letter), so that a worker process other than this one shows the same verdict."""
+        pairs = [("deck", self.deck), ("tag", self.tag), *more.items()]
+        query = urlencode([(k, v) for k, v in pairs if v is not None])
         return "/review" + (f"?{query}" if query else "")
+
+    def recall(self, store, now: datetime, review_id: int | None = None, card_key: int | None = None,
+               chose: object = None) -> bool:
+        """Put back on screen the verdict of the learner's latest answer (given through another
+        worker process: ``review_id`` from the page's address, or the card a rating form names),
+        while nothing was answered since. False: it is not the latest (or not a choice)."""
+        entry = store.latest_review()
+        if entry is None or entry.source != "review" or (review_id is not None and entry.id != review_id) \
+                or (card_key is not None and (entry.card_key != card_key or entry.rating != GOOD)):
+            return False
+        card = store.card(entry.card_key)
+        if card is None or card.kind is not CardKind.MC or not card.choices:
+            return False
+        before = replace(card, memory=entry.before or MemoryState(), has_state=entry.before is not None)
+        shown = showing(before)  # the choices in the order they were shown for this answer
+        letter = chose.upper() if isinstance(chose, str) and len(chose) == 1 and chose.upper() in shown.valid else None
+        self.screen = OnScreen(before, shown, self.session.intervals(before, now), phase="wrong" if entry.rating == AGAIN
+                               else "right", chosen=letter, review_id=entry.id)
+        return True
 
     def current(self, now: datetime) -> OnScreen | None:
         if self.screen is None:
@@ -100,6 +124,7 @@ class WebReview:
         right = card.is_right(screen.shown.card_letter(letter))
         answered = self.session.answer(card, GOOD if right else AGAIN, now, ms, right=right)
         screen.chosen, screen.answered_ms = letter.upper(), ms  # once the answer is saved
+        screen.review_id = answered.review_id
         screen.phase = "right" if right else "wrong"
         self.after(answered)
 
@@ -110,7 +135,10 @@ class WebReview:
                 raise HTTPException(400, "choose an answer first")
             self.after(self.session.answer(screen.card, rating, now, self._ms(screen)))
         elif rating != GOOD:  # the Good recorded with the right choice becomes this rating
-            self.session.undo()
+            if screen.review_id in self.own:
+                self.session.undo()
+            elif screen.review_id is not None:  # given through another worker: taken back in the store
+                self.session.store.undo_review(screen.review_id)
             self.after(self.session.answer(screen.card, rating, now, screen.answered_ms, right=True))
         self.screen = None
 
@@ -121,6 +149,7 @@ class WebReview:
     def after(self, answered: Answered) -> None:
         from srs.ui.render import format_interval
 
+        self.own.add(answered.review_id)
         if self.shared:
             self.mark = answered.review_id
 
@@ -176,6 +205,9 @@ async def review_page(request: Request) -> Response:
     now = web.clock()
     deck, tag = _filter(request)
     review = _session(web, deck, tag, now)
+    answered = request.query_params.get("answered", "")
+    if answered.isdigit() and (review.screen is None or review.screen.review_id != int(answered)):
+        review.recall(web.store, now, review_id=int(answered), chose=request.query_params.get("chose"))
     screen = review.current(now)
     notice, review.notice = review.notice, None
     values = {"review": review, "screen": screen, "notice": notice, "counts": review.session.counts(),
@@ -213,6 +245,12 @@ def _picked_up(web: Web, form, key: str | None, now: datetime) -> WebReview | No
     return review
 
 
+def _plain_url(form) -> str:
+    deck, tag = form.get("deck"), form.get("tag")
+    query = urlencode([(k, v) for k, v in (("deck", deck), ("tag", tag)) if isinstance(v, str) and v])
+    return "/review" + (f"?{query}" if query else "")
+
+
 def _rating(value: object) -> Rating:
     if value in ("1", "2", "3", "4"):
         return Rating(int(value))  # type: ignore[arg-type]
@@ -227,10 +265,23 @@ def _action(name: str):
         key = key if isinstance(key, str) else None
         now = web.clock()
         review = _picked_up(web, form, key, now)
+        if name == "next" and (review is None or review.screen is None or str(review.screen.card.key) != key):
+            # the verdict was on another worker's screen (or an older tab's): only moving on is asked
+            return RedirectResponse(review.url() if review is not None else _plain_url(form), 303)
+        if name == "rate" and key is not None and key.isdigit() and (
+                review is None or review.screen is None or str(review.screen.card.key) != key):
+            deck, tag = form.get("deck") or None, form.get("tag") or None  # a right choice's verdict elsewhere
+            if isinstance(deck, (str, type(None))) and isinstance(tag, (str, type(None))):
+                fresh = review if review is not None and review.screen is None else WebReview(web, deck, tag, now)
+                if fresh.recall(web.store, now, card_key=int(key)):
+                    review = web.review = fresh
         if review is None:
             raise HTTPException(409, "no review session: open the review page first")
         if name == "choose":
             review.choose(key, str(form.get("choice") or ""), now)
+            screen = review.screen
+            return RedirectResponse(review.url(answered=screen.review_id if screen else None,
+                                               chose=screen.chosen if screen else None), 303)
         elif name == "rate":
             review.rate(key, _rating(form.get("rating")), now)
         elif name == "next":

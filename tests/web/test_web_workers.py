@@ -14,9 +14,9 @@ from tests.factories import deck, make_store
 from tests.web.helpers import Client, ticking
 
 
-def worker(db: str, shared: bool = True) -> TestClient:
+def worker(db: str, shared: bool = True, clock=None) -> TestClient:
     app = create_app(lambda: open_store(db, "alice")[0], Guard("127.0.0.1", 8765, None, secret=b"s" * 32),
-                     ticking(), fuzz=False, shared=shared)
+                     clock or ticking(), fuzz=False, shared=shared)
     return TestClient(app, base_url="http://127.0.0.1:8765")
 
 
@@ -38,3 +38,51 @@ def test_a_worker_does_not_show_a_card_answered_through_another(db_url, shared):
     store = open_store(db_url, "alice")[0]
     assert len([e for _, e in store.review_log()]) == 1
     store.close()
+
+
+def _mc_first(c: Client) -> tuple[str, str, str]:
+    """(the card on screen, a right letter, a wrong letter) of the review page."""
+    import re
+
+    page = c.get("/review").text
+    key = c.card_key(page)
+    letters = re.findall(r'name="choice" value="([A-F])"', page)
+    store = open_store(c.db, "alice")[0]
+    card = store.card(int(key))
+    store.close()
+    from srs.review import showing
+
+    shown = showing(card)
+    right = shown.shown_letter(card.answer)
+    return key, right, next(x for x in letters if x != right)
+
+
+@pytest.mark.parametrize("right", [True, False])
+def test_the_verdict_and_a_new_rating_on_other_workers(db_url, right):
+    """An answer on worker one; its verdict on worker two; a right answer re-rated Easy on
+    worker three; Next on worker two: the log holds the one answer, as rated last."""
+    make_store(db_url, deck("d", cards=4)).close()
+    clock = ticking()  # one clock for the three processes, as on one machine
+    with worker(db_url, clock=clock) as one, worker(db_url, clock=clock) as two, worker(db_url, clock=clock) as three:
+        a, b, c = Client(one), Client(two), Client(three)
+        for client in (a, b, c):
+            client.db = db_url
+        token = a.csrf()
+        for tc in (two, three):
+            tc.cookies.set("srs_csrf", token)
+        key, good, bad = _mc_first(a)
+        r = a.post("/review/choose", {"card": key, "choice": good if right else bad})
+        assert r.status_code == 303 and "answered=" in r.headers["location"]
+        verdict = b.get(r.headers["location"]).text
+        assert f'data-card="{key}"' in verdict
+        assert ('data-phase="right"' if right else 'data-phase="wrong"') in verdict
+        if not right:
+            assert 'class="choice wrong"' in verdict  # the letter chosen, marked
+        if right:
+            assert c.post("/review/rate", {"card": key, "rating": "4"}).status_code == 303
+        assert b.post("/review/next", {"card": key}).status_code == 303
+        assert b.card_key(b.get("/review").text) != key
+    store = open_store(db_url, "alice")[0]
+    log = [e for _, e in store.review_log()]
+    store.close()
+    assert len(log) == 1 and log[0].card_key == int(key) and log[0].rating == (4 if right else 1)
