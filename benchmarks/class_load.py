@@ -97,8 +97,10 @@ def _client(**kw):
 
 
 class Learner(threading.Thread):
-    def __init__(self, base: str, name: str, answers: int, exam: int, every: int, until: float) -> None:
+    def __init__(self, base: str, name: str, answers: int, exam: int, every: int, until: float,
+                 keepalive: bool = True) -> None:
         super().__init__(daemon=True)
+        self.keepalive = keepalive
         self.base, self.name, self.answers, self.exam, self.every, self.until = base, name, answers, exam, every, until
         self.acked: list[int] = []     # the card of each answer the server acknowledged (303 to the choose POST)
         self.exams: list[int] = []     # each acknowledged mock (handed in): its acknowledged answers
@@ -132,7 +134,7 @@ class Learner(threading.Thread):
         return len(self.acked) < self.answers and time.monotonic() < self.until
 
     def run(self) -> None:
-        c, _ = _client()
+        c, _ = _client(**({} if self.keepalive else {"limits": httpx_limits()}))
         with c:
             page = None
             while page is None and time.monotonic() < self.until:
@@ -153,14 +155,15 @@ class Learner(threading.Thread):
                     continue
                 key = CARD.search(page.text).group(1)
                 start = time.perf_counter()
-                if self.call(c, "POST", "/review/choose", 303, {"csrf": self.csrf, "card": key, "choice": "A",
-                                                                 "deck": "bench"}) is None:
+                answered = self.call(c, "POST", "/review/choose", 303, {"csrf": self.csrf, "card": key, "choice": "A",
+                                                                     "deck": "bench"})
+                if answered is None:
                     # as a learner would: Next past a verdict left on screen, then the page again
                     self.call(c, "POST", "/review/next", (303, 409), {"csrf": self.csrf, "card": key, "deck": "bench"})
                     page = self.call(c, "GET", "/review?deck=bench", 200)
                     continue
                 self.acked.append(int(key))
-                self.call(c, "GET", "/review?deck=bench", 200)
+                self.call(c, "GET", answered.headers["location"], 200)  # the verdict, as a browser follows it
                 self.call(c, "POST", "/review/next", 303, {"csrf": self.csrf, "card": key, "deck": "bench"})
                 page = self.call(c, "GET", "/review?deck=bench", 200)
                 self.cycle.append(time.perf_counter() - start)
@@ -292,6 +295,8 @@ def main() -> None:
     parser.add_argument("--every", type=int, default=20, help="a mock exam after every this many answers")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--cards", type=int, default=1000)
+    parser.add_argument("--no-keepalive", action="store_true",
+                        help="every request on a new connection (as behind a proxy that does not keep them)")
     parser.add_argument("--faults", action="store_true",
                         help="kill a worker at a third of the run, restart PostgreSQL at two thirds")
     args = parser.parse_args()
@@ -313,7 +318,8 @@ def main() -> None:
                                    stderr=log, text=True)
         wait_for(port, process)
         until = time.monotonic() + args.minutes * 60
-        learners = [Learner(f"http://127.0.0.1:{port}", n, args.answers, args.exam, args.every, until) for n in names]
+        learners = [Learner(f"http://127.0.0.1:{port}", n, args.answers, args.exam, args.every, until,
+                            not args.no_keepalive) for n in names]
         total = min(args.answers * args.learners, 10**9)
         faults = Faults(process, learners, total, args.minutes * 60) if args.faults else None
         start = time.perf_counter()
@@ -361,7 +367,7 @@ def main() -> None:
     errors = [e for t in learners for e in t.errors]
     acked = sum(len(t.acked) for t in learners)
     mocks = sum(len(t.exams) for t in learners)
-    print(f"learners {args.learners}, workers {args.workers}, answers acknowledged {acked} "
+    print(f"learners {args.learners}, workers {args.workers}{', no keep-alive' if args.no_keepalive else ''}, answers acknowledged {acked} "
           f"(+{mocks} mock exams of {args.exam} questions, {sum(sum(t.exams) for t in learners)} exam answers), "
           f"wall {wall:.1f} s")
     print(f"answer -> next card: p50 {percentile(cycles, .5) * 1000:.0f} ms, p99 {percentile(cycles, .99) * 1000:.0f} ms"

@@ -103,8 +103,12 @@ class WebReview:
             card = self.session.next(now)
             if card is None:
                 return None
-            shown = showing(card) if card.kind is CardKind.MC else None
-            self.screen = OnScreen(card, shown, self.session.intervals(card, now))
+            self.show(card, now)
+        return self.screen
+
+    def show(self, card: StudyCard, now: datetime) -> OnScreen:
+        shown = showing(card) if card.kind is CardKind.MC else None
+        self.screen = OnScreen(card, shown, self.session.intervals(card, now))
         return self.screen
 
     def on_screen(self, key: str | None, phases: tuple[str, ...] = PHASES) -> OnScreen:
@@ -206,8 +210,12 @@ async def review_page(request: Request) -> Response:
     deck, tag = _filter(request)
     review = _session(web, deck, tag, now)
     answered = request.query_params.get("answered", "")
-    if answered.isdigit() and (review.screen is None or review.screen.review_id != int(answered)):
-        review.recall(web.store, now, review_id=int(answered), chose=request.query_params.get("chose"))
+    answer_id = int(answered) if answered.isdigit() else None
+    if web.shared and review.screen is not None and review.screen.phase != "question" \
+            and review.screen.review_id != answer_id:  # with workers, a verdict shows at its own address only:
+        review.screen = None  # the learner moved on (Next, through any worker)
+    if answer_id is not None and (review.screen is None or review.screen.review_id != answer_id):
+        review.recall(web.store, now, review_id=answer_id, chose=request.query_params.get("chose"))
     screen = review.current(now)
     notice, review.notice = review.notice, None
     values = {"review": review, "screen": screen, "notice": notice, "counts": review.session.counts(),
@@ -236,9 +244,16 @@ def _picked_up(web: Web, form, key: str | None, now: datetime) -> WebReview | No
     if not isinstance(deck, (str, type(None))) or not isinstance(tag, (str, type(None))):
         return review
     if review is not None and review.screen is not None:
-        return review  # a stale form of this session: on_screen refuses it (409)
+        card = review.session.queued(int(key)) if key.isdigit() and review.screen.phase == "question" else None
+        if card is not None:  # a page of another worker (or tab) showing another card still due: that one
+            review.show(card, now)
+        return review  # otherwise a stale form: on_screen refuses it (409)
     fresh = WebReview(web, deck, tag, now)
     screen = fresh.current(now)
+    if screen is not None and str(screen.card.key) != key and key.isdigit():
+        # another worker's session may order the due cards otherwise: any card of the queue will do
+        card = fresh.session.queued(int(key))
+        screen = fresh.show(card, now) if card is not None else screen
     if screen is not None and str(screen.card.key) == key:
         web.review = fresh
         return fresh

@@ -86,3 +86,36 @@ def test_the_verdict_and_a_new_rating_on_other_workers(db_url, right):
     log = [e for _, e in store.review_log()]
     store.close()
     assert len(log) == 1 and log[0].card_key == int(key) and log[0].rating == (4 if right else 1)
+
+
+def test_a_double_tap_on_a_wrong_choice_is_one_answer(db_url):
+    make_store(db_url, deck("d", cards=4)).close()
+    with worker(db_url) as one:
+        a = Client(one)
+        a.db = db_url
+        key, _, bad = _mc_first(a)
+        assert a.post("/review/choose", {"card": key, "choice": bad}).status_code == 303
+        assert a.post("/review/choose", {"card": key, "choice": bad}).status_code == 409  # the verdict is on screen
+    store = open_store(db_url, "alice")[0]
+    assert len(list(store.review_log())) == 1
+    store.close()
+
+
+def test_a_page_of_another_worker_showing_another_due_card_is_answered(db_url):
+    """Two workers' sessions may order the due cards differently: a form for a due card that
+    is not this worker's card on screen answers that card (not 409)."""
+    make_store(db_url, deck("d", cards=4)).close()
+    clock = ticking()
+    with worker(db_url, clock=clock) as one, worker(db_url, clock=clock) as two:
+        a, b = Client(one), Client(two)
+        two.cookies.set("srs_csrf", a.csrf())
+        first = a.card_key(a.get("/review").text)
+        b.get("/review")
+        store = open_store(db_url, "alice")[0]
+        other = next(c.key for c in store.cards("d") if str(c.key) != first)
+        store.close()
+        r = b.post("/review/choose", {"card": str(other), "choice": "A"})
+        assert r.status_code == 303
+    store = open_store(db_url, "alice")[0]
+    assert [e.card_key for _, e in store.review_log()] == [other]
+    store.close()
