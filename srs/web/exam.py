@@ -146,7 +146,8 @@ def _act(name: str):
 def _given(run, question: object, choice: object) -> bool:
     """Whether ``question`` (a form's index) was already answered with the shown ``choice``:
     a repeated POST (a double tap, a retry after a lost reply) is then no error."""
-    if not isinstance(question, str) or not question.isdigit() or not isinstance(choice, str) or len(choice) != 1:
+    if not isinstance(question, str) or not (question.isascii() and question.isdigit()) or len(question) > 9 \
+            or not isinstance(choice, str) or len(choice) != 1:
         return False
     index = int(question)
     if index >= len(run.questions) or choice.upper() not in run.questions[index].valid:

@@ -209,8 +209,7 @@ async def review_page(request: Request) -> Response:
     now = web.clock()
     deck, tag = _filter(request)
     review = _session(web, deck, tag, now)
-    answered = request.query_params.get("answered", "")
-    answer_id = int(answered) if answered.isdigit() else None
+    answer_id = _id(request.query_params.get("answered"))
     if web.shared and review.screen is not None and review.screen.phase != "question" \
             and review.screen.review_id != answer_id:  # with workers, a verdict shows at its own address only:
         review.screen = None  # the learner moved on (Next, through any worker)
@@ -244,20 +243,25 @@ def _picked_up(web: Web, form, key: str | None, now: datetime) -> WebReview | No
     if not isinstance(deck, (str, type(None))) or not isinstance(tag, (str, type(None))):
         return review
     if review is not None and review.screen is not None:
-        card = review.session.queued(int(key)) if key.isdigit() and review.screen.phase == "question" else None
+        card = review.session.queued(_id(key) or 0) if review.screen.phase == "question" else None
         if card is not None:  # a page of another worker (or tab) showing another card still due: that one
             review.show(card, now)
         return review  # otherwise a stale form: on_screen refuses it (409)
     fresh = WebReview(web, deck, tag, now)
     screen = fresh.current(now)
-    if screen is not None and str(screen.card.key) != key and key.isdigit():
+    if screen is not None and str(screen.card.key) != key:
         # another worker's session may order the due cards otherwise: any card of the queue will do
-        card = fresh.session.queued(int(key))
+        card = fresh.session.queued(_id(key) or 0)
         screen = fresh.show(card, now) if card is not None else screen
     if screen is not None and str(screen.card.key) == key:
         web.review = fresh
         return fresh
     return review
+
+
+def _id(text: object) -> int | None:
+    """A row id from a form or address (plain digits, not too many), else None."""
+    return int(text) if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def _plain_url(form) -> str:
@@ -283,12 +287,12 @@ def _action(name: str):
         if name == "next" and (review is None or review.screen is None or str(review.screen.card.key) != key):
             # the verdict was on another worker's screen (or an older tab's): only moving on is asked
             return RedirectResponse(review.url() if review is not None else _plain_url(form), 303)
-        if name == "rate" and key is not None and key.isdigit() and (
+        if name == "rate" and _id(key) is not None and (
                 review is None or review.screen is None or str(review.screen.card.key) != key):
             deck, tag = form.get("deck") or None, form.get("tag") or None  # a right choice's verdict elsewhere
             if isinstance(deck, (str, type(None))) and isinstance(tag, (str, type(None))):
                 fresh = review if review is not None and review.screen is None else WebReview(web, deck, tag, now)
-                if fresh.recall(web.store, now, card_key=int(key)):
+                if fresh.recall(web.store, now, card_key=_id(key)):
                     review = web.review = fresh
         if review is None:
             raise HTTPException(409, "no review session: open the review page first")

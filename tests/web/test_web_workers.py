@@ -119,3 +119,15 @@ def test_a_page_of_another_worker_showing_another_due_card_is_answered(db_url):
     store = open_store(db_url, "alice")[0]
     assert [e.card_key for _, e in store.review_log()] == [other]
     store.close()
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, "-1", "1e3", ""])
+def test_odd_ids_in_forms_and_addresses_are_no_500(db_url, value):
+    make_store(db_url, deck("d", cards=2)).close()
+    with worker(db_url) as one:
+        a = Client(one)
+        assert a.get("/review?answered=" + value).status_code == 200
+        for action in ("choose", "rate", "next"):
+            assert a.post(f"/review/{action}", {"card": value, "choice": "A", "rating": "3"}).status_code in (303, 400, 409)
+        url = a.post("/exam", {"deck": "d", "questions": "2"}).headers["location"]
+        assert a.post(url + "/answer", {"question": value, "choice": "A"}).status_code in (303, 400, 409)
