@@ -9,8 +9,8 @@ Handing in saves the attempt and marks the exam with it in the same transaction:
 hand-in finds the mark and gives the same attempt, never a second one.
 
 The timer runs on ``ticks``: wall-clock seconds (``time.time``), the same in every process
-and across a restart. Exams nobody comes back to (the rule ``settle`` applies, README: "A
-class on one server"):
+and across a restart. Exams nobody comes back to (the rule ``settle`` applies, README: "In a
+browser"):
 - a timed exam past its deadline is handed in, timed out, with the answers it has, by the
   next request for it, or when its learner opens or starts a mock exam or the results;
 - an untimed exam untouched for ABANDONED is dropped, unsaved (never handed in: no attempt);
