@@ -105,10 +105,12 @@ def save(store: Store, deck_id: str, run: exam.ExamRun, report: exam.Report, sta
         number = store.save_attempt(values, rows)
         if scheduler is not None:
             cards = [q.card for q in run.questions]
-            seconds = {q.card.key: a.seconds for q, a in zip(run.questions, run.answers)}
+            answers = {q.card.key: a for q, a in zip(run.questions, run.answers)}
             for card, rating in exam.scheduling_ratings(cards, run.answers):
-                store.apply_review(card.key, rating, finished_at, int(seconds[card.key] * 1000), "exam",
-                                   lambda memory, key=card.key, r=rating: rate(scheduler, key, memory, r, finished_at))
+                answer = answers[card.key]
+                store.apply_review(card.key, rating, finished_at, int(answer.seconds * 1000), "exam",
+                                   lambda memory, key=card.key, r=rating: rate(scheduler, key, memory, r, finished_at),
+                                   card.is_right(answer.chosen))
     return number
 
 

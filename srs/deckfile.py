@@ -15,20 +15,20 @@ from typing import Any
 
 from srs.errors import DeckFileError, reading
 from srs.model import LETTERS, CardKind, letter_index, record_maker
+from srs.rules import DEFAULT_EXAM_MINUTES, DEFAULT_PASS_MARK, MAX_CHOICES, MIN_CHOICES, choice_count_ok
 from srs.scripts import mixed_scripts_message
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 # a deck imported from Anki keeps its name's own script: lower-case letters and digits of
 # any alphabet, and hyphens (srs.anki.apkg_read.deck_id makes them)
 DECK_ID_RE = re.compile(r"^[^\W_](?:[^\W_]|-)*\Z")
-MIN_CHOICES, MAX_CHOICES = 2, 6
 
 
 @dataclass(frozen=True)
 class ExamSettings:
     questions: int | None = None  # None: all multiple-choice cards
-    minutes: float = 30.0
-    pass_mark: float = 0.70
+    minutes: float = DEFAULT_EXAM_MINUTES
+    pass_mark: float = DEFAULT_PASS_MARK
 
 
 @dataclass(frozen=True)
@@ -374,10 +374,10 @@ def _exam(raw: Any, fail, lines: _Lines) -> ExamSettings:
     questions = raw.get("questions")
     if questions is not None and (isinstance(questions, bool) or not isinstance(questions, int) or questions < 1):
         raise fail(lines.key("deck.exam", "questions"), f"{where}: questions must be a whole number of at least 1")
-    minutes = raw.get("minutes", 30)
+    minutes = raw.get("minutes", DEFAULT_EXAM_MINUTES)
     if isinstance(minutes, bool) or not isinstance(minutes, (int, float)) or not 0 < minutes <= 24 * 60:
         raise fail(lines.key("deck.exam", "minutes"), f"{where}: minutes must be a number in (0, 1440]")
-    pass_mark = raw.get("pass_mark", 0.70)
+    pass_mark = raw.get("pass_mark", DEFAULT_PASS_MARK)
     if isinstance(pass_mark, bool) or not isinstance(pass_mark, (int, float)) or not 0 < pass_mark <= 1:
         raise fail(lines.key("deck.exam", "pass_mark"), f"{where}: pass_mark must be a number in (0, 1]")
     return ExamSettings(questions, float(minutes), float(pass_mark))
@@ -435,8 +435,8 @@ def _card(raw: dict[str, Any], index: int, fail, lines: _Lines) -> CardSpec:
     if not strings:
         raise fail(lines.key("card", "choices", index), f"{where}: choices must be a list of strings")
     n = len(choices_raw)
-    if not MIN_CHOICES <= n <= MAX_CHOICES:
-        raise fail(lines.key("card", "choices", index), f"{where}: {n} choices; a card has 2 to 6")
+    if not choice_count_ok(n):
+        raise fail(lines.key("card", "choices", index), f"{where}: {n} choices; a card has {MIN_CHOICES} to {MAX_CHOICES}")
     for choice in choices_raw:
         if not choice.strip():
             raise fail(lines.key("card", "choices", index), f"{where}: a choice must not be empty")
@@ -507,7 +507,8 @@ def parse_quiz_text(text: str, path: str = "<quiz>") -> DeckSpec:
         questions, percent = counts
         if not 0 < percent <= 100:
             raise DeckFileError(path, None, f"quiz text: pass mark {percent}% is not in (0, 100]")
-        exam = ExamSettings(questions=min(questions, len(cards)) or None, minutes=30.0, pass_mark=percent / 100)
+        exam = ExamSettings(questions=min(questions, len(cards)) or None, minutes=DEFAULT_EXAM_MINUTES,
+                            pass_mark=percent / 100)
     return DeckSpec(slug(title), title, "", exam, tuple(cards), path)
 
 

@@ -77,6 +77,7 @@ import numpy as np
 from srs.forecast_drift import Drift, fit as fit_drift, nodes as offset_nodes, shifted as shift
 from srs.model import needed
 from srs.readiness import exam_odds
+from srs.rules import answered_right, code_exam, code_key, code_right, review_code
 
 DAY = 86400.0
 
@@ -841,22 +842,25 @@ def _if_reviewed(s_right: np.ndarray, s_wrong: np.ndarray, known_now: np.ndarray
 
 
 # ---------------------------------------------------------------- evidence from the store's rows
-def evidence(cards: Sequence, reviews: Sequence[tuple[int, float, int, str, float | None]],
+def evidence(cards: Sequence, reviews: Sequence[tuple[int, float, int, str, float | None, bool | None]],
              exam_answers: Sequence[tuple[int, float, bool]], parameters: Sequence[float],
              if_reviewed: dict[int, tuple[float, float]] | None = None) -> list[CardEvidence]:
     """Each card's answers, oldest first, from the store's rows:
     - ``cards``: ``ExamCard`` records (key, name, choices);
-    - ``reviews``: (card key, epoch seconds, rating, source, FSRS stability after), every
-      review-log entry; those of source "exam" only carry the stability (the exam's own
-      answers come from ``exam_answers``, which also hold attempts taken with --no-schedule);
+    - ``reviews``: (card key, epoch seconds, rating, source, FSRS stability after, right
+      letter? or None), every review-log entry; those of source "exam" only carry the
+      stability (the exam's own answers come from ``exam_answers``, which also hold attempts
+      taken with --no-schedule);
     - ``exam_answers``: (card key, epoch seconds the attempt ended, right?) for every
       answered exam question.
-    A review rated Again is a wrong answer, any other rating a right one; an answer in review
-    of a multiple-choice card is a choice among its k choices, like an exam answer.
+    A review is right or wrong by what was answered where the log holds it (a right letter
+    rated Again is right), else by its rating (``srs.rules.answered_right``); an answer in
+    review of a multiple-choice card is a choice among its k choices, like an exam answer.
     (``evidence_columns`` on the same rows as arrays.)"""
-    code = np.array([k * 16 + r * 2 + (s == "exam") for k, _, r, s, _ in reviews], dtype=np.int64)
-    at = np.array([t for _, t, _, _, _ in reviews], dtype=float)
-    stability = np.array([np.nan if s is None else s for *_, s in reviews], dtype=float)
+    code = np.array([review_code(k, r, int(answered_right(r, c)), int(s == "exam")) for k, _, r, s, _, c in reviews],
+                    dtype=np.int64)
+    at = np.array([t for _, t, *_ in reviews], dtype=float)
+    stability = np.array([np.nan if s is None else s for *_, s, _ in reviews], dtype=float)
     exam = (np.array([k for k, _, _ in exam_answers], dtype=np.int64),
             np.array([t for _, t, _ in exam_answers], dtype=float),
             np.array([c for _, _, c in exam_answers], dtype=bool))
@@ -867,7 +871,7 @@ def evidence_columns(cards: Sequence, reviews: tuple[np.ndarray, np.ndarray, np.
                      exam_answers: tuple[np.ndarray, np.ndarray, np.ndarray], parameters: Sequence[float],
                      if_reviewed: dict[int, tuple[float, float]] | None = None) -> Evidence:
     """``evidence`` on the store's columns (``forecast_columns``): the review log as (code =
-    card key·16 + rating·2 + (1 if from an exam), epoch seconds, stability after or NaN), the
+    ``srs.rules.review_code``, epoch seconds, stability after or NaN), the
     exam answers as (card key, epoch seconds, right?). Each card's answers in time order, an
     exam answer before a review at the same second, else in the rows' order; each answer
     takes the card's latest stability logged up to a second after it (FSRS's first
@@ -891,14 +895,14 @@ def evidence_columns(cards: Sequence, reviews: tuple[np.ndarray, np.ndarray, np.
         pos = np.minimum(np.searchsorted(keys[sorter], k), len(keys) - 1)
         return np.where(keys[sorter][pos] == k, sorter[pos], -1)
 
-    card_r, card_e = card_of(code >> 4), card_of(key_e)
-    rating_r, from_exam = (code >> 1) & 7, (code & 1).astype(bool)
+    card_r, card_e = card_of(code_key(code)), card_of(key_e)
+    right_r, from_exam = code_right(code).astype(bool), code_exam(code).astype(bool)
     # the answers: reviews not from an exam, then the exam answers
     answer_r = (card_r >= 0) & ~from_exam
     mine_e = card_e >= 0
     card = np.concatenate([card_r[answer_r], card_e[mine_e]])
     at = np.concatenate([at_r[answer_r], at_e[mine_e]])
-    correct = np.concatenate([rating_r[answer_r] >= 2, right_e[mine_e]])
+    correct = np.concatenate([right_r[answer_r], right_e[mine_e]])
     exam = np.concatenate([np.zeros(int(answer_r.sum()), bool), np.ones(int(mine_e.sum()), bool)])
     k = choices[card].astype(float)
     guess = np.where(exam, 1.0 / np.maximum(k, 1.0), np.where(k >= 2, 1.0 / np.maximum(k, 1.0), 0.0))

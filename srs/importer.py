@@ -11,6 +11,7 @@ from pathlib import Path
 
 from srs.deckfile import CardSpec, DeckSpec, read_deck
 from srs.errors import UserError, reading
+from srs.rules import DEFAULT_EXAM_MINUTES, DEFAULT_PASS_MARK
 from srs.store import Store
 
 
@@ -85,8 +86,8 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
         "description": spec.description,
         "exam_enabled": spec.exam is not None,
         "exam_questions": spec.exam.questions if spec.exam else None,
-        "exam_minutes": spec.exam.minutes if spec.exam else 30.0,
-        "exam_pass_mark": spec.exam.pass_mark if spec.exam else 0.7,
+        "exam_minutes": spec.exam.minutes if spec.exam else DEFAULT_EXAM_MINUTES,
+        "exam_pass_mark": spec.exam.pass_mark if spec.exam else DEFAULT_PASS_MARK,
     }
     with store.atomic(write=True):
         existing_deck = store.deck(spec.id)

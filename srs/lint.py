@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from srs.model import LETTERS, CardKind, letter_index, record_maker
-
-DEFAULT_PASS_MARK = 0.70
+from srs.rules import DEFAULT_PASS_MARK
 #: words that make a choice suspicious to a test-wise student ("always", "never", ...)
 ABSOLUTE_WORDS = ("always", "never", "only", "all", "none", "every", "completely", "must")
 #: how alike two choices of one card may be (difflib ratio after normalising case and space)

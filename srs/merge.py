@@ -16,6 +16,7 @@ from srs.anki.apkg_read import ANKI_ID, AnkiCard, card_id, deck_id, media_names
 from srs.anki.ids import guid
 from srs.importer import DeckResult, content_of
 from srs.model import REVIEW, CardKind, MemoryState, State
+from srs.rules import DEFAULT_EXAM_MINUTES, DEFAULT_PASS_MARK
 from srs.store import Store
 
 SAME_REVIEW = timedelta(seconds=1)  # a review exported by srs comes back within a millisecond or two
@@ -153,7 +154,8 @@ class Merger:
             if store.deck(deck) is None:
                 result.created = True
                 store.save_deck(deck, name=self._names.get(deck, deck), description="", exam_enabled=False,
-                                exam_questions=None, exam_minutes=30.0, exam_pass_mark=0.7, source=source,
+                                exam_questions=None, exam_minutes=DEFAULT_EXAM_MINUTES,
+                                exam_pass_mark=DEFAULT_PASS_MARK, source=source,
                                 updated_at=now)
             self._positions[deck] = store.next_position(deck)
         existing = {} if result.created else store.deck_cards(deck, [t.card for t in cards])

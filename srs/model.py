@@ -10,8 +10,8 @@ from datetime import datetime, timezone
 from enum import IntEnum, StrEnum
 from typing import Any, NamedTuple
 
-#: the letters of multiple-choice answers, in order (a card has 2 to 6 choices)
-LETTERS = "ABCDEF"
+# the letters of multiple-choice answers (LETTERS) and a deck's default exam: srs.rules
+from srs.rules import DEFAULT_EXAM_MINUTES, DEFAULT_PASS_MARK, LETTERS
 
 
 class State(IntEnum):
@@ -155,6 +155,7 @@ class ReviewEntry:
     state_before: int
     before: MemoryState | None
     after: MemoryState
+    correct: bool | None = None  # what was answered: the right letter or not (None: not known)
 
 
 @dataclass(frozen=True)
@@ -166,8 +167,8 @@ class DeckRecord:
     description: str = ""
     exam_enabled: bool = False
     exam_questions: int | None = None
-    exam_minutes: float = 30.0
-    exam_pass_mark: float = 0.7
+    exam_minutes: float = DEFAULT_EXAM_MINUTES
+    exam_pass_mark: float = DEFAULT_PASS_MARK
     source: str = ""
     updated_at: datetime | None = None
 

@@ -12,6 +12,7 @@ from srs.errors import UserError
 from srs.exam import Question
 from srs.model import AGAIN, LEARNING, NEW, RELEARNING, Rating, StudyCard
 from srs.queue import LEARN_AHEAD, Queue, QueueCounts, build_queue
+from srs.rules import answered_right
 from srs.scheduler import make_scheduler, preview, rate
 from srs.settings import Settings
 from srs.store import Store
@@ -172,7 +173,10 @@ class ReviewSession:
     def answer(self, card: StudyCard, rating: Rating | int, now: datetime, duration_ms: int = 0,
                right: bool | None = None) -> Answered:
         """Record ``rating`` for ``card`` (committed before this returns). The new state is
-        computed from the card's state as stored at that moment, not as it was shown."""
+        computed from the card's state as stored at that moment, not as it was shown.
+        ``right``: what was answered (a multiple-choice card: the right letter or not), kept
+        in the review log and counted by it, whatever the rating; None (a basic card): the
+        rating says (any but Again is right)."""
         threshold = self.settings.leech_threshold
         rating = Rating(rating)
 
@@ -183,10 +187,11 @@ class ReviewSession:
             return after
 
         snapshot = self._snapshot()
-        review_id, before, after = self.store.apply_review(card.key, rating, now, duration_ms, "review", compute)
+        review_id, before, after = self.store.apply_review(card.key, rating, now, duration_ms, "review", compute,
+                                                           right)
         leech = after.leech and not (before is not None and before.leech)
         answered = Answered(card, rating, review_id, after.due, now, leech, after.lapses)  # type: ignore[arg-type]
-        was_right = rating != AGAIN if right is None else right
+        was_right = answered_right(rating, right)
         stored = replace(card, memory=before or card.memory, has_state=before is not None)
         self._steps.append(Step("answer", stored, review_id, snapshot))
         self.summary.reviewed += 1

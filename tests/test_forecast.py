@@ -29,6 +29,7 @@ from srs.model import needed
 from srs.review import ReviewSession
 from srs.model import AGAIN, GOOD, MemoryState
 from srs.scheduler import make_scheduler
+from srs.rules import answered_right, code_right, review_code
 from srs.settings import Settings
 from tests.factories import T0, deck
 
@@ -133,6 +134,7 @@ def test_evidence_takes_exam_answers_once_and_review_answers_with_their_stabilit
     cards = store.exam_cards("d")
     reviews, answers = store.forecast_evidence("d")
     assert sum(1 for r in reviews if r[3] == "exam") == 4 and len(answers) == 8
+    assert all(r[5] is (r[2] == GOOD) for r in reviews if r[3] == "exam")  # an exam's review keeps its answer
     found = {c.key: c for c in evidence(cards, reviews, answers, DEFAULT_PARAMETERS)}
     mine = found[first.key].answers
     assert [(a.source, a.correct) for a in mine] == [("review", True), ("exam", True), ("exam", False)]
@@ -157,7 +159,9 @@ def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
     session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
     for offset, name in enumerate(("d", "e", "f", "d")):
         for card in store.mc_cards(name):
-            session.answer(card, GOOD if card.key % 3 else AGAIN, T0 + timedelta(hours=offset, seconds=card.key * 7.25))
+            # some right letters rated Again: their code says right
+            session.answer(card, GOOD if card.key % 3 else AGAIN, T0 + timedelta(hours=offset, seconds=card.key * 7.25),
+                           right=(card.key + offset) % 2 == 0 or None)
     take_mock(store, 3, T0 + timedelta(days=1))
     with store.engine.begin() as connection:
         connection.execute(update(log).where(log.c.id == select(func.min(log.c.id)).scalar_subquery())
@@ -165,9 +169,9 @@ def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
     for name in ("d", "f"):
         reviews, answers = store.forecast_evidence(name)
         (code, at, stability), (key, ended, right) = store.forecast_columns(name)
-        assert code.tolist() == [k * 16 + r * 2 + (src == "exam") for k, _, r, src, _ in reviews]
+        assert code.tolist() == [review_code(k, r, answered_right(r, c), src == "exam") for k, _, r, src, _, c in reviews]
         assert at.tolist() == [t for _, t, *_ in reviews]  # to the bit
-        expected = [np.nan if st is None else st for *_, st in reviews]
+        expected = [np.nan if st is None else st for *_, st, _ in reviews]
         assert stability == pytest.approx(expected, rel=1e-14, nan_ok=True)
         assert list(zip(key.tolist(), ended.tolist(), right.tolist())) == answers
         given = store.forecast_columns(name, [c.key for c in store.exam_cards(name, memory=False)])
@@ -177,6 +181,8 @@ def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
     assert [c[:4] for c in questions] == [c[:4] for c in with_memory] and len(questions) == 5
     assert all(c.state > 0 for c in with_memory) and all(c.memory() == MemoryState() for c in questions)
     assert sum(1 for r in store.forecast_evidence("d")[0] if r[3] == "exam") == 5
+    again_right = [r for r in store.forecast_evidence("d")[0] if r[2] == AGAIN and r[5]]
+    assert again_right and all(code_right(review_code(r[0], r[2], answered_right(r[2], r[5]), 0)) for r in again_right)
 
 
 def test_stored_forecasts_come_back_as_calibration(make_store):
@@ -315,3 +321,34 @@ def test_filtering_many_cards_at_once_equals_filtering_each_alone():
         assert np.array_equal(together.known_on[i], single.known_on[0])
         assert np.array_equal(together.known_now[i], single.known_now[0])
     assert np.allclose(together.loglik, sum(single.loglik for single in alone), rtol=1e-12, atol=1e-9)
+
+
+def test_the_forecast_and_true_retention_read_what_was_answered_from_covering_indexes(sqlite_only, make_store):
+    """reviews.correct (migration 0010) sits in the two indexes that answer these reads alone:
+    no table row is read per review."""
+    from sqlalchemy import event
+
+    store = make_store(deck(cards=4))
+    session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
+    for card in store.mc_cards("d"):
+        session.answer(card, AGAIN, T0, right=True)
+    statements = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        store.forecast_columns("d")
+        assert store.retention(T0 - timedelta(days=1), "d") == (0, 0)  # none in review state yet
+        assert store.retention(T0 - timedelta(days=1)) == (0, 0)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    packed = [(s, p) for s, p in statements if "group_concat" in s.lower()]
+    retention = [(s, p) for s, p in statements if "state_before" in s and s.lstrip().upper().startswith("SELECT")]
+    assert packed and len(retention) == 2
+    with store.engine.connect() as connection:
+        for (statement, parameters), index in [*((p, "ix_reviews_learner_card_answers") for p in packed),
+                                              (retention[1], "ix_reviews_learner_time_stats")]:
+            plan = " ".join(row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
+            assert f"USING COVERING INDEX {index}" in plan, plan

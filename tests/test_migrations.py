@@ -11,6 +11,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 
 import srs.store.engine as engine_mod
@@ -24,15 +25,25 @@ from tests.factories import T0, deck, make_store
 MIGRATIONS = Path(engine_mod.__file__).parent / "migrations"
 
 
-def upgrade_to(url: str, revision: str) -> None:
+def upgrade_to(url: str, revision: str, down: bool = False) -> None:
     engine = engine_mod.make_engine(engine_mod.database_url(url)[0])
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.connect() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        (command.downgrade if down else command.upgrade)(config, revision)
         connection.commit()
     engine.dispose()
+
+
+def test_revisions_are_the_migration_files():
+    """engine.REVISIONS (read on every start without Alembic) is the chain of the files in
+    migrations/versions, oldest first, each file named for its revision."""
+    script = ScriptDirectory(str(MIGRATIONS))
+    chain = [s.revision for s in script.walk_revisions()][::-1]
+    files = sorted(path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("[0-9]*.py"))
+    assert list(engine_mod.REVISIONS) == chain == files
+    assert script.get_heads() == [engine_mod.HEAD]
 
 
 def test_fresh_database_is_at_head_and_matches_the_models(db_url):
@@ -106,6 +117,46 @@ def test_utc_round_trip(db_url):
     session.answer(session.next(local), 3, local)
     got = store.card_reviews(store.cards()[0].key)[0].reviewed_at
     assert got == local and got.tzinfo is not None and got.utcoffset() == timedelta(0)
+    store.close()
+
+
+def test_0010_keeps_what_was_answered_and_reads_old_rows_by_what_they_tell(db_url):
+    """Old review rows get ``correct`` where the log tells it (a multiple-choice review rated
+    Hard..Easy: a right letter; an exam's review: its rating), NULL elsewhere; the downgrade
+    drops the column and the upgrade after it is clean."""
+    from sqlalchemy import insert, inspect, select
+
+    from srs.store.models import cards, decks, reviews
+
+    upgrade_to(db_url, "0009")
+    engine = engine_mod.make_engine(engine_mod.database_url(db_url)[0])
+    rows = [(1, 3, "review", True), (1, 1, "review", None), (1, 3, "exam", True), (1, 1, "exam", False),
+            (1, 4, "anki", None), (2, 3, "review", None), (2, 1, "review", None)]
+    with engine.begin() as connection:
+        connection.execute(insert(decks).values(id="d", name="D", updated_at=T0))
+        for key, kind in ((1, "mc"), (2, "basic")):
+            connection.execute(insert(cards).values(
+                key=key, deck_id="d", card_id=f"c{key}", kind=kind, question="q", answer="A" if kind == "mc" else "x",
+                choices=["a", "b"] if kind == "mc" else None, created_at=T0, updated_at=T0))
+        for i, (key, rating, source, _) in enumerate(rows):
+            connection.execute(insert(reviews).values(
+                learner="alice", card_key=key, rating=rating, reviewed_at=T0 + timedelta(minutes=i), source=source,
+                state_before=0, after={"state": 2}))
+    upgrade_to(db_url, "head")
+    with engine.begin() as connection:
+        got = connection.execute(select(reviews.c.correct).order_by(reviews.c.id)).scalars().all()
+        index = {i["name"]: i["column_names"] for i in inspect(connection).get_indexes("reviews")}
+    assert got == [expected for *_, expected in rows]
+    assert index["ix_reviews_learner_card_answers"][-1] == index["ix_reviews_learner_time_stats"][-1] == "correct"
+    upgrade_to(db_url, "0009", down=True)
+    with engine.begin() as connection:
+        assert "correct" not in {c["name"] for c in inspect(connection).get_columns("reviews")}
+        assert "correct" not in inspect(connection).get_indexes("reviews")[0]["column_names"]
+    engine.dispose()
+    store, _ = open_store(db_url, "alice")  # up again on open: the same values, the schema as the models say
+    with store.engine.connect() as connection:
+        assert connection.execute(select(reviews.c.correct).order_by(reviews.c.id)).scalars().all() == got
+        assert compare_metadata(MigrationContext.configure(connection), metadata) == []
     store.close()
 
 

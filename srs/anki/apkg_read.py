@@ -34,6 +34,7 @@ from srs.anki.text_budget import TextBudget, TextTooLong
 from srs.deckfile import CardSpec, DeckSpec
 from srs.errors import reading
 from srs.model import LETTERS
+from srs.rules import choice_count_ok
 from srs.scripts import mixed_scripts
 
 T = TypeVar("T")
@@ -512,7 +513,7 @@ def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[st
     if nt.srs == "mc" and len(fields) >= 5:
         choices = tuple(list_items(fields[1]))
         letter = to_text(fields[2])[:1].upper()
-        if 2 <= len(choices) <= 6 and letter and letter in LETTERS[: len(choices)]:
+        if choice_count_ok(len(choices)) and letter and letter in LETTERS[: len(choices)]:
             return CardSpec(card_id(guid, ord_, False), to_text(fields[0]), letter, choices, to_text(fields[3]),
                             to_text(fields[4]), tags), ""
     if nt.srs == "basic" and len(fields) >= 2:

@@ -15,6 +15,7 @@ from srs.anki.scan import trailing_block
 from srs.deckfile import DECK_ID_RE, ID_RE, CardSpec, DeckSpec, slug
 from srs.errors import DeckFileError
 from srs.model import LETTERS, CardKind
+from srs.rules import choice_count_ok
 from srs.scripts import mixed_scripts_message
 
 NEW = AnkiSchedule(0, 0, None, 0, 0)
@@ -50,7 +51,7 @@ def srs_card(cid: str, front: str, back: str, tags: tuple[str, ...]) -> CardSpec
     rest = back[:feedback[0]] if feedback else back
     rest, explanation = split_back(rest)
     answer = _LETTERED.match(to_text(rest))
-    if not answer or not 2 <= len(choices) <= 6 or LETTERS.index(answer.group(1)) >= len(choices):
+    if not answer or not choice_count_ok(len(choices)) or LETTERS.index(answer.group(1)) >= len(choices):
         return None
     feedback_text = back[feedback[0] + 26:feedback[1]] if feedback else ""
     return CardSpec(cid, to_text(front[:start]), answer.group(1), choices, to_text(explanation),
@@ -226,7 +227,7 @@ def _mc_from_csv(question: str, answer: str) -> tuple[str, str, tuple[str, ...]]
         if m.group(1) == "A":
             break
     a = _CHOICE_LINE.match(answer)
-    if not (2 <= len(choices) <= 6 and lines and a) or LETTERS.index(a.group(1)) >= len(choices) or \
+    if not (choice_count_ok(len(choices)) and lines and a) or LETTERS.index(a.group(1)) >= len(choices) or \
             choices[LETTERS.index(a.group(1))] != a.group(2):
         return None
     if "".join(LETTERS[:len(choices)]) != "".join(_CHOICE_LINE.match(x).group(1) for x in

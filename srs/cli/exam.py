@@ -35,7 +35,7 @@ def exam(
     sitting = attempts.take(c.store, settings, deck_id, c.writable_now(), questions=questions, minutes=minutes,
                             no_timer=no_timer, seed=seed)
     console = stdout(screen=True)
-    console.print(f"{sitting.deck.name}: {sitting.questions} questions, "
+    console.print(f"{sitting.deck.name}: {plural(sitting.questions, 'question')}, "
                   f"{'no time limit' if sitting.minutes is None else plural(sitting.minutes, 'minute')}, "
                   f"pass mark {sitting.deck.exam_pass_mark:.0%}. Seed {sitting.seed}.")
     keys = KeyReader()

@@ -13,12 +13,13 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Integer, Select, Table, and_, cast, false, func, null, or_, select
+from sqlalchemy import Connection, Engine, Integer, Select, Table, and_, case, cast, false, func, null, or_, select, true
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from srs.errors import UserError
 from srs.model import CardKind, MemoryState, ReviewEntry, State, StudyCard
-from srs.store.models import card_states, card_tags, cards
+from srs.rules import PASSING_RATING
+from srs.store.models import card_states, card_tags, cards, reviews
 
 #: SQLite's unixepoch() came in 3.38 (2022); Python may be linked to an older one
 SQLITE_HAS_UNIXEPOCH = sqlite3.sqlite_version_info >= (3, 38)
@@ -76,11 +77,19 @@ def study_card(row: Any) -> StudyCard:
                      has_state=has_state is not None, position=position)
 
 
+def answered_right() -> Any:
+    """``srs.rules.answered_right`` of a review-log row in SQL, as 1 or 0: what was answered
+    where the row holds it (``correct``), else its rating."""
+    log = reviews.c
+    return case((log.correct.is_(None), case((log.rating >= PASSING_RATING, 1), else_=0)),
+                (log.correct == true(), 1), else_=0)
+
+
 def review_entry(row: Any) -> ReviewEntry:
     """A row of the review log (its columns by name) as a record."""
     return ReviewEntry(
         id=row.id, card_key=row.card_key, rating=row.rating, reviewed_at=row.reviewed_at,
-        duration_ms=row.duration_ms, source=row.source, state_before=State(row.state_before),
+        duration_ms=row.duration_ms, source=row.source, state_before=State(row.state_before), correct=row.correct,
         before=MemoryState.from_dict(row.before) if row.before is not None else None,
         after=MemoryState.from_dict(row.after),
     )

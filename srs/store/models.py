@@ -27,6 +27,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from srs.rules import DEFAULT_EXAM_MINUTES, DEFAULT_PASS_MARK
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes in, aware UTC datetimes out (SQLite drops the zone)."""
@@ -66,8 +68,8 @@ decks = Table(
     _required("description", Text, default=""),
     _required("exam_enabled", Boolean, default=False),
     _optional("exam_questions", Integer),
-    _required("exam_minutes", Float, default=30.0),
-    _required("exam_pass_mark", Float, default=0.7),
+    _required("exam_minutes", Float, default=DEFAULT_EXAM_MINUTES),
+    _required("exam_pass_mark", Float, default=DEFAULT_PASS_MARK),
     _required("source", Text, default=""),
     _required("updated_at", UTCDateTime),
 )
@@ -134,10 +136,15 @@ reviews = Table(
     _required("after", JSON),
     #: FSRS stability after the review (``after``'s), a column so the forecast reads it from an index
     _optional("stability", Float),
-    Index("ix_reviews_learner_time_stats", "learner", "reviewed_at", "state_before", "rating", "duration_ms"),
+    #: what was answered: the right letter of a multiple-choice card or not (whatever the rating
+    #: after it); None where it is not known: a basic card, a review from Anki, a row from before
+    #: srs kept it (migration 0010 fills in what the old rows tell)
+    _optional("correct", Boolean),
+    Index("ix_reviews_learner_time_stats", "learner", "reviewed_at", "state_before", "rating", "duration_ms",
+          "correct"),
     # covering for the readiness forecast and Store.review_history (the optimizer): no table row read
     Index("ix_reviews_learner_card_answers", "learner", "card_key", "reviewed_at", "id", "rating", "source",
-          "stability"),
+          "stability", "correct"),
     Index("ix_reviews_learner_source_time", "learner", "source", "reviewed_at"),
 )
 

@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import Float, Integer, Text, and_, bindparam, case, cast, delete, false, func, insert, select, update
 
 from srs.model import NEW, CardKind, MemoryState, ReviewEntry
-from srs.store.base import (STATE_COLUMNS, Prepared, StoreBase, compiled_sql, insert_rows, memory_of, review_entry,
-                             state_values)
+from srs.rules import code_key, review_code
+from srs.store.base import (STATE_COLUMNS, Prepared, StoreBase, answered_right, compiled_sql, insert_rows, memory_of,
+                             review_entry, state_values)
 from srs.store.models import card_states, cards, exam_answers, exam_attempts
 from srs.store.models import reviews as review_table
 
@@ -41,16 +42,16 @@ def _answer_statements(dialect: Any) -> tuple[Prepared, Prepared, Prepared, Prep
 
 #: the review-log columns an answer writes (``ReviewQueries._log_row``'s keys)
 LOG_COLUMNS = ("learner", "card_key", "rating", "reviewed_at", "duration_ms", "source", "state_before", "before",
-               "after", "stability")
+               "after", "stability", "correct")
 
 
 class ReviewQueries(StoreBase):
     def _log_row(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
-                 before: MemoryState | None, after: MemoryState) -> dict[str, Any]:
+                 before: MemoryState | None, after: MemoryState, correct: bool | None = None) -> dict[str, Any]:
         return {"learner": self.learner, "card_key": key, "rating": int(rating), "reviewed_at": when,
                 "duration_ms": duration_ms, "source": source, "state_before": int(before.state) if before else int(NEW),
                 "before": before.to_dict() if before else None, "after": after.to_dict(),
-                "stability": after.stability}
+                "stability": after.stability, "correct": correct}
 
     def save_state(self, key: int, memory: MemoryState) -> None:
         values = state_values(memory)
@@ -60,23 +61,26 @@ class ReviewQueries(StoreBase):
                 s.execute(insert(card_states).values(learner=self.learner, card_key=key, **values))
 
     def record_review(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
-                      before: MemoryState | None, after: MemoryState) -> int:
+                      before: MemoryState | None, after: MemoryState, correct: bool | None = None) -> int:
         """Write the new state and append the log row, in one transaction. Returns the row id."""
         with self.atomic(write=True) as s:
             self.save_state(key, after)
-            row = self._log_row(key, rating, when, duration_ms, source, before, after)
+            row = self._log_row(key, rating, when, duration_ms, source, before, after, correct)
             return s.execute(insert(review_table).values(row)).inserted_primary_key[0]
 
     def apply_review(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
-                     compute: Callable[[MemoryState], MemoryState]) -> tuple[int, MemoryState | None, MemoryState]:
+                     compute: Callable[[MemoryState], MemoryState],
+                     correct: bool | None = None) -> tuple[int, MemoryState | None, MemoryState]:
         """Answer a card against its *current* stored state: inside one write transaction
         (the row locked), read the state, let ``compute`` give the next one, write it and
-        append the log row. Two processes answering the same card can't lose an update.
-        Returns (review id, state before or None for a card never studied, state after)."""
-        return self._retrying(lambda: self._apply_review(key, rating, when, duration_ms, source, compute))
+        append the log row (``correct``: what was answered, a multiple-choice card's right
+        letter or not; None: not known). Two processes answering the same card can't lose an
+        update. Returns (review id, state before or None for a card never studied, state after)."""
+        return self._retrying(lambda: self._apply_review(key, rating, when, duration_ms, source, compute, correct))
 
     def _apply_review(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
-                      compute: Callable[[MemoryState], MemoryState]) -> tuple[int, MemoryState | None, MemoryState]:
+                      compute: Callable[[MemoryState], MemoryState],
+                      correct: bool | None) -> tuple[int, MemoryState | None, MemoryState]:
         # the hot path of a review session: three statements in one transaction, each built
         # once and run with parameters (no statement building or cache-key work per answer)
         with self.write_connection() as connection:
@@ -91,7 +95,7 @@ class ReviewQueries(StoreBase):
             else:
                 update_state.run(connection, {**mine, **values}).close()
             cursor = insert_review.run(connection, self._log_row(key, rating, when, duration_ms, source, before,
-                                                                 after))
+                                                                 after, correct))
             try:
                 review_id = cursor.lastrowid if connection.dialect.name == "sqlite" else cursor.fetchone()[0]
             finally:
@@ -163,21 +167,21 @@ class ReviewQueries(StoreBase):
             for rows in s.execute(stmt, execution_options={"yield_per": 20_000}).partitions():
                 yield from rows
 
-    def forecast_evidence(self, deck: str) -> tuple[list[tuple[int, float, int, str, float | None]],
+    def forecast_evidence(self, deck: str) -> tuple[list[tuple[int, float, int, str, float | None, bool | None]],
                                                     list[tuple[int, float, bool]]]:
         """What the readiness forecast learns from, for this learner and the deck's live
         multiple-choice cards: every review-log entry as (card key, epoch seconds, rating,
-        source, FSRS stability after) and every answered exam question as (card key, epoch
-        seconds the attempt ended, right?), each by card then time. (``forecast_columns``
-        reads the same as arrays, for the forecast itself.)"""
+        source, FSRS stability after, right letter? or None where not known) and every
+        answered exam question as (card key, epoch seconds the attempt ended, right?), each by
+        card then time. (``forecast_columns`` reads the same as arrays, for the forecast itself.)"""
         with self.atomic() as s:
             mc = select(cards.c.key).where(cards.c.deck_id == deck, cards.c.kind == CardKind.MC.value, cards.c.retired == false())
             reviews = s.execute(select(review_table.c.card_key, cast(self._epoch(review_table.c.reviewed_at), Float), review_table.c.rating,
-                                       review_table.c.source, review_table.c.stability).where(
+                                       review_table.c.source, review_table.c.stability, review_table.c.correct).where(
                 review_table.c.learner == self.learner, review_table.c.card_key.in_(mc)).order_by(
                 review_table.c.card_key, review_table.c.reviewed_at, review_table.c.id))
-            review_rows = [(int(k), float(t), int(r), src, None if st is None else float(st))
-                           for k, t, r, src, st in reviews]
+            review_rows = [(int(k), float(t), int(r), src, None if st is None else float(st),
+                            None if c is None else bool(c)) for k, t, r, src, st, c in reviews]
             return review_rows, self._exam_evidence(s, deck)
 
     def _exam_evidence(self, s, deck: str) -> list[tuple[int, float, bool]]:
@@ -193,7 +197,8 @@ class ReviewQueries(StoreBase):
                                                                                     tuple[Any, Any, Any]]:
         """``forecast_evidence`` as arrays, read from covering indexes without a Python object
         per value: the review log as (code, epoch seconds, stability after or NaN), code =
-        card key·16 + rating·2 + (1 if from an exam), by card, time and id; the answered exam
+        ``srs.rules.review_code`` (card key, rating, right as ``answered_right``, from an
+        exam), by card, time and id; the answered exam
         questions as (card key, epoch seconds the attempt ended, right?). ``keys``: the deck's
         live multiple-choice cards, when the caller has them (``exam_cards``): not read again."""
         import numpy as np  # only readiness needs it: not every command that opens the store
@@ -211,7 +216,7 @@ class ReviewQueries(StoreBase):
             parts = [self._packed_reviews(connection, start, min(hi, start + REVIEW_KEYS_AT_ONCE - 1))
                      for start in range(lo, hi + 1, REVIEW_KEYS_AT_ONCE)]
             codes, at, stability = (np.concatenate(column) for column in zip(*parts))
-            mine = np.isin(codes >> 4, keys)
+            mine = np.isin(code_key(codes), keys)
             reviews = (codes[mine], at[mine], stability[mine])
             k, t, c = zip(*answers) if (answers := self._exam_evidence(connection, deck)) else ((), (), ())
             return reviews, (np.array(k, dtype=np.int64), np.array(t, dtype=float), np.array(c, dtype=bool))
@@ -219,7 +224,7 @@ class ReviewQueries(StoreBase):
     def _packed_reviews(self, connection, lo: int, hi: int) -> tuple[Any, Any, Any]:
         """The (code, epoch seconds, stability or NaN) columns of ``forecast_columns`` for the
         card keys ``lo..hi`` (other decks' rows among them included: the caller drops them).
-        One range scan of the (learner, card, time, id, rating, source, stability) index; each
+        One range scan of the (learner, card, time, id, rating, source, stability, correct) index; each
         column comes back as one comma-separated text, aggregated in the index's order, and is
         parsed by numpy: a row per review costs more in the driver than the SQL (~1 µs each,
         a million of them). Codes and times are exact; a stability comes as SQLite writes a
@@ -228,7 +233,8 @@ class ReviewQueries(StoreBase):
         import numpy as np
 
         sqlite = connection.dialect.name == "sqlite"
-        code = review_table.c.card_key * 16 + review_table.c.rating * 2 + case((review_table.c.source == "exam", 1), else_=0)
+        log = review_table.c
+        code = review_code(log.card_key, log.rating, answered_right(), case((log.source == "exam", 1), else_=0))
         if sqlite:
             # julianday's own integer milliseconds (exact: well below 2**53, off by < 0.1 before
             # rounding); turned into epoch seconds below with the arithmetic of ``_epoch``

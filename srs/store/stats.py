@@ -10,7 +10,7 @@ from itertools import pairwise
 from sqlalchemy import Select, and_, bindparam, case, false, func, literal, or_, select, true
 
 from srs.model import LEARNING, NEW, RELEARNING, REVIEW, DeckSummary
-from srs.store.base import Prepared, StoreBase, available
+from srs.store.base import Prepared, StoreBase, answered_right, available
 from srs.store.models import card_states, cards, decks, reviews
 
 
@@ -69,10 +69,11 @@ class StatsQueries(StoreBase):
             return [prepared.first(connection, {"lo": lo, "hi": hi}) is not None for lo, hi in pairwise(edges)]
 
     def retention(self, since: datetime, deck: str | None = None) -> tuple[int, int]:
-        """(passing answers, answers) on cards in review state since ``since``: true retention
-        (a pass is any rating but Again)."""
+        """(right answers, answers) on cards in review state since ``since``: true retention
+        (right as ``srs.rules.answered_right``: a multiple-choice answer by the letter picked,
+        whatever its rating; a basic one by any rating but Again)."""
         with self.atomic() as s:
-            stmt = select(func.count(case((reviews.c.rating >= 2, 1))), func.count()).where(
+            stmt = select(func.sum(answered_right()), func.count()).where(
                 reviews.c.learner == self.learner, reviews.c.reviewed_at >= since, reviews.c.state_before == REVIEW)
             passed, total = s.execute(self._in_deck(stmt, deck)).one()
             return int(passed or 0), int(total or 0)

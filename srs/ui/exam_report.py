@@ -12,6 +12,7 @@ from rich.table import Table
 
 from srs.exam import CONFIDENCE_LEVELS, Report
 from srs.model import letter_index
+from srs.ui.render import plural
 from srs.ui.text import Text
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -141,7 +142,7 @@ def render_results(console: Console, attempts: Sequence, zone: tzinfo | None = N
         recent = scores[-3:]
         trend.append(f", mean of the last {len(recent)}: {sum(recent) / len(recent):.0%}")
     if len(alike) < len(attempts):
-        trend.append(f"  (attempts of {last.questions} questions on {last.deck_id} only; "
+        trend.append(f"  (attempts of {plural(last.questions, 'question')} on {last.deck_id} only; "
                      f"{len(attempts) - len(alike)} of other sizes or decks left out)", style="dim")
     console.print(trend)
 

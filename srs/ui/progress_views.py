@@ -18,6 +18,12 @@ EPOCH = date(1970, 1, 1)  # day number 0, a Thursday
 FEW_ANSWERS = 20  # answers below which a retention is not compared with the target
 
 
+def _points(change: float) -> str:
+    """A change of a chance, in percentage points: "+1.4 pp" (not "+1.4%": a rise from 60% to
+    61.4% is 1.4 points, and 2.3% of 60%)."""
+    return f"{change * 100:+.1f} pp"
+
+
 def heat_map(per_day: dict[int, int], today: int, days: int) -> Group:
     """Reviews per day like a contribution graph: a column per week (Monday at the top),
     month names above, shaded by the day's count relative to the busiest day."""
@@ -205,16 +211,16 @@ def render_readiness(console: Console, r, checked, date_note: tuple[str, str] | 
     for q in shown:
         cells = {"right": f"{q.right}/{q.answers}" if q.answers else "never", "now": f"{q.p_now:.0%}",
                  "exam day": f"{q.p:.0%}", "+review": "" if q.p_if_reviewed is None else f"{q.p_if_reviewed:.0%}",
-                 "gain": f"{q.gain:+.1%}" if q.gain > 5e-4 else ("<0.1%" if q.gain > 0 else "")}
+                 "gain": _points(q.gain) if q.gain > 5e-4 else ("<0.1 pp" if q.gain > 0 else "")}
         table.add_row(Text(_held(q.name, held)), *(cells[c] for c in columns))
     if details:
         table.caption = ("now / exam day: chance of a right answer; +review: on the exam day after one review "
-                         "now; gain: the rise in your pass chance")
+                         "now; gain: the rise in your pass chance, in percentage points (pp)")
     console.print(table)
     first = [q for q in r.study_first() if q.gain >= 5e-4]
     if first:
         console.print(Text.assemble(("Review these first: ", "bold"),
-                                    ", ".join(f"{_held(q.name, held)} {q.gain:+.1%}" for q in first)))
+                                    ", ".join(f"{_held(q.name, held)} {_points(q.gain)}" for q in first)))
     named = [q.name for q in shown + first if q.name in held]
     for name in dict.fromkeys(named):
         console.print(Text(f"  {name} is out of reviews — {held[name]}", style="yellow"))

@@ -190,9 +190,12 @@ def card_table(rows: Sequence, now: datetime | None = None, width: int = 100) ->
                       "memory R": f"{r.retrievability:.0%}" if r.retrievability is not None else "",
                       "reps": str(r.reps), "lapses": str(r.lapses)})
     table = fitted(title, columns, cells, width, CARD_DROP)
-    legend = Text("chance now: of a right answer now, from all your answers (srs readiness's forecast); "
-                  "memory R: FSRS's retrievability, near 100% right after any review, a miss too", style="dim")
-    table.caption = legend if table.caption is None else Text("\n").join([legend, table.caption])  # type: ignore[list-item]
+    meanings = {"chance now": "of a right answer now, from all your answers (srs readiness's forecast)",
+                "memory R": "FSRS's retrievability, near 100% right after any review, a miss too"}
+    shown = {str(column.header) for column in table.columns}  # a hidden column needs no legend
+    legend = Text("; ".join(f"{name}: {meaning}" for name, meaning in meanings.items() if name in shown), style="dim")
+    if legend:
+        table.caption = legend if table.caption is None else Text("\n").join([legend, table.caption])  # type: ignore[list-item]
     return table
 
 

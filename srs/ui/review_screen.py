@@ -166,14 +166,14 @@ class ReviewScreen:
                 key = self.key("Rate 1-4 (Enter = Good)")
             except (_Quit, KeyboardInterrupt):
                 if right_choice:
-                    self.record(card, GOOD, started)
+                    self.record(card, GOOD, started, right=True)
                 else:
                     self.say(Text(f"Not rated: {card.name} stays due.", style="dim"))
                 raise
             if key.lower() == "u":
                 return False
             if right_choice and key in ("s", "!"):
-                self.record(card, GOOD, started)
+                self.record(card, GOOD, started, right=True)
                 self.action(key, card)
                 return True
             if self.action(key, card):
@@ -181,11 +181,13 @@ class ReviewScreen:
             if key in RATING_KEYS:
                 break
             self.say(Text(f"'{key}' is not a rating: press 1, 2, 3, 4 or Enter", style="yellow"))
-        self.record(card, RATING_KEYS[key], started)
+        self.record(card, RATING_KEYS[key], started, right=True if right_choice else None)
         return True
 
-    def record(self, card: StudyCard, rating, started: float) -> None:
-        answered = self.session.answer(card, rating, self.clock(), int((time.monotonic() - started) * 1000))
+    def record(self, card: StudyCard, rating, started: float, right: bool | None = None) -> None:
+        """Record the rating; ``right``: the learner picked the right choice (None: a basic card)."""
+        answered = self.session.answer(card, rating, self.clock(), int((time.monotonic() - started) * 1000),
+                                       right=right)
         self.after(answered)
 
     def wrong(self, shown: Question, started: float) -> None:

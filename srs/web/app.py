@@ -28,6 +28,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from srs.clock import local_zone
 from srs.errors import UserError
 from srs.settings import Settings, resolve
 from srs.store import Store
@@ -54,6 +55,8 @@ class Web:
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters["card"] = card_html
+        # a stored (UTC) time in the learner's zone, as every command shows it (srs.clock.local_zone)
+        self.env.filters["local"] = lambda at: at.astimezone(local_zone(self.clock()))
         self.env.globals["katex"] = (HERE / "static" / "katex" / "katex.min.js").is_file()
         self.review: Any = None   # srs.web.review.WebReview, made on the first review page
         self.learner: str | None = None   # a signed-in learner's view (see ``view``); None: the server's

@@ -158,7 +158,7 @@ class WebReview:
             self.mark = answered.review_id
 
         if answered.leech:
-            self.notice = (f"{answered.card.name} has lapsed {self.session.settings.leech_threshold} times: it is "
+            self.notice = (f"{answered.card.name} has lapsed {answered.lapses} times: it is "
                            "tagged leech and suspended. Rewrite it, then `srs unsuspend` it.")
         else:
             wait = answered.due - answered.at

@@ -146,6 +146,8 @@ def test_words_an_87_percent_and_1_minute(srs):
     assert "4 questions, 1 minute, pass mark 75%" in out
     assert "srs gave you a " in out or "srs gave you an " in out
     assert plural(2, "minute") == "2 minutes" and plural(1.5, "minute") == "1.5 minutes"
+    out = srs("exam", "--deck", "mini", "--questions", "1", "--seed", "1", "--no-schedule", input="q\n").stdout
+    assert "Mini deck: 1 question, 5 minutes," in out
 
 
 def test_changes_between_attempts_are_percentage_points(srs):
@@ -233,6 +235,8 @@ def test_a_narrow_terminal_hides_columns_in_order_and_says_so(tmp_path, monkeypa
     header = next(line for line in cards.splitlines() if line.strip().startswith("card"))
     assert re.split(r"\s{2,}|(?<=\S) (?=\S{4})", header.strip()) == ["card", "state", "due", "chance now", "lapses"]
     assert "3 columns hidden (stability, reps, memory R): widen the terminal or use --json" in " ".join(cards.split())
+    assert "chance now: of a right answer" in " ".join(cards.split())
+    assert "memory R:" not in cards  # a hidden column needs no legend
     srs.monkeypatch.setenv("SRS_WIDTH", "40")
     decks = srs("decks").stdout
     assert "4 columns hidden (name, susp., cards, new): widen the terminal or use --json" in " ".join(decks.split())
@@ -276,3 +280,45 @@ def test_cards_shows_the_forecasts_chance_now_beside_fsrs_memory(srs):
     line = next(line for line in out.splitlines() if line.strip().startswith(first.partition("/")[2] + " "))
     assert f"{row['chance_now']:.0%}" in line and f"{row['retrievability']:.0%}" in line
     assert "chance now: of a right answer now" in " ".join(out.split())
+
+
+def test_a_right_letter_rated_again_counts_as_right_everywhere(srs, tmp_path):
+    """Issue 23.8: the review log keeps what was answered; readiness's right column, the
+    session summary and true retention count a right letter rated Again as right."""
+    import json
+
+    (tmp_path / "one.toml").write_text(ONE)
+    srs("import", str(tmp_path / "one.toml"))
+    for now in ("2026-11-02T09:00:00+00:00", "2026-11-02T09:30:00+00:00"):   # the right letter twice, rated Again
+        out = srs("review", "--deck", "one", "--limit", "1", input=f"{srs.right('one/q')}\n1\n", now=now).stdout
+        assert "Session over: 1 answer, 100% right" in out
+    assert srs.log() == [("one/q", 1), ("one/q", 1)]
+    srs.monkeypatch.setenv("SRS_NOW", "2026-11-02T10:00:00+00:00")
+    out = srs("readiness", "--deck", "one").stdout
+    assert re.search(r"one/q\s+2/2\s", out)
+    # a gain in the pass chance is in percentage points (issue 23.11), in the table and the advice
+    assert re.search(r"one/q\s+2/2\s.*\+\d\.\d pp\s*$", out, re.M) and re.search(r"Review these first: one/q \+\d\.\d pp", out)
+    assert json.loads(srs("readiness", "--deck", "one", "--json").stdout)["cards"][0]["right"] == 2
+    out = srs("review", "--deck", "one", "--limit", "1", input=f"{srs.wrong('one/q')}\n\n").stdout  # a wrong letter
+    assert "0% right" in out
+    assert json.loads(srs("readiness", "--deck", "one", "--json").stdout)["cards"][0]["right"] == 2
+    assert re.search(r"one/q\s+2/3\s", srs("readiness", "--deck", "one").stdout)
+    from srs.store import open_store
+
+    store, _ = open_store(srs.db, "tester")
+    try:
+        assert [e.correct for _, e in store.review_log()] == [True, True, False]
+    finally:
+        store.close()
+
+
+def test_true_retention_counts_the_letter_of_a_review_card(srs, tmp_path):
+    import json
+
+    (tmp_path / "one.toml").write_text(ONE)
+    srs("import", str(tmp_path / "one.toml"))
+    answer_when_due(srs, True, "4")            # new -> review
+    answer_when_due(srs, True, "1")            # due: the right letter, rated Again (a lapse for FSRS)
+    stats = json.loads(srs("stats", "--deck", "one", "--json").stdout)
+    assert (stats["retention"], stats["retention_answers"]) == (1.0, 1)
+    assert srs.cards("one")["one/q"]["lapses"] == 1   # the rating still schedules: Again is a lapse

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from srs.web.charts import bars, calibration, heat_map
-from tests.factories import deck
+from tests.factories import T0, deck
 from tests.web.helpers import Client, build, client_for
 
 
@@ -75,3 +75,21 @@ def test_readiness_shows_how_forecasts_fared_after_an_exam(db):
         c.post(url + "/hand-in")
         page = c.get("/readiness?deck=d").text
         assert '<svg class="chart calibration"' in page and page.count('<circle class="dot"') >= 1
+
+
+def test_times_are_in_the_learners_zone_as_in_the_terminal(db):
+    """Issue 23.5 on the web: an attempt started at 09:00 UTC under a clock at +01:00 is
+    listed at 10:00, as `srs results` lists it."""
+    from datetime import timedelta, timezone
+
+    from tests.web.helpers import ticking
+
+    plus_one = timezone(timedelta(hours=1))
+    start = (T0 + timedelta(days=2)).astimezone(plus_one)
+    with client_for(db, clock=ticking(start)) as tc:
+        c = Client(tc)
+        url = c.post("/exam", {"deck": "d", "questions": "2"}).headers["location"]
+        c.post(url + "/hand-in")
+        page = c.get("/results").text
+        assert start.strftime("%Y-%m-%d %H:") in page
+        assert start.astimezone(timezone.utc).strftime("%Y-%m-%d %H:") not in page

@@ -45,7 +45,7 @@ def test_a_right_choice_is_recorded_at_once_and_a_rating_replaces_it(db):
         page = c.get(r.headers["location"]).text  # where the browser goes
         assert "✓ Right" in page and "Recorded Good" in page
         assert c.post("/review/rate", {"card": key, "rating": "4"}).status_code == 303
-        assert [e.rating for e in reviews(db)] == [4]  # the Good undone, Easy recorded
+        assert [(e.rating, e.correct) for e in reviews(db)] == [(4, True)]  # the Good undone, Easy recorded
         page = c.get("/review?deck=d").text
         assert "Recorded Easy" in page and "d/c001" in page
 
@@ -57,7 +57,7 @@ def test_a_wrong_choice_is_again_then_undo_takes_it_back(db):
         key = c.card_key(page)
         wrong = right_letter(page, "c000 choice 1")
         c.post("/review/choose", {"card": key, "choice": wrong})
-        assert [e.rating for e in reviews(db)] == [1]
+        assert [(e.rating, e.correct) for e in reviews(db)] == [(1, False)]
         page = c.get("/review?deck=d").text
         assert "✗ Wrong" in page and "wrong c000" in page
         assert c.post("/review/undo").status_code == 303
@@ -140,3 +140,36 @@ def test_nothing_due_says_so(tmp_path):
         c.post("/review/rate", {"card": key, "rating": "4"})  # Easy: due in days
         page = c.get("/review").text
         assert "Session over" in page and "Next card due" in page
+
+
+def test_a_right_choice_rated_again_is_kept_as_right(db):
+    with client_for(db) as tc:
+        c = Client(tc)
+        page = c.get("/review?deck=d").text
+        key = c.card_key(page)
+        c.post("/review/choose", {"card": key, "choice": right_letter(page, "c000 choice 0")})
+        assert c.post("/review/rate", {"card": key, "rating": "1"}).status_code == 303
+        assert [(e.rating, e.correct) for e in reviews(db)] == [(1, True)]
+
+
+def test_the_leech_notice_counts_the_lapse_just_made(tmp_path):
+    """Issue 23.2 on the web: a card with 2 lapses missed again under leech_threshold 2 has
+    lapsed 3 times (not "the threshold" times)."""
+    from datetime import timedelta
+
+    from srs.model import REVIEW, MemoryState
+    from tests.factories import T0
+    from tests.web.helpers import ticking
+
+    path = build(tmp_path, deck("d", cards=1))
+    store = open_store(path, "alice")[0]
+    card = store.cards()[0]
+    store.save_state(card.key, MemoryState(REVIEW, None, 5.0, 5.0, T0, T0 - timedelta(days=5), 8, 2))
+    store.set_setting("leech_threshold", "2")
+    store.close()
+    with client_for(path, clock=ticking(T0 + timedelta(days=1))) as tc:
+        c = Client(tc)
+        page = c.get("/review?deck=d").text
+        c.post("/review/choose", {"card": c.card_key(page), "choice": right_letter(page, "c000 choice 1")})
+        page = c.get("/review?deck=d").text
+        assert "d/c000 has lapsed 3 times: it is tagged leech and suspended" in page

@@ -3,7 +3,7 @@ the answers so far; any worker process of `srs serve`, or the server restarted, 
 exam on, and handing it in saves the attempt once.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 """
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from alembic import op
 from srs.store.models import UTCDateTime
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
