@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize("faults", [False, True])
 def test_learners_at_once_lose_nothing(faults):
     require_postgres()
-    args = ["--learners", "6", "--minutes", "0.5", "--answers", "12", "--exam", "3", "--every", "4",
+    args = ["--learners", "6", "--minutes", "3", "--answers", "12",  # 12 answers each ends it; the minutes bound a slow machine
+            "--exam", "3", "--every", "4",
             "--workers", "2", "--cards", "100"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SRS_") or k == "SRS_TEST_PG_URL"}
     run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "class_load.py"), *args,
