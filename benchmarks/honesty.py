@@ -73,7 +73,7 @@ def simulate_learner(engine, index: int, family: Family, seed: int, scored: dict
     from srs import exam as core
     from srs.forecast import assess
     from srs.model import needed
-    from srs.readiness import exam_odds
+    from srs.forecast.draws import exam_odds
     from srs.review import ReviewSession
     from srs.model import AGAIN, EASY, GOOD, HARD, LETTERS
     from srs.scheduler import make_scheduler, retrievability

@@ -20,7 +20,7 @@ from srs.scripts import mixed_scripts_message
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
 # a deck imported from Anki keeps its name's own script: lower-case letters and digits of
-# any alphabet, and hyphens (srs.anki.apkg_read.deck_id makes them)
+# any alphabet, and hyphens (srs.anki.ids.deck_id makes them)
 DECK_ID_RE = re.compile(r"^[^\W_](?:[^\W_]|-)*\Z")
 
 

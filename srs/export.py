@@ -41,7 +41,7 @@ def export(store: Store, path: Path, deck: str | None, now: datetime, with_histo
     if not overwrite and os.path.lexists(path):
         raise UserError(f"{path}: exists; add --force to replace it")
     names = {d.id: d.name for d in decks}
-    from srs.anki.apkg_write import ExportCard
+    from srs.anki.types import ExportCard
 
     def cards():
         for card, updated_at, anki_guid in store.export_cards(deck, with_state=with_history):

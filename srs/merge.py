@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from srs.anki.apkg_read import ANKI_ID, AnkiCard, card_id, deck_id, media_names
-from srs.anki.ids import guid
+from srs.anki.ids import ANKI_ID, card_id, deck_id, guid
+from srs.anki.media_names import media_names
+from srs.anki.types import AnkiCard
 from srs.importer import DeckResult, content_of
 from srs.model import REVIEW, CardKind, MemoryState, State
 from srs.rules import DEFAULT_EXAM_MINUTES, DEFAULT_PASS_MARK
@@ -43,6 +44,7 @@ class Merger:
         self._deck_of_name: dict[str, str] = {}
         self._positions: dict[str, int] = {}  # the next card position of each deck merged into
         self._added: set[int] = set()
+        self._renders_html = False  # the package being merged is what renders its cards' HTML
         self._names = {d.id: d.name for d in store.decks()}
 
     # ------------------------------------------------------------ identity
@@ -101,6 +103,7 @@ class Merger:
         Anki deck, then the cards go in batches (one transaction for the whole import; the
         caller holds it), then the media the cards use, and what was skipped."""
         guids = self.guids()
+        self._renders_html = package.renders_html
         recognised: dict[str, Counter] = {}
         if guids or package.carries_targets:  # else no card can be recognised
             for note_guid, ord_, deck, target in package.placements():
@@ -159,7 +162,9 @@ class Merger:
                                 updated_at=now)
             self._positions[deck] = store.next_position(deck)
         existing = {} if result.created else store.deck_cards(deck, [t.card for t in cards])
+        stored_html = store.anki_html_of([row.key for row in existing.values()]) if existing else {}
         new_rows, keys, remember, updates = [], {}, [], []
+        html: list[tuple[int, tuple[str, str] | None]] = []  # (key, its HTML or None) to keep
         pending: list[tuple[str, _Target]] = []
         position = self._positions[deck]
         for t in cards:
@@ -180,9 +185,10 @@ class Merger:
                 changed = {}  # a plain front/back copy of a multiple-choice card does not turn it basic
             if changed:
                 updates.append((row.key, {**changed, "updated_at": now}))
+            html_changed = self._html_change(row, t, bool(changed), stored_html.get(row.key), html)
             if row.retired:
                 result.left_retired += 1
-            elif changed:
+            elif changed or html_changed:
                 result.updated += 1
             else:
                 result.unchanged += 1
@@ -192,8 +198,28 @@ class Merger:
         added = store.add_cards(new_rows)
         for cid, t in pending:
             keys[added[(deck, cid)]] = t
+            if t.incoming.html is not None and self._renders_html:
+                html.append((added[(deck, cid)], (t.incoming.html.question, t.incoming.html.answer)))
+        store.save_anki_html(html)
         self._added.update(added.values())
         return keys
+
+    def _html_change(self, row, t: _Target, changed: bool, stored: tuple[str, str] | None,
+                     html: list[tuple[int, tuple[str, str] | None]]) -> bool:
+        """Whether a card's kept HTML changes (the change added to ``html``). A package that
+        renders its cards (an Anki package) says what it is: its HTML, or none (the card
+        shows its text); a file of text leaves it, unless it changes the card's text (the
+        HTML would show the old card). A multiple-choice card never has any: the page shows
+        its fields."""
+        incoming = t.incoming.html
+        if row.kind is CardKind.MC or not self._renders_html:
+            new = None if changed or row.kind is CardKind.MC else stored
+        else:
+            new = (incoming.question, incoming.answer) if incoming is not None else None
+        if new == stored:
+            return False
+        html.append((row.key, new))
+        return True
 
     # ------------------------------------------------------------ scheduling
     def _schedule(self, keys: dict[int, _Target], with_history: bool, scheduler) -> None:

@@ -320,7 +320,8 @@ def test_media_travel_anki_to_srs_to_anki(tmp_path, store):
 from hypothesis import given, settings as hsettings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from srs.anki.apkg_write import ExportCard, write_apkg  # noqa: E402
+from srs.anki.apkg_write import write_apkg  # noqa: E402
+from srs.anki.types import ExportCard  # noqa: E402
 from srs.anki.textfile import read_anki_text, read_csv, write_anki_text, write_csv  # noqa: E402
 from srs.model import LETTERS, CardKind, StudyCard  # noqa: E402
 

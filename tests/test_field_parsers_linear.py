@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srs.anki.apkg_read import media_names, split_back
-from srs.anki.html import cloze, cloze_numbers, list_items, to_text
+from srs.anki.convert import split_back, srs_card
+from srs.anki.html import list_items, to_text
+from srs.anki.media_names import media_names
 from srs.anki.scan import answer_rule_end
-from srs.anki.template import CardContext, _apply, _furigana, _parse, render
-from srs.anki.textfile import srs_card
+from srs.anki.template import CardContext, _apply, _furigana, _parse, cloze, cloze_numbers, render
 from srs.deckfile import _header, parse_quiz_text
 from srs.errors import DeckFileError
 

@@ -120,6 +120,33 @@ def test_utc_round_trip(db_url):
     store.close()
 
 
+def test_card_html_migration_up_and_down(db_url):
+    """0012 adds the table of cards' Anki HTML; downgraded, the table goes and the cards stay."""
+    from sqlalchemy import inspect
+
+    upgrade_to(db_url, "0012")
+    engine = engine_mod.make_engine(engine_mod.database_url(db_url)[0])
+    store = make_store(db_url, deck(cards=2))
+    [first, second] = store.cards()
+    store.save_anki_html([(first.key, ("<b>q</b>", "<i>a</i>"))])
+    assert store.anki_html(first.key) == ("<b>q</b>", "<i>a</i>") and store.anki_html(second.key) is None
+    store.close()
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "-1")
+        connection.commit()
+        assert "card_html" not in inspect(connection).get_table_names()
+        assert connection.execute(text("SELECT count(*) FROM cards")).scalar() == 2
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() != "0012"
+        command.upgrade(config, "0012")
+        connection.commit()
+        assert "card_html" in inspect(connection).get_table_names()
+        assert connection.execute(text("SELECT count(*) FROM card_html")).scalar() == 0
+    engine.dispose()
+
+
 def test_0010_keeps_what_was_answered_and_reads_old_rows_by_what_they_tell(db_url):
     """Old review rows get ``correct`` where the log tells it (a multiple-choice review rated
     Hard..Easy: a right letter; an exam's review: its rating), NULL elsewhere; the downgrade

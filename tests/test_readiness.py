@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import srs.readiness as readiness_module
+import srs.forecast.draws as readiness_module
 from srs.clock import day_start
 from srs.model import needed
-from srs.readiness import exam_odds, pass_probability, poisson_binomial
+from srs.forecast.draws import exam_odds, pass_probability, poisson_binomial
 from srs.model import REVIEW, MemoryState
 from srs.queue import cram_candidates
 from srs.scheduler import make_scheduler, retrievability

@@ -1,4 +1,5 @@
-"""Anki's text import format (.txt with `#` header lines) and plain CSV, both ways."""
+"""Anki's text import format (.txt with `#` header lines) and plain CSV, both ways (a card's
+fields as srs/anki/convert.py writes and reads them)."""
 
 from __future__ import annotations
 
@@ -8,54 +9,16 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from srs.anki.apkg_read import ANKI_ID, AnkiCard, AnkiPackage, AnkiSchedule, card_id, split_back
-from srs.anki.apkg_write import ExportCard, basic_fields, extra_html, text_to_html
-from srs.anki.html import cloze, cloze_numbers, list_items, to_text
-from srs.anki.scan import trailing_block
+from srs.anki.convert import basic_front_back, split_back, srs_card, text_to_html
+from srs.anki.html import to_text
+from srs.anki.ids import ANKI_ID, card_id
+from srs.anki.template import cloze, cloze_numbers
+from srs.anki.types import NEW, AnkiCard, AnkiPackage, ExportCard
 from srs.deckfile import DECK_ID_RE, ID_RE, CardSpec, DeckSpec, slug
 from srs.errors import DeckFileError
 from srs.model import LETTERS, CardKind
 from srs.rules import choice_count_ok
 from srs.scripts import mixed_scripts_message
-
-NEW = AnkiSchedule(0, 0, None, 0, 0)
-
-
-def basic_front_back(card) -> list[str]:
-    """A card as the two fields of Anki's Basic note type, which every Anki has (HTML): a
-    multiple-choice card's front is its question with the lettered choices, its back the
-    right letter and choice, then the explanation and the feedback for a wrong answer, each
-    in its own div (so srs reads them back apart)."""
-    if card.kind is not CardKind.MC:
-        return basic_fields(card)
-    choices = "".join(f"<li>{text_to_html(c)}</li>" for c in card.choices or ())
-    back = f"{card.answer}) {text_to_html(card.right_choice)}" + extra_html(card.explanation, card.wrong_feedback)
-    return [f'{text_to_html(card.question)}<ol type="A">{choices}</ol>', back]
-
-
-_LETTERED = re.compile(r"^([A-F])\) (.*)$", re.S)
-
-
-def srs_card(cid: str, front: str, back: str, tags: tuple[str, ...]) -> CardSpec | None:
-    """A card in the shape srs writes to a Basic note (basic_front_back), read back: the
-    choices and the right letter, the explanation and the feedback. None: another shape."""
-    # the question, then `<ol type="A">` (the last one) with the choices ending the front
-    # (linear scans for the old `^(.*)<ol type="A">(.*)</ol>\s*$`)
-    end = front.rfind("</ol>")
-    tail = front[end + 5:]
-    start = front.rfind('<ol type="A">', 0, end) if end >= 0 and (not tail or tail.isspace()) else -1
-    if start < 0:
-        return None
-    choices = tuple(list_items(f"<ol>{front[start + 13:end]}</ol>"))
-    feedback = trailing_block(back, '<div class="srs-feedback">', "</div>")
-    rest = back[:feedback[0]] if feedback else back
-    rest, explanation = split_back(rest)
-    answer = _LETTERED.match(to_text(rest))
-    if not answer or not choice_count_ok(len(choices)) or LETTERS.index(answer.group(1)) >= len(choices):
-        return None
-    feedback_text = back[feedback[0] + 26:feedback[1]] if feedback else ""
-    return CardSpec(cid, to_text(front[:start]), answer.group(1), choices, to_text(explanation),
-                    to_text(feedback_text), tags)
 
 
 def write_anki_text(out: io.TextIOBase, deck_names: dict[str, str], cards: Iterable[ExportCard]) -> int:
@@ -305,4 +268,4 @@ def read_csv(path: Path) -> DeckSpec | AnkiPackage:
     return DeckSpec(slug(name), name, "", None, tuple(cards), str(path))
 
 
-__all__ = ["basic_front_back", "read_anki_text", "read_csv", "sniff", "srs_card", "write_anki_text", "write_csv"]
+__all__ = ["read_anki_text", "read_csv", "sniff", "write_anki_text", "write_csv"]

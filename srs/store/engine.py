@@ -16,7 +16,7 @@ from srs.errors import UserError
 #: every schema revision this version of srs knows, oldest first: the files of
 #: migrations/versions (tests/test_migrations.py checks the two agree; Alembic is not
 #: imported to read them on every start)
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012")
 HEAD = REVISIONS[-1]
 DEFAULT_BUSY_TIMEOUT = 10.0  # seconds a write waits for another process's lock
 
@@ -55,8 +55,14 @@ def _sqlite_setup(engine: Engine, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) ->
     def _begin(connection) -> None:
         # A write transaction takes the write lock up front, so two processes never
         # deadlock upgrading a read lock; the busy timeout makes the other one wait.
-        write = connection.get_execution_options().get("srs_write", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        sql = "BEGIN IMMEDIATE" if connection.get_execution_options().get("srs_write", False) else "BEGIN"
+        # on the driver's connection: SQLAlchemy's statement machinery (a result object, its
+        # events) costs more than the BEGIN itself, once per transaction (each answer is one)
+        try:
+            connection.connection.dbapi_connection.execute(sql)
+        except connection.dialect.loaded_dbapi.Error as exc:
+            raise DBAPIError.instance(sql, (), exc, connection.dialect.loaded_dbapi.Error,
+                                      dialect=connection.dialect) from exc
 
 
 _scan_json = make_scanner(json.JSONDecoder())  # what json.loads scans with

@@ -55,10 +55,16 @@ class MediaQueries(StoreBase):
 
     def media_file(self, deck_id: str, name: str) -> bytes | None:
         """The content of one of the deck's media files by its name (None: no such file)."""
+        entry = self.media_entry(deck_id, name)
+        return entry[1] if entry is not None else None
+
+    def media_entry(self, deck_id: str, name: str) -> tuple[str, bytes] | None:
+        """(SHA-256, content) of one of the deck's media files by its name (None: no such file)."""
         with self.atomic() as s:
-            stmt = (select(media.c.data).join(deck_media, media.c.sha256 == deck_media.c.sha256)
+            stmt = (select(media.c.sha256, media.c.data).join(deck_media, media.c.sha256 == deck_media.c.sha256)
                     .where(deck_media.c.deck_id == deck_id, deck_media.c.name == name))
-            return s.scalars(stmt).first()
+            row = s.execute(stmt).first()
+            return (row[0], row[1]) if row is not None else None
 
     def media_files(self, deck: str | None = None) -> Iterator[tuple[str, bytes]]:
         """(name, content) of the media of one deck or all of them, each name once."""

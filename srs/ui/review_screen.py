@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.console import Console, Group, NewLine
 from rich.rule import Rule
 from rich.panel import Panel
@@ -17,6 +19,7 @@ from srs.model import AGAIN, EASY, GOOD, HARD, RATING_NAMES, CardKind, StudyCard
 from srs.review import ReviewSession, Summary, showing
 from srs.ui.keys import ENTER, KeyReader
 from srs.ui.render import day_text, format_interval, when_text
+from srs.ui.shown import shown as safe
 from srs.ui.text import Text
 
 RATING_KEYS = {"1": AGAIN, "2": HARD, "3": GOOD, "4": EASY, ENTER: GOOD}
@@ -46,9 +49,22 @@ class ReviewScreen:
     def flush(self) -> None:
         if self._pending:
             out, self._pending = self._pending, []
-            self.console.print(Group(*out))
+            with self._sized():
+                self.console.print(Group(*out))
         sys.stdout.flush()
         self.console.file.flush()
+
+    @contextmanager
+    def _sized(self) -> Iterator[None]:
+        """The terminal's size asked once for a whole print: Rich asks the terminal each
+        time a renderable reads the console's width, a dozen times for a card in its panel."""
+        console = self.console
+        width, height = console._width, console._height  # what the console was made with (None: the terminal's)
+        console.size = console.size
+        try:
+            yield
+        finally:
+            console._width, console._height = width, height
 
     def key(self, prompt: str) -> str:
         self.say(Text(prompt, style="dim"))
@@ -84,7 +100,15 @@ class ReviewScreen:
         out = Text()
         for letter, choice in zip(shown.valid, shown.choices):
             label = f"{letter}) "
-            lines = Text(choice).wrap(self.console, max(width - len(label), 8))
+            room = max(width - len(label), 8)
+            text = safe(choice)
+            if "\n" not in text and "\t" not in text and cell_len(text) <= room:  # fits its line: nothing to wrap
+                if out:
+                    out.append("\n")
+                out.append(label, style="bold cyan")
+                out.append(text)
+                continue
+            lines = Text(choice).wrap(self.console, room)
             for i, line in enumerate(lines):
                 if out:
                     out.append("\n")

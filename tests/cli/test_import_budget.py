@@ -85,3 +85,25 @@ def test_version_alone_loads_no_command_line_library(small_db):
 
     out = subprocess.run([sys.executable, "-m", "srs", "--version"], capture_output=True, text=True, timeout=60)
     assert (out.returncode, out.stdout, out.stderr) == (0, f"srs {__version__}\n", "")
+
+
+def test_the_web_decks_page_imports_no_forecast_without_an_exam_date(small_db):
+    """`srs serve`'s first page is the `srs decks` view: without an exam date it needs no
+    forecast (NumPy), at start-up nor for the page."""
+    code = (
+        "import sys\n"
+        "from starlette.testclient import TestClient\n"
+        "from srs.store import open_store\n"
+        "from srs.web.app import create_app\n"
+        "from srs.web.security import Guard\n"
+        f"app = create_app(lambda: open_store({small_db!r}, 'alice')[0], Guard('127.0.0.1', 8765), fuzz=False)\n"
+        "with TestClient(app, base_url='http://127.0.0.1:8765') as client:\n"
+        "    page = client.get('/')\n"
+        "assert page.status_code == 200 and 'Deck d' in page.text, page.text[:500]\n"
+        "print(' '.join(m for m in sys.modules if m.split('.')[0] in ('numpy', 'sqlalchemy', 'alembic')\n"
+        "               and (m == 'numpy' or m.startswith(('sqlalchemy.orm', 'alembic')))))\n"
+        "print('srs.forecast' in sys.modules)\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SRS_")}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.split("\n")[:2] == ["", "False"], proc.stdout

@@ -106,7 +106,7 @@ def nodes(mean: float, sd: float) -> list[tuple[float, float]]:
     """(offset, weight) pairs integrating over N(mean, sd²) (one node when sd is ~0)."""
     if sd < 1e-6:
         return [(mean, 1.0)]
-    return [(mean + sd * z, float(w)) for z, w in zip(*NODES)]
+    return [(mean + sd * z, float(w)) for z, w in zip(*NODES, strict=True)]
 
 
 __all__ = ["Drift", "fit", "nodes", "shifted"]
