@@ -65,6 +65,7 @@ from tests.store_helpers import bulk_load
 PASSWORD = "class-load-pw"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 CARD = re.compile(r'name="card" value="(\d+)"')
+SEEN = re.compile(r'name="seen" value="([^"]*)"')  # the card's state as shown (worker processes)
 QUESTION = re.compile(r'name="question" value="(\d+)"')
 
 
@@ -155,9 +156,10 @@ class Learner(threading.Thread):
                     page = self.call(c, "GET", "/review?deck=bench", 200)
                     continue
                 key = CARD.search(page.text).group(1)
+                seen = SEEN.search(page.text)
                 start = time.perf_counter()
                 answered = self.call(c, "POST", "/review/choose", 303, {"csrf": self.csrf, "card": key, "choice": "A",
-                                                                     "deck": "bench"})
+                                                                     "deck": "bench", **({"seen": seen.group(1)} if seen else {})})
                 if answered is None:
                     # as a learner would: Next past a verdict left on screen, then the page again
                     self.call(c, "POST", "/review/next", (303, 409), {"csrf": self.csrf, "card": key, "deck": "bench"})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -178,16 +178,19 @@ class ReviewSession:
 
     # -------------------------------------------------------------- actions
     def answer(self, card: StudyCard, rating: Rating | int, now: datetime, duration_ms: int = 0,
-               right: bool | None = None) -> Answered:
+               right: bool | None = None, check: Callable[[MemoryState], None] | None = None) -> Answered:
         """Record ``rating`` for ``card`` (committed before this returns). The new state is
         computed from the card's state as stored at that moment, not as it was shown.
         ``right``: what was answered (a multiple-choice card: the right letter or not), kept
         in the review log and counted by it, whatever the rating; None (a basic card): the
-        rating says (any but Again is right)."""
+        rating says (any but Again is right). ``check``: called with the stored state in the
+        answer's transaction before anything is written; what it raises rolls the answer back."""
         threshold = self.settings.leech_threshold
         rating = Rating(rating)
 
         def compute(memory: MemoryState) -> MemoryState:
+            if check is not None:  # in the answer's own transaction, the card's row locked: may refuse
+                check(memory)
             after = rate(self.scheduler, card.key, memory, rating, now)
             if rating == AGAIN and after.lapses > memory.lapses and after.lapses >= threshold:
                 after = after.with_(suspended=True, leech=True)

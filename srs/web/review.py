@@ -45,6 +45,24 @@ class OnScreen:
     chosen: str | None = None         # the shown letter picked
     answered_ms: int = 0
     review_id: int | None = None      # the answer given (a verdict on screen)
+    seen: str | None = None           # with workers: the card's state the answering form was shown for
+
+
+def version(memory: MemoryState) -> str:
+    """The card's state as a review form names it (``seen``): any answer, undo, bury or
+    suspend changes it, so a form shown before one of them no longer matches."""
+    buried = int(memory.buried_until.timestamp()) if memory.buried_until is not None else 0
+    return f"{memory.reps}.{memory.lapses}.{int(memory.suspended)}.{buried}"
+
+
+def _still_shown(seen: str | None):
+    """The check an answer through a worker process makes in its own transaction (the
+    card's row locked): the card is still in the state its form was shown for (a form without
+    ``seen``, not the page's, is checked against this worker's memory only)."""
+    def check(memory: MemoryState) -> None:
+        if seen is not None and version(memory) != seen:
+            raise HTTPException(409, "that card is no longer on screen: reload the review page")
+    return check
 
 
 class WebReview:
@@ -127,7 +145,8 @@ class WebReview:
             raise HTTPException(400, f"{letter[:8]!r} is not one of the choices")
         card, ms = screen.card, self._ms(screen)
         right = card.is_right(screen.shown.card_letter(letter))
-        answered = self.session.answer(card, GOOD if right else AGAIN, now, ms, right=right)
+        answered = self.session.answer(card, GOOD if right else AGAIN, now, ms, right=right,
+                                       check=_still_shown(screen.seen) if self.shared else None)
         screen.chosen, screen.answered_ms = letter.upper(), ms  # once the answer is saved
         screen.review_id = answered.review_id
         screen.phase = "right" if right else "wrong"
@@ -138,7 +157,8 @@ class WebReview:
         if screen.phase == "question":
             if screen.shown is not None:
                 raise HTTPException(400, "choose an answer first")
-            self.after(self.session.answer(screen.card, rating, now, self._ms(screen)))
+            self.after(self.session.answer(screen.card, rating, now, self._ms(screen),
+                                           check=_still_shown(screen.seen) if self.shared else None))
         elif rating != GOOD:  # the Good recorded with the right choice becomes this rating
             if screen.review_id in self.own:
                 self.session.undo()
@@ -219,6 +239,7 @@ async def review_page(request: Request) -> Response:
     screen = review.current(now)
     notice, review.notice = review.notice, None
     values: dict[str, Any] = {"review": review, "screen": screen, "notice": notice, "counts": review.session.counts(),
+              "seen": version(screen.card.memory) if screen is not None and web.shared else None,
               "summary": review.session.summary, "deck": deck, "tag": tag}
     if screen is not None:
         values["ratings"] = [(int(r), RATING_NAMES[r], format_interval(screen.intervals[r])) for r in Rating]
@@ -260,6 +281,30 @@ def _picked_up(web: Web, form, key: str | None, now: datetime) -> WebReview | No
     return review
 
 
+def _shown_card(web: Web, form, key: str | None, now: datetime) -> WebReview | None:
+    """With worker processes: a form naming its card and that card's state when shown
+    (``seen``) while the card is still in that state (no answer, undo, bury or suspend since,
+    through any worker) puts the card on screen here, whatever this worker showed last.
+    None: not such a form (or a stale one)."""
+    seen, card_key = form.get("seen"), _id(key)
+    deck, tag = form.get("deck") or None, form.get("tag") or None
+    if not isinstance(seen, str) or card_key is None or not isinstance(deck, (str, type(None))) \
+            or not isinstance(tag, (str, type(None))):
+        return None
+    card = web.store.card(card_key)
+    if card is None or version(card.memory) != seen or card.memory.suspended \
+            or (card.memory.buried_until is not None and card.memory.buried_until > now) \
+            or (deck is not None and card.deck_id != deck):
+        return None
+    review = web.review
+    if review is None or (review.deck, review.tag) != (deck, tag) or review.stale(web):
+        review = web.review = WebReview(web, deck, tag, now)
+    screen = review.screen
+    if screen is None or str(screen.card.key) != key or screen.phase != "question":
+        screen = review.show(card, now)
+    return review
+
+
 def _id(text: object) -> int | None:
     """A row id from a form or address (plain digits, not too many), else None."""
     return int(text) if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) <= 18 else None
@@ -284,7 +329,11 @@ def _action(name: str):
         key = form.get("card")
         key = key if isinstance(key, str) else None
         now = web.clock()
-        review = _picked_up(web, form, key, now)
+        review = _shown_card(web, form, key, now) if web.shared and name != "next" else None
+        review = review or _picked_up(web, form, key, now)
+        if web.shared and review is not None and review.screen is not None and review.screen.phase == "question":
+            seen = form.get("seen")  # an answer checks it in its own transaction
+            review.screen.seen = seen if isinstance(seen, str) else None
         if name == "next" and (review is None or review.screen is None or str(review.screen.card.key) != key):
             # the verdict was on another worker's screen (or an older tab's): only moving on is asked
             return RedirectResponse(review.url() if review is not None else _plain_url(form), 303)
