@@ -237,6 +237,11 @@ async def review_page(request: Request) -> Response:
     if answer_id is not None and (review.screen is None or review.screen.review_id != answer_id):
         review.recall(web.store, now, review_id=answer_id, chose=request.query_params.get("chose"))
     screen = review.current(now)
+    if web.shared and screen is not None and screen.phase == "question" and not _as_stored(web, screen):
+        # set aside (bury, suspend, undo) through another worker process: the queue anew
+        notice = review.notice
+        review = web.review = WebReview(web, deck, tag, now)
+        review.notice, screen = notice, review.current(now)
     notice, review.notice = review.notice, None
     values: dict[str, Any] = {"review": review, "screen": screen, "notice": notice, "counts": review.session.counts(),
               "seen": version(screen.card.memory) if screen is not None and web.shared else None,
@@ -250,6 +255,12 @@ async def review_page(request: Request) -> Response:
         nxt = review.session.next_due_overall(now)
         values["next_due"] = when_text(nxt, now) if nxt is not None else None
     return web.render(request, "review.html", **values)
+
+
+def _as_stored(web: Web, screen: OnScreen) -> bool:
+    """Whether the card on screen is in the state the database holds for it."""
+    stored = web.store.card(screen.card.key)
+    return stored is not None and version(stored.memory) == version(screen.card.memory)
 
 
 def _picked_up(web: Web, form, key: str | None, now: datetime) -> WebReview | None:
