@@ -33,6 +33,7 @@ from srs.web.app import Web, web_of
 from srs.web.security import checked_form
 
 PHASES = ("question", "right", "wrong")
+UNDO_WITHIN = timedelta(hours=1)  # with workers: an answer given through another one may be undone this long
 
 
 @dataclass
@@ -186,9 +187,11 @@ class WebReview:
             back = "back in" if wait.total_seconds() < 86400 else "next review in"
             self.notice = f"Recorded {RATING_NAMES[answered.rating]} — {back} {format_interval(wait, round_up=True)}."
 
-    def undo(self) -> None:
+    def undo(self, now: datetime, last: int | None = None) -> None:
         step = self.session.undo()
         self.screen = None
+        if step is None and self.shared and last is not None and self._undo_elsewhere(now, last):
+            return  # the mark is left behind: the next page starts the session anew
         if self.shared:
             self.mark = self.session.store.last_review_id()
         if step is None:
@@ -196,6 +199,20 @@ class WebReview:
         else:
             what = {"answer": "the last answer", "bury": "the bury", "suspend": "the suspension"}[step.action]
             self.notice = f"Undid {what} ({step.card.name})."
+
+    def _undo_elsewhere(self, now: datetime, last: int) -> bool:
+        """Undo an answer given through another worker process: the page's undo form names
+        the learner's latest answer when it was shown (``last``); taken back while it is still
+        the latest, a review answer, and of the last hour (not a past session's)."""
+        store = self.session.store
+        entry = store.latest_review()
+        if entry is None or entry.id != last or entry.source != "review" or now - entry.reviewed_at > UNDO_WITHIN:
+            return False
+        if store.undo_review(entry.id) is None:
+            return False
+        card = store.card(entry.card_key)
+        self.notice = f"Undid the last answer ({card.name if card is not None else entry.card_key})."
+        return True
 
     def bury(self, key: str | None, now: datetime) -> None:
         from srs.ui.render import day_text
@@ -245,6 +262,7 @@ async def review_page(request: Request) -> Response:
     notice, review.notice = review.notice, None
     values: dict[str, Any] = {"review": review, "screen": screen, "notice": notice, "counts": review.session.counts(),
               "seen": version(screen.card.memory) if screen is not None and web.shared else None,
+              "last_answer": review.mark,
               "summary": review.session.summary, "deck": deck, "tag": tag}
     if screen is not None:
         values["ratings"] = [(int(r), RATING_NAMES[r], format_interval(screen.intervals[r])) for r in Rating]
@@ -258,8 +276,7 @@ async def review_page(request: Request) -> Response:
 
 
 def _as_stored(web: Web, screen: OnScreen) -> bool:
-    """Whether the card on screen is in the state the database holds for it."""
-    stored = web.store.card(screen.card.key)
+    stored = web.store.card(screen.card.key)  # the card on screen as the database holds it
     return stored is not None and version(stored.memory) == version(screen.card.memory)
 
 
@@ -355,6 +372,10 @@ def _action(name: str):
                 fresh = review if review is not None and review.screen is None else WebReview(web, deck, tag, now)
                 if fresh.recall(web.store, now, card_key=_id(key)):
                     review = web.review = fresh
+        if review is None and name == "undo" and web.shared and _id(form.get("last")) is not None:
+            deck, tag = form.get("deck"), form.get("tag")  # answered through another worker: undone here
+            review = web.review = WebReview(web, deck if isinstance(deck, str) and deck else None,
+                                            tag if isinstance(tag, str) and tag else None, now)
         if review is None:
             raise HTTPException(409, "no review session: open the review page first")
         if name == "choose":
@@ -367,7 +388,7 @@ def _action(name: str):
         elif name == "next":
             review.go_on(key)
         elif name == "undo":
-            review.undo()
+            review.undo(now, _id(form.get("last")))
         elif name == "bury":
             review.bury(key, now)
         else:

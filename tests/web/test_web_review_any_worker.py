@@ -130,3 +130,24 @@ def test_a_basic_card_rated_twice_through_two_workers_is_saved_once(db_url):
                  a.post("/review/rate", {**form, "rating": "3"}).status_code]
     assert codes == [303, 409]
     assert len(_log(db_url)) == 1
+
+
+def test_undo_through_the_other_worker(db_url):
+    """An answer given through one worker is undone through the other (whose session never
+    saw it): the card is back on screen and the log empty; the old undo form then does nothing."""
+    make_store(db_url, deck("d", cards=0, basic=3)).close()
+    apps, (a, b) = _workers(db_url)
+    with apps[0], apps[1]:
+        b.get("/review")  # b's session is older than the answer
+        form = _form(a.get("/review").text)
+        assert b.post("/review/rate", {**form, "rating": "1"}).status_code == 303
+        page = a.get("/review").text
+        last = re.search(r'name="last" value="(\d+)"', page).group(1)
+        assert b.post("/review/undo", {"last": last}).status_code == 303
+        assert _log(db_url) == []
+        assert _form(b.get("/review").text)["card"] == form["card"]
+        assert a.post("/review/undo", {"last": last}).status_code == 303  # nothing left to undo
+        assert "Nothing to undo" in a.get("/review").text
+        assert _form(a.get("/review").text)["card"] == form["card"]
+        assert a.post("/review/rate", {**form, "rating": "3"}).status_code == 303  # the state shown again
+    assert _log(db_url) == [(int(form["card"]), 3)]
