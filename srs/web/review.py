@@ -8,8 +8,9 @@ The steps of one card are those of the terminal's screen (srs/ui/review_screen.p
   shown; a right choice is recorded as Good at once (the terminal records Good when the
   learner leaves at that point) and the rating buttons then let the learner change it to
   Again, Hard or Easy: the session undoes the Good and records that rating instead.
-Every form names the card it was shown for; a form for a card no longer on screen (another
-tab, the back button) is refused with 409 instead of answering the wrong card.
+Every form names the card it was shown for (with worker processes, its state then too, so any
+worker takes it, checked in the answer's transaction); a form for a card no longer on screen
+(another tab, the back button) is refused with 409 instead of answering the wrong card.
 """
 
 from __future__ import annotations
@@ -57,9 +58,8 @@ def version(memory: MemoryState) -> str:
 
 
 def _still_shown(seen: str | None):
-    """The check an answer through a worker process makes in its own transaction (the
-    card's row locked): the card is still in the state its form was shown for (a form without
-    ``seen``, not the page's, is checked against this worker's memory only)."""
+    """An answer's check in its own transaction (the card's row locked): the card is still in
+    the state its form was shown for (a form without ``seen`` only against worker memory)."""
     def check(memory: MemoryState) -> None:
         if seen is not None and version(memory) != seen:
             raise HTTPException(409, "that card is no longer on screen: reload the review page")
@@ -201,14 +201,12 @@ class WebReview:
             self.notice = f"Undid {what} ({step.card.name})."
 
     def _undo_elsewhere(self, now: datetime, last: int) -> bool:
-        """Undo an answer given through another worker process: the page's undo form names
-        the learner's latest answer when it was shown (``last``); taken back while it is still
-        the latest, a review answer, and of the last hour (not a past session's)."""
+        """Undo an answer given through another worker process: the undo form's ``last``, while
+        it is still the learner's latest, a review answer, of the last hour (not a past session)."""
         store = self.session.store
         entry = store.latest_review()
-        if entry is None or entry.id != last or entry.source != "review" or now - entry.reviewed_at > UNDO_WITHIN:
-            return False
-        if store.undo_review(entry.id) is None:
+        if entry is None or entry.id != last or entry.source != "review" or now - entry.reviewed_at > UNDO_WITHIN \
+                or store.undo_review(entry.id) is None:
             return False
         card = store.card(entry.card_key)
         self.notice = f"Undid the last answer ({card.name if card is not None else entry.card_key})."
@@ -255,10 +253,8 @@ async def review_page(request: Request) -> Response:
         review.recall(web.store, now, review_id=answer_id, chose=request.query_params.get("chose"))
     screen = review.current(now)
     if web.shared and screen is not None and screen.phase == "question" and not _as_stored(web, screen):
-        # set aside (bury, suspend, undo) through another worker process: the queue anew
-        notice = review.notice
-        review = web.review = WebReview(web, deck, tag, now)
-        review.notice, screen = notice, review.current(now)
+        review = web.review = WebReview(web, deck, tag, now)  # set aside through another worker: anew
+        screen = review.current(now)
     notice, review.notice = review.notice, None
     values: dict[str, Any] = {"review": review, "screen": screen, "notice": notice, "counts": review.session.counts(),
               "seen": version(screen.card.memory) if screen is not None and web.shared else None,
@@ -310,14 +306,11 @@ def _picked_up(web: Web, form, key: str | None, now: datetime) -> WebReview | No
 
 
 def _shown_card(web: Web, form, key: str | None, now: datetime) -> WebReview | None:
-    """With worker processes: a form naming its card and that card's state when shown
-    (``seen``) while the card is still in that state (no answer, undo, bury or suspend since,
-    through any worker) puts the card on screen here, whatever this worker showed last.
-    None: not such a form (or a stale one)."""
+    """With workers: a form naming its card and the card's state when shown (``seen``) puts the
+    card on screen here while it is still in that state (nothing since, through any worker)."""
     seen, card_key = form.get("seen"), _id(key)
-    deck, tag = form.get("deck") or None, form.get("tag") or None
-    if not isinstance(seen, str) or card_key is None or not isinstance(deck, (str, type(None))) \
-            or not isinstance(tag, (str, type(None))):
+    deck, tag = (v if isinstance(v, str) and v else None for v in (form.get("deck"), form.get("tag")))
+    if not isinstance(seen, str) or card_key is None:
         return None
     card = web.store.card(card_key)
     if card is None or version(card.memory) != seen or card.memory.suspended \
@@ -327,9 +320,8 @@ def _shown_card(web: Web, form, key: str | None, now: datetime) -> WebReview | N
     review = web.review
     if review is None or (review.deck, review.tag) != (deck, tag) or review.stale(web):
         review = web.review = WebReview(web, deck, tag, now)
-    screen = review.screen
-    if screen is None or str(screen.card.key) != key or screen.phase != "question":
-        screen = review.show(card, now)
+    if review.screen is None or str(review.screen.card.key) != key or review.screen.phase != "question":
+        review.show(card, now)
     return review
 
 
@@ -373,9 +365,8 @@ def _action(name: str):
                 if fresh.recall(web.store, now, card_key=_id(key)):
                     review = web.review = fresh
         if review is None and name == "undo" and web.shared and _id(form.get("last")) is not None:
-            deck, tag = form.get("deck"), form.get("tag")  # answered through another worker: undone here
-            review = web.review = WebReview(web, deck if isinstance(deck, str) and deck else None,
-                                            tag if isinstance(tag, str) and tag else None, now)
+            deck, tag = (v if isinstance(v, str) and v else None for v in (form.get("deck"), form.get("tag")))
+            review = web.review = WebReview(web, deck, tag, now)  # answered through another worker: undone here
         if review is None:
             raise HTTPException(409, "no review session: open the review page first")
         if name == "choose":
