@@ -354,7 +354,8 @@ def _action(name: str):
         if web.shared and review is not None and review.screen is not None and review.screen.phase == "question":
             seen = form.get("seen")  # an answer checks it in its own transaction
             review.screen.seen = seen if isinstance(seen, str) else None
-        if name == "next" and (review is None or review.screen is None or str(review.screen.card.key) != key):
+        if name == "next" and (review is None or review.screen is None or str(review.screen.card.key) != key
+                               or (web.shared and review.screen.phase == "question")):
             # the verdict was on another worker's screen (or an older tab's): only moving on is asked
             return RedirectResponse(review.url() if review is not None else _plain_url(form), 303)
         if name == "rate" and _id(key) is not None and (

@@ -151,3 +151,21 @@ def test_undo_through_the_other_worker(db_url):
         assert _form(a.get("/review").text)["card"] == form["card"]
         assert a.post("/review/rate", {**form, "rating": "3"}).status_code == 303  # the state shown again
     assert _log(db_url) == [(int(form["card"]), 3)]
+
+
+def test_next_through_a_worker_that_showed_the_card_as_a_question(db_url):
+    """The page from a, the wrong answer and its verdict through b, Next through a: a moves
+    on (a card answered Again is due again soon; a is not to take Next for that question)."""
+    make_store(db_url, deck("d", cards=3)).close()
+    apps, (a, b) = _workers(db_url)
+    with apps[0], apps[1]:
+        for _ in range(3):
+            form = _form(a.get("/review").text)
+            card = _card(db_url, form["card"])
+            shown = showing(card)
+            wrong = next(x for x in shown.valid if x != shown.shown_letter(card.answer))
+            r = b.post("/review/choose", {**form, "choice": wrong})
+            assert r.status_code == 303
+            assert b.get(r.headers["location"]).status_code == 200
+            assert a.post("/review/next", form).status_code == 303
+    assert len(_log(db_url)) == 3
