@@ -10,7 +10,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 import typer
@@ -347,6 +347,28 @@ def print_json(value: Any) -> None:
     if _JSON_RAW.search(text) is not None:
         text = _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     sys.stdout.write(text + "\n")
+
+
+def print_json_list(items: Iterable[Any], chunk: int = 1000) -> None:
+    """``print_json`` of a list, written as its items come (the same text, bounded memory)."""
+    first = True
+    batch: list[str] = []
+
+    def flush() -> None:
+        text = "".join(batch)
+        if _JSON_RAW.search(text) is not None:
+            text = _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        sys.stdout.write(text)
+        batch.clear()
+
+    for item in items:
+        item_text = json.dumps(item, indent=2, ensure_ascii=False, default=str).replace("\n", "\n  ")
+        batch.append(("[\n  " if first else ",\n  ") + item_text)
+        first = False
+        if len(batch) >= chunk:
+            flush()
+    batch.append("[]\n" if first else "\n]\n")
+    flush()
 
 
 def _version(value: bool) -> None:
