@@ -41,11 +41,11 @@ def build(anki_path: str, srs_db: str, learner: str, deck_id: str = "bench") -> 
     if batch:
         col.add_notes(batch)
     anki_ids = col.db.list("select c.id from cards c join notes n on n.id = c.nid order by n.id")
-    by_key = dict(zip((c.key for c in cards), anki_ids))
+    by_key = dict(zip((c.key for c in cards), anki_ids, strict=True))
     today = col.sched.today
     now = datetime.now(timezone.utc)
     rows = []
-    for card, cid in zip(cards, anki_ids):
+    for card, cid in zip(cards, anki_ids, strict=True):
         m = card.memory
         if m.state == 0 or m.due is None:
             continue

@@ -48,6 +48,7 @@ from srs.accounts import hash_password  # noqa: E402
 from srs.importer import import_decks  # noqa: E402
 from srs.model import REVIEW, MemoryState  # noqa: E402
 from srs.store import open_store  # noqa: E402
+from tests.store_helpers import bulk_load
 
 PASSWORD = "class-load-pw"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -69,7 +70,7 @@ def build(url: str, learners: int, cards: int, now: datetime) -> list[str]:
     for name in names:
         store.add_user(name, digest, False, now)
         mine = open_store(url, name)[0]
-        mine.bulk_load([(k, MemoryState(REVIEW, None, 12.0, 5.0, now - timedelta(minutes=1 + i % 600),
+        bulk_load(mine, [(k, MemoryState(REVIEW, None, 12.0, 5.0, now - timedelta(minutes=1 + i % 600),
                                         now - timedelta(days=12), 3, 0)) for i, k in enumerate(keys)], [])
         mine.close()
     store.close()
@@ -229,7 +230,7 @@ def main() -> None:
         names = build(url, args.learners, args.cards, now)
         port = free_port()
         env = {**os.environ, "SRS_DB": url, "SRS_FUZZ": "0", "SRS_LEARNER": "server"}
-        log = tempfile.TemporaryFile("w+")  # the server's stderr: what it said about the failures
+        log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (read after the server stops): its stderr
         process = subprocess.Popen([sys.executable, "-m", "srs", "serve", "--host", "127.0.0.1", "--port", str(port),
                                     "--workers", str(args.workers)], env=env, stdout=subprocess.DEVNULL,
                                    stderr=log, text=True)

@@ -27,13 +27,14 @@ from srs.deckfile import CardSpec, DeckSpec, ExamSettings  # noqa: E402
 from srs.importer import import_decks  # noqa: E402
 from srs.model import MemoryState  # noqa: E402
 from srs.store import open_store  # noqa: E402
+from tests.store_helpers import bulk_load
 
 #: the learner's history ends now (Anki's engine reads the real clock, so srs does too)
 NOW = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(hours=1)
 START = NOW - timedelta(days=365)
 LEARNER = "bench"
 #: the simulated learner's memory: forgets faster than the default parameters say
-TRUE_PARAMETERS = tuple(p * f for p, f in zip(DEFAULT_PARAMETERS, [0.5, 0.5, 0.5, 0.5] + [1.0] * 17))
+TRUE_PARAMETERS = tuple(p * f for p, f in zip(DEFAULT_PARAMETERS, [0.5, 0.5, 0.5, 0.5] + [1.0] * 17, strict=True))
 _STATE = {State.Learning: 1, State.Review: 2, State.Relearning: 3}
 
 
@@ -99,7 +100,7 @@ def generate(db: str, cards: int, reviews: int, seed: int = 1) -> dict[str, floa
     states, rows = simulate(keys, reviews, seed)
     timings["simulate"] = time.perf_counter() - t
     t = time.perf_counter()
-    store.bulk_load(states, rows)
+    bulk_load(store, states, rows)
     timings["write"] = time.perf_counter() - t
     timings["reviews"] = len(rows)
     store.close()

@@ -27,6 +27,7 @@ moment (one mock: its score; none: 0.5), then a binomial.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import random
 import sys
@@ -73,7 +74,7 @@ def simulate_learner(engine, index: int, family: Family, seed: int, scored: dict
     from srs import exam as core
     from srs.forecast import assess
     from srs.model import needed
-    from srs.readiness import exam_odds
+    from srs.forecast.draws import exam_odds
     from srs.review import ReviewSession
     from srs.model import AGAIN, EASY, GOOD, HARD, LETTERS
     from srs.scheduler import make_scheduler, retrievability
@@ -119,14 +120,14 @@ def simulate_learner(engine, index: int, family: Family, seed: int, scored: dict
         share = sum(outcomes) / len(outcomes)
         low, high = f.score_interval
         scored["srs"].add(f.pass_probability, passed, true_p, before,
-                          [(by_key[key], y) for key, y in zip(keys, outcomes)], low - 1e-9 <= share <= high + 1e-9)
+                          [(by_key[key], y) for key, y in zip(keys, outcomes, strict=True)], low - 1e-9 <= share <= high + 1e-9)
         # (a) FSRS recall, independent questions
         ps = []
         for key in keys:
             r = retrievability(scheduler, store.card(key).memory, at)
             ps.append(1 / len(cards[key].choices) if r is None else r + (1 - r) / len(cards[key].choices))
         scored["fsrs-recall"].add(exam_odds(ps, n, mark, sensitivities=False).pass_probability, passed, true_p,
-                                  before, list(zip(ps, outcomes)))
+                                  before, list(zip(ps, outcomes, strict=True)))
         # (b) past pass rate, Laplace
         passes = sum(p for *_, p in history)
         rate = (right_answers[0] + 1) / (right_answers[1] + 2)
@@ -156,8 +157,7 @@ def simulate_learner(engine, index: int, family: Family, seed: int, scored: dict
             t = (at - T0).total_seconds() / 86400
             true_p = truth(t, None)
             drawn = core.draw(store.mc_cards(deck_id), n, rng.randrange(2**31))
-            clock = iter(range(10**6))
-            run = core.ExamRun(drawn, None, lambda: float(next(clock)))
+            run = core.ExamRun(drawn, None, map(float, itertools.count()).__next__)  # a second a tick
             recalled = []
             for q in drawn:
                 chosen, was = learner.answer(q.card.key, len(q.card.choices), q.card.answer_index, t, exam=True)
@@ -165,12 +165,12 @@ def simulate_learner(engine, index: int, family: Family, seed: int, scored: dict
                 run.current()
                 run.answer(q.shown_letter(LETTERS[chosen]))
             run.hand_in()
-            got = [a.chosen == q.card.answer for q, a in zip(drawn, run.answers)]
+            got = [a.chosen == q.card.answer for q, a in zip(drawn, run.answers, strict=True)]
             before = forecast_and_score(at, got, [q.card.key for q in drawn], true_p)
             rep = core.report(deck_id, [q.card for q in drawn], run.answers, mark, run.elapsed)
             attempts.save(store, deck_id, run, rep, at, 0, None, scheduler, before.pass_probability,
                           {q.key: q.p for q in before.cards})
-            for q, y, was in zip(drawn, got, recalled):
+            for q, y, was in zip(drawn, got, recalled, strict=True):
                 learner.feedback(q.card.key, was and y, t, traits.learn_exam)
             history.append((t, sum(got), len(got), sum(got) >= k))
             right_answers[0] += sum(got)
@@ -206,7 +206,7 @@ def _trend(scores: list[tuple[float, float]], day: float, n: int) -> float:
     xs, ys = [d for d, _ in scores], [s for _, s in scores]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
     sxx = sum((x - mx) ** 2 for x in xs)
-    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sxx if sxx > 1e-9 else 0.0
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sxx if sxx > 1e-9 else 0.0
     return min(hi, max(lo, my + slope * (day - mx)))
 
 

@@ -199,7 +199,7 @@ def srs_screen_answers(db: str, n: int = 1000, synchronous: str = "NORMAL") -> t
     store = srs_store(db, synchronous)
     session = ReviewSession(store, Settings(new_per_day=n, reviews_per_day=n * 2), fuzz=True)
     now = datetime.now(timezone.utc)
-    sink = open(_os.devnull, "w")
+    sink = open(_os.devnull, "w")  # noqa: SIM115 (closed after the timed loop)
     console = Console(file=sink, width=100, force_terminal=True, color_system="truecolor")
     cycles: list[float] = []
     cpu: list[float] = []

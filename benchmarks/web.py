@@ -36,6 +36,7 @@ from generate import deck_spec  # noqa: E402
 from srs.importer import import_decks  # noqa: E402
 from srs.model import REVIEW, MemoryState  # noqa: E402
 from srs.store import open_store  # noqa: E402
+from tests.store_helpers import bulk_load
 
 LEARNER = "bench"
 
@@ -45,7 +46,7 @@ def build(db: str, cards: int, now: datetime) -> None:
     import_decks(store, [deck_spec(cards)], now - timedelta(days=60))
     states = [(c.key, MemoryState(REVIEW, None, 12.0, 5.0, now - timedelta(minutes=1 + i % 600),
                                   now - timedelta(days=12), 3, 0)) for i, c in enumerate(store.cards("bench"))]
-    store.bulk_load(states, [])
+    bulk_load(store, states, [])
     store.close()
 
 

@@ -9,12 +9,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
+from typing import TYPE_CHECKING
 
 from srs import exam
 from srs.errors import UserError
-from srs.model import Attempt, AttemptAnswer, DeckRecord
+from srs.model import Attempt, AttemptAnswer, AttemptDetailDict, DeckRecord, MemoryState, Rating
 from srs.settings import Settings
 from srs.store import Store
+from srs.store.records import NewAnswer, NewAttempt
+
+if TYPE_CHECKING:
+    from fsrs import Scheduler
 
 MAX_MINUTES = 24 * 60
 
@@ -81,35 +87,34 @@ def hand_in(store: Store, sitting: Sitting, with_confidence: bool = False, sched
     return report, number
 
 
+def _rated(scheduler: Scheduler, key: int, rating: Rating, when: datetime, memory: MemoryState) -> MemoryState:
+    from srs.scheduler import rate
+
+    return rate(scheduler, key, memory, rating, when)
+
+
 def save(store: Store, deck_id: str, run: exam.ExamRun, report: exam.Report, started_at: datetime, seed: int,
-         minutes: float | None, scheduler=None, forecast: float | None = None,
+         minutes: float | None, scheduler: Scheduler | None = None, forecast: float | None = None,
          chances: dict[int, float] | None = None) -> int:
     """Store the attempt and every answer, with the pass probability and each question's
     chance forecast just before (``forecast``, ``chances`` by card key); with a scheduler,
     each answered question is also a review (source "exam"). One transaction: all or nothing.
     Returns the attempt's number among the learner's attempts."""
-    from srs.scheduler import rate
-
     finished_at = started_at + timedelta(seconds=run.elapsed)
-    values = {
-        "deck_id": deck_id, "started_at": started_at, "finished_at": finished_at, "questions": report.questions,
-        "correct": report.correct, "score": report.score, "pass_mark": report.pass_mark, "passed": report.passed,
-        "minutes": minutes, "seed": seed, "timed_out": report.timed_out, "forecast": forecast,
-    }
-    rows = [
-        {"position": i, "card_key": q.card.key, "chosen": a.chosen, "correct": q.card.is_right(a.chosen),
-         "confidence": a.confidence, "seconds": round(a.seconds, 3), "forecast": (chances or {}).get(q.card.key)}
-        for i, (q, a) in enumerate(zip(run.questions, run.answers))
-    ]
+    attempt = NewAttempt(deck_id, started_at, finished_at, report.questions, report.correct, report.score,
+                         report.pass_mark, report.passed, minutes, seed, report.timed_out, forecast)
+    answers = [NewAnswer(i, q.card.key, a.chosen, q.card.is_right(a.chosen), a.confidence, round(a.seconds, 3),
+                         (chances or {}).get(q.card.key))
+               for i, (q, a) in enumerate(zip(run.questions, run.answers, strict=True))]
     with store.atomic(write=True):
-        number = store.save_attempt(values, rows)
+        number = store.save_attempt(attempt, answers)
         if scheduler is not None:
             cards = [q.card for q in run.questions]
-            answers = {q.card.key: a for q, a in zip(run.questions, run.answers)}
+            given = {q.card.key: a for q, a in zip(run.questions, run.answers, strict=True)}
             for card, rating in exam.scheduling_ratings(cards, run.answers):
-                answer = answers[card.key]
+                answer = given[card.key]
                 store.apply_review(card.key, rating, finished_at, int(answer.seconds * 1000), "exam",
-                                   lambda memory, key=card.key, r=rating: rate(scheduler, key, memory, r, finished_at),
+                                   partial(_rated, scheduler, card.key, rating, finished_at),
                                    card.is_right(answer.chosen))
     return number
 
@@ -122,6 +127,9 @@ class Past:
     answers: list[AttemptAnswer]
     report: exam.Report
     deck_name: str
+
+    def to_dict(self) -> AttemptDetailDict:
+        return {**self.attempt.to_dict(), "answers": [a.to_dict() for a in self.answers]}
 
 
 def read(store: Store, number: int, deck: str | None = None) -> Past:

@@ -11,8 +11,12 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from srs.model import Missed
+
+if TYPE_CHECKING:
+    from srs.store import Store
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class LearnerRow:
         return max(self.scores) if self.scores else None
 
 
-def class_rows(store, store_for: Callable[[str], object], deck: str, now: datetime) -> list[LearnerRow]:
+def class_rows(store: Store, store_for: Callable[[str], Store], deck: str, now: datetime) -> list[LearnerRow]:
     """One row per account of ``store``'s database on ``deck``; ``store_for(name)`` is a store
     for that learner (on the same engine)."""
     from srs.clock import exam_date

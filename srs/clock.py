@@ -12,7 +12,6 @@ from datetime import datetime, timedelta, timezone, tzinfo
 
 from srs.errors import UserError
 
-
 #: the times srs works with: SRS_NOW and every date option must lie within (a card's due
 #: date may be up to maximum_interval, 100 years, later; Python's dates end with the year 9999)
 EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)

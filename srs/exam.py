@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from srs.model import AGAIN, GOOD, LETTERS, CardKind, Rating, StudyCard, letter_index, needed
+
 CONFIDENCE_LEVELS = {1: "guessing", 2: "unsure", 3: "fairly sure", 4: "certain"}
 #: the probability of being right that each level states (1: chance among the choices)
 STATED = {2: 0.50, 3: 0.80, 4: 1.00}
@@ -162,6 +163,12 @@ class Miss:
     confidence: int | None
 
 
+#: answers at a confidence level below which no verdict on calibration is given
+FEW_FOR_CALIBRATION = 5
+#: how far accuracy may be from the stated confidence and still be "about right"
+ABOUT_RIGHT = 0.15
+
+
 @dataclass(frozen=True)
 class CalibrationRow:
     level: int
@@ -173,6 +180,18 @@ class CalibrationRow:
     @property
     def accuracy(self) -> float | None:
         return self.right / self.answered if self.answered else None
+
+    @property
+    def verdict(self) -> str | None:
+        """"about right" (accuracy within ``ABOUT_RIGHT`` of the stated confidence),
+        "underconfident", "overconfident", or "too few to judge" (fewer than
+        ``FEW_FOR_CALIBRATION`` answers); None with no answer at this level."""
+        if self.accuracy is None:
+            return None
+        if self.answered < FEW_FOR_CALIBRATION:
+            return "too few to judge"
+        gap = self.accuracy - self.stated
+        return "about right" if abs(gap) < ABOUT_RIGHT else ("underconfident" if gap > 0 else "overconfident")
 
 
 @dataclass(frozen=True)
@@ -215,7 +234,7 @@ def report(deck: str, cards: Sequence[StudyCard], answers: Sequence[Answer], pas
     misses: list[Miss] = []
     levels: dict[int, list[int]] = {level: [0, 0] for level in CONFIDENCE_LEVELS}
     chance = [1 / len(c.choices) for c in cards if c.kind is CardKind.MC and c.choices]
-    for card, answer in zip(cards, answers):
+    for card, answer in zip(cards, answers, strict=True):
         right = card.is_right(answer.chosen)
         correct += right
         for tag in card.tags or ("untagged",):
@@ -234,8 +253,8 @@ def report(deck: str, cards: Sequence[StudyCard], answers: Sequence[Answer], pas
     if with_confidence:
         guess = sum(chance) / len(chance) if chance else 0.25
         for level, label in CONFIDENCE_LEVELS.items():
-            right, n = levels[level]
-            calibration.append(CalibrationRow(level, label, STATED.get(level, guess), n, right))
+            got, n = levels[level]
+            calibration.append(CalibrationRow(level, label, STATED.get(level, guess), n, got))
     unanswered = sum(1 for a in answers if a.chosen is None)
     return Report(deck, len(cards), correct, pass_mark, seconds, timed_out, tags, misses, calibration, unanswered)
 
@@ -243,8 +262,8 @@ def report(deck: str, cards: Sequence[StudyCard], answers: Sequence[Answer], pas
 def scheduling_ratings(cards: Sequence[StudyCard], answers: Sequence[Answer]) -> list[tuple[StudyCard, Rating]]:
     """What the exam tells the scheduler: right -> Good, wrong -> Again, unanswered -> nothing."""
     return [(card, GOOD if card.is_right(answer.chosen) else AGAIN)
-            for card, answer in zip(cards, answers) if answer.chosen is not None]
+            for card, answer in zip(cards, answers, strict=True) if answer.chosen is not None]
 
 
-__all__ = ["Answer", "CalibrationRow", "ExamRun", "Miss", "Question", "Report", "TagRow", "draw", "report",
+__all__ = ["ABOUT_RIGHT", "Answer", "CalibrationRow", "FEW_FOR_CALIBRATION", "ExamRun", "Miss", "Question", "Report", "TagRow", "draw", "report",
            "scheduling_ratings", "CONFIDENCE_LEVELS"]

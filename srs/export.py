@@ -6,17 +6,15 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 
 from srs.deckfile import CardSpec, DeckSpec, ExamSettings, dump_toml
 from srs.errors import UserError
+from srs.formats import format_of
 from srs.settings import Settings
 from srs.store import Store
-
-FORMATS = (".apkg", ".txt", ".csv", ".toml")
-
 
 def export(store: Store, path: Path, deck: str | None, now: datetime, with_history: bool = False,
            settings: Settings | None = None, overwrite: bool = False) -> int:
@@ -28,9 +26,7 @@ def export(store: Store, path: Path, deck: str | None, now: datetime, with_histo
     suffix = path.suffix.lower()
     if path.is_dir():
         raise UserError(f"{path}: is a folder; give a file name, e.g. {path / ('deck' + suffix if suffix else 'deck.apkg')}")
-    if suffix not in FORMATS:
-        raise UserError(f"{path}: cannot export to {suffix or 'a file without extension'} "
-                        f"(known: {', '.join(FORMATS)})")
+    format_of(path, exporting=True)
     if not path.parent.is_dir():
         raise UserError(f"{path}: folder {path.parent} does not exist")
     decks = [d for d in store.decks() if deck is None or d.id == deck]
@@ -41,7 +37,7 @@ def export(store: Store, path: Path, deck: str | None, now: datetime, with_histo
     if not overwrite and os.path.lexists(path):
         raise UserError(f"{path}: exists; add --force to replace it")
     names = {d.id: d.name for d in decks}
-    from srs.anki.apkg_write import ExportCard
+    from srs.anki.types import ExportCard
 
     def cards():
         for card, updated_at, anki_guid in store.export_cards(deck, with_state=with_history):
@@ -109,10 +105,8 @@ def _replacing(path: Path) -> Iterator[Path]:
             os.chmod(tmp, mode)
             os.replace(tmp, path)
         except BaseException:
-            try:
+            with suppress(FileNotFoundError):
                 os.unlink(tmp)
-            except FileNotFoundError:
-                pass
             raise
     except OSError as exc:
         raise UserError(f"{path}: cannot write: {exc.strerror or exc}") from None
@@ -124,4 +118,4 @@ def _umask() -> int:
     return mask
 
 
-__all__ = ["FORMATS", "export"]
+__all__ = ["export"]

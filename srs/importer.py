@@ -4,76 +4,43 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from srs.deckfile import CardSpec, DeckSpec, read_deck
 from srs.errors import UserError, reading
+from srs.formats import Reads, format_of
+from srs.import_result import DeckResult, card_text
+from srs.model import DeckRecord
 from srs.rules import DEFAULT_EXAM_MINUTES, DEFAULT_PASS_MARK
 from srs.store import Store
+from srs.store.records import CardChange, NewCard
+
+if TYPE_CHECKING:
+    from srs.anki.apkg_read import AnkiPackage, PackageReader
 
 
-@dataclass
-class DeckResult:
-    deck: str
-    name: str
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    retired: int = 0
-    restored: int = 0
-    deck_changed: bool = False
-    created: bool = False
-    left_retired: int = 0     # in a package, retired here: left retired
-    suspended: int = 0        # suspended as the package has them
-    reviews_added: int = 0    # reviews taken from a package's log (--with-history)
-    media: int = 0            # media files kept with the deck, new or changed
-    skipped: list[dict[str, str]] = field(default_factory=list)  # notes not imported: {"note", "reason"}
-
-    def to_dict(self) -> dict[str, object]:
-        return {k: (list(v) if isinstance(v, list) else v) for k, v in self.__dict__.items()}
-
-
-def read_path(path: Path):
-    """What a file holds, by its extension and content: a whole deck (a DeckSpec) or cards
-    to merge (an AnkiPackage: a file in Anki's text format, srs's CSV). Anki packages are
-    opened by ``import_paths`` itself, to be read in batches."""
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt"):
+def read_path(path: Path) -> DeckSpec | AnkiPackage:
+    """What a file holds, by its format (``srs.formats``) and content: a whole deck (a
+    DeckSpec) or cards to merge (an AnkiPackage: a file in Anki's text format, srs's CSV).
+    Anki packages are opened by ``import_paths`` itself, to be read in batches."""
+    fmt = format_of(path)
+    if fmt.reads is Reads.TEXT:
         from srs.anki.textfile import read_anki_text, read_csv, sniff
 
         with reading(path):  # the reader's boundary: whatever the file's content causes is one line
             kind = sniff(path)
             if kind == "anki":
                 return read_anki_text(path)
-            if kind == "csv" or suffix == ".csv":
+            if kind == "csv" or fmt.suffix == ".csv":
                 return read_csv(path)
         return read_deck(path)
-    if suffix == ".toml":
+    if fmt.reads is Reads.DECK:
         return read_deck(path)
-    raise UserError(f"{path}: cannot import {suffix or 'a file without extension'} "
-                    "(known: .toml, .txt, .apkg, .colpkg, .csv)")
-
-
-def content_of(spec: CardSpec, as_written: bool = False) -> dict[str, object]:
-    """A card's content as the cards table's column values: choices and tags as the lists
-    stored rows read back as (to compare with them), or ``as_written`` the card's own
-    tuples, for a new row (a JSON column writes a tuple as the list it was copied to)."""
-    choices, tags = spec.choices, spec.tags
-    if not as_written:
-        choices, tags = (list(choices) if choices is not None else None), list(tags)
-    return {"kind": spec.kind.value, "question": spec.question, "choices": choices, "answer": spec.answer,
-            "explanation": spec.explanation, "wrong_feedback": spec.wrong_feedback, "tags": tags}
-
-
-def _same(row, card: CardSpec) -> bool:
-    """Whether a stored card's content is ``content_of(card)``, compared as sync_deck does."""
-    choices = card.choices
-    return (row.question == card.question and row.answer == card.answer and row.explanation == card.explanation
-            and row.wrong_feedback == card.wrong_feedback and row.kind == card.kind.value
-            and row.choices == (list(choices) if choices is not None else None) and row.tags == list(card.tags))
+    raise UserError(f"{path}: {fmt.what} is read by srs import as a whole (import_paths)")
 
 
 def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
@@ -81,52 +48,45 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
     keeps the card's history; cards missing from the file are retired, and restored if
     they return."""
     result = DeckResult(spec.id, spec.name)
-    deck_values = {
-        "name": spec.name,
-        "description": spec.description,
-        "exam_enabled": spec.exam is not None,
-        "exam_questions": spec.exam.questions if spec.exam else None,
-        "exam_minutes": spec.exam.minutes if spec.exam else DEFAULT_EXAM_MINUTES,
-        "exam_pass_mark": spec.exam.pass_mark if spec.exam else DEFAULT_PASS_MARK,
-    }
+    exam = spec.exam
+    deck = DeckRecord(spec.id, spec.name, spec.description, exam is not None, exam.questions if exam else None,
+                      exam.minutes if exam else DEFAULT_EXAM_MINUTES,
+                      exam.pass_mark if exam else DEFAULT_PASS_MARK, spec.source, now)
     with store.atomic(write=True):
         existing_deck = store.deck(spec.id)
         if existing_deck is None:
             result.created = True
-            store.save_deck(spec.id, source=spec.source, updated_at=now, **deck_values)
-        elif any(getattr(existing_deck, k) != v for k, v in deck_values.items()):
+            store.save_deck(deck)
+        elif replace(existing_deck, source=spec.source, updated_at=now) != deck:  # its values, source aside
             result.deck_changed = True
-            store.save_deck(spec.id, source=spec.source, updated_at=now, **deck_values)
+            store.save_deck(deck)
         existing = store.deck_cards(spec.id)
-        new_cards, updates = [], []
+        new_cards: list[tuple[int, CardSpec]] = []
+        updates: list[CardChange] = []
         for position, card in enumerate(spec.cards):
             row = existing.pop(card.id, None) if existing else None
             if row is None:
                 new_cards.append((position, card))
                 result.added += 1
                 continue
-            if not row.retired and row.position == position and _same(row, card):
+            text = card_text(card)
+            same = text.matches(row)
+            if not row.retired and row.position == position and same:
                 result.unchanged += 1
                 continue
-            content = content_of(card)
-            changed = {k: v for k, v in content.items() if getattr(row, k) != v}
-            if row.position != position:
-                changed["position"] = position
+            moved = position if row.position != position else None
             if row.retired:
-                updates.append((row.key, dict(changed, retired=False, updated_at=now)))
+                updates.append(CardChange(row.key, None if same else text, moved, retired=False, updated_at=now))
                 result.restored += 1
-            elif any(k != "position" for k in changed):
-                updates.append((row.key, dict(changed, updated_at=now)))
+            elif not same:
+                updates.append(CardChange(row.key, text, moved, updated_at=now))
                 result.updated += 1
             else:
-                if changed:
-                    updates.append((row.key, changed))
+                updates.append(CardChange(row.key, position=moved))
                 result.unchanged += 1
         store.update_cards(updates)
-        # each row made as add_cards takes it (not all at once)
-        store.add_cards({"deck_id": spec.id, "card_id": card.id, "position": position, "retired": False,
-                         "created_at": now, "updated_at": now, **content_of(card, as_written=True)}
-                        for position, card in new_cards)
+        # each card made as add_cards takes it (not all at once)
+        store.add_cards(NewCard(spec.id, card.id, position, card_text(card), now) for position, card in new_cards)
         gone = [row.key for row in existing.values() if not row.retired]
         store.retire_cards(gone, now)
         result.retired = len(gone)
@@ -144,9 +104,6 @@ def import_decks(store: Store, specs: Sequence[DeckSpec], now: datetime) -> list
         return [sync_deck(store, spec, now) for spec in specs]
 
 
-PACKAGES = (".apkg", ".colpkg")  # a deck package or a whole collection
-
-
 def import_paths(store: Store, paths: Sequence[Path], now: datetime, with_history: bool = False,
                  scheduler=None) -> list[DeckResult]:
     """Check every file first (any error: nothing is written), then import them together, in
@@ -157,13 +114,13 @@ def import_paths(store: Store, paths: Sequence[Path], now: datetime, with_histor
     written). With ``with_history``, a package's review log joins this learner's history."""
     specs: list[DeckSpec] = []
     with ExitStack() as opened:
-        packages = []
+        packages: list[AnkiPackage | PackageReader] = []
         for path in paths:
             if not path.exists():
                 raise UserError(f"{path}: no such file")
             if path.is_dir():
                 raise UserError(f"{path}: is a folder (name the deck files)")
-            if path.suffix.lower() in PACKAGES:
+            if format_of(path).reads is Reads.PACKAGE:
                 from srs.anki.apkg_read import open_package
 
                 reader = opened.enter_context(open_package(path, with_history))

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from srs.anki.apkg_read import ANKI_ID, AnkiCard, card_id, deck_id, media_names
-from srs.anki.ids import guid
-from srs.importer import DeckResult, content_of
-from srs.model import REVIEW, CardKind, MemoryState, State
-from srs.rules import DEFAULT_EXAM_MINUTES, DEFAULT_PASS_MARK
+from srs.anki.ids import ANKI_ID, card_id, deck_id, guid
+from srs.anki.media_names import media_names
+from srs.anki.types import AnkiCard
+from srs.import_result import DeckResult, card_text
+from srs.model import REVIEW, CardKind, DeckRecord, MemoryState, State
 from srs.store import Store
+from srs.store.records import CardChange, NewCard
 
 SAME_REVIEW = timedelta(seconds=1)  # a review exported by srs comes back within a millisecond or two
 REDATED_SPAN = timedelta(minutes=1)  # Anki dates the reviews it re-dates at one moment, its import's
@@ -43,6 +44,7 @@ class Merger:
         self._deck_of_name: dict[str, str] = {}
         self._positions: dict[str, int] = {}  # the next card position of each deck merged into
         self._added: set[int] = set()
+        self._renders_html = False  # the package being merged is what renders its cards' HTML
         self._names = {d.id: d.name for d in store.decks()}
 
     # ------------------------------------------------------------ identity
@@ -101,6 +103,7 @@ class Merger:
         Anki deck, then the cards go in batches (one transaction for the whole import; the
         caller holds it), then the media the cards use, and what was skipped."""
         guids = self.guids()
+        self._renders_html = package.renders_html
         recognised: dict[str, Counter] = {}
         if guids or package.carries_targets:  # else no card can be recognised
             for note_guid, ord_, deck, target in package.placements():
@@ -153,13 +156,14 @@ class Merger:
         if deck not in self._positions:
             if store.deck(deck) is None:
                 result.created = True
-                store.save_deck(deck, name=self._names.get(deck, deck), description="", exam_enabled=False,
-                                exam_questions=None, exam_minutes=DEFAULT_EXAM_MINUTES,
-                                exam_pass_mark=DEFAULT_PASS_MARK, source=source,
-                                updated_at=now)
+                store.save_deck(DeckRecord(deck, self._names.get(deck, deck), source=source, updated_at=now))
             self._positions[deck] = store.next_position(deck)
         existing = {} if result.created else store.deck_cards(deck, [t.card for t in cards])
-        new_rows, keys, remember, updates = [], {}, [], []
+        stored_html = store.anki_html_of([row.key for row in existing.values()]) if existing else {}
+        new_rows: list[NewCard] = []
+        keys: dict[int, _Target] = {}
+        updates: list[CardChange] = []
+        html: list[tuple[int, tuple[str, str] | None]] = []  # (key, its HTML or None) to keep
         pending: list[tuple[str, _Target]] = []
         position = self._positions[deck]
         for t in cards:
@@ -167,33 +171,53 @@ class Merger:
             row = existing.get(t.card)
             note_guid = _note_guid(t)
             if row is None:
-                new_rows.append(dict(deck_id=deck, card_id=t.card, position=position, retired=False,
-                                     anki_guid=note_guid, created_at=now, updated_at=now, **content_of(spec)))
+                new_rows.append(NewCard(deck, t.card, position, card_text(spec), now, note_guid))
                 position += 1
                 pending.append((t.card, t))
                 continue
             keys[row.key] = t
-            if row.anki_guid is None and note_guid:
-                remember.append((row.key, note_guid))
-            changed = {k: v for k, v in content_of(spec).items() if getattr(row, k) != v}
-            if row.kind is CardKind.MC and spec.kind is not CardKind.MC:
-                changed = {}  # a plain front/back copy of a multiple-choice card does not turn it basic
+            text = card_text(spec)
+            # a plain front/back copy of a multiple-choice card does not turn it basic
+            changed = not text.matches(row) and not (row.kind is CardKind.MC and spec.kind is not CardKind.MC)
             if changed:
-                updates.append((row.key, {**changed, "updated_at": now}))
+                updates.append(CardChange(row.key, text, updated_at=now))
+            if row.anki_guid is None and note_guid:
+                updates.append(CardChange(row.key, anki_guid=note_guid))
+            html_changed = self._html_change(row, t, bool(changed), stored_html.get(row.key), html)
             if row.retired:
                 result.left_retired += 1
-            elif changed:
+            elif changed or html_changed:
                 result.updated += 1
             else:
                 result.unchanged += 1
         result.added += position - self._positions[deck]
         self._positions[deck] = position
-        store.update_cards(updates + [(key, {"anki_guid": g}) for key, g in remember])
+        store.update_cards(updates)
         added = store.add_cards(new_rows)
         for cid, t in pending:
             keys[added[(deck, cid)]] = t
+            if t.incoming.html is not None and self._renders_html:
+                html.append((added[(deck, cid)], (t.incoming.html.question, t.incoming.html.answer)))
+        store.save_anki_html(html)
         self._added.update(added.values())
         return keys
+
+    def _html_change(self, row, t: _Target, changed: bool, stored: tuple[str, str] | None,
+                     html: list[tuple[int, tuple[str, str] | None]]) -> bool:
+        """Whether a card's kept HTML changes (the change added to ``html``). A package that
+        renders its cards (an Anki package) says what it is: its HTML, or none (the card
+        shows its text); a file of text leaves it, unless it changes the card's text (the
+        HTML would show the old card). A multiple-choice card never has any: the page shows
+        its fields."""
+        incoming = t.incoming.html
+        if row.kind is CardKind.MC or not self._renders_html:
+            new = None if changed or row.kind is CardKind.MC else stored
+        else:
+            new = (incoming.question, incoming.answer) if incoming is not None else None
+        if new == stored:
+            return False
+        html.append((row.key, new))
+        return True
 
     # ------------------------------------------------------------ scheduling
     def _schedule(self, keys: dict[int, _Target], with_history: bool, scheduler) -> None:
@@ -204,7 +228,7 @@ class Merger:
         # a card added in this transaction has no state (of any learner) to look up
         memories = self.store.memories([key for key in keys if key not in self._added])
         if not with_history:
-            states = []
+            states: list[tuple[int, MemoryState]] = []
             for key, t in keys.items():
                 if t.incoming.schedule.suspended and key not in memories:
                     states.append((key, MemoryState(suspended=True)))
@@ -213,7 +237,9 @@ class Merger:
                 self.store.write_history(states, [], [])
             return
         logs = self.store.reviews_of([k for k in keys if k in memories])
-        states, added, replayed = [], [], []
+        states = []
+        added: list[tuple[int, int, datetime, int, str, MemoryState | None, MemoryState]] = []
+        replayed: list[tuple[int, MemoryState | None, MemoryState]] = []
         for key, t in keys.items():
             memory = memories.get(key)
             log = logs.get(key, [])

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from enum import IntEnum, StrEnum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 # the letters of multiple-choice answers (LETTERS) and a deck's default exam: srs.rules
 from srs.rules import DEFAULT_EXAM_MINUTES, DEFAULT_PASS_MARK, LETTERS
@@ -185,8 +185,8 @@ def record_maker(cls: type) -> Any:
     def make(*values: Any) -> Any:
         if len(values) != len(names):
             raise TypeError(f"{cls.__name__} takes {len(names)} values, got {len(values)}")
-        record = new(cls)
-        record.__dict__.update(zip(names, values))
+        record: Any = new(cls)
+        record.__dict__.update(zip(names, values, strict=True))
         return record
 
     return make
@@ -256,6 +256,23 @@ class ExamCard(NamedTuple):
                            reps=self.reps, lapses=self.lapses)
 
 
+class AttemptDict(TypedDict):
+    """An attempt in `srs results --json` (docs/json.md)."""
+
+    id: int                      # its number among the learner's attempts
+    deck: str
+    started_at: str
+    finished_at: str
+    questions: int
+    correct: int
+    score: float
+    passed: bool
+    pass_mark: float
+    seed: int
+    timed_out: bool
+    forecast: float | None       # the pass probability srs gave before it
+
+
 @dataclass(frozen=True)
 class Attempt:
     """One saved mock exam. ``number`` counts the learner's attempts (1, 2, ...) in the order
@@ -280,7 +297,7 @@ class Attempt:
     def seconds(self) -> float:
         return (self.finished_at - self.started_at).total_seconds()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> AttemptDict:
         return {"id": self.number, "deck": self.deck_id, "started_at": self.started_at.isoformat(),
                 "finished_at": self.finished_at.isoformat(), "questions": self.questions, "correct": self.correct,
                 "score": self.score, "passed": self.passed, "pass_mark": self.pass_mark, "seed": self.seed,
@@ -299,6 +316,37 @@ class AttemptAnswer:
     seconds: float | None
     forecast: float | None
 
+    def to_dict(self) -> AttemptAnswerDict:
+        return {"card": self.card.name, "chosen": self.chosen, "correct": self.correct,
+                "confidence": self.confidence, "seconds": self.seconds, "answer": self.card.answer,
+                "forecast": self.forecast}
+
+
+class AttemptAnswerDict(TypedDict):
+    """A question of an attempt in `srs results ID --json`."""
+
+    card: str                    # DECK/CARD
+    chosen: str | None           # the card's own letter (None: not answered)
+    correct: bool
+    confidence: int | None
+    seconds: float | None
+    answer: str                  # the right letter
+    forecast: float | None       # the chance srs gave that question
+
+
+class AttemptDetailDict(AttemptDict):
+    """`srs results ID --json`: the attempt and its answers."""
+
+    answers: list[AttemptAnswerDict]
+
+
+class AccountDict(TypedDict):
+    """An account in `srs user list --json` (never the password's hash)."""
+
+    name: str
+    teacher: bool
+    created_at: str
+
 
 class Account(NamedTuple):
     """A user of `srs serve`; ``name`` is their learner."""
@@ -307,6 +355,9 @@ class Account(NamedTuple):
     teacher: bool
     created_at: datetime
     password_hash: str
+
+    def to_dict(self) -> AccountDict:
+        return {"name": self.name, "teacher": self.teacher, "created_at": self.created_at.isoformat()}
 
 
 class Missed(NamedTuple):
@@ -322,4 +373,5 @@ class Missed(NamedTuple):
 
 __all__ = ["Account", "Missed", "LETTERS", "State", "Rating", "CardKind", "NEW", "LEARNING", "REVIEW", "RELEARNING", "STATE_NAMES",
            "AGAIN", "HARD", "GOOD", "EASY", "RATING_NAMES", "letter_index", "needed", "MemoryState", "StudyCard",
-           "ReviewEntry", "DeckRecord", "CardContent", "record_maker", "DeckSummary", "ExamCard", "Attempt", "AttemptAnswer"]
+           "ReviewEntry", "DeckRecord", "CardContent", "record_maker", "DeckSummary", "ExamCard", "Attempt", "AttemptAnswer",
+           "AccountDict", "AttemptAnswerDict", "AttemptDetailDict", "AttemptDict"]

@@ -31,6 +31,7 @@ import random
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import TypedDict
 
 MIN_ITEMS = 400     # usable reviews (items) needed before a fit means anything
 MIN_HELD_OUT = 50   # of which held out
@@ -141,10 +142,48 @@ def fit(history: Iterable[tuple[int, int, int, str]], current: list[float], seed
                    message="the fitted parameters predict your held-out reviews better: they are kept")
 
 
-def optimize(store, settings, deck: str | None, now) -> tuple[Fit, list[float]]:
+class ScoreDict(TypedDict):
+    log_loss: float
+    rmse_bins: float
+
+
+class OptimizedDict(TypedDict):
+    """`srs optimize --json` (docs/json.md)."""
+
+    items: int
+    train: int
+    held_out: int
+    before: ScoreDict | None         # the parameters in force before, on the held-out reviews
+    after: ScoreDict | None          # the fitted ones
+    kept: bool
+    fitted: list[float] | None
+    parameters: list[float]          # in force afterwards
+    scope: str                       # the deck, or "all decks"
+    message: str
+
+
+def _score(pair: tuple[float, float] | None) -> ScoreDict | None:
+    return {"log_loss": pair[0], "rmse_bins": pair[1]} if pair else None
+
+
+@dataclass(frozen=True)
+class Optimized:
+    """What `srs optimize` did: the fit, the parameters in force afterwards, for which deck."""
+
+    fit: Fit
+    parameters: list[float]
+    deck: str | None                 # None: all decks
+
+    def to_dict(self) -> OptimizedDict:
+        f = self.fit
+        return {"items": f.items, "train": f.train_items, "held_out": f.test_items, "before": _score(f.before),
+                "after": _score(f.after), "kept": f.kept, "fitted": f.parameters, "parameters": self.parameters,
+                "scope": self.deck or "all decks", "message": f.message}
+
+
+def optimize(store, settings, deck: str | None, now) -> Optimized:
     """Fit to this learner's reviews (of ``deck``, or all of them) and keep the fitted
-    parameters for that scope when they are better and within bounds. Returns the fit and
-    the parameters in force afterwards."""
+    parameters for that scope when they are better and within bounds."""
     import json
 
     from fsrs.scheduler import DEFAULT_PARAMETERS
@@ -155,8 +194,8 @@ def optimize(store, settings, deck: str | None, now) -> tuple[Fit, list[float]]:
     result = fit(store.review_history(shift_seconds(now, settings.day_starts_at), deck), current)
     if result.kept and result.parameters is not None:
         store.set_setting("parameters", json.dumps(result.parameters), deck)
-        return result, list(result.parameters)
-    return result, current
+        return Optimized(result, list(result.parameters), deck)
+    return Optimized(result, current, deck)
 
 
-__all__ = ["Fit", "MIN_ITEMS", "fit", "items_by_card", "optimize", "split"]
+__all__ = ["Fit", "MIN_ITEMS", "Optimized", "OptimizedDict", "ScoreDict", "fit", "items_by_card", "optimize", "split"]

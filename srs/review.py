@@ -6,11 +6,12 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from srs.clock import LearnerDay
 from srs.errors import UserError
 from srs.exam import Question
-from srs.model import AGAIN, LEARNING, NEW, RELEARNING, Rating, StudyCard
+from srs.model import AGAIN, LEARNING, NEW, RELEARNING, MemoryState, Rating, StudyCard
 from srs.queue import LEARN_AHEAD, Queue, QueueCounts, build_queue
 from srs.rules import answered_right
 from srs.scheduler import make_scheduler, preview, rate
@@ -62,6 +63,12 @@ class Summary:
         return replace(self, leeches=list(self.leeches), cards=set(self.cards))
 
 
+#: the working queue as it was before a step: learning, reviews, new, what is left of the
+#: limits, answers since the last new card, when new cards ran out, stale, the summary
+_Snapshot = tuple[list[StudyCard], list[StudyCard], list[StudyCard], dict[str, int], int, "datetime | None", bool,
+                  Summary]
+
+
 @dataclass(frozen=True)
 class Step:
     """One undoable action of a session (an answer, a bury, a suspend): the card as it was
@@ -70,7 +77,7 @@ class Step:
     action: str                      # "answer", "bury", "suspend"
     card: StudyCard
     review_id: int | None
-    queue: tuple
+    queue: _Snapshot
 
 
 class ReviewSession:
@@ -152,11 +159,11 @@ class ReviewSession:
                     return name
         return None
 
-    def _snapshot(self) -> tuple:
+    def _snapshot(self) -> _Snapshot:
         return (list(self._learning), list(self._reviews), list(self._new), dict(self._left), self._since_new,
                 self._no_new, self._stale, self.summary.copy())
 
-    def _restore(self, snapshot: tuple) -> None:
+    def _restore(self, snapshot: _Snapshot) -> None:
         learning, reviews, new, left, since_new, no_new, stale, summary = snapshot
         self._learning, self._reviews, self._new, self._left = learning, reviews, new, left
         self._since_new, self._no_new, self._stale = since_new, no_new, stale
@@ -176,7 +183,7 @@ class ReviewSession:
         threshold = self.settings.leech_threshold
         rating = Rating(rating)
 
-        def compute(memory):
+        def compute(memory: MemoryState) -> MemoryState:
             after = rate(self.scheduler, card.key, memory, rating, now)
             if rating == AGAIN and after.lapses > memory.lapses and after.lapses >= threshold:
                 after = after.with_(suspended=True, leech=True)
@@ -218,7 +225,7 @@ class ReviewSession:
         self._restore(step.queue)
         return step
 
-    def _set_aside(self, action: str, card: StudyCard, change: dict) -> None:
+    def _set_aside(self, action: str, card: StudyCard, change: dict[str, Any]) -> None:
         """Bury or suspend ``card`` as it is stored now (an answer just given included)."""
         current = self.store.card(card.key) or card
         snapshot = self._snapshot()

@@ -62,7 +62,12 @@ def rate(scheduler: Scheduler, key: int, memory: MemoryState, rating: Rating | i
 
 def preview(scheduler: Scheduler, key: int, memory: MemoryState, now: datetime) -> dict[Rating, timedelta]:
     """The interval each rating would give."""
-    return {r: rate(scheduler, key, memory, r, now).due - now for r in Rating}
+    intervals = {}
+    for r in Rating:
+        due = rate(scheduler, key, memory, r, now).due
+        assert due is not None  # FSRS dates every card it rates
+        intervals[r] = due - now
+    return intervals
 
 
 def retrievability(scheduler: Scheduler, memory: MemoryState, at: datetime) -> float | None:
@@ -71,7 +76,7 @@ def retrievability(scheduler: Scheduler, memory: MemoryState, at: datetime) -> f
         return None
     card = FsrsCard(card_id=1, state=_TO_FSRS[memory.state], step=memory.step, stability=memory.stability,
                     difficulty=memory.difficulty, due=memory.due, last_review=memory.last_review)
-    return scheduler.get_card_retrievability(card, at.astimezone(timezone.utc))
+    return float(scheduler.get_card_retrievability(card, at.astimezone(timezone.utc)))
 
 
 def elapsed_factor(scheduler: Scheduler, retention: float) -> float:
@@ -79,7 +84,7 @@ def elapsed_factor(scheduler: Scheduler, retention: float) -> float:
     stability × this factor (FSRS's forgetting curve solved for the elapsed time)."""
     decay = -scheduler.parameters[20]
     factor = 0.9 ** (1 / decay) - 1
-    return (retention ** (1 / decay) - 1) / factor
+    return float((retention ** (1 / decay) - 1) / factor)
 
 
 __all__ = ["make_scheduler", "preview", "rate", "retrievability", "elapsed_factor", "to_fsrs"]

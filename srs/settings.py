@@ -9,7 +9,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any, Callable, TypedDict
 
 from srs.errors import UserError
 
@@ -108,8 +108,26 @@ class Settings:
     exam_date: str | None = None
     parameters: tuple[float, ...] | None = field(default=None)
 
-    def public(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in KEYS}
+    def to_dict(self) -> SettingsDict:
+        return {"desired_retention": self.desired_retention, "new_per_day": self.new_per_day,
+                "reviews_per_day": self.reviews_per_day, "day_starts_at": self.day_starts_at,
+                "learning_steps": self.learning_steps, "relearning_steps": self.relearning_steps,
+                "maximum_interval": self.maximum_interval, "leech_threshold": self.leech_threshold,
+                "exam_date": self.exam_date}
+
+
+class SettingsDict(TypedDict, total=False):
+    """`srs config --json` (docs/json.md): every setting, or with a KEY that one."""
+
+    desired_retention: float
+    new_per_day: int
+    reviews_per_day: int
+    day_starts_at: int
+    learning_steps: str
+    relearning_steps: str
+    maximum_interval: int
+    leech_threshold: int
+    exam_date: str | None
 
 
 def validate(key: str, value: str) -> Any:
@@ -152,10 +170,10 @@ def configure(store: Any, key: str | None = None, value: str | None = None,
         typed = validate(key, value)
         store.set_setting(key, typed if isinstance(typed, str) else str(typed), deck)
     glob, per_deck = store.settings(deck)
-    values = resolve(glob, per_deck).public()
+    values: dict[str, Any] = dict(resolve(glob, per_deck).to_dict())
     sources = {k: ("deck" if k in per_deck else "global") for k in values if k in per_deck or k in glob}
     if key is not None:
-        values = {key: values[key]}
+        values = {key: values[key]}  # SettingsDict is total=False: one key of it
     return values, sources
 
 
@@ -166,4 +184,4 @@ def describe() -> str:
                      for key, (_, meaning) in KEYS.items())
 
 
-__all__ = ["KEYS", "Settings", "configure", "describe", "parse_steps", "resolve", "validate"]
+__all__ = ["KEYS", "Settings", "SettingsDict", "configure", "describe", "parse_steps", "resolve", "validate"]

@@ -6,11 +6,34 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import TypedDict
 
 from srs.clock import shift_seconds
 from srs.model import STATE_NAMES, StudyCard
 from srs.settings import Settings
 from srs.store import Store
+
+
+class ExamScoreDict(TypedDict):
+    started_at: str
+    score: float
+    passed: bool
+
+
+class StatsDict(TypedDict):
+    """`srs stats --json` (docs/json.md)."""
+
+    reviews: int
+    retention: float | None
+    retention_answers: int
+    desired_retention: float
+    by_state: dict[str, int]         # new, learning, review, relearning; suspended among them
+    forecast: list[int]
+    streak: int
+    seconds: float
+    days: int
+    per_day: dict[str, int]          # days from today ("0", "-3") -> reviews
+    exams: list[ExamScoreDict]
 
 
 @dataclass(frozen=True)
@@ -27,6 +50,45 @@ class Stats:
     forecast: list[int]              # cards falling due on each of the next 30 days (today first)
     streak: int
     exams: list[tuple[datetime, float, bool]] = field(default_factory=list)
+
+    def to_dict(self) -> StatsDict:
+        return {
+            "reviews": self.reviews,
+            "retention": self.retention,
+            "retention_answers": self.retention_answers,
+            "desired_retention": self.desired_retention,
+            "by_state": self.by_state,
+            "forecast": self.forecast,
+            "streak": self.streak,
+            "seconds": round(self.seconds, 1),
+            "days": self.days,
+            "per_day": {str(d - self.today): n for d, n in sorted(self.per_day.items())},
+            "exams": [{"started_at": t.isoformat(), "score": s, "passed": p} for t, s, p in self.exams],
+        }
+
+
+class CardViewDict(TypedDict):
+    """A card in `srs cards --json` (docs/json.md)."""
+
+    card: str                        # DECK/CARD
+    deck: str
+    id: str
+    kind: str                        # mc, basic
+    question: str
+    choices: list[str] | None
+    answer: str
+    tags: list[str]
+    state: str                       # new, learning, review, relearning
+    due: str | None
+    stability: float | None
+    difficulty: float | None
+    retrievability: float | None     # FSRS's ("memory R")
+    chance_now: float | None         # the forecast's chance of a right answer now
+    reps: int
+    lapses: int
+    suspended: bool
+    leech: bool
+    buried_until: str | None
 
 
 @dataclass(frozen=True)
@@ -69,7 +131,7 @@ class CardView:
         """When a buried card returns (None: not buried now)."""
         return self.card.memory.buried_until if self.buried else None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> CardViewDict:
         c, m = self.card, self.card.memory
         return {"card": c.name, "deck": c.deck_id, "id": c.card_id, "kind": c.kind.value, "question": c.question,
                 "choices": list(c.choices) if c.choices is not None else None, "answer": c.answer,
@@ -184,20 +246,4 @@ def compute(store, settings: Settings, now: datetime, deck: str | None = None, d
                  exams)
 
 
-def to_json(stats: Stats) -> dict:
-    return {
-        "reviews": stats.reviews,
-        "retention": stats.retention,
-        "retention_answers": stats.retention_answers,
-        "desired_retention": stats.desired_retention,
-        "by_state": stats.by_state,
-        "forecast": stats.forecast,
-        "streak": stats.streak,
-        "seconds": round(stats.seconds, 1),
-        "days": stats.days,
-        "per_day": {str(d - stats.today): n for d, n in sorted(stats.per_day.items())},
-        "exams": [{"started_at": t.isoformat(), "score": s, "passed": p} for t, s, p in stats.exams],
-    }
-
-
-__all__ = ["CardView", "Stats", "card_views", "chances_now", "compute", "day_begins", "streak", "to_json"]
+__all__ = ["CardView", "Stats", "card_views", "chances_now", "compute", "day_begins", "streak", "CardViewDict", "ExamScoreDict", "StatsDict"]

@@ -3,7 +3,10 @@ tests that use it as the oracle."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pytest
 
 from anki.collection import Collection, DeckIdLimit
 from anki.import_export_pb2 import (
@@ -57,3 +60,16 @@ def anki_import(col: Collection, path: Path, scheduling: bool) -> None:
     col.import_anki_package(ImportAnkiPackageRequest(package_path=str(path), options=ImportAnkiPackageOptions(
         with_scheduling=scheduling, merge_notetypes=True,
         update_notes=ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER)))
+
+
+#: real packages people made with Anki and published (not kept in the repository): the folder
+#: ANKI_REAL_DIR names, else ``shared/anki-real`` beside the checkout
+REAL_PACKAGES = Path(os.environ.get("ANKI_REAL_DIR") or Path(__file__).resolve().parents[2] / "shared" / "anki-real")
+
+
+def real_package(name: str) -> Path:
+    """One of the real packages, or the test is skipped when they are not at hand."""
+    path = REAL_PACKAGES / name
+    if not path.is_file():
+        pytest.skip(f"the real Anki packages are not at hand ({path}): set ANKI_REAL_DIR")
+    return path

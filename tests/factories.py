@@ -21,7 +21,11 @@ def basic_card(card_id: str) -> CardSpec:
     return CardSpec(card_id, f"Basic {card_id}?", f"answer {card_id}")
 
 
-def deck(deck_id: str = "d", cards: int = 10, exam: ExamSettings | None = ExamSettings(None, 30, 0.7),
+#: the exam a test deck has unless it says otherwise
+EXAM = ExamSettings(None, 30, 0.7)
+
+
+def deck(deck_id: str = "d", cards: int = 10, exam: ExamSettings | None = EXAM,
          basic: int = 0) -> DeckSpec:
     specs = [mc_card(f"c{i:03d}", "ABCD"[i % 4], (("even",) if i % 2 == 0 else ("odd",))) for i in range(cards)]
     specs += [basic_card(f"b{i:03d}") for i in range(basic)]

@@ -18,7 +18,8 @@ from anki.import_export_pb2 import (
 )
 
 from srs.anki.apkg_read import read_package
-from srs.anki.html import cloze, list_items, to_text
+from srs.anki.html import list_items, to_text
+from srs.anki.template import cloze
 from srs.anki.textfile import read_csv
 from srs.deckfile import CardSpec, DeckSpec, ExamSettings, parse_toml
 from srs.errors import DeckFileError, UserError
@@ -205,7 +206,7 @@ def test_html_and_cloze_to_text():
 
 
 def test_fast_paths_give_what_the_general_ones_give():
-    from srs.anki.apkg_write import text_to_html
+    from srs.anki.convert import text_to_html
     from srs.anki.ids import card_identities, guid, number
 
     for deck, card in (("bench", "q00001"), ("δέκα", "n0123456789ab-2"), ("a\x1fb", "")):

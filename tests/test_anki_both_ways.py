@@ -151,7 +151,7 @@ def test_history_continues_where_anki_left_it(tmp_path, store, fsrs):
     [result] = import_paths(store, [out], T0, with_history=True, scheduler=SCHEDULER)
     assert result.reviews_added == sum(1 for _ in states) and len(states) >= 1
     cards = {c.question: c for c in store.cards("spanish")}
-    for front, (stability, difficulty, type_, today, due) in states.items():
+    for front, (stability, difficulty, type_, _today, due) in states.items():
         m = cards[front].memory
         if fsrs:  # Anki's memory state; without FSRS in Anki, the replay's
             assert (m.stability, m.difficulty) == (pytest.approx(stability, abs=1e-3), pytest.approx(difficulty, abs=1e-3))
@@ -170,7 +170,7 @@ def _study(store, deck: str, when: datetime, ratings=(3,)) -> int:
         memory = card.memory
         for rating in ratings:
             after = rate(SCHEDULER, card.key, memory, rating, when)
-            store.record_review(card.key, rating, when, 4000, "review", memory if memory.reps else None, after)
+            record_review(store, card.key, rating, when, 4000, "review", memory if memory.reps else None, after)
             memory = after
             n += 1
         when += timedelta(minutes=1)
@@ -197,7 +197,7 @@ def test_progress_comes_back_from_anki(tmp_path, store):
     log = list(store.review_log("dl-final"))
     assert len(log) == srs_reviews + studied
     for card in store.cards("dl-final"):
-        entries = store.card_reviews(card.key)
+        entries = card_reviews(store, card.key)
         assert [e.reviewed_at for e in entries] == sorted(e.reviewed_at for e in entries)
         assert card.memory.reps == len(entries)
         if entries:  # the state is the replay of the merged log
@@ -320,16 +320,18 @@ def test_media_travel_anki_to_srs_to_anki(tmp_path, store):
 from hypothesis import given, settings as hsettings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from srs.anki.apkg_write import ExportCard, write_apkg  # noqa: E402
+from srs.anki.apkg_write import write_apkg  # noqa: E402
+from srs.anki.types import ExportCard  # noqa: E402
 from srs.anki.textfile import read_anki_text, read_csv, write_anki_text, write_csv  # noqa: E402
 from srs.model import LETTERS, CardKind, StudyCard  # noqa: E402
+from tests.store_helpers import card_reviews, record_review
 
 _WORD = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Z"), blacklist_characters="\x1f"),
                 min_size=1, max_size=8)
 _LINE = st.lists(_WORD, min_size=1, max_size=5).map(" ".join)
 _TEXT = st.lists(_LINE, min_size=1, max_size=3).flatmap(
     lambda lines: st.lists(st.sampled_from(["\n", "\n\n"]), min_size=len(lines) - 1, max_size=len(lines) - 1).map(
-        lambda seps: "".join(line + sep for line, sep in zip(lines, seps + [""]))))
+        lambda seps: "".join(line + sep for line, sep in zip(lines, seps + [""], strict=True))))
 
 
 @st.composite

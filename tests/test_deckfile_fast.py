@@ -14,7 +14,7 @@ import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srs import deckfile
+from srs.deckfile import toml_deck as deckfile  # where the parser reads its size limits
 from srs.deckfile import DeckSpec, dump_toml, parse_toml
 from srs.errors import DeckFileError
 from tests.factories import mutated
@@ -48,7 +48,7 @@ def same(a, b) -> bool:
     if isinstance(a, dict):
         return type(b) is dict and list(a) == list(b) and all(same(a[k], b[k]) for k in a)
     if isinstance(a, list):
-        return type(b) is list and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        return type(b) is list and len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, float) and math.isnan(a):
         return isinstance(b, float) and math.isnan(b)
     return type(a) is type(b) and a == b and (not isinstance(a, datetime) or a.utcoffset() == b.utcoffset())

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srs import deckfile
+from srs.deckfile import toml_deck as deckfile  # where the parser reads its size limits
 from srs.deckfile import CardSpec, DeckSpec, ExamSettings, dump_toml, parse_quiz_text, parse_toml, read_deck
 from srs.errors import DeckFileError
 from tests.factories import mutated
@@ -157,7 +157,7 @@ def test_the_bundled_deck():
     assert all(3 <= letters.count(x) <= 7 for x in "ABCD")  # the right answer moves around
     seed = parse_quiz_text(SEED.read_text(encoding="utf-8"), str(SEED))  # the questions and feedback are the seed's
     assert len(seed.cards) == len(deck.cards) == 20
-    for ours, theirs in zip(deck.cards, seed.cards):
+    for ours, theirs in zip(deck.cards, seed.cards, strict=True):
         # the seed's one typographic slip (a space before "." or "," after inline code) is fixed in the deck
         assert tuple(map(tidy, (ours.question, ours.explanation, ours.wrong_feedback))) == tuple(map(tidy, (
             theirs.question, theirs.answer, theirs.explanation)))

@@ -10,6 +10,7 @@ from srs import attempts
 from srs.exam import Answer, ExamRun, draw, report
 from srs.model import needed
 from tests.factories import T0, deck
+from tests.store_helpers import card_reviews
 
 
 class FakeClock:
@@ -155,10 +156,10 @@ def test_save_feeds_the_scheduler(make_store):
     cards = [x.card for x in q]
     rep = report("d", cards, run.answers, 0.7, run.elapsed)
     attempt_id = attempts.save(store, "d", run, rep, T0, 9, 30.0, make_scheduler(Settings(), fuzz=False))
-    assert [r.rating for r in store.card_reviews(cards[0].key)] == [3]
-    assert [r.rating for r in store.card_reviews(cards[1].key)] == [1]
-    assert store.card_reviews(cards[2].key) == []
-    assert store.card_reviews(cards[0].key)[0].source == "exam"
+    assert [r.rating for r in card_reviews(store, cards[0].key)] == [3]
+    assert [r.rating for r in card_reviews(store, cards[1].key)] == [1]
+    assert card_reviews(store, cards[2].key) == []
+    assert card_reviews(store, cards[0].key)[0].source == "exam"
     saved, answers = store.attempt(attempt_id)
     assert saved.correct == 1 and saved.questions == 3 and not saved.passed
     assert [a.correct for a in answers] == [True, False, False]

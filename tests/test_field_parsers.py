@@ -13,12 +13,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from srs.anki import html as html_mod
-from srs.anki.apkg_read import media_names, split_back
-from srs.anki.apkg_write import with_media
-from srs.anki.html import cloze, cloze_numbers, list_items, to_text
-from srs.anki.scan import answer_rule_end, bracketed, pairs, ruby, strip_tags, trailing_block
-from srs.anki.template import CardContext, _apply, _furigana, render
-from srs.deckfile import _header
+from srs.anki.convert import split_back, text_to_html
+from srs.anki.html import list_items, to_text
+from srs.anki.media_names import media_names, placeholders
+from srs.anki.scan import answer_rule_end, pairs, ruby, strip_tags, trailing_block
+from srs.anki.template import CardContext, _apply, _furigana, cloze, cloze_numbers, render
+from srs.deckfile.lines import _header
 
 # The expressions as they were (the oracles): each backtracked super-linearly on some text.
 OLD_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
@@ -27,7 +27,6 @@ OLD_ANSWER_RULE = re.compile(r"<hr[^>]*\bid\s*=\s*[\"']?answer[\"']?[^>]*>", re.
 OLD_TAG = re.compile(r"\{\{(.*?)\}\}", re.S)
 OLD_EXPLANATION = re.compile(r'<div class="srs-explanation">(.*?)</div>\s*$', re.S)
 OLD_MEDIA_REF = re.compile(r"\[(?:image|sound): ([^\]\n]+)\]")
-OLD_PLACEHOLDER = re.compile(r"\[(image|sound): ([^\]<]+)\]")
 OLD_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
 
 
@@ -116,9 +115,9 @@ def test_template_tags_as_the_expression(text):
 @given(texts("[image: ", "[sound: ", "[sound:", "]", "\n", "<", "a", "[", " "))
 def test_media_names_as_the_expressions(text):
     assert media_names(text) == {m.group(1) for m in OLD_MEDIA_REF.finditer(text)}
-    assert [(m.start(), m.end(), m.group(2)) for m in OLD_PLACEHOLDER.finditer(text)] == \
-        [(s, e, name) for s, e, _, name in bracketed(text, ("[image: ", "[sound: "), "<")]
-    assert with_media(text, {"a", " a"}) is not None
+    assert [(m.start(), m.end(), m.group(1)) for m in OLD_MEDIA_REF.finditer(text)] == \
+        [(s, e, name) for s, e, _, name in placeholders(text)]
+    assert text_to_html(text, {"a", " a"}) is not None
     assert html_mod._spaced_sounds(text) == re.sub(r"\[sound:([^\]]*)\]", r"[sound: \1]", text)
 
 

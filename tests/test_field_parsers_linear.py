@@ -7,6 +7,7 @@ against a fixed limit."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 from time import process_time
 
@@ -14,22 +15,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srs.anki.apkg_read import media_names, split_back
-from srs.anki.html import cloze, cloze_numbers, list_items, to_text
+from srs.anki.convert import split_back, srs_card
+from srs.anki.html import list_items, to_text
+from srs.anki.media_names import media_names
 from srs.anki.scan import answer_rule_end
-from srs.anki.template import CardContext, _apply, _furigana, _parse, render
-from srs.anki.textfile import srs_card
-from srs.deckfile import _header, parse_quiz_text
+from srs.anki.template import CardContext, _apply, _furigana, _parse, cloze, cloze_numbers, render
+from srs.deckfile import parse_quiz_text
+from srs.deckfile.lines import _header
 from srs.errors import DeckFileError
 
 CTX = CardContext({"F": "x"})
 
 
 def _quiz(text: str) -> None:
-    try:
+    with contextlib.suppress(DeckFileError):
         parse_quiz_text(text)
-    except DeckFileError:
-        pass
 
 
 def _render(template: str) -> tuple[str, str]:

@@ -1,10 +1,9 @@
 """The forecast's second pass (issue 22): it follows the mocks over the reviews, follows a
 learner who changes, says what it does not know, fits one screen; the filter against a
-reference implementation; the JSON shape."""
+reference implementation (tests/test_forecast_oracle.py); the JSON shape."""
 
 from __future__ import annotations
 
-import math
 import random
 from datetime import timedelta
 
@@ -14,18 +13,14 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 from rich.console import Console
 
 from srs.forecast import (
-    EXAM_LEARN,
-    RECALL_GUESS,
-    STABILITY_REF,
     Answer,
     Calibration,
     CardEvidence,
-    _filter,
-    _guess,
     forecast,
     full_grid,
 )
-from srs.forecast_drift import fit as fit_drift
+from srs.forecast.filter import filter_answers as _filter
+from srs.forecast.drift import fit as fit_drift
 from srs.ui.progress_views import calibration_sentence, render_readiness
 from tests.factories import T0
 
@@ -74,7 +69,7 @@ def test_rising_mock_scores_raise_the_forecast_beyond_the_reviews():
 
     def series(scores):
         per: dict[int, list[Answer]] = {}
-        for day, score in zip((0, 5, 10), scores):
+        for day, score in zip((0, 5, 10), scores, strict=False):
             rng.shuffle(order)
             for i, a in mock(day, set(order[:score])).items():
                 per.setdefault(i, []).append(a)
@@ -185,62 +180,6 @@ def test_drift_fit_is_the_posterior_mode():
     assert d.level < 0
 
 
-# ---------------------------------------------------------------- the filter against a reference
-def reference(answers: list[Answer], point: dict, now: float, on: float) -> tuple[float, float, float]:
-    """One card, one grid point, written out: (log-likelihood, P(K) now, P(K) on the date)."""
-    def survive(days, stability):
-        factor = 0.9 ** (-1.0 / point["decay"]) - 1.0
-        grown = STABILITY_REF * (stability / STABILITY_REF) ** point["growth"]
-        return (1.0 + factor * max(days, 0.0) / (point["memory"] * grown)) ** -point["decay"]
-
-    known, loglik, last = point["prior"], 0.0, None
-    for j, a in enumerate(answers):
-        if last is not None:
-            known *= survive((a.at - last.at) / DAY, last.stability)
-        base = max(a.guess, RECALL_GUESS)
-        g = base + point["elimination"] * (1 - base) if base > RECALL_GUESS else base
-        if j and a.source != "exam" and base > RECALL_GUESS:
-            g = g + point["recognition"] * (1 - g)
-        like_k = 1 - point["slip"] if a.correct else point["slip"]
-        like_u = g if a.correct else 1 - g
-        total = known * like_k + (1 - known) * like_u
-        loglik += math.log(total)
-        known = known * like_k / total
-        learn = point["learn"] * (EXAM_LEARN if a.source == "exam" else 1.0)
-        known += (1 - known) * learn
-        last = a
-    if last is None:
-        return loglik, known, known
-    return (loglik, known * survive((now - last.at) / DAY, last.stability),
-            known * survive((on - last.at) / DAY, last.stability))
-
-
-def test_the_filter_equals_a_reference_implementation():
-    rng = random.Random(9)
-    cards = []
-    for key in range(12):
-        t, answers = START, []
-        for _ in range(rng.choice([0, 1, 2, 4, 7])):
-            t += rng.uniform(0.05, 5) * DAY
-            answers.append(Answer(t, rng.random() < 0.6, rng.choice([0.25, 0.25, 0.0]), rng.uniform(0.3, 20),
-                                  rng.choice(["review", "review", "exam"])))
-        cards.append(CardEvidence(key, f"d/{key}", 4, tuple(answers)))
-    grid = full_grid(0.1542)
-    now, on = START + 40 * DAY, START + 50 * DAY
-    got = _filter(cards, grid, now, on)
-    fields = ("prior", "learn", "memory", "slip", "elimination", "decay", "growth", "recognition")
-    for g in rng.sample(range(len(grid)), 25):
-        point = {f: float(getattr(grid, f)[g]) for f in fields}
-        total = 0.0
-        for i, card in enumerate(cards):
-            loglik, k_now, k_on = reference(list(card.answers), point, now, on)
-            total += loglik
-            assert got.known_now[i, g] == pytest.approx(k_now, rel=1e-9, abs=1e-12)
-            assert got.known_on[i, g] == pytest.approx(k_on, rel=1e-9, abs=1e-12)
-        assert got.loglik[g] == pytest.approx(total, rel=1e-9)
-    assert _guess(np.array([0.25]), np.array([0.35]))[0] == pytest.approx(0.25 + 0.35 * 0.75)
-
-
 def test_details_show_the_numbers_and_call_estimates_estimates():
     per = {i: reviews(i, [0, 1], lambda c, j: c % 3 > 0) for i in range(20)}
     for i, a in mock(2, set(range(12))).items():
@@ -288,7 +227,7 @@ def test_advice_says_when_a_tag_or_card_is_out_of_reviews(make_store):
     import itertools
 
     from srs import attempts
-    from srs.cli.progress import held_cards, held_tags
+    from srs.held import held_cards, held_tags
     from srs.review import set_suspended
     from srs.scheduler import make_scheduler
     from srs.settings import Settings

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from srs.anki.apkg_read import deck_id
+from srs.anki.ids import deck_id
 from srs.anki.textfile import read_csv
 from srs.clock import EARLIEST, LATEST, exam_date, now, on_date, parse_instant
 from srs.deckfile import parse_toml

@@ -18,6 +18,7 @@ from srs.review import ReviewSession
 from srs.settings import Settings
 from tests import factories
 from tests.factories import T0, deck
+from tests.store_helpers import card_reviews
 
 
 def dump(store) -> dict[str, list]:
@@ -45,7 +46,7 @@ def test_an_edit_keeps_the_card_and_its_history(make_store):
     assert (result.added, result.updated, result.unchanged) == (0, 1, 2)
     again = store.card(card.key)
     assert again.question == "A better question?" and again.choices == ("w", "x", "y", "z")
-    assert again.memory.reps == 1 and len(store.card_reviews(card.key)) == 1
+    assert again.memory.reps == 1 and len(card_reviews(store, card.key)) == 1
 
 
 def test_removed_cards_retire_and_come_back(make_store):
@@ -57,7 +58,7 @@ def test_removed_cards_retire_and_come_back(make_store):
     assert result.retired == 1
     assert [c.card_id for c in store.cards()] == ["c000", "c001", "c002"]
     assert store.deck_summaries(T0)[0].cards == 3
-    assert len(store.card_reviews(gone.key)) == 1  # history kept
+    assert len(card_reviews(store, gone.key)) == 1  # history kept
     [result] = import_decks(store, [spec], T0)
     assert result.restored == 1
     back = store.find_card("d", "c003")

@@ -242,7 +242,7 @@ def test_strategies_in_one_pass_score_as_each_rule_does(cards):
                           st.integers(0, 5)), min_size=0, max_size=40),
        st.sampled_from([0.05, 0.3, 0.5, 0.7, 1.0]))
 def test_the_hint_gives_up_only_on_decks_no_strategy_passes(cards, mark):
-    from srs import lint as lint_module
+    from srs.lint import rules as lint_module  # where _score_rules reads it
 
     items = [Item(f"c{n}", q, tuple(choices), answer % len(choices)) for n, (q, choices, answer) in enumerate(cards)]
     full = lint(items, mark, strategies_only=True)

@@ -21,6 +21,7 @@ from srs.settings import Settings
 from srs.store import open_store
 from srs.store.models import metadata
 from tests.factories import T0, deck, make_store
+from tests.store_helpers import card_reviews
 
 MIGRATIONS = Path(engine_mod.__file__).parent / "migrations"
 
@@ -69,7 +70,7 @@ def test_database_built_by_the_first_migration_upgrades_on_open(db_url):
     session = ReviewSession(store, Settings(), fuzz=False)
     card = session.next(T0)
     session.answer(card, 3, T0)
-    assert store.card_reviews(card.key)[0].rating == 3
+    assert card_reviews(store, card.key)[0].rating == 3
     store.close()
 
 
@@ -115,9 +116,36 @@ def test_utc_round_trip(db_url):
 
     local = (T0 + timedelta(hours=3)).astimezone(tz(timedelta(hours=5, minutes=30)))
     session.answer(session.next(local), 3, local)
-    got = store.card_reviews(store.cards()[0].key)[0].reviewed_at
+    got = card_reviews(store, store.cards()[0].key)[0].reviewed_at
     assert got == local and got.tzinfo is not None and got.utcoffset() == timedelta(0)
     store.close()
+
+
+def test_card_html_migration_up_and_down(db_url):
+    """0012 adds the table of cards' Anki HTML; downgraded, the table goes and the cards stay."""
+    from sqlalchemy import inspect
+
+    upgrade_to(db_url, "0012")
+    engine = engine_mod.make_engine(engine_mod.database_url(db_url)[0])
+    store = make_store(db_url, deck(cards=2))
+    [first, second] = store.cards()
+    store.save_anki_html([(first.key, ("<b>q</b>", "<i>a</i>"))])
+    assert store.anki_html(first.key) == ("<b>q</b>", "<i>a</i>") and store.anki_html(second.key) is None
+    store.close()
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "-1")
+        connection.commit()
+        assert "card_html" not in inspect(connection).get_table_names()
+        assert connection.execute(text("SELECT count(*) FROM cards")).scalar() == 2
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() != "0012"
+        command.upgrade(config, "0012")
+        connection.commit()
+        assert "card_html" in inspect(connection).get_table_names()
+        assert connection.execute(text("SELECT count(*) FROM card_html")).scalar() == 0
+    engine.dispose()
 
 
 def test_0010_keeps_what_was_answered_and_reads_old_rows_by_what_they_tell(db_url):

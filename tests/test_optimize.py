@@ -19,6 +19,7 @@ from srs.optimize import MIN_ITEMS, fit, items_by_card, split
 from srs.model import LEARNING, REVIEW, MemoryState
 from srs.clock import shift_seconds
 from tests.factories import deck
+from tests.store_helpers import bulk_load, record_review
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 TRUE = list(DEFAULT_PARAMETERS)
@@ -87,7 +88,7 @@ def test_fit_through_the_store_beats_the_defaults_on_held_out_reviews(make_store
                             last_review=when, reps=1)
         log.append((key, rating, when, 1000, last.get(key), after))
         last[key] = after
-    store.bulk_load([], log)
+    bulk_load(store, [], log)
     now = rows[-1][2].astimezone(timezone(timedelta(hours=-3)))
     result = fit(store.review_history(shift_seconds(now, 4)), list(DEFAULT_PARAMETERS), seed=3)
     assert result.test_items >= 100 and result.train_items >= 1000
@@ -111,8 +112,8 @@ def test_review_history_is_one_deck_by_card_then_time_read_from_an_index_alone(m
     # written out of order: cards interleaved, later answers first
     log = [(a[1], 3, T0 + timedelta(days=3, hours=2)), (b[0], 1, T0), (a[0], 4, T0 + timedelta(days=1)),
            (a[1], 1, T0), (a[0], 3, T0), (b[1], 3, T0 + timedelta(days=2)), (a[1], 2, T0 + timedelta(hours=20))]
-    store.bulk_load([], [(key, rating, when, 1000, None, after) for key, rating, when in log])
-    store.record_review(a[2], 3, T0 + timedelta(days=5), 1000, "exam", None, after)
+    bulk_load(store, [], [(key, rating, when, 1000, None, after) for key, rating, when in log])
+    record_review(store, a[2], 3, T0 + timedelta(days=5), 1000, "exam", None, after)
     statements = []
 
     def seen(_conn, _cursor, statement, parameters, _context, _many):
@@ -147,7 +148,7 @@ def test_learner_days_are_the_same_with_sqlite_unixepoch_and_without(sqlite_only
     # (SQLite reads times to the millisecond, so the edges are a millisecond from the start)
     times = [start - timedelta(milliseconds=1), start, start + timedelta(milliseconds=999),
              start + timedelta(hours=23, minutes=59, seconds=59, milliseconds=999), start + timedelta(days=1)]
-    store.bulk_load([], [(key, 3, when, 1000, None, after) for when in times])
+    bulk_load(store, [], [(key, 3, when, 1000, None, after) for when in times])
     days = {}
     for has in (True, False):
         monkeypatch.setattr(base, "SQLITE_HAS_UNIXEPOCH", has)

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import srs.readiness as readiness_module
+import srs.forecast.draws as readiness_module
 from srs.clock import day_start
 from srs.model import needed
-from srs.readiness import exam_odds, pass_probability, poisson_binomial
+from srs.forecast.draws import exam_odds, pass_probability, poisson_binomial
 from srs.model import REVIEW, MemoryState
 from srs.queue import cram_candidates
 from srs.scheduler import make_scheduler, retrievability
@@ -35,7 +35,7 @@ def brute(ps, questions, mark):
     for draw in draws:
         for outcome in itertools.product((0, 1), repeat=questions):
             chance = 1.0
-            for i, right in zip(draw, outcome):
+            for i, right in zip(draw, outcome, strict=True):
                 chance *= ps[i] if right else 1 - ps[i]
             total += chance * (sum(outcome) >= k)
     return total / len(draws)

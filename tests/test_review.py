@@ -8,6 +8,7 @@ from srs.model import NEW
 from srs.review import ReviewSession
 from srs.settings import Settings
 from tests.factories import T0, deck
+from tests.store_helpers import card_reviews
 
 
 def study(session: ReviewSession, now, rating=3, limit=1000) -> int:
@@ -65,17 +66,17 @@ def test_undo_restores_state_and_history_exactly(make_store):
     card = session.next(T0)
     session.answer(card, 3, T0)
     after_first = store.card(card.key)
-    log_first = store.card_reviews(card.key)
+    log_first = card_reviews(store, card.key)
     again = store.card(card.key)
     session.answer(again, 1, T0 + timedelta(minutes=11))
     assert store.card(card.key).memory != after_first.memory
     session.undo()
     assert store.card(card.key).memory == after_first.memory
-    assert store.card_reviews(card.key) == log_first
+    assert card_reviews(store, card.key) == log_first
     session.undo()
     restored = store.card(card.key)
     assert not restored.has_state and restored.memory.state == NEW
-    assert store.card_reviews(card.key) == []
+    assert card_reviews(store, card.key) == []
     assert session.undo() is None
     assert session.summary.reviewed == 0
 
@@ -181,7 +182,7 @@ def test_undo_takes_back_bury_and_suspend_exactly(make_store):
     assert session.counts() == counts
     assert session.next(T0) == second               # the queue as it was: the buried card is next again
     assert session.undo().action == "answer"
-    assert store.card(first.key) == first and store.card_reviews(first.key) == []
+    assert store.card(first.key) == first and card_reviews(store, first.key) == []
     assert session.undo() is None and session.summary.reviewed == 0
 
 

@@ -17,6 +17,7 @@ from srs.settings import Settings
 from tests import factories
 from tests.factories import T0, deck
 from tests.oracle import replay
+from tests.store_helpers import card_reviews
 
 ratings = st.lists(st.tuples(st.integers(1, 4), st.integers(1, 60 * 24 * 20)), min_size=1, max_size=25)
 
@@ -41,7 +42,7 @@ def test_state_after_any_history_equals_fsrs_replay(tmp_path_factory, history):
     assert mine.last_review == theirs.last_review
     assert mine.step == theirs.step
     assert mine.reps == len(history)
-    assert [r.rating for r in store.card_reviews(key)] == [r for r, _ in history]
+    assert [r.rating for r in card_reviews(store, key)] == [r for r, _ in history]
     store.close()
 
 

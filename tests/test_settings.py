@@ -39,7 +39,7 @@ def test_deck_values_over_global_values_over_defaults():
     assert (s.new_per_day, s.desired_retention, s.exam_date) == (7, 0.95, "2026-12-04")
     # a stored value that no longer validates falls back to the default
     assert resolve({"new_per_day": "many", "parameters": "[oops"}).new_per_day == 20
-    assert set(Settings().public()) == set(KEYS)
+    assert set(Settings().to_dict()) == set(KEYS)
 
 
 def test_the_learners_day_across_daylight_saving_changes():

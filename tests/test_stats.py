@@ -9,8 +9,10 @@ import pytest
 
 from srs.model import REVIEW, MemoryState
 from srs.settings import Settings
-from srs.stats import compute, to_json
+from srs.stats import compute
+from srs.store.records import NewAttempt
 from tests.factories import deck
+from tests.store_helpers import record_review
 
 PLUS2 = timezone(timedelta(hours=2))
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=PLUS2)
@@ -21,7 +23,7 @@ def log(store, key, when, rating, before_state, ms=5000, due=None):
                          reps=1) if before_state else None
     after = MemoryState(state=REVIEW, stability=10.0, difficulty=5.0, due=due or when + timedelta(days=10),
                         last_review=when, reps=2)
-    store.record_review(key, rating, when, ms, "review", before, after)
+    record_review(store, key, rating, when, ms, "review", before, after)
 
 
 def test_hand_computed_fixture(make_store):
@@ -44,7 +46,7 @@ def test_hand_computed_fixture(make_store):
     # forecast: overdue counts today; +2 days: 2 cards; +5 days: 2 cards; +40 is beyond
     assert s.forecast[0] == 1 and s.forecast[2] == 2 and s.forecast[5] == 2 and sum(s.forecast) == 5
     assert s.by_state == {"new": 0, "learning": 0, "review": 6, "relearning": 0, "suspended": 0}
-    data = to_json(s)
+    data = s.to_dict()
     assert set(data) >= {"reviews", "retention", "by_state", "forecast"} and len(data["forecast"]) == 30
 
 
@@ -123,9 +125,8 @@ def test_one_answer_gives_no_retention_verdict_and_exam_bars_are_out_of_100(make
     store = make_store(deck(cards=3))
     key = store.cards()[0].key
     log(store, key, NOW - timedelta(days=1), 1, REVIEW)         # one lapse: 0% of 1 answer
-    store.save_attempt({"deck_id": "d", "started_at": NOW - timedelta(hours=2), "finished_at": NOW - timedelta(hours=1),
-                        "questions": 4, "correct": 2, "score": 0.5, "pass_mark": 0.7, "passed": False,
-                        "minutes": None, "seed": 1, "timed_out": False, "forecast": None}, [])
+    store.save_attempt(NewAttempt("d", NOW - timedelta(hours=2), NOW - timedelta(hours=1), 4, 2, 0.5, 0.7, False,
+                                  None, 1, False, None), [])
     screen = _screen(compute(store, Settings(), NOW), NOW)
     assert "0% of 1 answer on review cards — too few to compare with the desired 90% (it takes 20)" in " ".join(
         screen.split())

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
+from srs.model import DeckRecord
 from srs.store.base import DatabaseError, insert_rows
 from srs.store.models import card_tags, cards
 from tests.factories import T0
@@ -38,7 +39,7 @@ def stored(connection, deck_id: str) -> list[tuple]:
 def test_insert_rows_stores_what_sqlalchemy_stores(make_store):
     store = make_store()
     for deck_id in ("core", "bulk"):
-        store.save_deck(deck_id, name=deck_id, updated_at=T0)
+        store.save_deck(DeckRecord(deck_id, deck_id, updated_at=T0))
     with store.engine.begin() as connection:
         connection.execute(insert(cards), rows("core"))
         insert_rows(connection, cards, rows("bulk"), chunk=3)  # several chunks
@@ -51,7 +52,7 @@ def test_insert_rows_stores_what_sqlalchemy_stores(make_store):
 
 def test_insert_rows_leaves_defaults_to_sqlalchemy(make_store):
     store = make_store()
-    store.save_deck("d", name="d", updated_at=T0)
+    store.save_deck(DeckRecord("d", "d", updated_at=T0))
     partial = [{k: v for k, v in row.items() if k not in ("explanation", "wrong_feedback", "retired")}
                for row in rows("d")]
     with store.engine.begin() as connection:
@@ -69,7 +70,7 @@ def test_prepared_statements_write_and_read_what_sqlalchemy_does(make_store):
     from srs.store.models import card_states
 
     store = make_store()
-    store.save_deck("d", name="d", updated_at=T0)
+    store.save_deck(DeckRecord("d", "d", updated_at=T0))
     with store.engine.begin() as connection:
         insert_rows(connection, cards, rows("d")[:2])
         k1, k2 = [k for (k,) in connection.execute(text("SELECT key FROM cards ORDER BY key"))]
@@ -99,7 +100,7 @@ def state_insert(make_store):
     from srs.store.models import card_states
 
     store = make_store()
-    store.save_deck("d", name="d", updated_at=T0)
+    store.save_deck(DeckRecord("d", "d", updated_at=T0))
     with store.engine.begin() as connection:
         insert_rows(connection, cards, rows("d")[:1])
         (key,) = connection.execute(text("SELECT key FROM cards")).one()
@@ -109,10 +110,9 @@ def state_insert(make_store):
 
 def test_a_driver_error_in_a_prepared_statement_is_one_line_and_rolls_back(make_store):
     store, prepared, row = state_insert(make_store)
-    with pytest.raises(DatabaseError) as caught:
-        with store.atomic(write=True) as connection:
-            prepared.run(connection, row).close()
-            prepared.run(connection, row).close()  # the same primary key again
+    with pytest.raises(DatabaseError) as caught, store.atomic(write=True) as connection:
+        prepared.run(connection, row).close()
+        prepared.run(connection, row).close()  # the same primary key again
     assert isinstance(caught.value.__cause__, IntegrityError)
     assert "\n" not in str(caught.value)
     with store.engine.connect() as connection:  # the first insert went with the transaction
@@ -122,10 +122,9 @@ def test_a_driver_error_in_a_prepared_statement_is_one_line_and_rolls_back(make_
 def test_write_connection_rolls_back_and_gives_one_line(make_store):
     """The answer path's bare-connection transaction: all or nothing, a driver error one line."""
     store, prepared, row = state_insert(make_store)
-    with pytest.raises(DatabaseError) as caught:
-        with store.write_connection() as connection:
-            prepared.run(connection, row).close()
-            prepared.run(connection, row).close()
+    with pytest.raises(DatabaseError) as caught, store.write_connection() as connection:
+        prepared.run(connection, row).close()
+        prepared.run(connection, row).close()
     assert isinstance(caught.value.__cause__, IntegrityError) and "\n" not in str(caught.value)
     with store.write_connection() as connection:  # nothing was left half-done, and it still works
         assert connection.execute(text("SELECT count(*) FROM card_states")).scalar() == 0
@@ -145,17 +144,17 @@ def test_json_text_is_what_json_writes_and_reads():
     for value in ([], ["a"], ["é\u2028\"\\ x", "\ud800"], [1, "a"], {"a": [1, None]}, None, "s", 1.5, [["x"]], (),
                   ("a", "b"), (1,)):
         assert json_dumps(value) == json.dumps(value)
-    for text in ("[]", " []", '["a", "b"]', '{"a": 1} ', "1", "null", '["\\u00e9"]', "\ufeff[]", "[1,", "", '"x"y',
+    for raw in ("[]", " []", '["a", "b"]', '{"a": 1} ', "1", "null", '["\\u00e9"]', "\ufeff[]", "[1,", "", '"x"y',
                  "NaN", "[1] [2]"):
         try:
-            expected = ("value", json.loads(text))
+            expected = ("value", json.loads(raw))
         except ValueError as exc:
             expected = ("error", str(exc))
         try:
-            got = ("value", json_loads(text))
+            got = ("value", json_loads(raw))
         except ValueError as exc:
             got = ("error", str(exc))
-        assert got == expected, text
+        assert got == expected, raw
 
 
 def test_a_record_made_fast_is_the_record_its_constructor_makes():

@@ -9,169 +9,33 @@ it (the reader's boundary: ``open_package`` and each step of a PackageReader).""
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
-import re
 import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypeVar
 
-from srs.anki.archive import Budget, check_names, extract, fail as _fail, read_member
-from srs.anki.collection_db import StepBudget, open_collection, query_error
-from srs.anki.html import cloze_numbers, list_items, to_text
-from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME
-from srs.anki.media_names import clean_media_name, with_clean_media_refs
+from srs.anki.archive import Budget, check_names, extract, fail as _fail, media_map, read_member
+from srs.anki.collection_db import Notetype, StepBudget, deck_names, notetypes, open_collection, query_error
+from srs.anki.convert import basic_card, mc_card
+from srs.anki.html import to_text
+from srs.anki.ids import card_id
+from srs.anki.media_names import media_names, with_clean_media_refs
 from srs.anki.protobuf import fields as proto_fields
-from srs.anki.scan import MAX_FIELD_CHARS, bracketed, trailing_block
-from srs.anki.template import CardContext, render_counted
+from srs.anki.scan import MAX_FIELD_CHARS
+from srs.anki.template import CardContext, cloze_numbers, render_counted
 from srs.anki.text_budget import TextBudget, TextTooLong
-from srs.deckfile import CardSpec, DeckSpec
+from srs.anki.types import AnkiCard, AnkiPackage, AnkiReview, AnkiSchedule, CardHtml, Skipped
+from srs.deckfile import CardSpec
 from srs.errors import reading
-from srs.model import LETTERS
-from srs.rules import choice_count_ok
-from srs.scripts import mixed_scripts
 
 T = TypeVar("T")
 
 MAX_MEDIA_FILE = 64 * 1024**2   # a media file srs keeps with a deck
-
-
-@dataclass(frozen=True)
-class AnkiReview:
-    rating: int
-    at: datetime
-    duration_ms: int
-
-
-@dataclass(frozen=True)
-class AnkiSchedule:
-    """A card's scheduling as Anki keeps it: its type (0 new, 1 learning, 2 review,
-    3 relearning), queue (-1 suspended, -2/-3 buried), due date, counts and, when the
-    collection uses FSRS, its memory state."""
-
-    type: int
-    queue: int
-    due: datetime | None
-    reps: int
-    lapses: int
-    stability: float | None = None
-    difficulty: float | None = None
-    last_review: datetime | None = None
-
-    @property
-    def suspended(self) -> bool:
-        return self.queue == -1
-
-
-@dataclass(frozen=True)
-class AnkiCard:
-    """One Anki card as srs will keep it: the card as rendered by its note's templates, and
-    where it came from (the note's GUID, the card's ord, the Anki deck's name)."""
-
-    spec: CardSpec
-    guid: str
-    ord: int
-    deck: str
-    notetype: str
-    schedule: AnkiSchedule
-    reviews: tuple[AnkiReview, ...] = ()
-    target: tuple[str, str] | None = None  # (srs deck id, card id) when the file carries them
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A note (or one of its cards) that srs does not import, named, and why."""
-
-    note: str
-    reason: str
-    deck: str = ""
-
-
-@dataclass
-class AnkiPackage:
-    cards: list[AnkiCard] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    source: str = ""
-    history: bool = True  # a package has a review log (a text file does not)
-    media: dict[str, bytes] = field(default_factory=dict)  # the media files the cards use, by name
-    carries_targets = True  # placements() may name an srs card (a CSV's deck and id columns)
-
-    # the reading interface of PackageReader, for a package already in memory
-    def placements(self) -> Iterator[tuple[str, int, str, tuple[str, str] | None]]:
-        for card in self.cards:
-            yield card.guid, card.ord, card.deck, card.target
-
-    def batches(self, size: int = 5_000) -> Iterator[list[AnkiCard]]:
-        for i in range(0, len(self.cards), size):
-            yield self.cards[i:i + size]
-
-    def read_media(self, used: set[str]) -> Iterator[tuple[str, bytes]]:
-        """(name, content) of each media file ``used`` names that the package holds."""
-        for name in sorted(used):
-            if name in self.media:
-                yield name, self.media[name]
-
-    @property
-    def reviews(self) -> list[AnkiReview]:
-        return [r for c in self.cards for r in c.reviews]
-
-    @property
-    def decks(self) -> list[DeckSpec]:
-        """The cards grouped by Anki deck, each deck under its own id (``deck_id``)."""
-        by_deck: dict[str, list[CardSpec]] = {}
-        for card in self.cards:
-            by_deck.setdefault(card.deck, []).append(card.spec)
-        return [DeckSpec(deck_id(name), name, "", None, tuple({c.id: c for c in cards}.values()), self.source)
-                for name, cards in by_deck.items()]
-
-
-def deck_id(name: str) -> str:
-    """An Anki deck's srs id, readable in any script: its name lower-cased, every run of
-    characters that are not letters or digits (in any alphabet) as one hyphen; `::`
-    (a subdeck) too. A name with no letter or digit at all, or whose letters mix scripts
-    that look alike (srs.scripts), gets a digest of the name."""
-    s = re.sub(r"[\W_]+", "-", name.casefold()).strip("-")
-    return s if s and not mixed_scripts(s) else "deck-" + hashlib.sha1(name.encode()).hexdigest()[:8]
-
-
-def _media_map(path: Path, zf: zipfile.ZipFile, version: int, budget: Budget) -> dict[str, str]:
-    """The package's media map, member -> file name. Anki refuses a package whose map
-    names a path; so do we."""
-    info = next((i for i in zf.infolist() if i.filename == "media"), None)
-    if info is None:
-        return {}
-    raw = read_member(path, zf, info, budget, version >= 3, what="the media map") or b""
-    members: dict[str, str] = {}
-    if version >= 3:
-        try:
-            entries = [value for number, wire, value in proto_fields(raw) if number == 1 and wire == 2]
-            for index, entry in enumerate(entries):  # MediaEntries { repeated MediaEntry entries = 1 }
-                for n2, w2, v2 in proto_fields(entry):  # MediaEntry { string name = 1; ... }
-                    if n2 == 1 and w2 == 2:
-                        members[str(index)] = v2.decode("utf-8", "replace")
-        except ValueError:
-            raise _fail(path, "the media map is corrupt") from None
-    else:
-        try:
-            loaded = json.loads(raw.decode("utf-8") or "{}")
-            members = dict(loaded) if isinstance(loaded, dict) else {}
-        except (ValueError, AttributeError):
-            raise _fail(path, "the media map is not valid JSON") from None
-    for name in members.values():
-        if not isinstance(name, str) or name in ("", ".", "..") or "/" in name or "\\" in name:
-            raise _fail(path, f"unsafe archive: media name {name!r} is a path")
-    return {member: clean_media_name(name) for member, name in members.items()}  # as the cards name them
-
-
-def media_names(*texts: str) -> set[str]:
-    """The media files a card's text names (`[image: x.png]`, `[sound: y.mp3]`)."""
-    return {name for t in texts for _, _, _, name in bracketed(t, ("[image: ", "[sound: "), "\n")}
 
 
 @contextmanager
@@ -200,10 +64,10 @@ def _open(path: Path, with_reviews: bool, stack: ExitStack) -> "PackageReader":
     if "meta" in members:
         try:
             version = next((v for n, w, v in proto_fields(read_member(path, zf, members["meta"], budget) or b"")
-                            if n == 1 and w == 0), 0)  # PackageMetadata.version
+                            if n == 1 and w == 0 and isinstance(v, int)), 0)  # PackageMetadata.version
         except ValueError:
             raise _fail(path, "the package's meta is corrupt") from None
-    media = _media_map(path, zf, version, budget)
+    media = media_map(path, zf, version, budget)
     if version >= 3 or (version == 0 and "collection.anki21b" in members):
         name = "collection.anki21b"
     elif "collection.anki21" in members:
@@ -224,7 +88,7 @@ def _open(path: Path, with_reviews: bool, stack: ExitStack) -> "PackageReader":
 def read_package(path: Path, with_reviews: bool = True) -> AnkiPackage:
     """The whole package in memory (small packages, tests; imports stream: open_package)."""
     with open_package(path, with_reviews) as reader:
-        package = AnkiPackage(source=str(path), history=with_reviews)
+        package = AnkiPackage(source=str(path), history=with_reviews, renders_html=True)
         for batch in reader.batches():
             package.cards.extend(batch)
         used = set()
@@ -233,64 +97,6 @@ def read_package(path: Path, with_reviews: bool = True) -> AnkiPackage:
         package.media = dict(reader.read_media(used))
         package.skipped = reader.skipped
         return package
-
-
-@dataclass
-class _Notetype:
-    name: str
-    cloze: bool
-    fields: list[str]
-    templates: list[tuple[str, str, str]]  # (name, question format, answer format) by ord
-    srs: str = ""  # "mc" or "basic" for the note types srs writes
-
-
-def _tables(db: sqlite3.Connection) -> set[str]:
-    return {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
-
-
-def _notetypes(db: sqlite3.Connection) -> dict[int, _Notetype]:
-    if "notetypes" in _tables(db):  # schema 18
-        out = {}
-        for ntid, name, config in db.execute("select id, cast(name as text), config from notetypes"):
-            kind = next((v for n, w, v in proto_fields(config or b"") if n == 1 and w == 0), 0)
-            fields = [r[0] for r in db.execute("select cast(name as text) from fields where ntid = ? order by ord",
-                                                    (ntid,))]
-            templates = []
-            for tname, tconfig in db.execute(
-                    "select cast(name as text), config from templates where ntid = ? order by ord", (ntid,)):
-                parts = {n: v for n, w, v in proto_fields(tconfig or b"") if w == 2 and n in (1, 2)}
-                templates.append((tname, parts.get(1, b"").decode("utf-8", "replace"),
-                                  parts.get(2, b"").decode("utf-8", "replace")))
-            out[ntid] = _Notetype(name, kind == 1, fields, templates)
-    else:
-        models = json.loads(db.execute("select models from col").fetchone()[0])
-        out = {int(k): _Notetype(str(m["name"]), m.get("type") == 1, [str(f["name"]) for f in m["flds"]],
-                                 [(str(t.get("name", "")), str(t.get("qfmt", "")), str(t.get("afmt", "")))
-                                  for t in m["tmpls"]])
-               for k, m in models.items()}
-    for ntid, nt in out.items():
-        if ntid == MC_NOTETYPE_ID or (nt.name == MC_NOTETYPE_NAME and nt.fields[:3] == ["Question", "Choices", "Answer"]):
-            nt.srs = "mc"
-        elif ntid == BASIC_NOTETYPE_ID:
-            nt.srs = "basic"
-    return out
-
-
-def _decks(db: sqlite3.Connection) -> dict[int, str]:
-    if "decks" in _tables(db):
-        return {did: name.replace("\x1f", "::")
-                for did, name in db.execute("select id, cast(name as text) from decks")}
-    return {int(k): str(d["name"]) for k, d in json.loads(db.execute("select decks from col").fetchone()[0]).items()}
-
-
-ANKI_ID = re.compile(r"^n[0-9a-f]{12}(?:-\d+)?$")  # what card_id gives
-
-
-def card_id(guid: str, ord_: int, many: bool) -> str:
-    """The srs id of an Anki card: from its note's GUID (and its ord, for a note type that
-    makes several cards), so every import of the note finds the same card."""
-    base = "n" + hashlib.sha1(guid.encode()).hexdigest()[:12]
-    return f"{base}-{ord_ + 1}" if many else base
 
 
 def _when(seconds: float) -> datetime:
@@ -367,14 +173,15 @@ class PackageReader:
     makes go wrong comes out as one UserError naming it (and the note, where known)."""
 
     carries_targets = False  # placements() never names an srs card (an AnkiPackage's may)
+    renders_html = True  # each card comes with the HTML its templates render, or None: its text says all
 
     def __init__(self, db: sqlite3.Connection, path: Path, with_reviews: bool, zf: zipfile.ZipFile,
                  media: dict[str, str], version: int, budget: Budget, steps: StepBudget, text: TextBudget) -> None:
         self.db, self.path, self.history, self.zf, self.version = db, path, with_reviews, zf, version
         self.source = str(path)
         self._media, self.budget, self.steps, self.text = media, budget, steps, text
-        self.notetypes = _notetypes(db)
-        self.deck_names = _decks(db)
+        self.notetypes = notetypes(db)
+        self.deck_names = deck_names(db)
         self.crt = int(db.execute("select crt from col").fetchone()[0] or 0)
         self.skipped: list[Skipped] = []
         self._note = ""  # the GUID of the note being read, for an error's message
@@ -440,7 +247,7 @@ class PackageReader:
                 tag_set = tag_sets.get(tags)
                 if tag_set is None:
                     tag_set = tag_sets[tags] = tuple(dict.fromkeys(tags.split()))
-                spec, why = _card(nt, guid, ord_, fields, tag_set, deck, flags & 7, self.text)
+                spec, html, why = _card(nt, guid, ord_, fields, tag_set, deck, flags & 7, self.text)
                 spec = with_clean_media_refs(spec)  # its media named as srs stores them
                 if spec is None:
                     self.skipped.append(Skipped(_label(fields, guid) + (f" (card {ord_ + 1})" if ord_ else ""),
@@ -453,7 +260,7 @@ class PackageReader:
                 else:
                     schedule = _schedule(type_, queue, due, odue, odid, reps, lapses, data, self.crt,
                                          history[-1].at if history else None)
-                batch.append(AnkiCard(spec, guid, ord_, deck, nt.name, schedule, history))
+                batch.append(AnkiCard(spec, guid, ord_, deck, nt.name, schedule, history, html=html))
             self._note = ""
             yield batch
         for guid, flds in self.db.execute(f"select {_as_text('guid', 'flds')} from notes "
@@ -504,31 +311,28 @@ def _boundary(path: Path, steps: StepBudget, where: Callable[[], str] | None = N
             raise query_error(path, exc, steps) from None
 
 
-def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[str, ...], deck: str,
-          flag: int, text: TextBudget) -> tuple[CardSpec | None, str]:
-    """The card ``ord_`` of a note, as srs keeps it, or None and why not; the text it
-    renders is spent from the package's ``text`` budget (past it: the package is refused)."""
+def _card(nt: Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[str, ...], deck: str,
+          flag: int, text: TextBudget) -> tuple[CardSpec | None, CardHtml | None, str]:
+    """The card ``ord_`` of a note, as srs keeps it, and the HTML its templates render when
+    that says more than its text; or None and why not. srs's own note types are read back
+    from their fields (srs/anki/convert.py), any other through its templates; the text
+    they render is spent from the package's ``text`` budget (past it: the package is refused)."""
     if len(fields) < len(nt.fields):
         fields = fields + [""] * (len(nt.fields) - len(fields))
+    spec = None
     if nt.srs == "mc" and len(fields) >= 5:
-        choices = tuple(list_items(fields[1]))
-        letter = to_text(fields[2])[:1].upper()
-        if choice_count_ok(len(choices)) and letter and letter in LETTERS[: len(choices)]:
-            return CardSpec(card_id(guid, ord_, False), to_text(fields[0]), letter, choices, to_text(fields[3]),
-                            to_text(fields[4]), tags), ""
-    if nt.srs == "basic" and len(fields) >= 2:
-        back, explanation = split_back(fields[1])
-        question = to_text(fields[0])
-        if question:
-            return CardSpec(card_id(guid, ord_, False), question, to_text(back), None, to_text(explanation), "",
-                            tags), ""
+        spec = mc_card(card_id(guid, ord_, False), fields, tags)
+    elif nt.srs == "basic" and len(fields) >= 2:
+        spec = basic_card(card_id(guid, ord_, False), fields, tags)
+    if spec is not None:
+        return spec, None, ""
     if nt.cloze:
         template = nt.templates[0] if nt.templates else ("Cloze", "{{cloze:Text}}", "{{cloze:Text}}")
     elif ord_ < len(nt.templates):
         template = nt.templates[ord_]
     else:
-        return None, f"its note type has no card template {ord_ + 1}"
-    ctx = CardContext(dict(zip(nt.fields, fields)), ord_, tags, deck, nt.name, template[0], flag)
+        return None, None, f"its note type has no card template {ord_ + 1}"
+    ctx = CardContext(dict(zip(nt.fields, fields, strict=False)), ord_, tags, deck, nt.name, template[0], flag)
     try:
         question_html, answer_html, rendered = render_counted(template[1], template[2], ctx, text.left)
     except TextTooLong:
@@ -536,20 +340,14 @@ def _card(nt: _Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[st
     text.spend(rendered)
     question, answer = to_text(question_html), to_text(answer_html)
     if nt.cloze and ord_ + 1 not in cloze_numbers(" ".join(fields)):
-        return None, f"its text has no cloze deletion c{ord_ + 1}"
+        return None, None, f"its text has no cloze deletion c{ord_ + 1}"
     if not question:
-        return None, "the question side is empty"
+        return None, None, "the question side is empty"
     many = nt.cloze or len(nt.templates) > 1
-    return CardSpec(card_id(guid, ord_, many), question, answer, None, "", "", tags), ""
+    html = None
+    if question_html.strip() != question or answer_html.strip() != answer:  # (a NUL as an HTML parser reads it)
+        html = CardHtml(question_html.strip().replace("\0", "\ufffd"), answer_html.strip().replace("\0", "\ufffd"))
+    return CardSpec(card_id(guid, ord_, many), question, answer, None, "", "", tags), html, ""
 
 
-def split_back(back: str) -> tuple[str, str]:
-    """The back of a card srs wrote: (answer, explanation), the explanation in its own div.
-    (srs's packages before that put it after a blank line: it reads as part of the answer,
-    as Anki shows it.)"""
-    block = trailing_block(back, '<div class="srs-explanation">', "</div>")
-    return (back[:block[0]], back[block[0] + 29:block[1]]) if block else (back, "")
-
-
-__all__ = ["ANKI_ID", "AnkiCard", "AnkiPackage", "AnkiReview", "AnkiSchedule", "PackageReader", "Skipped", "card_id",
-           "deck_id", "media_names", "open_package", "read_package", "split_back"]
+__all__ = ["PackageReader", "open_package", "read_package"]

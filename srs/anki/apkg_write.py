@@ -1,6 +1,7 @@
 """Writing .apkg packages in the legacy schema-11 format (`collection.anki21`), which Anki
 2.1.50+ and AnkiDroid import. With history: each card's scheduling, its FSRS memory state
-(cards.data) and every review as a revlog row. What Anki reads: README, "Anki, both ways"."""
+(cards.data) and every review as a revlog row; each card's fields as srs/anki/convert.py
+writes them. What Anki reads: README, "Anki, both ways"."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME, card_identities, guid, number
-from srs.anki.scan import bracketed, strip_tags
+from srs.anki.convert import basic_fields, mc_fields
+from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME, card_identities, number
+from srs.anki.scan import strip_tags
+from srs.anki.types import ExportCard
 from srs.clock import day_start
-from srs.model import LEARNING, NEW, RELEARNING, REVIEW, CardKind, ReviewEntry, StudyCard
+from srs.model import LEARNING, NEW, RELEARNING, REVIEW, CardKind, ReviewEntry, State, StudyCard
 
 SCHEMA = """
 create table col (id integer primary key, crt integer not null, mod integer not null, scm integer not null,
@@ -86,50 +89,10 @@ def _notetype(id_: int, name: str, fields: list[str], qfmt: str, afmt: str, css:
     }
 
 
-def text_to_html(text: str) -> str:
-    """Card text is text: escape it, keep its line breaks."""
-    if "&" in text or "<" in text or ">" in text:  # (most text has none: no escaping to do)
-        text = html.escape(text, quote=False)
-    return text.replace("\n", "<br>") if "\n" in text else text
-
-
-def mc_fields(card: StudyCard) -> list[str]:
-    choices = "".join([f"<li>{text_to_html(c)}</li>" for c in card.choices or ()])
-    return [text_to_html(card.question), f'<ol class="choices" type="A">{choices}</ol>',
-            f"{card.answer}) {text_to_html(card.right_choice)}", text_to_html(card.explanation),
-            text_to_html(card.wrong_feedback)]
-
-
-def extra_html(explanation: str, feedback: str = "") -> str:
-    """The explanation and the wrong-answer feedback below an answer, each in its own div
-    (a blank line above each), which srs finds again on import."""
-    out = ""
-    if explanation:
-        out += f'<div class="srs-explanation"><br>{text_to_html(explanation)}</div>'
-    if feedback:
-        out += f'<div class="srs-feedback"><br>{text_to_html(feedback)}</div>'
-    return out
-
-
-def basic_fields(card: StudyCard) -> list[str]:
-    return [text_to_html(card.question), text_to_html(card.answer) + extra_html(card.explanation)]
-
-
 def _strip(text: str) -> str:
     if "<" in text:
         text = strip_tags(text, " ")
     return html.unescape(text).strip()
-
-
-@dataclass(frozen=True)
-class ExportCard:
-    card: StudyCard
-    updated_at: datetime
-    anki_guid: str | None = None  # the Anki note the card came from: exported as that note again
-
-    @property
-    def guid(self) -> str:
-        return self.anki_guid or guid(self.card.deck_id, self.card.card_id)
 
 
 @dataclass(frozen=True)
@@ -140,23 +103,6 @@ class Scheduling:
     day_starts_at: int = 4
     desired_retention: float = 0.9
     decay: float = 0.1542
-
-
-def with_media(field_html: str, names: set[str] | frozenset[str]) -> str:
-    """A field's `[image: x]` / `[sound: y]` back to Anki's `<img src="x">` / `[sound:y]`,
-    for the media files the package carries."""
-    if not names or "[" not in field_html:
-        return field_html
-
-    out, pos = [], 0
-    for start, end, opener, text in bracketed(field_html, ("[image: ", "[sound: "), "<"):
-        name = html.unescape(text)
-        if name in names:
-            out += [field_html[pos:start],
-                    f'<img src="{html.escape(name)}">' if opener == "[image: " else f"[sound:{name}]"]
-            pos = end
-    out.append(field_html[pos:])
-    return "".join(out)
 
 
 def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCard], now: datetime,
@@ -207,9 +153,7 @@ def write_apkg(path: Path, deck_names: dict[str, str], cards: Iterable[ExportCar
         for position, item in enumerate(cards, start=1):
             card = item.card
             mc = card.kind is mc_kind
-            fields = mc_fields(card) if mc else basic_fields(card)
-            if media_names:
-                fields = [with_media(f, media_names) for f in fields]
+            fields = mc_fields(card, media_names) if mc else basic_fields(card, media_names)
             mid = MC_NOTETYPE_ID if mc else BASIC_NOTETYPE_ID
             note_guid, nid, cid = card_identities(card.deck_id, card.card_id)
             if history is not None:
@@ -293,7 +237,7 @@ def _write_revlog(db: sqlite3.Connection, history: Iterable[ReviewEntry], cid_of
         while rid in used:
             rid += 1
         used.add(rid)
-        kind = {NEW: 0, LEARNING: 0, REVIEW: 1, RELEARNING: 2}[e.state_before]
+        kind = {NEW: 0, LEARNING: 0, REVIEW: 1, RELEARNING: 2}[State(e.state_before)]
         ivl = _interval(e.after.due, e.reviewed_at) if e.after.due else 0
         last = _interval(e.before.due, e.before.last_review) if e.before and e.before.due and e.before.last_review \
             else 0
@@ -310,4 +254,4 @@ def _interval(due: datetime, since: datetime) -> int:
     return round(seconds / 86400) if seconds >= 86400 else -int(seconds)
 
 
-__all__ = ["ExportCard", "MC_FIELDS", "Scheduling", "basic_fields", "extra_html", "mc_fields", "text_to_html", "with_media", "write_apkg"]
+__all__ = ["MC_FIELDS", "Scheduling", "write_apkg"]

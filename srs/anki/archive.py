@@ -5,12 +5,15 @@ Member names that would leave a folder are refused; a member larger than it decl
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO
 
+from srs.anki.media_names import clean_media_name
+from srs.anki.protobuf import fields as proto_fields
 from srs.errors import UserError
 
 MIB = 1024**2
@@ -82,7 +85,7 @@ def chunks(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: Budge
         yield from _zstd_chunks(path, src, info, budget, what)
 
 
-def _zstd_chunks(path: Path, src: BinaryIO, info: zipfile.ZipInfo, budget: Budget, what: str) -> Iterator[bytes]:
+def _zstd_chunks(path: Path, src: IO[bytes], info: zipfile.ZipInfo, budget: Budget, what: str) -> Iterator[bytes]:
     import zstandard
 
     read = 0
@@ -117,5 +120,35 @@ def extract(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, dest: Path, 
             out.write(chunk)
 
 
+def media_map(path: Path, zf: zipfile.ZipFile, version: int, budget: Budget) -> dict[str, str]:
+    """The package's media map, member -> file name. Anki refuses a package whose map
+    names a path; so do we."""
+    info = next((i for i in zf.infolist() if i.filename == "media"), None)
+    if info is None:
+        return {}
+    raw = read_member(path, zf, info, budget, version >= 3, what="the media map") or b""
+    members: dict[str, str] = {}
+    if version >= 3:
+        try:
+            entries = [value for number, wire, value in proto_fields(raw)
+                       if number == 1 and wire == 2 and isinstance(value, bytes)]
+            for index, entry in enumerate(entries):  # MediaEntries { repeated MediaEntry entries = 1 }
+                for n2, w2, v2 in proto_fields(entry):  # MediaEntry { string name = 1; ... }
+                    if n2 == 1 and w2 == 2 and isinstance(v2, bytes):
+                        members[str(index)] = v2.decode("utf-8", "replace")
+        except ValueError:
+            raise fail(path, "the media map is corrupt") from None
+    else:
+        try:
+            loaded = json.loads(raw.decode("utf-8") or "{}")
+            members = dict(loaded) if isinstance(loaded, dict) else {}
+        except (ValueError, AttributeError):
+            raise fail(path, "the media map is not valid JSON") from None
+    for name in members.values():
+        if not isinstance(name, str) or name in ("", ".", "..") or "/" in name or "\\" in name:
+            raise fail(path, f"unsafe archive: media name {name!r} is a path")
+    return {member: clean_media_name(name) for member, name in members.items()}  # as the cards name them
+
+
 __all__ = ["BUDGET_CEILING", "BUDGET_FLOOR", "BUDGET_RATIO", "Budget", "MAX_MEMBER", "budget_for", "check_names",
-           "chunks", "extract", "fail", "read_member"]
+           "chunks", "extract", "fail", "media_map", "read_member"]

@@ -2,13 +2,17 @@
 ``trusted_schema`` off, refused when a table srs reads is a view or a virtual table or has a
 computed (generated) column, or when it carries a trigger (no collection Anki writes has
 one); no value longer than 64 MiB, and every query stopped past a step budget no real
-collection comes near."""
+collection comes near. And what srs reads of its structure: note types and deck names."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
+from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME
+from srs.anki.protobuf import fields as proto_fields
 from srs.errors import UserError
 
 #: the tables srs reads from a collection (schema 11 and schema 18)
@@ -80,4 +84,57 @@ def query_error(path: Path, exc: sqlite3.Error, steps: StepBudget) -> UserError:
     return UserError(f"{path}: the collection inside is corrupt ({exc})")
 
 
-__all__ = ["READ_TABLES", "StepBudget", "open_collection", "query_error"]
+@dataclass
+class Notetype:
+    """A note type as srs reads it from a collection."""
+
+    name: str
+    cloze: bool
+    fields: list[str]
+    templates: list[tuple[str, str, str]]  # (name, question format, answer format) by ord
+    srs: str = ""  # "mc" or "basic" for the note types srs writes
+
+
+def _tables(db: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
+
+
+def notetypes(db: sqlite3.Connection) -> dict[int, Notetype]:
+    """The collection's note types by id (schema 18's tables, or schema 11's JSON), srs's own marked."""
+    if "notetypes" in _tables(db):  # schema 18
+        out = {}
+        for ntid, name, config in db.execute("select id, cast(name as text), config from notetypes"):
+            kind = next((v for n, w, v in proto_fields(config or b"") if n == 1 and w == 0), 0)
+            fields = [r[0] for r in db.execute("select cast(name as text) from fields where ntid = ? order by ord",
+                                                    (ntid,))]
+            templates = []
+            for tname, tconfig in db.execute(
+                    "select cast(name as text), config from templates where ntid = ? order by ord", (ntid,)):
+                parts = {n: v for n, w, v in proto_fields(tconfig or b"") if w == 2 and n in (1, 2)
+                         and isinstance(v, bytes)}
+                templates.append((tname, parts.get(1, b"").decode("utf-8", "replace"),
+                                  parts.get(2, b"").decode("utf-8", "replace")))
+            out[ntid] = Notetype(name, kind == 1, fields, templates)
+    else:
+        models = json.loads(db.execute("select models from col").fetchone()[0])
+        out = {int(k): Notetype(str(m["name"]), m.get("type") == 1, [str(f["name"]) for f in m["flds"]],
+                                 [(str(t.get("name", "")), str(t.get("qfmt", "")), str(t.get("afmt", "")))
+                                  for t in m["tmpls"]])
+               for k, m in models.items()}
+    for ntid, nt in out.items():
+        if ntid == MC_NOTETYPE_ID or (nt.name == MC_NOTETYPE_NAME and nt.fields[:3] == ["Question", "Choices", "Answer"]):
+            nt.srs = "mc"
+        elif ntid == BASIC_NOTETYPE_ID:
+            nt.srs = "basic"
+    return out
+
+
+def deck_names(db: sqlite3.Connection) -> dict[int, str]:
+    """The collection's deck names by id, subdecks joined with `::`."""
+    if "decks" in _tables(db):
+        return {did: name.replace("\x1f", "::")
+                for did, name in db.execute("select id, cast(name as text) from decks")}
+    return {int(k): str(d["name"]) for k, d in json.loads(db.execute("select decks from col").fetchone()[0]).items()}
+
+
+__all__ = ["READ_TABLES", "Notetype", "StepBudget", "deck_names", "notetypes", "open_collection", "query_error"]

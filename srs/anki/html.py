@@ -1,6 +1,6 @@
 """Anki's HTML as terminal text (the standard library's ``html.parser``): entities decoded,
-line breaks and lists kept, images and sounds named, scripts and styles dropped, no tags
-left; and cloze deletions.
+line breaks and lists kept, images and sounds named by their placeholders
+(srs/anki/media_names.py), scripts and styles dropped, no tags left.
 
 Field text is untrusted, so everything here takes time linear in it: ``html.parser`` rescans
 to the end of the text for each tag that never closes (``"<a " * 8000`` took 10 s), so the
@@ -13,8 +13,8 @@ import re
 from html import unescape as _html_unescape
 from html.parser import HTMLParser
 
-from srs.anki.scan import bracketed, cloze_number, clozes, pairs
-from srs.anki.media_names import clean_media_name
+from srs.anki.media_names import IMAGE, SOUND, clean_media_name, placeholder
+from srs.anki.scan import bracketed, pairs
 
 _BLOCKS = frozenset({"div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote", "ul", "ol", "table",
                      "pre", "section", "article", "header", "footer"})
@@ -63,7 +63,7 @@ class _Text(HTMLParser):
             self._emit("\n")
         elif tag == "img":
             src = dict(attrs).get("src") or ""
-            self._emit(f"[image: {clean_media_name(src)}]")  # the name srs keeps the file under
+            self._emit(placeholder(IMAGE, clean_media_name(src)))  # the name srs keeps the file under
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -104,7 +104,7 @@ class _Budgeted(_Text):
     def parse_endtag(self, i: int) -> int:
         return self._spend(i, super().parse_endtag(i))
 
-    def parse_comment(self, i: int, report: int = 1) -> int:
+    def parse_comment(self, i: int, report: bool = True) -> int:
         return self._spend(i, super().parse_comment(i, report))
 
     def parse_pi(self, i: int) -> int:
@@ -170,10 +170,10 @@ _PLAIN = re.compile(r"[\n\r\t\xa0\[]|  ")
 
 
 def _spaced_sounds(text: str) -> str:
-    """``[sound:x]`` as ``[sound: x]``."""
+    """Anki's ``[sound:x]`` as srs's placeholder ``[sound: x]``."""
     out, pos = [], 0
     for start, end, _, name in bracketed(text, ("[sound:",), empty=True):
-        out += [text[pos:start], "[sound: ", name, "]"]
+        out += [text[pos:start], placeholder(SOUND, name)]
         pos = end
     out.append(text[pos:])
     return "".join(out)
@@ -256,31 +256,4 @@ def list_items(value: str) -> list[str]:
     return [_tidy("".join(item)) for item in _parse(value).items]
 
 
-_CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
-
-
-def cloze_numbers(text: str) -> list[int]:
-    """The cloze numbers a text opens (``{{cN::``), up to MAX_CLOZE as in Anki."""
-    numbers = {cloze_number(n) for n in _CLOZE_OPEN.findall(text)}
-    return sorted(n for n in numbers if n is not None)
-
-
-def cloze(text: str, number: int) -> tuple[str, str]:
-    """(question, answer) for cloze ``number``: its deletions blanked in the question (with
-    the hint, if any) and filled in the answer; the other deletions show their text."""
-    question: list[str] = []
-    answer: list[str] = []
-    pos = 0
-    for start, end, n, content, hint in clozes(text):
-        before = text[pos:start]
-        if n == number:
-            question += [before, f"[{hint}]" if hint else "[...]"]
-            answer += [before, f"[{content}]"]
-        else:
-            question += [before, content]
-            answer += [before, content]
-        pos = end
-    return "".join(question) + text[pos:], "".join(answer) + text[pos:]
-
-
-__all__ = ["cloze", "cloze_numbers", "list_items", "to_text"]
+__all__ = ["list_items", "to_text", "unescape"]

@@ -1,9 +1,13 @@
-"""Stable identities for what we write to Anki: derived from deck and card ids, so every
-export of the same card is the same note, and re-importing updates instead of duplicating."""
+"""Stable identities both ways: what srs writes to Anki is derived from deck and card ids, so
+every export of the same card is the same note, and re-importing updates instead of
+duplicating; what comes from Anki gets srs ids from its note's GUID and its deck's name."""
 
 from __future__ import annotations
 
 import hashlib
+import re
+
+from srs.scripts import mixed_scripts
 
 MC_NOTETYPE_ID = 1_732_000_000_001     # "srs Multiple Choice", fixed forever
 BASIC_NOTETYPE_ID = 1_732_000_000_002  # our copy of Anki's Basic
@@ -35,4 +39,24 @@ def card_identities(deck_id: str, card_id: str) -> tuple[str, int, int]:
 
 _sha256 = hashlib.sha256
 
-__all__ = ["BASIC_NOTETYPE_ID", "MC_NOTETYPE_ID", "MC_NOTETYPE_NAME", "card_identities", "guid", "number"]
+ANKI_ID = re.compile(r"^n[0-9a-f]{12}(?:-\d+)?$")  # what card_id gives
+
+
+def card_id(guid: str, ord_: int, many: bool) -> str:
+    """The srs id of an Anki card: from its note's GUID (and its ord, for a note type that
+    makes several cards), so every import of the note finds the same card."""
+    base = "n" + hashlib.sha1(guid.encode()).hexdigest()[:12]
+    return f"{base}-{ord_ + 1}" if many else base
+
+
+def deck_id(name: str) -> str:
+    """An Anki deck's srs id, readable in any script: its name lower-cased, every run of
+    characters that are not letters or digits (in any alphabet) as one hyphen; `::`
+    (a subdeck) too. A name with no letter or digit at all, or whose letters mix scripts
+    that look alike (srs.scripts), gets a digest of the name."""
+    s = re.sub(r"[\W_]+", "-", name.casefold()).strip("-")
+    return s if s and not mixed_scripts(s) else "deck-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+
+
+__all__ = ["ANKI_ID", "BASIC_NOTETYPE_ID", "MC_NOTETYPE_ID", "MC_NOTETYPE_NAME", "card_id", "card_identities", "deck_id",
+           "guid", "number"]

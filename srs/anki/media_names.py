@@ -12,16 +12,23 @@
 - at most 120 bytes of UTF-8: the extension (up to 10 bytes) is kept and the stem cut, on
   a character boundary.
 
-A name that cleans to nothing (but was not empty) becomes ``_``. Cleaning a clean name changes nothing. A card's
-``[image: …]`` and ``[sound: …]`` placeholders name their files by the same cleaned names
-(as Anki rewrites a note's references when it renames a file).
+A name that cleans to nothing (but was not empty) becomes ``_``. Cleaning a clean name changes nothing.
+
+And the one grammar a card's text names its media files with, written and read only here:
+``[image: NAME]`` and ``[sound: NAME]`` (NAME: one character or more, no ``]``, on one line),
+by the same cleaned names (as Anki rewrites a note's references when it renames a file).
+srs/anki/html.py writes them for Anki's ``<img>`` and ``[sound:…]``, srs/anki/convert.py
+turns them back into Anki's markup, srs/web shows them.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import replace
+
+from srs.anki.scan import bracketed
 
 MAX_NAME_BYTES = 120
 MAX_EXTENSION_BYTES = 10
@@ -32,7 +39,8 @@ _ANKI_REMOVED = frozenset('[]<>:"/?*^\\|')
 _REMOVED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"})
 _PLAIN = re.compile(r"[A-Za-z0-9 _.,+=@#$%&'()!~-]*")  # names needing no character check
 _DEVICE = re.compile(r"^(CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9])(\.|$)", re.IGNORECASE)
-_MEDIA_REF = re.compile(r"\[(image|sound): ([^\]\n]+)\]")
+#: what opens a placeholder, by the kind of file it names
+IMAGE, SOUND = "[image: ", "[sound: "
 
 
 def _kept(char: str) -> bool:
@@ -72,15 +80,30 @@ def clean_media_name(name: str) -> str:
     return _truncate(name) or "_"
 
 
-def _clean_ref(match: re.Match[str]) -> str:
-    return f"[{match.group(1)}: {clean_media_name(match.group(2))}]"
+def placeholder(opener: str, name: str) -> str:
+    """The placeholder for a file: ``placeholder(IMAGE, "x.png")`` is ``[image: x.png]``."""
+    return f"{opener}{name}]"
+
+
+def placeholders(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, IMAGE or SOUND, name) of each placeholder in ``text``, left to right
+    (linear in the text)."""
+    if "[" in text:
+        yield from bracketed(text, (IMAGE, SOUND), "\n")
+
+
+def media_names(*texts: str) -> set[str]:
+    """The media files a card's texts name."""
+    return {name for t in texts for _, _, _, name in placeholders(t)}
 
 
 def clean_media_refs(text: str) -> str:
-    """``text`` with the file name of every ``[image: …]`` / ``[sound: …]`` cleaned."""
-    if "[" not in text:
-        return text
-    return _MEDIA_REF.sub(_clean_ref, text)
+    """``text`` with the file name of every placeholder cleaned."""
+    out, pos = [], 0
+    for start, end, opener, name in placeholders(text):
+        out += [text[pos:start], placeholder(opener, clean_media_name(name))]
+        pos = end
+    return "".join(out) + text[pos:] if out else text
 
 
 def with_clean_media_refs(spec):
@@ -95,4 +118,5 @@ def with_clean_media_refs(spec):
     return replace(spec, **changed) if changed else spec
 
 
-__all__ = ["MAX_NAME_BYTES", "clean_media_name", "clean_media_refs", "with_clean_media_refs"]
+__all__ = ["IMAGE", "MAX_NAME_BYTES", "SOUND", "clean_media_name", "clean_media_refs", "media_names", "placeholder",
+           "placeholders", "with_clean_media_refs"]

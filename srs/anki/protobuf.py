@@ -8,7 +8,7 @@ from collections.abc import Iterator
 VARINT, FIXED64, LENGTH, FIXED32 = 0, 1, 2, 5
 
 
-def varint(data: bytes, i: int) -> tuple[int, int]:
+def varint(data: bytes | bytearray, i: int) -> tuple[int, int]:
     """The unsigned varint at ``data[i:]`` and the index just after it."""
     shift = value = 0
     while True:
@@ -24,7 +24,7 @@ def varint(data: bytes, i: int) -> tuple[int, int]:
             raise ValueError("varint longer than 64 bits")
 
 
-def fields(data: bytes) -> Iterator[tuple[int, int, int | bytes]]:
+def fields(data: bytes | bytearray) -> Iterator[tuple[int, int, int | bytes]]:
     """(field number, wire type, value) of each field of a message, in order: an int for a
     varint, bytes for the others (a nested message or string is bytes to decode again)."""
     i = 0
@@ -45,7 +45,7 @@ def fields(data: bytes) -> Iterator[tuple[int, int, int | bytes]]:
                 raise ValueError(f"unsupported wire type {wire}")
             if i + size > len(data):
                 raise ValueError(f"truncated field {number}")
-            value, i = data[i:i + size], i + size
+            value, i = bytes(data[i:i + size]), i + size
         yield number, wire, value
 
 

@@ -1,8 +1,9 @@
 """Anki's card templates, rendered as Anki renders them: `{{Field}}`, filters
 (`{{text:F}}`, `{{cloze:F}}`, `{{hint:F}}`, `{{type:F}}`, furigana, tts; the rightmost filter
 first), `{{FrontSide}}`, the special fields (Tags, Deck, Subdeck, Card, Type, CardFlag),
-and sections `{{#F}}…{{/F}}` (field not empty) and `{{^F}}…{{/F}}` (field empty). What
-comes out is HTML; the reader turns it into terminal text."""
+and sections `{{#F}}…{{/F}}` (field not empty) and `{{^F}}…{{/F}}` (field empty); and the
+filters' own work: cloze deletions, furigana. What comes out is HTML; the reader keeps it
+and turns it into terminal text."""
 
 from __future__ import annotations
 
@@ -11,9 +12,38 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from srs.anki.html import cloze
-from srs.anki.scan import answer_rule_end, cloze_number, pairs, ruby, strip_tags
+from srs.anki.scan import answer_rule_end, cloze_number, clozes, pairs, ruby, strip_tags
 from srs.anki.text_budget import TextTooLong
+
+_CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
+
+
+def cloze_numbers(text: str) -> list[int]:
+    """The cloze numbers a text opens (``{{cN::``), up to MAX_CLOZE as in Anki."""
+    numbers = {cloze_number(n) for n in _CLOZE_OPEN.findall(text)}
+    return sorted(n for n in numbers if n is not None)
+
+
+def cloze(text: str, number: int, mark: bool = False) -> tuple[str, str]:
+    """(question, answer) for cloze ``number``: its deletions blanked in the question (with
+    the hint, if any) and filled in the answer; the other deletions show their text. With
+    ``mark`` (HTML: what the templates render), each of its deletions in a ``<span
+    class="cloze">``, as Anki marks them (the text reads the same)."""
+    question: list[str] = []
+    answer: list[str] = []
+    pos = 0
+    opened, closed = ('<span class="cloze">', "</span>") if mark else ("", "")
+    for start, end, n, content, hint in clozes(text):
+        before = text[pos:start]
+        if n == number:
+            question += [before, opened, f"[{hint}]" if hint else "[...]", closed]
+            answer += [before, opened, f"[{content}]", closed]
+        else:
+            question += [before, content]
+            answer += [before, content]
+        pos = end
+    return "".join(question) + text[pos:], "".join(answer) + text[pos:]
+
 
 _EMPTY = re.compile(r"^(?:\s|&nbsp;|</?(?:br|div)\s?/?>)*$", re.I)  # (one way through: linear)
 
@@ -93,11 +123,8 @@ def _furigana(text: str, part: str) -> str:
 def _apply(filters: tuple[str, ...], value: str, ctx: CardContext, answer_side: bool) -> str:
     for f in reversed(filters):  # {{a:b:Field}} applies b, then a
         kind = f.split(" ")[0]
-        if kind == "cloze":
-            question, answer = cloze(value, ctx.card_ord + 1)
-            value = answer if answer_side else question
-        elif kind == "cloze-only":
-            question, answer = cloze(value, ctx.card_ord + 1)
+        if kind in ("cloze", "cloze-only"):  # (both read the same here)
+            question, answer = cloze(value, ctx.card_ord + 1, mark=True)
             value = answer if answer_side else question
         elif kind == "text":
             value = strip_tags(value)
@@ -176,4 +203,4 @@ def render_counted(qfmt: str, afmt: str, ctx: CardContext, limit: int | None = N
     return question, answer, rendered
 
 
-__all__ = ["CardContext", "field_is_empty", "render", "render_counted"]
+__all__ = ["CardContext", "cloze", "cloze_numbers", "field_is_empty", "render", "render_counted"]

@@ -1,4 +1,5 @@
-"""Anki's text import format (.txt with `#` header lines) and plain CSV, both ways."""
+"""Anki's text import format (.txt with `#` header lines) and plain CSV, both ways (a card's
+fields as srs/anki/convert.py writes and reads them)."""
 
 from __future__ import annotations
 
@@ -8,54 +9,16 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from srs.anki.apkg_read import ANKI_ID, AnkiCard, AnkiPackage, AnkiSchedule, card_id, split_back
-from srs.anki.apkg_write import ExportCard, basic_fields, extra_html, text_to_html
-from srs.anki.html import cloze, cloze_numbers, list_items, to_text
-from srs.anki.scan import trailing_block
+from srs.anki.convert import basic_front_back, split_back, srs_card, text_to_html
+from srs.anki.html import to_text
+from srs.anki.ids import ANKI_ID, card_id
+from srs.anki.template import cloze, cloze_numbers
+from srs.anki.types import NEW, AnkiCard, AnkiPackage, ExportCard
 from srs.deckfile import DECK_ID_RE, ID_RE, CardSpec, DeckSpec, slug
 from srs.errors import DeckFileError
 from srs.model import LETTERS, CardKind
 from srs.rules import choice_count_ok
 from srs.scripts import mixed_scripts_message
-
-NEW = AnkiSchedule(0, 0, None, 0, 0)
-
-
-def basic_front_back(card) -> list[str]:
-    """A card as the two fields of Anki's Basic note type, which every Anki has (HTML): a
-    multiple-choice card's front is its question with the lettered choices, its back the
-    right letter and choice, then the explanation and the feedback for a wrong answer, each
-    in its own div (so srs reads them back apart)."""
-    if card.kind is not CardKind.MC:
-        return basic_fields(card)
-    choices = "".join(f"<li>{text_to_html(c)}</li>" for c in card.choices or ())
-    back = f"{card.answer}) {text_to_html(card.right_choice)}" + extra_html(card.explanation, card.wrong_feedback)
-    return [f'{text_to_html(card.question)}<ol type="A">{choices}</ol>', back]
-
-
-_LETTERED = re.compile(r"^([A-F])\) (.*)$", re.S)
-
-
-def srs_card(cid: str, front: str, back: str, tags: tuple[str, ...]) -> CardSpec | None:
-    """A card in the shape srs writes to a Basic note (basic_front_back), read back: the
-    choices and the right letter, the explanation and the feedback. None: another shape."""
-    # the question, then `<ol type="A">` (the last one) with the choices ending the front
-    # (linear scans for the old `^(.*)<ol type="A">(.*)</ol>\s*$`)
-    end = front.rfind("</ol>")
-    tail = front[end + 5:]
-    start = front.rfind('<ol type="A">', 0, end) if end >= 0 and (not tail or tail.isspace()) else -1
-    if start < 0:
-        return None
-    choices = tuple(list_items(f"<ol>{front[start + 13:end]}</ol>"))
-    feedback = trailing_block(back, '<div class="srs-feedback">', "</div>")
-    rest = back[:feedback[0]] if feedback else back
-    rest, explanation = split_back(rest)
-    answer = _LETTERED.match(to_text(rest))
-    if not answer or not choice_count_ok(len(choices)) or LETTERS.index(answer.group(1)) >= len(choices):
-        return None
-    feedback_text = back[feedback[0] + 26:feedback[1]] if feedback else ""
-    return CardSpec(cid, to_text(front[:start]), answer.group(1), choices, to_text(explanation),
-                    to_text(feedback_text), tags)
 
 
 def write_anki_text(out: io.TextIOBase, deck_names: dict[str, str], cards: Iterable[ExportCard]) -> int:
@@ -116,14 +79,13 @@ def read_anki_text(path: Path) -> AnkiPackage:
     text = _read_text(path)
     lines = text.splitlines(keepends=True)
     headers: dict[str, str] = {}
-    body = 0
-    for body, line in enumerate(lines):
-        m = _HEADER_LINE.match(line.rstrip("\r\n"))
+    body = len(lines)  # the first line after the headers
+    for i, header in enumerate(lines):
+        m = _HEADER_LINE.match(header.rstrip("\r\n"))
         if not m or m.group(1).strip() not in _ANKI_KEYS:
+            body = i
             break
         headers[m.group(1).strip()] = m.group(2).strip()
-    else:
-        body = len(lines)
     rest = "".join(lines[body:])
     sep = headers.get("separator", "")
     sep = _SEPARATORS.get(sep.lower(), sep[:1]) if sep else next((c for c in "\t;," if c in rest.split("\n", 1)[0]), "\t")
@@ -145,7 +107,7 @@ def read_anki_text(path: Path) -> AnkiPackage:
                 continue
             line = body + reader.line_num
 
-            def cell(k: str) -> str:
+            def cell(k: str, row: list[str] = row) -> str:
                 i = meta[k]
                 return row[i].strip() if i is not None and i < len(row) else ""
 
@@ -168,10 +130,11 @@ def read_anki_text(path: Path) -> AnkiPackage:
                     package.cards.append(AnkiCard(spec, note_guid, n - 1, deck, notetype or "Cloze", NEW))
                 continue
             cid = card_id(note_guid, 0, False) if note_guid else _unique(slug(to_text(front))[:48].strip("-") or "card", seen)
-            spec = srs_card(cid, front, back, tags)
-            if spec is None:
+            made = srs_card(cid, front, back, tags)
+            if made is None:
                 answer, explanation = split_back(back)
-                spec = CardSpec(cid, to_text(front), to_text(answer), None, to_text(explanation), "", tags, line)
+                made = CardSpec(cid, to_text(front), to_text(answer), None, to_text(explanation), "", tags, line)
+            spec = made
             if not spec.question:
                 raise DeckFileError(str(path), line, "the front field is empty")
             package.cards.append(AnkiCard(spec, note_guid, 0, deck, notetype or "Basic", NEW))
@@ -203,7 +166,7 @@ def write_csv(out: io.TextIOBase, cards: Iterable[ExportCard]) -> int:
     for item in cards:
         card = item.card
         if card.kind is CardKind.MC:
-            question = card.question + "\n" + "\n".join(f"{LETTERS[i]}) {c}" for i, c in enumerate(card.choices))
+            question = card.question + "\n" + "\n".join(f"{LETTERS[i]}) {c}" for i, c in enumerate(card.choices or ()))
             answer = f"{card.answer}) {card.right_choice}"
         else:
             question, answer = card.question, card.answer
@@ -230,7 +193,7 @@ def _mc_from_csv(question: str, answer: str) -> tuple[str, str, tuple[str, ...]]
     if not (choice_count_ok(len(choices)) and lines and a) or LETTERS.index(a.group(1)) >= len(choices) or \
             choices[LETTERS.index(a.group(1))] != a.group(2):
         return None
-    if "".join(LETTERS[:len(choices)]) != "".join(_CHOICE_LINE.match(x).group(1) for x in
+    if "".join(LETTERS[:len(choices)]) != "".join(m.group(1) if (m := _CHOICE_LINE.match(x)) else "" for x in
                                                   question.split("\n")[len(lines):]):
         return None
     return "\n".join(lines), a.group(1), tuple(choices)
@@ -275,7 +238,7 @@ def read_csv(path: Path) -> DeckSpec | AnkiPackage:
                                                      f"{len(row)} column(s)")
             if names is not None and len(row) > len(names):
                 raise DeckFileError(str(path), line, f"{len(row)} columns, the header names {len(names)}")
-            values = dict(zip(names or CSV_COLUMNS, (c.strip() for c in row)))
+            values = dict(zip(names or CSV_COLUMNS, (c.strip() for c in row), strict=False))
             question, answer = values.get("question", ""), values.get("answer", "")
             if not question or not answer:
                 raise DeckFileError(str(path), line, "question and answer must not be empty")
@@ -298,11 +261,11 @@ def read_csv(path: Path) -> DeckSpec | AnkiPackage:
         raise DeckFileError(str(path), None, "no cards (expected rows of question,answer)")
     if any(targets):
         package = AnkiPackage(source=str(path), history=False)
-        for spec, target in zip(cards, targets):
+        for spec, target in zip(cards, targets, strict=True):
             package.cards.append(AnkiCard(spec, "", 0, target[0] if target else path.stem, "csv", NEW, (), target))
         return package
     name = path.stem
     return DeckSpec(slug(name), name, "", None, tuple(cards), str(path))
 
 
-__all__ = ["basic_front_back", "read_anki_text", "read_csv", "sniff", "srs_card", "write_anki_text", "write_csv"]
+__all__ = ["read_anki_text", "read_csv", "sniff", "write_anki_text", "write_csv"]

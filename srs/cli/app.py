@@ -129,7 +129,7 @@ def globals_first(args: list[str]) -> list[str]:
 
 
 class SrsTyper(typer.Typer):
-    def command(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+    def command(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("cls", SrsCommand)
         return super().command(*args, **kwargs)
 
@@ -409,4 +409,4 @@ def in_range(value: int | None, flag: str, low: int = 1, high: int | None = None
 
 
 __all__ = ["Context", "SrsCommand", "app", "busy_timeout", "command", "complete_card", "complete_deck",
-           "complete_key", "context", "fuzz", "in_range", "print_json"]
+           "complete_key", "context", "fuzz", "in_range", "print_json", "print_json_list"]

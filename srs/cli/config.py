@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from srs.cli.app import app, command, complete_deck, complete_key, context, print_json
+from srs.cli.app import app, command, complete_key, context, print_json
+from srs.cli.options import deck_option, json_option
 from srs.settings import describe
 
 HELP = "Show or change settings. The settings:\n\n" + "\n\n".join(describe().splitlines())
@@ -18,8 +19,8 @@ HELP = "Show or change settings. The settings:\n\n" + "\n\n".join(describe().spl
 def config(
     key: Optional[str] = typer.Argument(None, metavar="KEY", autocompletion=complete_key, help="A setting to show or set."),
     value: Optional[str] = typer.Argument(None, metavar="VALUE", help="Its new value."),
-    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Per-deck value (overrides the global one)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    deck: Optional[str] = deck_option("Per-deck value (overrides the global one)."),
+    as_json: bool = json_option(),
 ) -> None:
     from srs.settings import configure
 

@@ -10,7 +10,8 @@ from typing import Optional
 
 import typer
 
-from srs.cli.app import app, command, complete_deck, context, fuzz, print_json, print_json_list
+from srs.cli.app import app, command, context, fuzz, print_json, print_json_list
+from srs.cli.options import deck_option, json_option
 
 CARDS_SHOWN = 100  # srs cards' default --limit: a table read at a glance, printed in well under a second
 
@@ -21,7 +22,7 @@ def import_(
     paths: list[Path] = typer.Argument(..., metavar="PATH...", help="Deck files: .toml, quiz-page .txt, Anki .apkg or .colpkg, Anki text .txt, .csv"),
     with_history: bool = typer.Option(False, "--with-history",
                                       help="Also take an Anki package's review log as your history."),
-    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    as_json: bool = json_option("Print the summary as JSON."),
 ) -> None:
     """Import or update decks. Idempotent; all files or none."""
     from srs.importer import import_paths
@@ -68,7 +69,7 @@ def _no_cyclic_gc():
 @command
 def export(
     path: Path = typer.Argument(..., metavar="PATH", help="The file to write: .apkg, .txt (Anki's text format), .csv or .toml."),
-    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Only this deck (a .toml file needs one)."),
+    deck: Optional[str] = deck_option("Only this deck (a .toml file needs one)."),
     with_history: bool = typer.Option(False, "--with-history",
                                       help="With each card's scheduling and every review (.apkg)."),
     force: bool = typer.Option(False, "--force", help="Replace PATH if it exists (a terminal asks instead)."),
@@ -99,43 +100,30 @@ def _confirm(question: str) -> bool:
 
 @app.command()
 @command
-def decks(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def decks(as_json: bool = json_option()) -> None:
     """List decks with their card counts for this learner (and, with an exam date, the days
     left and your chance of passing)."""
-    c = context()
-    store = c.open()
-    now = c.now()
-    rows = store.deck_summaries(now)
-    exams = {}
-    for r in rows:
-        settings = c.settings(r.id) if r.exam else None
-        if settings is not None and settings.exam_date is not None:  # the forecast (NumPy) only then
-            from srs.forecast import outlook
+    from srs.overview import deck_overviews
 
-            exams[r.id] = outlook(store, settings, r.id, now)
+    c = context()
+    found = deck_overviews(c.open(), c.now())
     if as_json:
-        print_json([{"id": r.id, "name": r.name, "cards": r.cards, "new": r.new, "learning": r.learning,
-                     "review": r.review, "due": r.due, "suspended": r.suspended, "exam": r.exam,
-                     "exam_date": exams[r.id].exam_date if r.id in exams else None,
-                     "days_left": exams[r.id].days_left if r.id in exams else None,
-                     "pass_probability": exams[r.id].pass_probability if r.id in exams else None,
-                     "no_mock": exams[r.id].no_mock if r.id in exams else None}
-                    for r in rows])
+        print_json([d.to_dict() for d in found])
         return
     from srs.ui.console import stdout
     from srs.ui.render import deck_table
 
     console = stdout()
-    console.print(deck_table(rows, exams, console.width))
+    console.print(deck_table(found, console.width))
 
 
 @app.command()
 @command
 def cards(
-    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Only this deck."),
+    deck: Optional[str] = deck_option(),
     tag: Optional[str] = typer.Option(None, "--tag", metavar="TAG", help="Only cards with this tag."),
     due: bool = typer.Option(False, "--due", help="Only cards due now."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON (with question, choices, answer)."),
+    as_json: bool = json_option("Print JSON (with question, choices, answer)."),
     limit: Optional[int] = typer.Option(None, "--limit", metavar="N", min=0,
                                         help=f"Show at most N cards (default {CARDS_SHOWN}; with --json, all); 0: all."),
 ) -> None:
@@ -165,8 +153,8 @@ def cards(
 @command
 def lint(
     paths: Optional[list[Path]] = typer.Argument(None, metavar="PATH...", help="Deck files (.toml; quiz-page .txt)."),
-    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Check a deck already imported, by its id."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    deck: Optional[str] = deck_option("Check a deck already imported, by its id."),
+    as_json: bool = json_option(),
 ) -> None:
     """Check multiple-choice cards for cues (longest choice, position, echoed words, absolute
     words, "all of the above", duplicates) that would let a student pass without knowing.

@@ -6,13 +6,14 @@ from typing import Optional
 
 import typer
 
-from srs.cli.app import app, command, complete_deck, context, fuzz, print_json
+from srs.cli.app import app, command, context, fuzz, print_json
+from srs.cli.options import deck_option, json_option
 
 
 @app.command()
 @command
 def exam(
-    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="The deck (default: the only one with exam settings)."),
+    deck: Optional[str] = deck_option("The deck (default: the only one with exam settings)."),
     questions: Optional[int] = typer.Option(None, "--questions", metavar="N", help="Questions to draw."),
     minutes: Optional[float] = typer.Option(None, "--minutes", metavar="M", help="Time limit in minutes (fractions allowed)."),
     no_timer: bool = typer.Option(False, "--no-timer", help="No time limit."),
@@ -58,7 +59,7 @@ def exam(
     report, number = attempts.hand_in(c.store, sitting, confidence, scheduler)
     console.print(f"Before this attempt srs gave you {with_article(f'{sitting.forecast:.0%}')} chance of passing "
                   f"(expected score {sitting.expected_score:.0%}); srs readiness shows how its forecasts fare.")
-    from srs.cli.progress import held_tags
+    from srs.held import held_tags
 
     render_report(console, report, sitting.deck.name, number,  # the summary comes last
                   held_tags(c.store, deck_id, report.study_next(), c.now()))
@@ -68,8 +69,8 @@ def exam(
 @command
 def results(
     attempt: Optional[int] = typer.Argument(None, metavar="ATTEMPT", help="An attempt number (as srs results lists them): show it in full."),
-    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Only this deck."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    deck: Optional[str] = deck_option(),
+    as_json: bool = json_option(),
 ) -> None:
     """Past exam attempts and their trend, or one attempt in full."""
     from srs.ui.console import stdout
@@ -90,18 +91,14 @@ def results(
 
     past = read(c.store, attempt, deck)
     if as_json:
-        data = past.attempt.to_dict()
-        data["answers"] = [{"card": a.card.name, "chosen": a.chosen, "correct": a.correct,
-                            "confidence": a.confidence, "seconds": a.seconds,
-                            "answer": a.card.answer, "forecast": a.forecast} for a in past.answers]
-        print_json(data)
+        print_json(past.to_dict())
         return
     from srs.ui.exam_report import render_report
 
     console = stdout(screen=True)
     a = past.attempt
     console.print(f"Attempt #{a.number} taken {a.started_at.astimezone(c.now().tzinfo):%Y-%m-%d %H:%M}, seed {a.seed}.")
-    from srs.cli.progress import held_tags
+    from srs.held import held_tags
 
     render_report(console, past.report, past.deck_name, a.number,
                   held_tags(c.store, a.deck_id, past.report.study_next(), c.now()))

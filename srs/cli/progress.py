@@ -6,19 +6,20 @@ from typing import Optional
 
 import typer
 
-from srs.cli.app import app, command, complete_deck, context, in_range, print_json
+from srs.cli.app import app, command, context, in_range, print_json
+from srs.cli.options import deck_option, json_option
 from srs.errors import UserError
 
 
 @app.command()
 @command
 def stats(
-    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Only this deck."),
+    deck: Optional[str] = deck_option(),
     days: int = typer.Option(112, "--days", metavar="N", help="Days of history in the heat map."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = json_option(),
 ) -> None:
     """Cards by state, reviews per day, true retention, the due forecast, streak, exam scores."""
-    from srs.stats import compute, to_json
+    from srs.stats import compute
 
     in_range(days, "--days", 7, 3660)
     c = context()
@@ -27,7 +28,7 @@ def stats(
     now = c.now()
     result = compute(c.store, c.settings(deck), now, deck, days)
     if as_json:
-        print_json(to_json(result))
+        print_json(result.to_dict())
         return
     from srs.ui.console import stdout
     from srs.ui.progress_views import render_stats
@@ -38,12 +39,12 @@ def stats(
 @app.command()
 @command
 def readiness(
-    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="The exam deck (default: the only one)."),
+    deck: Optional[str] = deck_option("The exam deck (default: the only one)."),
     on: Optional[str] = typer.Option(None, "--on", metavar="DATE",
                                      help="Exam date, YYYY-MM-DD (noon that day) [default: the deck's "
                                           "exam_date setting, else now]."),
     details: bool = typer.Option(False, "--details", help="Also the numbers: calibration table, learner estimates."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = json_option(),
 ) -> None:
     """Your chance of passing the exam on a date, from all your answers, checked against your mocks."""
     from srs.clock import exam_date
@@ -69,9 +70,11 @@ def readiness(
         raise UserError(str(exc)) from None
     checked = outcomes(c.store, deck_id)
     if as_json:
-        print_json({**result.to_dict(), "exam_date": None if when is None else when.isoformat(),
-                    "date_note": date_note and date_note[1], "calibration": checked.to_json()})
+        from srs.forecast import Readiness
+
+        print_json(Readiness(result, checked, when, date_note and date_note[1]).to_dict())
         return
+    from srs.held import held_cards
     from srs.ui.console import stdout
     from srs.ui.progress_views import render_readiness
 
@@ -81,47 +84,11 @@ def readiness(
                      details, rows)
 
 
-def held_tags(store, deck_id: str, tags: list[str], now) -> dict[str, str]:
-    """Tag -> which of its cards are out of reviews (suspended, buried) and how they come
-    back, for the tags among ``tags`` that have such cards (advice to review a tag must say)."""
-    held = {}
-    for tag in tags:
-        cards = store.cards(deck_id, tag=tag)
-        suspended = [x.name for x in cards if x.memory.suspended]
-        buried = [x for x in cards if not x.memory.suspended and x.memory.buried_until is not None
-                  and x.memory.buried_until > now]
-        notes = []
-        if suspended:
-            notes.append(f"{len(suspended)} of its {len(cards)} cards suspended: srs unsuspend "
-                         + " ".join(suspended[:3]) + (" …" if len(suspended) > 3 else ""))
-        if buried:
-            notes.append(f"{len(buried)} buried until {max(x.memory.buried_until for x in buried):%Y-%m-%d}")
-        if notes:
-            held[tag] = "; ".join(notes)
-    return held
-
-
-def held_cards(store, keys: list[int], now) -> dict[str, str]:
-    """Card name -> why it is out of reviews and how it comes back, for the suspended or
-    buried ones among ``keys``."""
-    held = {}
-    for key in dict.fromkeys(keys):
-        card = store.card(key)
-        if card is None:
-            continue
-        m = card.memory
-        if m.suspended:
-            held[card.name] = f"suspended: srs unsuspend {card.name}"
-        elif m.buried_until is not None and m.buried_until > now:
-            held[card.name] = f"buried until {m.buried_until:%Y-%m-%d %H:%M}, back in reviews then"
-    return held
-
-
 @app.command()
 @command
 def optimize(
-    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Fit to this deck's reviews and keep them for it."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    deck: Optional[str] = deck_option("Fit to this deck's reviews and keep them for it."),
+    as_json: bool = json_option(),
 ) -> None:
     """Fit FSRS parameters to your own reviews; keep them only if they predict held-out reviews better."""
     from srs.optimize import optimize as run
@@ -129,17 +96,11 @@ def optimize(
     c = context()
     c.open()
     c.check_deck(deck)
-    result, in_force = run(c.store, c.settings(deck), deck, c.now())
+    done = run(c.store, c.settings(deck), deck, c.now())
     if as_json:
-        def score(pair):
-            return {"log_loss": pair[0], "rmse_bins": pair[1]} if pair else None
-
-        print_json({"items": result.items, "train": result.train_items, "held_out": result.test_items,
-                    "before": score(result.before), "after": score(result.after), "kept": result.kept,
-                    "fitted": result.parameters, "parameters": in_force,
-                    "scope": deck or "all decks", "message": result.message})
+        print_json(done.to_dict())
         return
     from srs.ui.console import stdout
     from srs.ui.progress_views import render_fit
 
-    render_fit(stdout(), result, f"deck {deck}" if deck else "all your decks")
+    render_fit(stdout(), done.fit, f"deck {deck}" if deck else "all your decks")

@@ -10,17 +10,17 @@ from srs.cli.app import (
     app,
     command,
     complete_card,
-    complete_deck,
     context,
     fuzz,
     in_range,
 )
+from srs.cli.options import deck_option
 
 
 @app.command()
 @command
 def review(
-    deck: Optional[str] = typer.Option(None, "--deck", metavar="DECK", autocompletion=complete_deck, help="Only this deck."),
+    deck: Optional[str] = deck_option(),
     tag: Optional[str] = typer.Option(None, "--tag", metavar="TAG", help="Only cards with this tag."),
     limit: Optional[int] = typer.Option(None, "--limit", metavar="N", help="Stop after N answers."),
     until: Optional[str] = typer.Option(None, "--until", metavar="DATE",

@@ -9,6 +9,7 @@ import sys
 import typer
 
 from srs.cli.app import SrsTyper, app, command, context, print_json
+from srs.cli.options import json_option
 from srs.errors import UserError
 
 users = SrsTyper(name="user", help="Accounts for `srs serve` (sign-in in the browser).", no_args_is_help=True)
@@ -67,13 +68,13 @@ def passwd(name: str = typer.Argument(..., metavar="NAME")) -> None:
 
 @users.command("list")
 @command
-def list_(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def list_(as_json: bool = json_option()) -> None:
     """The accounts, by name."""
     from srs.ui.shown import shown
 
     found = context().open().users()
     if as_json:
-        print_json([{"name": u.name, "teacher": u.teacher, "created_at": u.created_at.isoformat()} for u in found])
+        print_json([u.to_dict() for u in found])
         return
     if not found:
         print("no users (srs user add NAME adds one)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from srs.store.attempts import AttemptQueries
 from srs.store.base import DatabaseError
+from srs.store.card_html import CardHtmlQueries
 from srs.store.content import ContentQueries
 from srs.store.engine import DEFAULT_BUSY_TIMEOUT, open_engine
 from srs.store.media import MediaQueries
@@ -16,7 +17,7 @@ from srs.store.users import UserQueries
 
 
 class Store(ContentQueries, QueueQueries, ReviewQueries, StatsQueries, AttemptQueries, SettingQueries, MediaQueries,
-            UserQueries):
+            UserQueries, CardHtmlQueries):
     """One learner's view of a database: content, queue, reviews, statistics, attempts,
     settings, media and accounts (one module each). Every method is one short transaction, unless called inside
     ``atomic()``, which makes a group of them all-or-nothing."""

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from srs.model import Attempt, AttemptAnswer
-from srs.store.base import StoreBase, plain_select, study_card
+from srs.store.base import StoreBase, inserted_id, plain_select, study_card
 from srs.store.models import cards, exam_answers, exam_attempts
+from srs.store.records import NewAnswer, NewAttempt, columns_of
 
 _ATTEMPT_FIELDS = ("id", "deck_id", "started_at", "finished_at", "questions", "correct", "score", "pass_mark",
                    "passed", "minutes", "seed", "timed_out", "forecast")
@@ -25,13 +26,13 @@ class AttemptQueries(StoreBase):
         return select(exam_attempts).where(exam_attempts.c.learner == self.learner).order_by(
             exam_attempts.c.started_at, exam_attempts.c.id)
 
-    def save_attempt(self, values: dict[str, Any], answers: Sequence[dict[str, Any]]) -> int:
+    def save_attempt(self, attempt: NewAttempt, answers: Sequence[NewAnswer]) -> int:
         """Save an attempt with its answers; returns its number among the learner's attempts."""
         with self.atomic(write=True) as s:
-            attempt_id = s.execute(insert(exam_attempts).values(learner=self.learner, **values)
-                                   ).inserted_primary_key[0]
+            attempt_id = inserted_id(s.execute(insert(exam_attempts).values(learner=self.learner,
+                                                                             **columns_of(attempt))))
             if answers:
-                s.execute(insert(exam_answers), [{"attempt_id": attempt_id, **answer} for answer in answers])
+                s.execute(insert(exam_answers), [{"attempt_id": attempt_id, **columns_of(a)} for a in answers])
             ids = list(s.scalars(self._ordered().with_only_columns(exam_attempts.c.id)))
             return ids.index(attempt_id) + 1
 

@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Integer, Select, Table, and_, case, cast, false, func, null, or_, select, true
+from sqlalchemy import (Connection, CursorResult, Engine, Integer, Select, Table, and_, case, cast, false, func, null, or_,
+                        select, true)
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from srs.errors import UserError
@@ -106,7 +107,7 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
     names = list(rows[0])
     dialect = connection.dialect
     compiled = table.insert().compile(dialect=dialect, column_keys=names)
-    order = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
+    order = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
     if set(order) != set(names):  # a default SQLAlchemy would fill in: let it
         for start in range(0, len(rows), chunk):
             connection.execute(table.insert(), list(rows[start:start + chunk]))
@@ -118,7 +119,7 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
         part = rows[start:start + chunk]
         batch: list[Any] = list(map(values_of, part))  # each row's values in the statement's order
         if any(process is not None for process in processors):
-            columns: list[Any] = list(zip(*batch))
+            columns: list[Any] = list(zip(*batch, strict=True))
             for i, process in enumerate(processors):
                 if process is None:
                     continue
@@ -127,9 +128,9 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
                     columns[i] = [process(column[0])] * len(column)
                 else:
                     columns[i] = list(map(process, column))
-            batch = list(zip(*columns))
+            batch = list(zip(*columns, strict=True))
         if not compiled.positional:
-            batch = [dict(zip(order, row)) for row in batch]
+            batch = [dict(zip(order, row, strict=True)) for row in batch]
         connection.exec_driver_sql(sql, batch)
 
 
@@ -182,12 +183,19 @@ class Prepared:
             row = cursor.fetchone()
             if self.results is None and cursor.description is not None:
                 self.results = [c.type.dialect_impl(self.dialect).result_processor(self.dialect, d[1])
-                                for c, d in zip(self.columns, cursor.description)]
+                                for c, d in zip(self.columns, cursor.description, strict=True)]
         finally:
             cursor.close()
         if row is None or self.results is None:
             return row
-        return tuple(process(v) if process is not None else v for process, v in zip(self.results, row))
+        return tuple(process(v) if process is not None else v for process, v in zip(self.results, row, strict=True))
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The primary key an insert of one row made."""
+    key = result.inserted_primary_key
+    assert key is not None, "an insert of one row"
+    return int(key[0])
 
 
 def compiled_sql(stmt, connection) -> tuple[str, Any]:
@@ -321,5 +329,5 @@ class StoreBase:
         return cast(func.floor((func.extract("epoch", column) + shift_seconds) / 86400), Integer)
 
 
-__all__ = ["CARD_KINDS", "DatabaseError", "Prepared", "StoreBase", "STATE_COLUMNS", "available", "compiled_sql", "insert_rows", "memory_of",
+__all__ = ["CARD_KINDS", "DatabaseError", "Prepared", "StoreBase", "STATE_COLUMNS", "available", "compiled_sql", "insert_rows", "inserted_id", "memory_of",
            "plain_select", "review_entry", "state_values", "study_card"]

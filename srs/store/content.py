@@ -3,15 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
 from datetime import datetime
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Float, bindparam, cast, delete, false, func, insert, literal, null, select, update
+from sqlalchemy import (
+    Float,
+    bindparam,
+    cast,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    update,
+)
 
 from srs.model import NEW, CardContent, CardKind, DeckRecord, ExamCard, StudyCard, record_maker
-from srs.store.base import CARD_KINDS, StoreBase, available, compiled_sql, insert_rows, plain_select, study_card
+from srs.store.base import (
+    CARD_KINDS,
+    StoreBase,
+    available,
+    compiled_sql,
+    insert_rows,
+    plain_select,
+    study_card,
+)
 from srs.store.models import card_states, card_tags, cards, decks
+from srs.store.records import CardChange, NewCard, columns_of
 
 _DECK_FIELDS = ("id", "name", "description", "exam_enabled", "exam_questions", "exam_minutes", "exam_pass_mark",
                 "source", "updated_at")
@@ -35,12 +56,14 @@ class ContentQueries(StoreBase):
         with self.atomic() as s:
             return [_deck(row) for row in s.execute(select(decks).order_by(decks.c.id))]
 
-    def save_deck(self, deck_id: str, **values: Any) -> None:
+    def save_deck(self, deck: DeckRecord) -> None:
+        """Add the deck, or write all of its values over the stored ones."""
+        values = columns_of(deck)
         with self.atomic(write=True) as s:
-            if s.scalar(select(decks.c.id).where(decks.c.id == deck_id)) is None:
-                s.execute(insert(decks).values(id=deck_id, **values))
-            elif values:
-                s.execute(update(decks).where(decks.c.id == deck_id).values(**values))
+            if s.scalar(select(decks.c.id).where(decks.c.id == deck.id)) is None:
+                s.execute(insert(decks).values(**values))
+            else:
+                s.execute(update(decks).where(decks.c.id == deck.id).values(**values))
 
     # ------------------------------------------------------------ cards (content)
     def deck_cards(self, deck_id: str, card_ids: Sequence[str] | None = None) -> dict[str, CardContent]:
@@ -71,12 +94,14 @@ class ContentQueries(StoreBase):
         with self.atomic() as s:
             return [(d, c, g) for d, c, g in s.execute(select(cards.c.deck_id, cards.c.card_id, cards.c.anki_guid))]
 
-    def add_cards(self, rows: Iterable[dict[str, Any]], chunk: int = 20_000) -> dict[tuple[str, str], int]:
+    def add_cards(self, new: Iterable[NewCard], chunk: int = 20_000) -> dict[tuple[str, str], int]:
         """Insert many cards (with their tags) in bulk; returns their keys by (deck id, card id).
-        ``rows`` may be made as they are read (a generator): they are inserted ``chunk`` at a
+        ``new`` may be made as they are read (a generator): they are inserted ``chunk`` at a
         time and not kept, only each one's deck id, card id and tags."""
-        if isinstance(rows, Sequence) and not rows:
+        if isinstance(new, Sequence) and not new:
             return {}
+        rows = ({"deck_id": c.deck_id, "card_id": c.card_id, "position": c.position, "retired": False,
+                 "anki_guid": c.anki_guid, "created_at": c.at, "updated_at": c.at, **c.text.columns()} for c in new)
         with self.atomic(write=True) as connection:
             last = connection.scalar(select(func.max(cards.c.key)))
             added: list[tuple[str, str, Any]] = []  # (deck id, card id, tags) of each row, in order
@@ -105,39 +130,27 @@ class ContentQueries(StoreBase):
                 insert_rows(connection, card_tags, tags)
             return keys
 
-    def update_card(self, key: int, **values: Any) -> None:
-        with self.atomic(write=True) as s:
-            s.execute(update(cards).where(cards.c.key == key).values(**values))
-            if "tags" in values:
-                self._set_tags(s, key, values["tags"])
-
-    def update_cards(self, changes: Sequence[tuple[int, dict[str, Any]]], chunk: int = 500) -> None:
-        """Update many cards, (key, new column values) each: one executemany per set of
-        changed columns, and the changed tags replaced in bulk; no statement per card."""
+    def update_cards(self, changes: Sequence[CardChange], chunk: int = 500) -> None:
+        """Update many cards: one executemany per set of changed columns, and the tags of
+        those whose text changed replaced in bulk; no statement per card."""
         if not changes:
             return
         table = cards
         with self.atomic(write=True) as connection:
             groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-            for key, values in changes:
-                if values:
-                    groups.setdefault(tuple(sorted(values)), []).append({"key_": key, **values})
+            for change in changes:
+                if values := change.columns():
+                    groups.setdefault(tuple(sorted(values)), []).append({"key_": change.key, **values})
             for names, rows in groups.items():
                 statement = (update(table).where(table.c.key == bindparam("key_"))
                              .values({name: bindparam(name) for name in names}))
                 connection.execute(statement, rows)
-            tagged = [(key, values["tags"]) for key, values in changes if "tags" in values]
+            tagged = [(change.key, change.text.tags) for change in changes if change.text is not None]
             keys = [key for key, _ in tagged]
             for start in range(0, len(keys), chunk):
                 connection.execute(delete(card_tags).where(card_tags.c.card_key.in_(keys[start:start + chunk])))
             insert_rows(connection, card_tags,
                         [{"card_key": key, "tag": tag} for key, tags in tagged for tag in dict.fromkeys(tags)])
-
-    @staticmethod
-    def _set_tags(s: Connection, key: int, tags: Sequence[str]) -> None:
-        s.execute(delete(card_tags).where(card_tags.c.card_key == key))
-        if tags:
-            s.execute(insert(card_tags), [{"card_key": key, "tag": tag} for tag in dict.fromkeys(tags)])
 
     def count_tagged(self, tag: str, deck: str | None = None) -> int:
         """Live cards with ``tag`` (of ``deck``, when given)."""

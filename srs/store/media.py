@@ -11,7 +11,6 @@ from sqlalchemy import Connection, delete, func, insert, literal_column, select
 from srs.store.base import StoreBase
 from srs.store.models import deck_media, media
 
-
 #: what is copied into a SQLite blob at a time
 BLOB_CHUNK = 1 << 20
 
@@ -24,9 +23,12 @@ def _insert_content(s: Connection, digest: str, data: bytes | bytearray) -> None
         s.execute(insert(media).values(sha256=digest, size=len(data), data=data))
         return
     s.execute(insert(media).values(sha256=digest, size=len(data), data=func.zeroblob(len(data))))
-    rowid = s.execute(select(literal_column("rowid")).select_from(media).where(media.c.sha256 == digest)).scalar_one()
+    rowid: int = s.execute(select(literal_column("rowid")).select_from(media).where(media.c.sha256 == digest)
+                           ).scalar_one()
     view = memoryview(data)
-    with s.connection.driver_connection.blobopen("media", "data", rowid) as blob:
+    sqlite3 = s.connection.driver_connection
+    assert sqlite3 is not None, "an open connection"
+    with sqlite3.blobopen("media", "data", rowid) as blob:
         for start in range(0, len(view), BLOB_CHUNK):
             blob.write(view[start:start + BLOB_CHUNK])
 
@@ -55,10 +57,16 @@ class MediaQueries(StoreBase):
 
     def media_file(self, deck_id: str, name: str) -> bytes | None:
         """The content of one of the deck's media files by its name (None: no such file)."""
+        entry = self.media_entry(deck_id, name)
+        return entry[1] if entry is not None else None
+
+    def media_entry(self, deck_id: str, name: str) -> tuple[str, bytes] | None:
+        """(SHA-256, content) of one of the deck's media files by its name (None: no such file)."""
         with self.atomic() as s:
-            stmt = (select(media.c.data).join(deck_media, media.c.sha256 == deck_media.c.sha256)
+            stmt = (select(media.c.sha256, media.c.data).join(deck_media, media.c.sha256 == deck_media.c.sha256)
                     .where(deck_media.c.deck_id == deck_id, deck_media.c.name == name))
-            return s.scalars(stmt).first()
+            row = s.execute(stmt).first()
+            return (row[0], row[1]) if row is not None else None
 
     def media_files(self, deck: str | None = None) -> Iterator[tuple[str, bytes]]:
         """(name, content) of the media of one deck or all of them, each name once."""

@@ -204,6 +204,16 @@ deck_media = Table(
     _required("sha256", String(64), ForeignKey("media.sha256")),
 )
 
+#: a card as its Anki note's templates render it, kept for the web page beside the text the
+#: terminal shows (HTML from a package: shown only through srs/web/sanitise.py); only for
+#: cards whose HTML says more than their text
+card_html = Table(
+    "card_html", metadata,
+    Column("card_key", Integer, ForeignKey("cards.key", ondelete="CASCADE"), primary_key=True),
+    _required("question", Text),
+    _required("answer", Text),
+)
+
 #: an account of `srs serve`: its name is the learner whose history it signs in to
 users = Table(
     "users", metadata,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, false, func, or_, select, true
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, false, func, or_, select, true
 
 from srs.model import LEARNING, NEW, RELEARNING, REVIEW, StudyCard
 from srs.store.base import StoreBase, available, plain_select, study_card
@@ -116,6 +117,7 @@ class QueueQueries(StoreBase):
             return []
         with self.atomic() as s:
             seconds = on.timestamp() - self._epoch(card_states.c.last_review)
+            elapsed: ColumnElement[Any]
             if self.engine.dialect.name == "sqlite":
                 elapsed = cast(seconds / 86400, Integer)  # truncation = floor: never negative here
             else:

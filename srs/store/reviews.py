@@ -2,19 +2,60 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Float, Integer, Text, and_, bindparam, case, cast, delete, false, func, insert, select, update
+from sqlalchemy import (
+    Float,
+    Integer,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    delete,
+    false,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from srs.model import NEW, CardKind, MemoryState, ReviewEntry
 from srs.rules import code_key, review_code
-from srs.store.base import (STATE_COLUMNS, Prepared, StoreBase, answered_right, compiled_sql, insert_rows, memory_of,
-                             review_entry, state_values)
+from srs.store.base import (
+    STATE_COLUMNS,
+    Prepared,
+    StoreBase,
+    answered_right,
+    compiled_sql,
+    insert_rows,
+    memory_of,
+    review_entry,
+    state_values,
+)
 from srs.store.models import card_states, cards, exam_answers, exam_attempts
 from srs.store.models import reviews as review_table
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+class ReviewColumns(NamedTuple):
+    """The review log of a deck's live multiple-choice cards as arrays, by card, time and id."""
+
+    code: NDArray[Any]               # srs.rules.review_code: card key, rating, right, from an exam
+    at: NDArray[Any]                 # epoch seconds
+    stability: NDArray[Any]          # FSRS stability after, NaN for none
+
+
+class ExamColumns(NamedTuple):
+    """The answered exam questions of a deck's live multiple-choice cards, by card and time."""
+
+    key: NDArray[Any]                # card key
+    ended: NDArray[Any]              # epoch seconds the attempt ended
+    right: NDArray[Any]              # bool
 
 
 #: card keys whose review-log rows ``forecast_columns`` reads per statement (bounds the texts)
@@ -59,14 +100,6 @@ class ReviewQueries(StoreBase):
             mine = and_(card_states.c.learner == self.learner, card_states.c.card_key == key)
             if not s.execute(update(card_states).where(mine).values(values)).rowcount:
                 s.execute(insert(card_states).values(learner=self.learner, card_key=key, **values))
-
-    def record_review(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
-                      before: MemoryState | None, after: MemoryState, correct: bool | None = None) -> int:
-        """Write the new state and append the log row, in one transaction. Returns the row id."""
-        with self.atomic(write=True) as s:
-            self.save_state(key, after)
-            row = self._log_row(key, rating, when, duration_ms, source, before, after, correct)
-            return s.execute(insert(review_table).values(row)).inserted_primary_key[0]
 
     def apply_review(self, key: int, rating: int, when: datetime, duration_ms: int, source: str,
                      compute: Callable[[MemoryState], MemoryState],
@@ -135,12 +168,6 @@ class ReviewQueries(StoreBase):
             found = [t for t in (review, attempt) if t is not None]
             return max(found) if found else None
 
-    def card_reviews(self, key: int) -> list[ReviewEntry]:
-        with self.atomic() as s:
-            rows = s.execute(select(review_table).where(review_table.c.learner == self.learner, review_table.c.card_key == key)
-                             .order_by(review_table.c.reviewed_at, review_table.c.id))
-            return [review_entry(r) for r in rows]
-
     def review_log(self, deck: str | None = None) -> Iterator[tuple[str, ReviewEntry]]:
         """Every review of this learner (card name, entry), by card then time, streamed."""
         with self.atomic() as s:
@@ -167,23 +194,6 @@ class ReviewQueries(StoreBase):
             for rows in s.execute(stmt, execution_options={"yield_per": 20_000}).partitions():
                 yield from rows
 
-    def forecast_evidence(self, deck: str) -> tuple[list[tuple[int, float, int, str, float | None, bool | None]],
-                                                    list[tuple[int, float, bool]]]:
-        """What the readiness forecast learns from, for this learner and the deck's live
-        multiple-choice cards: every review-log entry as (card key, epoch seconds, rating,
-        source, FSRS stability after, right letter? or None where not known) and every
-        answered exam question as (card key, epoch seconds the attempt ended, right?), each by
-        card then time. (``forecast_columns`` reads the same as arrays, for the forecast itself.)"""
-        with self.atomic() as s:
-            mc = select(cards.c.key).where(cards.c.deck_id == deck, cards.c.kind == CardKind.MC.value, cards.c.retired == false())
-            reviews = s.execute(select(review_table.c.card_key, cast(self._epoch(review_table.c.reviewed_at), Float), review_table.c.rating,
-                                       review_table.c.source, review_table.c.stability, review_table.c.correct).where(
-                review_table.c.learner == self.learner, review_table.c.card_key.in_(mc)).order_by(
-                review_table.c.card_key, review_table.c.reviewed_at, review_table.c.id))
-            review_rows = [(int(k), float(t), int(r), src, None if st is None else float(st),
-                            None if c is None else bool(c)) for k, t, r, src, st, c in reviews]
-            return review_rows, self._exam_evidence(s, deck)
-
     def _exam_evidence(self, s, deck: str) -> list[tuple[int, float, bool]]:
         mc = select(cards.c.key).where(cards.c.deck_id == deck, cards.c.kind == CardKind.MC.value, cards.c.retired == false())
         answers = s.execute(select(exam_answers.c.card_key, cast(self._epoch(exam_attempts.c.finished_at), Float),
@@ -193,13 +203,11 @@ class ReviewQueries(StoreBase):
                             .order_by(exam_answers.c.card_key, exam_attempts.c.finished_at))
         return [(int(k), float(t), bool(c)) for k, t, c in answers]
 
-    def forecast_columns(self, deck: str, keys: Sequence[int] | None = None) -> tuple[tuple[Any, Any, Any],
-                                                                                    tuple[Any, Any, Any]]:
-        """``forecast_evidence`` as arrays, read from covering indexes without a Python object
-        per value: the review log as (code, epoch seconds, stability after or NaN), code =
-        ``srs.rules.review_code`` (card key, rating, right as ``answered_right``, from an
-        exam), by card, time and id; the answered exam
-        questions as (card key, epoch seconds the attempt ended, right?). ``keys``: the deck's
+    def forecast_columns(self, deck: str, keys: Sequence[int] | None = None) -> tuple[ReviewColumns, ExamColumns]:
+        """What the readiness forecast learns from, as arrays, read from covering indexes
+        without a Python object per value: the review log (``ReviewColumns``; its code is
+        ``srs.rules.review_code``: card key, rating, right as ``answered_right``, from an exam)
+        and the answered exam questions (``ExamColumns``). ``keys``: the deck's
         live multiple-choice cards, when the caller has them (``exam_cards``): not read again."""
         import numpy as np  # only readiness needs it: not every command that opens the store
 
@@ -208,18 +216,21 @@ class ReviewQueries(StoreBase):
                 mc = and_(cards.c.deck_id == deck, cards.c.kind == CardKind.MC.value, cards.c.retired == false())
                 keys = connection.exec_driver_sql(*compiled_sql(select(cards.c.key).where(mc), connection)) \
                     .cursor.fetchall()
-            keys = np.array(keys, dtype=np.int64).reshape(-1)
-            empty = (np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
-            if not len(keys):
-                return empty, (np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool))
-            lo, hi = int(keys.min()), int(keys.max())
+            wanted = np.array(keys, dtype=np.int64).reshape(-1)
+            if not len(wanted):
+                return (ReviewColumns(np.zeros(0, np.int64), np.zeros(0), np.zeros(0)),
+                        ExamColumns(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool)))
+            lo, hi = int(wanted.min()), int(wanted.max())
             parts = [self._packed_reviews(connection, start, min(hi, start + REVIEW_KEYS_AT_ONCE - 1))
                      for start in range(lo, hi + 1, REVIEW_KEYS_AT_ONCE)]
-            codes, at, stability = (np.concatenate(column) for column in zip(*parts))
-            mine = np.isin(code_key(codes), keys)
-            reviews = (codes[mine], at[mine], stability[mine])
-            k, t, c = zip(*answers) if (answers := self._exam_evidence(connection, deck)) else ((), (), ())
-            return reviews, (np.array(k, dtype=np.int64), np.array(t, dtype=float), np.array(c, dtype=bool))
+            codes, at, stability = (np.concatenate(column) for column in zip(*parts, strict=True))
+            if hi - lo + 1 == len(np.unique(wanted)):  # every key from lo to hi: every row read is one
+                reviews = ReviewColumns(codes, at, stability)
+            else:
+                mine = np.isin(code_key(codes), wanted)
+                reviews = ReviewColumns(codes[mine], at[mine], stability[mine])
+            k, t, c = zip(*answers, strict=True) if (answers := self._exam_evidence(connection, deck)) else ((), (), ())
+            return reviews, ExamColumns(np.array(k, dtype=np.int64), np.array(t, dtype=float), np.array(c, dtype=bool))
 
     def _packed_reviews(self, connection, lo: int, hi: int) -> tuple[Any, Any, Any]:
         """The (code, epoch seconds, stability or NaN) columns of ``forecast_columns`` for the
@@ -227,9 +238,9 @@ class ReviewQueries(StoreBase):
         One range scan of the (learner, card, time, id, rating, source, stability, correct) index; each
         column comes back as one comma-separated text, aggregated in the index's order, and is
         parsed by numpy: a row per review costs more in the driver than the SQL (~1 µs each,
-        a million of them). Codes and times are exact; a stability comes as SQLite writes a
-        REAL in text, 15 significant digits (within 1e-15 of the stored value; PostgreSQL's
-        text is exact)."""
+        a million of them). Codes and times are exact; on SQLite a stability comes in whole
+        ten-thousandths of a day (within 4.3 seconds of the stored value: an integer costs a
+        third of a REAL's 15 digits to write and a tenth to parse); PostgreSQL's text is exact."""
         import numpy as np
 
         sqlite = connection.dialect.name == "sqlite"
@@ -241,7 +252,8 @@ class ReviewQueries(StoreBase):
             when = cast(func.julianday(review_table.c.reviewed_at) * 86400000.0 + 0.5, Integer)
         else:
             when = cast(self._epoch(review_table.c.reviewed_at), Float)
-        stability = func.coalesce(review_table.c.stability, -1.0)  # never negative: -1 marks NULL
+        logged = func.coalesce(review_table.c.stability, -1.0)  # never negative: -1 marks NULL
+        stability: Any = cast(func.round(logged * 10000.0), Integer) if sqlite else logged
         mine = and_(review_table.c.learner == self.learner, review_table.c.card_key >= lo, review_table.c.card_key <= hi)
         order = (review_table.c.card_key, review_table.c.reviewed_at, review_table.c.id)
         if sqlite:
@@ -258,35 +270,16 @@ class ReviewQueries(StoreBase):
         count, *texts = connection.exec_driver_sql(*compiled_sql(stmt, connection)).cursor.fetchone()
         if not count:
             return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
-        codes, at, stability = (np.fromstring(text, dtype=dtype, sep=",")
-                                for text, dtype in zip(texts, (np.int64, np.int64 if sqlite else float, float)))
-        if not len(codes) == len(at) == len(stability) == count:
+        codes, at, stabilities = (np.fromstring(text, dtype=dtype, sep=",")
+                                  for text, dtype in zip(texts, (np.int64, np.int64 if sqlite else float,
+                                                                 np.int64 if sqlite else float), strict=True))
+        if not len(codes) == len(at) == len(stabilities) == count:
             raise AssertionError("the review log's packed columns do not parse")
         if sqlite:
             at = (at / 86400000.0 - 2440587.5) * 86400.0
-        stability[stability < 0] = np.nan
-        return codes, at, stability
-
-    def bulk_load(self, states: Iterable[tuple[int, MemoryState]],
-                  reviews: Iterable[tuple[int, int, datetime, int, MemoryState | None, MemoryState]],
-                  chunk: int = 20_000) -> None:
-        """Write many card states and review-log rows at once (simulated learners,
-        benchmarks): (card key, state) and (card key, rating, time, duration ms, before, after)."""
-        with self.atomic(write=True) as connection:
-            batch: list[dict[str, Any]] = []
-            for key, memory in states:
-                batch.append({"learner": self.learner, "card_key": key, **state_values(memory)})
-                if len(batch) >= chunk:
-                    insert_rows(connection, card_states, batch)
-                    batch = []
-            insert_rows(connection, card_states, batch)
-            batch = []
-            for key, rating, when, duration_ms, before, after in reviews:
-                batch.append(self._log_row(key, rating, when, duration_ms, "review", before, after))
-                if len(batch) >= chunk:
-                    insert_rows(connection, review_table, batch)
-                    batch = []
-            insert_rows(connection, review_table, batch)
+            stabilities = stabilities / 10000.0
+        stabilities[stabilities < 0] = np.nan
+        return codes, at, stabilities
 
     def memories(self, keys: Sequence[int], chunk: int = 5_000) -> dict[int, MemoryState]:
         """The stored states of these cards (cards never touched have none)."""
@@ -336,4 +329,4 @@ class ReviewQueries(StoreBase):
                     before=before.to_dict() if before else None, after=after.to_dict(), stability=after.stability))
 
 
-__all__ = ["ReviewQueries"]
+__all__ = ["ExamColumns", "ReviewColumns", "ReviewQueries"]

@@ -110,7 +110,7 @@ class UserQueries(StoreBase):
             rows = s.execute(select(sign_in_failures.c.subject, func.count()).where(
                 sign_in_failures.c.subject.in_(list(subjects)), sign_in_failures.c.at > since).group_by(
                 sign_in_failures.c.subject))
-            found = dict(rows.all())
+            found: dict[str, int] = {subject: count for subject, count in rows.all()}
             return {subject: found.get(subject, 0) for subject in subjects}
 
     def add_failure(self, subjects: Sequence[str], now: datetime, forget_before: datetime) -> None:

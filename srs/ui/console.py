@@ -25,7 +25,7 @@ class SafeConsole(Console):
     def __init__(self, **kwargs) -> None:
         super().__init__(**{**kwargs, "markup": False, "emoji": False})
 
-    def render_str(self, text: str, **kwargs):  # type: ignore[override]
+    def render_str(self, text: str, **kwargs):
         kwargs["markup"] = False
         kwargs["emoji"] = False
         return super().render_str(shown(text), **kwargs)

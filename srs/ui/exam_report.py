@@ -16,7 +16,7 @@ from srs.ui.render import plural
 from srs.ui.text import Text
 
 SPARK = "▁▂▃▄▅▆▇█"
-FEW_FOR_CALIBRATION = 5  # answers at a confidence level below which no verdict is given
+_VERDICT_STYLE = {"about right": "green", "too few to judge": "dim"}  # the others: yellow
 
 
 def _choice(card, letter: str | None) -> str:
@@ -72,13 +72,9 @@ def render_report(console: Console, rep: Report, deck_name: str, number: int | N
             if r.accuracy is None:
                 cal.add_row(f"{r.level} {r.label}", f"{r.stated:.0%}", "0", "", "", "")
                 continue
-            gap = r.accuracy - r.stated
-            if r.answered < FEW_FOR_CALIBRATION:
-                verdict_text = "too few to judge"
-            else:
-                verdict_text = "about right" if abs(gap) < 0.15 else ("underconfident" if gap > 0 else "overconfident")
+            judged = r.verdict or ""
             cal.add_row(f"{r.level} {r.label}", f"{r.stated:.0%}", str(r.answered), str(r.right),
-                        f"{r.accuracy:.0%}", Text(verdict_text, style={"about right": "green", "too few to judge": "dim"}.get(verdict_text, "yellow")))
+                        f"{r.accuracy:.0%}", Text(judged, style=_VERDICT_STYLE.get(judged, "yellow")))
         console.print(cal)
 
     tags = Table(title="By tag", title_justify="left")

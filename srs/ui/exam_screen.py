@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.live import Live
 from rich.panel import Panel
 from rich.table import Table
@@ -56,7 +57,7 @@ class ExamScreen:
         body = Table.grid(padding=(0, 1))
         for i, choice in enumerate(q.choices):
             body.add_row(Text(f"{LETTERS[i]})", style="bold cyan"), Text(choice))
-        parts = [head, Panel(Group(Text(q.card.question, style="bold"), Text(""), body))]
+        parts: list[RenderableType] = [head, Panel(Group(Text(q.card.question, style="bold"), Text(""), body))]
         if self.message is not None:
             parts.append(self.message)
         parts.append(Text(prompt, style="dim"))
@@ -87,13 +88,17 @@ class ExamScreen:
         else:
             self._run_piped()
 
+    def _redraw(self, live: Live, index: int, prompt: str) -> Callable[[], None]:
+        """Draws question ``index`` with ``prompt`` again (the timer's tick calls it too)."""
+        return lambda: live.update(self.view(index, prompt), refresh=True)
+
     def _run_tty(self) -> None:
         run = self.run_
         with Live(console=self.console, auto_refresh=False, transient=True) as live:
             while (index := run.current()) is not None:
                 q = run.questions[index]
                 prompt = self.prompt_for(q)
-                redraw = lambda: live.update(self.view(index, prompt), refresh=True)  # noqa: E731
+                redraw = self._redraw(live, index, prompt)
                 redraw()
                 try:
                     key = self.wait_key(redraw)
@@ -110,7 +115,7 @@ class ExamScreen:
                 elif key.lower() in ("q", "interrupted"):
                     self.message = Text(HAND_IN if key.lower() == "q" else INTERRUPTED, style="bold yellow")
                     # the answer hint goes while the question is asked: only y or n means something
-                    asking = lambda: live.update(self.view(index, "y hands in · n goes on"), refresh=True)  # noqa: E731
+                    asking = self._redraw(live, index, "y hands in · n goes on")
                     asking()
                     try:
                         confirm = self.wait_key(asking)

@@ -112,7 +112,7 @@ def render_stats(console: Console, stats, now: datetime) -> None:
         console.print(Text.assemble(("True retention (last 30 days): ", "bold"), f"{stats.retention:.0%}",
                                     f" of {stats.retention_answers} answer{'s' if stats.retention_answers != 1 else ''}"
                                     " on review cards — too few to compare with the desired "
-                                    f"{stats.desired_retention:.0%} (it takes {FEW_ANSWERS})", style=None))
+                                    f"{stats.desired_retention:.0%} (it takes {FEW_ANSWERS})"))
     else:
         gap = stats.retention - stats.desired_retention
         console.print(Text.assemble(("True retention (last 30 days): ", "bold"), f"{stats.retention:.1%}",

@@ -5,15 +5,18 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 
+from srs.ui.console import PIPED, SafeConsole
 from srs.ui.text import Text
 
-from srs.ui.console import PIPED, SafeConsole
+if TYPE_CHECKING:
+    from srs.overview import DeckOverview
 
 
 def format_interval(delta: timedelta, round_up: bool = False) -> str:
@@ -96,8 +99,8 @@ def fitted(title: str, columns: Sequence[tuple[str, dict]], rows: Sequence[dict]
                  (len(c) if isinstance(c, str) else c.cell_len) for c in cells)
         narrowest[name] = max(len(name), options.get("min_width") or 0, max(sizes, default=0))
     def table_of(shown: Sequence[tuple[str, dict]]) -> Table:
-        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, caption_justify="left",
-                      **({"pad_edge": False, "padding": (0, 1, 0, 0)} if compact else {}))
+        tight: dict[str, Any] = {"pad_edge": False, "padding": (0, 1, 0, 0)} if compact else {}
+        table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, caption_justify="left", **tight)
         for name, options in shown:
             table.add_column(name, **options)
         return table
@@ -120,11 +123,11 @@ def fitted(title: str, columns: Sequence[tuple[str, dict]], rows: Sequence[dict]
     return table
 
 
-def deck_table(rows: Sequence, exams: dict | None = None, width: int = 100) -> Table:
-    """Decks with their counts; ``exams``: deck id -> its ``forecast.Outlook``. Ids never
-    wrap; names wrap at word boundaries; in a narrow terminal columns are left out
-    (``DECK_DROP``)."""
-    exams = exams or {}
+def deck_table(decks: Sequence[DeckOverview], width: int = 100) -> Table:
+    """Decks with their counts and outlooks (``srs.overview``). Ids never wrap; names wrap at
+    word boundaries; in a narrow terminal columns are left out (``DECK_DROP``)."""
+    rows = [d.summary for d in decks]
+    exams = {d.summary.id: d.outlook for d in decks if d.outlook is not None}
     number = {"justify": "right", "no_wrap": True}
     columns = [("deck", {"no_wrap": True, "overflow": "ellipsis"}), ("name", {"min_width": 12, "overflow": "fold"})]
     columns += [(col, dict(number, min_width=len(col))) for col in ("cards", "new", "learn", "review", "due", "susp.")]
@@ -168,7 +171,8 @@ def card_table(rows: Sequence, now: datetime | None = None, width: int = 100, to
         (f"cards {first}–{first + len(rows) - 1} of {total}" if first > 1 else f"{len(rows)} of {total} cards")
     title = count + (f" of deck {next(iter(decks))}" if one_deck else "")
     number = {"justify": "right", "no_wrap": True}
-    columns = [("card", {"no_wrap": True, "overflow": "ellipsis"}), ("state", {"no_wrap": True}),
+    columns: list[tuple[str, dict[str, Any]]] = [
+        ("card", {"no_wrap": True, "overflow": "ellipsis"}), ("state", {"no_wrap": True}),
                ("due", {"no_wrap": True})]
     columns += [(name, dict(number, min_width=len(name)))
                 for name in ("chance now", "memory R", "stability", "reps", "lapses")]
@@ -180,7 +184,7 @@ def card_table(rows: Sequence, now: datetime | None = None, width: int = 100, to
         elif not compact:
             due = f"{back.astimezone(now.tzinfo if now else None):%m-%d %H:%M}"
         else:  # narrow: how soon
-            due = "now" if back <= now else "in " + format_interval(back - now)  # type: ignore[operator]
+            due = "now" if back <= now else "in " + format_interval(back - now)
         state = Text(r.state)
         if r.leech:
             state.append(" leech", style="bold yellow")

@@ -10,9 +10,9 @@ from datetime import datetime
 
 from rich.cells import cell_len
 from rich.console import Console, Group, NewLine
-from rich.rule import Rule
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
+from rich.rule import Rule
 
 from srs.exam import Question
 from srs.model import AGAIN, EASY, GOOD, HARD, RATING_NAMES, CardKind, StudyCard
@@ -79,7 +79,9 @@ class ReviewScreen:
 
     def read(self, prompt: str) -> str | None:
         """One key (None: the end of input), the prompt on screen."""
-        return self.keys.read()
+        key = self.keys.read()  # with no timeout: never TIMEOUT
+        assert key is None or isinstance(key, str)
+        return key
 
     # ------------------------------------------------------------ screens
     def header(self, card: StudyCard) -> Group:
@@ -98,7 +100,7 @@ class ReviewScreen:
         """The choices, one per line as "A) text", a long one wrapped under its text (a
         hanging indent, as a two-column grid would lay it out at a fraction of the cost)."""
         out = Text()
-        for letter, choice in zip(shown.valid, shown.choices):
+        for letter, choice in zip(shown.valid, shown.choices, strict=True):
             label = f"{letter}) "
             room = max(width - len(label), 8)
             text = safe(choice)

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -54,6 +55,7 @@ class Web:
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters["card"] = card_html
+        self.env.filters["side"] = self._card_side
         # a stored (UTC) time in the learner's zone, as every command shows it (srs.clock.local_zone)
         self.env.filters["local"] = lambda at: at.astimezone(local_zone(self.clock()))
         self.env.globals["katex"] = (HERE / "static" / "katex" / "katex.min.js").is_file()
@@ -61,6 +63,13 @@ class Web:
         self.sittings: dict[str, Any] = {}  # srs.web.exam: running exams by id
         self.learner: str | None = None   # a signed-in learner's view (see ``view``); None: the server's
         self._views: dict[str, Web] = {}
+
+    def _card_side(self, card: Any, side: str) -> Markup:
+        """A card's question or answer side as the page shows it (srs/web/sanitise.py):
+        the HTML its Anki templates rendered, sanitised, or its text."""
+        from srs.web.sanitise import card_side
+
+        return card_side(self.store, card, side)
 
     def view(self, learner: str) -> Web:
         """The same server seen by ``learner`` (signed in): their own store on the shared
@@ -115,35 +124,35 @@ def teacher_only(request: Request) -> None:
 
 # ---------------------------------------------------------------- pages that only read
 async def decks_page(request: Request) -> Response:
-    web = web_of(request)
-    now = web.clock()
-    rows = web.store.deck_summaries(now)
-    exams = {}
-    for r in rows:
-        settings = web.settings(r.id) if r.exam else None
-        if settings is not None and settings.exam_date is not None:  # the forecast (NumPy) only then
-            from srs.forecast import outlook
+    from srs.overview import deck_overviews
 
-            exams[r.id] = outlook(web.store, settings, r.id, now)
-    return web.render(request, "decks.html", rows=rows, exams=exams)
+    web = web_of(request)
+    found = deck_overviews(web.store, web.clock())
+    return web.render(request, "decks.html", rows=[d.summary for d in found],
+                      exams={d.summary.id: d.outlook for d in found if d.outlook is not None})
 
 
 async def media(request: Request) -> Response:
-    """A deck's media file by its name, from the database. No file system is involved: a
-    name is only ever looked up, so ``..`` or a slash can name nothing (404)."""
+    """A deck's media file by its name, from the database, where it is kept once by the
+    SHA-256 of its content: that hash is its ETag (a phone asks again with If-None-Match
+    and gets 304, not the file). No file system is involved: a name is only ever looked
+    up, so ``..`` or a slash can name nothing (404). Its type is its name's."""
     deck_id, name = request.path_params["deck"], request.path_params["name"]
     if not name or "/" in name or "\\" in name or name in (".", "..") or len(name) > 255:
         raise HTTPException(404, "no such media file")
     store = web_of(request).store
-    data = store.media_file(deck_id, name)
-    if data is None and unquote(name) != name:  # an Anki field's src may be percent-encoded
+    entry = store.media_entry(deck_id, name)
+    if entry is None and unquote(name) != name:  # an Anki field's src may be percent-encoded
         name = unquote(name)
-        data = store.media_file(deck_id, name) if "/" not in name and "\\" not in name else None
-    if data is None:
+        entry = store.media_entry(deck_id, name) if "/" not in name and "\\" not in name else None
+    if entry is None:
         raise HTTPException(404, "no such media file")
+    digest, data = entry
     kind = mimetypes.guess_type(name, strict=False)[0] or "application/octet-stream"
     headers = {"content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-               "cache-control": "private, max-age=3600"}
+               "cache-control": "private, max-age=3600", "etag": f'"{digest}"'}
+    if request.headers.get("if-none-match") == f'"{digest}"':
+        return Response(status_code=304, headers=headers)
     if not kind.startswith(SHOWN_MEDIA):
         kind = "application/octet-stream"
         headers["content-disposition"] = "attachment"
@@ -190,7 +199,7 @@ def create_app(opener: Callable[[], Store], guard: Guard, clock: Callable[[], da
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
-        web.store  # opened, and the templates compiled, before the first request
+        _ = web.store  # opened, and the templates compiled, before the first request
         for name in web.env.list_templates():
             web.env.get_template(name)
         # the decks page's statement compiled and the database's pages it reads loaded, so the

@@ -107,7 +107,7 @@ async def exam_page(request: Request) -> Response:
     remaining = run.remaining()
     return web.render(request, "exam.html", exam_id=exam_id, sitting=running.sitting, index=index,
                       levels=CONFIDENCE_LEVELS if running.confidence else None,
-                      question=question, choices=list(zip(question.valid, question.choices)),
+                      question=question, choices=list(zip(question.valid, question.choices, strict=True)),
                       answered=run.position(), remaining=None if remaining is None else int(remaining))
 
 
@@ -134,10 +134,10 @@ def _act(name: str):
                 raise HTTPException(400, "not one of the choices")
             sure = None
             if running.confidence:
-                sure = form.get("confidence")
-                if sure not in ("1", "2", "3", "4"):
+                said = form.get("confidence")
+                if not isinstance(said, str) or said not in ("1", "2", "3", "4"):
                     raise HTTPException(400, "say how sure you are: 1 to 4")
-                sure = int(sure)
+                sure = int(said)
             run.answer(choice, sure)
         return RedirectResponse(f"/exam/{exam_id}", 303)
 

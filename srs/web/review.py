@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
@@ -164,12 +165,12 @@ async def review_page(request: Request) -> Response:
     review = _session(web, deck, tag, now)
     screen = review.current(now)
     notice, review.notice = review.notice, None
-    values = {"review": review, "screen": screen, "notice": notice, "counts": review.session.counts(),
+    values: dict[str, Any] = {"review": review, "screen": screen, "notice": notice, "counts": review.session.counts(),
               "summary": review.session.summary, "deck": deck, "tag": tag}
     if screen is not None:
         values["ratings"] = [(int(r), RATING_NAMES[r], format_interval(screen.intervals[r])) for r in Rating]
         if screen.shown is not None:
-            values["choices"] = list(zip(screen.shown.valid, screen.shown.choices))
+            values["choices"] = list(zip(screen.shown.valid, screen.shown.choices, strict=True))
             values["right_letter"] = screen.shown.shown_letter(screen.card.answer)
     else:
         nxt = review.session.next_due_overall(now)
@@ -199,7 +200,7 @@ def _picked_up(web: Web, form, key: str | None, now: datetime) -> WebReview | No
 
 def _rating(value: object) -> Rating:
     if value in ("1", "2", "3", "4"):
-        return Rating(int(value))  # type: ignore[arg-type]
+        return Rating(int(value))
     raise HTTPException(400, "a rating is 1, 2, 3 or 4")
 
 

@@ -35,9 +35,11 @@ MAX_BODY = 64 * 1024  # bytes of a POSTed form (srs's forms send well under 1 Ki
 MAX_UPLOAD = 50 * 1024 * 1024  # bytes of a deck file or package a teacher uploads
 #: the paths whose POST may be larger than a form: an upload
 UPLOADS = {"/teacher/import": MAX_UPLOAD}
-#: script and style only from this server (static/), no inline script; images and sound
-#: from this server; no frames, no plugins
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; "
+#: script and style sheets only from this server (static/), no inline script; the style
+#: attributes of a card's sanitised HTML (srs/web/sanitise.py: text properties only); images
+#: and sound from this server (and a card's data: images); no frames, no plugins
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+       "img-src 'self' data:; media-src 'self'; "
        "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 HEADERS = [
     (b"content-security-policy", CSP.encode()),
@@ -222,7 +224,7 @@ class GuardMiddleware:
                 message = {**message, "headers": extra}
             await send(message)
 
-        await app(scope, receive, send=wrapped)
+        await app(scope, receive, wrapped)
 
 
 __all__ = ["CSP", "CSRF_FIELD", "MAX_UPLOAD", "Guard", "GuardMiddleware", "checked_form", "is_loopback"]

@@ -9,6 +9,7 @@ import sys
 import threading
 import webbrowser
 from collections.abc import Callable
+from typing import Any
 
 from srs.errors import UserError
 from srs.ui.shown import shown
@@ -58,7 +59,7 @@ def run(opener: Callable, host: str, port: int, open_browser: bool, fuzz: bool, 
         print("Only this machine can open it (--host 0.0.0.0 for a phone). Ctrl-C stops the server.", flush=True)
     if open_browser:
         threading.Timer(0.5, webbrowser.open, args=(guard.url("127.0.0.1" if guard.token is None else shown_host),)).start()
-    options = {"host": host, "port": port, "log_level": "warning", "access_log": False, "server_header": False,
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning", "access_log": False, "server_header": False,
                "date_header": False, "proxy_headers": False}  # X-Forwarded-*: srs.web.security, with --behind-proxy
     if workers > 1:  # each worker process builds the app from the environment (app_from_env)
         os.environ.update(_environment(guard, db, learner, fuzz))

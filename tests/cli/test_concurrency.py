@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from itertools import pairwise
 
 import pytest
 
@@ -55,7 +56,7 @@ def check_log_agrees_with_states(db_url) -> int:
             assert stored.reps == len(entries), key
             assert stored.stability == card.stability and stored.due == card.due, key
             # each log row's "before" is the previous row's "after": nothing was overwritten
-            for previous, current in zip(entries, entries[1:]):
+            for previous, current in pairwise(entries):
                 assert current.before == previous.after
         return sum(len(v) for v in by_card.values())
     finally:
@@ -65,7 +66,7 @@ def check_log_agrees_with_states(db_url) -> int:
 def test_four_review_processes_at_once_lose_nothing(tmp_path, db_url):
     env = prepared_env(tmp_path, db_url)
     procs = []
-    for i in range(4):
+    for _ in range(4):
         # every process answers A then Enter, over and over: 2 lines a card
         procs.append(subprocess.Popen([sys.executable, "-m", "srs", "review", "--limit", "25"], env=env,
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -198,7 +198,7 @@ def test_stats_counts_each_card_once(srs):
                        if "total" in lines[i])
     cols = [c.strip() for c in header.replace("┃", "│").split("│") if c.strip()]
     numbers = [int(n) for n in row.replace("│", " ").split()]
-    counts = dict(zip(cols, numbers))
+    counts = dict(zip(cols, numbers, strict=True))
     assert counts["total"] == 5 == counts["new"] + counts["learning"] + counts["review"] + counts["relearning"]
     assert counts["of which suspended"] == 1
     assert srs("stats", "--deck", "mini", "--json").stdout.count('"suspended": 1') == 1

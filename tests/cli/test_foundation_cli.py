@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from srs.cli import app
 from tests.cli.helpers import errors, right_letter, srs
 from tests.cli.terminal import srs_env
+from tests.store_helpers import record_review
 
 COMMANDS = ["import", "decks", "cards", "review", "config", "suspend", "unsuspend", "exam", "results", "stats",
             "readiness", "optimize", "export", "lint", "serve"]
@@ -279,7 +280,7 @@ def test_tables_fit_and_never_cut_an_id(width, tmp_path, monkeypatch):
             body = body[:next((i for i, line in enumerate(body) if not line.strip()), len(body))]  # the caption after
             rows = [line.split()[0] for line in body]
             assert len(rows) == len(ids)
-            for shown, card_id in zip(rows, ids):  # whole, or cut with an ellipsis: never folded mid-word
+            for shown, card_id in zip(rows, ids, strict=True):  # whole, or cut with an ellipsis: never folded mid-word
                 assert shown == card_id or (shown.endswith("…") and card_id.startswith(shown[:-1])), (shown, out)
         if args == ["decks"]:
             assert "dl-final" in out and "exam" in out and "susp." in out
@@ -317,7 +318,7 @@ def test_stats_says_too_few_for_one_answer(tmp_path, monkeypatch):
     load_bundled(store, T0)
     key = store.cards()[0].key
     before = MemoryState(state=REVIEW, stability=3.0, difficulty=5.0, due=T0, last_review=T0 - timedelta(days=3), reps=2)
-    store.record_review(key, 1, T0, 4000, "review", before, before.with_(due=T0 + timedelta(minutes=10)))
+    record_review(store, key, 1, T0, 4000, "review", before, before.with_(due=T0 + timedelta(minutes=10)))
     store.close()
     monkeypatch.setenv("SRS_DB", db)
     monkeypatch.setenv("SRS_LEARNER", "tester")

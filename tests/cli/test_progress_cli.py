@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.cli.helpers import cards_json, errors, next_card, right_letter, srs
+from tests.store_helpers import bulk_load
 
 pytestmark = pytest.mark.slow  # real srs processes
 
@@ -90,7 +91,7 @@ def test_optimize_keeps_better_parameters_for_the_deck(env):
     try:
         import_decks(store, [deck("big", cards=300)], T0)
         plausible = MemoryState(state=REVIEW, stability=1.0, difficulty=5.0, due=T0, last_review=T0)
-        store.bulk_load([], ((key, rating, when, 1000, None, plausible)
+        bulk_load(store, [], ((key, rating, when, 1000, None, plausible)
                              for key, rating, when in simulate([c.key for c in store.cards("big")], 8)))
     finally:
         store.close()

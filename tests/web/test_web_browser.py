@@ -291,7 +291,7 @@ def test_an_exam_with_confidence_by_keys(server, browser):
     d = browser
     start_exam(d, base, questions=2, confidence=True)
     for n in (1, 2):
-        wait_for(d, lambda: f"Question {n} of 2" in body(d), f"question {n}")
+        wait_for(d, lambda n=n: f"Question {n} of 2" in body(d), f"question {n}")
         press(d, "b")  # picks B
         assert d.find_element(By.CSS_SELECTOR, "input[type=radio][value=B]").is_selected()
         press(d, "3")  # fairly sure: sends it

@@ -63,9 +63,7 @@ def by_web(path: str, actions: list[str]) -> None:
             letter = shown.shown_letter(card.answer) if action != "wrong" else next(
                 x for x in shown.valid if x != shown.shown_letter(card.answer))
             assert c.post("/review/choose", {"card": key, "choice": letter}).status_code == 303
-            if action == "wrong":
-                c.post("/review/next", {"card": key})
-            elif rating == 3:
+            if action == "wrong" or rating == 3:
                 c.post("/review/next", {"card": key})
             else:
                 assert c.post("/review/rate", {"card": key, "rating": str(rating)}).status_code == 303

@@ -1,166 +1,29 @@
-"""Deck files: the TOML deck format and quiz-page text, parsed into plain dataclasses.
-
-Parsing is strict: every rule of docs/deck-format.md is enforced and every error names the file
-and the line (``decks/x.toml:14: card "adam": ...``).
-"""
+"""The TOML deck format (docs/deck-format.md): the text read as TOML (tomllib, or toml-rs
+for large files, in pieces), every rule checked with the file and line of any error, and a
+deck written back (tomli-w)."""
 
 from __future__ import annotations
 
-import functools
 import re
 import tomllib
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from srs.errors import DeckFileError, reading
-from srs.model import LETTERS, CardKind, letter_index, record_maker
-from srs.rules import DEFAULT_EXAM_MINUTES, DEFAULT_PASS_MARK, MAX_CHOICES, MIN_CHOICES, choice_count_ok
+from srs.deckfile.lines import _Lines, _Loc
+from srs.deckfile.records import (
+    DECK_ID_RE,
+    ID_RE,
+    MAX_CHOICES,
+    MIN_CHOICES,
+    CardSpec,
+    DeckSpec,
+    ExamSettings,
+    _card_spec,
+)
+from srs.errors import DeckFileError
+from srs.model import LETTERS, CardKind
+from srs.rules import DEFAULT_EXAM_MINUTES, DEFAULT_PASS_MARK, choice_count_ok
 from srs.scripts import mixed_scripts_message
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")
-# a deck imported from Anki keeps its name's own script: lower-case letters and digits of
-# any alphabet, and hyphens (srs.anki.apkg_read.deck_id makes them)
-DECK_ID_RE = re.compile(r"^[^\W_](?:[^\W_]|-)*\Z")
-
-
-@dataclass(frozen=True)
-class ExamSettings:
-    questions: int | None = None  # None: all multiple-choice cards
-    minutes: float = DEFAULT_EXAM_MINUTES
-    pass_mark: float = DEFAULT_PASS_MARK
-
-
-@dataclass(frozen=True)
-class CardSpec:
-    id: str
-    question: str
-    answer: str  # the right letter for a multiple-choice card, free text for a basic one
-    choices: tuple[str, ...] | None = None
-    explanation: str = ""
-    wrong_feedback: str = ""
-    tags: tuple[str, ...] = ()
-    line: int = field(default=0, compare=False)
-
-    @property
-    def kind(self) -> CardKind:
-        return CardKind.of(self.choices)
-
-    @property
-    def answer_index(self) -> int | None:
-        return letter_index(self.answer) if self.kind is CardKind.MC else None
-
-
-#: CardSpec(id, question, answer, choices, explanation, wrong_feedback, tags, line) for the
-#: values a deck file's checks have just passed, without the dataclass's __init__ (~4x the
-#: time, for every card of a large file)
-_card_spec = record_maker(CardSpec)
-
-
-@dataclass(frozen=True)
-class DeckSpec:
-    id: str
-    name: str
-    description: str = ""
-    exam: ExamSettings | None = None
-    cards: tuple[CardSpec, ...] = ()
-    source: str = ""
-
-
-# ---------------------------------------------------------------- line index
-_HEADER_OPEN = re.compile(r"\s*(\[\[?)")
-_HEADER_TAIL = re.compile(r"\]?\s*(?:#.*)?$")
-_HEADER_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.\"' -")
-
-
-def _header(raw: str) -> tuple[str, str] | None:
-    r"""(`[` or `[[`, the name) of a table header line, or None. In linear time, what the
-    pattern ``^\s*(\[\[?)\s*([A-Za-z0-9_."' -]+?)\s*\]\]?\s*(#.*)?$`` matched (its spaces
-    around a lazy name backtracked cubically on a long line)."""
-    opened = _HEADER_OPEN.match(raw)
-    close = raw.find("]", opened.end()) if opened else -1
-    if close < 0 or not _HEADER_TAIL.match(raw, close + 1):
-        return None
-    inside = raw[opened.end():close]
-    name = inside.strip()
-    if not (all(c in _HEADER_NAME for c in name) if name else " " in inside):
-        return None
-    return opened.group(1), name or " "
-_KEY = re.compile(r"^\s*(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)\s*=")
-
-
-class _Loc:
-    """A place in the file, looked up only when an error needs its line number."""
-
-    __slots__ = ("lines", "kind", "args")
-
-    def __init__(self, lines: "_Lines", kind: str, args: tuple) -> None:
-        self.lines, self.kind, self.args = lines, kind, args
-
-    def resolve(self) -> int | None:
-        return self.lines.find(self.kind, *self.args)
-
-
-class _Lines:
-    """Where each table and key starts, so semantic errors can name a line. The index is
-    built on the first error only: parsing a valid deck never scans the text twice."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.built = False
-
-    def key(self, table: str, name: str, index: int = -1) -> _Loc:
-        return _Loc(self, "key", (table, name, index))
-
-    def table(self, table: str, index: int = -1) -> _Loc:
-        return _Loc(self, "table", (table, index))
-
-    def find(self, kind: str, *args) -> int | None:
-        if not self.built:
-            self._build(self.text)
-            self.built = True
-        return self._key(*args) if kind == "key" else self._table(*args)
-
-    def _build(self, text: str) -> None:
-        self.tables: dict[str, int] = {}
-        self.cards: list[int] = []
-        self.keys: dict[tuple[str, int, str], int] = {}
-        table, card_index = "", -1
-        in_multiline: str | None = None
-        for number, raw in enumerate(text.splitlines(), start=1):
-            if in_multiline:
-                if raw.count(in_multiline) % 2 == 1:
-                    in_multiline = None
-                continue
-            header = _header(raw)
-            if header and not _KEY.match(raw):
-                name = header[1].replace('"', "").replace("'", "").replace(" ", "")
-                table = name
-                if header[0] == "[[" and name == "card":
-                    self.cards.append(number)
-                    card_index = len(self.cards) - 1
-                self.tables.setdefault(name, number)
-                continue
-            key = _KEY.match(raw)
-            if key:
-                name = key.group(1).strip("\"'")
-                index = card_index if table == "card" else -1
-                self.keys.setdefault((table, index, name), number)
-                rest = raw[key.end():]
-                for quote in ('"""', "'''"):
-                    if rest.count(quote) % 2 == 1:
-                        in_multiline = quote
-
-    def _key(self, table: str, name: str, index: int = -1) -> int | None:
-        return self.keys.get((table, index, name)) or self._table(table, index)
-
-    def _table(self, table: str, index: int = -1) -> int | None:
-        if table == "card" and 0 <= index < len(self.cards):
-            return self.cards[index]
-        return self.tables.get(table)
-
-
-# ---------------------------------------------------------------- TOML decks
 _DECK_KEYS = {"id", "name", "description", "exam"}
 _EXAM_KEYS = {"questions", "minutes", "pass_mark"}
 _CARD_KEYS = frozenset({"id", "question", "choices", "answer", "explanation", "wrong_feedback", "tags"})
@@ -258,7 +121,7 @@ def _parse_in_pieces(text: str, path: str) -> DeckSpec | None:
             return None
         head["card"] = []  # an array of tables, as the first [[card]] makes it
         deck = _Deck(head, text, path)
-        for start, end in zip(bounds[1:], bounds[2:]):
+        for start, end in zip(bounds[1:], bounds[2:], strict=True):
             piece = toml_rs.loads(text[start:end], toml_version="1.0.0")
             if len(piece) != 1 or not isinstance(piece.get("card"), list):
                 return None
@@ -450,68 +313,6 @@ def _card(raw: dict[str, Any], index: int, fail, lines: _Lines) -> CardSpec:
     return _card_spec(card_id, question, letter, tuple(choices_raw), explanation, wrong_feedback, tags, 0)
 
 
-# ---------------------------------------------------------------- quiz-page text
-_COUNTS = re.compile(r"^\s*(\d+)\s+questions?\s*[·•|,\-–—]\s*(\d+(?:\.\d+)?)\s*%\s*to\s+pass\s*$", re.I)
-_PROGRESS = re.compile(r"^\s*\d+\s+of\s+\d+\s+answered\s*$", re.I)
-_NUMBERED = re.compile(r"^\s*(\d+)[.)]\s+(\S.*)$")
-
-
-def slug(text: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return s or "deck"
-
-
-def parse_quiz_text(text: str, path: str = "<quiz>") -> DeckSpec:
-    """Quiz-page text (the seed's format) as basic cards and exam settings.
-
-    Header lines (title, subtitle, "N questions · P% to pass", progress), then numbered
-    questions, each followed by two paragraphs: the feedback after a right answer (it
-    becomes the card's answer) and after a wrong one (its explanation).
-    """
-    lines = text.splitlines()
-    header: list[tuple[int, str]] = []
-    counts: tuple[int, float] | None = None
-    i = 0
-    while i < len(lines) and not _NUMBERED.match(lines[i]):
-        line = lines[i].strip()
-        m = _COUNTS.match(line)
-        if m:
-            counts = (int(m.group(1)) if len(m.group(1)) < 10 else 10**9, float(m.group(2)))  # (capped anyway)
-        elif line and not _PROGRESS.match(line):
-            header.append((i + 1, line))
-        i += 1
-    if not header:
-        raise DeckFileError(path, 1, "quiz text: missing a title line before the questions")
-    if i >= len(lines):
-        raise DeckFileError(path, len(lines) or 1, "quiz text: no numbered questions found (like '1. What ...')")
-    title = " — ".join(h for _, h in header[:2])
-    blocks: list[tuple[int, int, list[str]]] = []
-    for number, raw in enumerate(lines[i:], start=i + 1):
-        m = _NUMBERED.match(raw)
-        expected = len(blocks) + 1
-        if m and len(m.group(1)) < 10 and int(m.group(1)) == expected:
-            blocks.append((number, expected, [m.group(2).strip()]))
-        elif raw.strip():
-            if not blocks:
-                raise DeckFileError(path, number, "quiz text: the questions must be numbered from 1")
-            blocks[-1][2].append(raw.strip())
-    cards = []
-    for line, n, parts in blocks:
-        if len(parts) != 3:
-            raise DeckFileError(path, line, f"question {n}: expected the question and two feedback paragraphs, "
-                                            f"found {len(parts) - 1} paragraph(s)")
-        question, right, wrong = parts
-        cards.append(CardSpec(f"q{n:02d}", question, right, None, wrong, "", (), line))
-    exam = None
-    if counts is not None:
-        questions, percent = counts
-        if not 0 < percent <= 100:
-            raise DeckFileError(path, None, f"quiz text: pass mark {percent}% is not in (0, 100]")
-        exam = ExamSettings(questions=min(questions, len(cards)) or None, minutes=DEFAULT_EXAM_MINUTES,
-                            pass_mark=percent / 100)
-    return DeckSpec(slug(title), title, "", exam, tuple(cards), path)
-
-
 def dump_toml(deck: DeckSpec) -> str:
     """The deck in the TOML format (written by tomli-w, which escapes what TOML requires);
     ``parse_toml`` gives back an equal DeckSpec."""
@@ -531,7 +332,7 @@ def dump_toml(deck: DeckSpec) -> str:
     for card in deck.cards:
         row: dict[str, object] = {"id": card.id, "question": card.question}
         if card.kind is CardKind.MC:
-            row["choices"] = list(card.choices)
+            row["choices"] = list(card.choices or ())
         row["answer"] = card.answer
         if card.explanation:
             row["explanation"] = card.explanation
@@ -546,33 +347,4 @@ def dump_toml(deck: DeckSpec) -> str:
     return tomli_w.dumps(document)
 
 
-def read_deck(path: Path) -> DeckSpec:
-    """A deck file by its extension: ``.toml`` or quiz-page ``.txt``. Reading the same bytes
-    from the same path again (``srs import`` then its lint hint) gives back the same DeckSpec
-    without parsing them again: a DeckSpec is immutable, and parsing depends on nothing else."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DeckFileError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
-    with reading(path):  # the reader's boundary: whatever the file's content causes is one line
-        return _read_deck(path, raw)
-
-
-@functools.lru_cache(maxsize=16)
-def _read_deck(path: Path, raw: bytes) -> DeckSpec:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DeckFileError(str(path), line, "not UTF-8 text") from None
-    if "\x00" in text:
-        raise DeckFileError(str(path), text[: text.index("\x00")].count("\n") + 1, "contains a NUL character")
-    suffix = path.suffix.lower()
-    if suffix == ".toml":
-        return parse_toml(text, str(path))
-    if suffix == ".txt":
-        return parse_quiz_text(text, str(path))
-    raise DeckFileError(str(path), None, f"unknown deck format {suffix or '(no extension)'!r}")
-
-
-__all__ = ["CardSpec", "DeckSpec", "ExamSettings", "dump_toml", "load_toml", "parse_toml", "parse_quiz_text", "read_deck", "slug"]
+__all__ = ["FAST_PARSE_CHARS", "PIECE_CHARS", "dump_toml", "load_toml", "nests_deeper", "parse_toml"]

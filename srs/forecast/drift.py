@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 
@@ -28,6 +29,18 @@ TREND_SD = 0.04     # prior sd of its trend (logit per day)
 TREND_DAYS = 21     # the trend is extrapolated at most this many days ahead
 #: Gauss–Hermite nodes (standard normal) and weights for integrating over the offset
 NODES = (np.array([-math.sqrt(3.0), 0.0, math.sqrt(3.0)]), np.array([1 / 6, 2 / 3, 1 / 6]))
+
+
+class DriftDict(TypedDict):
+    """What the mocks say beyond the reviews (`evidence.beyond_reviews` in `srs readiness --json`)."""
+
+    level: float
+    trend_per_day: float
+    trend_sd: float
+    level_sd: float
+    exam_answers: int
+    mocks: int
+    direction: str | None            # "improving", "declining", or none
 
 
 @dataclass(frozen=True)
@@ -60,7 +73,7 @@ class Drift:
             return None
         return "improving" if self.trend > 0 else "declining"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> DriftDict:
         return {"level": self.level, "trend_per_day": self.trend, "trend_sd": self.trend_sd,
                 "level_sd": math.sqrt(self.cov[0][0]), "exam_answers": self.answers, "mocks": self.mocks,
                 "direction": self.direction}
@@ -106,7 +119,7 @@ def nodes(mean: float, sd: float) -> list[tuple[float, float]]:
     """(offset, weight) pairs integrating over N(mean, sd²) (one node when sd is ~0)."""
     if sd < 1e-6:
         return [(mean, 1.0)]
-    return [(mean + sd * z, float(w)) for z, w in zip(*NODES)]
+    return [(mean + sd * z, float(w)) for z, w in zip(*NODES, strict=True)]
 
 
 __all__ = ["Drift", "fit", "nodes", "shifted"]

@@ -1,0 +1,140 @@
+"""The forecast's use cases on a store: a deck's forecast (``assess``), each card's chance
+now (``chances_now``), a deck's outlook on its exam date (``outlook``) and how the forecasts
+stored with past attempts fared (``outcomes``)."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from srs.forecast.calibration import Calibration, CalibrationDict, calibration
+from srs.forecast.evidence import evidence_columns
+from srs.forecast.predict import forecast
+from srs.forecast.records import Forecast, ForecastDict
+
+VALUE_UP_TO = 2000   # cards: above, the value of a review is not computed
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Python's cyclic garbage collector paused: a deck of 100,000 cards makes several
+    hundred thousand small tuples (rows, records), none in a cycle, and each batch of them
+    would otherwise set off a pass over every object alive (a third of the time they take)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bool = True) -> Forecast:
+    """The forecast for the learner of ``store`` on deck ``deck_id`` (its exam settings),
+    for an exam at ``on``, from everything they answered up to ``now``."""
+    with _no_collection():
+        return _assess(store, settings, deck_id, on, now, value)
+
+
+def _assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bool) -> Forecast:
+    from datetime import timezone
+
+    from fsrs import Rating as FsrsRating
+
+    from srs.scheduler import make_scheduler, to_fsrs
+
+    deck = store.deck(deck_id)
+    cards = [c for c in store.exam_cards(deck_id, memory=False) if c.choices >= 2]
+    if deck is None or not cards:
+        raise ValueError(f"deck {deck_id!r} has no multiple-choice cards")
+    scheduler = make_scheduler(settings, fuzz=False)
+    reviews, exam_answers = store.forecast_columns(deck_id, [c.key for c in cards])
+    after: dict[int, tuple[float | None, float | None]] = {}
+    if value and len(cards) <= VALUE_UP_TO:  # a small deck: its memory states too
+        # the scheduler has no fuzz here, so a state's answer does not depend on the card: one
+        # computation per distinct memory state (a deck's new cards all share one); only the
+        # stability is kept, so fsrs is asked directly (``scheduler.rate`` would also seed its
+        # fuzz and build the whole state after)
+        seen: dict[tuple, tuple[float | None, float | None]] = {}
+        when = now.astimezone(timezone.utc)
+        review = scheduler.review_card
+        for card in store.exam_cards(deck_id):
+            state = (card.state, card.step, card.stability, card.difficulty, card.due, card.last_review)
+            if state not in seen:
+                before = to_fsrs(card.key, card.memory(), when)
+                seen[state] = (review(before, FsrsRating.Good, when)[0].stability,
+                               review(before, FsrsRating.Again, when)[0].stability)
+            after[card.key] = seen[state]
+    found = evidence_columns(cards, reviews, exam_answers, scheduler.parameters, after)
+    return forecast(found, deck.exam_questions, deck.exam_pass_mark, on, now, deck_id, scheduler.parameters,
+                    value=value and bool(after))
+
+
+def chances_now(store, settings, deck_id: str, now: datetime) -> dict[int, float]:
+    """Each multiple-choice card's chance of a right answer now (card key -> chance), as the
+    forecast has it (for a "chance now" column); empty when the deck has none."""
+    try:
+        found = assess(store, settings, deck_id, now, now, value=False)
+    except ValueError:
+        return {}
+    return {q.key: q.p_now for q in found.cards}
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """A deck's exam date (the ``exam_date`` setting), the days left, the chance of passing then."""
+
+    exam_date: str | None = None
+    days_left: int | None = None
+    pass_probability: float | None = None
+    no_mock: bool = False            # no exam answers yet: the chance is not a forecast ("?")
+
+
+def outlook(store, settings, deck_id: str, now: datetime) -> Outlook:
+    """The outlook of a deck with an ``exam_date`` setting (empty without one)."""
+    from srs.clock import on_date
+
+    if settings.exam_date is None:
+        return Outlook()
+    when = on_date(settings.exam_date, settings.day_starts_at, now)
+    days = (when.date() - now.astimezone(when.tzinfo).date()).days
+    try:
+        found = assess(store, settings, deck_id, max(when, now), now, value=False)
+    except ValueError:
+        return Outlook(settings.exam_date, days)
+    return Outlook(settings.exam_date, days, found.pass_probability, found.no_mock)
+
+
+class ReadinessDict(ForecastDict):
+    """`srs readiness --json` (docs/json.md)."""
+
+    exam_date: str | None            # the date the forecast is for; none: as if the exam were now
+    date_note: str | None            # why it is now: no exam date set, or it has passed
+    calibration: CalibrationDict
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What `srs readiness` reports: the forecast for a date, the note when that date is now
+    (no exam date, or it has passed), and how past forecasts fared."""
+
+    forecast: Forecast
+    calibration: Calibration
+    exam_date: datetime | None
+    date_note: str | None = None
+
+    def to_dict(self) -> ReadinessDict:
+        return {**self.forecast.to_dict(), "exam_date": None if self.exam_date is None else self.exam_date.isoformat(),
+                "date_note": self.date_note, "calibration": self.calibration.to_dict()}
+
+
+def outcomes(store, deck_id: str) -> Calibration:
+    """How the forecasts stored with past attempts fared (see ``calibration``)."""
+    answers, attempts = store.forecast_outcomes(deck_id)
+    return calibration(answers, attempts)
+
+
+__all__ = ["Outlook", "Readiness", "ReadinessDict", "assess", "chances_now", "outcomes", "outlook"]
