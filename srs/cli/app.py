@@ -10,7 +10,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 import typer
@@ -349,28 +349,6 @@ def print_json(value: Any) -> None:
     sys.stdout.write(text + "\n")
 
 
-def print_json_list(items: Iterable[Any], chunk: int = 1000) -> None:
-    """``print_json`` of a list, written as its items come (the same text, bounded memory)."""
-    first = True
-    batch: list[str] = []
-
-    def flush() -> None:
-        text = "".join(batch)
-        if _JSON_RAW.search(text) is not None:
-            text = _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-        sys.stdout.write(text)
-        batch.clear()
-
-    for item in items:
-        item_text = json.dumps(item, indent=2, ensure_ascii=False, default=str).replace("\n", "\n  ")
-        batch.append(("[\n  " if first else ",\n  ") + item_text)
-        first = False
-        if len(batch) >= chunk:
-            flush()
-    batch.append("[]\n" if first else "\n]\n")
-    flush()
-
-
 def _version(value: bool) -> None:
     if value:
         from srs import __version__
@@ -409,4 +387,4 @@ def in_range(value: int | None, flag: str, low: int = 1, high: int | None = None
 
 
 __all__ = ["Context", "SrsCommand", "app", "busy_timeout", "command", "complete_card", "complete_deck",
-           "complete_key", "context", "fuzz", "in_range", "print_json", "print_json_list"]
+           "complete_key", "context", "fuzz", "in_range", "print_json"]

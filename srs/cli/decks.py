@@ -10,7 +10,8 @@ from typing import Optional
 
 import typer
 
-from srs.cli.app import app, command, context, fuzz, print_json, print_json_list
+from srs.cli.app import app, command, context, fuzz, print_json
+from srs.cli.json_list import print_json_list
 from srs.cli.options import deck_option, json_option
 
 CARDS_SHOWN = 100  # srs cards' default --limit: a table read at a glance, printed in well under a second

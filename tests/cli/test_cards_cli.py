@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from srs.cli.app import print_json_list
+from srs.cli.json_list import print_json_list
 from srs.cli.decks import CARDS_SHOWN
 from srs.ui import card_list
 from srs.ui.console import SafeConsole
