@@ -7,7 +7,8 @@ The collection is made by benchmarks/generate.py (kept and reused when ``--db`` 
 Each case is one fresh process, output to a file (a pipe's way: no terminal); CPU (user +
 system) and peak resident memory (VmHWM, benchmarks/peak.py) are printed, the median CPU of
 ``--runs``. ``--checkout`` runs another srs checkout (its folder on PYTHONPATH) on the same
-collection, side by side (one run each: a whole-table checkout can take a minute a case).
+collection, side by side (one run each: a whole-table checkout can take a minute a case;
+--limit cases are skipped there, its plain `srs cards` shows every card).
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ def main() -> None:
     print(f"{'case':24} {'side':6} {'CPU s':>7} {'peak MiB':>9} {'output bytes':>13}")
     for label, command in CASES:
         for side, root, runs in sides:
+            if side == "other" and "--limit" in command:
+                continue  # a checkout before --limit: its `srs cards` is already every card
             cpu, peak, size = measure(root, args.db, command, runs)
             print(f"{label:24} {side:6} {cpu:7.2f} {peak:9.0f} {size:13d}", flush=True)
 
