@@ -1,6 +1,6 @@
 """Simulated learners for the honesty benchmark (``benchmarks/honesty.py``).
 
-Written from a description of how people learn, not from ``srs/forecast.py``: nothing here
+Written from a description of how people learn, not from ``srs/forecast/``: nothing here
 imports or mirrors the forecast's model.
 
 The common world

@@ -1,9 +1,19 @@
-"""Shared fixtures: the database engines (tests/dbs.py) and an isolated environment.
+"""Shared fixtures: the database engines (tests/dbs.py), an isolated environment, and what
+keeps the quick loop quick.
 
 Every test runs without the developer's ``SRS_*`` variables (``SRS_TEST_PG_URL`` aside,
 which names the test server) and with a home and data folder of its own, so no test reads
 or writes a real database. Hypothesis keeps its example database in the system's temporary
 folder, not in the repository.
+
+What keeps the quick loop quick (the first four give what the slow way gives):
+- a new SQLite database is a copy of one migrated once per run (tests/dbs.py:
+  ``migrated_once``; ``real_migrations`` runs Alembic itself, as tests/test_migrations.py does);
+- a store made with the same decks is a copy of the first one (tests/factories.py: ``make_store``);
+- Typer's Click command tree is built once per run, not once per CliRunner invoke;
+- the web apps share Jinja's bytecode cache (tests/web/conftest.py);
+- under ``-m "not slow"`` each hypothesis test runs a tenth of its examples (at least 5, or all
+  when fewer); the whole suite runs every example.
 """
 
 from __future__ import annotations
@@ -21,6 +31,49 @@ pytest_plugins = ["tests.dbs"]
 settings.register_profile(
     "srs", database=DirectoryBasedExampleDatabase(Path(tempfile.gettempdir()) / "srs-hypothesis"))
 settings.load_profile("srs")
+
+
+def quick_examples(n: int) -> int:
+    """How many of a hypothesis test's ``n`` examples the quick loop runs."""
+    return max(min(n, 5), n // 10)
+
+
+def _quick_loop(config) -> bool:
+    """``-m "not slow"`` without a hypothesis profile of the caller's own."""
+    return "not slow" in (config.option.markexpr or "") and not config.getoption("hypothesis_profile", None)
+
+
+def pytest_collection_modifyitems(config, items):
+    if not _quick_loop(config):
+        return
+    done = set()
+    for item in items:
+        test = getattr(item, "obj", None)
+        own = getattr(test, "_hypothesis_internal_use_settings", None)  # what @settings gave it
+        if own is None or id(test) in done:  # one function, many parameters: scaled once
+            continue
+        done.add(id(test))
+        test._hypothesis_internal_use_settings = settings(own, max_examples=quick_examples(own.max_examples))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_command_tree():
+    """Typer's CliRunner builds the Click commands from the app on every invoke (as a process
+    does once at its start): built once per app for the whole run."""
+    import typer.main
+    import typer.testing
+
+    built = typer.testing._get_command
+    cache: dict[int, object] = {}
+
+    def get_command(app):
+        if id(app) not in cache:
+            cache[id(app)] = (app, built(app))  # the app kept, so its id stays its own
+        return cache[id(app)][1]
+
+    typer.testing._get_command = get_command
+    yield
+    typer.testing._get_command = built
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ Locally without a server the PostgreSQL cases skip with a message; with CI=true 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 
 import pytest
@@ -38,6 +39,45 @@ def require_postgres() -> None:
     if os.environ.get("CI") == "true":
         pytest.fail("CI=true but SRS_TEST_PG_URL is not set: .ci/run must start PostgreSQL")
     pytest.skip("PostgreSQL tests need a server: set SRS_TEST_PG_URL (bash .ci/postgres.sh starts one)")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def migrated_once(tmp_path_factory):
+    """Alembic runs the migrations on a new SQLite database once per test run; every other new
+    SQLite database starts as a copy of that one (what ``migrate`` makes of an empty file is
+    the same every time, and its run costs more than most tests). Existing files, URLs with a
+    query, and other engines go through ``migrate`` itself; tests/test_migrations.py runs the
+    migrations themselves."""
+    from srs.store import engine as engine_module
+
+    real = engine_module.migrate
+    template = tmp_path_factory.mktemp("migrated") / "empty.db"
+
+    def migrate(engine):
+        path = engine.url.database if engine.dialect.name == "sqlite" and not engine.url.query else None
+        if not path or path == ":memory:" or path.startswith("file:") or (
+                os.path.exists(path) and os.path.getsize(path)):
+            return real(engine)
+        if not template.exists():
+            made = engine_module.make_engine(f"sqlite:///{template}")
+            real(made)
+            with made.connect() as connection:  # everything in the file itself, no -wal beside it
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            made.dispose()
+        shutil.copyfile(template, path)
+        return True  # as for any empty database: a first run
+
+    engine_module.migrate = migrate
+    yield real
+    engine_module.migrate = real
+
+
+@pytest.fixture
+def real_migrations(monkeypatch, migrated_once):
+    """Alembic's own run on every new database of the test (no copy)."""
+    from srs.store import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "migrate", migrated_once)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -32,13 +35,32 @@ def deck(deck_id: str = "d", cards: int = 10, exam: ExamSettings | None = EXAM,
     return DeckSpec(deck_id, f"Deck {deck_id}", "", exam, tuple(specs), f"{deck_id}.toml")
 
 
+_BUILT: dict[tuple, Path] = {}  # (decks, learner) -> an SQLite file that holds just them
+_BUILT_IN = tempfile.TemporaryDirectory(prefix="srs-test-stores-")
+
+
 def make_store(db: str | Path, *decks: DeckSpec, learner: str = "alice") -> Store:
-    """A store on ``db`` (a database URL, an SQLite path, or a folder for a new SQLite file)."""
+    """A store on ``db`` (a database URL, an SQLite path, or a folder for a new SQLite file).
+
+    A new SQLite file is a copy of the first one made with the same decks and learner (the
+    import at T0 - 1 day writes the same database every time)."""
     if isinstance(db, Path) and db.is_dir():
         db = db / "test.db"
-    store, _ = open_store(str(db), learner)
-    import_decks(store, list(decks), T0 - timedelta(days=1))
-    return store
+    path = str(db)
+    if "://" in path or os.path.exists(path):
+        store, _ = open_store(path, learner)
+        import_decks(store, list(decks), T0 - timedelta(days=1))
+        return store
+    key = (decks, learner)
+    if key not in _BUILT:
+        built = Path(_BUILT_IN.name) / f"{len(_BUILT)}.db"
+        store, _ = open_store(str(built), learner)
+        import_decks(store, list(decks), T0 - timedelta(days=1))
+        store.close()  # the last connection closed: the write-ahead log is in the file
+        assert not Path(f"{built}-wal").exists()
+        _BUILT[key] = built
+    shutil.copyfile(_BUILT[key], path)
+    return open_store(path, learner)[0]
 
 
 def mutated(parts: list[str], rnd, marks: tuple[str, ...]) -> str:

@@ -1,6 +1,6 @@
 """Deck files (docs/deck-format.md): one test per rule, each error naming file and line; property tests
 that any text parses or gives a file:line error, never a traceback. Every test here runs
-twice: with tomllib, and with toml-rs as for a large file (tests/test_deckfile_fast.py
+twice: with tomllib, and with toml-rs as for a large file (tests/test_deckfile_two_parsers.py
 checks that the two agree)."""
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ checked on its syntax tree (ast), so a new module that breaks one fails here."""
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import unicodedata
 from pathlib import Path
@@ -34,6 +35,12 @@ ATTACKS = {
     "rlo": "abc\u202egnp.exe",
     "zero width": "pay\u200bpal\u2060\ufeff",
 }
+
+
+@functools.cache
+def syntax_tree(path: Path) -> ast.Module:
+    """A source file of srs/ parsed once for the tests that read them all."""
+    return ast.parse(path.read_text(encoding="utf-8"))
 
 
 def terminal_controls(out: str) -> list[str]:
@@ -151,7 +158,7 @@ def test_rich_text_and_consoles_are_made_only_at_the_boundary():
     problems = []
     allowed_rich_text = {SRS / "ui" / "text.py"}
     for path in SOURCES:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = syntax_tree(path)
         text_names = _text_names(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module:
@@ -206,7 +213,7 @@ def test_plain_prints_pass_their_data_through_shown():
     them is shown(...), or a number or a date formatted by a format spec."""
     problems = []
     for path in SOURCES:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = syntax_tree(path)
         for name, call in _calls(tree):
             if name != "print" or not isinstance(call.func, ast.Name):
                 continue

@@ -9,8 +9,7 @@ import re
 from typer.testing import CliRunner
 
 from srs.cli import app
-from tests.cli.helpers import LETTERS, MINI
-from srs.review import choice_order
+from tests.cli.helpers import MINI, letters
 
 NOW = "2026-11-02T09:00:00+00:00"
 
@@ -44,14 +43,10 @@ class Srs:
 
     def right(self, name: str) -> str:
         """The key that answers ``name`` right in a review now."""
-        card = self.cards(name.partition("/")[0])[name]
-        order = choice_order(card["card"], card["reps"], len(card["choices"]))
-        return LETTERS[order.index(LETTERS.index(card["answer"]))]
+        return letters(self.db, "tester", name)[0]
 
     def wrong(self, name: str) -> str:
-        card = self.cards(name.partition("/")[0])[name]
-        right = self.right(name)
-        return next(letter for letter in LETTERS[:len(card["choices"])] if letter != right)
+        return letters(self.db, "tester", name)[1]
 
     def first(self, *args: str) -> str:
         """The card `srs review ARGS` shows first."""

@@ -65,7 +65,35 @@ def errors(stderr: str) -> str:
     return "".join(line for line in stderr.splitlines(keepends=True) if not line.startswith("simulated time: "))
 
 
+class Ran:
+    """What ``subprocess.run`` gives (returncode, stdout, stderr), from an in-process run."""
+
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
 def srs(env, *args, input=None, check=True):
+    """``srs ARGS`` in-process (Typer's CliRunner) with ``env`` as its environment, as the
+    quick loop runs it; a bug's exception is raised, not turned into an exit code."""
+    from typer.testing import CliRunner
+
+    from srs.cli import app
+
+    import os
+
+    exactly = {key: None for key in os.environ if key not in env}  # as a process given ``env`` alone
+    result = CliRunner().invoke(app, list(args), input=input, env={**exactly, **env})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    ran = Ran(result.exit_code, result.stdout, result.stderr)
+    if check and ran.returncode != 0:
+        raise AssertionError(f"srs {' '.join(args)} exited {ran.returncode}: {ran.stderr}")
+    return ran
+
+
+def srs_process(env, *args, input=None, check=True):
+    """``python -m srs ARGS`` as a real process (for what only a process shows: start-up,
+    exit codes of the interpreter, signals, several processes at once)."""
     result = subprocess.run([sys.executable, "-m", "srs", *args], env=env, input=input, capture_output=True,
                             text=True, timeout=60)
     if check and result.returncode != 0:
@@ -93,16 +121,28 @@ def shown_letter(card: dict, letter: str | None = None) -> str:
     return LETTERS[order.index(LETTERS.index(letter or card["answer"]))]
 
 
+def letters(db: str, learner: str, name: str) -> tuple[str, str]:
+    """(the key that answers card ``name`` (DECK/CARD) right in a review now, and one that answers
+    it wrong), from its choices and answers so far in the database (what `srs cards` shows
+    without the forecast that `srs cards` computes)."""
+    store, _ = open_store(db, learner)
+    try:
+        card = store.find_card(*name.split("/", 1))
+    finally:
+        store.close()
+    order = choice_order(name, card.memory.reps, len(card.choices))
+    right = LETTERS[order.index(card.answer_index)]
+    return right, next(letter for letter in LETTERS[: len(card.choices)] if letter != right)
+
+
 def right_letter(env, name: str) -> str:
     """The key that answers card ``name`` (DECK/CARD) right in a review now."""
-    return shown_letter(cards_json(env, name.partition("/")[0])[name])
+    return letters(env["SRS_DB"], env["SRS_LEARNER"], name)[0]
 
 
 def wrong_letter(env, name: str) -> str:
     """A key that answers card ``name`` wrong in a review now."""
-    card = cards_json(env, name.partition("/")[0])[name]
-    right = shown_letter(card)
-    return next(letter for letter in LETTERS[: len(card["choices"])] if letter != right)
+    return letters(env["SRS_DB"], env["SRS_LEARNER"], name)[1]
 
 
 def next_card(env, *args) -> str:

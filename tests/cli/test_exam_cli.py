@@ -1,4 +1,5 @@
-"""`srs exam` and `srs results` end to end: piped, a real short timer, a real terminal."""
+"""`srs exam` and `srs results` end to end: piped, in-process (Typer's CliRunner); a real short
+timer and a real terminal (slow)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,13 @@ import pytest
 from tests.cli.terminal import Terminal
 from tests.cli.helpers import MINI, cards_json, errors, review_log, srs
 
-pytestmark = pytest.mark.slow  # real srs processes and terminals
-
 
 def shown_choices(screen: str) -> dict[str, str]:
     """The lettered choices on screen: {'A': 'Paris', ...}."""
     return {m.group(1): m.group(2).strip() for m in re.finditer(r"([A-F])\) (.+?)\s*│?$", screen, re.M)}
 
 
+@pytest.mark.slow
 def test_exam_in_a_real_terminal_reads_each_shuffled_question(env):
     cards = {c["question"]: c for c in cards_json(env).values() if c["kind"] == "mc"}
     term = Terminal(["exam", "--deck", "mini", "--seed", "11", "--minutes", "5"], env)
@@ -50,6 +50,7 @@ def test_exam_in_a_real_terminal_reads_each_shuffled_question(env):
     assert sorted(r for _, r, _ in review_log(env)) == [3, 3, 3, 3]
 
 
+@pytest.mark.slow
 def test_countdown_keeps_moving_while_waiting(env):
     term = Terminal(["exam", "--deck", "mini", "--seed", "1", "--minutes", "1"], env)
     first = re.search(r"(\d\d:\d\d) left", term.wait_for("Answer A-")).group(1)
@@ -89,6 +90,7 @@ def test_same_seed_same_exam(env):
     assert review_log(env) == []  # --no-schedule
 
 
+@pytest.mark.slow
 def test_time_up_hands_in_while_waiting_for_input(env):
     read_end, write_end = os.pipe()  # stdin stays open: nobody answers, nothing ends the input
     proc = subprocess.Popen([sys.executable, "-m", "srs", "exam", "--deck", "mini", "--minutes", "0.05"],
@@ -121,6 +123,7 @@ def test_exam_errors(env, tmp_path):
     assert r.returncode == 1 and "several decks" in r.stderr and "mini2" in r.stderr
 
 
+@pytest.mark.slow
 def test_ctrl_c_asks_no_goes_on_a_second_one_leaves_without_saving(env):
     term = Terminal(["exam", "--deck", "mini", "--seed", "3", "--minutes", "5"], env)
     first = re.search(r"(\d\d:\d\d) left", term.wait_for("Answer A-")).group(1)
@@ -142,6 +145,7 @@ def test_ctrl_c_asks_no_goes_on_a_second_one_leaves_without_saving(env):
     assert review_log(env) == []
 
 
+@pytest.mark.slow
 def test_ctrl_c_then_yes_hands_in(env):
     term = Terminal(["exam", "--deck", "mini", "--seed", "3", "--minutes", "5"], env)
     term.wait_for("Answer A-")

@@ -1,11 +1,10 @@
 """Faults a user can meet, each one clear line and exit 1 with nothing half-written:
-a database locked for a while (waited for) or too long, read-only, a full disk."""
+a database locked for a while (waited for) or too long by another process (real processes,
+slow), read-only, a bad busy timeout, an unreachable server, a full disk (in-process)."""
 
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 
@@ -13,15 +12,15 @@ import pytest
 from typer.testing import CliRunner
 
 import srs.store.engine as engine_mod
+from tests.cli.helpers import srs, srs_process
 from tests.cli.terminal import srs_env
 from tests.cli.test_concurrency import big_deck_file
 
-pytestmark = pytest.mark.slow  # real srs processes
 
 
 def run(env, *args, input=None):
-    return subprocess.run([sys.executable, "-m", "srs", *args], env=env, input=input, capture_output=True,
-                          text=True, timeout=60)
+    """``srs ARGS`` in-process (Typer's CliRunner), whatever its exit code."""
+    return srs(env, *args, input=input, check=False)
 
 
 def hold_lock(path: str, seconds: float, ready: threading.Event) -> None:
@@ -34,12 +33,13 @@ def hold_lock(path: str, seconds: float, ready: threading.Event) -> None:
 
 
 def with_lock_held(env, seconds: float, *args):
+    """``srs ARGS`` as a real process while this one holds the database's lock for ``seconds``."""
     ready = threading.Event()
     holder = threading.Thread(target=hold_lock, args=(env["SRS_DB"], seconds, ready))
     holder.start()
     ready.wait(5)
     try:
-        return run(env, *args)
+        return srs_process(env, *args, check=False)
     finally:
         holder.join()
 
@@ -51,6 +51,7 @@ def env(tmp_path):
     return e
 
 
+@pytest.mark.slow  # a real process waiting seconds for the lock
 def test_a_lock_held_for_two_seconds_is_waited_for(env, tmp_path):
     started = time.monotonic()
     result = with_lock_held(env, 2.0, "import", big_deck_file(tmp_path))
@@ -59,6 +60,7 @@ def test_a_lock_held_for_two_seconds_is_waited_for(env, tmp_path):
     assert "big: 40 added" in result.stdout
 
 
+@pytest.mark.slow  # a real process waiting for the lock
 def test_a_lock_held_too_long_is_one_line_and_nothing_written(env, tmp_path):
     env = dict(env, SRS_BUSY_TIMEOUT="0.5")
     result = with_lock_held(env, 3.0, "import", big_deck_file(tmp_path))

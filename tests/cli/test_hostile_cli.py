@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from srs.cli import app
 from srs.ui.shown import UNSAFE, shown
-from tests.cli.helpers import errors, srs
+from tests.cli.helpers import errors, srs, srs_process
 from tests.cli.terminal import Terminal, srs_env
 from tests.hostile_text import CLEAR, EVIL, OSC52, hostile_toml, package_with_media_names, toml_string
 
@@ -66,12 +66,12 @@ def test_no_command_lets_the_deck_drive_the_terminal(cli):
 def test_review_and_exam_in_real_processes_show_the_deck_as_text(tmp_path):
     env = srs_env(tmp_path, SRS_NOW=NOW, SRS_WIDTH="120")
     (tmp_path / "evil.toml").write_text(hostile_toml(), encoding="utf-8")
-    srs(env, "import", str(tmp_path / "evil.toml"))
-    review = srs(env, "review", "--deck", "evil", input="A\n\nB\n\nA\n\n" * 4 + "q\n")
+    srs_process(env, "import", str(tmp_path / "evil.toml"))
+    review = srs_process(env, "review", "--deck", "evil", input="A\n\nB\n\nA\n\n" * 4 + "q\n")
     assert shown(OSC52) in review.stdout and shown(CLEAR) in review.stdout  # shown, visibly
-    exam = srs(env, "exam", "--deck", "evil", "--seed", "1", input="A\nB\n\n" + "A\n" * 10)
+    exam = srs_process(env, "exam", "--deck", "evil", "--seed", "1", input="A\nB\n\n" + "A\n" * 10)
     assert "Evil ␛]52;c;aGVsbG8=␇" in exam.stdout
-    results = srs(env, "results", "1")
+    results = srs_process(env, "results", "1")
     for result in (review, exam, results):
         assert not controls(result.stdout) and not controls(errors(result.stderr)), result.stdout
 
@@ -121,7 +121,7 @@ def test_a_deck_named_like_markup_is_examinable_and_shown_as_it_is(tmp_path, nam
                     encoding="utf-8")
     srs(env, "import", str(deck))
     exam = srs(env, "exam", "--deck", "chem", "--seed", "1", input="A\n")
-    assert f"{name}: 1 questions" in exam.stdout and f"[bold]Q[/] {name}" in exam.stdout
+    assert f"{name}: 1 question," in exam.stdout and f"[bold]Q[/] {name}" in exam.stdout
     assert "[red]a" in exam.stdout and f"attempt #1 — {name}" in exam.stdout
     assert name in srs(env, "decks").stdout
     assert name in srs(env, "results", "1").stdout

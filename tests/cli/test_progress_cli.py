@@ -1,15 +1,11 @@
-"""stats, readiness, optimize and `review --until` end to end."""
+"""stats, readiness, optimize and `review --until` end to end, in-process (Typer's CliRunner)."""
 
 from __future__ import annotations
 
 import json
 
-import pytest
-
 from tests.cli.helpers import cards_json, errors, next_card, right_letter, srs
 from tests.store_helpers import bulk_load
-
-pytestmark = pytest.mark.slow  # real srs processes
 
 
 def test_stats_json_and_screen(env):

@@ -1,4 +1,5 @@
-"""`srs review` end to end: real processes, piped protocol, a real terminal, simulated weeks."""
+"""`srs review` end to end: the piped protocol and simulated weeks in-process (Typer's CliRunner);
+single keys and Ctrl-C in a real terminal (slow)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ from tests.cli.helpers import (LETTERS, cards_json, errors, next_card, review_lo
                               wrong_letter)
 from tests.cli.terminal import Terminal, srs_env
 from tests.oracle import replay
-
-pytestmark = pytest.mark.slow  # real srs processes and terminals
 
 
 def test_piped_protocol_two_lines_per_card(env):
@@ -65,6 +64,7 @@ def test_bad_options(env):
     assert r.returncode == 1 and errors(r.stderr) == "error: --limit 0: must be at least 1\n"
 
 
+@pytest.mark.slow
 def test_weeks_of_daily_study_match_an_independent_fsrs_replay(tmp_path, db_url):
     """The bundled deck, studied every day for three weeks through the CLI."""
     env = srs_env(tmp_path, db_url)
@@ -98,6 +98,7 @@ def test_weeks_of_daily_study_match_an_independent_fsrs_replay(tmp_path, db_url)
     assert sum(1 for c in final.values() if c["state"] != "new") == 20
 
 
+@pytest.mark.slow
 def test_single_keys_in_a_real_terminal(env):
     right = {c["question"]: c for c in cards_json(env).values()}
     term = Terminal(["review", "--deck", "mini"], env)
@@ -125,6 +126,7 @@ def test_single_keys_in_a_real_terminal(env):
     assert review_log(env) == []
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_answers(env):
     term = Terminal(["review", "--deck", "mini"], env)
     term.wait_for("Answer A-")
@@ -137,6 +139,7 @@ def test_ctrl_c_keeps_answers(env):
     assert [(n, r) for n, r, _ in review_log(env)] == [("mini/one", 3)]
 
 
+@pytest.mark.slow
 def test_suspend_at_the_rating_prompt_keeps_the_answer_and_undo_takes_both_back(env):
     first = next_card(env, "--deck", "mini")
     term = Terminal(["review", "--deck", "mini"], env)
@@ -172,6 +175,7 @@ def test_end_of_input_at_the_rating_prompt_records_the_right_answer(env):
     assert [(n, r) for n, r, _ in review_log(env)] == [(first, 3)]
 
 
+@pytest.mark.slow
 def test_ctrl_c_at_the_rating_prompt_records_the_answer_and_exits_130(env):
     first = next_card(env, "--deck", "mini")
     term = Terminal(["review", "--deck", "mini"], env)

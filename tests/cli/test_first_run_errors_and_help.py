@@ -1,5 +1,6 @@
-"""The foundation end to end, through real processes: first run, decks and cards JSON,
-user errors as one line and exit 1, config, suspend."""
+"""The foundation end to end, in-process (Typer's CliRunner): first run, decks and cards JSON,
+user errors as one line and exit 1, config, suspend, help, tables; what only a real process
+shows (the modules a start imports), in real processes marked slow."""
 
 from __future__ import annotations
 
@@ -19,20 +20,18 @@ COMMANDS = ["import", "decks", "cards", "review", "config", "suspend", "unsuspen
             "readiness", "optimize", "export", "lint", "serve"]
 
 
-@pytest.mark.slow
-def test_first_run_loads_the_bundled_deck_from_any_directory(tmp_path, db_url):
+def test_first_run_loads_the_bundled_deck_from_any_directory(tmp_path, db_url, monkeypatch):
     env = srs_env(tmp_path, db_url)
     elsewhere = tmp_path / "somewhere"
     elsewhere.mkdir()
-    out = subprocess.run([sys.executable, "-m", "srs", "decks", "--json"], env=env, cwd=elsewhere,
-                         capture_output=True, text=True, check=True).stdout
+    monkeypatch.chdir(elsewhere)
+    out = srs(env, "decks", "--json").stdout
     [deck] = json.loads(out)
     assert deck == {"id": "dl-final", "name": "Deep Learning: Build Real Things — Final Exam", "cards": 20,
                     "new": 20, "learning": 0, "review": 0, "due": 0, "suspended": 0, "exam": True,
                     "exam_date": None, "days_left": None, "pass_probability": None, "no_mock": None}
 
 
-@pytest.mark.slow
 def test_default_database_lives_in_the_user_data_dir(tmp_path):
     env = srs_env(tmp_path)
     del env["SRS_DB"]
@@ -40,7 +39,6 @@ def test_default_database_lives_in_the_user_data_dir(tmp_path):
     assert list((tmp_path / "data").rglob("srs.db"))
 
 
-@pytest.mark.slow
 def test_cards_json_shape(env):
     cards = json.loads(srs(env, "cards", "--json").stdout)
     one = next(c for c in cards if c["card"] == "mini/one")
@@ -53,7 +51,6 @@ def test_cards_json_shape(env):
     assert [c["card"] for c in json.loads(srs(env, "cards", "--tag", "geo", "--json").stdout)] == ["mini/capital"]
 
 
-@pytest.mark.slow
 def test_broken_deck_is_one_line_exit_1_and_nothing_changes(env, tmp_path):
     before = srs(env, "cards", "--json").stdout
     broken = tmp_path / "broken.toml"
@@ -67,7 +64,6 @@ def test_broken_deck_is_one_line_exit_1_and_nothing_changes(env, tmp_path):
     assert "broken" not in srs(env, "decks", "--json").stdout
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("args,message", [
     (["cards", "--deck", "nope"], "unknown deck 'nope'"),
     (["suspend", "mini/nope"], "unknown card 'mini/nope'"),
@@ -86,13 +82,11 @@ def test_user_errors_are_one_line(env, args, message):
     assert stderr.count("\n") == 1 and "Traceback" not in result.stderr
 
 
-@pytest.mark.slow
 def test_bad_srs_now_is_one_line(env):
     result = srs(dict(env, SRS_NOW="yesterday"), "decks", check=False)
     assert result.returncode == 1 and result.stderr.startswith("error: SRS_NOW 'yesterday'")
 
 
-@pytest.mark.slow
 def test_corrupt_database_is_refused_and_left_alone(tmp_path):
     path = tmp_path / "notes.db"
     path.write_bytes(b"these are my notes, not a database" * 100)
@@ -103,7 +97,6 @@ def test_corrupt_database_is_refused_and_left_alone(tmp_path):
     assert not (tmp_path / "notes.db-wal").exists()
 
 
-@pytest.mark.slow
 def test_config_global_and_per_deck(env):
     srs(env, "config", "new_per_day", "5")
     assert json.loads(srs(env, "config", "--json").stdout)["new_per_day"] == 5
@@ -119,7 +112,6 @@ def test_config_global_and_per_deck(env):
     assert "Session over: 2 answers," in result.stdout
 
 
-@pytest.mark.slow
 def test_suspend_and_unsuspend(env):
     assert srs(env, "suspend", "mini/one", "mini/six").stdout.split("\n")[:2] == ["suspended mini/one",
                                                                                    "suspended mini/six"]
@@ -231,7 +223,6 @@ def test_deck_counts_do_not_load_the_forecast_without_an_exam_date(tmp_path):
     assert "srs.forecast" in result.stderr  # with an exam date, the chance of passing is shown
 
 
-@pytest.mark.slow
 def test_simulated_time_is_announced_and_never_writes_history_backwards(tmp_path):
     from datetime import datetime
 

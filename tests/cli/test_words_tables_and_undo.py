@@ -1,4 +1,6 @@
-"""Daily use (issue 23), through the real CLI in-process (Typer's CliRunner)."""
+"""Daily use through the real CLI in-process (Typer's CliRunner): `u` takes back a letter or an
+answer, the leech and unsuspend messages, words and percentage points, dates and zones, tables
+that keep whole rows when piped and drop columns in a narrow terminal."""
 
 from __future__ import annotations
 

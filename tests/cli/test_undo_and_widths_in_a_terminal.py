@@ -1,4 +1,5 @@
-"""Daily use (issue 23) in a real pseudo-terminal: single key presses, as a learner types them."""
+"""`u` and table widths in a real pseudo-terminal and a real pipe: single key presses, as a
+learner types them (the in-process tests: tests/cli/test_words_tables_and_undo.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Anki both ways, with Anki's own engine (the `anki` package) as the oracle."""
+"""Each format srs writes for Anki and reads from it (.apkg, Anki's .txt, .csv, .toml, .colpkg),
+with Anki's own engine (the `anki` package) as the oracle: fields, tags and escaping, GUIDs,
+history, HTML and cloze to text, hostile packages. Round trips: tests/test_anki_round_trips.py."""
 
 from __future__ import annotations
 
