@@ -15,26 +15,26 @@ CHUNK = 500  # keys in one IN (…)
 
 
 class CardHtmlQueries(StoreBase):
-    def anki_html(self, key: int) -> tuple[str, str] | None:
-        """(question HTML, answer HTML) of a card, or None: the card shows its text."""
+    def anki_html(self, key: int) -> tuple[str, str, str] | None:
+        """(question HTML, answer HTML, its note type's CSS) of a card, or None: the card shows its text."""
         with self.atomic() as s:
-            row = s.execute(select(card_html.c.question, card_html.c.answer)
+            row = s.execute(select(card_html.c.question, card_html.c.answer, card_html.c.css)
                             .where(card_html.c.card_key == key)).first()
-            return (row[0], row[1]) if row is not None else None
+            return (row[0], row[1], row[2]) if row is not None else None
 
-    def anki_html_of(self, keys: Sequence[int]) -> dict[int, tuple[str, str]]:
+    def anki_html_of(self, keys: Sequence[int]) -> dict[int, tuple[str, str, str]]:
         """``anki_html`` of many cards at once: those that have it, by key."""
-        out: dict[int, tuple[str, str]] = {}
+        out: dict[int, tuple[str, str, str]] = {}
         with self.atomic() as s:
             for start in range(0, len(keys), CHUNK):
                 part = list(keys[start:start + CHUNK])
-                stmt = select(card_html.c.card_key, card_html.c.question, card_html.c.answer)
-                for key, question, answer in s.execute(stmt.where(card_html.c.card_key.in_(part))):
-                    out[key] = (question, answer)
+                stmt = select(card_html.c.card_key, card_html.c.question, card_html.c.answer, card_html.c.css)
+                for key, question, answer, css in s.execute(stmt.where(card_html.c.card_key.in_(part))):
+                    out[key] = (question, answer, css)
         return out
 
-    def save_anki_html(self, changes: Sequence[tuple[int, tuple[str, str] | None]]) -> None:
-        """Replace the HTML of cards: (key, (question, answer)) keeps it, (key, None) drops
+    def save_anki_html(self, changes: Sequence[tuple[int, tuple[str, str, str] | None]]) -> None:
+        """Replace the HTML of cards: (key, (question, answer, css)) keeps it, (key, None) drops
         it (the card shows its text)."""
         if not changes:
             return
@@ -42,7 +42,8 @@ class CardHtmlQueries(StoreBase):
         with self.atomic(write=True) as s:
             for start in range(0, len(keys), CHUNK):
                 s.execute(delete(card_html).where(card_html.c.card_key.in_(keys[start:start + CHUNK])))
-            insert_rows(s, card_html, [{"card_key": key, "question": html[0], "answer": html[1]}
+            insert_rows(s, card_html, [{"card_key": key, "question": html[0], "answer": html[1],
+                                        "css": html[2]}
                                        for key, html in changes if html is not None])
 
 

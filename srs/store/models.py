@@ -212,6 +212,7 @@ card_html = Table(
     Column("card_key", Integer, ForeignKey("cards.key", ondelete="CASCADE"), primary_key=True),
     _required("question", Text),
     _required("answer", Text),
+    Column("css", Text, nullable=False, server_default=""),  # its note type's style sheet (srs/web/card_style.py)
 )
 
 #: an account of `srs serve`: its name is the learner whose history it signs in to

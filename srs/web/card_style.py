@@ -1,0 +1,172 @@
+"""A card's style sheet as its Anki note type's author wrote it (the note type's ``css``, kept
+at import with the card's HTML), made safe for the page with tinycss2 and an allow-list:
+
+- Only qualified rules, each selector rewritten under the card's container: ``.card``
+  becomes ``div.anki .anki-card`` (the element srs/web/sanitise.py wraps a card in), any
+  class ``x`` becomes ``anki-x`` (as the card's HTML's classes do), a tag only if the card's
+  HTML may hold it (no ``body``, ``button``, ``input``…). A selector with an id, an attribute,
+  a pseudo-element, ``.nightMode`` or anything not read here is dropped; so a card's CSS can
+  only ever style the card, never the page's buttons, timer or layout.
+- Only declarations of the properties in PROPERTIES; a value with ``url()`` or any function
+  but a colour's, ``expression``/``behavior``/``-moz-binding``, a backslash or ``<``, a
+  negative margin or a length past MAX_LENGTH is dropped. No ``position``, no ``z-index``,
+  no ``display``.
+- No at-rule (``@import``, ``@font-face``…) but ``@media (prefers-color-scheme: …)``,
+  whose rules are read the same way.
+
+The result is served as a style sheet of this server (``style-src 'self'``), never inline.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+
+import tinycss2
+from tinycss2 import ast
+
+from srs.web.sanitise import TAGS, class_name
+
+#: what a card's rules are scoped under: the element wrapping a card's HTML (srs/web/sanitise.py)
+SCOPE = "div.anki"
+PROPERTIES = frozenset({
+    "color", "background-color", "font", "font-family", "font-size", "font-style", "font-weight", "font-variant",
+    "font-stretch", "text-align", "text-decoration", "text-decoration-line", "text-decoration-color",
+    "text-decoration-style", "text-transform", "text-indent", "text-shadow", "line-height", "letter-spacing",
+    "word-spacing", "margin", "margin-top", "margin-right", "margin-bottom", "margin-left", "padding", "padding-top",
+    "padding-right", "padding-bottom", "padding-left", "border", "border-top", "border-right", "border-bottom",
+    "border-left", "border-color", "border-style", "border-width", "border-radius", "border-collapse",
+    "border-spacing", "width", "max-width", "min-width", "list-style", "list-style-type", "list-style-position",
+    "vertical-align", "white-space", "direction"})
+#: functions a value may call: colours only
+FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla"})
+PSEUDO_CLASSES = frozenset({"first-child", "last-child", "only-child", "first-of-type", "last-of-type", "hover",
+                            "empty"})
+MAX_LENGTH = 2000  # px (or anything else): no card needs a wider margin, a bigger font
+MAX_CSS = 100_000  # characters of a note type's style sheet read
+_BAD = re.compile(r"expression|behavior|binding|javascript|[\\<>]", re.I)
+
+
+def _value(name: str, tokens: list) -> str | None:
+    """A declaration's value re-serialised, or None when it is not allowed."""
+    for token in tokens:
+        if isinstance(token, ast.URLToken | ast.ParseError | ast.AtKeywordToken | ast.CurlyBracketsBlock
+                      | ast.SquareBracketsBlock | ast.ParenthesesBlock):
+            return None
+        if isinstance(token, ast.FunctionBlock):
+            if token.lower_name not in FUNCTIONS or _value(name, token.arguments) is None:
+                return None
+        if isinstance(token, ast.NumberToken | ast.DimensionToken | ast.PercentageToken):
+            if abs(token.value) > MAX_LENGTH or (token.value < 0 and name.startswith(("margin", "padding"))):
+                return None
+        if isinstance(token, ast.StringToken) and not name.startswith("font"):
+            return None
+    text = tinycss2.serialize(tokens).strip()
+    return None if not text or _BAD.search(text) else text
+
+
+def _declarations(content: list) -> str:
+    out = []
+    for item in tinycss2.parse_blocks_contents(content, skip_comments=True, skip_whitespace=True):
+        if not isinstance(item, ast.Declaration) or item.lower_name not in PROPERTIES:
+            continue
+        value = _value(item.lower_name, item.value)
+        if value is not None:
+            out.append(f"{item.lower_name}: {value}{' !important' if item.important else ''}")
+    return "; ".join(out)
+
+
+def _compound(tokens: list, at: int) -> tuple[str, int] | None:
+    """The simple selectors from ``tokens[at]`` up to the next combinator, rewritten; None: drop the selector."""
+    out = []
+    while at < len(tokens):
+        token = tokens[at]
+        if isinstance(token, ast.WhitespaceToken) or (isinstance(token, ast.LiteralToken) and token.value in ">+~"):
+            break
+        if isinstance(token, ast.IdentToken) and not out:
+            if token.lower_value not in TAGS:
+                return None
+            out.append(token.lower_value)
+        elif isinstance(token, ast.LiteralToken) and token.value == "*" and not out:
+            out.append("*")
+        elif isinstance(token, ast.LiteralToken) and token.value in ".:" and at + 1 < len(tokens):
+            nxt = tokens[at + 1]
+            if token.value == "." and isinstance(nxt, ast.IdentToken) and class_name(nxt.value):
+                if nxt.value in ("nightMode", "night_mode"):
+                    return None
+                out.append("." + class_name(nxt.value))
+            elif token.value == ":" and isinstance(nxt, ast.IdentToken) and nxt.lower_value in PSEUDO_CLASSES:
+                out.append(":" + nxt.lower_value)
+            else:
+                return None
+            at += 1
+        else:
+            return None
+        at += 1
+    return ("".join(out), at) if out else None
+
+
+def _selector(tokens: list) -> str | None:
+    """One selector (a list of tokens between commas) scoped under the card's container, or None."""
+    while tokens and isinstance(tokens[-1], ast.WhitespaceToken):
+        tokens = tokens[:-1]
+    parts, at, combinator = [SCOPE], 0, " "
+    while at < len(tokens):
+        token = tokens[at]
+        if isinstance(token, ast.WhitespaceToken):
+            at += 1
+            continue
+        if isinstance(token, ast.LiteralToken) and token.value in ">+~":
+            if combinator != " ":
+                return None
+            combinator = f" {token.value} "
+            at += 1
+            continue
+        found = _compound(tokens, at)
+        if found is None:
+            return None
+        parts += [combinator, found[0]]
+        combinator, at = " ", found[1]
+    return "".join(parts) if len(parts) > 1 and combinator == " " else None
+
+
+def _rules(rules: list) -> list[str]:
+    out = []
+    for rule in rules:
+        if isinstance(rule, ast.AtRule):
+            prelude = tinycss2.serialize(rule.prelude).strip().lower().replace(" ", "")
+            if rule.lower_at_keyword == "media" and rule.content is not None and prelude in (
+                    "(prefers-color-scheme:dark)", "(prefers-color-scheme:light)"):
+                inner = _rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))
+                if inner:
+                    out.append(f"@media {prelude.replace(':', ': ')} {{\n" + "\n".join(inner) + "\n}")
+            continue
+        if not isinstance(rule, ast.QualifiedRule):
+            continue
+        groups: list[list] = [[]]
+        for token in rule.prelude:
+            if isinstance(token, ast.LiteralToken) and token.value == ",":
+                groups.append([])
+            else:
+                groups[-1].append(token)
+        selectors = [s for s in (_selector(g) for g in groups) if s is not None]
+        body = _declarations(rule.content)
+        if selectors and body:
+            out.append(f"{', '.join(selectors)} {{ {body} }}")
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def card_style(css: str) -> str:
+    """A note type's CSS (a stranger's) as the style sheet the page may load: see the module's text."""
+    rules = tinycss2.parse_stylesheet(css[:MAX_CSS], skip_comments=True, skip_whitespace=True)
+    return "\n".join(_rules(rules)) + "\n" if css else ""
+
+
+def style_digest(css: str) -> str:
+    """The name a card's sanitised style sheet is served under (its content's hash: cached for good)."""
+    return hashlib.sha256(card_style(css).encode()).hexdigest()[:16]
+
+
+__all__ = ["PROPERTIES", "SCOPE", "card_style", "style_digest"]
