@@ -5,8 +5,9 @@ at import with the card's HTML), made safe for the page with tinycss2 and an all
   becomes ``div.anki .anki-card`` (the element srs/web/sanitise.py wraps a card in), any
   class ``x`` becomes ``anki-x`` (as the card's HTML's classes do), a tag only if the card's
   HTML may hold it (no ``body``, ``button``, ``input``…). A selector with an id, an attribute,
-  a pseudo-element, ``.nightMode`` or anything not read here is dropped; so a card's CSS can
-  only ever style the card, never the page's buttons, timer or layout.
+  a pseudo-element or anything else not read here is dropped; so a card's CSS can only ever
+  style the card, never the page's buttons, timer or layout. A rule for Anki's night mode
+  (``.nightMode .card``) applies when the browser asks for a dark page.
 - Only declarations of the properties in PROPERTIES; a value with ``url()`` or any function
   but a colour's, ``expression``/``behavior``/``-moz-binding``, a backslash or ``<``, a
   negative margin or a length past MAX_LENGTH is dropped. No ``position``, no ``z-index``,
@@ -43,6 +44,7 @@ PROPERTIES = frozenset({
 FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla"})
 PSEUDO_CLASSES = frozenset({"first-child", "last-child", "only-child", "first-of-type", "last-of-type", "hover",
                             "empty"})
+NIGHT = frozenset({"nightMode", "night_mode"})  # the class Anki gives a card in night mode
 MAX_LENGTH = 2000  # px (or anything else): no card needs a wider margin, a bigger font
 MAX_CSS = 100_000  # characters of a note type's style sheet read
 _BAD = re.compile(r"expression|behavior|binding|javascript|[\\<>]", re.I)
@@ -54,12 +56,12 @@ def _value(name: str, tokens: list) -> str | None:
         if isinstance(token, ast.URLToken | ast.ParseError | ast.AtKeywordToken | ast.CurlyBracketsBlock
                       | ast.SquareBracketsBlock | ast.ParenthesesBlock):
             return None
-        if isinstance(token, ast.FunctionBlock):
-            if token.lower_name not in FUNCTIONS or _value(name, token.arguments) is None:
-                return None
-        if isinstance(token, ast.NumberToken | ast.DimensionToken | ast.PercentageToken):
-            if abs(token.value) > MAX_LENGTH or (token.value < 0 and name.startswith(("margin", "padding"))):
-                return None
+        if isinstance(token, ast.FunctionBlock) and (
+                token.lower_name not in FUNCTIONS or _value(name, token.arguments) is None):
+            return None
+        if isinstance(token, ast.NumberToken | ast.DimensionToken | ast.PercentageToken) and (
+                abs(token.value) > MAX_LENGTH or (token.value < 0 and name.startswith(("margin", "padding")))):
+            return None
         if isinstance(token, ast.StringToken) and not name.startswith("font"):
             return None
     text = tinycss2.serialize(tokens).strip()
@@ -93,8 +95,6 @@ def _compound(tokens: list, at: int) -> tuple[str, int] | None:
         elif isinstance(token, ast.LiteralToken) and token.value in ".:" and at + 1 < len(tokens):
             nxt = tokens[at + 1]
             if token.value == "." and isinstance(nxt, ast.IdentToken) and class_name(nxt.value):
-                if nxt.value in ("nightMode", "night_mode"):
-                    return None
                 out.append("." + class_name(nxt.value))
             elif token.value == ":" and isinstance(nxt, ast.IdentToken) and nxt.lower_value in PSEUDO_CLASSES:
                 out.append(":" + nxt.lower_value)
@@ -131,14 +131,32 @@ def _selector(tokens: list) -> str | None:
     return "".join(parts) if len(parts) > 1 and combinator == " " else None
 
 
-def _rules(rules: list) -> list[str]:
-    out = []
+def _night(tokens: list) -> tuple[list, bool]:
+    """A selector's tokens without Anki's night-mode class (``.nightMode``, ``.night_mode``),
+    and whether it had it: such a rule applies when the browser asks for a dark page."""
+    out: list = []
+    night, at = False, 0
+    while at < len(tokens):
+        token, nxt = tokens[at], tokens[at + 1] if at + 1 < len(tokens) else None
+        if isinstance(token, ast.LiteralToken) and token.value == "." and isinstance(nxt, ast.IdentToken) \
+                and nxt.value in NIGHT:
+            night, at = True, at + 2
+            continue
+        out.append(token)
+        at += 1
+    return out, night
+
+
+def _rules(rules: list, dark: bool = False) -> list[str]:
+    out: list[str] = []
+    night: list[str] = []
     for rule in rules:
         if isinstance(rule, ast.AtRule):
             prelude = tinycss2.serialize(rule.prelude).strip().lower().replace(" ", "")
             if rule.lower_at_keyword == "media" and rule.content is not None and prelude in (
                     "(prefers-color-scheme:dark)", "(prefers-color-scheme:light)"):
-                inner = _rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))
+                inner = _rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True),
+                               dark=True)
                 if inner:
                     out.append(f"@media {prelude.replace(':', ': ')} {{\n" + "\n".join(inner) + "\n}")
             continue
@@ -150,18 +168,22 @@ def _rules(rules: list) -> list[str]:
                 groups.append([])
             else:
                 groups[-1].append(token)
-        selectors = [s for s in (_selector(g) for g in groups) if s is not None]
         body = _declarations(rule.content)
-        if selectors and body:
-            out.append(f"{', '.join(selectors)} {{ {body} }}")
+        for group in groups:
+            tokens, is_night = _night(group)
+            selector = _selector(tokens)
+            if selector is not None and body:
+                (night if is_night and not dark else out).append(f"{selector} {{ {body} }}")
+    if night:
+        out.append("@media (prefers-color-scheme: dark) {\n" + "\n".join(night) + "\n}")
     return out
 
 
 @functools.lru_cache(maxsize=256)
 def card_style(css: str) -> str:
     """A note type's CSS (a stranger's) as the style sheet the page may load: see the module's text."""
-    rules = tinycss2.parse_stylesheet(css[:MAX_CSS], skip_comments=True, skip_whitespace=True)
-    return "\n".join(_rules(rules)) + "\n" if css else ""
+    rules = _rules(tinycss2.parse_stylesheet(css[:MAX_CSS], skip_comments=True, skip_whitespace=True))
+    return "\n".join(rules) + "\n" if rules else ""
 
 
 def style_digest(css: str) -> str:
