@@ -81,7 +81,7 @@ def _declarations(content: list) -> str:
 
 def _compound(tokens: list, at: int) -> tuple[str, int] | None:
     """The simple selectors from ``tokens[at]`` up to the next combinator, rewritten; None: drop the selector."""
-    out = []
+    out: list[str] = []
     while at < len(tokens):
         token = tokens[at]
         if isinstance(token, ast.WhitespaceToken) or (isinstance(token, ast.LiteralToken) and token.value in ">+~"):
