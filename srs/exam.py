@@ -9,6 +9,7 @@ import random
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypedDict
 
 from srs.model import AGAIN, GOOD, LETTERS, CardKind, Rating, StudyCard, letter_index, needed
 
@@ -60,6 +61,17 @@ class Answer:
     chosen: str | None = None  # the card's own letter; None: not answered
     confidence: int | None = None
     seconds: float = 0.0
+
+
+class ExamRunState(TypedDict):
+    """A running exam's progress as plain values (JSON), as ``ExamRun.state()`` gives it."""
+
+    answers: list[list[Any]]        # [chosen letter or None, confidence or None, seconds]
+    pending: list[int]              # the questions still to ask, in order
+    started: float
+    finished: float | None
+    timed_out: bool
+    shown_at: float | None
 
 
 class ExamRun:
@@ -133,10 +145,35 @@ class ExamRun:
         self._pending.append(index)
 
     def hand_in(self) -> None:
+        """End the run. A timed run ends at its limit at the latest (handed in later, as an
+        exam left open in a browser is, it took no more than the time allowed)."""
         if self.finished is None:
+            end = self.clock()
+            if self.limit is not None:
+                end = min(end, self.started + self.limit)
             if self._shown_at is not None and self._pending:
-                self.answers[self._pending[0]].seconds += self._spent()
-            self.finished = self.clock()
+                self.answers[self._pending[0]].seconds += max(0.0, end - self._shown_at)
+            self._shown_at = None
+            self.finished = end
+
+    def state(self) -> ExamRunState:
+        """The run's progress as plain values (JSON): answers, the order still to ask, times."""
+        return {"answers": [[a.chosen, a.confidence, a.seconds] for a in self.answers],
+                "pending": list(self._pending), "started": self.started, "finished": self.finished,
+                "timed_out": self.timed_out, "shown_at": self._shown_at}
+
+    @classmethod
+    def resumed(cls, questions: Sequence[Question], limit: float | None, clock: Callable[[], float],
+                state: ExamRunState) -> ExamRun:
+        """The run ``state()`` described, carried on with ``clock``."""
+        run = cls(questions, limit, clock)
+        run.answers = [Answer(chosen, confidence, float(seconds)) for chosen, confidence, seconds in state["answers"]]
+        run._pending = deque(int(i) for i in state["pending"])
+        run.started, run.finished = float(state["started"]), state["finished"]
+        run.timed_out, run._shown_at = bool(state["timed_out"]), state["shown_at"]
+        if len(run.answers) != len(run.questions) or any(not 0 <= i < len(run.questions) for i in run._pending):
+            raise ValueError("a kept exam run that does not fit its questions")
+        return run
 
     @property
     def elapsed(self) -> float:

@@ -159,6 +159,10 @@ class ReviewSession:
                     return name
         return None
 
+    def queued(self, key: int) -> StudyCard | None:
+        """The card ``key`` if it is in the session's working queue (due now, or ahead)."""
+        return next((c for cards in (self._learning, self._reviews, self._new) for c in cards if c.key == key), None)
+
     def _snapshot(self) -> _Snapshot:
         return (list(self._learning), list(self._reviews), list(self._new), dict(self._left), self._since_new,
                 self._no_new, self._stale, self.summary.copy())

@@ -94,7 +94,7 @@ def test_timer_hands_in_and_unanswered_count_wrong(cards):
     assert run.timed_out and run.finished is not None
     rep = report("d", [q.card for q in run.questions], run.answers, 0.7, run.elapsed, run.timed_out)
     assert rep.correct == 1 and rep.unanswered == 3 and not rep.passed
-    assert rep.seconds == pytest.approx(61)
+    assert rep.seconds == pytest.approx(60)  # ended at the limit, whenever the end was noticed
 
 
 def test_seconds_spent_per_question(cards):

@@ -191,3 +191,22 @@ def test_0010_keeps_what_was_answered_and_reads_old_rows_by_what_they_tell(db_ur
         assert connection.execute(select(reviews.c.correct).order_by(reviews.c.id)).scalars().all() == got
         assert compare_metadata(MigrationContext.configure(connection), metadata) == []
     store.close()
+
+
+def test_running_exams_migration_goes_down_and_up_again(db_url):
+    """0011 (running exams) downgrades to the revision before it and upgrades again, keeping what came before."""
+    store = make_store(db_url, deck(cards=2))
+    store.close()
+    engine = engine_mod.make_engine(engine_mod.database_url(db_url)[0])
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, engine_mod.REVISIONS[engine_mod.REVISIONS.index("0011") - 1])
+        connection.commit()
+        tables = set(connection.dialect.get_table_names(connection))
+        assert "running_exams" not in tables and {"users", "cards", "exam_attempts"} <= tables
+    engine.dispose()
+    store, fresh = open_store(db_url, "alice")  # opening upgrades it again
+    assert not fresh and len(store.cards()) == 2 and store.running_exams() == []
+    store.close()

@@ -11,15 +11,16 @@ from srs.store.engine import DEFAULT_BUSY_TIMEOUT, open_engine
 from srs.store.media import MediaQueries
 from srs.store.queue import QueueQueries
 from srs.store.reviews import ReviewQueries
+from srs.store.running import RunningExamQueries
 from srs.store.settings import SettingQueries
 from srs.store.stats import StatsQueries
 from srs.store.users import UserQueries
 
 
 class Store(ContentQueries, QueueQueries, ReviewQueries, StatsQueries, AttemptQueries, SettingQueries, MediaQueries,
-            UserQueries, CardHtmlQueries):
+            UserQueries, CardHtmlQueries, RunningExamQueries):
     """One learner's view of a database: content, queue, reviews, statistics, attempts,
-    settings, media and accounts (one module each). Every method is one short transaction, unless called inside
+    settings, media, accounts and running exams (one module each). Every method is one short transaction, unless called inside
     ``atomic()``, which makes a group of them all-or-nothing."""
 
 

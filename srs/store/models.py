@@ -188,6 +188,30 @@ exam_answers = Table(
     _optional("forecast", Float),  # its chance, forecast just before
 )
 
+#: a mock exam being sat in the browser (srs.sittings): its questions, the server's clock and
+#: the answers so far, so that any worker process of the server, or the server restarted,
+#: carries it on; ``attempt_id`` is set when it is handed in (once)
+running_exams = Table(
+    "running_exams", metadata,
+    Column("id", String(32), primary_key=True),  # random, in the exam's address
+    _required("learner", String(200)),
+    _required("deck_id", String(100), ForeignKey("decks.id", ondelete="CASCADE")),
+    _required("started_at", UTCDateTime),  # the learner's clock: the attempt's start
+    _required("seed", Integer),
+    _optional("minutes", Float),  # the time limit; None: no timer
+    _required("confidence", Boolean, default=False),
+    _optional("forecast", Float),
+    _optional("expected_score", Float),
+    _required("chances", JSON),  # {card key: chance of a right answer}, forecast just before
+    _required("questions", JSON),  # [[card key, [its choices' order as shown]], ...]
+    _required("timer_started", UTCDateTime),  # the server's wall clock
+    _optional("deadline", UTCDateTime),  # timer_started + the limit; None: no timer
+    _required("run", JSON),  # the answers, skips (the order still to ask) and times so far
+    _required("touched", UTCDateTime),  # the server's wall clock at the last change
+    _optional("attempt_id", Integer, ForeignKey("exam_attempts.id", ondelete="CASCADE")),
+    Index("ix_running_exams_learner", "learner", "touched"),
+)
+
 #: a media file, once, by the SHA-256 of its content
 media = Table(
     "media", metadata,
@@ -244,4 +268,4 @@ sign_in_failures = Table(
 
 
 __all__ = ["UTCDateTime", "card_states", "card_tags", "cards", "deck_media", "decks", "exam_answers", "exam_attempts",
-           "media", "metadata", "reviews", "settings", "sign_in_failures", "users", "web_sessions"]
+           "media", "metadata", "reviews", "running_exams", "settings", "sign_in_failures", "users", "web_sessions"]

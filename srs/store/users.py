@@ -28,6 +28,7 @@ from srs.store.models import (
     exam_answers,
     exam_attempts,
     reviews,
+    running_exams,
     settings,
     sign_in_failures,
     users,
@@ -82,7 +83,7 @@ class UserQueries(StoreBase):
             if purge:
                 mine = select(exam_attempts.c.id).where(exam_attempts.c.learner == name)
                 s.execute(delete(exam_answers).where(exam_answers.c.attempt_id.in_(mine)))
-                for table in (exam_attempts, reviews, card_states, settings):
+                for table in (running_exams, exam_attempts, reviews, card_states, settings):
                     s.execute(delete(table).where(table.c.learner == name))
             return True
 

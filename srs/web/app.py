@@ -39,18 +39,19 @@ from srs.web.security import CSRF_FIELD, Guard, GuardMiddleware
 HERE = Path(__file__).parent
 #: media types a card's file may be served as; anything else is a download
 SHOWN_MEDIA = ("image/", "audio/", "video/")
-MAX_VIEWS = 1000  # signed-in learners whose review session and running exams are kept
+MAX_VIEWS = 1000  # signed-in learners whose review session is kept
 
 
 class Web:
     """What the routes share: the store, the clock, the templates, the open sessions."""
 
     def __init__(self, opener: Callable[[], Store], clock: Callable[[], datetime], fuzz: bool,
-                 ticks: Callable[[], float] = time.monotonic) -> None:
+                 ticks: Callable[[], float] = time.time) -> None:
         self.opener = opener
         self.clock = clock
-        self.ticks = ticks  # the seconds exams are timed with
+        self.ticks = ticks  # the seconds exams are timed with: wall-clock, the same in every worker process
         self.fuzz = fuzz
+        self.shared = False  # other worker processes serve the same learners (srs serve --workers N)
         self._store: Store | None = None
         self.env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                                trim_blocks=True, lstrip_blocks=True)
@@ -60,7 +61,6 @@ class Web:
         self.env.filters["local"] = lambda at: at.astimezone(local_zone(self.clock()))
         self.env.globals["katex"] = (HERE / "static" / "katex" / "katex.min.js").is_file()
         self.review: Any = None   # srs.web.review.WebReview, made on the first review page
-        self.sittings: dict[str, Any] = {}  # srs.web.exam: running exams by id
         self.learner: str | None = None   # a signed-in learner's view (see ``view``); None: the server's
         self._views: dict[str, Web] = {}
 
@@ -73,13 +73,13 @@ class Web:
 
     def view(self, learner: str) -> Web:
         """The same server seen by ``learner`` (signed in): their own store on the shared
-        engine, their own review session and running exams. Kept for the MAX_VIEWS
+        engine and their own review session (running exams are in the database). Kept for the MAX_VIEWS
         learners seen last."""
         found = self._views.pop(learner, None)
         if found is None:
             found = copy.copy(self)
             found._store = Store(self.store.engine, learner)
-            found.learner, found.review, found.sittings, found._views = learner, None, {}, {}
+            found.learner, found.review, found._views = learner, None, {}
         self._views[learner] = found  # the most recent last
         while len(self._views) > MAX_VIEWS:
             self._views.pop(next(iter(self._views)))
@@ -204,15 +204,18 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(opener: Callable[[], Store], guard: Guard, clock: Callable[[], datetime] | None = None,
-               fuzz: bool = True, ticks: Callable[[], float] = time.monotonic) -> Starlette:
+               fuzz: bool = True, ticks: Callable[[], float] = time.time, shared: bool = False) -> Starlette:
     """The app for the store ``opener`` opens (on the first request, in the event loop's
     thread), guarded by ``guard``. ``clock`` gives the current time (srs.clock.now),
-    ``ticks`` the seconds a mock exam is timed with."""
+    ``ticks`` the seconds a mock exam is timed with; ``shared``: other processes serve the
+    same database's learners (worker processes), so a review session in memory is checked
+    against the database before each use."""
     from srs import clock as clocks
     from srs.web import exam, progress, review, signin, teacher
     from srs.web.signin import SignInMiddleware
 
     web = Web(opener, clock or clocks.now, fuzz, ticks)
+    web.shared = shared
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):

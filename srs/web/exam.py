@@ -2,16 +2,18 @@
 questions and skips, srs.attempts.hand_in saving it as an attempt), and the results as
 `srs results` reads them back (srs.attempts.read).
 
-The server keeps each running exam and its clock (the run is timed with ``time.monotonic``
-on the server): reloading the page, or opening it on another device, shows the same question
-and the time really left. When the time is up, the next request for the exam hands it in,
-as the terminal does. Running exams live in the server's memory; the attempt is written,
-in one transaction, when it is handed in.
+A running exam is kept in the database (srs.sittings), with the server's clock: each request
+for it, in whichever worker process of the server, reads it under a lock and writes back
+what it changed. Reloading the page, opening it on another device, or the server restarting
+shows the same question and the time really left. When the time is up, the next request for
+the exam hands it in, as the terminal does; handing in saves the attempt once, however many
+requests ask for it.
 """
 
 from __future__ import annotations
 
-import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from starlette.exceptions import HTTPException
@@ -19,23 +21,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from srs import attempts
-from srs.attempts import Sitting
+from srs import attempts, sittings
 from srs.clock import check_not_before
 from srs.errors import UserError
 from srs.exam import CONFIDENCE_LEVELS
 from srs.model import letter_index
 from srs.web.app import Web, web_of
 from srs.web.security import checked_form
-
-MAX_RUNNING = 16  # exams kept open at once; the oldest is dropped beyond
-
-
-@dataclass
-class Running:
-    sitting: Sitting
-    confidence: bool = False   # each answer says how sure the learner is (srs exam --confidence)
-    number: int | None = None  # the attempt's number once handed in and saved
 
 
 def _number(value: object, what: str, number=int) -> float | int | None:
@@ -47,8 +39,20 @@ def _number(value: object, what: str, number=int) -> float | int | None:
         raise HTTPException(400, f"{what}: not a number") from None
 
 
+def _scheduler(web: Web):
+    from srs.scheduler import make_scheduler
+
+    return lambda deck_id: make_scheduler(web.settings(deck_id), web.fuzz)
+
+
+def _settle(web: Web) -> None:
+    """Hand in the learner's exams whose time is up (and drop the abandoned: srs.sittings)."""
+    sittings.settle(web.store, web.ticks, _scheduler(web))
+
+
 async def start_page(request: Request) -> Response:
     web = web_of(request)
+    _settle(web)
     decks = web.store.decks()
     chosen = request.query_params.get("deck") or next((d.id for d in decks if d.exam_enabled), None)
     return web.render(request, "exam_start.html", decks=decks, chosen=chosen)
@@ -68,84 +72,100 @@ async def start(request: Request) -> Response:
         raise HTTPException(404, f"unknown deck {deck!r}")
     now = web.clock()
     check_not_before(now, web.store.latest_activity())
-    sitting = attempts.take(web.store, web.settings(deck), deck, now, questions=questions,  # type: ignore[arg-type]
-                            minutes=minutes, no_timer=form.get("no_timer") == "1", clock=web.ticks)
-    while len(web.sittings) >= MAX_RUNNING:
-        web.sittings.pop(next(iter(web.sittings)))
-    exam_id = secrets.token_urlsafe(12)
-    web.sittings[exam_id] = Running(sitting, form.get("confidence") == "1")
+    exam_id = sittings.start(web.store, web.settings(deck), deck, now, web.ticks, questions=questions,  # type: ignore[arg-type]
+                             minutes=minutes, no_timer=form.get("no_timer") == "1",
+                             confidence=form.get("confidence") == "1")
+    _settle(web)
     return RedirectResponse(f"/exam/{exam_id}", 303)
 
 
-def _running(web: Web, exam_id: str) -> Running:
-    running = web.sittings.get(exam_id)
-    if running is None:
-        raise HTTPException(404, "no such exam running (exams end when the server stops)")
-    return running
-
-
-def _finish(web: Web, exam_id: str, running: Running) -> Response:
+def _finished(web: Web, kept: sittings.Kept) -> Response:
     """Hand the exam in and save it (once), then show its report."""
-    if running.number is None:
-        from srs.scheduler import make_scheduler
+    number = sittings.hand_in(web.store, kept, _scheduler(web)(kept.sitting.deck.id))
+    return RedirectResponse(f"/results/{number}?exam={kept.id}", 303)
 
-        sitting = running.sitting
-        scheduler = make_scheduler(web.settings(sitting.deck.id), web.fuzz)
-        _, running.number = attempts.hand_in(web.store, sitting, running.confidence, scheduler)
-    return RedirectResponse(f"/results/{running.number}?exam={exam_id}", 303)
+
+@contextmanager
+def _held(web: Web, exam_id: str) -> Iterator[sittings.Kept]:
+    """The learner's exam for this request (srs.sittings.opened); 404 when there is none."""
+    try:
+        with sittings.opened(web.store, exam_id, web.ticks) as kept:
+            yield kept
+    except sittings.NoSuchExam as exc:
+        raise HTTPException(404, str(exc)) from None
 
 
 async def exam_page(request: Request) -> Response:
     web = web_of(request)
     exam_id = request.path_params["exam"]
-    running = _running(web, exam_id)
-    run = running.sitting.run
-    index = run.current() if running.number is None else None
-    if index is None:
-        return _finish(web, exam_id, running)
-    question = run.questions[index]
-    remaining = run.remaining()
-    return web.render(request, "exam.html", exam_id=exam_id, sitting=running.sitting, index=index,
-                      levels=CONFIDENCE_LEVELS if running.confidence else None,
-                      question=question, choices=list(zip(question.valid, question.choices, strict=True)),
-                      answered=run.position(), remaining=None if remaining is None else int(remaining))
+    with _held(web, exam_id) as kept:
+        run = kept.run
+        index = run.current() if kept.attempt_id is None else None
+        if index is None:
+            return _finished(web, kept)
+        values = {"exam_id": exam_id, "sitting": kept.sitting, "index": index, "answered": run.position(),
+                  "levels": CONFIDENCE_LEVELS if kept.confidence else None, "question": run.questions[index]}
+        remaining = run.remaining()
+    question = values["question"]
+    return web.render(request, "exam.html", choices=list(zip(question.valid, question.choices, strict=True)),
+                      remaining=None if remaining is None else int(remaining), **values)
 
 
 def _act(name: str):
     async def endpoint(request: Request) -> Response:
         web = web_of(request)
         exam_id = request.path_params["exam"]
-        running = _running(web, exam_id)
         form = await checked_form(request)
-        run = running.sitting.run
-        if name == "hand-in":
-            run.hand_in()
-            return _finish(web, exam_id, running)
-        index = run.current() if running.number is None else None
-        if index is None:  # time is up (or handed in elsewhere): the answer comes too late
-            return _finish(web, exam_id, running)
-        if form.get("question") != str(index):
-            raise HTTPException(409, "that question is no longer on screen: reload the exam page")
-        if name == "skip":
-            run.skip()
-        else:
-            choice = form.get("choice")
-            if not isinstance(choice, str) or len(choice) != 1 or choice.upper() not in run.questions[index].valid:
-                raise HTTPException(400, "not one of the choices")
-            sure = None
-            if running.confidence:
-                said = form.get("confidence")
-                if not isinstance(said, str) or said not in ("1", "2", "3", "4"):
+        with _held(web, exam_id) as kept:
+            run = kept.run
+            if name == "hand-in":
+                run.hand_in()
+                return _finished(web, kept)
+            index = run.current() if kept.attempt_id is None else None
+            if index is None:  # time is up (or handed in elsewhere): the answer comes too late
+                return _finished(web, kept)
+            if form.get("question") != str(index):
+                if name == "answer" and _given(run, form.get("question"), form.get("choice")):
+                    return RedirectResponse(f"/exam/{exam_id}", 303)  # the same answer sent twice
+                raise HTTPException(409, "that question is no longer on screen: reload the exam page")
+            if name == "skip":
+                run.skip()
+            else:
+                choice = form.get("choice")
+                if not isinstance(choice, str) or len(choice) != 1 or choice.upper() not in run.questions[index].valid:
+                    raise HTTPException(400, "not one of the choices")
+                sure = form.get("confidence") if kept.confidence else None
+                if kept.confidence and sure not in ("1", "2", "3", "4"):
                     raise HTTPException(400, "say how sure you are: 1 to 4")
-                sure = int(said)
-            run.answer(choice, sure)
+                run.answer(choice, int(sure) if isinstance(sure, str) else None)
         return RedirectResponse(f"/exam/{exam_id}", 303)
 
     return endpoint
 
 
+def _given(run, question: object, choice: object) -> bool:
+    """Whether ``question`` (a form's index) was already answered with the shown ``choice``:
+    a repeated POST (a double tap, a retry after a lost reply) is then no error."""
+    if not isinstance(question, str) or not (question.isascii() and question.isdigit()) or len(question) > 9 \
+            or not isinstance(choice, str) or len(choice) != 1:
+        return False
+    index = int(question)
+    if index >= len(run.questions) or choice.upper() not in run.questions[index].valid:
+        return False
+    return run.answers[index].chosen == run.questions[index].card_letter(choice.upper())
+
+
+@dataclass(frozen=True)
+class Before:
+    """What srs forecast just before an attempt taken in the browser (kept with its exam)."""
+
+    forecast: float
+    expected_score: float
+
+
 async def results_page(request: Request) -> Response:
     web = web_of(request)
+    _settle(web)
     return web.render(request, "results.html", rows=web.store.attempts(None))
 
 
@@ -156,8 +176,11 @@ async def result_page(request: Request) -> Response:
         past = attempts.read(web.store, number)
     except UserError as exc:
         raise HTTPException(404, str(exc)) from None
-    running = web.sittings.get(request.query_params.get("exam", ""))
-    sitting = running.sitting if running is not None and running.number == number else None
+    sitting = None
+    row = web.store.running_exam(request.query_params.get("exam", "")[:40])
+    if row is not None and row["attempt_id"] is not None and row["attempt_id"] == web.store.attempt_id(number) \
+            and row["forecast"] is not None and row["expected_score"] is not None:
+        sitting = Before(row["forecast"], row["expected_score"])
 
     def choice(card, letter: str | None) -> tuple[str, str] | None:
         return None if letter is None or not card.choices else (letter, card.choices[letter_index(letter)])

@@ -15,7 +15,7 @@ tab, the back button) is refused with 409 instead of answering the wrong card.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -27,7 +27,7 @@ from starlette.routing import Route
 
 from srs.clock import check_not_before, exam_date
 from srs.exam import Question
-from srs.model import AGAIN, GOOD, RATING_NAMES, CardKind, Rating, StudyCard
+from srs.model import AGAIN, GOOD, RATING_NAMES, CardKind, MemoryState, Rating, StudyCard
 from srs.review import Answered, ReviewSession, showing
 from srs.web.app import Web, web_of
 from srs.web.security import checked_form
@@ -44,6 +44,7 @@ class OnScreen:
     phase: str = "question"
     chosen: str | None = None         # the shown letter picked
     answered_ms: int = 0
+    review_id: int | None = None      # the answer given (a verdict on screen)
 
 
 class WebReview:
@@ -62,18 +63,53 @@ class WebReview:
         self.session = ReviewSession(store, settings, deck, tag, None, fuzz=web.fuzz, until=until)
         self.screen: OnScreen | None = None
         self.notice: str | None = None
+        #: with worker processes: the learner's latest review this session knows of
+        self.shared = web.shared
+        self.mark = store.last_review_id() if web.shared else None
+        self.own: set[int] = set()  # the answers given through this session (its undo knows them)
 
-    def url(self) -> str:
-        query = urlencode([(k, v) for k, v in (("deck", self.deck), ("tag", self.tag)) if v is not None])
+    def stale(self, web: Web) -> bool:
+        """Whether the learner answered through another worker process since this session
+        last looked (its queue and card on screen are then out of date)."""
+        return web.shared and web.store.last_review_id() != self.mark
+
+    def url(self, **more: object) -> str:
+        """The review page; ``more``: after an answer, ``answered`` (its review id) and ``chose``
+        (the letter), so that a worker process other than this one shows the same verdict."""
+        pairs = [("deck", self.deck), ("tag", self.tag), *more.items()]
+        query = urlencode([(k, v) for k, v in pairs if v is not None])
         return "/review" + (f"?{query}" if query else "")
+
+    def recall(self, store, now: datetime, review_id: int | None = None, card_key: int | None = None,
+               chose: object = None) -> bool:
+        """Put back on screen the verdict of the learner's latest answer (given through another
+        worker process: ``review_id`` from the page's address, or the card a rating form names),
+        while nothing was answered since. False: it is not the latest (or not a choice)."""
+        entry = store.latest_review()
+        if entry is None or entry.source != "review" or (review_id is not None and entry.id != review_id) \
+                or (card_key is not None and (entry.card_key != card_key or entry.rating != GOOD)):
+            return False
+        card = store.card(entry.card_key)
+        if card is None or card.kind is not CardKind.MC or not card.choices:
+            return False
+        before = replace(card, memory=entry.before or MemoryState(), has_state=entry.before is not None)
+        shown = showing(before)  # the choices in the order they were shown for this answer
+        letter = chose.upper() if isinstance(chose, str) and len(chose) == 1 and chose.upper() in shown.valid else None
+        self.screen = OnScreen(before, shown, self.session.intervals(before, now), phase="wrong" if entry.rating == AGAIN
+                               else "right", chosen=letter, review_id=entry.id)
+        return True
 
     def current(self, now: datetime) -> OnScreen | None:
         if self.screen is None:
             card = self.session.next(now)
             if card is None:
                 return None
-            shown = showing(card) if card.kind is CardKind.MC else None
-            self.screen = OnScreen(card, shown, self.session.intervals(card, now))
+            self.show(card, now)
+        return self.screen
+
+    def show(self, card: StudyCard, now: datetime) -> OnScreen:
+        shown = showing(card) if card.kind is CardKind.MC else None
+        self.screen = OnScreen(card, shown, self.session.intervals(card, now))
         return self.screen
 
     def on_screen(self, key: str | None, phases: tuple[str, ...] = PHASES) -> OnScreen:
@@ -91,9 +127,11 @@ class WebReview:
             raise HTTPException(400, f"{letter[:8]!r} is not one of the choices")
         card, ms = screen.card, self._ms(screen)
         right = card.is_right(screen.shown.card_letter(letter))
-        screen.chosen, screen.answered_ms = letter.upper(), ms
+        answered = self.session.answer(card, GOOD if right else AGAIN, now, ms, right=right)
+        screen.chosen, screen.answered_ms = letter.upper(), ms  # once the answer is saved
+        screen.review_id = answered.review_id
         screen.phase = "right" if right else "wrong"
-        self.after(self.session.answer(card, GOOD if right else AGAIN, now, ms, right=right))
+        self.after(answered)
 
     def rate(self, key: str | None, rating: Rating, now: datetime) -> None:
         screen = self.on_screen(key, ("question", "right"))
@@ -102,7 +140,10 @@ class WebReview:
                 raise HTTPException(400, "choose an answer first")
             self.after(self.session.answer(screen.card, rating, now, self._ms(screen)))
         elif rating != GOOD:  # the Good recorded with the right choice becomes this rating
-            self.session.undo()
+            if screen.review_id in self.own:
+                self.session.undo()
+            elif screen.review_id is not None:  # given through another worker: taken back in the store
+                self.session.store.undo_review(screen.review_id)
             self.after(self.session.answer(screen.card, rating, now, screen.answered_ms, right=True))
         self.screen = None
 
@@ -112,6 +153,10 @@ class WebReview:
 
     def after(self, answered: Answered) -> None:
         from srs.ui.render import format_interval
+
+        self.own.add(answered.review_id)
+        if self.shared:
+            self.mark = answered.review_id
 
         if answered.leech:
             self.notice = (f"{answered.card.name} has lapsed {answered.lapses} times: it is "
@@ -124,6 +169,8 @@ class WebReview:
     def undo(self) -> None:
         step = self.session.undo()
         self.screen = None
+        if self.shared:
+            self.mark = self.session.store.last_review_id()
         if step is None:
             self.notice = "Nothing to undo in this session."
         else:
@@ -151,7 +198,7 @@ def _filter(request: Request) -> tuple[str | None, str | None]:
 
 
 def _session(web: Web, deck: str | None, tag: str | None, now: datetime) -> WebReview:
-    if web.review is None or (web.review.deck, web.review.tag) != (deck, tag):
+    if web.review is None or (web.review.deck, web.review.tag) != (deck, tag) or web.review.stale(web):
         web.review = WebReview(web, deck, tag, now)
     return web.review
 
@@ -163,6 +210,12 @@ async def review_page(request: Request) -> Response:
     now = web.clock()
     deck, tag = _filter(request)
     review = _session(web, deck, tag, now)
+    answer_id = _id(request.query_params.get("answered"))
+    if web.shared and review.screen is not None and review.screen.phase != "question" \
+            and review.screen.review_id != answer_id:  # with workers, a verdict shows at its own address only:
+        review.screen = None  # the learner moved on (Next, through any worker)
+    if answer_id is not None and (review.screen is None or review.screen.review_id != answer_id):
+        review.recall(web.store, now, review_id=answer_id, chose=request.query_params.get("chose"))
     screen = review.current(now)
     notice, review.notice = review.notice, None
     values: dict[str, Any] = {"review": review, "screen": screen, "notice": notice, "counts": review.session.counts(),
@@ -179,23 +232,43 @@ async def review_page(request: Request) -> Response:
 
 
 def _picked_up(web: Web, form, key: str | None, now: datetime) -> WebReview | None:
-    """This process's review session for the form; when it has none or another card on
-    screen (the page came from another worker process of the server, or from before a
-    restart), a session picked up from the database, if the form's card is its next card."""
+    """This process's review session for the form; when it has none, or another card on
+    screen, or it missed an answer given through another worker process (``stale``), a
+    session picked up from the database, if the form's card is its next card."""
     review = web.review
+    if review is not None and review.stale(web):  # answered through another worker meanwhile
+        review = web.review = None
     if key is None or (review is not None and review.screen is not None and str(review.screen.card.key) == key):
         return review
     deck, tag = form.get("deck") or None, form.get("tag") or None
     if not isinstance(deck, (str, type(None))) or not isinstance(tag, (str, type(None))):
         return review
     if review is not None and review.screen is not None:
-        return review  # a stale form of this session: on_screen refuses it (409)
+        card = review.session.queued(_id(key) or 0) if review.screen.phase == "question" else None
+        if card is not None:  # a page of another worker (or tab) showing another card still due: that one
+            review.show(card, now)
+        return review  # otherwise a stale form: on_screen refuses it (409)
     fresh = WebReview(web, deck, tag, now)
     screen = fresh.current(now)
+    if screen is not None and str(screen.card.key) != key:
+        # another worker's session may order the due cards otherwise: any card of the queue will do
+        card = fresh.session.queued(_id(key) or 0)
+        screen = fresh.show(card, now) if card is not None else screen
     if screen is not None and str(screen.card.key) == key:
         web.review = fresh
         return fresh
     return review
+
+
+def _id(text: object) -> int | None:
+    """A row id from a form or address (plain digits, not too many), else None."""
+    return int(text) if isinstance(text, str) and text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
+def _plain_url(form) -> str:
+    deck, tag = form.get("deck"), form.get("tag")
+    query = urlencode([(k, v) for k, v in (("deck", deck), ("tag", tag)) if isinstance(v, str) and v])
+    return "/review" + (f"?{query}" if query else "")
 
 
 def _rating(value: object) -> Rating:
@@ -212,10 +285,23 @@ def _action(name: str):
         key = key if isinstance(key, str) else None
         now = web.clock()
         review = _picked_up(web, form, key, now)
+        if name == "next" and (review is None or review.screen is None or str(review.screen.card.key) != key):
+            # the verdict was on another worker's screen (or an older tab's): only moving on is asked
+            return RedirectResponse(review.url() if review is not None else _plain_url(form), 303)
+        if name == "rate" and _id(key) is not None and (
+                review is None or review.screen is None or str(review.screen.card.key) != key):
+            deck, tag = form.get("deck") or None, form.get("tag") or None  # a right choice's verdict elsewhere
+            if isinstance(deck, (str, type(None))) and isinstance(tag, (str, type(None))):
+                fresh = review if review is not None and review.screen is None else WebReview(web, deck, tag, now)
+                if fresh.recall(web.store, now, card_key=_id(key)):
+                    review = web.review = fresh
         if review is None:
             raise HTTPException(409, "no review session: open the review page first")
         if name == "choose":
             review.choose(key, str(form.get("choice") or ""), now)
+            screen = review.screen
+            return RedirectResponse(review.url(answered=screen.review_id if screen else None,
+                                               chose=screen.chosen if screen else None), 303)
         elif name == "rate":
             review.rate(key, _rating(form.get("rating")), now)
         elif name == "next":

@@ -105,7 +105,7 @@ def app_from_env():
         raise UserError("SRS_SERVE_TOKEN is needed off loopback when the database has no accounts")
     guard = Guard(host, port, token, accounts=accounts, behind_proxy=env.get("SRS_SERVE_BEHIND_PROXY") == "1",
                   **({"secret": secret} if secret else {}))
-    return create_app(lambda: open_store(db, learner, busy_timeout())[0], guard, fuzz=fuzz())
+    return create_app(lambda: open_store(db, learner, busy_timeout())[0], guard, fuzz=fuzz(), shared=True)
 
 
 def _print_qr(url: str) -> None:

@@ -9,8 +9,11 @@ the server-side session, the limit on guessing, sign-out.
   is sent to /signin, anything else refused (403). The signed-in user's name is the
   learner every query of the request is about (srs.web.app.web_of).
 - Failed sign-ins are counted in the database per account and per address: at LIMIT
-  within WINDOW either is refused (429) without the password being checked, until the
-  window has passed. An unknown name costs the same scrypt work as a known one.
+  for an account, or ADDRESS_LIMIT for an address, within WINDOW it is refused (429)
+  without the password being checked, until the window has passed. An address has more
+  room than an account: a classroom behind one router (NAT) signs in from one address,
+  and one student's typos must not lock the class out. An unknown name costs the same
+  scrypt work as a known one.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ from srs.web.security import Guard, checked_form
 
 SESSION_COOKIE = "srs_session"
 SESSION_HOURS = 12
-LIMIT = 5                        # failed sign-ins ...
+LIMIT = 5                        # failed sign-ins of an account ...
+ADDRESS_LIMIT = 30               # ... or from an address ...
 WINDOW = timedelta(minutes=15)   # ... within this long, per account and per address
 PUBLIC = ("/signin", "/static/")
 
@@ -123,7 +127,8 @@ async def signin(request: Request) -> Response:
     name = name.strip()[:MAX_NAME + 1]
     store, now = web.store, web.clock()
     subjects = [f"user:{name}", f"addr:{guard.client_address(request.scope)}"]
-    if max(store.failures_since(subjects, now - WINDOW).values()) >= LIMIT:
+    failed = store.failures_since(subjects, now - WINDOW)
+    if failed[subjects[0]] >= LIMIT or failed[subjects[1]] >= ADDRESS_LIMIT:
         return web.render(request, "signin.html", 429, typed=name,
                           error=f"Too many failed sign-ins: try again in {WINDOW.seconds // 60} minutes.")
     account = store.user(name)
@@ -157,4 +162,4 @@ def routes() -> list[Route]:
             Route("/signout", signout, methods=["POST"])]
 
 
-__all__ = ["LIMIT", "SESSION_COOKIE", "SESSION_HOURS", "WINDOW", "SignInMiddleware", "routes"]
+__all__ = ["ADDRESS_LIMIT", "LIMIT", "SESSION_COOKIE", "SESSION_HOURS", "WINDOW", "SignInMiddleware", "routes"]

@@ -5,6 +5,7 @@ file, kept under its own name's suffix in a temporary folder, at most MAX_UPLOAD
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -16,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from srs.store import Store
+from srs.errors import UserError
+from srs.store import DatabaseError, Store
 from srs.web.app import teacher_only, web_of
 from srs.web.security import MAX_UPLOAD, checked_form
 
@@ -97,7 +99,12 @@ async def _import(request: Request, upload: object) -> Response:
                     raise HTTPException(413, f"refused: a deck upload is at most {MAX_UPLOAD} bytes")
                 out.write(chunk)
         store = Store(web.store.engine, web.store.learner)  # its own: the import runs in another thread
-        results = await run_in_threadpool(import_paths, store, [path], web.clock())
+        try:
+            results = await run_in_threadpool(import_paths, store, [path], web.clock())
+        except DatabaseError:
+            raise
+        except UserError as exc:  # srs import's message, naming the file as sent, not the server's folder
+            raise HTTPException(400, str(exc).replace(f"{folder}{os.sep}", "")) from None
     decks = web.store.decks()
     deck = results[0].deck if results else None
     rows, missed = _class(request, deck) if deck is not None else ([], [])

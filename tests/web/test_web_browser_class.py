@@ -64,6 +64,9 @@ def test_sign_in_review_a_card_take_a_mock_sign_out(class_server, browser):
     for n in (1, 2):
         wait_for(d, lambda n=n: f"Question {n} of 2" in body(d), f"question {n}")
         no_horizontal_scroll(d)
+        if n == 2:  # a reload mid-exam: the same question, the exam kept by the server
+            d.refresh()
+            wait_for(d, lambda: "Question 2 of 2" in body(d), "question 2 after a reload")
         d.find_elements(By.CSS_SELECTOR, "button.choice")[0].click()
     wait_for(d, lambda: "Attempt #1" in body(d), "the report")
     no_horizontal_scroll(d)

@@ -12,7 +12,7 @@ import pytest
 
 from srs.classroom import safe_cell
 from srs.store import open_store
-from tests.factories import deck
+from tests.factories import T0, deck
 from tests.web.class_helpers import class_client, class_db, question, sign_in
 from tests.web.helpers import Client
 
@@ -169,7 +169,7 @@ answer = "A"
 """
 
 
-def test_a_teacher_imports_a_deck_and_a_learner_cannot(db):
+def test_a_teacher_imports_a_deck_and_a_learner_cannot(db, tmp_path):
     with class_client(db) as tc_t, class_client(db) as tc_a:
         t, a = Client(tc_t), Client(tc_a)
         sign_in(t, "tina")
@@ -180,6 +180,14 @@ def test_a_teacher_imports_a_deck_and_a_learner_cannot(db):
         assert r.status_code == 200 and "uploaded (1 added" in r.text
         bad = t.post("/teacher/import", files={"file": ("bad.toml", b"[deck]\nid = 3\n", "application/toml")})
         assert bad.status_code == 400 and bad.text.startswith("400: ")
+        (tmp_path / "bad.toml").write_bytes(b"[deck]\nid = 3\n")  # the same file through srs import's code
+        from srs.errors import UserError
+        from srs.importer import import_paths
+        store = open_store(db, "x")[0]
+        with pytest.raises(UserError) as refused:
+            import_paths(store, [tmp_path / "bad.toml"], T0)
+        store.close()
+        assert bad.text == "400: " + str(refused.value).replace(f"{tmp_path}/", "")  # no server folder shown
         assert t.post("/teacher/import", files={"file": ("x.exe", b"MZ", "application/octet-stream")}).status_code == 400
         assert t.post("/teacher/import", {}).status_code == 400
     store = open_store(db, "x")[0]
@@ -215,3 +223,33 @@ def test_a_review_answered_through_another_worker_is_recorded(db):
         r = second.post("/review/choose", {"card": key, "choice": "A", "deck": "d"})
         assert r.status_code == 303, r.text
         assert len(_log("bob", db)) - len(_log("alice", db)) == 1  # bob's one answer, alice none
+
+
+#: every route of the app, and where learner B tries it with learner A's ids
+TRIED = {
+    "/": "B's own decks page, no sign of A", "/stats": "B's own", "/readiness": "B's own",
+    "/review": "B's own session", "/review/choose": "A's card: B's state only", "/review/rate": "same",
+    "/review/next": "same", "/review/undo": "same", "/review/bury": "same", "/review/suspend": "same",
+    "/exam": "B starts B's", "/exam/{exam}": "A's exam: 404", "/exam/{exam}/answer": "404",
+    "/exam/{exam}/skip": "404", "/exam/{exam}/hand-in": "404", "/results": "B's own (none)",
+    "/results/{number:int}": "A's number: 404", "/teacher": "403", "/teacher/class.csv": "403",
+    "/teacher/import": "403", "/signin": "public", "/signout": "ends B's session only",
+    "/media/{deck}/{name}": "a deck's files, the class's shared content", "/static": "public files",
+}
+
+
+def test_every_endpoint_is_in_the_scoping_test(db):
+    """A new route must be added to TRIED (and to the scoping test above) to pass."""
+    with class_client(db) as tc:
+        paths = {getattr(route, "path", None) for route in tc.app.routes}
+    assert paths == set(TRIED)
+
+
+def test_learner_b_signing_out_and_reading_own_pages_leaves_a_alone(db):
+    with class_client(db) as tc_a, class_client(db) as tc_b:
+        a, b = _two(tc_a, tc_b)
+        _alice_works(a)
+        assert "alice" not in b.get("/readiness?deck=d").text
+        assert b.post("/signout").status_code == 303
+        assert a.get("/results").status_code == 200 and "#1" in a.get("/results").text  # A still signed in
+        assert b.get("/results", follow_redirects=False).status_code == 303  # B is not
