@@ -10,7 +10,7 @@ at import with the card's HTML), made safe for the page with tinycss2 and an all
   (``.nightMode .card``) applies when the browser asks for a dark page.
 - Only declarations of the properties in PROPERTIES; a value with ``url()`` or any function
   but a colour's, ``expression``/``behavior``/``-moz-binding``, a backslash or ``<``, a
-  negative margin or a length past MAX_LENGTH is dropped. No ``position``, no ``z-index``,
+  negative margin or a length past its property's limit (LIMITS) is dropped. No ``position``, no ``z-index``,
   no ``display``.
 - No at-rule (``@import``, ``@font-face``…) but ``@media (prefers-color-scheme: …)``,
   whose rules are read the same way.
@@ -45,9 +45,28 @@ FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla"})
 PSEUDO_CLASSES = frozenset({"first-child", "last-child", "only-child", "first-of-type", "last-of-type", "hover",
                             "empty"})
 NIGHT = frozenset({"nightMode", "night_mode"})  # the class Anki gives a card in night mode
-MAX_LENGTH = 2000  # px (or anything else): no card needs a wider margin, a bigger font
+MAX_LENGTH = 2000  # a number without a unit (a font's weight, a line's height)
+#: CSS pixels in a unit (vw and vh as a percentage of the window's, of the page's 1,000 px at most)
+UNITS = {"px": 1.0, "pt": 4 / 3, "pc": 16.0, "em": 16.0, "rem": 16.0, "ex": 8.0, "ch": 8.0, "mm": 3.78,
+         "cm": 37.8, "in": 96.0, "vw": 10.0, "vh": 10.0}
+#: the longest length (CSS pixels) a property of each kind may have; any other 200
+LIMITS = (("width", 1000), ("max-width", 1000), ("min-width", 1000), ("border", 50), ("text-shadow", 50))
 MAX_CSS = 100_000  # characters of a note type's style sheet read
 _BAD = re.compile(r"expression|behavior|binding|javascript|[\\<>]", re.I)
+
+
+def _sized(name: str, token) -> bool:
+    """Whether a number in ``name``'s value is one a card may have: a known unit, no negative
+    margin or padding, no length past the property's limit (no card pushes the page away)."""
+    if token.value < 0 and name.startswith(("margin", "padding", "font", "line-height", "width", "max-", "min-")):
+        return False
+    if isinstance(token, ast.NumberToken):
+        return abs(token.value) <= MAX_LENGTH
+    if isinstance(token, ast.PercentageToken):
+        return abs(token.value) <= (400 if name.startswith(("font", "line-height")) else 100)
+    per_unit = UNITS.get(token.lower_unit)
+    limit = next((px for prefix, px in LIMITS if name.startswith(prefix)), 200)
+    return per_unit is not None and abs(token.value) * per_unit <= limit
 
 
 def _value(name: str, tokens: list) -> str | None:
@@ -59,8 +78,7 @@ def _value(name: str, tokens: list) -> str | None:
         if isinstance(token, ast.FunctionBlock) and (
                 token.lower_name not in FUNCTIONS or _value(name, token.arguments) is None):
             return None
-        if isinstance(token, ast.NumberToken | ast.DimensionToken | ast.PercentageToken) and (
-                abs(token.value) > MAX_LENGTH or (token.value < 0 and name.startswith(("margin", "padding")))):
+        if isinstance(token, ast.NumberToken | ast.DimensionToken | ast.PercentageToken) and not _sized(name, token):
             return None
         if isinstance(token, ast.StringToken) and not name.startswith("font"):
             return None

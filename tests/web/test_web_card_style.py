@@ -27,6 +27,7 @@ HOSTILE = (
     "behavior: url(pwned7.htc); margin-top: -9000px; color: \\65xpression(pwned8) }\n"
     "a[href], a::before, :root, * + #timer { content: 'pwned9'; color: red }\n"
     "@media screen { .card { color: pwned10 } }\n"
+    ".wide { width: 5000px; margin: 3000px; padding: 80em; font-size: 900px; border: 900px solid red; color: teal }\n"
     ".end { color: navy }</style><script>pwned11()</script><style>\n"
 )
 RULE = re.compile(r"^(div\.anki [^{}<>\\]+ \{ [^{}<>\\]* \}|@media \(prefers-color-scheme: (dark|light)\) \{|\})$")
@@ -68,11 +69,12 @@ def test_the_note_types_style_applies_under_the_cards_container(tmp_path):
     assert "div.anki .anki-card { font-family: arial; font-size: 20px; text-align: center; color: black }" in css
     assert "div.anki .anki-big { font-size: 30px; color: #c01c28 }" in css
     assert "@media (prefers-color-scheme: dark) {\ndiv.anki .anki-card { color: white }\n}" in css
+    assert "div.anki .anki-wide { color: teal }" in css  # no length that would push the page away
     assert "div.anki .anki-end { color: navy }" in css  # the rule before the break-out, alone
     for line in css.splitlines():
         assert RULE.match(line), line
     for word in ("pwned", "evil", "url", "@import", "font-face", "expression", "position", "z-index", "binding",
-                 "behavior", "body", "timer", "html", "<", "content", "-9000"):
+                 "behavior", "body", "timer", "html", "<", "content", "-9000", "5000", "3000", "80em", "900"):
         assert word not in css, word
     # the card's own class "button" is its own (anki-button), never the page's buttons
     assert re.findall(r"[\w.-]*button[\w-]*", css) == [".anki-button"] * css.count("button")
