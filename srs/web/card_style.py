@@ -136,7 +136,7 @@ def _selector(tokens: list) -> str | None:
             at += 1
             continue
         if isinstance(token, ast.LiteralToken) and token.value in ">+~":
-            if combinator != " ":
+            if combinator != " " or len(parts) == 1:  # (a leading one would reach the container's siblings)
                 return None
             combinator = f" {token.value} "
             at += 1

@@ -27,10 +27,11 @@ HOSTILE = (
     "behavior: url(pwned7.htc); margin-top: -9000px; color: \\65xpression(pwned8) }\n"
     "a[href], a::before, :root, * + #timer { content: 'pwned9'; color: red }\n"
     "@media screen { .card { color: pwned10 } }\n"
+    "+ div, ~ form, > b, .x ~, .y + { color: pwned12 }\n"
     ".wide { width: 5000px; margin: 3000px; padding: 80em; font-size: 900px; border: 900px solid red; color: teal }\n"
     ".end { color: navy }</style><script>pwned11()</script><style>\n"
 )
-RULE = re.compile(r"^(div\.anki [^{}<>\\]+ \{ [^{}<>\\]* \}|@media \(prefers-color-scheme: (dark|light)\) \{|\})$")
+RULE = re.compile(r"^(div\.anki (?![>+~])[^{}<>\\]+ \{ [^{}<>\\]* \}|@media \(prefers-color-scheme: (dark|light)\) \{|\})$")
 
 
 def styled_db(tmp_path, css: str, legacy: bool = False):
