@@ -137,9 +137,11 @@ def test_card_html_migration_up_and_down(db_url):
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.connect() as connection:
         config.attributes["connection"] = connection
+        assert connection.execute(text("SELECT css FROM card_styles")).scalars().all() == [".card {}"]
         command.downgrade(config, "-1")  # 0013: the style sheets go, the HTML stays
         connection.commit()
         assert [c["name"] for c in inspect(connection).get_columns("card_html")] == ["card_key", "question", "answer"]
+        assert "card_styles" not in inspect(connection).get_table_names()
         assert connection.execute(text("SELECT question FROM card_html")).scalars().all() == ["<b>q</b>"]
         command.downgrade(config, "-1")
         connection.commit()
@@ -148,7 +150,8 @@ def test_card_html_migration_up_and_down(db_url):
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() != "0012"
         command.upgrade(config, "0013")
         connection.commit()
-        assert "css" in [c["name"] for c in inspect(connection).get_columns("card_html")]
+        assert "style" in [c["name"] for c in inspect(connection).get_columns("card_html")]
+        assert "card_styles" in inspect(connection).get_table_names()
         assert connection.execute(text("SELECT count(*) FROM card_html")).scalar() == 0
     engine.dispose()
 

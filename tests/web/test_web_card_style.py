@@ -100,6 +100,27 @@ def test_reimport_updates_the_style_and_its_name(tmp_path):
     assert old.status_code == 404  # the old name serves nothing now
 
 
+def test_a_style_sheet_is_kept_once_whatever_cards_share_it(tmp_path):
+    from sqlalchemy import func, select
+
+    from srs.store.models import card_styles
+
+    col, store, _ = styled_db(tmp_path, ".card { color: navy }")
+    for n in range(5):
+        add(col, "Basic", "Styled", Front=f"<b>{n}</b>", Back="b")
+    import_paths(store, [package(col, tmp_path / "more.apkg", scheduling=False)], T0)
+    model = col.models.by_name("Basic")
+    model["css"] = ".card { color: teal }"
+    col.models.update_dict(model)
+    import_paths(store, [package(col, tmp_path / "teal.apkg", scheduling=False)], T0)
+    cards = store.cards("styled")
+    assert len(cards) == 6 and {store.anki_html(c.key)[2] for c in cards} == {".card { color: teal }"}
+    with store.engine.connect() as connection:  # one sheet, the old one gone with its last card
+        assert connection.execute(select(func.count()).select_from(card_styles)).scalar() == 1
+    store.close()
+    col.close()
+
+
 def test_a_legacy_package_carries_its_style_too(tmp_path):
     col, store, _ = styled_db(tmp_path, ".card { color: navy }", legacy=True)
     [card] = store.cards("styled")
