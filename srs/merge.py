@@ -163,7 +163,7 @@ class Merger:
         new_rows: list[NewCard] = []
         keys: dict[int, _Target] = {}
         updates: list[CardChange] = []
-        html: list[tuple[int, tuple[str, str] | None]] = []  # (key, its HTML or None) to keep
+        html: list[tuple[int, tuple[str, str, str] | None]] = []  # (key, its HTML or None) to keep
         pending: list[tuple[str, _Target]] = []
         position = self._positions[deck]
         for t in cards:
@@ -197,13 +197,14 @@ class Merger:
         for cid, t in pending:
             keys[added[(deck, cid)]] = t
             if t.incoming.html is not None and self._renders_html:
-                html.append((added[(deck, cid)], (t.incoming.html.question, t.incoming.html.answer)))
+                h = t.incoming.html
+                html.append((added[(deck, cid)], (h.question, h.answer, h.css)))
         store.save_anki_html(html)
         self._added.update(added.values())
         return keys
 
-    def _html_change(self, row, t: _Target, changed: bool, stored: tuple[str, str] | None,
-                     html: list[tuple[int, tuple[str, str] | None]]) -> bool:
+    def _html_change(self, row, t: _Target, changed: bool, stored: tuple[str, str, str] | None,
+                     html: list[tuple[int, tuple[str, str, str] | None]]) -> bool:
         """Whether a card's kept HTML changes (the change added to ``html``). A package that
         renders its cards (an Anki package) says what it is: its HTML, or none (the card
         shows its text); a file of text leaves it, unless it changes the card's text (the
@@ -213,7 +214,7 @@ class Merger:
         if row.kind is CardKind.MC or not self._renders_html:
             new = None if changed or row.kind is CardKind.MC else stored
         else:
-            new = (incoming.question, incoming.answer) if incoming is not None else None
+            new = (incoming.question, incoming.answer, incoming.css) if incoming is not None else None
         if new == stored:
             return False
         html.append((row.key, new))

@@ -3,7 +3,7 @@ streak, time spent and exam scores. The store aggregates; this module shapes the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import TypedDict
@@ -143,19 +143,33 @@ class CardView:
 
 
 def card_views(store: Store, settings: Settings, now: datetime, deck: str | None = None, tag: str | None = None,
-               due: bool = False, settings_of: Callable[[str], Settings] | None = None) -> list[CardView]:
-    """Cards of ``deck`` / ``tag`` (only those due now with ``due``), in deck order, with
-    FSRS's recall now and, given ``settings_of`` (deck id -> its settings), each
-    multiple-choice card's chance of a right answer now (``chances_now``)."""
+               due: bool = False, settings_of: Callable[[str], Settings] | None = None,
+               limit: int | None = None) -> list[CardView]:
+    """Cards of ``deck`` / ``tag`` (only those due now with ``due``; the first ``limit`` when
+    given), in deck order, with FSRS's recall now and, given ``settings_of`` (deck id -> its
+    settings), each multiple-choice card's chance of a right answer now (``chances_now``),
+    worked out only for the decks of the cards listed."""
+    return list(iter_card_views(store, settings, now, deck, tag, due, settings_of, limit))
+
+
+def iter_card_views(store: Store, settings: Settings, now: datetime, deck: str | None = None,
+                    tag: str | None = None, due: bool = False,
+                    settings_of: Callable[[str], Settings] | None = None,
+                    limit: int | None = None) -> Iterator[CardView]:
+    """``card_views``, streamed: the cards come in deck order, so one deck's chances are
+    held at a time (a deck's forecast is worked out when its first card comes)."""
     from srs.scheduler import make_scheduler, retrievability
 
     scheduler = make_scheduler(settings)
-    cards = store.cards(deck, tag, due_before=now if due else None, now=now)
-    chances = chances_now(store, settings_of, sorted({c.deck_id for c in cards}), now) if settings_of else {}
-    return [CardView(card, STATE_NAMES[card.memory.state], card.memory.due if card.memory.state else None,
-                     retrievability(scheduler, card.memory, now),
-                     card.memory.buried_until is not None and card.memory.buried_until > now, chances.get(card.key))
-            for card in cards]
+    chances: dict[int, float] = {}
+    chances_of: str | None = None
+    for card in store.iter_cards(deck, tag, due_before=now if due else None, now=now, limit=limit):
+        if settings_of is not None and card.deck_id != chances_of:
+            chances_of = card.deck_id
+            chances = chances_now(store, settings_of, [chances_of], now)
+        yield CardView(card, STATE_NAMES[card.memory.state], card.memory.due if card.memory.state else None,
+                       retrievability(scheduler, card.memory, now),
+                       card.memory.buried_until is not None and card.memory.buried_until > now, chances.get(card.key))
 
 
 def chances_now(store: Store, settings_of: Callable[[str], Settings], decks: Sequence[str],

@@ -122,28 +122,36 @@ def test_utc_round_trip(db_url):
 
 
 def test_card_html_migration_up_and_down(db_url):
-    """0012 adds the table of cards' Anki HTML; downgraded, the table goes and the cards stay."""
+    """0012 adds the table of cards' Anki HTML, 0013 its style sheet; downgraded, the column
+    and then the table go and the cards stay."""
     from sqlalchemy import inspect
 
-    upgrade_to(db_url, "0012")
+    upgrade_to(db_url, "0013")
     engine = engine_mod.make_engine(engine_mod.database_url(db_url)[0])
     store = make_store(db_url, deck(cards=2))
     [first, second] = store.cards()
-    store.save_anki_html([(first.key, ("<b>q</b>", "<i>a</i>"))])
-    assert store.anki_html(first.key) == ("<b>q</b>", "<i>a</i>") and store.anki_html(second.key) is None
+    store.save_anki_html([(first.key, ("<b>q</b>", "<i>a</i>", ".card {}"))])
+    assert store.anki_html(first.key) == ("<b>q</b>", "<i>a</i>", ".card {}") and store.anki_html(second.key) is None
     store.close()
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.connect() as connection:
         config.attributes["connection"] = connection
+        assert connection.execute(text("SELECT css FROM card_styles")).scalars().all() == [".card {}"]
+        command.downgrade(config, "-1")  # 0013: the style sheets go, the HTML stays
+        connection.commit()
+        assert [c["name"] for c in inspect(connection).get_columns("card_html")] == ["card_key", "question", "answer"]
+        assert "card_styles" not in inspect(connection).get_table_names()
+        assert connection.execute(text("SELECT question FROM card_html")).scalars().all() == ["<b>q</b>"]
         command.downgrade(config, "-1")
         connection.commit()
         assert "card_html" not in inspect(connection).get_table_names()
         assert connection.execute(text("SELECT count(*) FROM cards")).scalar() == 2
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() != "0012"
-        command.upgrade(config, "0012")
+        command.upgrade(config, "0013")
         connection.commit()
-        assert "card_html" in inspect(connection).get_table_names()
+        assert "style" in [c["name"] for c in inspect(connection).get_columns("card_html")]
+        assert "card_styles" in inspect(connection).get_table_names()
         assert connection.execute(text("SELECT count(*) FROM card_html")).scalar() == 0
     engine.dispose()
 

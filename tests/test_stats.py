@@ -159,3 +159,21 @@ def test_due_days_of_the_whole_collection_leave_out_retired_cards_overdue_or_ahe
     for name in ("a", "b"):
         per_deck.update(dict(store.due_days(start, end, shift, name)))
     assert whole == sorted(per_deck.items()) and sum(n for _, n in whole) == 8
+
+
+def test_card_views_limited_and_streamed_with_the_forecast_read_between_rows(make_store):
+    """The listing's cursor stays open while each deck's chances are read on the same
+    connection (PostgreSQL too); LIMIT, the count and the due filter agree with the whole list."""
+    from srs.stats import card_views, iter_card_views
+
+    store = make_store(deck(cards=7))
+    keys = [c.key for c in store.cards()]
+    for key in keys[:3]:
+        log(store, key, NOW - timedelta(days=20), 3, REVIEW, due=NOW - timedelta(days=1))
+    every = card_views(store, Settings(), NOW, settings_of=lambda d: Settings())
+    assert [v.card.key for v in every] == keys and store.count_listed() == 7
+    assert all(v.chance is not None for v in every if v.card.choices)
+    first = list(iter_card_views(store, Settings(), NOW, settings_of=lambda d: Settings(), limit=4))
+    assert [(v.card.key, v.chance) for v in first] == [(v.card.key, v.chance) for v in every[:4]]
+    due = card_views(store, Settings(), NOW, due=True, limit=2)
+    assert [v.card.key for v in due] == keys[:2] and store.count_listed(due_before=NOW, now=NOW) == 3

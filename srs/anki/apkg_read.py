@@ -346,7 +346,8 @@ def _card(nt: Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[str
     many = nt.cloze or len(nt.templates) > 1
     html = None
     if question_html.strip() != question or answer_html.strip() != answer:  # (a NUL as an HTML parser reads it)
-        html = CardHtml(question_html.strip().replace("\0", "\ufffd"), answer_html.strip().replace("\0", "\ufffd"))
+        html = CardHtml(question_html.strip().replace("\0", "\ufffd"), answer_html.strip().replace("\0", "\ufffd"),
+                        nt.css.replace("\0", "\ufffd"))
     return CardSpec(card_id(guid, ord_, many), question, answer, None, "", "", tags), html, ""
 
 

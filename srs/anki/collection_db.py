@@ -26,6 +26,8 @@ STEP = 10_000
 #: 20,000 cards with 100,000 reviews 4.3 million: the budget is some 200 times that; an
 #: endless query is stopped after 500 million steps (10 to 30 s)
 STEPS_BASE = 500_000_000
+#: characters of a note type's style sheet kept (a real one has a few thousand; the rest is dropped)
+MAX_CSS = 100_000
 STEPS_PER_BYTE = 20
 
 
@@ -93,6 +95,7 @@ class Notetype:
     fields: list[str]
     templates: list[tuple[str, str, str]]  # (name, question format, answer format) by ord
     srs: str = ""  # "mc" or "basic" for the note types srs writes
+    css: str = ""  # its style sheet, as its author wrote it
 
 
 def _tables(db: sqlite3.Connection) -> set[str]:
@@ -104,7 +107,9 @@ def notetypes(db: sqlite3.Connection) -> dict[int, Notetype]:
     if "notetypes" in _tables(db):  # schema 18
         out = {}
         for ntid, name, config in db.execute("select id, cast(name as text), config from notetypes"):
-            kind = next((v for n, w, v in proto_fields(config or b"") if n == 1 and w == 0), 0)
+            config_fields = list(proto_fields(config or b""))
+            kind = next((v for n, w, v in config_fields if n == 1 and w == 0), 0)
+            css = next((v for n, w, v in config_fields if n == 3 and w == 2 and isinstance(v, bytes)), b"")
             fields = [r[0] for r in db.execute("select cast(name as text) from fields where ntid = ? order by ord",
                                                     (ntid,))]
             templates = []
@@ -114,12 +119,12 @@ def notetypes(db: sqlite3.Connection) -> dict[int, Notetype]:
                          and isinstance(v, bytes)}
                 templates.append((tname, parts.get(1, b"").decode("utf-8", "replace"),
                                   parts.get(2, b"").decode("utf-8", "replace")))
-            out[ntid] = Notetype(name, kind == 1, fields, templates)
+            out[ntid] = Notetype(name, kind == 1, fields, templates, css=css.decode("utf-8", "replace")[:MAX_CSS])
     else:
         models = json.loads(db.execute("select models from col").fetchone()[0])
         out = {int(k): Notetype(str(m["name"]), m.get("type") == 1, [str(f["name"]) for f in m["flds"]],
                                  [(str(t.get("name", "")), str(t.get("qfmt", "")), str(t.get("afmt", "")))
-                                  for t in m["tmpls"]])
+                                  for t in m["tmpls"]], css=str(m.get("css") or "")[:MAX_CSS])
                for k, m in models.items()}
     for ntid, nt in out.items():
         if ntid == MC_NOTETYPE_ID or (nt.name == MC_NOTETYPE_NAME and nt.fields[:3] == ["Question", "Choices", "Answer"]):

@@ -51,6 +51,7 @@ class CardHtml:
 
     question: str
     answer: str
+    css: str = ""  # its note type's style sheet (shown only through srs/web/card_style.py)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,10 @@ from typing import Optional
 import typer
 
 from srs.cli.app import app, command, context, fuzz, print_json
+from srs.cli.json_list import print_json_list
 from srs.cli.options import deck_option, json_option
+
+CARDS_SHOWN = 100  # srs cards' default --limit: a table read at a glance, printed in well under a second
 
 
 @app.command("import")
@@ -122,24 +125,29 @@ def cards(
     tag: Optional[str] = typer.Option(None, "--tag", metavar="TAG", help="Only cards with this tag."),
     due: bool = typer.Option(False, "--due", help="Only cards due now."),
     as_json: bool = json_option("Print JSON (with question, choices, answer)."),
+    limit: Optional[int] = typer.Option(None, "--limit", metavar="N", min=0,
+                                        help=f"Show at most N cards (default {CARDS_SHOWN}; with --json, all); 0: all."),
 ) -> None:
     """List cards with their scheduling state."""
-    from srs.stats import card_views
+    from srs.stats import iter_card_views
 
     c = context()
     c.open()
     c.check_deck(deck)
     c.check_tag(tag, deck)
     now = c.now()
-    rows = card_views(c.store, c.settings(deck), now, deck, tag, due, settings_of=c.settings)
-    if as_json:
-        print_json([r.to_dict() for r in rows])
+    if as_json:  # every card unless --limit says otherwise, written as read
+        read = limit or None
+        print_json_list(v.to_dict() for v in iter_card_views(c.store, c.settings(deck), now, deck, tag, due,
+                                                             settings_of=c.settings, limit=read))
         return
+    read = CARDS_SHOWN if limit is None else limit or None
+    total = c.store.count_listed(deck, tag, due_before=now if due else None, now=now)
+    views = iter_card_views(c.store, c.settings(deck), now, deck, tag, due, settings_of=c.settings, limit=read)
+    from srs.ui.card_list import show_cards
     from srs.ui.console import stdout
-    from srs.ui.render import card_table
 
-    console = stdout()
-    console.print(card_table(rows, now, console.width))
+    show_cards(stdout(), views, total, now, read)
 
 
 @app.command()

@@ -4,12 +4,10 @@ stored with past attempts fared (``outcomes``)."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from srs.collector import collector_paused
 from srs.forecast.calibration import Calibration, CalibrationDict, calibration
 from srs.forecast.evidence import evidence_columns
 from srs.forecast.predict import forecast
@@ -18,24 +16,11 @@ from srs.forecast.records import Forecast, ForecastDict
 VALUE_UP_TO = 2000   # cards: above, the value of a review is not computed
 
 
-@contextmanager
-def _no_collection() -> Iterator[None]:
-    """Python's cyclic garbage collector paused: a deck of 100,000 cards makes several
-    hundred thousand small tuples (rows, records), none in a cycle, and each batch of them
-    would otherwise set off a pass over every object alive (a third of the time they take)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
 
 def assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bool = True) -> Forecast:
     """The forecast for the learner of ``store`` on deck ``deck_id`` (its exam settings),
     for an exam at ``on``, from everything they answered up to ``now``."""
-    with _no_collection():
+    with collector_paused():
         return _assess(store, settings, deck_id, on, now, value)
 
 

@@ -178,15 +178,35 @@ class ContentQueries(StoreBase):
             return study_card(row) if row else None
 
     def cards(self, deck: str | None = None, tag: str | None = None, due_before: datetime | None = None,
-              now: datetime | None = None) -> list[StudyCard]:
-        """Cards with their state, in deck order; with ``due_before``, only those due by then."""
+              now: datetime | None = None, limit: int | None = None) -> list[StudyCard]:
+        """Cards with their state, in deck order; with ``due_before``, only those due by then;
+        with ``limit``, the first ``limit`` of them (read no further)."""
+        return list(self.iter_cards(deck, tag, due_before, now, limit))
+
+    def iter_cards(self, deck: str | None = None, tag: str | None = None, due_before: datetime | None = None,
+                   now: datetime | None = None, limit: int | None = None) -> Iterator[StudyCard]:
+        """``cards``, streamed (read 2,000 rows at a time: memory stays flat at any size)."""
         with self.atomic() as s:
-            stmt = self._filtered(self._with_state(plain_select().select_from(cards)), deck, tag)
-            if due_before is not None:
-                stmt = stmt.where(card_states.c.state != NEW, card_states.c.due <= due_before,
-                                  available(now or due_before))
+            stmt = self._listed(plain_select().select_from(cards), deck, tag, due_before, now)
             stmt = stmt.order_by(cards.c.deck_id, cards.c.position)
-            return [study_card(row) for row in s.execute(stmt)]
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            for row in s.execute(stmt, execution_options={"yield_per": 2000}):
+                yield study_card(row)
+
+    def count_listed(self, deck: str | None = None, tag: str | None = None, due_before: datetime | None = None,
+                     now: datetime | None = None) -> int:
+        """How many cards ``cards`` would list without a limit."""
+        with self.atomic() as s:
+            return s.scalar(self._listed(select(func.count()).select_from(cards), deck, tag, due_before, now)) or 0
+
+    def _listed(self, stmt: Any, deck: str | None, tag: str | None, due_before: datetime | None,
+                now: datetime | None) -> Any:
+        stmt = self._filtered(self._with_state(stmt), deck, tag)
+        if due_before is not None:
+            stmt = stmt.where(card_states.c.state != NEW, card_states.c.due <= due_before,
+                              available(now or due_before))
+        return stmt
 
     def export_cards(self, deck: str | None = None, with_state: bool = True
                      ) -> Iterator[tuple[StudyCard, datetime, str | None]]:

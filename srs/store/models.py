@@ -236,6 +236,15 @@ card_html = Table(
     Column("card_key", Integer, ForeignKey("cards.key", ondelete="CASCADE"), primary_key=True),
     _required("question", Text),
     _required("answer", Text),
+    Column("style", String(64), nullable=True),  # its note type's style sheet: card_styles.digest, or none
+)
+
+#: the style sheets of Anki note types (their ``css``, as their authors wrote them; shown only
+#: through srs/web/card_style.py), each kept once by its SHA-256, whatever cards share it
+card_styles = Table(
+    "card_styles", metadata,
+    Column("digest", String(64), primary_key=True),
+    _required("css", Text),
 )
 
 #: an account of `srs serve`: its name is the learner whose history it signs in to

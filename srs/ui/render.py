@@ -158,14 +158,18 @@ def _exam_cell(exam: bool, outlook) -> Text:
     return text
 
 
-def card_table(rows: Sequence, now: datetime | None = None, width: int = 100) -> Table:
+def card_table(rows: Sequence, now: datetime | None = None, width: int = 100, total: int | None = None,
+               first: int = 1) -> Table:
     """``stats.CardView`` rows. A card's id never wraps: when every card is of one deck the
     deck goes in the title; in a narrow terminal columns are left out (``CARD_DROP``) and
-    due times are relative ("in 3d")."""
+    due times are relative ("in 3d"). Given ``total`` (more cards than ``rows``), the title
+    says which of them these are (``first``: the number of the first row)."""
     decks = {r.card.deck_id for r in rows}
     one_deck = len(decks) == 1
     compact = width < NARROW and now is not None
-    title = f"{len(rows)} card{'s' if len(rows) != 1 else ''}" + (f" of deck {next(iter(decks))}" if one_deck else "")
+    count = f"{len(rows)} card{'s' if len(rows) != 1 else ''}" if total is None or total == len(rows) else \
+        (f"cards {first}–{first + len(rows) - 1} of {total}" if first > 1 else f"{len(rows)} of {total} cards")
+    title = count + (f" of deck {next(iter(decks))}" if one_deck else "")
     number = {"justify": "right", "no_wrap": True}
     columns: list[tuple[str, dict[str, Any]]] = [
         ("card", {"no_wrap": True, "overflow": "ellipsis"}), ("state", {"no_wrap": True}),

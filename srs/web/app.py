@@ -159,6 +159,23 @@ async def media(request: Request) -> Response:
     return Response(data, media_type=kind, headers=headers)
 
 
+async def card_style_sheet(request: Request) -> Response:
+    """A card's note type's style sheet, sanitised (srs/web/card_style.py): a style sheet of
+    this server, so the page's ``style-src 'self'`` holds; named by its content's hash."""
+    from srs.web.card_style import card_style, style_digest
+
+    try:
+        key = int(request.path_params["key"])
+    except ValueError:
+        raise HTTPException(404, "no such style sheet") from None
+    kept = web_of(request).store.anki_html(key)
+    if kept is None or not card_style(kept[2]) or style_digest(kept[2]) != request.path_params["digest"]:
+        raise HTTPException(404, "no such style sheet")
+    return Response(card_style(kept[2]), media_type="text/css",
+                    headers={"cache-control": "private, max-age=31536000, immutable",
+                             "x-content-type-options": "nosniff"})
+
+
 # ---------------------------------------------------------------- errors
 MAX_MESSAGE = 300  # characters of an error message (which may quote the request)
 
@@ -223,6 +240,7 @@ def create_app(opener: Callable[[], Store], guard: Guard, clock: Callable[[], da
         *exam.routes(),
         *progress.routes(),
         Route("/media/{deck}/{name}", media),
+        Route("/card-style/{key}/{digest}.css", card_style_sheet),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(GuardMiddleware, guard=guard), Middleware(SignInMiddleware, guard=guard)],

@@ -3,9 +3,10 @@ shown as its author made it — bold, colours, lists, tables, ruby, pictures, so
 and never raw: through nh3 (the Rust ``ammonia`` sanitiser) with an allow-list.
 
 - Kept: the formatting tags below, ``style`` limited to the text properties in STYLE
-  (no ``url()``, no positioning), a few presentational attributes. Nothing else: no
-  script, no event handler, no ``id`` or ``class`` of the card's (so it cannot dress up as
-  the page's own buttons), no link target, no form, frame, object, ``meta``, ``base``,
+  (no ``url()``, no positioning), a few presentational attributes, the card's classes
+  renamed ``x`` → ``anki-x`` (what its note type's style sheet, srs/web/card_style.py,
+  styles; so it cannot dress up as the page's own buttons). Nothing else: no
+  script, no event handler, no ``id``, no link target, no form, frame, object, ``meta``, ``base``,
   SVG or MathML; a ``<script>``'s or ``<style>``'s content goes with it.
 - A picture's or a sound's ``src`` is a file of the card's deck, served from the database
   (``/media/DECK/NAME``, by the name srs/anki/media_names.py keeps it under), or a
@@ -41,7 +42,7 @@ TAGS = frozenset({
 DROPPED = frozenset({"script", "style", "template", "noscript", "title", "textarea", "select", "iframe", "object",
                      "noembed", "noframes", "xmp", "math", "svg"})
 ATTRIBUTES = {
-    "*": {"style", "title", "lang", "dir"},
+    "*": {"style", "title", "lang", "dir", "class"},
     "img": {"src", "alt", "width", "height"},
     "audio": {"src"},
     "font": {"color", "face", "size"},
@@ -61,7 +62,22 @@ STYLE = frozenset({"color", "background-color", "font-weight", "font-style", "fo
                    "text-transform", "line-height", "letter-spacing"})
 _HTML_OPENERS = re.compile(r"\[sound:|\\\(|\\\[|\[\$\$\]|\[\$\]|\[latex\]")
 _SCHEME = re.compile(r"^[\s\x00-\x1f]*[a-zA-Z][a-zA-Z0-9+.\-]*:")
+#: the page's own classes that the elements built here (and Anki's cloze) keep, beside ``anki-…``
+PAGE_CLASSES = {"img": {"media"}, "audio": {"media"}, "code": {"tex"}, "span": {"cloze"}}
+_CLASS = re.compile(r"-?[A-Za-z_][A-Za-z0-9_-]{0,99}")
 _DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|bmp|avif|svg\+xml)[;,]", re.I)
+
+
+def class_name(name: str) -> str:
+    """The class a card's ``name`` becomes on the page ("anki-" and it), or "" when it is no plain name."""
+    return f"anki-{name}" if _CLASS.fullmatch(name) else ""
+
+
+def _classes(tag: str, value: str) -> str | None:
+    names = value.split()[:20]
+    page = [n for n in names if n in PAGE_CLASSES.get(tag, ())]  # (Anki's cloze: also the card's ``.cloze``)
+    kept = page + [c for n in names if n not in page or n == "cloze" if (c := class_name(n))]
+    return " ".join(dict.fromkeys(kept)) or None
 
 
 def _source(deck_id: str, tag: str, value: str) -> str | None:
@@ -77,13 +93,14 @@ def _source(deck_id: str, tag: str, value: str) -> str | None:
 @functools.lru_cache(maxsize=64)
 def _cleaner(deck_id: str) -> nh3.Cleaner:
     def attribute(tag: str, name: str, value: str) -> str | None:
+        if name == "class":
+            return _classes(tag, value)
         return _source(deck_id, tag, value) if name == "src" else value
 
     return nh3.Cleaner(
         tags=set(TAGS), clean_content_tags=set(DROPPED), attributes={k: set(v) for k, v in ATTRIBUTES.items()},
         attribute_filter=attribute, url_schemes={"data"}, link_rel=None, strip_comments=True,
         filter_style_properties=set(STYLE), generic_attribute_prefixes=set(),
-        allowed_classes={"img": {"media"}, "audio": {"media"}, "code": {"tex"}, "span": {"cloze"}},
         tag_attribute_values={"code": {"data-display": {"true", "false"}}, "img": {"loading": {"lazy"}},
                               "audio": {"controls": {""}, "preload": {"none"}}})
 
@@ -113,13 +130,19 @@ def sanitised(html: str, deck_id: str) -> Markup:
 
 def card_side(store, card, side: str) -> Markup:
     """A card's ``side`` ("question" or "answer") for the page: its kept HTML, sanitised, in
-    a ``div.anki`` (laid out as HTML, not as lines of text), when it came from an Anki
-    note's templates; else its text (srs/web/cardtext.py)."""
+    a ``div.anki`` (laid out as HTML, not as lines of text) holding a ``div.anki-card`` (what
+    Anki's ``.card`` is) and, when its note type has a style sheet, a link to it
+    (srs/web/card_style.py), when it came from an Anki note's templates; else its text
+    (srs/web/cardtext.py)."""
+    from srs.web.card_style import card_style, style_digest
+
     kept = store.anki_html(card.key)
     if kept is None:
         return card_html(getattr(card, side), card.deck_id)
-    return Markup('<div class="anki">') + sanitised(kept[0] if side == "question" else kept[1], card.deck_id) \
-        + Markup("</div>")
+    link = Markup('<link rel="stylesheet" href="/card-style/{}/{}.css">').format(card.key, style_digest(kept[2])) \
+        if card_style(kept[2]) else Markup("")
+    return Markup('<div class="anki">') + link + Markup('<div class="anki-card">') \
+        + sanitised(kept[0] if side == "question" else kept[1], card.deck_id) + Markup("</div></div>")
 
 
-__all__ = ["ATTRIBUTES", "STYLE", "TAGS", "card_side", "sanitised"]
+__all__ = ["ATTRIBUTES", "STYLE", "TAGS", "card_side", "class_name", "sanitised"]

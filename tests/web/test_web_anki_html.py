@@ -136,7 +136,7 @@ def test_hostile_card_html_is_shown_inert(anki_db):
     shown = set()
     for page in pages:
         assert_inert(page)
-        shown.add(re.search(r'class="text question"><div class="anki">([^:<]+):', page).group(1))
+        shown.add(re.search(r'class="text question"><div class="anki">(?:<link [^>]+>)?<div class="anki-card">([^:<]+):', page).group(1))
     assert shown == set(ATTACKS)  # every attack's card was on screen
     assert picture.status_code == 200 and picture.content == PNG and picture.headers["content-type"] == "image/png"
     joined = "".join(pages)
@@ -184,7 +184,7 @@ def test_reimport_keeps_progress_and_updates_the_html(tmp_path):
     assert (result.updated, result.added) == (1, 0)
     [again] = store.cards("chem")
     assert again.key == card.key and again.memory.reps == 1  # the same card, its review kept
-    assert store.anki_html(card.key) == ("<i>Water</i> is?", "H<sub>2</sub>O")
+    assert store.anki_html(card.key)[:2] == ("<i>Water</i> is?", "H<sub>2</sub>O")
     note["Front"], note["Back"] = "Water is?", "H2O"  # plain text now: nothing more than its text to keep
     col.update_note(note)
     import_paths(store, [package(col, tmp_path / "third.apkg", scheduling=False)], T0)
@@ -204,7 +204,7 @@ def test_a_real_package_shows_its_pictures(tmp_path):
     with client_for(path) as tc:
         page = Client(tc).get("/review?deck=effective-oc-2-0").text
         assert_inert(page)
-        [src] = re.findall(r'<div class="text question"><div class="anki"><img src="(/media/effective-oc-2-0/[^"]+\.jpg)">', page)
+        [src] = re.findall(r'<div class="text question"><div class="anki">(?:<link [^>]+>)?<div class="anki-card"><img src="(/media/effective-oc-2-0/[^"]+\.jpg)">', page)
         picture = tc.get(src)
         again = tc.get(src, headers={"if-none-match": picture.headers["etag"]})
     assert picture.status_code == 200 and picture.headers["content-type"] == "image/jpeg"
@@ -230,7 +230,7 @@ def test_a_text_file_leaves_the_html_unless_it_changes_the_card(tmp_path):
     same.write_text(row.format(card.question, card.answer, card.card_id))
     changed.write_text(row.format(card.question, "water", card.card_id))
     import_paths(store, [same], T0)
-    assert store.anki_html(card.key) == ("<b>Water</b> is?", "H<sub>2</sub>O")
+    assert store.anki_html(card.key)[:2] == ("<b>Water</b> is?", "H<sub>2</sub>O")
     [result] = import_paths(store, [changed], T0)
     assert result.updated == 1 and store.anki_html(card.key) is None
     store.close()
@@ -252,5 +252,5 @@ def test_a_cloze_deletion_is_marked_as_anki_marks_it(tmp_path):
     store.close()
     with client_for(path) as tc:
         page = Client(tc).get("/review?deck=geo").text
-    assert 'of <b>France</b> is <span class="cloze">[...]</span>.' in page
-    assert 'is <span class="cloze">[Paris]</span>.' in page
+    assert 'of <b>France</b> is <span class="cloze anki-cloze">[...]</span>.' in page
+    assert 'is <span class="cloze anki-cloze">[Paris]</span>.' in page

@@ -65,8 +65,13 @@ def test_an_anki_card_as_its_author_made_it(anki_server, browser):
     d.get(anki_server + "/review?deck=physics")
     wait_for(d, lambda: "Kinetic energy" in body(d), "the card")
     assert d.find_element(By.CSS_SELECTOR, ".question b").text == "Kinetic energy"
-    color = d.execute_script("return getComputedStyle(document.querySelector('.question .anki > div')).color")
+    color = d.execute_script("return getComputedStyle(document.querySelector('.question .anki-card > div')).color")
     assert color == "rgb(31, 78, 121)"  # the author's colour, through the sanitiser and the CSP
+    # the note type's style sheet (Anki's Basic: ``.card { text-align: center; font-size: 20px … }``), loaded
+    # as a style sheet of the server, applies to the card and to nothing of the page's
+    wait_for(d, lambda: d.execute_script("return getComputedStyle(document.querySelector('.question .anki-card'))"
+                                         ".textAlign") == "center", "the note type's style sheet")
+    assert d.execute_script("return getComputedStyle(document.querySelector('.question .anki-card')).fontSize") == "20px"
     img = d.find_element(By.CSS_SELECTOR, ".question img")
     wait_for(d, lambda: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", img) == 280,
              "the picture from the database")

@@ -235,6 +235,7 @@ TRIED = {
     "/results/{number:int}": "A's number: 404", "/teacher": "403", "/teacher/class.csv": "403",
     "/teacher/import": "403", "/signin": "public", "/signout": "ends B's session only",
     "/media/{deck}/{name}": "a deck's files, the class's shared content", "/static": "public files",
+    "/card-style/{key}/{digest}.css": "a card note type's style sheet: the class's shared content",
 }
 
 
