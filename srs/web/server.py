@@ -109,10 +109,10 @@ def app_from_env():
 
 
 def _print_qr(url: str) -> None:
-    try:
-        import qrcode  # optional: a QR code for the phone's camera when it is installed
-    except ImportError:
-        return
+    """The URL as a QR code in the terminal, for the phone's camera (our own text: block
+    characters and spaces, no control characters)."""
+    import qrcode
+
     qr = qrcode.QRCode(border=1)
     qr.add_data(url)
     qr.print_ascii(out=sys.stdout, invert=True)

@@ -119,3 +119,23 @@ def test_a_port_in_use_is_one_line(db):
         proc = subprocess.run([sys.executable, "-m", "srs", "serve", "--port", str(port)], env=env(db),
                               capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in proc.stderr
+
+
+def test_the_phone_gets_a_qr_code_of_the_url(capsys):
+    """Off loopback `srs serve` prints the URL as a QR code (qrcode is a dependency, not an
+    option): rows of half-block characters only, one per two rows of modules, as wide as the
+    code, and a longer URL (the token) gives a larger code."""
+    import qrcode
+
+    from srs.web.server import _print_qr
+
+    url = "http://192.168.1.20:8765/?token=" + "x" * 32
+    _print_qr(url)
+    lines = capsys.readouterr().out.splitlines()
+    assert set("".join(lines)) <= set("█▀▄ \u00a0")  # half blocks and (no-break) spaces
+    code = qrcode.QRCode(border=1)
+    code.add_data(url)
+    side = len(code.get_matrix())
+    assert {len(line) for line in lines} == {side} and len(lines) == (side + 1) // 2
+    _print_qr("http://10.0.0.1:8765/")
+    assert len(capsys.readouterr().out.splitlines()) < len(lines)
