@@ -172,6 +172,9 @@ class Learner(threading.Thread):
                 self.cycle.append(time.perf_counter() - start)
                 if self.exam and self.every and len(self.acked) % self.every == 0:
                     self.sit(c.cookies)
+                    # back to the review page, as a browser would: the exam may have answered the
+                    # card the page before it showed (that page's form is then stale: a 409)
+                    page = self.call(c, "GET", "/review?deck=bench", 200)
 
     def sit(self, cookies) -> None:
         """A mock exam, every request on a new connection (any worker may answer it)."""

@@ -8,9 +8,9 @@ The steps of one card are those of the terminal's screen (srs/ui/review_screen.p
   shown; a right choice is recorded as Good at once (the terminal records Good when the
   learner leaves at that point) and the rating buttons then let the learner change it to
   Again, Hard or Easy: the session undoes the Good and records that rating instead.
-Every form names the card it was shown for (with worker processes, its state then too, so any
-worker takes it, checked in the answer's transaction); a form for a card no longer on screen
-(another tab, the back button) is refused with 409 instead of answering the wrong card.
+Every form names the card it was shown for (with workers, its state then too: any worker takes
+it, checked in the answer's transaction); a form for a card no longer on screen (another tab,
+the back button, answered since in an exam) is refused with 409, never answering the wrong card.
 """
 
 from __future__ import annotations
@@ -88,8 +88,7 @@ class WebReview:
         self.own: set[int] = set()  # the answers given through this session (its undo knows them)
 
     def stale(self, web: Web) -> bool:
-        """Whether the learner answered through another worker process since this session
-        last looked (its queue and card on screen are then out of date)."""
+        """Whether the learner answered through another worker since this session last looked."""
         return web.shared and web.store.last_review_id() != self.mark
 
     def url(self, **more: object) -> str:
@@ -368,8 +367,9 @@ def _action(name: str):
         if review is None and name == "undo" and web.shared and _id(form.get("last")) is not None:
             deck, tag = (v if isinstance(v, str) and v else None for v in (form.get("deck"), form.get("tag")))
             review = web.review = WebReview(web, deck, tag, now)  # answered through another worker: undone here
-        if review is None:
-            raise HTTPException(409, "no review session: open the review page first")
+        if review is None:  # with workers, a form whose card changed since it was shown is stale
+            raise HTTPException(409, "that card is no longer on screen: reload the review page" if web.shared
+                                and isinstance(form.get("seen"), str) else "no review session: open the review page first")
         if name == "choose":
             review.choose(key, str(form.get("choice") or ""), now)
             screen = review.screen
