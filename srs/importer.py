@@ -63,6 +63,7 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
         existing = store.deck_cards(spec.id)
         new_cards: list[tuple[int, CardSpec]] = []
         updates: list[CardChange] = []
+        new_text: list[int] = []  # cards whose text changes: any HTML kept from Anki would show the old card
         for position, card in enumerate(spec.cards):
             row = existing.pop(card.id, None) if existing else None
             if row is None:
@@ -75,6 +76,8 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
                 result.unchanged += 1
                 continue
             moved = position if row.position != position else None
+            if not same:
+                new_text.append(row.key)
             if row.retired:
                 updates.append(CardChange(row.key, None if same else text, moved, retired=False, updated_at=now))
                 result.restored += 1
@@ -85,6 +88,7 @@ def sync_deck(store: Store, spec: DeckSpec, now: datetime) -> DeckResult:
                 updates.append(CardChange(row.key, position=moved))
                 result.unchanged += 1
         store.update_cards(updates)
+        store.save_anki_html([(key, None) for key in new_text])
         # each card made as add_cards takes it (not all at once)
         store.add_cards(NewCard(spec.id, card.id, position, card_text(card), now) for position, card in new_cards)
         gone = [row.key for row in existing.values() if not row.retired]

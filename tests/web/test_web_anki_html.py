@@ -239,6 +239,31 @@ def test_a_text_file_leaves_the_html_unless_it_changes_the_card(tmp_path):
     assert '<div class="text answer">water</div>' in page
 
 
+def test_a_deck_file_that_changes_a_card_drops_its_html(tmp_path):
+    """A TOML deck names the card by id: the same text keeps the HTML the package gave it;
+    an edited question drops it, so the page shows the edit, not the package's old card."""
+    col = new_collection(tmp_path / "author.anki2")
+    add(col, "Basic", "Chem", Front="<b>Water</b> is?", Back="H<sub>2</sub>O")
+    made = package(col, tmp_path / "chem.apkg", scheduling=False)
+    col.close()
+    path = str(tmp_path / "web.db")
+    store = make_store(path)
+    import_paths(store, [made], T0)
+    [card] = store.cards("chem")
+    deck = '[deck]\nid = "chem"\nname = "Chem"\n\n[[card]]\nid = "{}"\nquestion = "{}"\nanswer = "{}"\n'
+    same, edited = tmp_path / "same.toml", tmp_path / "edited.toml"
+    same.write_text(deck.format(card.card_id, card.question, card.answer))
+    edited.write_text(deck.format(card.card_id, "What is water made of?", card.answer))
+    import_paths(store, [same], T0)
+    assert store.anki_html(card.key)[:2] == ("<b>Water</b> is?", "H<sub>2</sub>O")
+    [result] = import_paths(store, [edited], T0)
+    assert result.updated == 1 and store.anki_html(card.key) is None
+    store.close()
+    with client_for(path) as tc:
+        page = Client(tc).get("/review?deck=chem").text
+    assert "What is water made of?" in page and "<b>Water</b>" not in page
+
+
 def test_a_cloze_deletion_is_marked_as_anki_marks_it(tmp_path):
     col = new_collection(tmp_path / "author.anki2")
     add(col, "Cloze", "Geo", Text="The capital of <b>France</b> is {{c1::Paris}}.")
