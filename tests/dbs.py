@@ -114,3 +114,33 @@ def make_store(db_url):
     yield make
     for store in stores:
         store.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_sqlite_dialect():
+    """SQLAlchemy compiles each statement once per engine (its cache is the engine's, keyed by
+    the dialect); a process opens one engine, and so pays it once, but a test run opens
+    hundreds, a CliRunner invoke or a web app each one more. Every SQLite engine srs makes
+    here shares the first initialized SQLite dialect (the same class, options and SQLite
+    library) and so its compiled statements."""
+    from srs.store import engine as engine_module
+
+    made = engine_module.create_engine
+    shared: dict[tuple, object] = {}
+
+    def create_engine(url, **kwargs):
+        engine = made(url, **kwargs)
+        if engine.dialect.name != "sqlite":
+            return engine
+        key = (type(engine.dialect), *(id(kwargs.get(k)) for k in ("json_serializer", "json_deserializer")))
+        first = shared.get(key)
+        if first is None or first.dialect.server_version_info is None:  # none yet, or not yet connected
+            shared[key] = engine
+        else:
+            engine.dialect = engine.pool._dialect = first.dialect
+            engine._compiled_cache = first._compiled_cache
+        return engine
+
+    engine_module.create_engine = create_engine
+    yield
+    engine_module.create_engine = made
