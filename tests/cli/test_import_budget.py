@@ -21,9 +21,10 @@ pytestmark = pytest.mark.slow
 ALWAYS_NEVER = ("sqlalchemy.orm", "alembic", "pydantic", "fsrs_rs_python", "zstandard", "tomli_w", "platformdirs",
                 "srs.optimize", "srs.anki", "srs.importer", "srs.deckfile", "srs.export", "srs.merge", "srs.lint",
                 "srs.web", "starlette", "jinja2", "uvicorn", "multipart")
-#: never needed to list decks or cards or to show a review card
+#: never needed to list decks or cards or to show a review card; asyncio and importlib.metadata
+#: (which SQLAlchemy imports) are deferred by the command line (srs.lazy_stdlib) and never used
 NEVER = ALWAYS_NEVER + ("numpy", "rich.progress", "rich.live", "srs.forecast", "srs.exam_report",
-                        "srs.ui.exam_screen")
+                        "srs.ui.exam_screen", "asyncio", "importlib.metadata", "email", "ssl", "zipfile")
 #: what each command must not import on top of NEVER
 BUDGET = {
     ("decks",): ("fsrs", "srs.scheduler", "srs.review", "srs.queue", "srs.ui.review_screen"),
@@ -64,6 +65,33 @@ def test_hot_commands_import_only_what_they_need(args, small_db):
         assert "srs.ui.review_screen" in modules  # and showed a card
     over = {package: loaded(modules, package) for package in NEVER + BUDGET[args] if loaded(modules, package)}
     assert not over, f"srs {' '.join(args)} imported {over}"
+
+
+def test_the_deferred_modules_work_when_used_after_sqlalchemy():
+    """As the command line runs: asyncio and importlib.metadata deferred, SQLAlchemy imported
+    (and an engine used) without them, then each works as itself when used."""
+    code = (
+        "import sys\n"
+        "from srs.lazy_stdlib import defer, loaded\n"
+        "defer()\n"
+        "import sqlalchemy\n"
+        "engine = sqlalchemy.create_engine('sqlite://')\n"
+        "with engine.connect() as c:\n"
+        "    assert c.execute(sqlalchemy.text('select 1')).scalar() == 1\n"
+        "assert not loaded('asyncio') and not loaded('importlib.metadata'), sorted(sys.modules)\n"
+        "from sqlalchemy.util.concurrency import iscoroutine\n"
+        "import asyncio\n"
+        "async def three():\n"
+        "    return 3\n"
+        "coroutine = three()\n"
+        "assert iscoroutine(coroutine) and asyncio.run(coroutine) == 3 and loaded('asyncio')\n"
+        "import importlib.metadata\n"
+        "from importlib.metadata import version\n"
+        "assert version('sqlalchemy') == sqlalchemy.__version__ == importlib.metadata.version('sqlalchemy')\n"
+        "print('ok')\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SRS_")}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stdout) == (0, "ok\n"), proc.stderr[-2000:]
 
 
 def test_cards_loads_the_forecast_only_for_its_chance_column(small_db):
