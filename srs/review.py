@@ -11,7 +11,7 @@ from typing import Any
 from srs.clock import LearnerDay
 from srs.errors import UserError
 from srs.exam import Question
-from srs.model import AGAIN, LEARNING, NEW, RELEARNING, MemoryState, Rating, StudyCard
+from srs.model import AGAIN, LEARNING, NEW, RELEARNING, MemoryState, Rating, StudyCard, replaced
 from srs.queue import LEARN_AHEAD, Queue, QueueCounts, build_queue
 from srs.rules import answered_right
 from srs.scheduler import make_scheduler, preview, rate
@@ -234,7 +234,7 @@ class ReviewSession:
         leech = after.leech and not (before is not None and before.leech)
         answered = Answered(card, rating, review_id, after.due, now, leech, after.lapses)  # type: ignore[arg-type]
         was_right = answered_right(rating, right)
-        stored = replace(card, memory=before or card.memory, has_state=before is not None)
+        stored = replaced(card, memory=before or card.memory, has_state=before is not None)
         self._steps.append(Step("answer", stored, review_id, snapshot))
         self.summary.reviewed += 1
         self.summary.cards.add(card.key)
@@ -245,7 +245,7 @@ class ReviewSession:
         self._since_new = 0 if before is None or before.state == NEW else self._since_new + 1
         self._take(card.key, snapshot)
         if after.state in (LEARNING, RELEARNING) and not after.suspended:
-            snapshot.added = replace(card, memory=after, has_state=True)
+            snapshot.added = replaced(card, memory=after, has_state=True)
             self._learning.append(snapshot.added)
             self._learning.sort(key=lambda c: c.memory.due)  # type: ignore[arg-type,return-value]
         return answered
