@@ -17,6 +17,7 @@ module is loaded."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import types
 from typing import Any
@@ -28,9 +29,10 @@ DEFERRED = ("asyncio", "importlib.metadata")
 class Deferred(types.ModuleType):
     """A stand-in for the module ``name``: any name not set on it loads the real module."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, spec: Any = None) -> None:
         super().__init__(name)
         self.__dict__["_srs_real"] = None
+        self.__dict__["__spec__"] = spec  # importlib.util.find_spec answers as for the real one
 
     def _srs_load(self) -> types.ModuleType:
         real = self.__dict__["_srs_real"]
@@ -67,7 +69,10 @@ def defer(names: tuple[str, ...] = DEFERRED) -> None:
     for name in names:
         if name in sys.modules:
             continue
-        stand_in = Deferred(name)
+        spec = importlib.util.find_spec(name)
+        if spec is None:
+            continue
+        stand_in = Deferred(name, spec)
         if name == "asyncio":
             stand_in.__dict__["iscoroutine"] = _iscoroutine
         sys.modules[name] = stand_in

@@ -4,6 +4,7 @@ answers as itself (the command line's processes are pinned by tests/cli/test_imp
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 
 import pytest
@@ -34,6 +35,7 @@ def test_a_deferred_module_loads_on_first_use_only(package):
     import lazypkg  # the stand-in: nothing run yet
 
     assert package == [] and not lazy_stdlib.loaded("lazypkg")
+    assert importlib.util.find_spec("lazypkg").name == "lazypkg" and package == []
     assert lazypkg.plus(lazypkg.VALUE) == 42 and package == ["lazypkg"] and lazy_stdlib.loaded("lazypkg")
     assert sys.modules["lazypkg"] is importlib.import_module("lazypkg") and sys.modules["lazypkg"] is not lazypkg
     assert "plus" in dir(lazypkg)
