@@ -106,7 +106,7 @@ class Merger:
         self._renders_html = package.renders_html
         recognised: dict[str, Counter] = {}
         if guids or package.carries_targets:  # else no card can be recognised
-            for note_guid, ord_, deck, target in package.placements():
+            for note_guid, ord_, deck, target in package.placements(guids):  # the cards it may know
                 if target is None and ord_ == 0:
                     target = guids.get(note_guid)
                 if target is not None:
