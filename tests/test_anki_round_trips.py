@@ -421,3 +421,20 @@ def test_new_notes_of_a_renamed_deck_join_the_srs_deck_of_its_known_cards(tmp_pa
     results = import_paths(store, [tmp_path / "renamed.apkg"], T0)
     assert [(r.deck, r.added, r.unchanged) for r in results] == [("home", 1, 5)]
     assert any(c.question == "new front" for c in store.cards("home"))
+
+
+def test_the_note_guid_kept_with_a_card_is_the_same_without_a_digest():
+    """A package's card merged under its own id keeps its note's GUID exactly when its id is
+    the one its note's only card has: told that the ids come from GUIDs, without a digest."""
+    from srs.anki.ids import card_id
+    from srs.anki.types import NEW, AnkiCard
+    from srs.merge import _note_guid, _Target
+
+    for guid in ("abc", "f" * 20, "Z1-x", ""):
+        for ord_ in (0, 1, 3):
+            for many in (False, True):
+                spec = CardSpec(card_id(guid, ord_, many), "q", "a")
+                card = AnkiCard(spec, guid, ord_, "Deck", "Basic", NEW)
+                for target in (spec.id, card_id(guid, 0, False), "c1"):
+                    t = _Target("deck", target, card)
+                    assert _note_guid(t, True) == _note_guid(t, False), (guid, ord_, many, target)

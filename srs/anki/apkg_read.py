@@ -89,7 +89,7 @@ def _open(path: Path, with_reviews: bool, stack: ExitStack) -> "PackageReader":
 def read_package(path: Path, with_reviews: bool = True) -> AnkiPackage:
     """The whole package in memory (small packages, tests; imports stream: open_package)."""
     with open_package(path, with_reviews) as reader:
-        package = AnkiPackage(source=str(path), history=with_reviews, renders_html=True)
+        package = AnkiPackage(source=str(path), history=with_reviews, renders_html=True, ids_from_guids=True)
         for batch in reader.batches():
             package.cards.extend(batch)
         used = set()
@@ -180,6 +180,7 @@ class PackageReader:
 
     carries_targets = False  # placements() never names an srs card (an AnkiPackage's may)
     renders_html = True  # each card comes with the HTML its templates render, or None: its text says all
+    ids_from_guids = True  # each card's id is card_id(its note's GUID, its ord, whether the note makes several)
 
     def __init__(self, db: sqlite3.Connection, path: Path, with_reviews: bool, zf: zipfile.ZipFile,
                  media: dict[str, str], version: int, budget: Budget, steps: StepBudget, text: TextBudget) -> None:

@@ -88,6 +88,7 @@ class AnkiPackage:
     history: bool = True  # a package has a review log (a text file does not)
     media: dict[str, bytes | bytearray] = field(default_factory=dict)  # the media files the cards use, by name
     renders_html: bool = False  # its cards carry the HTML their templates render (an Anki package)
+    ids_from_guids: bool = False  # each card's id is srs.anki.ids.card_id(its note's GUID, ord, many): a package's
     carries_targets = True  # placements() may name an srs card (a CSV's deck and id columns)
 
     # the reading interface of PackageReader, for a package already in memory
