@@ -30,7 +30,7 @@ from srs.anki.scan import MAX_FIELD_CHARS
 from srs.anki.template import CardContext, cloze_numbers, render_counted
 from srs.anki.text_budget import TextBudget, TextTooLong
 from srs.anki.types import AnkiCard, AnkiPackage, AnkiReview, AnkiSchedule, CardHtml, Skipped
-from srs.deckfile import CardSpec
+from srs.deckfile import CardSpec, _card_spec
 from srs.errors import reading
 from srs.model import record_maker
 
@@ -277,7 +277,7 @@ class PackageReader:
                     self.skipped.append(Skipped(_label(fields, guid), "its note type is missing from the package",
                                                 deck))
                     continue
-                if max(map(len, fields)) > MAX_FIELD_CHARS:
+                if len(flds) > MAX_FIELD_CHARS and max(map(len, fields)) > MAX_FIELD_CHARS:
                     self.skipped.append(Skipped(_label([f[:1000] for f in fields], guid) + (
                         f" (card {ord_ + 1})" if ord_ else ""), f"a field longer than {MAX_FIELD_CHARS:,} characters",
                         deck))
@@ -391,7 +391,7 @@ def _card(nt: Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[str
     if question_html.strip() != question or answer_html.strip() != answer:  # (a NUL as an HTML parser reads it)
         html = CardHtml(question_html.strip().replace("\0", "\ufffd"), answer_html.strip().replace("\0", "\ufffd"),
                         nt.css.replace("\0", "\ufffd"))
-    return CardSpec(card_id(guid, ord_, many), question, answer, None, "", "", tags), html, ""
+    return _card_spec(card_id(guid, ord_, many), question, answer, None, "", "", tags, 0), html, ""
 
 
 __all__ = ["PackageReader", "open_package", "read_package"]

@@ -138,8 +138,12 @@ def insert_tuples(connection: Connection, table: Table, names: Sequence[str], ro
                 if process is None:
                     continue
                 column = columns[i]
-                if len(set(map(id, column))) == 1:  # one object (the import's time): processed once
+                objects = {id(value): value for value in column}
+                if len(objects) == 1:  # one object (the import's time): processed once
                     columns[i] = [process(column[0])] * len(column)
+                elif len(objects) * 4 <= len(column):  # a few objects (a deck's tag lists): each processed once
+                    done = {key: process(value) for key, value in objects.items()}
+                    columns[i] = [done[id(value)] for value in column]
                 else:
                     columns[i] = list(map(process, column))
             part = list(zip(*columns, strict=True))

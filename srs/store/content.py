@@ -110,9 +110,10 @@ class ContentQueries(StoreBase):
             last = connection.scalar(select(func.max(cards.c.key)))
             added: list[tuple[str, str, Any]] = []  # (deck id, card id, tags) of each row, in order
             pending = iter(new)
+            tag_lists: dict[tuple[str, ...], tuple[str, ...]] = {}  # one object per list of tags: encoded once
             while part := list(islice(pending, chunk)):
                 rows = [(c.deck_id, c.card_id, c.position, False, c.anki_guid, c.at, c.at, t.kind.value, t.question,
-                         t.choices, t.answer, t.explanation, t.wrong_feedback, t.tags)
+                         t.choices, t.answer, t.explanation, t.wrong_feedback, tag_lists.setdefault(t.tags, t.tags))
                         for c in part for t in (c.text,)]
                 insert_tuples(connection, cards, _CARD_INSERT, rows)
                 added.extend([(r[0], r[1], r[13]) for r in rows])
