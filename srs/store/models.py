@@ -148,6 +148,20 @@ reviews = Table(
     Index("ix_reviews_learner_source_time", "learner", "source", "reviewed_at"),
 )
 
+#: each card's review log as the readiness forecast reads it (srs/store/packs.py), packed: the
+#: rows in (time, id) order as columns of little-endian numbers, so that a deck's log is read as
+#: one row per card, not per review. A cache of ``reviews``: triggers (migration 0014) delete a
+#: card's pack whenever one of its review rows is inserted, changed or deleted; the forecast
+#: writes the missing ones again before it reads
+review_packs = Table(
+    "review_packs", metadata,
+    Column("learner", String(200), primary_key=True),
+    Column("card_key", Integer, ForeignKey("cards.key", ondelete="CASCADE"), primary_key=True),
+    _required("code", LargeBinary),       # uint8 per row: srs.rules.review_code less the card key
+    _required("at", LargeBinary),         # float64 per row: epoch seconds
+    _required("stability", LargeBinary),  # float64 per row: FSRS stability after, NaN for none
+)
+
 settings = Table(
     "settings", metadata,
     Column("learner", String(200), primary_key=True),
@@ -276,4 +290,4 @@ sign_in_failures = Table(
 
 
 __all__ = ["UTCDateTime", "card_states", "card_tags", "cards", "deck_media", "decks", "exam_answers", "exam_attempts",
-           "media", "metadata", "reviews", "running_exams", "settings", "sign_in_failures", "users", "web_sessions"]
+           "media", "metadata", "review_packs", "reviews", "running_exams", "settings", "sign_in_failures", "users", "web_sessions"]

@@ -1,0 +1,64 @@
+"""Each card's review log packed for the readiness forecast (``review_packs``), a cache kept
+right by triggers: any insert, change or delete of a review row deletes its card's pack (the
+forecast writes the missing packs again before it reads). The answer path itself writes no
+pack: one more delete by primary key inside the database per review row.
+
+Revision ID: 0014
+Revises: 0013
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014"
+down_revision = "0013"
+branch_labels = None
+depends_on = None
+
+_DROP = "DELETE FROM review_packs WHERE learner = {row}.learner AND card_key = {row}.card_key;"
+
+#: (trigger name, event, the rows whose card's pack goes) on SQLite
+_SQLITE = (("review_packs_on_insert", "INSERT", ("NEW",)), ("review_packs_on_delete", "DELETE", ("OLD",)),
+           ("review_packs_on_update", "UPDATE", ("OLD", "NEW")))
+
+_PG_FUNCTION = f"""
+CREATE FUNCTION srs_drop_review_pack() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        {_DROP.format(row="OLD")}
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        {_DROP.format(row="NEW")}
+    END IF;
+    RETURN NULL;
+END
+$$"""
+
+
+def upgrade() -> None:
+    op.create_table(
+        "review_packs",
+        sa.Column("learner", sa.String(200), primary_key=True),
+        sa.Column("card_key", sa.Integer(), sa.ForeignKey("cards.key", ondelete="CASCADE"), primary_key=True),
+        sa.Column("code", sa.LargeBinary(), nullable=False),
+        sa.Column("at", sa.LargeBinary(), nullable=False),
+        sa.Column("stability", sa.LargeBinary(), nullable=False),
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(_PG_FUNCTION)
+        op.execute("CREATE TRIGGER review_packs_drop AFTER INSERT OR UPDATE OR DELETE ON reviews "
+                   "FOR EACH ROW EXECUTE FUNCTION srs_drop_review_pack()")
+    else:
+        for name, event, rows in _SQLITE:
+            body = " ".join(_DROP.format(row=row) for row in rows)
+            op.execute(f"CREATE TRIGGER {name} AFTER {event} ON reviews BEGIN {body} END")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER review_packs_drop ON reviews")
+        op.execute("DROP FUNCTION srs_drop_review_pack()")
+    else:
+        for name, _, _ in _SQLITE:
+            op.execute(f"DROP TRIGGER {name}")
+    op.drop_table("review_packs")

@@ -1,0 +1,228 @@
+"""What the readiness forecast reads of the store: each card's review log as columns, kept
+packed one row per card (``review_packs``, migration 0014), and the answered exam questions.
+
+A pack is a cache of the card's rows of ``reviews``: triggers delete it whenever one of those
+rows is inserted, changed or deleted (an answer, an undo, a merge, an import, a card deleted),
+so the answer path writes no pack. The forecast reads the deck's packs; the cards that have
+none (new answers since) are read from the log and their packs written again first, in one
+write transaction, so that a pack never misses a row committed before it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from itertools import compress
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from sqlalchemy import Float, Integer, Text, and_, case, cast, false, func, select, text
+
+from srs.model import CardKind
+from srs.rules import KEY_FACTOR, code_key, review_code
+from srs.store.base import DatabaseError, StoreBase, answered_right, compiled_sql, insert_rows
+from srs.store.models import cards, exam_answers, exam_attempts, review_packs
+from srs.store.models import reviews as review_table
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+
+class ReviewColumns(NamedTuple):
+    """The review log of a deck's live multiple-choice cards as arrays, by card, time and id."""
+
+    code: NDArray[Any]               # srs.rules.review_code: card key, rating, right, from an exam
+    at: NDArray[Any]                 # epoch seconds
+    stability: NDArray[Any]          # FSRS stability after, NaN for none
+
+
+class ExamColumns(NamedTuple):
+    """The answered exam questions of a deck's live multiple-choice cards, by card and time."""
+
+    key: NDArray[Any]                # card key
+    ended: NDArray[Any]              # epoch seconds the attempt ended
+    right: NDArray[Any]              # bool
+
+
+#: card keys whose review-log rows are read per statement (bounds the texts)
+REVIEW_KEYS_AT_ONCE = 20_000
+#: card keys per statement where they are listed (IN), not a range
+LISTED_AT_ONCE = 2_000
+
+#: a pack as read and written: (card key, codes as uint8 less the key, times as float64,
+#: stabilities as float64), the numbers little-endian
+Pack = tuple[int, bytes, bytes, bytes]
+
+
+class PackQueries(StoreBase):
+    def forecast_columns(self, deck: str, keys: Sequence[int] | None = None) -> tuple[ReviewColumns, ExamColumns]:
+        """What the readiness forecast learns from, as arrays, without a Python object per
+        value: the review log (``ReviewColumns``; its code is ``srs.rules.review_code``: card
+        key, rating, right as ``answered_right``, from an exam) and the answered exam questions
+        (``ExamColumns``). ``keys``: the deck's live multiple-choice cards, when the caller has
+        them (``exam_cards``): not read again. The log comes from the cards' packs; those
+        missing are written first (in a write transaction; where none can be taken, read
+        from the log and not kept)."""
+        import numpy as np  # only readiness needs it: not every command that opens the store
+
+        with self.atomic() as connection:
+            if keys is None:
+                mc = and_(cards.c.deck_id == deck, cards.c.kind == CardKind.MC.value, cards.c.retired == false())
+                keys = [k for k, in connection.exec_driver_sql(*compiled_sql(select(cards.c.key).where(mc),
+                                                                             connection)).cursor.fetchall()]
+            wanted = np.unique(np.array(keys, dtype=np.int64).reshape(-1))
+            if not len(wanted):
+                return (ReviewColumns(np.zeros(0, np.int64), np.zeros(0), np.zeros(0)),
+                        ExamColumns(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool)))
+            packs = self._packs(connection, wanted)
+            stale = np.setdiff1d(wanted, np.array([p[0] for p in packs], dtype=np.int64), assume_unique=True)
+            if not len(stale) or self._depth > 1:  # inside a caller's transaction: read, keep nothing
+                return self._columns(_merged(packs, self._built(connection, stale))), self._exam_columns(connection,
+                                                                                                         deck)
+        try:
+            with self.atomic(write=True) as connection:
+                if connection.dialect.name == "postgresql":  # answers wait: none commits a row unseen here
+                    connection.execute(text("LOCK TABLE reviews IN SHARE ROW EXCLUSIVE MODE"))
+                packs = self._packs(connection, wanted)
+                stale = np.setdiff1d(wanted, np.array([p[0] for p in packs], dtype=np.int64), assume_unique=True)
+                built = self._built(connection, stale)
+                insert_rows(connection, review_packs, [
+                    {"learner": self.learner, "card_key": key, "code": code, "at": at, "stability": stability}
+                    for key, code, at, stability in built])
+                return self._columns(_merged(packs, built)), self._exam_columns(connection, deck)
+        except DatabaseError:  # no write lock to be had (a read-only database, a long lock): read only
+            with self.atomic() as connection:
+                packs = self._packs(connection, wanted)
+                stale = np.setdiff1d(wanted, np.array([p[0] for p in packs], dtype=np.int64), assume_unique=True)
+                return self._columns(_merged(packs, self._built(connection, stale))), self._exam_columns(connection,
+                                                                                                         deck)
+
+    def _packs(self, connection, wanted) -> list[Pack]:
+        """The packs of the ``wanted`` card keys (sorted, distinct) that have one, by key."""
+        import numpy as np
+
+        p = review_packs.c
+        found: list[Pack] = []
+        for keys in _key_filters(p.card_key, wanted):
+            stmt = select(p.card_key, p.code, p.at, p.stability).where(p.learner == self.learner, keys) \
+                .order_by(p.card_key)
+            found += connection.exec_driver_sql(*compiled_sql(stmt, connection)).cursor.fetchall()
+        mine = np.isin(np.fromiter(map(itemgetter(0), found), dtype=np.int64, count=len(found)), wanted)
+        if not mine.all():  # a range: other decks' cards among
+            found = list(compress(found, mine.tolist()))
+        return found
+
+    def _built(self, connection, stale) -> list[Pack]:
+        """The packs of the ``stale`` card keys (sorted, distinct), read from the log, by key."""
+        import numpy as np
+
+        if not len(stale):
+            return []
+        parts = [self._packed_reviews(connection, keys) for keys in _key_filters(review_table.c.card_key, stale)]
+        codes, at, stability = (np.concatenate(column) for column in zip(*parts, strict=True))
+        mine = np.isin(code_key(codes), stale)
+        codes, at, stability = codes[mine], at[mine], stability[mine]
+        bounds = np.searchsorted(code_key(codes), np.append(stale, stale[-1] + 1)).tolist()
+        small = (codes % KEY_FACTOR).astype(np.uint8)
+        at, stability = at.astype("<f8"), stability.astype("<f8")
+        return [(key, small[lo:hi].tobytes(), at[lo:hi].tobytes(), stability[lo:hi].tobytes())
+                for key, lo, hi in zip(stale.tolist(), bounds[:-1], bounds[1:], strict=True)]
+
+    @staticmethod
+    def _columns(packs: list[Pack]) -> ReviewColumns:
+        """The packs (by key) as the log's columns."""
+        import numpy as np
+
+        keys = np.fromiter(map(itemgetter(0), packs), dtype=np.int64, count=len(packs))
+        counts = np.fromiter((len(p[1]) for p in packs), dtype=np.int64, count=len(packs))
+        small = np.frombuffer(b"".join(map(itemgetter(1), packs)), dtype=np.uint8)
+        at = np.frombuffer(b"".join(map(itemgetter(2), packs)), dtype="<f8").astype(float)
+        stability = np.frombuffer(b"".join(map(itemgetter(3), packs)), dtype="<f8").astype(float)
+        if not len(small) == len(at) == len(stability):
+            raise AssertionError("a review pack does not parse")
+        return ReviewColumns(np.repeat(keys, counts) * KEY_FACTOR + small, at, stability)
+
+    def _exam_columns(self, connection, deck: str) -> ExamColumns:
+        import numpy as np
+
+        k, t, c = zip(*answers, strict=True) if (answers := self._exam_evidence(connection, deck)) else ((), (), ())
+        return ExamColumns(np.array(k, dtype=np.int64), np.array(t, dtype=float), np.array(c, dtype=bool))
+
+    def _exam_evidence(self, s, deck: str) -> list[tuple[int, float, bool]]:
+        mc = select(cards.c.key).where(cards.c.deck_id == deck, cards.c.kind == CardKind.MC.value, cards.c.retired == false())
+        answers = s.execute(select(exam_answers.c.card_key, cast(self._epoch(exam_attempts.c.finished_at), Float),
+                                   exam_answers.c.correct).join(exam_attempts, exam_attempts.c.id == exam_answers.c.attempt_id)
+                            .where(exam_attempts.c.learner == self.learner, exam_attempts.c.deck_id == deck,
+                                   exam_answers.c.chosen.is_not(None), exam_answers.c.card_key.in_(mc))
+                            .order_by(exam_answers.c.card_key, exam_attempts.c.finished_at))
+        return [(int(k), float(t), bool(c)) for k, t, c in answers]
+
+    def _packed_reviews(self, connection, keys: Any) -> tuple[Any, Any, Any]:
+        """The (code, epoch seconds, stability or NaN) columns of the log rows of the card keys
+        ``keys`` selects (a range may hold other decks' rows: the caller drops them), by card,
+        time and id. One range scan of the (learner, card, time, id, rating, source, stability,
+        correct) index; each column comes back as one comma-separated text, aggregated in the
+        index's order, and is parsed by numpy: a row per review costs more in the driver than
+        the SQL (~1 µs each, a million of them). Codes and times are exact; on SQLite a
+        stability comes in whole ten-thousandths of a day (within 4.3 seconds of the stored
+        value: an integer costs a third of a REAL's 15 digits to write and a tenth to parse);
+        PostgreSQL's text is exact."""
+        import numpy as np
+
+        sqlite = connection.dialect.name == "sqlite"
+        log = review_table.c
+        code = review_code(log.card_key, log.rating, answered_right(), case((log.source == "exam", 1), else_=0))
+        if sqlite:
+            # julianday's own integer milliseconds (exact: well below 2**53, off by < 0.1 before
+            # rounding); turned into epoch seconds below with the arithmetic of ``_epoch``
+            when = cast(func.julianday(log.reviewed_at) * 86400000.0 + 0.5, Integer)
+        else:
+            when = cast(self._epoch(log.reviewed_at), Float)
+        logged = func.coalesce(log.stability, -1.0)  # never negative: -1 marks NULL
+        stability: Any = cast(func.round(logged * 10000.0), Integer) if sqlite else logged
+        mine = and_(log.learner == self.learner, keys)
+        order = (log.card_key, log.reviewed_at, log.id)
+        if sqlite:
+            # SQLite before 3.44 has no ORDER BY inside group_concat: it concatenates the rows in
+            # the order the subquery yields them (SQLite keeps a FROM subquery's ORDER BY when the
+            # outer query aggregates with anything but count, min or max)
+            rows = select(code.label("code"), when.label("at"), stability.label("stability")).where(mine) \
+                .order_by(*order).subquery()
+            stmt = select(func.count(), *(func.aggregate_strings(rows.c[name], ",")
+                                          for name in ("code", "at", "stability")))
+        else:
+            stmt = select(func.count(), *(func.aggregate_strings(cast(value, Text), ",").aggregate_order_by(*order)
+                                          for value in (code, when, stability))).where(mine)
+        count, *texts = connection.exec_driver_sql(*compiled_sql(stmt, connection)).cursor.fetchone()
+        if not count:
+            return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
+        codes, at, stabilities = (np.fromstring(text, dtype=dtype, sep=",")
+                                  for text, dtype in zip(texts, (np.int64, np.int64 if sqlite else float,
+                                                                 np.int64 if sqlite else float), strict=True))
+        if not len(codes) == len(at) == len(stabilities) == count:
+            raise AssertionError("the review log's packed columns do not parse")
+        if sqlite:
+            at = (at / 86400000.0 - 2440587.5) * 86400.0
+            stabilities = stabilities / 10000.0
+        stabilities[stabilities < 0] = np.nan
+        return codes, at, stabilities
+
+
+def _key_filters(column: Any, keys) -> Iterator[Any]:
+    """Conditions on ``column`` that together select the card keys ``keys`` (sorted, distinct;
+    others among them where a range is cheaper than a list): ranges of ``REVIEW_KEYS_AT_ONCE``
+    keys where ``keys`` fill most of their span (a deck imported at once), else lists."""
+    lo, hi = int(keys[0]), int(keys[-1])
+    if hi - lo + 1 <= 2 * len(keys):
+        for start in range(lo, hi + 1, REVIEW_KEYS_AT_ONCE):
+            yield and_(column >= start, column <= min(hi, start + REVIEW_KEYS_AT_ONCE - 1))
+    else:
+        listed = keys.tolist()
+        for start in range(0, len(listed), LISTED_AT_ONCE):
+            yield column.in_(listed[start:start + LISTED_AT_ONCE])
+
+
+def _merged(packs: list[Pack], more: list[Pack]) -> list[Pack]:
+    """Two lists of packs by key as one."""
+    return sorted(packs + more, key=itemgetter(0)) if more else packs
+
+
+__all__ = ["ExamColumns", "PackQueries", "ReviewColumns"]
