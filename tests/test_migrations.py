@@ -213,3 +213,36 @@ def test_running_exams_migration_goes_down_and_up_again(db_url):
     store, fresh = open_store(db_url, "alice")  # opening upgrades it again
     assert not fresh and len(store.cards()) == 2 and store.running_exams() == []
     store.close()
+
+
+def test_review_packs_migration_goes_down_and_up_again(db_url):
+    """0014 (review packs and the triggers that drop them) downgrades to 0013 with its
+    triggers gone (an answer then writes its row alone) and upgrades again."""
+    store = make_store(db_url, deck(cards=2))
+    session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
+    [first, second] = store.mc_cards("d")
+    session.answer(first, 3, T0, right=True)
+    store.forecast_columns("d")
+    store.close()
+    engine = engine_mod.make_engine(engine_mod.database_url(db_url)[0])
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM review_packs")).scalar() == 2
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0013")
+        connection.commit()
+        assert "review_packs" not in set(connection.dialect.get_table_names(connection))
+        connection.execute(text(f"DELETE FROM reviews WHERE card_key = {first.key}"))  # no trigger left to fail
+        connection.commit()
+    engine.dispose()
+    store = make_store(db_url)  # upgrades again: the packs are written anew
+    session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
+    session.answer(second, 3, T0 + timedelta(hours=1), right=False)
+    assert len(store.forecast_columns("d")[0].code) == 1
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM review_packs")).scalar() == 2
+    session.answer(second, 3, T0 + timedelta(hours=2), right=False)
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM review_packs")).scalar() == 1
+    store.close()
