@@ -228,7 +228,7 @@ def test_review_packs_migration_goes_down_and_up_again(db_url):
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT count(*) FROM review_packs")).scalar() == 2
+        assert connection.execute(text("SELECT count(*) FROM review_packs")).scalar() == 1  # one block
         config.attributes["connection"] = connection
         command.downgrade(config, "0013")
         connection.commit()
@@ -241,8 +241,8 @@ def test_review_packs_migration_goes_down_and_up_again(db_url):
     session.answer(second, 3, T0 + timedelta(hours=1), right=False)
     assert len(store.forecast_columns("d")[0].code) == 1
     with store.engine.connect() as connection:
-        assert connection.execute(text("SELECT count(*) FROM review_packs")).scalar() == 2
+        assert connection.execute(text("SELECT count(*) FROM review_packs")).scalar() == 1
     session.answer(second, 3, T0 + timedelta(hours=2), right=False)
     with store.engine.connect() as connection:
-        assert connection.execute(text("SELECT count(*) FROM review_packs")).scalar() == 1
+        assert connection.execute(text("SELECT count(*) FROM review_packs")).scalar() == 0
     store.close()

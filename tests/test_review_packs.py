@@ -1,7 +1,8 @@
-"""The forecast's packed review log (review_packs, migration 0014): the same columns as the
-row-by-row oracle whether a card's pack is fresh, missing or just rewritten; every way a
-review row changes drops its card's pack and no other (an answer, an undo, a merge's
-replay, a card deleted); a transaction that cannot write reads the log instead."""
+"""The forecast's packed review log (review_packs, migration 0014: one pack per block of 32
+card keys): the same columns as the row-by-row oracle whether a block's pack is fresh,
+missing or just rewritten; every way a review row changes drops its block's pack and no
+other (an answer, an undo, a merge's replay, any update, a card deleted); a transaction that
+cannot write reads the log instead."""
 
 from __future__ import annotations
 
@@ -19,15 +20,20 @@ from srs.settings import Settings
 from srs.store.models import cards as card_table
 from srs.store.models import review_packs
 from srs.store.models import reviews as log
+from srs.store.packs import PACK_CARDS
 from tests.factories import T0, deck
 from tests.store_helpers import forecast_evidence
 from tests.test_forecast import take_mock
 
 
 def packed(store) -> set[int]:
-    """The card keys that have a pack for the store's learner."""
+    """The blocks that have a pack for the store's learner."""
     with store.engine.connect() as connection:
-        return set(connection.scalars(select(review_packs.c.card_key).where(review_packs.c.learner == store.learner)))
+        return set(connection.scalars(select(review_packs.c.block).where(review_packs.c.learner == store.learner)))
+
+
+def blocks(keys) -> set[int]:
+    return {key // PACK_CARDS for key in keys}
 
 
 def assert_columns_are_the_oracle(store, name: str) -> None:
@@ -41,8 +47,9 @@ def assert_columns_are_the_oracle(store, name: str) -> None:
 
 
 def answered(make_store):
-    """Two decks, every card of both answered twice (some right letters rated Again), a mock."""
-    store = make_store(deck(cards=6), deck("e", cards=3))
+    """Two decks (cards 1-70 and 71-74: blocks 0-2, the last one shared), every card of both
+    answered twice (some right letters rated Again), a mock."""
+    store = make_store(deck(cards=70), deck("e", cards=4))
     session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
     for offset in range(2):
         for name in ("d", "e"):
@@ -55,37 +62,37 @@ def answered(make_store):
 
 def test_packs_are_written_once_and_read_as_the_log(make_store):
     store, _ = answered(make_store)
-    d = {c.key for c in store.mc_cards("d")}
-    assert packed(store) == set()
+    d = blocks(c.key for c in store.mc_cards("d"))
+    assert packed(store) == set() and d == {0, 1, 2}
     first = store.forecast_columns("d")
-    assert packed(store) == d  # the deck's cards only
+    assert packed(store) == d
     assert_columns_are_the_oracle(store, "d")  # from the packs now
     again = store.forecast_columns("d")
     assert all(np.array_equal(a, b, equal_nan=True) for a, b in zip(first[0], again[0], strict=True))
     assert_columns_are_the_oracle(store, "e")
-    assert packed(store) == d | {c.key for c in store.mc_cards("e")}
+    assert packed(store) == d  # the block of deck e's cards too
 
 
 def test_a_card_never_answered_has_an_empty_pack(make_store):
-    store = make_store(deck(cards=3))
+    store = make_store(deck(cards=40))
     (code, at, stability), _ = store.forecast_columns("d")
-    assert len(code) == len(at) == len(stability) == 0 and len(packed(store)) == 3
-    card = store.mc_cards("d")[1]
+    assert len(code) == len(at) == len(stability) == 0 and packed(store) == {0, 1}
+    card = store.mc_cards("d")[35]
     ReviewSession(store, Settings(learning_steps=""), fuzz=False).answer(card, GOOD, T0, right=True)
-    assert packed(store) == {c.key for c in store.mc_cards("d")} - {card.key}
+    assert packed(store) == {0, 1} - {card.key // PACK_CARDS}
     assert_columns_are_the_oracle(store, "d")
 
 
-def test_every_change_to_a_cards_log_drops_its_pack_alone(make_store):
+def test_every_change_to_a_cards_log_drops_its_blocks_pack_alone(make_store):
     store, session = answered(make_store)
     store.forecast_columns("d")
-    keys = [c.key for c in store.mc_cards("d")]
-    everything = set(keys)
+    keys = [c.key for c in store.mc_cards("d")][::PACK_CARDS // 2]  # two of each block
+    everything = {0, 1, 2}
 
     # an answer
     card = store.mc_cards("d")[0]
     session.answer(card, GOOD, T0 + timedelta(days=2), right=True)
-    assert packed(store) == everything - {keys[0]}
+    assert packed(store) == everything - {keys[0] // PACK_CARDS}
     assert_columns_are_the_oracle(store, "d")
     assert packed(store) == everything
 
@@ -93,26 +100,26 @@ def test_every_change_to_a_cards_log_drops_its_pack_alone(make_store):
     with store.engine.connect() as connection:
         review_id = connection.scalar(select(func.max(log.c.id)).where(log.c.card_key == keys[1]))
     assert store.undo_review(review_id) is not None
-    assert packed(store) == everything - {keys[1]}
+    assert packed(store) == everything - {keys[1] // PACK_CARDS}
     assert_columns_are_the_oracle(store, "d")
 
     # a merge's replay rewrites the stability of rows already there
     [(old_id, before, after)] = [(r.id, r.before, r.after) for r in store.reviews_of([keys[2]])[keys[2]][:1]]
     store.write_history([], [], [(old_id, before, replace(after, stability=123.0))])
-    assert packed(store) == everything - {keys[2]}
+    assert packed(store) == everything - {keys[2] // PACK_CARDS}
     assert_columns_are_the_oracle(store, "d")
     assert 123.0 in store.forecast_columns("d")[0].stability.tolist()
 
     # any other statement on the log (another process, a tool)
     with store.engine.begin() as connection:
         connection.execute(update(log).where(log.c.card_key == keys[3]).values(rating=AGAIN))
-    assert packed(store) == everything - {keys[3]}
+    assert packed(store) == everything - {keys[3] // PACK_CARDS}
     assert_columns_are_the_oracle(store, "d")
 
     # a card deleted takes its pack along
     with store.engine.begin() as connection:
         connection.execute(delete(card_table).where(card_table.c.key == keys[4]))
-    assert packed(store) == everything - {keys[4]}
+    assert packed(store) == everything - {keys[4] // PACK_CARDS}
     assert_columns_are_the_oracle(store, "d")
 
 
@@ -143,5 +150,5 @@ def test_without_the_write_lock_the_log_is_read_and_no_pack_written(sqlite_only)
         other.close()
     assert packed(store) == set()
     store.forecast_columns("d")
-    assert packed(store) == {c.key for c in store.mc_cards("d")}
+    assert packed(store) == {0, 1, 2}
     store.close()

@@ -148,16 +148,18 @@ reviews = Table(
     Index("ix_reviews_learner_source_time", "learner", "source", "reviewed_at"),
 )
 
-#: each card's review log as the readiness forecast reads it (srs/store/packs.py), packed: the
-#: rows in (time, id) order as columns of little-endian numbers, so that a deck's log is read as
-#: one row per card, not per review. A cache of ``reviews``: triggers (migration 0014) delete a
-#: card's pack whenever one of its review rows is inserted, changed or deleted; the forecast
-#: writes the missing ones again before it reads
+#: the review log as the readiness forecast reads it (srs/store/packs.py), packed per block of
+#: ``PACK_CARDS`` card keys (block = card key // 32): the block's rows in (card, time, id) order
+#: as columns of little-endian numbers, so that a deck's log is read as a few thousand rows,
+#: not a row per review. A cache of ``reviews``: triggers (migration 0014) delete a block's
+#: pack whenever one of its review rows is inserted, changed or deleted; the forecast writes
+#: the missing ones again before it reads
 review_packs = Table(
     "review_packs", metadata,
     Column("learner", String(200), primary_key=True),
-    Column("card_key", Integer, ForeignKey("cards.key", ondelete="CASCADE"), primary_key=True),
-    _required("code", LargeBinary),       # uint8 per row: srs.rules.review_code less the card key
+    Column("block", Integer, primary_key=True, autoincrement=False),
+    #: uint16 per row: (card key - block * 32) * 16 + srs.rules.review_code's low part
+    _required("code", LargeBinary),
     _required("at", LargeBinary),         # float64 per row: epoch seconds
     _required("stability", LargeBinary),  # float64 per row: FSRS stability after, NaN for none
 )

@@ -1,11 +1,12 @@
-"""What the readiness forecast reads of the store: each card's review log as columns, kept
-packed one row per card (``review_packs``, migration 0014), and the answered exam questions.
+"""What the readiness forecast reads of the store: the review log of a deck's cards as
+columns, kept packed per block of card keys (``review_packs``, migration 0014), and the
+answered exam questions.
 
-A pack is a cache of the card's rows of ``reviews``: triggers delete it whenever one of those
-rows is inserted, changed or deleted (an answer, an undo, a merge, an import, a card deleted),
-so the answer path writes no pack. The forecast reads the deck's packs; the cards that have
-none (new answers since) are read from the log and their packs written again first, in one
-write transaction, so that a pack never misses a row committed before it."""
+A pack is a cache of the block's rows of ``reviews``: triggers delete it whenever one of
+those rows is inserted, changed or deleted (an answer, an undo, a merge, an import, a card
+deleted), so the answer path writes no pack. The forecast reads the deck's packs; the blocks
+that have none (new answers since) are read from the log and their packs written again
+first, in one write transaction, so that a pack never misses a row committed before it."""
 
 from __future__ import annotations
 
@@ -44,11 +45,13 @@ class ExamColumns(NamedTuple):
 
 #: card keys whose review-log rows are read per statement (bounds the texts)
 REVIEW_KEYS_AT_ONCE = 20_000
-#: card keys per statement where they are listed (IN), not a range
+#: card keys (or blocks) per statement where they are listed (IN), not a range
 LISTED_AT_ONCE = 2_000
+#: card keys per pack: block = key // PACK_CARDS (migration 0014's triggers divide by the same)
+PACK_CARDS = 32
 
-#: a pack as read and written: (card key, codes as uint8 less the key, times as float64,
-#: stabilities as float64), the numbers little-endian
+#: a pack as read and written: (block, codes as uint16: key offset * 16 + the code's low
+#: part, times as float64, stabilities as float64), the numbers little-endian
 Pack = tuple[int, bytes, bytes, bytes]
 
 
@@ -58,9 +61,9 @@ class PackQueries(StoreBase):
         value: the review log (``ReviewColumns``; its code is ``srs.rules.review_code``: card
         key, rating, right as ``answered_right``, from an exam) and the answered exam questions
         (``ExamColumns``). ``keys``: the deck's live multiple-choice cards, when the caller has
-        them (``exam_cards``): not read again. The log comes from the cards' packs; those
-        missing are written first (in a write transaction; where none can be taken, read
-        from the log and not kept)."""
+        them (``exam_cards``): not read again. The log comes from the packs of the cards'
+        blocks; those missing are written first (in a write transaction; where none can be
+        taken, read from the log and not kept)."""
         import numpy as np  # only readiness needs it: not every command that opens the store
 
         with self.atomic() as connection:
@@ -68,77 +71,88 @@ class PackQueries(StoreBase):
                 mc = and_(cards.c.deck_id == deck, cards.c.kind == CardKind.MC.value, cards.c.retired == false())
                 keys = [k for k, in connection.exec_driver_sql(*compiled_sql(select(cards.c.key).where(mc),
                                                                              connection)).cursor.fetchall()]
-            wanted = np.unique(np.array(keys, dtype=np.int64).reshape(-1))
+            wanted = np.array(keys, dtype=np.int64).reshape(-1)
+            if len(wanted) and not np.all(wanted[1:] > wanted[:-1]):
+                wanted = np.unique(wanted)
             if not len(wanted):
                 return (ReviewColumns(np.zeros(0, np.int64), np.zeros(0), np.zeros(0)),
                         ExamColumns(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool)))
-            packs = self._packs(connection, wanted)
-            stale = np.setdiff1d(wanted, np.array([p[0] for p in packs], dtype=np.int64), assume_unique=True)
+            blocks = np.unique(wanted // PACK_CARDS)
+            packs, stale = self._packs(connection, blocks)
             if not len(stale) or self._depth > 1:  # inside a caller's transaction: read, keep nothing
-                return self._columns(_merged(packs, self._built(connection, stale))), self._exam_columns(connection,
-                                                                                                         deck)
+                return self._read(connection, deck, wanted, packs, stale, keep=False)
         try:
             with self.atomic(write=True) as connection:
                 if connection.dialect.name == "postgresql":  # answers wait: none commits a row unseen here
                     connection.execute(text("LOCK TABLE reviews IN SHARE ROW EXCLUSIVE MODE"))
-                packs = self._packs(connection, wanted)
-                stale = np.setdiff1d(wanted, np.array([p[0] for p in packs], dtype=np.int64), assume_unique=True)
-                built = self._built(connection, stale)
-                insert_rows(connection, review_packs, [
-                    {"learner": self.learner, "card_key": key, "code": code, "at": at, "stability": stability}
-                    for key, code, at, stability in built])
-                return self._columns(_merged(packs, built)), self._exam_columns(connection, deck)
+                packs, stale = self._packs(connection, blocks)
+                return self._read(connection, deck, wanted, packs, stale, keep=True)
         except DatabaseError:  # no write lock to be had (a read-only database, a long lock): read only
             with self.atomic() as connection:
-                packs = self._packs(connection, wanted)
-                stale = np.setdiff1d(wanted, np.array([p[0] for p in packs], dtype=np.int64), assume_unique=True)
-                return self._columns(_merged(packs, self._built(connection, stale))), self._exam_columns(connection,
-                                                                                                         deck)
+                packs, stale = self._packs(connection, blocks)
+                return self._read(connection, deck, wanted, packs, stale, keep=False)
 
-    def _packs(self, connection, wanted) -> list[Pack]:
-        """The packs of the ``wanted`` card keys (sorted, distinct) that have one, by key."""
+    def _read(self, connection, deck: str, wanted, packs: list[Pack], stale,
+              keep: bool) -> tuple[ReviewColumns, ExamColumns]:
+        """The columns of the ``wanted`` cards from ``packs`` and the ``stale`` blocks' rows
+        of the log (their packs written when ``keep``)."""
+        import numpy as np
+
+        built = self._built(connection, stale)
+        if keep:
+            insert_rows(connection, review_packs, [
+                {"learner": self.learner, "block": block, "code": code, "at": at, "stability": stability}
+                for block, code, at, stability in built])
+        if built:
+            packs = sorted(packs + built, key=itemgetter(0))
+        blocks = np.fromiter(map(itemgetter(0), packs), dtype=np.int64, count=len(packs))
+        counts = np.fromiter((len(p[1]) // 2 for p in packs), dtype=np.int64, count=len(packs))
+        code = np.frombuffer(b"".join(map(itemgetter(1), packs)), dtype="<u2").astype(np.int64)
+        at = np.frombuffer(b"".join(map(itemgetter(2), packs)), dtype="<f8").astype(float)
+        stability = np.frombuffer(b"".join(map(itemgetter(3), packs)), dtype="<f8").astype(float)
+        if not len(code) == len(at) == len(stability) == counts.sum():
+            raise AssertionError("a review pack does not parse")
+        key = np.repeat(blocks * PACK_CARDS, counts) + code // KEY_FACTOR
+        lo, hi = int(wanted[0]), int(wanted[-1])
+        mine = (key >= lo) & (key <= hi) if hi - lo + 1 == len(wanted) else np.isin(key, wanted)
+        code = key * KEY_FACTOR + code % KEY_FACTOR
+        reviews = ReviewColumns(code, at, stability) if mine.all() else ReviewColumns(code[mine], at[mine],
+                                                                                     stability[mine])
+        return reviews, self._exam_columns(connection, deck)
+
+    def _packs(self, connection, blocks) -> tuple[list[Pack], Any]:
+        """The packs of ``blocks`` (sorted, distinct) that have one, by block, and the blocks
+        that have none."""
         import numpy as np
 
         p = review_packs.c
         found: list[Pack] = []
-        for keys in _key_filters(p.card_key, wanted):
-            stmt = select(p.card_key, p.code, p.at, p.stability).where(p.learner == self.learner, keys) \
-                .order_by(p.card_key)
+        for which in _key_filters(p.block, blocks):
+            stmt = select(p.block, p.code, p.at, p.stability).where(p.learner == self.learner, which).order_by(p.block)
             found += connection.exec_driver_sql(*compiled_sql(stmt, connection)).cursor.fetchall()
-        mine = np.isin(np.fromiter(map(itemgetter(0), found), dtype=np.int64, count=len(found)), wanted)
-        if not mine.all():  # a range: other decks' cards among
-            found = list(compress(found, mine.tolist()))
-        return found
+        have = np.fromiter(map(itemgetter(0), found), dtype=np.int64, count=len(found))
+        mine = np.isin(have, blocks)
+        if not mine.all():  # a range: blocks of other decks' cards among
+            found, have = list(compress(found, mine.tolist())), have[mine]
+        return found, np.setdiff1d(blocks, have, assume_unique=True)
 
     def _built(self, connection, stale) -> list[Pack]:
-        """The packs of the ``stale`` card keys (sorted, distinct), read from the log, by key."""
+        """The packs of the ``stale`` blocks (sorted, distinct), read from the log, by block."""
         import numpy as np
 
         if not len(stale):
             return []
-        parts = [self._packed_reviews(connection, keys) for keys in _key_filters(review_table.c.card_key, stale)]
+        keys = (stale[:, None] * PACK_CARDS + np.arange(PACK_CARDS)[None, :]).reshape(-1)
+        parts = [self._packed_reviews(connection, which) for which in _key_filters(review_table.c.card_key, keys)]
         codes, at, stability = (np.concatenate(column) for column in zip(*parts, strict=True))
-        mine = np.isin(code_key(codes), stale)
-        codes, at, stability = codes[mine], at[mine], stability[mine]
-        bounds = np.searchsorted(code_key(codes), np.append(stale, stale[-1] + 1)).tolist()
-        small = (codes % KEY_FACTOR).astype(np.uint8)
+        block = code_key(codes) // PACK_CARDS
+        mine = np.isin(block, stale)
+        codes, at, stability, block = codes[mine], at[mine], stability[mine], block[mine]
+        bounds = np.searchsorted(block, np.append(stale, stale[-1] + 1)).tolist()
+        small = (code_key(codes) % PACK_CARDS * KEY_FACTOR + codes % KEY_FACTOR).astype("<u2")
         at, stability = at.astype("<f8"), stability.astype("<f8")
-        return [(key, small[lo:hi].tobytes(), at[lo:hi].tobytes(), stability[lo:hi].tobytes())
-                for key, lo, hi in zip(stale.tolist(), bounds[:-1], bounds[1:], strict=True)]
-
-    @staticmethod
-    def _columns(packs: list[Pack]) -> ReviewColumns:
-        """The packs (by key) as the log's columns."""
-        import numpy as np
-
-        keys = np.fromiter(map(itemgetter(0), packs), dtype=np.int64, count=len(packs))
-        counts = np.fromiter((len(p[1]) for p in packs), dtype=np.int64, count=len(packs))
-        small = np.frombuffer(b"".join(map(itemgetter(1), packs)), dtype=np.uint8)
-        at = np.frombuffer(b"".join(map(itemgetter(2), packs)), dtype="<f8").astype(float)
-        stability = np.frombuffer(b"".join(map(itemgetter(3), packs)), dtype="<f8").astype(float)
-        if not len(small) == len(at) == len(stability):
-            raise AssertionError("a review pack does not parse")
-        return ReviewColumns(np.repeat(keys, counts) * KEY_FACTOR + small, at, stability)
+        return [(block, small[lo:hi].tobytes(), at[lo:hi].tobytes(), stability[lo:hi].tobytes())
+                for block, lo, hi in zip(stale.tolist(), bounds[:-1], bounds[1:], strict=True)]
 
     def _exam_columns(self, connection, deck: str) -> ExamColumns:
         import numpy as np
@@ -218,11 +232,6 @@ def _key_filters(column: Any, keys) -> Iterator[Any]:
         listed = keys.tolist()
         for start in range(0, len(listed), LISTED_AT_ONCE):
             yield column.in_(listed[start:start + LISTED_AT_ONCE])
-
-
-def _merged(packs: list[Pack], more: list[Pack]) -> list[Pack]:
-    """Two lists of packs by key as one."""
-    return sorted(packs + more, key=itemgetter(0)) if more else packs
 
 
 __all__ = ["ExamColumns", "PackQueries", "ReviewColumns"]

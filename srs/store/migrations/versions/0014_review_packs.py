@@ -1,7 +1,8 @@
-"""Each card's review log packed for the readiness forecast (``review_packs``), a cache kept
-right by triggers: any insert, change or delete of a review row deletes its card's pack (the
-forecast writes the missing packs again before it reads). The answer path itself writes no
-pack: one more delete by primary key inside the database per review row.
+"""The review log packed for the readiness forecast (``review_packs``, one row per learner
+and block of 32 card keys), a cache kept right by triggers: any insert, change or delete of
+a review row deletes its block's pack (the forecast writes the missing packs again before it
+reads). The answer path itself writes no pack: one more delete by primary key inside the
+database per review row.
 
 Revision ID: 0014
 Revises: 0013
@@ -15,9 +16,10 @@ down_revision = "0013"
 branch_labels = None
 depends_on = None
 
-_DROP = "DELETE FROM review_packs WHERE learner = {row}.learner AND card_key = {row}.card_key;"
+#: the block of a card key: srs/store/packs.py PACK_CARDS
+_DROP = "DELETE FROM review_packs WHERE learner = {row}.learner AND block = {row}.card_key / 32;"
 
-#: (trigger name, event, the rows whose card's pack goes) on SQLite
+#: (trigger name, event, the rows whose block's pack goes) on SQLite
 _SQLITE = (("review_packs_on_insert", "INSERT", ("NEW",)), ("review_packs_on_delete", "DELETE", ("OLD",)),
            ("review_packs_on_update", "UPDATE", ("OLD", "NEW")))
 
@@ -39,7 +41,7 @@ def upgrade() -> None:
     op.create_table(
         "review_packs",
         sa.Column("learner", sa.String(200), primary_key=True),
-        sa.Column("card_key", sa.Integer(), sa.ForeignKey("cards.key", ondelete="CASCADE"), primary_key=True),
+        sa.Column("block", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("code", sa.LargeBinary(), nullable=False),
         sa.Column("at", sa.LargeBinary(), nullable=False),
         sa.Column("stability", sa.LargeBinary(), nullable=False),
