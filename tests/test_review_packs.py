@@ -1,8 +1,9 @@
 """The forecast's packed review log (review_packs, migration 0014: one pack per block of 32
 card keys): the same columns as the row-by-row oracle whether a block's pack is fresh,
-missing or just rewritten; every way a review row changes drops its block's pack and no
-other (an answer, an undo, a merge's replay, any update, a card deleted); a transaction that
-cannot write reads the log instead."""
+missing, behind the log (answers since) or just rewritten; an answer writes no pack; every
+other way a review row changes drops its block's pack and no other (an undo, a merge's
+replay, any update, a card deleted, a row at an id already seen); a transaction that cannot
+write reads the log instead."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from srs.review import ReviewSession
 from srs.rules import answered_right, review_code
 from srs.settings import Settings
 from srs.store.models import cards as card_table
-from srs.store.models import review_packs
+from srs.store.models import review_packs, review_packs_seen
 from srs.store.models import reviews as log
 from srs.store.packs import PACK_CARDS
 from tests.factories import T0, deck
@@ -57,6 +58,9 @@ def answered(make_store):
                 session.answer(card, GOOD if card.key % 3 else AGAIN, T0 + timedelta(hours=offset, seconds=card.key),
                                right=(card.key + offset) % 2 == 0 or None)
     take_mock(store, 3, T0 + timedelta(days=1))
+    with store.engine.begin() as connection:  # the forecast before the mock wrote packs: none yet
+        connection.execute(delete(review_packs))
+        connection.execute(delete(review_packs_seen))
     return store, session
 
 
@@ -79,7 +83,7 @@ def test_a_card_never_answered_has_an_empty_pack(make_store):
     assert len(code) == len(at) == len(stability) == 0 and packed(store) == {0, 1}
     card = store.mc_cards("d")[35]
     ReviewSession(store, Settings(learning_steps=""), fuzz=False).answer(card, GOOD, T0, right=True)
-    assert packed(store) == {0, 1} - {card.key // PACK_CARDS}
+    assert packed(store) == {0, 1}  # the answer wrote nothing for them: its row is found by its id
     assert_columns_are_the_oracle(store, "d")
 
 
@@ -89,12 +93,12 @@ def test_every_change_to_a_cards_log_drops_its_blocks_pack_alone(make_store):
     keys = [c.key for c in store.mc_cards("d")][::PACK_CARDS // 2]  # two of each block
     everything = {0, 1, 2}
 
-    # an answer
+    # an answer: no pack dropped, its row found by its id
     card = store.mc_cards("d")[0]
     session.answer(card, GOOD, T0 + timedelta(days=2), right=True)
-    assert packed(store) == everything - {keys[0] // PACK_CARDS}
-    assert_columns_are_the_oracle(store, "d")
     assert packed(store) == everything
+    assert_columns_are_the_oracle(store, "d")
+    assert_columns_are_the_oracle(store, "e")  # block 2's pack, rewritten for deck d, serves e
 
     # an undo
     with store.engine.connect() as connection:
@@ -152,3 +156,22 @@ def test_without_the_write_lock_the_log_is_read_and_no_pack_written(sqlite_only)
     store.forecast_columns("d")
     assert packed(store) == {0, 1, 2}
     store.close()
+
+
+def test_a_row_at_an_id_already_seen_drops_its_blocks_pack(make_store):
+    """SQLite gives the largest id again once its row is deleted: an undo of the last answer,
+    the packs read, then an answer to a card of another block takes the same id."""
+    store, session = answered(make_store)
+    first, last = store.mc_cards("d")[0], store.mc_cards("d")[-1]
+    session.answer(first, GOOD, T0 + timedelta(days=2), right=True)
+    store.forecast_columns("d")
+    with store.engine.connect() as connection:
+        top = connection.scalar(select(func.max(log.c.id)))
+    assert store.undo_review(top) is not None
+    assert packed(store) == {1, 2}
+    session.answer(last, AGAIN, T0 + timedelta(days=2), right=False)
+    with store.engine.connect() as connection:
+        reused = connection.scalar(select(func.max(log.c.id))) == top
+    assert reused == (store.engine.dialect.name == "sqlite")  # PostgreSQL's sequence never gives it again
+    assert packed(store) == ({1} if reused else {1, 2})
+    assert_columns_are_the_oracle(store, "d")

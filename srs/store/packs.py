@@ -2,11 +2,13 @@
 columns, kept packed per block of card keys (``review_packs``, migration 0014), and the
 answered exam questions.
 
-A pack is a cache of the block's rows of ``reviews``: triggers delete it whenever one of
-those rows is inserted, changed or deleted (an answer, an undo, a merge, an import, a card
-deleted), so the answer path writes no pack. The forecast reads the deck's packs; the blocks
-that have none (new answers since) are read from the log and their packs written again
-first, in one write transaction, so that a pack never misses a row committed before it."""
+A pack is a cache of its block's rows of ``reviews``, right for every row up to the
+learner's ``review_packs_seen`` id; an answer writes nothing for it (its row's id is larger):
+the forecast finds the rows added since by their ids (a range of the primary key) and the
+blocks they fall in are stale. Triggers drop a block's pack where a row is changed or
+deleted (an undo, a merge's replay, a card deleted) or inserted at an id already seen. The
+stale packs are written again before the forecast reads, in one write transaction, so that a
+pack never misses a row committed before it."""
 
 from __future__ import annotations
 
@@ -15,12 +17,12 @@ from itertools import compress
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Float, Integer, Text, and_, case, cast, false, func, select, text
+from sqlalchemy import Float, Integer, Text, and_, case, cast, delete, false, func, insert, select, text
 
 from srs.model import CardKind
 from srs.rules import KEY_FACTOR, code_key, review_code
 from srs.store.base import DatabaseError, StoreBase, answered_right, compiled_sql, insert_rows
-from srs.store.models import cards, exam_answers, exam_attempts, review_packs
+from srs.store.models import cards, exam_answers, exam_attempts, review_packs, review_packs_seen
 from srs.store.models import reviews as review_table
 
 if TYPE_CHECKING:
@@ -78,31 +80,42 @@ class PackQueries(StoreBase):
                 return (ReviewColumns(np.zeros(0, np.int64), np.zeros(0), np.zeros(0)),
                         ExamColumns(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool)))
             blocks = np.unique(wanted // PACK_CARDS)
-            packs, stale = self._packs(connection, blocks)
+            packs, stale, _ = self._packs(connection, blocks)
             if not len(stale) or self._depth > 1:  # inside a caller's transaction: read, keep nothing
-                return self._read(connection, deck, wanted, packs, stale, keep=False)
+                return self._read(connection, deck, wanted, packs, stale)
         try:
             with self.atomic(write=True) as connection:
                 if connection.dialect.name == "postgresql":  # answers wait: none commits a row unseen here
                     connection.execute(text("LOCK TABLE reviews IN SHARE ROW EXCLUSIVE MODE"))
-                packs, stale = self._packs(connection, blocks)
-                return self._read(connection, deck, wanted, packs, stale, keep=True)
+                packs, stale, newer = self._packs(connection, blocks)
+                return self._read(connection, deck, wanted, packs, stale, newer)
         except DatabaseError:  # no write lock to be had (a read-only database, a long lock): read only
             with self.atomic() as connection:
-                packs, stale = self._packs(connection, blocks)
-                return self._read(connection, deck, wanted, packs, stale, keep=False)
+                packs, stale, _ = self._packs(connection, blocks)
+                return self._read(connection, deck, wanted, packs, stale)
 
     def _read(self, connection, deck: str, wanted, packs: list[Pack], stale,
-              keep: bool) -> tuple[ReviewColumns, ExamColumns]:
+              newer: Any = None) -> tuple[ReviewColumns, ExamColumns]:
         """The columns of the ``wanted`` cards from ``packs`` and the ``stale`` blocks' rows
-        of the log (their packs written when ``keep``)."""
+        of the log. With ``newer`` (the blocks of every row added since the packs were
+        written; the caller holds the write lock) the stale packs are written and the rest
+        of ``newer`` dropped, and every id so far is seen."""
         import numpy as np
 
         built = self._built(connection, stale)
-        if keep:
+        if newer is not None:
+            p = review_packs.c
+            gone = np.union1d(stale, newer).tolist()
+            for start in range(0, len(gone), LISTED_AT_ONCE):
+                connection.execute(delete(review_packs).where(p.learner == self.learner,
+                                                              p.block.in_(gone[start:start + LISTED_AT_ONCE])))
             insert_rows(connection, review_packs, [
                 {"learner": self.learner, "block": block, "code": code, "at": at, "stability": stability}
                 for block, code, at, stability in built])
+            top = connection.execute(select(func.max(review_table.c.id))).scalar()
+            seen = review_packs_seen.c
+            connection.execute(delete(review_packs_seen).where(seen.learner == self.learner))
+            connection.execute(insert(review_packs_seen).values(learner=self.learner, seen=top or 0))
         if built:
             packs = sorted(packs + built, key=itemgetter(0))
         blocks = np.fromiter(map(itemgetter(0), packs), dtype=np.int64, count=len(packs))
@@ -120,21 +133,30 @@ class PackQueries(StoreBase):
                                                                                      stability[mine])
         return reviews, self._exam_columns(connection, deck)
 
-    def _packs(self, connection, blocks) -> tuple[list[Pack], Any]:
-        """The packs of ``blocks`` (sorted, distinct) that have one, by block, and the blocks
-        that have none."""
+    def _packs(self, connection, blocks) -> tuple[list[Pack], Any, Any]:
+        """The packs of ``blocks`` (sorted, distinct) that are right, by block; the blocks
+        whose pack is missing or stale; the blocks of every row of the learner's log added
+        since the packs were written (all of them stale where among ``blocks``)."""
         import numpy as np
 
+        seen = connection.execute(select(review_packs_seen.c.seen).where(
+            review_packs_seen.c.learner == self.learner)).scalar()
+        if seen is None:  # no pack written yet
+            return [], blocks, np.zeros(0, np.int64)
+        log = review_table.c
+        added = connection.exec_driver_sql(*compiled_sql(select(log.card_key).where(
+            log.id > seen, log.learner == self.learner), connection)).cursor.fetchall()
+        newer = np.unique(np.fromiter(map(itemgetter(0), added), dtype=np.int64, count=len(added)) // PACK_CARDS)
         p = review_packs.c
         found: list[Pack] = []
         for which in _key_filters(p.block, blocks):
             stmt = select(p.block, p.code, p.at, p.stability).where(p.learner == self.learner, which).order_by(p.block)
             found += connection.exec_driver_sql(*compiled_sql(stmt, connection)).cursor.fetchall()
         have = np.fromiter(map(itemgetter(0), found), dtype=np.int64, count=len(found))
-        mine = np.isin(have, blocks)
-        if not mine.all():  # a range: blocks of other decks' cards among
+        mine = np.isin(have, blocks) & ~np.isin(have, newer)
+        if not mine.all():  # a range: blocks of other decks' cards among; or stale
             found, have = list(compress(found, mine.tolist())), have[mine]
-        return found, np.setdiff1d(blocks, have, assume_unique=True)
+        return found, np.setdiff1d(blocks, have, assume_unique=True), newer
 
     def _built(self, connection, stale) -> list[Pack]:
         """The packs of the ``stale`` blocks (sorted, distinct), read from the log, by block."""
