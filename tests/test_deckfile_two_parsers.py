@@ -248,3 +248,16 @@ def test_a_large_decks_duplicate_names_both_cards(big):
 def test_pieces_read_what_the_whole_file_reads(text):
     strict, fast = parse_both(text)
     assert fast == strict
+
+
+@pytest.mark.parametrize("piece", [1, 64, 1 << 20])
+def test_a_valid_deck_is_read_in_pieces(piece, monkeypatch):
+    """A valid deck is read piece by piece (never parsed whole as well): the pieces give the
+    deck themselves, the same DeckSpec as the whole-file path."""
+    cards = "".join(f'[[card]]\nid = "c{i}"\nquestion = "q {i}"\nanswer = "a {i}"\n\n' for i in range(40))
+    text = VALID + "\n" + cards
+    monkeypatch.setattr(deckfile, "PIECE_CHARS", piece)
+    spec = deckfile._parse_in_pieces(text, "decks/x.toml")
+    assert spec is not None
+    monkeypatch.setattr(deckfile, "FAST_PARSE_CHARS", 1 << 62)
+    assert spec == parse_toml(text, "decks/x.toml")
