@@ -224,3 +224,36 @@ def test_a_record_made_fast_is_the_record_its_constructor_makes():
     assert repr(made) == repr(plain)
     with pytest.raises(TypeError):
         record_maker(CardContent)(*values[:-1])
+
+
+def test_a_write_transaction_takes_the_write_lock_up_front(tmp_path):
+    """``atomic(write=True)`` begins with BEGIN IMMEDIATE (the engine's srs_write option, set on
+    a copy of the engine made once, and again after the pool is replaced); a read does not."""
+    import sqlite3
+
+    from tests.factories import deck, make_store
+
+    path = str(tmp_path / "lock.db")
+    store = make_store(path, deck("d", cards=2))
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+
+    def other_can_write() -> bool:
+        try:
+            other.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            assert "locked" in str(exc)
+            return False
+        other.execute("ROLLBACK")
+        return True
+
+    for _ in range(2):
+        with store.atomic():
+            assert other_can_write()
+        with store.atomic(write=True):
+            assert not other_can_write()          # held before any statement ran
+        with store.write_connection():
+            assert not other_can_write()
+        assert other_can_write()
+        store.engine.dispose()                    # a new pool: the write engine follows it
+    other.close()
+    store.close()

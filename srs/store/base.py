@@ -46,10 +46,14 @@ def state_values(memory: MemoryState) -> dict[str, Any]:
     return values
 
 
+#: a stored state's State by a dict look-up (the enum's call costs more, once per answer)
+STATES = {state.value: state for state in State}
+
+
 def memory_of(values: Any) -> MemoryState:
     """A memory state from state column values in STATE_COLUMNS order."""
     state, *rest = values
-    return MemoryState(State(state), *rest)
+    return MemoryState(STATES.get(state) or State(state), *rest)
 
 
 def plain_select(with_state: bool = True) -> Select:
@@ -229,6 +233,7 @@ class StoreBase:
         self.learner = learner
         self._connection: Connection | None = None
         self._depth = 0
+        self._writer: Engine | None = None  # the engine with srs_write set (its pool is the engine's)
 
     # ------------------------------------------------------------ transactions
     @contextmanager
@@ -244,13 +249,16 @@ class StoreBase:
                 self._depth -= 1
             return
         try:
-            connection = self.engine.connect()
+            if write:  # srs_write is read by the engine's "begin" hook (set once, not per transaction)
+                if self._writer is None or self._writer.pool is not self.engine.pool:
+                    self._writer = self.engine.execution_options(srs_write=True)
+                connection = self._writer.connect()
+            else:
+                connection = self.engine.connect()
         except DBAPIError as exc:
             raise self._database_error(exc) from exc
         self._connection, self._depth = connection, 1
         try:
-            if write:
-                connection.execution_options(srs_write=True)  # read by the engine's "begin" hook
             with connection.begin():  # commits at the end, rolls back on any exception
                 yield connection
         except DBAPIError as exc:
