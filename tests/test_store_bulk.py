@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
@@ -257,3 +260,28 @@ def test_a_write_transaction_takes_the_write_lock_up_front(tmp_path):
         store.engine.dispose()                    # a new pool: the write engine follows it
     other.close()
     store.close()
+
+
+@given(st.datetimes(min_value=datetime(2, 1, 2), max_value=datetime(9998, 12, 30),
+                    timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=-9, minutes=-30)),
+                                               timezone(timedelta(hours=13, minutes=45))])))
+@hsettings(max_examples=300, deadline=None)
+def test_a_time_is_bound_on_sqlite_as_sqlalchemy_binds_it(moment):
+    """The answer path's statements bind a UTCDateTime on SQLite by ``_sqlite_utc_text``: the
+    text SQLAlchemy's own processors make (UTC, DATETIME's format), and its error for a
+    naive time."""
+    from sqlalchemy.dialects import sqlite
+
+    from srs.store.base import _bind_processor, _sqlite_utc_text
+    from srs.store.models import UTCDateTime
+
+    dialect = sqlite.dialect()
+    theirs = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert _bind_processor(UTCDateTime(), dialect) is _sqlite_utc_text
+    assert _sqlite_utc_text(moment) == theirs(moment)
+    assert _sqlite_utc_text(moment.replace(microsecond=0)) == theirs(moment.replace(microsecond=0))
+    assert _sqlite_utc_text(None) is theirs(None) is None
+    with pytest.raises(ValueError, match="naive"):
+        _sqlite_utc_text(moment.replace(tzinfo=None))
+    with pytest.raises(ValueError, match="naive"):
+        theirs(moment.replace(tzinfo=None))
