@@ -152,10 +152,10 @@ def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
     rows of forecast_evidence: another deck's cards between, exam reviews, a NULL stability."""
     from sqlalchemy import func, select, update
 
-    import srs.store.reviews as reviews_module
+    import srs.store.packs as packs_module
     from srs.store.models import reviews as log
 
-    monkeypatch.setattr(reviews_module, "REVIEW_KEYS_AT_ONCE", 3)
+    monkeypatch.setattr(packs_module, "REVIEW_KEYS_AT_ONCE", 3)
     store = make_store(deck(cards=5), deck("e", cards=3), deck("f", cards=4))
     session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
     for offset, name in enumerate(("d", "e", "f", "d")):

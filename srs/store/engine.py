@@ -17,7 +17,7 @@ from srs.errors import UserError
 #: every schema revision this version of srs knows, oldest first: the files of
 #: migrations/versions (tests/test_migrations.py checks the two agree; Alembic is not
 #: imported to read them on every start)
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013", "0014")
 HEAD = REVISIONS[-1]
 DEFAULT_BUSY_TIMEOUT = 10.0  # seconds a write waits for another process's lock
 
