@@ -285,3 +285,32 @@ def test_a_time_is_bound_on_sqlite_as_sqlalchemy_binds_it(moment):
         _sqlite_utc_text(moment.replace(tzinfo=None))
     with pytest.raises(ValueError, match="naive"):
         theirs(moment.replace(tzinfo=None))
+
+
+@pytest.mark.parametrize("size", [1, 3, 2000])
+def test_processed_chunks_read_what_sqlalchemys_rows_read(make_store, size):
+    """``processed_chunks`` (a column of a chunk processed at a time, repeated values once)
+    gives the rows SQLAlchemy's own execution gives, value for value and type for type; and
+    the export's cards are the records ``study_card`` makes of those rows."""
+    from sqlalchemy import select
+
+    from srs.store.base import plain_select, processed_chunks, study_card
+    from srs.store.content import ContentQueries
+
+    store = make_store()
+    store.save_deck(DeckRecord("d", "d", updated_at=T0))
+    many = [dict(row, card_id=f"{row['card_id']}-{k}", position=row["position"] + 10 * k)
+            for k in range(6) for row in rows("d")]  # repeated times and tags: processed once each
+    with store.engine.begin() as connection:
+        insert_rows(connection, cards, many)
+    stmt = select(cards).order_by(cards.c.key)
+    with store.atomic() as connection:
+        expected = [tuple(r) for r in connection.execute(stmt)]
+        got = [row for chunk in processed_chunks(connection, stmt, size) for row in chunk]
+    assert got == expected
+    assert [[type(v) for v in row] for row in got] == [[type(v) for v in row] for row in expected]
+    full = plain_select(False).add_columns(cards.c.updated_at, cards.c.anki_guid).select_from(cards)
+    with store.atomic() as connection:
+        reference = [(study_card(r[:-2]), r[-2], r[-1]) for r in connection.execute(
+            ContentQueries._filtered(full, "d", None).order_by(cards.c.deck_id, cards.c.position))]
+    assert list(store.export_cards("d", with_state=False)) == reference

@@ -235,6 +235,47 @@ class Prepared:
         return tuple(process(v) if process is not None else v for process, v in zip(self.results, row, strict=True))
 
 
+#: results that may stand for every equal stored value (immutable): a JSON list may not
+_SHAREABLE = (str, int, float, bool, bytes, datetime, type(None))
+
+
+def _processed(process: Callable[[Any], Any], column: Sequence[Any]) -> Iterator[Any] | list[Any]:
+    """``map(process, column)``; a column of a few distinct values (the times an import
+    wrote) processed once per value when the results are immutable."""
+    try:
+        distinct = set(column) if len(column) > 8 else set()
+    except TypeError:  # a driver's own unhashable value (a list a JSON column gave)
+        distinct = set()
+    if not distinct or len(distinct) * 4 > len(column):
+        return map(process, column)
+    done = {value: process(value) for value in distinct}
+    if not all(type(result) in _SHAREABLE for result in done.values()):
+        return map(process, column)
+    return list(map(done.__getitem__, column))
+
+
+def processed_chunks(connection: Connection, stmt: Select, size: int = 2000) -> Iterator[list[tuple]]:
+    """The rows of a select, ``size`` at a time, each value through its column type's
+    result processing as SQLAlchemy's rows would give it, but a column of a chunk at a time
+    (``map``), as plain tuples: a large read streamed (memory stays flat; a server-side
+    cursor where the engine has them, as yield_per does)."""
+    dialect = connection.dialect
+    result = connection.exec_driver_sql(*compiled_sql(stmt, connection), execution_options={"stream_results": True})
+    try:
+        processors: list[Any] | None = None
+        while rows := result.fetchmany(size):
+            if processors is None:
+                processors = [c.type.dialect_impl(dialect).result_processor(dialect, d[1])
+                              for c, d in zip(stmt.selected_columns, result.cursor.description, strict=True)]
+            columns: list[Any] = list(zip(*rows, strict=True))
+            for i, process in enumerate(processors):
+                if process is not None:
+                    columns[i] = _processed(process, columns[i])
+            yield list(zip(*columns, strict=True))
+    finally:
+        result.close()
+
+
 def inserted_id(result: CursorResult[Any]) -> int:
     """The primary key an insert of one row made."""
     key = result.inserted_primary_key
@@ -378,4 +419,4 @@ class StoreBase:
 
 
 __all__ = ["CARD_KINDS", "DatabaseError", "Prepared", "StoreBase", "STATE_COLUMNS", "available", "compiled_sql", "insert_rows", "insert_tuples", "inserted_id", "memory_of",
-           "plain_select", "review_entry", "state_values", "study_card"]
+           "plain_select", "processed_chunks", "review_entry", "state_values", "study_card"]
