@@ -24,6 +24,7 @@ from tests.factories import T0, deck, make_store
 from tests.store_helpers import card_reviews
 
 MIGRATIONS = Path(engine_mod.__file__).parent / "migrations"
+pytestmark = pytest.mark.empty_database  # the migrations run here on PostgreSQL too
 
 
 def upgrade_to(url: str, revision: str, down: bool = False) -> None:
