@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
@@ -224,3 +227,61 @@ def test_a_record_made_fast_is_the_record_its_constructor_makes():
     assert repr(made) == repr(plain)
     with pytest.raises(TypeError):
         record_maker(CardContent)(*values[:-1])
+
+
+def test_a_write_transaction_takes_the_write_lock_up_front(tmp_path):
+    """``atomic(write=True)`` begins with BEGIN IMMEDIATE (the engine's srs_write option, set on
+    a copy of the engine made once, and again after the pool is replaced); a read does not."""
+    import sqlite3
+
+    from tests.factories import deck, make_store
+
+    path = str(tmp_path / "lock.db")
+    store = make_store(path, deck("d", cards=2))
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+
+    def other_can_write() -> bool:
+        try:
+            other.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            assert "locked" in str(exc)
+            return False
+        other.execute("ROLLBACK")
+        return True
+
+    for _ in range(2):
+        with store.atomic():
+            assert other_can_write()
+        with store.atomic(write=True):
+            assert not other_can_write()          # held before any statement ran
+        with store.write_connection():
+            assert not other_can_write()
+        assert other_can_write()
+        store.engine.dispose()                    # a new pool: the write engine follows it
+    other.close()
+    store.close()
+
+
+@given(st.datetimes(min_value=datetime(2, 1, 2), max_value=datetime(9998, 12, 30),
+                    timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=-9, minutes=-30)),
+                                               timezone(timedelta(hours=13, minutes=45))])))
+@hsettings(max_examples=300, deadline=None)
+def test_a_time_is_bound_on_sqlite_as_sqlalchemy_binds_it(moment):
+    """The answer path's statements bind a UTCDateTime on SQLite by ``_sqlite_utc_text``: the
+    text SQLAlchemy's own processors make (UTC, DATETIME's format), and its error for a
+    naive time."""
+    from sqlalchemy.dialects import sqlite
+
+    from srs.store.base import _bind_processor, _sqlite_utc_text
+    from srs.store.models import UTCDateTime
+
+    dialect = sqlite.dialect()
+    theirs = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert _bind_processor(UTCDateTime(), dialect) is _sqlite_utc_text
+    assert _sqlite_utc_text(moment) == theirs(moment)
+    assert _sqlite_utc_text(moment.replace(microsecond=0)) == theirs(moment.replace(microsecond=0))
+    assert _sqlite_utc_text(None) is theirs(None) is None
+    with pytest.raises(ValueError, match="naive"):
+        _sqlite_utc_text(moment.replace(tzinfo=None))
+    with pytest.raises(ValueError, match="naive"):
+        theirs(moment.replace(tzinfo=None))
