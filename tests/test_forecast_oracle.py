@@ -143,3 +143,47 @@ def test_the_posterior_is_the_prior_times_the_tempered_likelihood(cards):
     ratio = got[sample] / got[sample].max()
     # the fit runs in single precision: each likelihood to ~1e-7, a sum of ~40 to ~1e-5
     assert ratio == pytest.approx(expected / expected.max(), rel=1e-4, abs=1e-9)
+
+
+# ---------------------------------------------------------------- the mocks' level and trend (drift.py)
+def drift_reference(predicted, right, days, level_sd, trend_sd, steps=161):
+    """The posterior of (level, trend) under one width of the prior, summed over a fine grid
+    as plain loops: the marginal likelihood of the answers and the posterior mean."""
+    span_a, span_b = 6 * level_sd, 6 * trend_sd
+    da, db = 2 * span_a / (steps - 1), 2 * span_b / (steps - 1)
+    total = mean_a = mean_b = 0.0
+    for i in range(steps):
+        a = -span_a + i * da
+        for j in range(steps):
+            b = -span_b + j * db
+            like = 1.0
+            for p, y, t in zip(predicted, right, days, strict=True):
+                z = math.log(p / (1 - p)) + a + b * t
+                q = 1 / (1 + math.exp(-z))
+                like *= q if y else 1 - q
+            prior = (math.exp(-a * a / (2 * level_sd ** 2) - b * b / (2 * trend_sd ** 2))
+                     / (2 * math.pi * level_sd * trend_sd))
+            total += like * prior * da * db
+            mean_a += a * like * prior * da * db
+            mean_b += b * like * prior * da * db
+    return total, mean_a / total, mean_b / total
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.15, 0.95), st.booleans(), st.sampled_from([0.0, -3.0, -9.0])),
+                min_size=4, max_size=24))
+def test_the_mocks_level_weighs_its_widths_as_plain_sums_do(answers):
+    from srs.forecast.drift import WIDTHS, fit
+
+    predicted = [p for p, _, _ in answers]
+    right = [y for _, y, _ in answers]
+    days = [t for _, _, t in answers]
+    got = fit(np.array(predicted), np.array(right), np.array(days), 2)
+    refs = [drift_reference(predicted, right, days, a, b, steps=61) for a, b, _ in WIDTHS]
+    evidence = np.array([w * z for (*_, w), (z, _, _) in zip(WIDTHS, refs, strict=True)])
+    weights = evidence / evidence.sum()
+    assert [p.weight for p in got.parts] == pytest.approx(weights.tolist(), abs=2e-3)
+    for part, (_, mean_a, mean_b) in zip(got.parts, refs, strict=True):
+        assert part.level == pytest.approx(mean_a, abs=5e-3)
+        assert part.trend == pytest.approx(mean_b, abs=1e-3)
+    assert got.level == pytest.approx(float(weights @ [m for _, m, _ in refs]), abs=5e-3)
