@@ -9,13 +9,11 @@ the residual carries it. On the logit scale
 
     logit P(exam answer i right) = logit p_i + level + trend · (t_i − now)/day,
 
-with a scale mixture of normal priors on (level, trend) (``WIDTHS``: no mock says nothing
-but "exams may differ from reviews by about this much"; the answers' marginal likelihood
-under each width says how much). Under each width the posterior is summed by adaptive
-Gauss–Hermite quadrature around its mode (Newton's method on the exact log-likelihood);
-forecasts integrate over the mixture with Gauss–Hermite nodes. ``trend`` is "improving /
-declining faster than the reviews explain" (per day); ``level`` is where that leaves the
-learner now.
+with a normal prior on (level, trend) (``LEVEL_SD``, ``TREND_SD``: no mock says nothing
+but "exams may differ from reviews by about this much"). The posterior is found by Newton's
+method on the exact log-likelihood and approximated by a normal law at its mode (Laplace);
+forecasts integrate over it with Gauss–Hermite nodes. ``trend`` is "improving / declining
+faster than the reviews explain" (per day); ``level`` is where that leaves the learner now.
 """
 
 from __future__ import annotations
@@ -31,7 +29,7 @@ import numpy as np
 #: them, so the data choose how far mocks move the forecast: a few mocks close to the reviews'
 #: predictions keep the narrow width; mocks far from them (a learner who studies elsewhere,
 #: recognises review choices, slips under time) make the wide ones likelier.
-WIDTHS = ((0.2, 0.04, 0.6), (0.5, 0.08, 0.3), (1.2, 0.15, 0.1))
+WIDTHS = ((0.2, 0.04, 0.5), (0.6, 0.08, 0.3), (1.5, 0.15, 0.2))
 LEVEL_SD, TREND_SD = WIDTHS[0][0], WIDTHS[0][1]   # the narrowest width
 TREND_DAYS = 21     # the trend is extrapolated at most this many days ahead
 MIN_WEIGHT = 1e-3   # a width below this posterior weight is left out of the forecast's nodes

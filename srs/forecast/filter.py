@@ -46,9 +46,8 @@ class Filtered:
     last_at: np.ndarray           # (C,) time of the last answer (nan: none)
     last_stability: np.ndarray    # (C,)
     #: with weights: every exam answer's chance before it was given (over the weighted
-    #: grid), whether it was right, when, and whether the card had an answer before it (in
-    #: the filtered window): (predicted, right, at, answered_before) columns
-    exam_predicted: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+    #: grid), whether it was right and when: (predicted, right, at) columns
+    exam_predicted: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 
@@ -112,7 +111,6 @@ def filter_answers(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: fl
     predicted: list[np.ndarray] = []
     predicted_right: list[np.ndarray] = []
     predicted_at: list[np.ndarray] = []
-    predicted_before: list[np.ndarray] = []
     _, spread = grid.memories
     # a grid by memory (``posterior`` sorts it so), in blocks of one size: forgetting multiplies
     # each block by its memory's column, no column spread to every point
@@ -146,7 +144,6 @@ def filter_answers(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: fl
             predicted.append(before @ weights)
             predicted_right.append(y[rows])
             predicted_at.append(at_j[rows])
-            predicted_before.append(np.full(len(rows), j > 0))
         if not j or in_exam.all():
             like_u = like_unknown[pick]
         elif not in_exam.any():
@@ -174,8 +171,7 @@ def filter_answers(cards: Evidence | Sequence[CardEvidence], grid: Grid, now: fl
     if weights is not None:
         exam_predicted = (np.concatenate(predicted) if predicted else np.zeros(0),
                           np.concatenate(predicted_right) if predicted else np.zeros(0, bool),
-                          np.concatenate(predicted_at) if predicted else np.zeros(0),
-                          np.concatenate(predicted_before) if predicted else np.zeros(0, bool))
+                          np.concatenate(predicted_at) if predicted else np.zeros(0))
     if not predict:
         return Filtered(loglik, None, None, last_at[back], last_s[back], exam_predicted)
     seen = ~np.isnan(last_at)

@@ -66,7 +66,7 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
     p_on = np.zeros((m, len(sub)))
     p_now = np.zeros((m, len(sub)))
     p_review = np.full((m, len(sub)), np.nan)
-    exam_pred: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    exam_pred: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     step = max(CHUNK, PREDICT_CHUNK // len(sub))
     for start in range(0, m, step):
         part = slice(start, start + step)
@@ -79,12 +79,8 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
         if value:
             p_review[part] = if_reviewed(ev.if_right[part], ev.if_wrong[part], f.known_now, choices[part], sub,
                                           t_now, t_on)
-    predicted, right_e, at_e, before_e = (np.concatenate(c) for c in zip(*exam_pred, strict=True))
-    # the level is how exams differ from what the learner's earlier answers predict: a card's
-    # first answer was predicted by the prior alone, whose misfit the learner posterior already
-    # corrects (counting it here too would count a first mock twice)
-    drift = fit_drift(predicted[before_e], right_e[before_e], (at_e[before_e] - t_now) / DAY,
-                      len(np.unique(ev.at[ev.exam])))
+    predicted, right_e, at_e = (np.concatenate(c) for c in zip(*exam_pred, strict=True))
+    drift = fit_drift(predicted, right_e, (at_e - t_now) / DAY, len(np.unique(ev.at[ev.exam])))
     # the score distribution: exact per grid point (and offset node) where affordable
     method = "exact: Poisson-binomial per learner level" if n == m else "exact: every draw alike, per learner level"
     if n * 20 <= m:
