@@ -161,19 +161,23 @@ def test_json_shape():
 
 
 # ---------------------------------------------------------------- the exam-vs-review fit
-def test_the_mocks_choose_how_far_they_move_the_forecast():
-    """The level's prior is a mixture of widths: exams far from the reviews' predictions make
-    the wide widths likely (the level follows the exams); exams as predicted keep the narrow one."""
-    from srs.forecast.drift import WIDTHS
-
+def test_drift_fit_is_the_posterior_mode():
     rng = np.random.default_rng(2)
     days = -rng.uniform(0, 20, 200)
-    predicted = rng.uniform(0.6, 0.95, 200)
-    far = fit_drift(predicted, rng.random(200) < 0.4, days, 5)
-    assert far.parts[0].weight < 0.01 and far.level < -1.5
-    near = fit_drift(predicted, rng.random(200) < predicted, days, 5)
-    assert near.parts[0].weight > WIDTHS[0][2] and abs(near.level) < 0.3
-    assert far.nodes(0.0)[0][0] < near.nodes(0.0)[0][0]
+    predicted = rng.uniform(0.2, 0.9, 200)
+    truth = 1 / (1 + np.exp(-(np.log(predicted / (1 - predicted)) - 0.5 + 0.05 * days)))
+    right = rng.random(200) < truth
+    d = fit_drift(predicted, right, days, 5)
+
+    def log_post(level, trend):
+        z = np.log(predicted / (1 - predicted)) + level + trend * days
+        return float(np.sum(np.where(right, -np.log1p(np.exp(-z)), -np.log1p(np.exp(z))))
+                     - level ** 2 / (2 * 0.2 ** 2) - trend ** 2 / (2 * 0.04 ** 2))
+
+    best = log_post(d.level, d.trend)
+    for dl, dt in ((1e-3, 0), (-1e-3, 0), (0, 1e-4), (0, -1e-4)):
+        assert log_post(d.level + dl, d.trend + dt) <= best + 1e-9
+    assert d.level < 0
 
 
 def test_details_show_the_numbers_and_call_estimates_estimates():

@@ -12,6 +12,7 @@ import numpy as np
 
 from srs.forecast.draws import EXACT_BUDGET, binomials, cells, exam_odds, normal_distributions, score_distributions
 from srs.forecast.drift import fit as fit_drift
+from srs.forecast.drift import nodes as offset_nodes
 from srs.forecast.drift import shifted as shift
 from srs.forecast.evidence import CardEvidence, Evidence, as_evidence
 from srs.forecast.filter import filter_answers, if_reviewed, kept, posterior
@@ -88,7 +89,7 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
                   f"(binomial; within about {n / m:.2%} of the exact draw)")
     if used < 1 - 1e-9:
         method += f" ({used:.2%} of the posterior's weight used)"
-    stop_nodes = drift.nodes(0.0)
+    stop_nodes = offset_nodes(*drift.at(0.0))
     cost = (n + 1 if n * 20 <= m else cells(m, n, n + 1, EXACT_BUDGET)) * len(stop_nodes)
     order = np.arange(len(sub))
     if cost * len(order) > EXACT_BUDGET:
@@ -102,7 +103,7 @@ def forecast(cards: Evidence | Sequence[CardEvidence], questions: int | None, pa
     k = needed(pass_mark, n)
     stop = _scenario(p_on, w, order, stop_nodes, n, k)
     days = (t_on - t_now) / DAY
-    pace = stop if days <= 0 else _scenario(p_now, w, order, drift.nodes(days), n, k)
+    pace = stop if days <= 0 else _scenario(p_now, w, order, offset_nodes(*drift.at(days)), n, k)
     mean_on = sum(nw * (shift(p_on, off) @ w) for off, nw in stop_nodes)
     mean_now = sum(nw * (shift(p_now, off) @ w) for off, nw in stop_nodes)
     gains = np.zeros(m)
