@@ -6,6 +6,7 @@ beside four baselines.
 
     python -m benchmarks.honesty                 # 60 learners per family (many minutes)
     python -m benchmarks.honesty --learners 10   # quicker, noisier
+    python -m benchmarks.honesty --learners 2 --family fixed --trace   # every forecast vs the truth
 
 Families: the first six vary the world's settings; each of the others breaks one of the
 forecast's assumptions (see ``learners.FAMILIES``: outside study, linear and step forgetting,
@@ -15,8 +16,9 @@ Scores, per family and method: per-question log loss and Brier over every questi
 mock and final (forecast just before); pass-forecast Brier on every forecast and on those
 after the learner's first mock; mean |forecast − truth|, the truth being the simulation's own
 pass probability at that moment (each card's exam chance from the learner's true memory, the
-exam's draw summed exactly); how often the 80% score interval held the actual score (srs
-only); and the expected calibration error of the pass forecasts (10 bins) with its floor.
+exam's draw summed exactly), on all forecasts and on those after the first mock; how often
+the 80% score interval held the actual score (srs only); and the expected calibration error
+of the pass forecasts (10 bins) with its floor.
 Baselines: (a) srs's former forecast, p = R + (1 − R)/k with FSRS's R, questions independent;
 (b) the learner's past mock pass rate with a Laplace prior (per question: the past share of
 right mock answers, Laplace); (c) a binomial around the last mock score (Laplace), 0.5 before
