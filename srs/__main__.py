@@ -17,6 +17,10 @@ def main() -> None:
 
         print(f"srs {__version__}")
         return
+    if "serve" not in sys.argv[1:]:  # the web server runs on asyncio: it gets it at once
+        from srs.lazy_stdlib import defer
+
+        defer()  # asyncio, importlib.metadata: loaded when used, not when SQLAlchemy is imported
     from srs.cli import main as run
 
     run()

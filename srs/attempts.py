@@ -28,16 +28,17 @@ MAX_MINUTES = 24 * 60
 @dataclass
 class Sitting:
     """An exam being taken: the deck, the drawn questions and their run, and the forecast
-    made just before (stored with the attempt, to check the forecasts later)."""
+    from the answers given before it started (stored with the attempt, to check the forecasts
+    later; None until ``forecast_before`` works it out)."""
 
     deck: DeckRecord
     run: exam.ExamRun
     seed: int
     minutes: float | None            # the time limit; None: no timer
     started_at: datetime
-    forecast: float                  # the pass probability forecast just before
-    expected_score: float
-    chances: dict[int, float]        # each card's chance of a right answer, forecast just before
+    forecast: float | None           # the pass probability forecast just before
+    expected_score: float | None
+    chances: dict[int, float] | None  # each card's chance of a right answer, forecast just before
 
     @property
     def questions(self) -> int:
@@ -46,12 +47,12 @@ class Sitting:
 
 def take(store: Store, settings: Settings, deck_id: str, now: datetime, *, questions: int | None = None,
          minutes: float | None = None, no_timer: bool = False, seed: int | None = None,
-         clock: Callable[[], float] = time.monotonic) -> Sitting:
+         clock: Callable[[], float] = time.monotonic, forecast: bool = True) -> Sitting:
     """Start an exam on ``deck_id``: ``questions`` drawn (the deck's exam setting by
     default), ``minutes`` allowed (the deck's, or none with ``no_timer``), shuffled by
-    ``seed`` (random when None). ``clock`` gives the seconds the run is timed with."""
-    from srs.forecast import assess
-
+    ``seed`` (random when None). ``clock`` gives the seconds the run is timed with. Without
+    ``forecast`` the forecast before the attempt is left to ``forecast_before`` (at hand-in:
+    the exam starts without loading the forecast's NumPy)."""
     if questions is not None and questions < 1:
         raise UserError(f"--questions {questions}: must be at least 1")
     if minutes is not None and not 0 < minutes <= MAX_MINUTES:
@@ -69,10 +70,26 @@ def take(store: Store, settings: Settings, deck_id: str, now: datetime, *, quest
         raise UserError(f"--questions {count}: deck {deck_id!r} has only {len(pool)} multiple-choice cards")
     limit = None if no_timer else (minutes if minutes is not None else deck.exam_minutes)
     seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
-    before = assess(store, settings, deck_id, now, now, value=False)
     run = exam.ExamRun(exam.draw(pool, count, seed), limit * 60 if limit is not None else None, clock)
-    return Sitting(deck, run, seed, limit, now, before.pass_probability, before.expected_score,
-                   {q.key: q.p for q in before.cards})
+    sitting = Sitting(deck, run, seed, limit, now, None, None, None)
+    if forecast:
+        forecast_before(store, settings, sitting)
+    return sitting
+
+
+def forecast_before(store: Store, settings: Settings, sitting: Sitting) -> Sitting:
+    """``sitting`` with its forecast (pass probability, expected score, each card's chance),
+    from the learner's answers, for the time it started, as ``srs readiness`` would have said
+    then. Called at hand-in, before the attempt's answers are saved, it gives what ``take``
+    would have given (only answers saved elsewhere while the exam ran, in another window,
+    would count too: the forecast reads the deck's whole log)."""
+    from srs.forecast import assess
+
+    if sitting.forecast is None:
+        before = assess(store, settings, sitting.deck.id, sitting.started_at, sitting.started_at, value=False)
+        sitting.forecast, sitting.expected_score = before.pass_probability, before.expected_score
+        sitting.chances = {q.key: q.p for q in before.cards}
+    return sitting
 
 
 def hand_in(store: Store, sitting: Sitting, with_confidence: bool = False, scheduler=None) -> tuple[exam.Report, int]:

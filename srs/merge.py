@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from srs.anki.ids import ANKI_ID, card_id, deck_id, guid
 from srs.anki.media_names import media_names
@@ -25,8 +25,9 @@ REDATED_SPAN = timedelta(minutes=1)  # Anki dates the reviews it re-dates at one
 _NONE: Counter = Counter()  # no card of an Anki deck recognised (read, never written)
 
 
-@dataclass
-class _Target:
+class _Target(NamedTuple):
+    """An incoming card and the srs card it merges into (a named tuple: one per card)."""
+
     deck: str
     card: str
     incoming: AnkiCard
@@ -45,13 +46,14 @@ class Merger:
         self._positions: dict[str, int] = {}  # the next card position of each deck merged into
         self._added: set[int] = set()
         self._renders_html = False  # the package being merged is what renders its cards' HTML
+        self._ids_from_guids = False  # its cards' ids are card_id(note GUID, ord, several cards)
         self._names = {d.id: d.name for d in store.decks()}
 
     # ------------------------------------------------------------ identity
     def guids(self) -> dict[str, tuple[str, str]]:
         """The cards a note GUID names: every card srs exports is the note with GUID
         srs.anki.ids.guid(deck, card), or, for a card that came from Anki, its own note's.
-        (Also the deck of each card whose id came from an Anki note, see ``known``.)"""
+        (Also the deck of each card whose id came from an Anki note: a note's second card, say.)"""
         if self._guids is None:
             self._guids, self._anki_ids = {}, {}
             for d, c, anki_guid in self.store.card_ids():
@@ -61,17 +63,6 @@ class Merger:
                 if ANKI_ID.match(c):
                     self._anki_ids.setdefault(c, d)
         return self._guids
-
-    def known(self, card: AnkiCard) -> tuple[str, str] | None:
-        """The srs card an incoming card is: by the ids a file carries, by its note's GUID,
-        or (a note's second card, say) by the id its GUID gives, in whatever deck it is."""
-        if card.target is not None:
-            return card.target
-        guids = self.guids()
-        if card.ord == 0 and card.guid in guids:
-            return guids[card.guid]
-        deck = self._anki_ids.get(card.spec.id)
-        return (deck, card.spec.id) if deck is not None else None
 
     def _deck_for(self, name: str, recognised: Counter) -> str:
         """The srs deck an Anki deck's new cards go to: the deck most of its recognised
@@ -104,9 +95,10 @@ class Merger:
         caller holds it), then the media the cards use, and what was skipped."""
         guids = self.guids()
         self._renders_html = package.renders_html
+        self._ids_from_guids = package.ids_from_guids
         recognised: dict[str, Counter] = {}
         if guids or package.carries_targets:  # else no card can be recognised
-            for note_guid, ord_, deck, target in package.placements():
+            for note_guid, ord_, deck, target in package.placements(guids):  # the cards it may know
                 if target is None and ord_ == 0:
                     target = guids.get(note_guid)
                 if target is not None:
@@ -118,14 +110,28 @@ class Merger:
         used: dict[str, set[str]] = {}
         for batch in package.batches():
             by_deck: dict[str, list[_Target]] = {}
+            deck_of, anki_ids = self._deck_of_name, self._anki_ids
             for card in batch:
-                target = self.known(card)
+                # the srs card it is: by the ids a file carries, by its note's GUID, or (a note's
+                # second card, say) by the id its GUID gives, in whatever deck it is
+                target = card.target
                 if target is None:
-                    target = (self._deck_for(card.deck, recognised.get(card.deck, _NONE)), card.spec.id)
+                    if card.ord == 0:
+                        target = guids.get(card.guid)
+                    if target is None and (deck := anki_ids.get(card.spec.id)) is not None:
+                        target = (deck, card.spec.id)
+                if target is None:
+                    deck = deck_of.get(card.deck)
+                    if deck is None:
+                        deck = self._deck_for(card.deck, recognised.get(card.deck, _NONE))
+                    target = (deck, card.spec.id)
                 if target in seen:
                     continue  # a card twice in one package: the first
                 seen.add(target)
-                by_deck.setdefault(target[0], []).append(_Target(target[0], target[1], card))
+                cards = by_deck.get(target[0])
+                if cards is None:
+                    cards = by_deck[target[0]] = []
+                cards.append(_Target(target[0], target[1], card))
             keys: dict[int, _Target] = {}
             self._added = set()  # keys of the cards this batch adds (no state yet)
             for deck, cards in by_deck.items():
@@ -169,7 +175,7 @@ class Merger:
         for t in cards:
             spec = t.incoming.spec
             row = existing.get(t.card)
-            note_guid = _note_guid(t)
+            note_guid = _note_guid(t, self._ids_from_guids)
             if row is None:
                 new_rows.append(NewCard(deck, t.card, position, card_text(spec), now, note_guid))
                 position += 1
@@ -293,11 +299,17 @@ def not_redated(log: list, reviews: Sequence) -> list:
     return kept
 
 
-def _note_guid(t: _Target) -> str | None:
+def _note_guid(t: _Target, ids_from_guids: bool = False) -> str | None:
     """The Anki note GUID to keep with a card that is that note's only card (its id comes
-    from the GUID): exporting the card gives Anki back the same note."""
+    from the GUID): exporting the card gives Anki back the same note. With
+    ``ids_from_guids`` (a package whose cards' ids are ``card_id(guid, ord, many)``), a card
+    merged under its own id is one when its id has no card number: no digest to compare."""
     g = t.incoming.guid
-    return g if g and t.card == card_id(g, 0, False) else None
+    if not g:
+        return None
+    if ids_from_guids and t.card == t.incoming.spec.id:
+        return g if "-" not in t.card else None  # card_id(g, ord, False) is card_id(g, 0, False)
+    return g if t.card == card_id(g, 0, False) else None
 
 
 def _replay(scheduler, key: int, log: list, incoming: list, added: list, replayed: list) -> MemoryState:

@@ -11,7 +11,7 @@ from typing import Any
 from srs.clock import LearnerDay
 from srs.errors import UserError
 from srs.exam import Question
-from srs.model import AGAIN, LEARNING, NEW, RELEARNING, MemoryState, Rating, StudyCard
+from srs.model import AGAIN, LEARNING, NEW, RELEARNING, MemoryState, Rating, StudyCard, replaced
 from srs.queue import LEARN_AHEAD, Queue, QueueCounts, build_queue
 from srs.rules import answered_right
 from srs.scheduler import make_scheduler, preview, rate
@@ -63,10 +63,27 @@ class Summary:
         return replace(self, leeches=list(self.leeches), cards=set(self.cards))
 
 
-#: the working queue as it was before a step: learning, reviews, new, what is left of the
-#: limits, answers since the last new card, when new cards ran out, stale, the summary
-_Snapshot = tuple[list[StudyCard], list[StudyCard], list[StudyCard], dict[str, int], int, "datetime | None", bool,
-                  Summary]
+@dataclass
+class _Undo:
+    """What a step changed in the working queue, to take it back without a copy of the queue
+    (which made every answer cost in proportion to the session's size): the limits left, the
+    answers since the last new card, when new cards ran out, stale, the summary's numbers,
+    the card taken from a list (the list, where, the card) and the learning card added.
+    ``loads`` is how many times the queue had been loaded: when it was loaded again since,
+    the lists are read again from the store instead."""
+
+    left: dict[str, int]
+    since_new: int
+    no_new: datetime | None
+    stale: bool
+    loads: int
+    reviewed: int
+    right: int
+    seconds: float
+    leeches: int
+    new_card: bool                          # the summary's set of cards had no such card yet
+    taken: tuple[list[StudyCard], int, StudyCard] | None = None
+    added: StudyCard | None = None
 
 
 @dataclass(frozen=True)
@@ -77,7 +94,7 @@ class Step:
     action: str                      # "answer", "bury", "suspend"
     card: StudyCard
     review_id: int | None
-    queue: _Snapshot
+    queue: _Undo
 
 
 class ReviewSession:
@@ -102,6 +119,7 @@ class ReviewSession:
         self._left = {"new": 0, "review": 0}
         self._stale = True
         self._no_new: datetime | None = None
+        self._loads = 0  # how many times the working queue was loaded
 
     # -------------------------------------------------------------- the queue
     def queue(self, now: datetime) -> Queue:
@@ -116,6 +134,7 @@ class ReviewSession:
         self._reviews, self._new = list(queue.reviews), list(queue.new)
         self._left = {"new": queue.counts.new, "review": queue.counts.review}
         self._stale = False
+        self._loads += 1
         return queue
 
     def next(self, now: datetime) -> StudyCard | None:
@@ -148,30 +167,43 @@ class ReviewSession:
     def counts(self) -> QueueCounts:
         return QueueCounts(self._left["new"], len(self._learning), self._left["review"])
 
-    def _take(self, key: int) -> str | None:
-        """Remove a card from the working queue; which list it was in."""
+    def _take(self, key: int, undo: _Undo) -> None:
+        """Remove a card from the working queue (``undo`` notes where it was)."""
         for name, cards in (("learning", self._learning), ("review", self._reviews), ("new", self._new)):
             for i, c in enumerate(cards):
                 if c.key == key:
                     del cards[i]
+                    undo.taken = (cards, i, c)
                     if name in self._left:
                         self._left[name] = max(0, self._left[name] - 1)
-                    return name
-        return None
+                    return
 
     def queued(self, key: int) -> StudyCard | None:
         """The card ``key`` if it is in the session's working queue (due now, or ahead)."""
         return next((c for cards in (self._learning, self._reviews, self._new) for c in cards if c.key == key), None)
 
-    def _snapshot(self) -> _Snapshot:
-        return (list(self._learning), list(self._reviews), list(self._new), dict(self._left), self._since_new,
-                self._no_new, self._stale, self.summary.copy())
+    def _snapshot(self, key: int) -> _Undo:
+        """What undoing a step on card ``key`` needs, before the step (O(1): no copy)."""
+        summary = self.summary
+        return _Undo(dict(self._left), self._since_new, self._no_new, self._stale, self._loads, summary.reviewed,
+                     summary.right, summary.seconds, len(summary.leeches), key not in summary.cards)
 
-    def _restore(self, snapshot: _Snapshot) -> None:
-        learning, reviews, new, left, since_new, no_new, stale, summary = snapshot
-        self._learning, self._reviews, self._new, self._left = learning, reviews, new, left
-        self._since_new, self._no_new, self._stale = since_new, no_new, stale
-        self.summary.__dict__.update(summary.__dict__)
+    def _restore(self, undo: _Undo, key: int) -> None:
+        if undo.loads == self._loads:  # the same lists: the step's changes taken back
+            if undo.added is not None:
+                self._learning.remove(undo.added)
+            if undo.taken is not None:
+                cards, i, card = undo.taken
+                cards.insert(i, card)
+            self._stale = undo.stale
+        else:  # loaded again since: read again (the store is as it was before the step)
+            self._stale = True
+        self._left, self._since_new, self._no_new = undo.left, undo.since_new, undo.no_new
+        summary = self.summary
+        summary.reviewed, summary.right, summary.seconds = undo.reviewed, undo.right, undo.seconds
+        del summary.leeches[undo.leeches:]
+        if undo.new_card:
+            summary.cards.discard(key)
 
     def intervals(self, card: StudyCard, now: datetime) -> dict[Rating, timedelta]:
         return preview(self.scheduler, card.key, card.memory, now)
@@ -196,13 +228,13 @@ class ReviewSession:
                 after = after.with_(suspended=True, leech=True)
             return after
 
-        snapshot = self._snapshot()
+        snapshot = self._snapshot(card.key)
         review_id, before, after = self.store.apply_review(card.key, rating, now, duration_ms, "review", compute,
                                                            right)
         leech = after.leech and not (before is not None and before.leech)
         answered = Answered(card, rating, review_id, after.due, now, leech, after.lapses)  # type: ignore[arg-type]
         was_right = answered_right(rating, right)
-        stored = replace(card, memory=before or card.memory, has_state=before is not None)
+        stored = replaced(card, memory=before or card.memory, has_state=before is not None)
         self._steps.append(Step("answer", stored, review_id, snapshot))
         self.summary.reviewed += 1
         self.summary.cards.add(card.key)
@@ -211,9 +243,10 @@ class ReviewSession:
         if leech:
             self.summary.leeches.append(card.name)
         self._since_new = 0 if before is None or before.state == NEW else self._since_new + 1
-        self._take(card.key)
+        self._take(card.key, snapshot)
         if after.state in (LEARNING, RELEARNING) and not after.suspended:
-            self._learning.append(replace(card, memory=after, has_state=True))
+            snapshot.added = replaced(card, memory=after, has_state=True)
+            self._learning.append(snapshot.added)
             self._learning.sort(key=lambda c: c.memory.due)  # type: ignore[arg-type,return-value]
         return answered
 
@@ -229,16 +262,16 @@ class ReviewSession:
             self.store.undo_review(step.review_id)
         else:
             self.store.restore_state(step.card.key, step.card.memory if step.card.has_state else None)
-        self._restore(step.queue)
+        self._restore(step.queue, step.card.key)
         return step
 
     def _set_aside(self, action: str, card: StudyCard, change: dict[str, Any]) -> None:
         """Bury or suspend ``card`` as it is stored now (an answer just given included)."""
         current = self.store.card(card.key) or card
-        snapshot = self._snapshot()
+        snapshot = self._snapshot(card.key)
         self.store.save_state(card.key, current.memory.with_(**change))
         self._steps.append(Step(action, current, None, snapshot))
-        self._take(card.key)
+        self._take(card.key, snapshot)
 
     def bury(self, card: StudyCard, now: datetime) -> datetime:
         """Hide the card until the learner's next day starts."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta, timezone
 
+import fsrs.scheduler as _fsrs_scheduler
 from fsrs import Card as FsrsCard
 from fsrs import Rating as FsrsRating
 from fsrs import Scheduler
@@ -16,6 +17,16 @@ from srs.settings import Settings, parse_steps
 
 _TO_FSRS = {LEARNING: FsrsState.Learning, REVIEW: FsrsState.Review, RELEARNING: FsrsState.Relearning}
 _FROM_FSRS = {FsrsState.Learning: LEARNING, FsrsState.Review: REVIEW, FsrsState.Relearning: RELEARNING}
+
+
+#: the fuzz's own generator. fsrs draws its fuzz from ``random()`` of the random module (the
+#: shared generator), so each rating would save, seed and restore the shared state (two copies
+#: of 625 words); fsrs is given this generator's ``random`` instead, seeded alone. With an fsrs
+#: that draws otherwise, ``rate`` seeds the shared one and puts its state back, as before.
+_FUZZ = random.Random()
+_OWN_FUZZ = getattr(_fsrs_scheduler, "random", None) is random.random
+if _OWN_FUZZ:
+    _fsrs_scheduler.random = _FUZZ.random
 
 
 def make_scheduler(settings: Settings, fuzz: bool = True) -> Scheduler:
@@ -46,12 +57,17 @@ def rate(scheduler: Scheduler, key: int, memory: MemoryState, rating: Rating | i
     """The state after answering ``rating`` at ``now``. Fuzz, when on, is seeded by the card
     and the moment, so the same history always gives the same state."""
     when = now.astimezone(timezone.utc)
-    saved = random.getstate()
-    random.seed(f"{key}:{memory.reps}:{when.isoformat()}")
-    try:
+    seed = f"{key}:{memory.reps}:{when.isoformat()}"
+    if _OWN_FUZZ:
+        _FUZZ.seed(seed)  # the same numbers as the shared generator seeded alike
         card, _log = scheduler.review_card(to_fsrs(key, memory, when), FsrsRating(int(rating)), when)
-    finally:
-        random.setstate(saved)
+    else:
+        saved = random.getstate()
+        random.seed(seed)
+        try:
+            card, _log = scheduler.review_card(to_fsrs(key, memory, when), FsrsRating(int(rating)), when)
+        finally:
+            random.setstate(saved)
     lapse = rating == AGAIN and memory.state == REVIEW
     return memory.with_(
         state=_FROM_FSRS[card.state], step=card.step, stability=card.stability, difficulty=card.difficulty,

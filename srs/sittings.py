@@ -74,7 +74,7 @@ def start(store: Store, settings: Settings, deck_id: str, now: datetime, ticks: 
     store.add_running_exam({
         "id": exam_id, "deck_id": deck_id, "started_at": now, "seed": sitting.seed, "minutes": sitting.minutes,
         "confidence": confidence, "forecast": sitting.forecast, "expected_score": sitting.expected_score,
-        "chances": {str(k): p for k, p in sitting.chances.items()},
+        "chances": {str(k): p for k, p in (sitting.chances or {}).items()},
         "questions": [[q.card.key, list(q.order)] for q in run.questions],
         "timer_started": _at(run.started), "deadline": _at(run.started + run.limit) if run.limit is not None else None,
         "run": run.state(), "touched": _at(ticks()),

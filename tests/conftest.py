@@ -19,6 +19,8 @@ What keeps the quick loop quick (the first four give what the slow way gives):
 from __future__ import annotations
 
 import os
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -31,6 +33,33 @@ pytest_plugins = ["tests.dbs"]
 settings.register_profile(
     "srs", database=DirectoryBasedExampleDatabase(Path(tempfile.gettempdir()) / "srs-hypothesis"))
 settings.load_profile("srs")
+
+
+def _keep_compiled_code() -> None:
+    """With PYTHONDONTWRITEBYTECODE set, every run (and every xdist worker, and every ``python
+    -m srs`` a slow test starts) compiles srs, the tests and pytest's assertion rewrites anew:
+    seconds of CPU each time. They are kept instead outside the tree, in the temporary folder."""
+    if not sys.dont_write_bytecode:
+        return
+    prefix = sys.pycache_prefix or str(Path(tempfile.gettempdir()) / f"srs-pycache-{os.getuid()}")
+    sys.pycache_prefix, sys.dont_write_bytecode = prefix, False
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = prefix  # the same for the processes the tests start
+
+
+def _temporary_files_in_memory(root: str = "/dev/shm") -> None:
+    """Test databases and files in memory (tmpfs) when the machine has it and the caller named
+    no temporary folder: closing an SQLite database in write-ahead mode syncs it to disk, which
+    on a busy disk takes longer than most tests (and checks nothing a test checks)."""
+    if os.environ.get("TMPDIR") or os.environ.get("PYTEST_DEBUG_TEMPROOT") or not os.path.isdir(root):
+        return
+    if not os.access(root, os.W_OK) or shutil.disk_usage(root).free < 2 << 30:
+        return
+    os.environ["TMPDIR"] = tempfile.tempdir = root  # for pytest's tmp_path and the processes tests start
+
+
+_keep_compiled_code()
+_temporary_files_in_memory()
 
 
 def quick_examples(n: int) -> int:

@@ -19,13 +19,37 @@ def _pg_connect(url: str):
     return psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
 
 
-def create_pg_database() -> tuple[str, str]:
-    """A new empty database: (its SQLAlchemy URL, its name)."""
+def create_pg_database(template: str | None = None) -> tuple[str, str]:
+    """A new database, empty or a copy of ``template``: (its SQLAlchemy URL, its name)."""
     name = f"srs_test_{uuid.uuid4().hex[:12]}"
     with _pg_connect(PG_ADMIN_URL) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     base, _, _ = PG_ADMIN_URL.rpartition("/")
     return f"{base}/{name}", name
+
+
+#: this process's migrated PostgreSQL database, the template of the others (each xdist worker
+#: has its own: PostgreSQL copies a template only while nobody is connected to it)
+_pg_template: list[str] = []
+#: databases copied from it that srs has not opened yet (their first open is a first run)
+_pg_unopened: set[str] = set()
+
+
+def migrated_pg_database(real_migrate) -> tuple[str, str]:
+    """A new database as ``migrate`` makes an empty one: a copy of one migrated once per run."""
+    from srs.store import engine as engine_module
+
+    if not _pg_template:
+        url, name = create_pg_database()
+        engine = engine_module.make_engine(url)
+        try:
+            real_migrate(engine)
+        finally:
+            engine.dispose()  # no connection left to it: it can be copied
+        _pg_template.append(name)
+    url, name = create_pg_database(_pg_template[0])
+    _pg_unopened.add(name)
+    return url, name
 
 
 def drop_pg_database(name: str) -> None:
@@ -54,6 +78,9 @@ def migrated_once(tmp_path_factory):
     template = tmp_path_factory.mktemp("migrated") / "empty.db"
 
     def migrate(engine):
+        if engine.dialect.name == "postgresql" and engine.url.database in _pg_unopened:
+            _pg_unopened.discard(engine.url.database)
+            return True  # a copy of the migrated database: as for any empty one, a first run
         path = engine.url.database if engine.dialect.name == "sqlite" and not engine.url.query else None
         if not path or path == ":memory:" or path.startswith("file:") or (
                 os.path.exists(path) and os.path.getsize(path)):
@@ -70,6 +97,8 @@ def migrated_once(tmp_path_factory):
     engine_module.migrate = migrate
     yield real
     engine_module.migrate = real
+    if _pg_template:
+        drop_pg_database(_pg_template.pop())
 
 
 @pytest.fixture
@@ -81,14 +110,19 @@ def real_migrations(monkeypatch, migrated_once):
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
-def db_url(request, tmp_path):
-    """A fresh, empty database URL (or SQLite path) on each engine."""
+def db_url(request, tmp_path, migrated_once):
+    """A fresh database URL (or SQLite path) on each engine, as srs finds an empty one: on
+    PostgreSQL a copy of the migrated database (as ``migrate`` copies an SQLite one), but
+    empty for a test that runs the migrations itself (``real_migrations`` or the mark
+    ``empty_database``)."""
     if request.param == "sqlite":
         yield str(tmp_path / "srs.db")
         return
     require_postgres()
-    url, name = create_pg_database()
+    empty = "real_migrations" in request.fixturenames or request.node.get_closest_marker("empty_database")
+    url, name = create_pg_database() if empty else migrated_pg_database(migrated_once)
     yield url
+    _pg_unopened.discard(name)
     drop_pg_database(name)
 
 
@@ -114,3 +148,33 @@ def make_store(db_url):
     yield make
     for store in stores:
         store.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_sqlite_dialect():
+    """SQLAlchemy compiles each statement once per engine (its cache is the engine's, keyed by
+    the dialect); a process opens one engine, and so pays it once, but a test run opens
+    hundreds, a CliRunner invoke or a web app each one more. Every SQLite engine srs makes
+    here shares the first initialized SQLite dialect (the same class, options and SQLite
+    library) and so its compiled statements."""
+    from srs.store import engine as engine_module
+
+    made = engine_module.create_engine
+    shared: dict[tuple, object] = {}
+
+    def create_engine(url, **kwargs):
+        engine = made(url, **kwargs)
+        if engine.dialect.name != "sqlite":
+            return engine
+        key = (type(engine.dialect), *(id(kwargs.get(k)) for k in ("json_serializer", "json_deserializer")))
+        first = shared.get(key)
+        if first is None or first.dialect.server_version_info is None:  # none yet, or not yet connected
+            shared[key] = engine
+        else:
+            engine.dialect = engine.pool._dialect = first.dialect
+            engine._compiled_cache = first._compiled_cache
+        return engine
+
+    engine_module.create_engine = create_engine
+    yield
+    engine_module.create_engine = made

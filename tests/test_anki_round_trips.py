@@ -391,3 +391,50 @@ def test_anki_to_srs_to_anki_updates_the_same_notes(tmp_path, store):
     col.close()
     results = import_paths(store, [tmp_path / "renamed.apkg"], T0)
     assert [(r.deck, r.added) for r in results] == [("home", 0)]
+
+
+def test_new_notes_of_a_renamed_deck_join_the_srs_deck_of_its_known_cards(tmp_path, store):
+    """An Anki deck renamed, with a note added: its new card goes where the deck's known
+    cards are (found by their notes' GUIDs), and the reader names exactly the known notes'
+    first cards when told which notes are known."""
+    from srs.anki.apkg_read import open_package
+
+    col = new_collection(tmp_path / "home.anki2")
+    for i in range(3):
+        add(col, "Basic", "Home", Front=f"front {i}", Back=f"back {i}")
+    add(col, "Basic (and reversed card)", "Home", Front="two", Back="cards")
+    package(col, tmp_path / "home.apkg")
+    import_paths(store, [tmp_path / "home.apkg"], T0)
+    deck = col.decks.by_name("Home")
+    deck["name"] = "Renamed"
+    col.decks.save(deck)
+    add(col, "Basic", "Renamed", Front="new front", Back="new back")
+    package(col, tmp_path / "renamed.apkg", deck="Renamed")
+    guids = {col.get_note(n).guid for n in col.find_notes("")}
+    col.close()
+    kept = {g for d, _, g in store.card_ids() if d == "home"}
+    known = {g for g in guids if g in kept} | {"not-in-the-package"}
+    with open_package(tmp_path / "renamed.apkg") as reader:
+        every = list(reader.placements())
+        assert sorted(reader.placements(known)) == sorted(p for p in every if p[1] == 0 and p[0] in known)
+        assert len(every) == 6 and len(list(reader.placements(known))) == 3
+    results = import_paths(store, [tmp_path / "renamed.apkg"], T0)
+    assert [(r.deck, r.added, r.unchanged) for r in results] == [("home", 1, 5)]
+    assert any(c.question == "new front" for c in store.cards("home"))
+
+
+def test_the_note_guid_kept_with_a_card_is_the_same_without_a_digest():
+    """A package's card merged under its own id keeps its note's GUID exactly when its id is
+    the one its note's only card has: told that the ids come from GUIDs, without a digest."""
+    from srs.anki.ids import card_id
+    from srs.anki.types import NEW, AnkiCard
+    from srs.merge import _note_guid, _Target
+
+    for guid in ("abc", "f" * 20, "Z1-x", ""):
+        for ord_ in (0, 1, 3):
+            for many in (False, True):
+                spec = CardSpec(card_id(guid, ord_, many), "q", "a")
+                card = AnkiCard(spec, guid, ord_, "Deck", "Basic", NEW)
+                for target in (spec.id, card_id(guid, 0, False), "c1"):
+                    t = _Target("deck", target, card)
+                    assert _note_guid(t, True) == _note_guid(t, False), (guid, ord_, many, target)

@@ -168,11 +168,25 @@ def big_deck(cards: int) -> str:
         f'answer = "{"ABC"[i % 3]}"\nexplanation = "Because {i}."\ntags = ["t{i % 4}"]\n\n' for i in range(cards))
 
 
-@pytest.fixture(scope="module")
-def big() -> str:
-    text = big_deck(2500)
+#: a large deck's cards: at srs's own sizes (slow), or a small deck with the sizes scaled to it
+#: (the same paths: toml-rs past FAST_PARSE_CHARS, then pieces of PIECE_CHARS)
+SIZES = [pytest.param(2500, marks=pytest.mark.slow, id="2500"), pytest.param(40, id="40")]
+
+
+@pytest.fixture(params=SIZES)
+def big(request, monkeypatch) -> str:
+    cards = request.param
+    if cards != 2500:
+        for name in ("FAST_PARSE_CHARS", "PIECE_CHARS"):
+            monkeypatch.setattr(deckfile, name, getattr(deckfile, name) * cards // 2500)
+    text = big_deck(cards)
     assert len(text) >= deckfile.FAST_PARSE_CHARS
     return text
+
+
+def card_at(big: str, fraction: float) -> int:
+    """The number of the card ``fraction`` of the way through the deck ``big``."""
+    return int(big.count("[[card]]") * fraction) - 1
 
 
 def test_a_large_deck_is_read_by_toml_rs(big, monkeypatch):
@@ -182,19 +196,22 @@ def test_a_large_deck_is_read_by_toml_rs(big, monkeypatch):
     expected = parse_toml(big, "big.toml")
     monkeypatch.setattr(deckfile.tomllib, "loads", refuse)
     deck = parse_toml(big, "big.toml")
-    assert isinstance(deck, DeckSpec) and deck == expected and len(deck.cards) == 2500
+    assert isinstance(deck, DeckSpec) and deck == expected and len(deck.cards) == big.count("[[card]]")
 
 
-@pytest.mark.parametrize("old,new,needle,message", [
-    ('question = "Question 1999?"', 'question = "Question 1999?', "Question 1999?", "invalid TOML"),
-    ('id = "c1999"', 'id = "c1999"\nid = "again"', 'id = "again"', "invalid TOML"),
-    ('choices = ["one 1999", "two 1999", "three 1999"]', 'choices = ["one 1999",, "two 1999"]', ',,',
+@pytest.mark.parametrize("old,new,needle,message", [  # {k}: a card four fifths through, past the first piece
+    ('question = "Question {k}?"', 'question = "Question {k}?', "Question {k}?", "invalid TOML"),
+    ('id = "c{k}"', 'id = "c{k}"\nid = "again"', 'id = "again"', "invalid TOML"),
+    ('choices = ["one {k}", "two {k}", "three {k}"]', 'choices = ["one {k}",, "two {k}"]', ',,',
      "invalid TOML"),
-    ('answer = "B"\nexplanation = "Because 1999."', 'answer = "E"\nexplanation = "Because 1999."', 'answer = "E"',
-     'card "c1999": answer \'E\' is not one of the 3 choices'),
+    ('answer = "B"\nexplanation = "Because {k}."', 'answer = "E"\nexplanation = "Because {k}."', 'answer = "E"',
+     'card "c{k}": answer \'E\' is not one of the 3 choices'),
     ('tags = ["t3"]', 'tags = ["t 3"]', '"t 3"', 'card "c3": a tag must not contain spaces'),
 ])
 def test_a_large_decks_errors_are_the_small_paths(big, old, new, needle, message):
+    k = card_at(big, 0.8)
+    assert k % 3 == 1  # its answer is B
+    old, new, needle, message = (part.format(k=k) for part in (old, new, needle, message))
     text = big.replace(old, new, 1)
     assert text != big
     strict, fast = parse_both(text)
@@ -205,7 +222,8 @@ def test_a_large_decks_errors_are_the_small_paths(big, old, new, needle, message
 
 
 def test_a_large_decks_duplicate_names_both_cards(big):
-    text = big.replace('id = "c2400"', 'id = "c7"', 1)
+    text = big.replace(f'id = "c{card_at(big, 0.96) + 1}"', 'id = "c7"', 1)
+    assert text != big
     strict, fast = parse_both(text)
     assert fast == strict
     rows = text.splitlines()
@@ -230,3 +248,16 @@ def test_a_large_decks_duplicate_names_both_cards(big):
 def test_pieces_read_what_the_whole_file_reads(text):
     strict, fast = parse_both(text)
     assert fast == strict
+
+
+@pytest.mark.parametrize("piece", [1, 64, 1 << 20])
+def test_a_valid_deck_is_read_in_pieces(piece, monkeypatch):
+    """A valid deck is read piece by piece (never parsed whole as well): the pieces give the
+    deck themselves, the same DeckSpec as the whole-file path."""
+    cards = "".join(f'[[card]]\nid = "c{i}"\nquestion = "q {i}"\nanswer = "a {i}"\n\n' for i in range(40))
+    text = VALID + "\n" + cards
+    monkeypatch.setattr(deckfile, "PIECE_CHARS", piece)
+    spec = deckfile._parse_in_pieces(text, "decks/x.toml")
+    assert spec is not None
+    monkeypatch.setattr(deckfile, "FAST_PARSE_CHARS", 1 << 62)
+    assert spec == parse_toml(text, "decks/x.toml")

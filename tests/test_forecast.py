@@ -152,10 +152,10 @@ def test_the_store_columns_are_the_evidence_rows(make_store, monkeypatch):
     rows of forecast_evidence: another deck's cards between, exam reviews, a NULL stability."""
     from sqlalchemy import func, select, update
 
-    import srs.store.reviews as reviews_module
+    import srs.store.packs as packs_module
     from srs.store.models import reviews as log
 
-    monkeypatch.setattr(reviews_module, "REVIEW_KEYS_AT_ONCE", 3)
+    monkeypatch.setattr(packs_module, "REVIEW_KEYS_AT_ONCE", 3)
     store = make_store(deck(cards=5), deck("e", cards=3), deck("f", cards=4))
     session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
     for offset, name in enumerate(("d", "e", "f", "d")):
@@ -195,6 +195,30 @@ def test_stored_forecasts_come_back_as_calibration(make_store):
     assert checked.pass_brier == pytest.approx(before.forecast ** 2)
     assert sum(b.answers for b in checked.bins) == 20
     assert sum(b.right * b.answers for b in checked.bins) == pytest.approx(6)
+
+
+def test_a_forecast_worked_out_at_hand_in_is_the_one_made_at_the_start(make_store):
+    """`srs exam` starts without the forecast (no NumPy before the first question) and works
+    it out at hand-in, before the answers are saved: the same numbers as at the start, and
+    the same calibration data stored with the attempt."""
+    store = make_store(deck(cards=12))
+    take_mock(store, 5, T0)  # evidence for the forecast: a mock and its answers as reviews
+    at = T0 + timedelta(days=2)
+    ticks = itertools.count()
+    early = attempts.take(store, S, "d", at, questions=12, no_timer=True, seed=3)
+    late = attempts.take(store, S, "d", at, questions=12, no_timer=True, seed=3, clock=lambda: float(next(ticks)),
+                         forecast=False)
+    assert (late.forecast, late.expected_score, late.chances) == (None, None, None)
+    for q in late.run.questions:
+        late.run.current()
+        late.run.answer(q.shown_letter(q.card.answer))
+    attempts.forecast_before(store, S, late)
+    assert (late.forecast, late.expected_score) == (early.forecast, early.expected_score) and late.forecast is not None
+    assert late.chances == early.chances and len(late.chances or {}) == 12
+    _, number = attempts.hand_in(store, late, False, make_scheduler(S, fuzz=False))
+    past = attempts.read(store, number)
+    assert past.attempt.forecast == early.forecast
+    assert [a.forecast for a in past.answers] == [early.chances[q.card.key] for q in late.run.questions]
 
 
 def test_calibration_arithmetic():

@@ -24,6 +24,7 @@ from tests.factories import T0, deck, make_store
 from tests.store_helpers import card_reviews
 
 MIGRATIONS = Path(engine_mod.__file__).parent / "migrations"
+pytestmark = pytest.mark.empty_database  # the migrations run here on PostgreSQL too
 
 
 def upgrade_to(url: str, revision: str, down: bool = False) -> None:
@@ -138,12 +139,12 @@ def test_card_html_migration_up_and_down(db_url):
     with engine.connect() as connection:
         config.attributes["connection"] = connection
         assert connection.execute(text("SELECT css FROM card_styles")).scalars().all() == [".card {}"]
-        command.downgrade(config, "-1")  # 0013: the style sheets go, the HTML stays
+        command.downgrade(config, "0012")  # (0014, then) 0013: the style sheets go, the HTML stays
         connection.commit()
         assert [c["name"] for c in inspect(connection).get_columns("card_html")] == ["card_key", "question", "answer"]
         assert "card_styles" not in inspect(connection).get_table_names()
         assert connection.execute(text("SELECT question FROM card_html")).scalars().all() == ["<b>q</b>"]
-        command.downgrade(config, "-1")
+        command.downgrade(config, "0011")
         connection.commit()
         assert "card_html" not in inspect(connection).get_table_names()
         assert connection.execute(text("SELECT count(*) FROM cards")).scalar() == 2
@@ -212,4 +213,36 @@ def test_running_exams_migration_goes_down_and_up_again(db_url):
     engine.dispose()
     store, fresh = open_store(db_url, "alice")  # opening upgrades it again
     assert not fresh and len(store.cards()) == 2 and store.running_exams() == []
+    store.close()
+
+
+def test_review_packs_migration_goes_down_and_up_again(db_url):
+    """0014 (review packs and the triggers that drop them) downgrades to 0013 with its
+    triggers gone (a review row then goes alone) and upgrades again."""
+    store = make_store(db_url, deck(cards=2))
+    session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
+    [first, second] = store.mc_cards("d")
+    session.answer(first, 3, T0, right=True)
+    store.forecast_columns("d")
+    store.close()
+    engine = engine_mod.make_engine(engine_mod.database_url(db_url)[0])
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM review_packs")).scalar() == 1  # one block
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0013")
+        connection.commit()
+        assert "review_packs" not in set(connection.dialect.get_table_names(connection))
+        connection.execute(text(f"DELETE FROM reviews WHERE card_key = {first.key}"))  # no trigger left to fail
+        connection.commit()
+    engine.dispose()
+    store = make_store(db_url)  # upgrades again: the packs are written anew
+    session = ReviewSession(store, Settings(learning_steps=""), fuzz=False)
+    session.answer(second, 3, T0 + timedelta(hours=1), right=False)
+    assert len(store.forecast_columns("d")[0].code) == 1
+    with store.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM review_packs")).scalar() == 1
+    session.answer(second, 3, T0 + timedelta(hours=2), right=False)  # found by its id, its pack written again
+    assert len(store.forecast_columns("d")[0].code) == 2
     store.close()

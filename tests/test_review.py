@@ -234,3 +234,59 @@ def test_new_cards_when_every_card_is_studied_retired_ones_aside(make_store):
     assert [(c.deck_id, c.card_id) for c in store.new_cards(T0, None, None, 10)] == [("e", "c000")]
     assert [c.card_id for c in store.new_cards(T0, "e", None, 10)] == ["c000"]
     assert store.new_cards(T0, "d", None, 10) == []
+
+
+def _working_queue(session: ReviewSession) -> tuple:
+    """Everything of the session's working queue an undo must put back, as plain copies."""
+    s = session.summary
+    return (list(session._learning), list(session._reviews), list(session._new), dict(session._left),
+            session._since_new, session._no_new, session._stale, s.reviewed, s.right, s.seconds, list(s.leeches),
+            set(s.cards))
+
+
+def test_every_undo_puts_the_working_queue_back_without_copying_it(make_store):
+    """Answers (right, missed: learning again), burials and suspensions in a seeded order, each
+    undone at once or a few steps later: the working queue and the summary are exactly as
+    before the step; and a step keeps what it changed, never a copy of the queue (undo
+    made every answer cost as much as the session's size)."""
+    import random
+
+    store = make_store(deck(cards=40))
+    session = ReviewSession(store, Settings(new_per_day=40, leech_threshold=2), fuzz=False)
+    rng = random.Random(4)
+    now = T0
+    before: list[tuple] = []
+    for _ in range(120):
+        now += timedelta(seconds=30)
+        if before and rng.random() < 0.3:
+            session.undo()
+            assert _working_queue(session) == before.pop()
+            continue
+        card = session.next(now)
+        if card is None:
+            break
+        before.append(_working_queue(session))
+        roll = rng.random()
+        if roll < 0.1:
+            session.bury(card, now)
+        elif roll < 0.15:
+            session.suspend(card)
+        else:
+            session.answer(card, rng.choice((1, 3, 3, 4)), now, duration_ms=rng.randrange(5000))
+        step = session._steps[-1]
+        lists = (session._learning, session._reviews, session._new)
+        held = [v for v in vars(step.queue).values() if isinstance(v, (list, set, tuple))]
+        assert all(v is step.queue.taken and any(v[0] is x for x in lists) for v in held), held
+    while before:
+        session.undo()
+        assert _working_queue(session) == before.pop()
+
+
+def test_an_undo_after_the_queue_was_loaded_again_reads_it_again(make_store):
+    store = make_store(deck(cards=5))
+    session = ReviewSession(store, Settings(), fuzz=False)
+    card = session.next(T0)
+    session.answer(card, 4, T0)                      # Easy: out of the session
+    session.queue(T0)                                 # loaded again (as when a list runs dry)
+    session.undo()
+    assert session.next(T0) == card and session.counts().new == 5

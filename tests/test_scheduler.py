@@ -59,6 +59,34 @@ def test_fuzz_is_deterministic_per_card_and_moment():
     assert a.due.tzinfo == timezone.utc
 
 
+def test_fuzz_has_its_own_generator_seeded_as_the_shared_one_was(monkeypatch):
+    """A rating seeds the fuzz's own generator (no copy of the shared generator's state saved
+    and put back per answer), with the same seed, so the same history gives the same states
+    as when the shared generator was seeded; the shared generator is left alone."""
+    import random
+
+    import fsrs.scheduler
+
+    from srs import scheduler as adapter
+    from srs.model import MemoryState
+
+    scheduler = make_scheduler(Settings(), fuzz=True)
+    memory = rate(scheduler, 7, rate(scheduler, 7, MemoryState(), 3, T0), 3, T0 + timedelta(minutes=10))
+    states = [rate(scheduler, 7, memory, r, T0 + timedelta(days=d)) for d in (3, 5, 40) for r in (2, 3, 4)]
+    random.seed(11)
+    expected_next = random.random()
+    random.seed(11)
+    monkeypatch.setattr(random, "getstate", lambda: pytest.fail("the shared generator's state was copied"))
+    assert [rate(scheduler, 7, memory, r, T0 + timedelta(days=d)) for d in (3, 5, 40) for r in (2, 3, 4)] == states
+    assert random.random() == expected_next  # untouched
+    monkeypatch.undo()
+    # the old way: the shared generator seeded alike (fsrs drawing from it)
+    monkeypatch.setattr(fsrs.scheduler, "random", random.random)
+    monkeypatch.setattr(adapter, "_OWN_FUZZ", False)
+    assert [rate(scheduler, 7, memory, r, T0 + timedelta(days=d)) for d in (3, 5, 40) for r in (2, 3, 4)] == states
+    assert len({s.due for s in states}) > 3  # fuzzed dues, not one
+
+
 def test_new_card_first_answer_and_lapse_counting():
     scheduler = make_scheduler(Settings(), fuzz=False)
     from srs.model import MemoryState

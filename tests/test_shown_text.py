@@ -38,9 +38,9 @@ ATTACKS = {
 
 
 @functools.cache
-def syntax_tree(path: Path) -> ast.Module:
-    """A source file of srs/ parsed once for the tests that read them all."""
-    return ast.parse(path.read_text(encoding="utf-8"))
+def syntax_nodes(path: Path) -> tuple[ast.AST, ...]:
+    """Every node of a source file of srs/, parsed and walked once for the tests that read them all."""
+    return tuple(ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
 
 
 def terminal_controls(out: str) -> list[str]:
@@ -120,8 +120,8 @@ def test_the_last_net_catches_text_made_past_the_boundary():
 
 
 # ---------------------------------------------------------------- rules over srs/'s source
-def _calls(tree: ast.AST):
-    for node in ast.walk(tree):
+def _calls(nodes: tuple[ast.AST, ...]):
+    for node in nodes:
         if isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else (func.id if isinstance(func, ast.Name) else "")
@@ -141,10 +141,10 @@ def _is_text_call(node: ast.AST) -> bool:
         isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "Text")
 
 
-def _text_names(tree: ast.AST) -> set[str]:
+def _text_names(nodes: tuple[ast.AST, ...]) -> set[str]:
     """Names every assignment of which, in the module, is a Text call."""
     values: dict[str, list[ast.AST]] = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
                 if isinstance(target, ast.Name):
@@ -158,9 +158,9 @@ def test_rich_text_and_consoles_are_made_only_at_the_boundary():
     problems = []
     allowed_rich_text = {SRS / "ui" / "text.py"}
     for path in SOURCES:
-        tree = syntax_tree(path)
-        text_names = _text_names(tree)
-        for node in ast.walk(tree):
+        nodes = syntax_nodes(path)
+        text_names = _text_names(nodes)
+        for node in nodes:
             if isinstance(node, ast.ImportFrom) and node.module:
                 names = {a.name for a in node.names}
                 if node.module == "rich.text" and path not in allowed_rich_text:
@@ -172,7 +172,7 @@ def test_rich_text_and_consoles_are_made_only_at_the_boundary():
                 for alias in node.names:
                     if alias.name.startswith("rich"):
                         problems.append(f"{_where(path, node)}: import {alias.name} (import names from it)")
-        for name, call in _calls(tree):
+        for name, call in _calls(nodes):
             if name in ("from_markup", "from_ansi", "render_markup", "escape_markup"):
                 problems.append(f"{_where(path, call)}: {name}() (strings are never markup)")
             if name == "Console" and path != SRS / "ui" / "console.py":
@@ -213,8 +213,7 @@ def test_plain_prints_pass_their_data_through_shown():
     them is shown(...), or a number or a date formatted by a format spec."""
     problems = []
     for path in SOURCES:
-        tree = syntax_tree(path)
-        for name, call in _calls(tree):
+        for name, call in _calls(syntax_nodes(path)):
             if name != "print" or not isinstance(call.func, ast.Name):
                 continue
             for value in _plain_print_values(call):

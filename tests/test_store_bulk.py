@@ -157,6 +157,64 @@ def test_json_text_is_what_json_writes_and_reads():
         assert got == expected, raw
 
 
+def test_a_dict_is_written_as_json_dumps_writes_it_without_an_encoder_per_call(monkeypatch):
+    """A review's memory state (before, after) is a dict: json.dumps's own text, from one
+    encoder made once; anything json.dumps words as an error, it still words."""
+    import enum
+    import json
+    import math
+
+    from srs.model import MemoryState
+    from srs.store import engine
+    from tests.factories import T0
+
+    class Level(enum.IntEnum):
+        HIGH = 2
+
+    memory = MemoryState(state=2, stability=12.5, difficulty=5.1, due=T0, last_review=T0, reps=3).to_dict()
+    values = [memory, {}, {"a": [1, None, {"b": "é\u2028"}]}, {1: "x", 2.5: True, None: False, False: 1},
+              {"nan": math.nan, "inf": math.inf, "-inf": -math.inf, "big": 10**30, "tiny": 5e-324},
+              {"level": Level.HIGH, "s": "\ud800\"\\"}]
+    expected = [json.dumps(v) for v in values]
+    real = json.dumps
+    monkeypatch.setattr(json, "dumps", lambda *a, **k: pytest.fail("an encoder made per call"))
+    assert [engine.json_dumps(v) for v in values] == expected
+    monkeypatch.setattr(json, "dumps", real)
+    circular: dict = {}
+    circular["me"] = circular
+    for bad in ({"x": object()}, circular, {(1, 2): 3}):
+        with pytest.raises((TypeError, ValueError)) as ours:
+            engine.json_dumps(bad)
+        with pytest.raises((TypeError, ValueError)) as theirs:
+            json.dumps(bad)
+        assert (type(ours.value), str(ours.value)) == (type(theirs.value), str(theirs.value))
+
+
+def test_a_record_replaced_fast_is_what_dataclasses_replace_makes(monkeypatch):
+    """``srs.model.replaced`` (a memory state's ``with_``, the review session's cards): the
+    record ``dataclasses.replace`` makes, without its ``__init__``; its errors where it errs."""
+    import dataclasses
+
+    from srs import model
+    from srs.model import CardKind, MemoryState, StudyCard
+    from tests.factories import T0
+
+    memory = MemoryState(state=model.State.REVIEW, stability=3.0, due=T0, reps=2)
+    card = StudyCard(key=1, deck_id="d", card_id="c", kind=CardKind.MC, question="q?", answer="A", choices=("x", "y"),
+                     explanation="", wrong_feedback="", tags=("t",), memory=memory, has_state=True, position=0)
+    cases = [(memory, {"reps": 3, "buried_until": None, "leech": True}), (memory, {}),
+             (card, {"memory": memory.with_(reps=9), "has_state": False})]
+    expected = [dataclasses.replace(r, **c) for r, c in cases]
+    monkeypatch.setattr(model, "replace", lambda *a, **k: pytest.fail("dataclasses.replace called"))
+    made = [model.replaced(r, **c) for r, c in cases]
+    assert made == expected and [vars(m) for m in made] == [vars(e) for e in expected]
+    assert [list(vars(m)) for m in made] == [list(vars(e)) for e in expected] and made[0] is not memory
+    assert memory.reps == 2 and hash(made[0]) == hash(expected[0])
+    monkeypatch.undo()
+    with pytest.raises(TypeError):
+        memory.with_(nonsense=1)
+
+
 def test_a_record_made_fast_is_the_record_its_constructor_makes():
     from srs.model import CardContent, CardKind, record_maker
 

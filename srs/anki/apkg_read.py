@@ -13,7 +13,7 @@ import json
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,8 +30,9 @@ from srs.anki.scan import MAX_FIELD_CHARS
 from srs.anki.template import CardContext, cloze_numbers, render_counted
 from srs.anki.text_budget import TextBudget, TextTooLong
 from srs.anki.types import AnkiCard, AnkiPackage, AnkiReview, AnkiSchedule, CardHtml, Skipped
-from srs.deckfile import CardSpec
+from srs.deckfile import CardSpec, _card_spec
 from srs.errors import reading
+from srs.model import record_maker
 
 T = TypeVar("T")
 
@@ -88,7 +89,7 @@ def _open(path: Path, with_reviews: bool, stack: ExitStack) -> "PackageReader":
 def read_package(path: Path, with_reviews: bool = True) -> AnkiPackage:
     """The whole package in memory (small packages, tests; imports stream: open_package)."""
     with open_package(path, with_reviews) as reader:
-        package = AnkiPackage(source=str(path), history=with_reviews, renders_html=True)
+        package = AnkiPackage(source=str(path), history=with_reviews, renders_html=True, ids_from_guids=True)
         for batch in reader.batches():
             package.cards.extend(batch)
         used = set()
@@ -97,6 +98,11 @@ def read_package(path: Path, with_reviews: bool = True) -> AnkiPackage:
         package.media = dict(reader.read_media(used))
         package.skipped = reader.skipped
         return package
+
+
+#: AnkiCard(...) and AnkiSchedule(...) from all their values, without the frozen
+#: dataclasses' __init__ (one each per card of a package)
+_new_card, _new_schedule = record_maker(AnkiCard), record_maker(AnkiSchedule)
 
 
 def _when(seconds: float) -> datetime:
@@ -174,6 +180,7 @@ class PackageReader:
 
     carries_targets = False  # placements() never names an srs card (an AnkiPackage's may)
     renders_html = True  # each card comes with the HTML its templates render, or None: its text says all
+    ids_from_guids = True  # each card's id is card_id(its note's GUID, its ord, whether the note makes several)
 
     def __init__(self, db: sqlite3.Connection, path: Path, with_reviews: bool, zf: zipfile.ZipFile,
                  media: dict[str, str], version: int, budget: Budget, steps: StepBudget, text: TextBudget) -> None:
@@ -201,17 +208,46 @@ class PackageReader:
     def _where(self) -> str:
         return f", note {self._note!r}" if self._note else ""
 
+    def placements(self, known: Container[str] | None = None) -> Iterator[tuple[str, int, str, None]]:
+        """(note GUID, card ord, deck name, no carried target) of every card whose note is
+        there; with ``known``, only the first cards (ord 0) of the notes it names: the only
+        ones a merge recognises by GUID."""
+        for chunk in self._placement_chunks(known):
+            yield from chunk
+
     @_guarded
-    def placements(self) -> Iterator[tuple[str, int, str, None]]:
-        """(note GUID, card ord, deck name, no carried target) of every card whose note is there."""
+    def _placement_chunks(self, known: Container[str] | None, size: int = 20_000
+                          ) -> Iterator[list[tuple[str, int, str, None]]]:
         decks: dict[tuple[int, int], str] = {}
-        for guid, ord_, did, odid in self.db.execute(
-                f"select {_as_text('n.guid')}, {_as_int('c.ord', 'c.did', 'c.odid')} "
-                "from cards c join notes n on n.id = c.nid"):
-            deck = decks.get((did, odid))
-            if deck is None:
-                deck = decks[(did, odid)] = self._deck(did, odid)
-            yield guid, ord_, deck, None
+
+        def placed(rows: list[tuple[str, int, int, int]]) -> list[tuple[str, int, str, None]]:
+            out = []
+            for guid, ord_, did, odid in rows:
+                deck = decks.get((did, odid))
+                if deck is None:
+                    deck = decks[(did, odid)] = self._deck(did, odid)
+                out.append((guid, ord_, deck, None))
+            return out
+
+        if known is None:
+            rows = self.db.execute(f"select {_as_text('n.guid')}, {_as_int('c.ord', 'c.did', 'c.odid')} "
+                                   "from cards c join notes n on n.id = c.nid")
+            while chunk := rows.fetchmany(size):
+                yield placed(chunk)
+            return
+        # the notes known first (a scan of notes alone), then their first cards (of cards
+        # alone): not the join, whose look-up of each card's note is most of its time
+        notes: dict[int, str] = {}
+        rows = self.db.execute(f"select id, {_as_text('guid')} from notes")
+        while chunk := rows.fetchmany(size):
+            notes.update([(nid, guid) for nid, guid in chunk if guid in known])
+            yield []
+        if not notes:
+            return
+        rows = self.db.execute(f"select nid, {_as_int('ord', 'did', 'odid')} from cards")
+        while chunk := rows.fetchmany(size):
+            yield placed([(notes[nid], ord_, did, odid) for nid, ord_, did, odid in chunk
+                          if ord_ == 0 and nid in notes])
 
     @_guarded
     def batches(self, size: int = 5_000) -> Iterator[list[AnkiCard]]:
@@ -222,6 +258,8 @@ class PackageReader:
             "from cards c join notes n on n.id = c.nid order by c.did, c.due, c.nid, c.ord")
         decks: dict[tuple[int, int], str] = {}
         notetypes = self.notetypes
+        unstudied: dict[tuple[int, int, int], AnkiSchedule] = {}
+        make_card = _new_card
         while chunk := rows.fetchmany(size):
             reviews = self._reviews([r[0] for r in chunk]) if self.history else {}
             batch = []
@@ -239,7 +277,7 @@ class PackageReader:
                     self.skipped.append(Skipped(_label(fields, guid), "its note type is missing from the package",
                                                 deck))
                     continue
-                if max(map(len, fields)) > MAX_FIELD_CHARS:
+                if len(flds) > MAX_FIELD_CHARS and max(map(len, fields)) > MAX_FIELD_CHARS:
                     self.skipped.append(Skipped(_label([f[:1000] for f in fields], guid) + (
                         f" (card {ord_ + 1})" if ord_ else ""), f"a field longer than {MAX_FIELD_CHARS:,} characters",
                         deck))
@@ -248,19 +286,24 @@ class PackageReader:
                 if tag_set is None:
                     tag_set = tag_sets[tags] = tuple(dict.fromkeys(tags.split()))
                 spec, html, why = _card(nt, guid, ord_, fields, tag_set, deck, flags & 7, self.text)
-                spec = with_clean_media_refs(spec)  # its media named as srs stores them
                 if spec is None:
                     self.skipped.append(Skipped(_label(fields, guid) + (f" (card {ord_ + 1})" if ord_ else ""),
                                                 why, deck))
                     continue
+                spec = with_clean_media_refs(spec)  # its media named as srs stores them
                 history = tuple(reviews.get(cid, ())) if reviews else ()
                 if type_ == 0 and (not data or data == "{}"):  # a new card without memory: nothing to work out
-                    schedule = AnkiSchedule(0, queue, None, reps, lapses, None, None,
-                                            history[-1].at if history else None)
+                    if history:
+                        schedule = _new_schedule(0, queue, None, reps, lapses, None, None, history[-1].at)
+                    else:  # (cards never studied share a few: one of each)
+                        schedule = unstudied.get((queue, reps, lapses))
+                        if schedule is None:
+                            schedule = unstudied[(queue, reps, lapses)] = _new_schedule(
+                                0, queue, None, reps, lapses, None, None, None)
                 else:
                     schedule = _schedule(type_, queue, due, odue, odid, reps, lapses, data, self.crt,
                                          history[-1].at if history else None)
-                batch.append(AnkiCard(spec, guid, ord_, deck, nt.name, schedule, history, html=html))
+                batch.append(make_card(spec, guid, ord_, deck, nt.name, schedule, history, None, html))
             self._note = ""
             yield batch
         for guid, flds in self.db.execute(f"select {_as_text('guid', 'flds')} from notes "
@@ -348,7 +391,7 @@ def _card(nt: Notetype, guid: str, ord_: int, fields: list[str], tags: tuple[str
     if question_html.strip() != question or answer_html.strip() != answer:  # (a NUL as an HTML parser reads it)
         html = CardHtml(question_html.strip().replace("\0", "\ufffd"), answer_html.strip().replace("\0", "\ufffd"),
                         nt.css.replace("\0", "\ufffd"))
-    return CardSpec(card_id(guid, ord_, many), question, answer, None, "", "", tags), html, ""
+    return _card_spec(card_id(guid, ord_, many), question, answer, None, "", "", tags, 0), html, ""
 
 
 __all__ = ["PackageReader", "open_package", "read_package"]

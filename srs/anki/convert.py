@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from srs.anki.html import list_items, to_text
 from srs.anki.media_names import IMAGE, placeholders
 from srs.anki.scan import trailing_block
-from srs.deckfile import CardSpec
+from srs.deckfile import CardSpec, _card_spec  # (CardSpec(...) of every field, without __init__)
 from srs.model import LETTERS, CardKind, StudyCard
 from srs.rules import choice_count_ok
 
@@ -110,14 +110,14 @@ def mc_card(cid: str, fields: Sequence[str], tags: tuple[str, ...]) -> CardSpec 
     letter = to_text(fields[2])[:1].upper()
     if not _choice_count_ok(choices, letter):
         return None
-    return CardSpec(cid, to_text(fields[0]), letter, choices, to_text(fields[3]), to_text(fields[4]), tags)
+    return _card_spec(cid, to_text(fields[0]), letter, choices, to_text(fields[3]), to_text(fields[4]), tags, 0)
 
 
 def basic_card(cid: str, fields: Sequence[str], tags: tuple[str, ...]) -> CardSpec | None:
     """A note of srs's Basic note type read back (``basic_fields``), or None when its front is empty."""
     back, explanation = split_back(fields[1])
     question = to_text(fields[0])
-    return CardSpec(cid, question, to_text(back), None, to_text(explanation), "", tags) if question else None
+    return _card_spec(cid, question, to_text(back), None, to_text(explanation), "", tags, 0) if question else None
 
 
 _LETTERED = re.compile(r"^([A-F])\) (.*)$", re.S)

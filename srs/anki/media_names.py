@@ -111,6 +111,9 @@ def with_clean_media_refs(spec):
     the same object when there is nothing to change."""
     if spec is None:
         return None
+    if "[" not in spec.question and "[" not in spec.answer and "[" not in spec.explanation \
+            and "[" not in spec.wrong_feedback:  # no placeholder (each starts with `[`): nothing to clean
+        return spec
     fields = {"question": spec.question, "answer": spec.answer, "explanation": spec.explanation,
               "wrong_feedback": spec.wrong_feedback}
     cleaned = {key: clean_media_refs(value) for key, value in fields.items() if value}

@@ -4,7 +4,7 @@ skips, and a card on its way out."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -88,12 +88,17 @@ class AnkiPackage:
     history: bool = True  # a package has a review log (a text file does not)
     media: dict[str, bytes | bytearray] = field(default_factory=dict)  # the media files the cards use, by name
     renders_html: bool = False  # its cards carry the HTML their templates render (an Anki package)
+    ids_from_guids: bool = False  # each card's id is srs.anki.ids.card_id(its note's GUID, ord, many): a package's
     carries_targets = True  # placements() may name an srs card (a CSV's deck and id columns)
 
     # the reading interface of PackageReader, for a package already in memory
-    def placements(self) -> Iterator[tuple[str, int, str, tuple[str, str] | None]]:
+    def placements(self, known: Container[str] | None = None
+                   ) -> Iterator[tuple[str, int, str, tuple[str, str] | None]]:
+        """As PackageReader.placements: with ``known``, the cards a merge may recognise (those
+        that carry a target, the first cards of the notes ``known`` names)."""
         for card in self.cards:
-            yield card.guid, card.ord, card.deck, card.target
+            if known is None or card.target is not None or (card.ord == 0 and card.guid in known):
+                yield card.guid, card.ord, card.deck, card.target
 
     def batches(self, size: int = 5_000) -> Iterator[list[AnkiCard]]:
         for i in range(0, len(self.cards), size):

@@ -128,6 +128,14 @@ def globals_first(args: list[str]) -> list[str]:
     return [*front, command, *rest]
 
 
+def command_name(args: list[str]) -> str | None:
+    """The first word after the global options (``globals_first``'s reading): the command."""
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        i += 2 if args[i] in GLOBAL_OPTIONS else 1
+    return args[i] if i < len(args) and args[i] != "--" else None
+
+
 class SrsTyper(typer.Typer):
     def command(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("cls", SrsCommand)

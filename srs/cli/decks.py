@@ -127,6 +127,8 @@ def cards(
     as_json: bool = json_option("Print JSON (with question, choices, answer)."),
     limit: Optional[int] = typer.Option(None, "--limit", metavar="N", min=0,
                                         help=f"Show at most N cards (default {CARDS_SHOWN}; with --json, all); 0: all."),
+    chance: bool = typer.Option(False, "--chance", help="Add each multiple-choice card's chance of a right answer "
+                                "now (srs readiness's forecast, from all your answers: slower on a big deck)."),
 ) -> None:
     """List cards with their scheduling state."""
     from srs.stats import iter_card_views
@@ -136,18 +138,19 @@ def cards(
     c.check_deck(deck)
     c.check_tag(tag, deck)
     now = c.now()
+    settings_of = c.settings if chance else None  # the forecast (NumPy) only when asked for
     if as_json:  # every card unless --limit says otherwise, written as read
         read = limit or None
         print_json_list(v.to_dict() for v in iter_card_views(c.store, c.settings(deck), now, deck, tag, due,
-                                                             settings_of=c.settings, limit=read))
+                                                             settings_of=settings_of, limit=read))
         return
     read = CARDS_SHOWN if limit is None else limit or None
     total = c.store.count_listed(deck, tag, due_before=now if due else None, now=now)
-    views = iter_card_views(c.store, c.settings(deck), now, deck, tag, due, settings_of=c.settings, limit=read)
+    views = iter_card_views(c.store, c.settings(deck), now, deck, tag, due, settings_of=settings_of, limit=read)
     from srs.ui.card_list import show_cards
     from srs.ui.console import stdout
 
-    show_cards(stdout(), views, total, now, read)
+    show_cards(stdout(), views, total, now, read, chance)
 
 
 @app.command()

@@ -34,7 +34,7 @@ def exam(
     deck_id = c.exam_deck(deck)
     settings = c.settings(deck_id)
     sitting = attempts.take(c.store, settings, deck_id, c.writable_now(), questions=questions, minutes=minutes,
-                            no_timer=no_timer, seed=seed)
+                            no_timer=no_timer, seed=seed, forecast=False)  # worked out at hand-in (NumPy)
     console = stdout(screen=True)
     console.print(f"{sitting.deck.name}: {plural(sitting.questions, 'question')}, "
                   f"{'no time limit' if sitting.minutes is None else plural(sitting.minutes, 'minute')}, "
@@ -56,6 +56,7 @@ def exam(
         from srs.scheduler import make_scheduler
 
         scheduler = make_scheduler(settings, fuzz())
+    attempts.forecast_before(c.store, settings, sitting)  # before its answers are saved as reviews
     report, number = attempts.hand_in(c.store, sitting, confidence, scheduler)
     console.print(f"Before this attempt srs gave you {with_article(f'{sitting.forecast:.0%}')} chance of passing "
                   f"(expected score {sitting.expected_score:.0%}); srs readiness shows how its forecasts fare.")

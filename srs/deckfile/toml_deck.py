@@ -121,7 +121,7 @@ def _parse_in_pieces(text: str, path: str) -> DeckSpec | None:
             return None
         head["card"] = []  # an array of tables, as the first [[card]] makes it
         deck = _Deck(head, text, path)
-        for start, end in zip(bounds[1:], bounds[2:], strict=True):
+        for start, end in zip(bounds[1:-1], bounds[2:], strict=True):  # each piece: a cut to the next
             piece = toml_rs.loads(text[start:end], toml_version="1.0.0")
             if len(piece) != 1 or not isinstance(piece.get("card"), list):
                 return None

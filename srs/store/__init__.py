@@ -9,6 +9,7 @@ from srs.store.card_html import CardHtmlQueries
 from srs.store.content import ContentQueries
 from srs.store.engine import DEFAULT_BUSY_TIMEOUT, open_engine
 from srs.store.media import MediaQueries
+from srs.store.packs import PackQueries
 from srs.store.queue import QueueQueries
 from srs.store.reviews import ReviewQueries
 from srs.store.running import RunningExamQueries
@@ -17,7 +18,7 @@ from srs.store.stats import StatsQueries
 from srs.store.users import UserQueries
 
 
-class Store(ContentQueries, QueueQueries, ReviewQueries, StatsQueries, AttemptQueries, SettingQueries, MediaQueries,
+class Store(ContentQueries, QueueQueries, ReviewQueries, PackQueries, StatsQueries, AttemptQueries, SettingQueries, MediaQueries,
             UserQueries, CardHtmlQueries, RunningExamQueries):
     """One learner's view of a database: content, queue, reviews, statistics, attempts,
     settings, media, accounts and running exams (one module each). Every method is one short transaction, unless called inside

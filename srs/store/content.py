@@ -28,6 +28,7 @@ from srs.store.base import (
     available,
     compiled_sql,
     insert_rows,
+    insert_tuples,
     plain_select,
     study_card,
 )
@@ -37,6 +38,10 @@ from srs.store.records import CardChange, NewCard, columns_of
 _DECK_FIELDS = ("id", "name", "description", "exam_enabled", "exam_questions", "exam_minutes", "exam_pass_mark",
                 "source", "updated_at")
 
+
+#: the columns add_cards writes, in the order of its tuples: a NewCard's, then its CardText's
+_CARD_INSERT = ("deck_id", "card_id", "position", "retired", "anki_guid", "created_at", "updated_at", "kind",
+                "question", "choices", "answer", "explanation", "wrong_feedback", "tags")
 
 _card_content = record_maker(CardContent)  # CardContent(...), made ~4x faster
 
@@ -97,37 +102,45 @@ class ContentQueries(StoreBase):
     def add_cards(self, new: Iterable[NewCard], chunk: int = 20_000) -> dict[tuple[str, str], int]:
         """Insert many cards (with their tags) in bulk; returns their keys by (deck id, card id).
         ``new`` may be made as they are read (a generator): they are inserted ``chunk`` at a
-        time and not kept, only each one's deck id, card id and tags."""
+        time and not kept, only each one's deck id, card id and tags. Rows go to the driver
+        as tuples (no dict per card), the new keys are read straight from its cursor."""
         if isinstance(new, Sequence) and not new:
             return {}
-        rows = ({"deck_id": c.deck_id, "card_id": c.card_id, "position": c.position, "retired": False,
-                 "anki_guid": c.anki_guid, "created_at": c.at, "updated_at": c.at, **c.text.columns()} for c in new)
         with self.atomic(write=True) as connection:
             last = connection.scalar(select(func.max(cards.c.key)))
             added: list[tuple[str, str, Any]] = []  # (deck id, card id, tags) of each row, in order
-            pending = iter(rows)
+            pending = iter(new)
+            tag_lists: dict[tuple[str, ...], tuple[str, ...]] = {}  # one object per list of tags: encoded once
             while part := list(islice(pending, chunk)):
-                insert_rows(connection, cards, part)
-                added.extend((r["deck_id"], r["card_id"], r.get("tags")) for r in part)
-            del part
+                rows = [(c.deck_id, c.card_id, c.position, False, c.anki_guid, c.at, c.at, t.kind.value, t.question,
+                         t.choices, t.answer, t.explanation, t.wrong_feedback, tag_lists.setdefault(t.tags, t.tags))
+                        for c in part for t in (c.text,)]
+                insert_tuples(connection, cards, _CARD_INSERT, rows)
+                added.extend([(r[0], r[1], r[13]) for r in rows])
+                del rows
             if not added:
                 return {}
-            wanted = {(deck_id, card_id) for deck_id, card_id, _ in added}
             keys: dict[tuple[str, str], int] = {}
             # the new rows' keys: the rows above the last key before the insert that are these cards
             # (a deck and card id names one row; this transaction may see others' rows, not own them)
             newer = select(cards.c.deck_id, cards.c.card_id, cards.c.key)
-            for d, c, k in connection.execute(newer if last is None else newer.where(cards.c.key > last)):
+            if last is not None:
+                newer = newer.where(cards.c.key > last)
+            wanted = {(deck_id, card_id) for deck_id, card_id, _ in added}
+            for d, c, k in connection.exec_driver_sql(*compiled_sql(newer, connection)).cursor.fetchall():
                 if (d, c) in wanted:
                     keys[(d, c)] = k
+            del wanted
             for start in range(0, len(added), chunk):  # the tag rows too, a chunk of cards at a time
-                tags: list[dict[str, Any]] = []
+                tags: list[tuple[int, str]] = []
                 for deck_id, card_id, names in added[start:start + chunk]:
                     if names:
                         key = keys[(deck_id, card_id)]
-                        tags.extend({"card_key": key, "tag": tag}
-                                    for tag in (dict.fromkeys(names) if len(names) > 1 else names))
-                insert_rows(connection, card_tags, tags)
+                        if len(names) == 1:
+                            tags.append((key, names[0]))
+                        else:
+                            tags.extend([(key, tag) for tag in dict.fromkeys(names)])
+                insert_tuples(connection, card_tags, ("card_key", "tag"), tags)
             return keys
 
     def update_cards(self, changes: Sequence[CardChange], chunk: int = 500) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from json.encoder import c_make_encoder  # type: ignore[attr-defined]
 from json.encoder import encode_basestring_ascii as _json_string
 from json.scanner import make_scanner
 from pathlib import Path
@@ -16,7 +17,7 @@ from srs.errors import UserError
 #: every schema revision this version of srs knows, oldest first: the files of
 #: migrations/versions (tests/test_migrations.py checks the two agree; Alembic is not
 #: imported to read them on every start)
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012", "0013", "0014")
 HEAD = REVISIONS[-1]
 DEFAULT_BUSY_TIMEOUT = 10.0  # seconds a write waits for another process's lock
 
@@ -69,13 +70,30 @@ def _sqlite_setup(engine: Engine, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) ->
 _scan_json = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 
 
+def _not_json(value: object) -> object:
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+
+#: json.dumps' own C encoder with its default options, made once (json.dumps makes one per
+#: call, which costs as much as encoding a review's memory state); without its check for
+#: circular containers, which json.dumps then makes (and words)
+_ENCODE = c_make_encoder(None, _not_json, _json_string, None, ": ", ", ", False, False, True) \
+    if c_make_encoder is not None else None
+
+
 def json_dumps(value: object) -> str:
     """``json.dumps(value)``, the same text; a list (or tuple) of strings, a card's choices or
-    tags, without the encoder's set-up per call, which costs more than the encoding itself."""
+    tags, and a dict, a review's memory state before and after, without the encoder's set-up
+    per call, which costs more than the encoding itself."""
     if type(value) is list or type(value) is tuple:
         try:
             return "[" + ", ".join(map(_json_string, value)) + "]"
         except TypeError:  # not all strings: the encoder says what it makes of them
+            pass
+    elif type(value) is dict and _ENCODE is not None:
+        try:
+            return "".join(_ENCODE(value, 0))
+        except (TypeError, ValueError, RecursionError):  # json.dumps says what it makes of it
             pass
     return json.dumps(value)
 

@@ -148,6 +148,29 @@ reviews = Table(
     Index("ix_reviews_learner_source_time", "learner", "source", "reviewed_at"),
 )
 
+#: the review log as the readiness forecast reads it (srs/store/packs.py), packed per block of
+#: ``PACK_CARDS`` card keys (block = card key // 32): the block's rows in (card, time, id) order
+#: as columns of little-endian numbers, so that a deck's log is read as a few thousand rows,
+#: not a row per review. A cache of ``reviews``, right for the rows up to the learner's
+#: ``review_packs_seen`` id (later ones are found by id); triggers (migration 0014) delete a
+#: block's pack where one of its rows is changed, deleted or inserted at an id already seen
+review_packs = Table(
+    "review_packs", metadata,
+    Column("learner", String(200), primary_key=True),
+    Column("block", Integer, primary_key=True, autoincrement=False),
+    #: uint16 per row: (card key - block * 32) * 16 + srs.rules.review_code's low part
+    _required("code", LargeBinary),
+    _required("at", LargeBinary),         # float64 per row: epoch seconds
+    _required("stability", LargeBinary),  # float64 per row: FSRS stability after, NaN for none
+)
+
+#: per learner: the largest review id that every pack of theirs reflects (srs/store/packs.py)
+review_packs_seen = Table(
+    "review_packs_seen", metadata,
+    Column("learner", String(200), primary_key=True),
+    _required("seen", Integer),
+)
+
 settings = Table(
     "settings", metadata,
     Column("learner", String(200), primary_key=True),
@@ -276,4 +299,4 @@ sign_in_failures = Table(
 
 
 __all__ = ["UTCDateTime", "card_states", "card_tags", "cards", "deck_media", "decks", "exam_answers", "exam_attempts",
-           "media", "metadata", "reviews", "running_exams", "settings", "sign_in_failures", "users", "web_sessions"]
+           "media", "metadata", "review_packs", "review_packs_seen", "reviews", "running_exams", "settings", "sign_in_failures", "users", "web_sessions"]

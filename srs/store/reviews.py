@@ -5,62 +5,33 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
-    Float,
-    Integer,
-    Text,
     and_,
     bindparam,
-    case,
-    cast,
     delete,
-    false,
     func,
     insert,
     select,
     update,
 )
 
-from srs.model import NEW, CardKind, MemoryState, ReviewEntry
-from srs.rules import code_key, review_code
+from srs.model import NEW, MemoryState, ReviewEntry
 from srs.store.base import (
     STATE_COLUMNS,
     Prepared,
     StoreBase,
-    answered_right,
-    compiled_sql,
     insert_rows,
     memory_of,
     review_entry,
     state_values,
 )
-from srs.store.models import card_states, cards, exam_answers, exam_attempts
+from srs.store.models import card_states, cards, exam_attempts
 from srs.store.models import reviews as review_table
 
 if TYPE_CHECKING:
-    from numpy.typing import NDArray
-
-class ReviewColumns(NamedTuple):
-    """The review log of a deck's live multiple-choice cards as arrays, by card, time and id."""
-
-    code: NDArray[Any]               # srs.rules.review_code: card key, rating, right, from an exam
-    at: NDArray[Any]                 # epoch seconds
-    stability: NDArray[Any]          # FSRS stability after, NaN for none
-
-
-class ExamColumns(NamedTuple):
-    """The answered exam questions of a deck's live multiple-choice cards, by card and time."""
-
-    key: NDArray[Any]                # card key
-    ended: NDArray[Any]              # epoch seconds the attempt ended
-    right: NDArray[Any]              # bool
-
-
-#: card keys whose review-log rows ``forecast_columns`` reads per statement (bounds the texts)
-REVIEW_KEYS_AT_ONCE = 20_000
-
+    pass
 
 @cache
 def _answer_statements(dialect: Any) -> tuple[Prepared, Prepared, Prepared, Prepared]:
@@ -194,93 +165,6 @@ class ReviewQueries(StoreBase):
             for rows in s.execute(stmt, execution_options={"yield_per": 20_000}).partitions():
                 yield from rows
 
-    def _exam_evidence(self, s, deck: str) -> list[tuple[int, float, bool]]:
-        mc = select(cards.c.key).where(cards.c.deck_id == deck, cards.c.kind == CardKind.MC.value, cards.c.retired == false())
-        answers = s.execute(select(exam_answers.c.card_key, cast(self._epoch(exam_attempts.c.finished_at), Float),
-                                   exam_answers.c.correct).join(exam_attempts, exam_attempts.c.id == exam_answers.c.attempt_id)
-                            .where(exam_attempts.c.learner == self.learner, exam_attempts.c.deck_id == deck,
-                                   exam_answers.c.chosen.is_not(None), exam_answers.c.card_key.in_(mc))
-                            .order_by(exam_answers.c.card_key, exam_attempts.c.finished_at))
-        return [(int(k), float(t), bool(c)) for k, t, c in answers]
-
-    def forecast_columns(self, deck: str, keys: Sequence[int] | None = None) -> tuple[ReviewColumns, ExamColumns]:
-        """What the readiness forecast learns from, as arrays, read from covering indexes
-        without a Python object per value: the review log (``ReviewColumns``; its code is
-        ``srs.rules.review_code``: card key, rating, right as ``answered_right``, from an exam)
-        and the answered exam questions (``ExamColumns``). ``keys``: the deck's
-        live multiple-choice cards, when the caller has them (``exam_cards``): not read again."""
-        import numpy as np  # only readiness needs it: not every command that opens the store
-
-        with self.atomic() as connection:
-            if keys is None:
-                mc = and_(cards.c.deck_id == deck, cards.c.kind == CardKind.MC.value, cards.c.retired == false())
-                keys = connection.exec_driver_sql(*compiled_sql(select(cards.c.key).where(mc), connection)) \
-                    .cursor.fetchall()
-            wanted = np.array(keys, dtype=np.int64).reshape(-1)
-            if not len(wanted):
-                return (ReviewColumns(np.zeros(0, np.int64), np.zeros(0), np.zeros(0)),
-                        ExamColumns(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool)))
-            lo, hi = int(wanted.min()), int(wanted.max())
-            parts = [self._packed_reviews(connection, start, min(hi, start + REVIEW_KEYS_AT_ONCE - 1))
-                     for start in range(lo, hi + 1, REVIEW_KEYS_AT_ONCE)]
-            codes, at, stability = (np.concatenate(column) for column in zip(*parts, strict=True))
-            if hi - lo + 1 == len(np.unique(wanted)):  # every key from lo to hi: every row read is one
-                reviews = ReviewColumns(codes, at, stability)
-            else:
-                mine = np.isin(code_key(codes), wanted)
-                reviews = ReviewColumns(codes[mine], at[mine], stability[mine])
-            k, t, c = zip(*answers, strict=True) if (answers := self._exam_evidence(connection, deck)) else ((), (), ())
-            return reviews, ExamColumns(np.array(k, dtype=np.int64), np.array(t, dtype=float), np.array(c, dtype=bool))
-
-    def _packed_reviews(self, connection, lo: int, hi: int) -> tuple[Any, Any, Any]:
-        """The (code, epoch seconds, stability or NaN) columns of ``forecast_columns`` for the
-        card keys ``lo..hi`` (other decks' rows among them included: the caller drops them).
-        One range scan of the (learner, card, time, id, rating, source, stability, correct) index; each
-        column comes back as one comma-separated text, aggregated in the index's order, and is
-        parsed by numpy: a row per review costs more in the driver than the SQL (~1 µs each,
-        a million of them). Codes and times are exact; on SQLite a stability comes in whole
-        ten-thousandths of a day (within 4.3 seconds of the stored value: an integer costs a
-        third of a REAL's 15 digits to write and a tenth to parse); PostgreSQL's text is exact."""
-        import numpy as np
-
-        sqlite = connection.dialect.name == "sqlite"
-        log = review_table.c
-        code = review_code(log.card_key, log.rating, answered_right(), case((log.source == "exam", 1), else_=0))
-        if sqlite:
-            # julianday's own integer milliseconds (exact: well below 2**53, off by < 0.1 before
-            # rounding); turned into epoch seconds below with the arithmetic of ``_epoch``
-            when = cast(func.julianday(review_table.c.reviewed_at) * 86400000.0 + 0.5, Integer)
-        else:
-            when = cast(self._epoch(review_table.c.reviewed_at), Float)
-        logged = func.coalesce(review_table.c.stability, -1.0)  # never negative: -1 marks NULL
-        stability: Any = cast(func.round(logged * 10000.0), Integer) if sqlite else logged
-        mine = and_(review_table.c.learner == self.learner, review_table.c.card_key >= lo, review_table.c.card_key <= hi)
-        order = (review_table.c.card_key, review_table.c.reviewed_at, review_table.c.id)
-        if sqlite:
-            # SQLite before 3.44 has no ORDER BY inside group_concat: it concatenates the rows in
-            # the order the subquery yields them (SQLite keeps a FROM subquery's ORDER BY when the
-            # outer query aggregates with anything but count, min or max)
-            rows = select(code.label("code"), when.label("at"), stability.label("stability")).where(mine) \
-                .order_by(*order).subquery()
-            stmt = select(func.count(), *(func.aggregate_strings(rows.c[name], ",")
-                                          for name in ("code", "at", "stability")))
-        else:
-            stmt = select(func.count(), *(func.aggregate_strings(cast(value, Text), ",").aggregate_order_by(*order)
-                                          for value in (code, when, stability))).where(mine)
-        count, *texts = connection.exec_driver_sql(*compiled_sql(stmt, connection)).cursor.fetchone()
-        if not count:
-            return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
-        codes, at, stabilities = (np.fromstring(text, dtype=dtype, sep=",")
-                                  for text, dtype in zip(texts, (np.int64, np.int64 if sqlite else float,
-                                                                 np.int64 if sqlite else float), strict=True))
-        if not len(codes) == len(at) == len(stabilities) == count:
-            raise AssertionError("the review log's packed columns do not parse")
-        if sqlite:
-            at = (at / 86400000.0 - 2440587.5) * 86400.0
-            stabilities = stabilities / 10000.0
-        stabilities[stabilities < 0] = np.nan
-        return codes, at, stabilities
-
     def memories(self, keys: Sequence[int], chunk: int = 5_000) -> dict[int, MemoryState]:
         """The stored states of these cards (cards never touched have none)."""
         out: dict[int, MemoryState] = {}
@@ -329,4 +213,4 @@ class ReviewQueries(StoreBase):
                     before=before.to_dict() if before else None, after=after.to_dict(), stability=after.stability))
 
 
-__all__ = ["ExamColumns", "ReviewColumns", "ReviewQueries"]
+__all__ = ["ReviewQueries"]

@@ -159,11 +159,12 @@ def _exam_cell(exam: bool, outlook) -> Text:
 
 
 def card_table(rows: Sequence, now: datetime | None = None, width: int = 100, total: int | None = None,
-               first: int = 1) -> Table:
+               first: int = 1, chance: bool = True) -> Table:
     """``stats.CardView`` rows. A card's id never wraps: when every card is of one deck the
     deck goes in the title; in a narrow terminal columns are left out (``CARD_DROP``) and
     due times are relative ("in 3d"). Given ``total`` (more cards than ``rows``), the title
-    says which of them these are (``first``: the number of the first row)."""
+    says which of them these are (``first``: the number of the first row). The "chance now"
+    column only with ``chance`` (``srs cards --chance``: the forecast was worked out)."""
     decks = {r.card.deck_id for r in rows}
     one_deck = len(decks) == 1
     compact = width < NARROW and now is not None
@@ -175,7 +176,7 @@ def card_table(rows: Sequence, now: datetime | None = None, width: int = 100, to
         ("card", {"no_wrap": True, "overflow": "ellipsis"}), ("state", {"no_wrap": True}),
                ("due", {"no_wrap": True})]
     columns += [(name, dict(number, min_width=len(name)))
-                for name in ("chance now", "memory R", "stability", "reps", "lapses")]
+                for name in ("chance now", "memory R", "stability", "reps", "lapses") if chance or name != "chance now"]
     cells = []
     for r in rows:
         back = r.buried_until if r.buried_until and (r.due is None or r.buried_until > r.due) else r.due
@@ -197,7 +198,7 @@ def card_table(rows: Sequence, now: datetime | None = None, width: int = 100, to
                       "chance now": f"{r.chance:.0%}" if r.chance is not None else "",
                       "memory R": f"{r.retrievability:.0%}" if r.retrievability is not None else "",
                       "reps": str(r.reps), "lapses": str(r.lapses)})
-    table = fitted(title, columns, cells, width, CARD_DROP)
+    table = fitted(title, columns, cells, width, [c for c in CARD_DROP if chance or c != "chance now"])
     meanings = {"chance now": "of a right answer now, from all your answers (srs readiness's forecast)",
                 "memory R": "FSRS's retrievability, near 100% right after any review, a miss too"}
     shown = {str(column.header) for column in table.columns}  # a hidden column needs no legend

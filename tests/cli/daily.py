@@ -38,8 +38,9 @@ class Srs:
             assert result.exit_code == 0, (args, result.exit_code, result.stdout, result.stderr)
         return result
 
-    def cards(self, deck: str = "mini") -> dict[str, dict]:
-        return {c["card"]: c for c in json.loads(self("cards", "--deck", deck, "--json").stdout)}
+    def cards(self, deck: str = "mini", chance: bool = False) -> dict[str, dict]:
+        extra = ("--chance",) if chance else ()
+        return {c["card"]: c for c in json.loads(self("cards", "--deck", deck, "--json", *extra).stdout)}
 
     def right(self, name: str) -> str:
         """The key that answers ``name`` right in a review now."""

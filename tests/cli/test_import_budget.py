@@ -21,14 +21,16 @@ pytestmark = pytest.mark.slow
 ALWAYS_NEVER = ("sqlalchemy.orm", "alembic", "pydantic", "fsrs_rs_python", "zstandard", "tomli_w", "platformdirs",
                 "srs.optimize", "srs.anki", "srs.importer", "srs.deckfile", "srs.export", "srs.merge", "srs.lint",
                 "srs.web", "starlette", "jinja2", "uvicorn", "multipart")
-#: never needed to list decks or cards or to show a review card
+#: never needed to list decks or cards or to show a review card; asyncio and importlib.metadata
+#: (which SQLAlchemy imports) are deferred by the command line (srs.lazy_stdlib) and never used
 NEVER = ALWAYS_NEVER + ("numpy", "rich.progress", "rich.live", "srs.forecast", "srs.exam_report",
-                        "srs.ui.exam_screen")
+                        "srs.ui.exam_screen", "asyncio", "importlib.metadata", "email", "ssl", "zipfile")
 #: what each command must not import on top of NEVER
 BUDGET = {
     ("decks",): ("fsrs", "srs.scheduler", "srs.review", "srs.queue", "srs.ui.review_screen"),
     ("decks", "--json"): ("fsrs", "srs.scheduler", "rich"),
     ("cards",): ("srs.review", "srs.queue", "srs.ui.review_screen"),  # FSRS: each card's recall now
+    ("cards", "--json"): ("srs.review", "srs.queue", "srs.ui.review_screen", "rich"),
     ("review",): (),
     ("stats",): ("fsrs", "srs.scheduler", "srs.review", "srs.ui.review_screen"),  # its defaults need no Pydantic
 }
@@ -61,19 +63,67 @@ def test_hot_commands_import_only_what_they_need(args, small_db):
     assert "srs.store" in modules  # the command did open the database
     if args[0] == "review":
         assert "srs.ui.review_screen" in modules  # and showed a card
-    never = NEVER
-    if args[0] == "cards":  # its "chance now" column is the forecast's (NumPy), not FSRS's recall
-        never = tuple(p for p in NEVER if p not in ("numpy", "srs.forecast"))
-    over = {package: loaded(modules, package) for package in never + BUDGET[args] if loaded(modules, package)}
+    over = {package: loaded(modules, package) for package in NEVER + BUDGET[args] if loaded(modules, package)}
     assert not over, f"srs {' '.join(args)} imported {over}"
 
 
-def test_an_exam_imports_no_orm_nor_migrations(small_db):
-    """A whole mock exam, handed in at once (its forecast before the attempt needs numpy)."""
-    modules = imported(["exam", "--deck", "d"], small_db, "q\n")
-    assert "srs.ui.exam_screen" in modules and "srs.store" in modules  # it did show a question
-    over = {package: loaded(modules, package) for package in ALWAYS_NEVER if loaded(modules, package)}
+def test_the_deferred_modules_work_when_used_after_sqlalchemy():
+    """As the command line runs: asyncio and importlib.metadata deferred, SQLAlchemy imported
+    (and an engine used) without them, then each works as itself when used."""
+    code = (
+        "import sys\n"
+        "from srs.lazy_stdlib import defer, loaded\n"
+        "defer()\n"
+        "import sqlalchemy\n"
+        "engine = sqlalchemy.create_engine('sqlite://')\n"
+        "with engine.connect() as c:\n"
+        "    assert c.execute(sqlalchemy.text('select 1')).scalar() == 1\n"
+        "assert not loaded('asyncio') and not loaded('importlib.metadata'), sorted(sys.modules)\n"
+        "from sqlalchemy.util.concurrency import iscoroutine\n"
+        "import asyncio\n"
+        "async def three():\n"
+        "    return 3\n"
+        "coroutine = three()\n"
+        "assert iscoroutine(coroutine) and asyncio.run(coroutine) == 3 and loaded('asyncio')\n"
+        "import importlib.metadata\n"
+        "from importlib.metadata import version\n"
+        "assert version('sqlalchemy') == sqlalchemy.__version__ == importlib.metadata.version('sqlalchemy')\n"
+        "print('ok')\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SRS_")}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert (proc.returncode, proc.stdout) == (0, "ok\n"), proc.stderr[-2000:]
+
+
+def test_cards_loads_the_forecast_only_for_its_chance_column(small_db):
+    """`srs cards --chance` adds the forecast's "chance now" (NumPy); plain `srs cards` not."""
+    modules = imported(["cards", "--chance"], small_db)
+    assert loaded(modules, "srs.forecast") and loaded(modules, "numpy")
+
+
+def run_merged(args: list[str], db: str, stdin: str) -> str:
+    """What the process wrote, its output and its ``-X importtime`` lines in the order written."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SRS_")}
+    env.update(SRS_DB=db, SRS_LEARNER="alice", HOME=os.environ["HOME"], PYTHONUNBUFFERED="1")
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "srs", *args], input=stdin, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    return proc.stdout
+
+
+def test_an_exam_shows_its_first_question_before_loading_the_forecast(small_db):
+    """A whole mock exam, handed in at once: no ORM nor migrations at all, and nothing of the
+    forecast (NumPy) until it is handed in (its forecast before the attempt is worked out
+    then); the process's own output and its imports, in the order it wrote them."""
+    lines = run_merged(["exam", "--deck", "d"], small_db, "q\n").splitlines()
+    modules = [line.rsplit("|", 1)[1].strip() for line in lines if line.startswith("import time:") and "|" in line]
+    assert "srs.ui.exam_screen" in modules and "srs.store" in modules
+    over = {package: loaded(set(modules), package) for package in ALWAYS_NEVER if loaded(set(modules), package)}
     assert not over, f"srs exam imported {over}"
+    first_question = next(i for i, line in enumerate(lines) if "Question 1 of 5" in line)
+    forecast = next(i for i, line in enumerate(lines) if line.startswith("import time:") and
+                    line.rsplit("|", 1)[1].strip() in ("numpy", "srs.forecast"))
+    handed_in = next(i for i, line in enumerate(lines) if line.startswith("Before this attempt srs gave you"))
+    assert first_question < forecast < handed_in
 
 
 def test_version_alone_loads_no_command_line_library(small_db):

@@ -220,7 +220,7 @@ def test_piped_output_has_whole_rows_at_any_width(tmp_path, monkeypatch):
     decks = srs("decks").stdout
     assert LONG_NAME in decks                            # on one line, not folded
     assert re.search(r"mini\s+Mini deck\s+5\s+5\s+0\s+0\s+\d+\s+0\s+2026-11-20 in 18d \? \(no mock yet\)", decks), decks
-    cards = srs("cards").stdout
+    cards = srs("cards", "--chance").stdout
     header = next(line for line in cards.splitlines() if line.strip().startswith("card"))
     assert re.split(r"\s{2,}", header.strip()) == ["card", "state", "due", "chance now", "memory R", "stability",
                                                    "reps", "lapses"]
@@ -232,7 +232,7 @@ def test_piped_output_has_whole_rows_at_any_width(tmp_path, monkeypatch):
 def test_a_narrow_terminal_hides_columns_in_order_and_says_so(tmp_path, monkeypatch):
     srs = Srs(tmp_path, monkeypatch, width=50)
     srs("import", srs.deck)
-    cards = srs("cards", "--deck", "mini").stdout
+    cards = srs("cards", "--deck", "mini", "--chance").stdout
     assert all(len(line) <= 50 for line in cards.splitlines())
     header = next(line for line in cards.splitlines() if line.strip().startswith("card"))
     assert re.split(r"\s{2,}|(?<=\S) (?=\S{4})", header.strip()) == ["card", "state", "due", "chance now", "lapses"]
@@ -272,11 +272,21 @@ def test_cards_shows_the_forecasts_chance_now_beside_fsrs_memory(srs):
     first = srs.first("--deck", "mini")
     srs("review", "--deck", "mini", "--limit", "1", input=f"{srs.wrong(first)}\n\n")   # a miss at 09:00
     srs.monkeypatch.setenv("SRS_NOW", "2026-11-02T22:00:00+00:00")                  # 13 hours later
-    row = srs.cards()[first]
+    row = srs.cards(chance=True)[first]
     assert row["retrievability"] > 0.9                    # FSRS: the answer was just read
     assert row["chance_now"] < row["retrievability"] - 0.2  # the forecast: a miss is strong evidence
-    assert srs.cards()["mini/basic"]["chance_now"] is None  # a basic card: no forecast
-    out = srs("cards", "--deck", "mini").stdout
+    assert srs.cards(chance=True)["mini/basic"]["chance_now"] is None  # a basic card: no forecast
+    # without --chance no forecast is worked out (no NumPy): null in JSON, no column, no legend
+    assert srs.cards()[first]["chance_now"] is None and srs.cards()[first]["retrievability"] == row["retrievability"]
+    plain = srs("cards", "--deck", "mini").stdout
+    header = next(line for line in plain.splitlines() if line.strip().startswith("card"))
+    assert re.split(r"\s{2,}", header.strip()) == ["card", "state", "due", "memory R", "stability", "reps", "lapses"]
+    assert "chance now" not in plain
+    srs.monkeypatch.setenv("SRS_WIDTH", "40")
+    narrow = srs("cards", "--deck", "mini").stdout
+    srs.monkeypatch.delenv("SRS_WIDTH")
+    assert "chance now" not in narrow and "columns hidden (stability, reps, memory R" in " ".join(narrow.split())
+    out = srs("cards", "--deck", "mini", "--chance").stdout
     header = next(line for line in out.splitlines() if line.strip().startswith("card"))
     assert "chance now" in header and "memory R" in header
     line = next(line for line in out.splitlines() if line.strip().startswith(first.partition("/")[2] + " "))

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from starlette.testclient import TestClient
 
-from srs.accounts import hash_password
+import srs.accounts
 from srs.store import open_store
 from srs.web.app import create_app
 from srs.web.security import Guard
@@ -15,7 +15,20 @@ from tests.factories import T0, deck, make_store
 from tests.web.helpers import Client
 
 PASSWORDS = {"tina": "tina-teaches", "alice": "alice-secret", "bob": "bob-secret-1"}
-_HASHES: dict[str, str] = {}  # scrypt costs ~50 ms a hash: once per test run
+_HASHES: dict[str, str] = {}  # once per test run
+#: scrypt's N for the test accounts: each sign-in checks a hash, ~50 ms at srs's own N (2**14),
+#: under 1 ms here; the stored text names its N, which the check reads (tests/cli/test_users_cli.py
+#: checks the N that ``srs users add`` stores)
+TEST_SCRYPT_N = 2**10
+
+
+def cheap_hash(password: str) -> str:
+    """What srs stores for ``password``, at the test accounts' cost."""
+    n, srs.accounts.SCRYPT_N = srs.accounts.SCRYPT_N, TEST_SCRYPT_N
+    try:
+        return srs.accounts.hash_password(password)
+    finally:
+        srs.accounts.SCRYPT_N = n
 
 
 class MovingClock:
@@ -34,7 +47,7 @@ def class_db(db_url: str, *decks, users=("tina", "alice", "bob")) -> str:
     try:
         for name in users:
             if name not in _HASHES:
-                _HASHES[name] = hash_password(PASSWORDS[name])
+                _HASHES[name] = cheap_hash(PASSWORDS[name])
             store.add_user(name, _HASHES[name], name == "tina", T0)
     finally:
         store.close()

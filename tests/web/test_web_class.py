@@ -13,7 +13,7 @@ import pytest
 from srs.classroom import safe_cell
 from srs.store import open_store
 from tests.factories import T0, deck
-from tests.web.class_helpers import class_client, class_db, question, sign_in
+from tests.web.class_helpers import cheap_hash, class_client, class_db, question, sign_in
 from tests.web.helpers import Client
 
 LOGIN = "/signin"
@@ -129,7 +129,6 @@ def test_the_teachers_class_page_and_csv(db):
 
 
 def test_the_csv_cannot_start_a_formula(db_url):
-    from srs.accounts import hash_password
     from srs.deckfile import CardSpec, DeckSpec, ExamSettings
 
     evil = "=HYPERLINK(\"http://x\",\"y\")"
@@ -138,7 +137,7 @@ def test_the_csv_cannot_start_a_formula(db_url):
     db = class_db(db_url, DeckSpec("d", "D", "", ExamSettings(4, 30, 0.7), cards, "d.toml"))
     store = open_store(db, "x")[0]
     try:
-        store.add_user("@SUM(A1)", hash_password("whatever-pw"), False, store.decks()[0].updated_at)
+        store.add_user("@SUM(A1)", cheap_hash("whatever-pw"), False, store.decks()[0].updated_at)
     finally:
         store.close()
     with class_client(db) as tc_t, class_client(db) as tc_a:
