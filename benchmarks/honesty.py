@@ -6,6 +6,7 @@ beside four baselines.
 
     python -m benchmarks.honesty                 # 60 learners per family (many minutes)
     python -m benchmarks.honesty --learners 10   # quicker, noisier
+    python -m benchmarks.honesty --learners 2 --family fixed --trace   # every forecast vs the truth
 
 Families: the first six vary the world's settings; each of the others breaks one of the
 forecast's assumptions (see ``learners.FAMILIES``: outside study, linear and step forgetting,
@@ -15,8 +16,9 @@ Scores, per family and method: per-question log loss and Brier over every questi
 mock and final (forecast just before); pass-forecast Brier on every forecast and on those
 after the learner's first mock; mean |forecast − truth|, the truth being the simulation's own
 pass probability at that moment (each card's exam chance from the learner's true memory, the
-exam's draw summed exactly); how often the 80% score interval held the actual score (srs
-only); and the expected calibration error of the pass forecasts (10 bins) with its floor.
+exam's draw summed exactly), on all forecasts and on those after the first mock; how often
+the 80% score interval held the actual score (srs only); and the expected calibration error
+of the pass forecasts (10 bins) with its floor.
 Baselines: (a) srs's former forecast, p = R + (1 − R)/k with FSRS's R, questions independent;
 (b) the learner's past mock pass rate with a Laplace prior (per question: the past share of
 right mock answers, Laplace); (c) a binomial around the last mock score (Laplace), 0.5 before
@@ -51,13 +53,16 @@ class Scored:
     passes: list[tuple[float, bool]] = field(default_factory=list)
     later: list[tuple[float, bool]] = field(default_factory=list)    # forecasts after a first mock
     errors: list[float] = field(default_factory=list)                # |pass forecast − truth|
+    later_errors: list[float] = field(default_factory=list)          # the same after a first mock
     covered: list[bool] = field(default_factory=list)                # 80% interval held the score
+    trace: list[str] = field(default_factory=list)                   # one line a forecast (--trace)
 
     def add(self, p: float, passed: bool, truth: float, mocks_before: int,
             qs: list[tuple[float, bool]], covered: bool | None = None) -> None:
         self.passes.append((p, passed))
         if mocks_before:
             self.later.append((p, passed))
+            self.later_errors.append(abs(p - truth))
         self.errors.append(abs(p - truth))
         self.questions.extend(qs)
         if covered is not None:
@@ -104,11 +109,14 @@ def simulate_learner(engine, index: int, family: Family, seed: int, scored: dict
     history: list[tuple[float, int, int, bool]] = []  # (day, right, questions, passed) of past mocks
     right_answers = [0, 0]
 
+    true_score = [0.0]
+
     def truth(day: float, keys: list[int] | None) -> float:
         """The simulation's own pass probability: the exam's cards (``keys``, or a random draw
         of the pool) answered with their true exam chances."""
         chosen = keys or [c.key for c in pool]
         ps = [learner.exam_chance(key, len(cards[key].choices), day) for key in chosen]
+        true_score[0] = sum(ps) / len(ps)
         return exam_odds(ps, n, mark, sensitivities=False).pass_probability
 
     def forecast_and_score(at: datetime, outcomes: list[bool], keys: list[int], true_p: float):
@@ -121,6 +129,12 @@ def simulate_learner(engine, index: int, family: Family, seed: int, scored: dict
         low, high = f.score_interval
         scored["srs"].add(f.pass_probability, passed, true_p, before,
                           [(by_key[key], y) for key, y in zip(keys, outcomes, strict=True)], low - 1e-9 <= share <= high + 1e-9)
+        d = f.drift
+        scored["srs"].trace.append(
+            f"{family.name:<13} #{index:<2} {traits.diligence:<7} day {day:5.1f} {'final' if day >= DAYS else 'mock':<5} "
+            f"after {before} | p {f.pass_probability:.2f} truth {true_p:.2f} | score {share:.2f} "
+            f"exp {f.expected_score:.2f} true {true_score[0]:.2f} [{low:.2f},{high:.2f}] | "
+            f"level {d.level:+.2f}±{d.at(0.0)[1]:.2f} trend {d.trend:+.3f}")
         # (a) FSRS recall, independent questions
         ps = []
         for key in keys:
@@ -255,12 +269,14 @@ class Row:
     later: int = 0           # forecasts after a first mock
     later_brier: float = math.nan
     truth_error: float = math.nan   # mean |pass forecast − the simulation's pass probability|
+    later_truth_error: float = math.nan   # the same after the first mock
     coverage: float = math.nan      # share of actual scores inside the 80% interval (srs only)
 
 
-def run(learners: int, seed: int, families: list[Family] | None = None, db: Path | None = None) -> list[Row]:
+def run(learners: int, seed: int, families: list[Family] | None = None, db: Path | None = None,
+        trace: list[str] | None = None) -> list[Row]:
     """Simulate ``learners`` learners per family; one row per family and method, then the
-    families pooled ("all")."""
+    families pooled ("all"); with ``trace``, one line per srs forecast is appended to it."""
     from srs.importer import load_bundled
     from srs.store import Store
     from srs.store.engine import open_engine
@@ -276,10 +292,12 @@ def run(learners: int, seed: int, families: list[Family] | None = None, db: Path
             for i in range(learners):
                 simulate_learner(engine, i, family, seed, scored)
             for m in METHODS:
-                for name in ("questions", "passes", "later", "errors", "covered"):
+                for name in ("questions", "passes", "later", "errors", "later_errors", "covered", "trace"):
                     getattr(pooled[m], name).extend(getattr(scored[m], name))
             rows += _rows(family.name, scored)
         rows += _rows("all", pooled)
+        if trace is not None:
+            trace.extend(pooled["srs"].trace)
         engine.dispose()
     return rows
 
@@ -292,6 +310,7 @@ def _rows(family: str, scored: dict[str, Scored]) -> list[Row]:
                        _log_loss(s.questions), _brier(s.questions), _brier(s.passes), _ece(s.passes),
                        _ece_floor(s.passes), len(s.later), _brier(s.later) if s.later else math.nan,
                        sum(s.errors) / len(s.errors),
+                       sum(s.later_errors) / len(s.later_errors) if s.later_errors else math.nan,
                        sum(s.covered) / len(s.covered) if s.covered else math.nan))
     return out
 
@@ -322,7 +341,7 @@ def verdict(rows: list[Row]) -> list[str]:
 
 def table(rows: list[Row]) -> str:
     head = (f"{'family':<14} {'forecast':<11} {'n':>4} {'passed':>6} {'q logloss':>9} {'pass Brier':>10} "
-            f"{'n>1st':>5} {'Brier>1st':>9} {'|f-truth|':>9} {'80% held':>8} {'pass ECE':>8} {'floor':>5}")
+            f"{'n>1st':>5} {'Brier>1st':>9} {'|f-truth|':>9} {'>1st':>5} {'80% held':>8} {'pass ECE':>8} {'floor':>5}")
     lines = [head, "-" * len(head)]
     last = None
     for r in rows:
@@ -331,7 +350,8 @@ def table(rows: list[Row]) -> str:
         last = r.family
         held = "" if math.isnan(r.coverage) else f"{r.coverage:.0%}"
         lines.append(f"{r.family:<14} {r.method:<11} {r.forecasts:>4} {r.pass_rate:>6.0%} {r.question_log_loss:>9.3f} "
-                     f"{r.pass_brier:>10.3f} {r.later:>5} {r.later_brier:>9.3f} {r.truth_error:>9.3f} {held:>8} "
+                     f"{r.pass_brier:>10.3f} {r.later:>5} {r.later_brier:>9.3f} {r.truth_error:>9.3f} "
+                     f"{r.later_truth_error:>5.3f} {held:>8} "
                      f"{r.pass_ece:>8.3f} {r.ece_floor:>5.3f}")
     return "\n".join(lines)
 
@@ -341,10 +361,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--learners", type=int, default=60, help="learners per family")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--family", action="append", choices=[f.name for f in FAMILIES])
+    parser.add_argument("--trace", action="store_true",
+                        help="print every srs forecast: pass chance vs the truth, score, the mocks' level")
     args = parser.parse_args(argv)
     families = [f for f in FAMILIES if not args.family or f.name in args.family]
     started = time.perf_counter()
-    rows = run(args.learners, args.seed, families)
+    lines: list[str] = []
+    rows = run(args.learners, args.seed, families, trace=lines if args.trace else None)
+    if lines:
+        print("\n".join(lines) + "\n")
     print(f"{args.learners} simulated learners per family, seed {args.seed}, "
           f"{time.perf_counter() - started:.0f} s")
     for f in families:

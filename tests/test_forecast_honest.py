@@ -95,6 +95,14 @@ def test_no_evidence_gives_a_range_not_a_point_headline():
     assert "not measured" in text            # the prior is not described as a fact
 
 
+def test_with_no_evidence_the_pass_chance_leans_low():
+    """Before any answer the forecast is the prior's: most learners start a course deck knowing
+    little of it (the honesty benchmark's learners with no answer before a first mock passed it
+    about a fifth of the time); the prior said 34%, it says about a quarter."""
+    f = run(build({}), 0)
+    assert f.pass_probability < 0.3 and f.expected_score < 0.55
+
+
 def test_reviews_without_a_mock_still_no_point_headline():
     per = {i: reviews(i, [0, 1, 3], lambda c, j: True) for i in range(20)}
     f = run(build(per), 4)
