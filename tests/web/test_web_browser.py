@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import struct
+import shutil
 import tempfile
 import time
 import zlib
@@ -107,6 +108,7 @@ def browser(request):
     driver.size_name = size
     yield driver
     driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)  # a few MB a browser, in memory when TMPDIR is /dev/shm
 
 
 def wait_for(driver, predicate, what: str, timeout: float = 10.0):
