@@ -8,9 +8,9 @@ are made with ``SCREENSHOTS_DIR=docs pytest tests/web/test_web_browser.py``."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import struct
-import shutil
 import tempfile
 import time
 import zlib
