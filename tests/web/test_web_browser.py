@@ -8,6 +8,7 @@ are made with ``SCREENSHOTS_DIR=docs pytest tests/web/test_web_browser.py``."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import struct
 import tempfile
@@ -107,6 +108,7 @@ def browser(request):
     driver.size_name = size
     yield driver
     driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)  # a few MB a browser, in memory when TMPDIR is /dev/shm
 
 
 def wait_for(driver, predicate, what: str, timeout: float = 10.0):
