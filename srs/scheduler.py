@@ -17,6 +17,8 @@ from srs.settings import Settings, parse_steps
 
 _TO_FSRS = {LEARNING: FsrsState.Learning, REVIEW: FsrsState.Review, RELEARNING: FsrsState.Relearning}
 _FROM_FSRS = {FsrsState.Learning: LEARNING, FsrsState.Review: REVIEW, FsrsState.Relearning: RELEARNING}
+#: fsrs's rating for each of ours, by a dict look-up (the enum's call costs more, per answer)
+_TO_FSRS_RATING = {int(r): r for r in FsrsRating}
 
 
 #: the fuzz's own generator. fsrs draws its fuzz from ``random()`` of the random module (the
@@ -58,14 +60,15 @@ def rate(scheduler: Scheduler, key: int, memory: MemoryState, rating: Rating | i
     and the moment, so the same history always gives the same state."""
     when = now.astimezone(timezone.utc)
     seed = f"{key}:{memory.reps}:{when.isoformat()}"
+    fsrs_rating = _TO_FSRS_RATING.get(int(rating)) or FsrsRating(int(rating))
     if _OWN_FUZZ:
         _FUZZ.seed(seed)  # the same numbers as the shared generator seeded alike
-        card, _log = scheduler.review_card(to_fsrs(key, memory, when), FsrsRating(int(rating)), when)
+        card, _log = scheduler.review_card(to_fsrs(key, memory, when), fsrs_rating, when)
     else:
         saved = random.getstate()
         random.seed(seed)
         try:
-            card, _log = scheduler.review_card(to_fsrs(key, memory, when), FsrsRating(int(rating)), when)
+            card, _log = scheduler.review_card(to_fsrs(key, memory, when), fsrs_rating, when)
         finally:
             random.setstate(saved)
     lapse = rating == AGAIN and memory.state == REVIEW

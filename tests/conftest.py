@@ -6,14 +6,23 @@ which names the test server) and with a home and data folder of its own, so no t
 or writes a real database. Hypothesis keeps its example database in the system's temporary
 folder, not in the repository.
 
-What keeps the quick loop quick (the first four give what the slow way gives):
+What keeps the quick loop quick (the first five give what the slow way gives):
 - a new SQLite database is a copy of one migrated once per run (tests/dbs.py:
-  ``migrated_once``; ``real_migrations`` runs Alembic itself, as tests/test_migrations.py does);
+  ``migrated_once``; ``real_migrations`` runs Alembic itself, as tests/test_migrations.py does),
+  and a new PostgreSQL one a copy (``CREATE DATABASE ... TEMPLATE``) of one migrated once per
+  xdist worker (``migrated_pg_database``);
+- every SQLite engine shares one SQLAlchemy dialect and so its compiled statements
+  (tests/dbs.py: ``one_sqlite_dialect``), as the one engine of a process does;
 - a store made with the same decks is a copy of the first one (tests/factories.py: ``make_store``);
 - Typer's Click command tree is built once per run, not once per CliRunner invoke;
 - the web apps share Jinja's bytecode cache (tests/web/conftest.py);
+- compiled Python is kept even under PYTHONDONTWRITEBYTECODE (outside the tree), and temporary
+  files (every test's databases, Anki's exports) are in memory (/dev/shm) when the caller names
+  no TMPDIR: an SQLite database closed in write-ahead mode is synced to disk otherwise;
+- the web tests' accounts hash their passwords at a lower scrypt cost (tests/web/class_helpers.py);
 - under ``-m "not slow"`` each hypothesis test runs a tenth of its examples (at least 5, or all
-  when fewer); the whole suite runs every example.
+  when fewer); the whole suite runs every example. Where a test's size is its point, it runs at
+  full size in the whole suite and scaled down in the quick loop (tests/test_deckfile_two_parsers.py).
 """
 
 from __future__ import annotations

@@ -246,15 +246,19 @@ def test_the_full_size_media_bomb_is_refused_by_a_real_process(source, tmp_path)
 
 
 # ------------------------------------------------------------------ what held before, still held
-def test_a_zstd_collection_bomb_is_refused_while_it_inflates(run, source, tmp_path):
+@pytest.mark.parametrize("mib, floor", [pytest.param(1024, None, marks=pytest.mark.slow), (64, 16)])
+def test_a_zstd_collection_bomb_is_refused_while_it_inflates(run, source, tmp_path, monkeypatch, mib, floor):
+    # 1 GiB of zeros against the real budget (slow), or 64 MiB against a budget of 16 MiB
     import zstandard
 
     from tests.hostile import members, write
 
+    if floor:
+        monkeypatch.setattr(archive, "BUDGET_FLOOR", floor * MIB)
     content = members(source)
     compressor = zstandard.ZstdCompressor().compressobj()
     zeros = bytes(MIB)
-    content["collection.anki21b"] = b"".join(compressor.compress(zeros) for _ in range(1024)) + compressor.flush()
+    content["collection.anki21b"] = b"".join(compressor.compress(zeros) for _ in range(mib)) + compressor.flush()
     bomb = write(tmp_path / "zbomb.apkg", content)  # 1 GiB of zeros in some 40 KB
     assert bomb.stat().st_size < 200_000
     refused(run, bomb, "inflates")

@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
@@ -224,3 +227,90 @@ def test_a_record_made_fast_is_the_record_its_constructor_makes():
     assert repr(made) == repr(plain)
     with pytest.raises(TypeError):
         record_maker(CardContent)(*values[:-1])
+
+
+def test_a_write_transaction_takes_the_write_lock_up_front(tmp_path):
+    """``atomic(write=True)`` begins with BEGIN IMMEDIATE (the engine's srs_write option, set on
+    a copy of the engine made once, and again after the pool is replaced); a read does not."""
+    import sqlite3
+
+    from tests.factories import deck, make_store
+
+    path = str(tmp_path / "lock.db")
+    store = make_store(path, deck("d", cards=2))
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+
+    def other_can_write() -> bool:
+        try:
+            other.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            assert "locked" in str(exc)
+            return False
+        other.execute("ROLLBACK")
+        return True
+
+    for _ in range(2):
+        with store.atomic():
+            assert other_can_write()
+        with store.atomic(write=True):
+            assert not other_can_write()          # held before any statement ran
+        with store.write_connection():
+            assert not other_can_write()
+        assert other_can_write()
+        store.engine.dispose()                    # a new pool: the write engine follows it
+    other.close()
+    store.close()
+
+
+@given(st.datetimes(min_value=datetime(2, 1, 2), max_value=datetime(9998, 12, 30),
+                    timezones=st.sampled_from([timezone.utc, timezone(timedelta(hours=-9, minutes=-30)),
+                                               timezone(timedelta(hours=13, minutes=45))])))
+@hsettings(max_examples=300, deadline=None)
+def test_a_time_is_bound_on_sqlite_as_sqlalchemy_binds_it(moment):
+    """The answer path's statements bind a UTCDateTime on SQLite by ``_sqlite_utc_text``: the
+    text SQLAlchemy's own processors make (UTC, DATETIME's format), and its error for a
+    naive time."""
+    from sqlalchemy.dialects import sqlite
+
+    from srs.store.base import _bind_processor, _sqlite_utc_text
+    from srs.store.models import UTCDateTime
+
+    dialect = sqlite.dialect()
+    theirs = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert _bind_processor(UTCDateTime(), dialect) is _sqlite_utc_text
+    assert _sqlite_utc_text(moment) == theirs(moment)
+    assert _sqlite_utc_text(moment.replace(microsecond=0)) == theirs(moment.replace(microsecond=0))
+    assert _sqlite_utc_text(None) is theirs(None) is None
+    with pytest.raises(ValueError, match="naive"):
+        _sqlite_utc_text(moment.replace(tzinfo=None))
+    with pytest.raises(ValueError, match="naive"):
+        theirs(moment.replace(tzinfo=None))
+
+
+@pytest.mark.parametrize("size", [1, 3, 2000])
+def test_processed_chunks_read_what_sqlalchemys_rows_read(make_store, size):
+    """``processed_chunks`` (a column of a chunk processed at a time, repeated values once)
+    gives the rows SQLAlchemy's own execution gives, value for value and type for type; and
+    the export's cards are the records ``study_card`` makes of those rows."""
+    from sqlalchemy import select
+
+    from srs.store.base import plain_select, processed_chunks, study_card
+    from srs.store.content import ContentQueries
+
+    store = make_store()
+    store.save_deck(DeckRecord("d", "d", updated_at=T0))
+    many = [dict(row, card_id=f"{row['card_id']}-{k}", position=row["position"] + 10 * k)
+            for k in range(6) for row in rows("d")]  # repeated times and tags: processed once each
+    with store.engine.begin() as connection:
+        insert_rows(connection, cards, many)
+    stmt = select(cards).order_by(cards.c.key)
+    with store.atomic() as connection:
+        expected = [tuple(r) for r in connection.execute(stmt)]
+        got = [row for chunk in processed_chunks(connection, stmt, size) for row in chunk]
+    assert got == expected
+    assert [[type(v) for v in row] for row in got] == [[type(v) for v in row] for row in expected]
+    full = plain_select(False).add_columns(cards.c.updated_at, cards.c.anki_guid).select_from(cards)
+    with store.atomic() as connection:
+        reference = [(study_card(r[:-2]), r[-2], r[-1]) for r in connection.execute(
+            ContentQueries._filtered(full, "d", None).order_by(cards.c.deck_id, cards.c.position))]
+    assert list(store.export_cards("d", with_state=False)) == reference

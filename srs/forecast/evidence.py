@@ -184,40 +184,41 @@ def evidence_columns(cards: Sequence, reviews: tuple[np.ndarray, np.ndarray, np.
     k = choices[card].astype(float)
     guess = np.where(exam, 1.0 / np.maximum(k, 1.0), np.where(k >= 2, 1.0 / np.maximum(k, 1.0), 0.0))
     step_card, step_at = np.diff(card), np.diff(at)
-    if mine_e.any() or np.any(step_card < 0) or np.any((step_card == 0) & (step_at < 0)):
+    if np.any(step_card < 0) or np.any((step_card == 0) & (step_at < 0)):
         order = np.lexsort((np.arange(len(card)), ~exam, at, card))
-        card, at, correct, exam, guess = card[order], at[order], correct[order], exam[order], guess[order]
-        in_order = False
+    elif mine_e.any():
+        # the reviews by card and time already: each exam answer goes among its card's (a sort
+        # of the mocked cards' answers only, not of the whole log)
+        order = np.argsort(card, kind="stable")
+        mocked = np.zeros(len(keys), bool)
+        mocked[card_e[mine_e]] = True
+        place = np.flatnonzero(mocked[card[order]])
+        rows = order[place]
+        order[place] = rows[np.lexsort((rows, ~exam[rows], at[rows], card[rows]))]
     else:  # reviews only, already by card and time (the store's order): keep it
-        in_order = True
+        order = None
+    if order is not None:
+        card, at, correct, exam, guess = card[order], at[order], correct[order], exam[order], guess[order]
     # each answer's stability: the card's last logged one (in time, then value order) at most
-    # a second after it
+    # a second after it; a card's own where its answers are its logged rows, none within a
+    # second of another (the rest, e.g. one answered many times in a frozen-clock session,
+    # computed apart: the cost does not grow with one card's answers)
     logged = (card_r >= 0) & ~np.isnan(stab_r)
     s_card, s_at, s_value = card_r[logged], at_r[logged], stab_r[logged]
-    ties = (np.diff(s_card) == 0) & (np.diff(s_at) <= 0)
-    if np.any(np.diff(s_card) < 0) or ties.any():
-        by = np.lexsort((s_value, s_at, s_card))
+    if np.any(np.diff(s_card) < 0):
+        by = np.argsort(s_card, kind="stable")
         s_card, s_at, s_value = s_card[by], s_at[by], s_value[by]
-        in_order = False
-    if in_order and not mine_e.any() and np.array_equal(logged, answer_r) and not np.any(
-            (np.diff(card) == 0) & (at[1:] <= at[:-1] + 1.0)):
-        # the common case: the answers are the logged rows themselves, in the same order, and
-        # no card has another one within a second: each answer's own
-        stability = np.maximum(s_value, 0.01)
-    else:
-        # count the logged ones up to a second after each answer, by card and time: times as
-        # ranks among the logged ones, so that (card, time) is one exact integer
-        moments, rank = np.unique(s_at, return_inverse=True)
-        span = len(moments) + 1
-        logged_at = s_card * span + rank.reshape(-1)
-        up_to = np.searchsorted(moments, at + 1.0, side="right") - 1  # rank of the last moment <= at + 1
-        seen = np.searchsorted(logged_at, card * span + up_to, side="right")
-        first_logged = np.searchsorted(s_card, card)               # logged ones of the cards before
-        has = seen > first_logged
-        w = parameters
-        stability = np.where(correct, float(w[2]), float(w[0]))
-        stability[has] = s_value[seen[has] - 1]
-        stability = np.maximum(stability, 0.01)
+    own = np.ones(len(keys), bool)
+    own[card_e[mine_e]] = False
+    own[card_r[(card_r >= 0) & (answer_r != logged)]] = False
+    own[card[1:][(np.diff(card) == 0) & (at[1:] <= at[:-1] + 1.0)]] = False
+    mine, theirs = own[card], own[s_card]
+    stability = np.empty(len(card))
+    stability[mine] = s_value[theirs]
+    if not mine.all():
+        stability[~mine] = _latest_logged(card[~mine], at[~mine], correct[~mine], s_card[~theirs], s_at[~theirs],
+                                          s_value[~theirs], parameters)
+    stability = np.maximum(stability, 0.01)
     start = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum(np.bincount(card, minlength=len(keys)), out=start[1:])
     if_right, if_wrong = np.full(len(keys), np.nan), np.full(len(keys), np.nan)
@@ -225,6 +226,29 @@ def evidence_columns(cards: Sequence, reviews: tuple[np.ndarray, np.ndarray, np.
         if_right[:] = [if_reviewed.get(key, (None, None))[0] or np.nan for key in keys.tolist()]
         if_wrong[:] = [if_reviewed.get(key, (None, None))[1] or np.nan for key in keys.tolist()]
     return Evidence(keys, names, choices, start, at, correct, guess, stability, exam, if_right, if_wrong)
+
+
+def _latest_logged(card: np.ndarray, at: np.ndarray, correct: np.ndarray, s_card: np.ndarray, s_at: np.ndarray,
+                   s_value: np.ndarray, parameters: Sequence[float]) -> np.ndarray:
+    """Each answer's stability: its card's last logged one (in time, then value order) at
+    most a second after it, else FSRS's first for Good or Again. The answers by card and
+    time; the logged ones (card, time, value) by card."""
+    ties = (np.diff(s_card) == 0) & (np.diff(s_at) <= 0)
+    if ties.any():
+        by = np.lexsort((s_value, s_at, s_card))
+        s_card, s_at, s_value = s_card[by], s_at[by], s_value[by]
+    # count the logged ones up to a second after each answer, by card and time: times as
+    # ranks among the logged ones, so that (card, time) is one exact integer
+    moments, rank = np.unique(s_at, return_inverse=True)
+    span = len(moments) + 1
+    logged_at = s_card * span + rank.reshape(-1)
+    up_to = np.searchsorted(moments, at + 1.0, side="right") - 1  # rank of the last moment <= at + 1
+    seen = np.searchsorted(logged_at, card * span + up_to, side="right")
+    first_logged = np.searchsorted(s_card, card)               # logged ones of the cards before
+    has = seen > first_logged
+    stability = np.where(correct, float(parameters[2]), float(parameters[0]))
+    stability[has] = s_value[seen[has] - 1]
+    return stability
 
 
 __all__ = ["Answer", "CardEvidence", "Evidence", "as_evidence", "evidence", "evidence_columns"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from srs.lint.report import Duplicate, Item
 from srs.model import LETTERS
@@ -174,9 +175,15 @@ def _score_rules(items: Sequence[Item],
 
 def _position(items: Sequence[Item]) -> tuple[str, float, tuple[str, ...]]:
     """The best letter to always answer: (letter, right answers, the cards it gets right)."""
+    by_answer: dict[Any, list[str]] = {}  # the cards of each answer, in one pass over the deck
+    for item in items:
+        ids = by_answer.get(item.answer)
+        if ids is None:
+            ids = by_answer[item.answer] = []
+        ids.append(item.id)
     best: tuple[str, float, tuple[str, ...]] = ("A", -1.0, ())
     for n, letter in enumerate(LETTERS):
-        cards = tuple(item.id for item in items if item.answer == n)
+        cards = tuple(by_answer.get(n, ()))
         if len(cards) > best[1]:
             best = (letter, float(len(cards)), cards)
     return best

@@ -10,7 +10,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from sqlalchemy import (Connection, CursorResult, Engine, Integer, Select, Table, and_, case, cast, false, func, null, or_,
@@ -20,7 +20,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from srs.errors import UserError
 from srs.model import CardKind, MemoryState, ReviewEntry, State, StudyCard
 from srs.rules import PASSING_RATING
-from srs.store.models import card_states, card_tags, cards, reviews
+from srs.store.models import UTCDateTime, card_states, card_tags, cards, reviews
+
+#: SQLite's DATETIME text as SQLAlchemy writes it by default (``_sqlite_utc_text`` writes the same)
+_SQLITE_DATETIME_FORMAT = "%(year)04d-%(month)02d-%(day)02d %(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06d"
 
 #: SQLite's unixepoch() came in 3.38 (2022); Python may be linked to an older one
 SQLITE_HAS_UNIXEPOCH = sqlite3.sqlite_version_info >= (3, 38)
@@ -46,10 +49,14 @@ def state_values(memory: MemoryState) -> dict[str, Any]:
     return values
 
 
+#: a stored state's State by a dict look-up (the enum's call costs more, once per answer)
+STATES = {state.value: state for state in State}
+
+
 def memory_of(values: Any) -> MemoryState:
     """A memory state from state column values in STATE_COLUMNS order."""
     state, *rest = values
-    return MemoryState(State(state), *rest)
+    return MemoryState(STATES.get(state) or State(state), *rest)
 
 
 def plain_select(with_state: bool = True) -> Select:
@@ -151,6 +158,26 @@ def insert_tuples(connection: Connection, table: Table, names: Sequence[str], ro
         connection.exec_driver_sql(sql, batch)
 
 
+def _sqlite_utc_text(value: datetime | None) -> str | None:
+    """What SQLAlchemy binds for a ``UTCDateTime`` on SQLite (the zone checked and taken to UTC,
+    then SQLite's DATETIME text, microseconds always), without its two steps' overhead."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the store")
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _bind_processor(type_: Any, dialect: Any) -> Any:
+    """A bind parameter's processor for ``dialect``, as SQLAlchemy's execution runs it; for a
+    ``UTCDateTime`` on SQLite with DATETIME's own text format, ``_sqlite_utc_text``."""
+    impl = type_.dialect_impl(dialect)
+    if (isinstance(type_, UTCDateTime) and dialect.name == "sqlite"
+            and getattr(impl.impl_instance, "_storage_format", None) == _SQLITE_DATETIME_FORMAT):
+        return _sqlite_utc_text
+    return impl.bind_processor(dialect)
+
+
 class Prepared:
     """A Core statement compiled once for a dialect and run on the driver's own cursor: each
     parameter goes through its type's bind processing and each result column through its
@@ -166,8 +193,7 @@ class Prepared:
         self.positional = compiled.positional
         by_name = {name: bind for bind, name in compiled.bind_names.items()}  # as the SQL names them
         self.order = list(compiled.positiontup) if compiled.positional else list(by_name)
-        self.binds = [(name, by_name[name].type.dialect_impl(dialect).bind_processor(dialect))
-                      for name in self.order]
+        self.binds = [(name, _bind_processor(by_name[name].type, dialect)) for name in self.order]
         #: the values the statement carries itself (its literals: a learner, a LIMIT), given
         #: ones aside; a parameter left without a value is a KeyError at run time
         self.carried = {name: value for name, value in compiled.construct_params(_check=False).items()
@@ -176,10 +202,11 @@ class Prepared:
         self.results: list | None = None  # the result processors, from the driver's column types (first run)
 
     def _params(self, values: Mapping[str, Any]) -> Any:
-        values = {**self.carried, **values} if self.carried else values
-        bound = [(name, process(values[name]) if process is not None else values[name])
-                 for name, process in self.binds]
-        return tuple(v for _, v in bound) if self.positional else dict(bound)
+        if self.carried:
+            values = {**self.carried, **values}
+        if self.positional:
+            return tuple([values[name] if process is None else process(values[name]) for name, process in self.binds])
+        return {name: values[name] if process is None else process(values[name]) for name, process in self.binds}
 
     def run(self, connection: Connection, values: Mapping[str, Any]) -> Any:
         """Execute with ``values`` (by parameter name); the driver's cursor."""
@@ -206,6 +233,47 @@ class Prepared:
         if row is None or self.results is None:
             return row
         return tuple(process(v) if process is not None else v for process, v in zip(self.results, row, strict=True))
+
+
+#: results that may stand for every equal stored value (immutable): a JSON list may not
+_SHAREABLE = (str, int, float, bool, bytes, datetime, type(None))
+
+
+def _processed(process: Callable[[Any], Any], column: Sequence[Any]) -> Iterator[Any] | list[Any]:
+    """``map(process, column)``; a column of a few distinct values (the times an import
+    wrote) processed once per value when the results are immutable."""
+    try:
+        distinct = set(column) if len(column) > 8 else set()
+    except TypeError:  # a driver's own unhashable value (a list a JSON column gave)
+        distinct = set()
+    if not distinct or len(distinct) * 4 > len(column):
+        return map(process, column)
+    done = {value: process(value) for value in distinct}
+    if not all(type(result) in _SHAREABLE for result in done.values()):
+        return map(process, column)
+    return list(map(done.__getitem__, column))
+
+
+def processed_chunks(connection: Connection, stmt: Select, size: int = 2000) -> Iterator[list[tuple]]:
+    """The rows of a select, ``size`` at a time, each value through its column type's
+    result processing as SQLAlchemy's rows would give it, but a column of a chunk at a time
+    (``map``), as plain tuples: a large read streamed (memory stays flat; a server-side
+    cursor where the engine has them, as yield_per does)."""
+    dialect = connection.dialect
+    result = connection.exec_driver_sql(*compiled_sql(stmt, connection), execution_options={"stream_results": True})
+    try:
+        processors: list[Any] | None = None
+        while rows := result.fetchmany(size):
+            if processors is None:
+                processors = [c.type.dialect_impl(dialect).result_processor(dialect, d[1])
+                              for c, d in zip(stmt.selected_columns, result.cursor.description, strict=True)]
+            columns: list[Any] = list(zip(*rows, strict=True))
+            for i, process in enumerate(processors):
+                if process is not None:
+                    columns[i] = _processed(process, columns[i])
+            yield list(zip(*columns, strict=True))
+    finally:
+        result.close()
 
 
 def inserted_id(result: CursorResult[Any]) -> int:
@@ -246,6 +314,7 @@ class StoreBase:
         self.learner = learner
         self._connection: Connection | None = None
         self._depth = 0
+        self._writer: Engine | None = None  # the engine with srs_write set (its pool is the engine's)
 
     # ------------------------------------------------------------ transactions
     @contextmanager
@@ -261,13 +330,16 @@ class StoreBase:
                 self._depth -= 1
             return
         try:
-            connection = self.engine.connect()
+            if write:  # srs_write is read by the engine's "begin" hook (set once, not per transaction)
+                if self._writer is None or self._writer.pool is not self.engine.pool:
+                    self._writer = self.engine.execution_options(srs_write=True)
+                connection = self._writer.connect()
+            else:
+                connection = self.engine.connect()
         except DBAPIError as exc:
             raise self._database_error(exc) from exc
         self._connection, self._depth = connection, 1
         try:
-            if write:
-                connection.execution_options(srs_write=True)  # read by the engine's "begin" hook
             with connection.begin():  # commits at the end, rolls back on any exception
                 yield connection
         except DBAPIError as exc:
@@ -347,4 +419,4 @@ class StoreBase:
 
 
 __all__ = ["CARD_KINDS", "DatabaseError", "Prepared", "StoreBase", "STATE_COLUMNS", "available", "compiled_sql", "insert_rows", "insert_tuples", "inserted_id", "memory_of",
-           "plain_select", "review_entry", "state_values", "study_card"]
+           "plain_select", "processed_chunks", "review_entry", "state_values", "study_card"]

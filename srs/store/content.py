@@ -23,6 +23,7 @@ from sqlalchemy import (
 
 from srs.model import NEW, CardContent, CardKind, DeckRecord, ExamCard, StudyCard, record_maker
 from srs.store.base import (
+    _NEW_MEMORY,
     CARD_KINDS,
     StoreBase,
     available,
@@ -30,6 +31,7 @@ from srs.store.base import (
     insert_rows,
     insert_tuples,
     plain_select,
+    processed_chunks,
     study_card,
 )
 from srs.store.models import card_states, card_tags, cards, decks
@@ -43,7 +45,8 @@ _DECK_FIELDS = ("id", "name", "description", "exam_enabled", "exam_questions", "
 _CARD_INSERT = ("deck_id", "card_id", "position", "retired", "anki_guid", "created_at", "updated_at", "kind",
                 "question", "choices", "answer", "explanation", "wrong_feedback", "tags")
 
-_card_content = record_maker(CardContent)  # CardContent(...), made ~4x faster
+_card_content = record_maker(CardContent)
+_study_card = record_maker(StudyCard)  # StudyCard(...) of a card never studied, by the export  # CardContent(...), made ~4x faster
 
 
 def _deck(row: Any) -> DeckRecord:
@@ -229,9 +232,17 @@ class ContentQueries(StoreBase):
         with self.atomic() as s:
             stmt = plain_select(with_state).add_columns(cards.c.updated_at, cards.c.anki_guid).select_from(cards)
             stmt = self._filtered(self._with_state(stmt) if with_state else stmt, deck, None)
-            for row in s.execute(stmt.order_by(cards.c.deck_id, cards.c.position),
-                                 execution_options={"yield_per": 2000}):
-                yield study_card(row[:-2]), row[-2], row[-1]
+            make, kinds, new = _study_card, CARD_KINDS, _NEW_MEMORY
+            for rows in processed_chunks(s, stmt.order_by(cards.c.deck_id, cards.c.position)):
+                for row in rows:
+                    if row[11] is not None:  # has a state
+                        yield study_card(row[:-2]), row[-2], row[-1]
+                        continue
+                    (key, deck_id, card_id, kind, question, answer, choices, explanation, wrong_feedback, tags,
+                     position) = row[:11]
+                    yield (make(key, deck_id, card_id, kinds.get(kind) or CardKind(kind), question, answer,
+                                tuple(choices) if choices is not None else None, explanation, wrong_feedback,
+                                tuple(tags or ()), new, False, position), row[-2], row[-1])
 
     def mc_cards(self, deck: str) -> list[StudyCard]:
         """The deck's live multiple-choice cards with this learner's state, in deck order."""

@@ -80,8 +80,9 @@ class PackQueries(StoreBase):
                 return (ReviewColumns(np.zeros(0, np.int64), np.zeros(0), np.zeros(0)),
                         ExamColumns(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool)))
             blocks = np.unique(wanted // PACK_CARDS)
-            packs, stale, _ = self._packs(connection, blocks)
+            _, stale, _ = self._packs(connection, blocks, data=False)
             if not len(stale) or self._depth > 1:  # inside a caller's transaction: read, keep nothing
+                packs, stale, _ = self._packs(connection, blocks)
                 return self._read(connection, deck, wanted, packs, stale)
         try:
             with self.atomic(write=True) as connection:
@@ -133,30 +134,35 @@ class PackQueries(StoreBase):
                                                                                      stability[mine])
         return reviews, self._exam_columns(connection, deck)
 
-    def _packs(self, connection, blocks) -> tuple[list[Pack], Any, Any]:
-        """The packs of ``blocks`` (sorted, distinct) that are right, by block; the blocks
-        whose pack is missing or stale; the blocks of every row of the learner's log added
-        since the packs were written (all of them stale where among ``blocks``)."""
+    def _packs(self, connection, blocks, data: bool = True) -> tuple[list[Pack], Any, Any]:
+        """The packs of ``blocks`` (sorted, distinct) that are right, by block (without
+        ``data``: none, only which they are); the blocks whose pack is missing or stale; the
+        blocks of every row of the learner's log added since the packs were written (all of
+        them stale where among ``blocks``)."""
         import numpy as np
 
         seen = connection.execute(select(review_packs_seen.c.seen).where(
             review_packs_seen.c.learner == self.learner)).scalar()
         if seen is None:  # no pack written yet
             return [], blocks, np.zeros(0, np.int64)
+        # every learner's rows added since: a range of the primary key (with the learner in the
+        # condition SQLite would scan the learner's whole log in an index instead)
         log = review_table.c
-        added = connection.exec_driver_sql(*compiled_sql(select(log.card_key).where(
-            log.id > seen, log.learner == self.learner), connection)).cursor.fetchall()
-        newer = np.unique(np.fromiter(map(itemgetter(0), added), dtype=np.int64, count=len(added)) // PACK_CARDS)
+        added = connection.exec_driver_sql(*compiled_sql(select(log.card_key, log.learner).where(log.id > seen),
+                                                         connection)).cursor.fetchall()
+        newer = np.unique(np.array([key for key, learner in added if learner == self.learner],
+                                   dtype=np.int64) // PACK_CARDS)
         p = review_packs.c
         found: list[Pack] = []
         for which in _key_filters(p.block, blocks):
-            stmt = select(p.block, p.code, p.at, p.stability).where(p.learner == self.learner, which).order_by(p.block)
+            columns = (p.block, p.code, p.at, p.stability) if data else (p.block,)
+            stmt = select(*columns).where(p.learner == self.learner, which).order_by(p.block)
             found += connection.exec_driver_sql(*compiled_sql(stmt, connection)).cursor.fetchall()
         have = np.fromiter(map(itemgetter(0), found), dtype=np.int64, count=len(found))
         mine = np.isin(have, blocks) & ~np.isin(have, newer)
         if not mine.all():  # a range: blocks of other decks' cards among; or stale
             found, have = list(compress(found, mine.tolist())), have[mine]
-        return found, np.setdiff1d(blocks, have, assume_unique=True), newer
+        return found if data else [], np.setdiff1d(blocks, have, assume_unique=True), newer
 
     def _built(self, connection, stale) -> list[Pack]:
         """The packs of the ``stale`` blocks (sorted, distinct), read from the log, by block."""

@@ -23,24 +23,26 @@ def run(env, *args, input=None):
     return srs(env, *args, input=input, check=False)
 
 
-def hold_lock(path: str, seconds: float, ready: threading.Event) -> None:
+def hold_lock(path: str, seconds: float, ready: threading.Event, done: threading.Event) -> None:
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("BEGIN EXCLUSIVE")
     ready.set()
-    time.sleep(seconds)
+    done.wait(seconds)
     connection.execute("ROLLBACK")
     connection.close()
 
 
 def with_lock_held(env, seconds: float, *args):
-    """``srs ARGS`` as a real process while this one holds the database's lock for ``seconds``."""
-    ready = threading.Event()
-    holder = threading.Thread(target=hold_lock, args=(env["SRS_DB"], seconds, ready))
+    """``srs ARGS`` as a real process while this one holds the database's lock for ``seconds``
+    (or until the process ends, if sooner: on a busy machine its start alone may take seconds)."""
+    ready, done = threading.Event(), threading.Event()
+    holder = threading.Thread(target=hold_lock, args=(env["SRS_DB"], seconds, ready, done))
     holder.start()
     ready.wait(5)
     try:
         return srs_process(env, *args, check=False)
     finally:
+        done.set()
         holder.join()
 
 
@@ -63,7 +65,7 @@ def test_a_lock_held_for_two_seconds_is_waited_for(env, tmp_path):
 @pytest.mark.slow  # a real process waiting for the lock
 def test_a_lock_held_too_long_is_one_line_and_nothing_written(env, tmp_path):
     env = dict(env, SRS_BUSY_TIMEOUT="0.5")
-    result = with_lock_held(env, 3.0, "import", big_deck_file(tmp_path))
+    result = with_lock_held(env, 60.0, "import", big_deck_file(tmp_path))  # longer than it waits
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         result.stderr.strip()] and "locked by another process" in result.stderr
