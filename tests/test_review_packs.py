@@ -175,3 +175,31 @@ def test_a_row_at_an_id_already_seen_drops_its_blocks_pack(make_store):
     assert reused == (store.engine.dialect.name == "sqlite")  # PostgreSQL's sequence never gives it again
     assert packed(store) == ({1} if reused else {1, 2})
     assert_columns_are_the_oracle(store, "d")
+
+
+def test_other_learners_rows_are_not_read_over_and_over(make_store, monkeypatch):
+    """Past MANY_ADDED rows added since (another learner's answers), the forecast marks them
+    seen though none is the learner's: the next one does not read them again."""
+    import srs.store.packs as packs_module
+    from srs.store import open_store
+
+    monkeypatch.setattr(packs_module, "MANY_ADDED", 3)
+    store, _ = answered(make_store)
+    store.forecast_columns("d")
+    bob, _ = open_store(str(store.engine.url).removeprefix("sqlite:///") if store.engine.dialect.name == "sqlite"
+                        else store.engine.url.render_as_string(hide_password=False), "bob")
+    try:
+        session = ReviewSession(bob, Settings(learning_steps=""), fuzz=False)
+        for card in bob.mc_cards("d")[:5]:
+            session.answer(card, GOOD, T0 + timedelta(days=3), right=True)
+    finally:
+        bob.close()
+    with store.engine.connect() as connection:
+        top = connection.scalar(select(func.max(log.c.id)))
+        before = connection.scalar(select(review_packs_seen.c.seen).where(review_packs_seen.c.learner == "alice"))
+    assert before < top
+    assert_columns_are_the_oracle(store, "d")
+    with store.engine.connect() as connection:
+        assert connection.scalar(select(review_packs_seen.c.seen).where(review_packs_seen.c.learner == "alice")) == top
+    store.forecast_columns("d")
+    assert store._added == 0  # nothing added since: nothing read again

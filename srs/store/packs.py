@@ -51,6 +51,9 @@ REVIEW_KEYS_AT_ONCE = 20_000
 LISTED_AT_ONCE = 2_000
 #: card keys per pack: block = key // PACK_CARDS (migration 0014's triggers divide by the same)
 PACK_CARDS = 32
+#: review rows added since a learner's packs were written (other learners' among them) past
+#: which the forecast takes the write lock to mark them seen, even with no pack to write
+MANY_ADDED = 20_000
 
 #: a pack as read and written: (block, codes as uint16: key offset * 16 + the code's low
 #: part, times as float64, stabilities as float64), the numbers little-endian
@@ -58,6 +61,7 @@ Pack = tuple[int, bytes, bytes, bytes]
 
 
 class PackQueries(StoreBase):
+    _added = 0  # rows of the log added since the learner's packs were written, as the last read found
     def forecast_columns(self, deck: str, keys: Sequence[int] | None = None) -> tuple[ReviewColumns, ExamColumns]:
         """What the readiness forecast learns from, as arrays, without a Python object per
         value: the review log (``ReviewColumns``; its code is ``srs.rules.review_code``: card
@@ -81,7 +85,9 @@ class PackQueries(StoreBase):
                         ExamColumns(np.zeros(0, np.int64), np.zeros(0), np.zeros(0, bool)))
             blocks = np.unique(wanted // PACK_CARDS)
             _, stale, _ = self._packs(connection, blocks, data=False)
-            if not len(stale) or self._depth > 1:  # inside a caller's transaction: read, keep nothing
+            # others' rows since read too many times over: the write below moves the mark past them
+            behind = self._added > MANY_ADDED
+            if (not len(stale) and not behind) or self._depth > 1:  # inside a caller's transaction: keep nothing
                 packs, stale, _ = self._packs(connection, blocks)
                 return self._read(connection, deck, wanted, packs, stale)
         try:
@@ -143,6 +149,7 @@ class PackQueries(StoreBase):
 
         seen = connection.execute(select(review_packs_seen.c.seen).where(
             review_packs_seen.c.learner == self.learner)).scalar()
+        self._added = 0
         if seen is None:  # no pack written yet
             return [], blocks, np.zeros(0, np.int64)
         # every learner's rows added since: a range of the primary key (with the learner in the
@@ -150,6 +157,7 @@ class PackQueries(StoreBase):
         log = review_table.c
         added = connection.exec_driver_sql(*compiled_sql(select(log.card_key, log.learner).where(log.id > seen),
                                                          connection)).cursor.fetchall()
+        self._added = len(added)
         newer = np.unique(np.array([key for key, learner in added if learner == self.learner],
                                    dtype=np.int64) // PACK_CARDS)
         p = review_packs.c
