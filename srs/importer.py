@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from datetime import datetime
@@ -109,13 +109,15 @@ def import_decks(store: Store, specs: Sequence[DeckSpec], now: datetime) -> list
 
 
 def import_paths(store: Store, paths: Sequence[Path], now: datetime, with_history: bool = False,
-                 scheduler=None) -> list[DeckResult]:
+                 scheduler=None, on_deck_file: Callable[[DeckSpec], object] | None = None) -> list[DeckResult]:
     """Check every file first (any error: nothing is written), then import them together, in
     one transaction. Deck files (.toml, quiz text, a plain CSV) are whole decks: they sync,
     retiring what they no longer hold. Anki packages, Anki's text format and srs's CSV
     merge (srs.merge): cards are added or updated, never retired. A package is read in
     batches as it is imported (its archive and collection checked before anything is
-    written). With ``with_history``, a package's review log joins this learner's history."""
+    written). With ``with_history``, a package's review log joins this learner's history.
+    ``on_deck_file`` is given each deck read from a ``.toml`` file, as read (the import's lint
+    hint looks at them without reading the files again)."""
     specs: list[DeckSpec] = []
     with ExitStack() as opened:
         packages: list[AnkiPackage | PackageReader] = []
@@ -135,6 +137,8 @@ def import_paths(store: Store, paths: Sequence[Path], now: datetime, with_histor
             read = read_path(path)
             if isinstance(read, DeckSpec):
                 specs.append(read)
+                if on_deck_file is not None and path.suffix.lower() == ".toml":
+                    on_deck_file(read)
             else:
                 packages.append(read)
         if with_history and not any(p.history for p in packages):

@@ -35,12 +35,14 @@ def import_(
         from srs.scheduler import make_scheduler
 
         scheduler = make_scheduler(c.settings(), fuzz())
+    deck_files: list = []  # the .toml decks as read, for the lint hint below
     with _no_cyclic_gc():
-        results = import_paths(store, paths, c.now(), with_history, scheduler)
+        results = import_paths(store, paths, c.now(), with_history, scheduler,
+                               on_deck_file=None if as_json else deck_files.append)
     if as_json:
         print_json([r.to_dict() for r in results])
         return
-    from srs.lint import failing_files
+    from srs.lint import failing_decks
     from srs.ui.console import stdout
     from srs.ui.lint_view import import_hint
     from srs.ui.render import import_summary
@@ -48,7 +50,7 @@ def import_(
     console = stdout()
     import_summary(console, results)
     with _no_cyclic_gc():
-        reports = failing_files(paths)
+        reports = failing_decks(deck_files)
     for report in reports:  # a test-wise student could pass this deck: say so
         console.print(import_hint(report), soft_wrap=True)
 

@@ -9,7 +9,6 @@ and the line (``decks/x.toml:14: card "adam": ...``).
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from srs.deckfile.quiz import parse_quiz_text, slug
@@ -27,9 +26,7 @@ from srs.deckfile.toml_deck import dump_toml, load_toml, parse_toml
 from srs.errors import DeckFileError, reading
 
 def read_deck(path: Path) -> DeckSpec:
-    """A deck file by its extension: ``.toml`` or quiz-page ``.txt``. Reading the same bytes
-    from the same path again (``srs import`` then its lint hint) gives back the same DeckSpec
-    without parsing them again: a DeckSpec is immutable, and parsing depends on nothing else."""
+    """A deck file by its extension: ``.toml`` or quiz-page ``.txt``."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -38,7 +35,6 @@ def read_deck(path: Path) -> DeckSpec:
         return _read_deck(path, raw)
 
 
-@functools.lru_cache(maxsize=16)
 def _read_deck(path: Path, raw: bytes) -> DeckSpec:
     try:
         text = raw.decode("utf-8-sig")

@@ -119,13 +119,21 @@ def lint_deck(store: Any, deck_id: str) -> LintReport:
 
 def failing_files(paths: Iterable[Any]) -> list[LintReport]:
     """The reports of the .toml deck files among ``paths`` that a test-wise student could
-    pass (for the hint after an import; the files have been read without error). Their
-    reports hold the strategies only, what the hint tells."""
-    return [r for r in lint_paths((p for p in paths if p.suffix.lower() == ".toml"), strategies_only=True,
-                                  only_failing=True) if r.fails]
+    pass (the files have been read without error): ``failing_decks`` of the files read."""
+    from srs.deckfile import read_deck
+
+    return failing_decks(read_deck(p) for p in paths if p.suffix.lower() == ".toml")
+
+
+def failing_decks(specs: Iterable[Any]) -> list[LintReport]:
+    """The reports of the parsed deck files (``srs.deckfile.DeckSpec``) that a test-wise
+    student could pass, for the hint after an import. Their reports hold the strategies only,
+    what the hint tells."""
+    reports = (from_deck_spec(spec, strategies_only=True, only_failing=True) for spec in specs)
+    return [r for r in reports if r is not None and r.fails]
 
 
 __all__ = ["ABSOLUTE_WORDS", "AboveChoice", "DEFAULT_PASS_MARK", "Duplicate", "Item", "LintReport", "LintReportDict",
            "RULES", "STOP_WORDS", "StrategyResult", "above", "absolute", "content_words", "duplicates", "echo",
-           "from_deck_spec", "from_study_cards", "failing_files", "has_absolute", "is_above", "lint", "lint_deck",
+           "from_deck_spec", "from_study_cards", "failing_decks", "failing_files", "has_absolute", "is_above", "lint", "lint_deck",
            "lint_paths", "longest", "shortest"]
