@@ -45,6 +45,12 @@ def imported(args: list[str], db: str, stdin: str = "") -> set[str]:
     return {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")}
 
 
+def run_python(code: str) -> subprocess.CompletedProcess[str]:
+    """``python -c code`` in a fresh process, with no SRS_ setting of the caller's."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SRS_")}
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+
+
 def loaded(modules: set[str], package: str) -> list[str]:
     return sorted(m for m in modules if m == package or m.startswith(package + "."))
 
@@ -89,8 +95,7 @@ def test_the_deferred_modules_work_when_used_after_sqlalchemy():
         "from importlib.metadata import version\n"
         "assert version('sqlalchemy') == sqlalchemy.__version__ == importlib.metadata.version('sqlalchemy')\n"
         "print('ok')\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SRS_")}
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    proc = run_python(code)
     assert (proc.returncode, proc.stdout) == (0, "ok\n"), proc.stderr[-2000:]
 
 
@@ -153,7 +158,6 @@ def test_the_web_decks_page_imports_no_forecast_without_an_exam_date(small_db):
         "print(' '.join(m for m in sys.modules if m.split('.')[0] in ('numpy', 'sqlalchemy', 'alembic')\n"
         "               and (m == 'numpy' or m.startswith(('sqlalchemy.orm', 'alembic')))))\n"
         "print('srs.forecast' in sys.modules)\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SRS_")}
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    proc = run_python(code)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.split("\n")[:2] == ["", "False"], proc.stdout
