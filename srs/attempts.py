@@ -81,8 +81,8 @@ def forecast_before(store: Store, settings: Settings, sitting: Sitting) -> Sitti
     """``sitting`` with its forecast (pass probability, expected score, each card's chance),
     from the learner's answers, for the time it started, as ``srs readiness`` would have said
     then. Called at hand-in, before the attempt's answers are saved, it gives what ``take``
-    would have given (only answers saved elsewhere while the exam ran, in another window,
-    would count too: the forecast reads the deck's whole log)."""
+    would have given: answers saved elsewhere while the exam ran (another window) are later
+    than its start, and a forecast for a moment leaves out what came after it."""
     from srs.forecast import assess
 
     if sitting.forecast is None:

@@ -221,6 +221,21 @@ def test_a_forecast_worked_out_at_hand_in_is_the_one_made_at_the_start(make_stor
     assert [a.forecast for a in past.answers] == [early.chances[q.card.key] for q in late.run.questions]
 
 
+def test_a_forecast_for_a_moment_past_leaves_out_the_answers_given_since(make_store):
+    """An exam's forecast is worked out at hand-in for the moment it started: a mock handed in
+    meanwhile in another window (all wrong, and saved as reviews) does not move it."""
+    store = make_store(deck(cards=12))
+    take_mock(store, 9, T0)
+    at = T0 + timedelta(days=2)
+    early = attempts.take(store, S, "d", at, questions=12, no_timer=True, seed=3)
+    late = attempts.take(store, S, "d", at, questions=12, no_timer=True, seed=3, forecast=False)
+    take_mock(store, 0, at + timedelta(minutes=10), seed=5)  # another window, during the exam
+    attempts.forecast_before(store, S, late)
+    assert (late.forecast, late.expected_score, late.chances) == (early.forecast, early.expected_score, early.chances)
+    now = assess(store, S, "d", at + timedelta(minutes=20), at + timedelta(minutes=20), value=False)
+    assert now.expected_score < early.expected_score  # the later mock counts from its own time on
+
+
 def test_calibration_arithmetic():
     pairs = [(0.1, False), (0.15, True), (0.5, True), (0.9, True), (1.0, True)]
     c = calibration(pairs, [(0.2, False), (0.8, True)])

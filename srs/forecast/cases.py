@@ -37,6 +37,7 @@ def _assess(store, settings, deck_id: str, on: datetime, now: datetime, value: b
         raise ValueError(f"deck {deck_id!r} has no multiple-choice cards")
     scheduler = make_scheduler(settings, fuzz=False)
     reviews, exam_answers = store.forecast_columns(deck_id, [c.key for c in cards])
+    reviews, exam_answers = _up_to(now, reviews, exam_answers)
     after: dict[int, tuple[float | None, float | None]] = {}
     if value and len(cards) <= VALUE_UP_TO:  # a small deck: its memory states too
         # the scheduler has no fuzz here, so a state's answer does not depend on the card: one
@@ -56,6 +57,19 @@ def _assess(store, settings, deck_id: str, on: datetime, now: datetime, value: b
     found = evidence_columns(cards, reviews, exam_answers, scheduler.parameters, after)
     return forecast(found, deck.exam_questions, deck.exam_pass_mark, on, now, deck_id, scheduler.parameters,
                     value=value and bool(after))
+
+
+def _up_to(now: datetime, reviews, exam_answers):
+    """The answers given up to ``now`` (a forecast for a moment past, such as the one an exam
+    stores at hand-in for its start, does not see the answers given since)."""
+    cut = now.timestamp()
+    if len(reviews.at) and reviews.at.max() > cut:
+        keep = reviews.at <= cut
+        reviews = type(reviews)(reviews.code[keep], reviews.at[keep], reviews.stability[keep])
+    if len(exam_answers.ended) and exam_answers.ended.max() > cut:
+        keep = exam_answers.ended <= cut
+        exam_answers = type(exam_answers)(exam_answers.key[keep], exam_answers.ended[keep], exam_answers.right[keep])
+    return reviews, exam_answers
 
 
 def chances_now(store, settings, deck_id: str, now: datetime) -> dict[int, float]:
