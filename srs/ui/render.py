@@ -202,7 +202,10 @@ def card_table(rows: Sequence, now: datetime | None = None, width: int = 100, to
     meanings = {"chance now": "of a right answer now, from all your answers (srs readiness's forecast)",
                 "memory R": "FSRS's retrievability, near 100% right after any review, a miss too"}
     shown = {str(column.header) for column in table.columns}  # a hidden column needs no legend
-    legend = Text("; ".join(f"{name}: {meaning}" for name, meaning in meanings.items() if name in shown), style="dim")
+    said = [f"{name}: {meaning}" for name, meaning in meanings.items() if name in shown]
+    if not chance:
+        said.append("--chance adds each card's chance of a right answer now")
+    legend = Text("; ".join(said), style="dim")
     if legend:
         table.caption = legend if table.caption is None else Text("\n").join([legend, table.caption])  # type: ignore[list-item]
     return table

@@ -58,6 +58,15 @@ def test_limit_n_and_filters_count_in_the_database(srs):
     assert "error" in srs("cards", "--deck", "big", "--limit", "-1", ok=False).stderr.lower()
 
 
+def test_the_legend_says_how_to_see_the_chance_now(srs):
+    """Without --chance the list leaves out the forecast (and its NumPy): its legend says how to
+    get it; with --chance the column is there and explained."""
+    plain = " ".join(srs("cards", "--deck", "big", "--limit", "3").stdout.split())
+    assert "--chance adds each card's chance of a right answer now" in plain and "chance now" not in plain
+    chance = " ".join(srs("cards", "--deck", "big", "--limit", "3", "--chance").stdout.split())
+    assert "chance now: of a right answer now" in chance and "--chance adds" not in chance
+
+
 def test_limit_0_shows_every_card_as_one_table_when_short(srs):
     out = srs("cards", "--deck", "big", "--limit", "0").stdout
     assert card_rows(out) == [f"c{i:04d}" for i in range(CARDS)]
