@@ -86,7 +86,8 @@ def forecast_before(store: Store, settings: Settings, sitting: Sitting) -> Sitti
     from srs.forecast import assess
 
     if sitting.forecast is None:
-        before = assess(store, settings, sitting.deck.id, sitting.started_at, sitting.started_at, value=False)
+        before = assess(store, settings, sitting.deck.id, sitting.started_at, sitting.started_at, value=False,
+                        past=True)
         sitting.forecast, sitting.expected_score = before.pass_probability, before.expected_score
         sitting.chances = {q.key: q.p for q in before.cards}
     return sitting

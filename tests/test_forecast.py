@@ -233,7 +233,9 @@ def test_a_forecast_for_a_moment_past_leaves_out_the_answers_given_since(make_st
     attempts.forecast_before(store, S, late)
     assert (late.forecast, late.expected_score, late.chances) == (early.forecast, early.expected_score, early.chances)
     now = assess(store, S, "d", at + timedelta(minutes=20), at + timedelta(minutes=20), value=False)
-    assert now.expected_score < early.expected_score  # the later mock counts from its own time on
+    assert now.expected_score < early.expected_score  # the later mock counts from then on
+    # without past=True every answer in the log counts (a frozen SRS_NOW can be behind them)
+    assert assess(store, S, "d", at, at, value=False).expected_score < early.expected_score
 
 
 def test_calibration_arithmetic():

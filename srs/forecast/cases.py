@@ -17,14 +17,18 @@ VALUE_UP_TO = 2000   # cards: above, the value of a review is not computed
 
 
 
-def assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bool = True) -> Forecast:
+def assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bool = True,
+           past: bool = False) -> Forecast:
     """The forecast for the learner of ``store`` on deck ``deck_id`` (its exam settings),
-    for an exam at ``on``, from everything they answered up to ``now``."""
+    for an exam at ``on``, from everything they answered. ``past``: as it was at ``now``, a
+    moment gone by, without the answers given since (an exam's forecast worked out at hand-in
+    for its start); otherwise from every answer in the log (``SRS_NOW`` may freeze a clock that
+    the answers' own times have passed)."""
     with collector_paused():
-        return _assess(store, settings, deck_id, on, now, value)
+        return _assess(store, settings, deck_id, on, now, value, past)
 
 
-def _assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bool) -> Forecast:
+def _assess(store, settings, deck_id: str, on: datetime, now: datetime, value: bool, past: bool) -> Forecast:
     from datetime import timezone
 
     from fsrs import Rating as FsrsRating
@@ -37,7 +41,8 @@ def _assess(store, settings, deck_id: str, on: datetime, now: datetime, value: b
         raise ValueError(f"deck {deck_id!r} has no multiple-choice cards")
     scheduler = make_scheduler(settings, fuzz=False)
     reviews, exam_answers = store.forecast_columns(deck_id, [c.key for c in cards])
-    reviews, exam_answers = _up_to(now, reviews, exam_answers)
+    if past:
+        reviews, exam_answers = _up_to(now, reviews, exam_answers)
     after: dict[int, tuple[float | None, float | None]] = {}
     if value and len(cards) <= VALUE_UP_TO:  # a small deck: its memory states too
         # the scheduler has no fuzz here, so a state's answer does not depend on the card: one
