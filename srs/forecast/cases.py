@@ -66,15 +66,17 @@ def _assess(store, settings, deck_id: str, on: datetime, now: datetime, value: b
 
 def _up_to(now: datetime, reviews, exam_answers):
     """The answers given up to ``now`` (a forecast for a moment past, such as the one an exam
-    stores at hand-in for its start, does not see the answers given since)."""
+    stores at hand-in for its start, does not see the answers given since). Each is a named
+    tuple of aligned columns; its times are ``at`` (reviews) and ``ended`` (exam answers)."""
     cut = now.timestamp()
-    if len(reviews.at) and reviews.at.max() > cut:
-        keep = reviews.at <= cut
-        reviews = type(reviews)(reviews.code[keep], reviews.at[keep], reviews.stability[keep])
-    if len(exam_answers.ended) and exam_answers.ended.max() > cut:
-        keep = exam_answers.ended <= cut
-        exam_answers = type(exam_answers)(exam_answers.key[keep], exam_answers.ended[keep], exam_answers.right[keep])
-    return reviews, exam_answers
+
+    def kept(columns, times):
+        if not len(times) or times.max() <= cut:
+            return columns
+        keep = times <= cut
+        return type(columns)(*(column[keep] for column in columns))
+
+    return kept(reviews, reviews.at), kept(exam_answers, exam_answers.ended)
 
 
 def chances_now(store, settings, deck_id: str, now: datetime) -> dict[int, float]:
