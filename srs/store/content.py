@@ -106,11 +106,15 @@ class ContentQueries(StoreBase):
         """Insert many cards (with their tags) in bulk; returns their keys by (deck id, card id).
         ``new`` may be made as they are read (a generator): they are inserted ``chunk`` at a
         time and not kept, only each one's deck id, card id and tags. Rows go to the driver
-        as tuples (no dict per card), the new keys are read straight from its cursor."""
+        as tuples (no dict per card). On SQLite the keys are given here, one past the largest
+        in order (what SQLite itself would choose: the write lock is held, no one else
+        inserts); on PostgreSQL the sequence gives them and they are read back."""
         if isinstance(new, Sequence) and not new:
             return {}
         with self.atomic(write=True) as connection:
             last = connection.scalar(select(func.max(cards.c.key)))
+            numbered = connection.dialect.name == "sqlite"
+            first = (last or 0) + 1
             added: list[tuple[str, str, Any]] = []  # (deck id, card id, tags) of each row, in order
             pending = iter(new)
             tag_lists: dict[tuple[str, ...], tuple[str, ...]] = {}  # one object per list of tags: encoded once
@@ -118,22 +122,29 @@ class ContentQueries(StoreBase):
                 rows = [(c.deck_id, c.card_id, c.position, False, c.anki_guid, c.at, c.at, t.kind.value, t.question,
                          t.choices, t.answer, t.explanation, t.wrong_feedback, tag_lists.setdefault(t.tags, t.tags))
                         for c in part for t in (c.text,)]
-                insert_tuples(connection, cards, _CARD_INSERT, rows)
+                if numbered:
+                    start = first + len(added)
+                    insert_tuples(connection, cards, ("key", *_CARD_INSERT),
+                                  [(start + i, *row) for i, row in enumerate(rows)])
+                else:
+                    insert_tuples(connection, cards, _CARD_INSERT, rows)
                 added.extend([(r[0], r[1], r[13]) for r in rows])
                 del rows
             if not added:
                 return {}
             keys: dict[tuple[str, str], int] = {}
-            # the new rows' keys: the rows above the last key before the insert that are these cards
-            # (a deck and card id names one row; this transaction may see others' rows, not own them)
-            newer = select(cards.c.deck_id, cards.c.card_id, cards.c.key)
-            if last is not None:
-                newer = newer.where(cards.c.key > last)
-            wanted = {(deck_id, card_id) for deck_id, card_id, _ in added}
-            for d, c, k in connection.exec_driver_sql(*compiled_sql(newer, connection)).cursor.fetchall():
-                if (d, c) in wanted:
-                    keys[(d, c)] = k
-            del wanted
+            if numbered:
+                keys = {(deck_id, card_id): first + i for i, (deck_id, card_id, _) in enumerate(added)}
+            else:  # the rows above the last key before the insert that are these cards (a deck
+                # and card id names one row; this transaction may see others' rows, not own them)
+                newer = select(cards.c.deck_id, cards.c.card_id, cards.c.key)
+                if last is not None:
+                    newer = newer.where(cards.c.key > last)
+                wanted = {(deck_id, card_id) for deck_id, card_id, _ in added}
+                for d, c, k in connection.exec_driver_sql(*compiled_sql(newer, connection)).cursor.fetchall():
+                    if (d, c) in wanted:
+                        keys[(d, c)] = k
+                del wanted
             for start in range(0, len(added), chunk):  # the tag rows too, a chunk of cards at a time
                 tags: list[tuple[int, str]] = []
                 for deck_id, card_id, names in added[start:start + chunk]:
