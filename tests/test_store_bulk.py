@@ -314,3 +314,34 @@ def test_processed_chunks_read_what_sqlalchemys_rows_read(make_store, size):
         reference = [(study_card(r[:-2]), r[-2], r[-1]) for r in connection.execute(
             ContentQueries._filtered(full, "d", None).order_by(cards.c.deck_id, cards.c.position))]
     assert list(store.export_cards("d", with_state=False)) == reference
+
+
+def test_add_cards_returns_the_keys_the_rows_have(make_store):
+    """add_cards' keys (given by srs on SQLite, read back on PostgreSQL) are the stored rows'
+    keys, and each card's tags point at its own row: into an empty table, above other
+    decks' cards, over several chunks, and after the largest key's card was deleted."""
+    from srs.model import CardKind
+    from srs.store.records import CardText, NewCard
+
+    store = make_store()
+    for deck_id in ("a", "b"):
+        store.save_deck(DeckRecord(deck_id, deck_id, updated_at=T0))
+
+    def new(deck_id: str, n: int, offset: int = 0) -> list[NewCard]:
+        return [NewCard(deck_id, f"c{i}", i, CardText(CardKind.BASIC, f"q{i}", None, "x", "", "", (f"t{i}", "all")), T0)
+                for i in range(offset, offset + n)]
+
+    def check(keys: dict[tuple[str, str], int]) -> None:
+        with store.engine.connect() as connection:
+            got = {(d, c): k for d, c, k in connection.execute(text("SELECT deck_id, card_id, key FROM cards"))}
+            tags = set(connection.execute(text(
+                "SELECT c.card_id, t.tag FROM card_tags t JOIN cards c ON c.key = t.card_key")).all())
+        assert all(got[dc] == k for dc, k in keys.items())
+        assert {(c, tag) for (_, c) in keys for tag in (f"t{c[1:]}", "all")} <= tags
+
+    check(store.add_cards(new("a", 5)))
+    check(store.add_cards(new("b", 7), chunk=3))
+    with store.engine.begin() as connection:  # the largest key goes: the next cards take it again
+        connection.execute(text("DELETE FROM cards WHERE key = (SELECT max(key) FROM cards)"))
+    check(store.add_cards(new("b", 4, offset=7), chunk=2))
+    assert store.add_cards([]) == {}
