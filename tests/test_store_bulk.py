@@ -13,7 +13,8 @@ from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
 from srs.model import DeckRecord
-from srs.store.base import DatabaseError, insert_rows
+from srs.store.base import DatabaseError
+from srs.store.driver import insert_rows
 from srs.store.models import card_tags, cards
 from tests.factories import T0
 
@@ -69,7 +70,9 @@ def test_prepared_statements_write_and_read_what_sqlalchemy_does(make_store):
     column as SQLAlchemy's execution does: aware UTC datetimes, booleans, floats, JSON."""
     from sqlalchemy import bindparam, select
 
-    from srs.store.base import STATE_COLUMNS, Prepared
+    from srs.store.base import STATE_COLUMNS
+
+    from srs.store.driver import Prepared
     from srs.store.models import card_states
 
     store = make_store()
@@ -99,7 +102,8 @@ def test_prepared_statements_write_and_read_what_sqlalchemy_does(make_store):
 def state_insert(make_store):
     """A store with one card, a prepared INSERT of a card state, and its row for that card."""
     from srs.model import MemoryState
-    from srs.store.base import STATE_COLUMNS, Prepared, state_values
+    from srs.store.base import STATE_COLUMNS, state_values
+    from srs.store.driver import Prepared
     from srs.store.models import card_states
 
     store = make_store()
@@ -272,7 +276,7 @@ def test_a_time_is_bound_on_sqlite_as_sqlalchemy_binds_it(moment):
     naive time."""
     from sqlalchemy.dialects import sqlite
 
-    from srs.store.base import _bind_processor, _sqlite_utc_text
+    from srs.store.driver import _bind_processor, _sqlite_utc_text
     from srs.store.models import UTCDateTime
 
     dialect = sqlite.dialect()
@@ -294,7 +298,9 @@ def test_processed_chunks_read_what_sqlalchemys_rows_read(make_store, size):
     the export's cards are the records ``study_card`` makes of those rows."""
     from sqlalchemy import select
 
-    from srs.store.base import plain_select, processed_chunks, study_card
+    from srs.store.base import plain_select, study_card
+
+    from srs.store.driver import processed_chunks
     from srs.store.content import ContentQueries
 
     store = make_store()

@@ -22,18 +22,8 @@ from sqlalchemy import (
 )
 
 from srs.model import NEW, CardContent, CardKind, DeckRecord, ExamCard, StudyCard, record_maker
-from srs.store.base import (
-    _NEW_MEMORY,
-    CARD_KINDS,
-    StoreBase,
-    available,
-    compiled_sql,
-    insert_rows,
-    insert_tuples,
-    plain_select,
-    processed_chunks,
-    study_card,
-)
+from srs.store.base import _NEW_MEMORY, CARD_KINDS, StoreBase, available, plain_select, study_card
+from srs.store.driver import compiled_sql, insert_rows, insert_tuples, processed_chunks
 from srs.store.models import card_states, card_tags, cards, decks
 from srs.store.records import CardChange, NewCard, columns_of
 

@@ -12,7 +12,8 @@ from typer._coercion import build_runtime_param
 from typer.main import get_command
 
 import srs.cli  # noqa: F401  (registers the commands)
-from srs.cli.app import _LazyCoercion, app
+from srs.cli.app import app
+from srs.cli.coercion import _LazyCoercion
 
 VALUES = [None, (), ["a"], ("a", "b"), ("deck.toml", "~/x y.apkg", "-", "", "a\u202eb", "ünï/ço.csv"), "x", "",
           "~/out.apkg", "-", "7", 7, True, 0, -1, 2.5, ["1", "2"], (1, 2), [Path("p")]]
