@@ -179,7 +179,11 @@ def migrate(engine: Engine) -> bool:
         tables = set(inspect(connection).get_table_names())
         if "alembic_version" not in tables:
             current = None
+        elif current is None:  # made by another process since the first look: read it in this snapshot
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
         connection.rollback()
+        if current == HEAD:
+            return False
     fresh = not (tables - {"alembic_version"})
     if current is not None and current not in REVISIONS:
         raise UserError(
