@@ -256,3 +256,50 @@ def test_the_hint_gives_up_only_on_decks_no_strategy_passes(cards, mark):
         assert not full.fails
     else:
         assert hint == full
+
+
+def _letters_matching_ascii_ones(upto: int) -> set[str]:
+    import re
+
+    letters = re.compile("|".join("abcdefghijklmnopqrstuvwxyz"), re.I)  # literals, as the patterns have
+    return {chr(code) for code in range(0x80, upto) if letters.fullmatch(chr(code))}
+
+
+def test_the_letters_re_i_matches_to_ascii_ones_are_the_four_folded():
+    """The whole-word shortcut writes only four non-ASCII letters as the ASCII ones re.I
+    matches them to (srs.lint.rules._SPECIAL); no other character of the Basic Multilingual
+    Plane matches an ASCII letter (the whole suite checks every code point)."""
+    from srs.lint.rules import _SPECIAL
+
+    assert _letters_matching_ascii_ones(0x10000) == set(_SPECIAL)
+
+
+@pytest.mark.slow
+def test_no_character_beyond_the_bmp_matches_an_ascii_letter_either():
+    from srs.lint.rules import _SPECIAL
+
+    assert _letters_matching_ascii_ones(0x110000) == set(_SPECIAL)
+
+
+_word_text = st.lists(st.sampled_from(["all", "ALL", "of", "Of", "the", "above", "these", "other", "only", "never",
+                                      "musts", "_", "é", "\u0130", "\u0131", "\u017f", "\u212a", " ", "\t", "\x00",
+                                      "-", "1", "a", "l", "n", "o", "y", "s", "k", "i", "ſ", "ö", "mu", "t", "alway", "ne", "ther", "L"]),
+                      max_size=20).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_word_text)
+def test_whole_word_shortcut_never_misses_a_pattern_match(text):
+    """``_has_word`` says no only where the pattern cannot match: it may say yes where the
+    pattern then finds nothing (the pattern decides), never no where the pattern matches."""
+    from srs.lint.rules import _ABOVE, _ABOVE_FIRST, _ABOVE_NEEDS, _ABSOLUTE, _ABSOLUTE_LOWER, _folded, _has_word
+
+    folded = _folded(text, text.lower(), text.isascii())
+    if folded is None:
+        return  # the patterns themselves run
+    if _ABSOLUTE.search(text):
+        assert _has_word(folded, text, _ABSOLUTE_LOWER)
+    if _ABOVE.search(text):
+        assert all(_has_word(folded, text, words) for words in (("of",), _ABOVE_NEEDS, _ABOVE_FIRST))
+    found = _has_word(folded, text, _ABSOLUTE_LOWER)  # and on its own words it is exactly the pattern
+    assert found == bool(_ABSOLUTE.search(text))

@@ -112,8 +112,40 @@ def _score(items: Sequence[Item], rule: Callable[[Item], list[int]]) -> tuple[fl
 
 
 _ABSOLUTE_LOWER = tuple(w.lower() for w in ABSOLUTE_WORDS)
-#: words the "above" pattern cannot match without (after "of"): a cheap test first
+#: the whole words the "above" pattern cannot match without: one of the first, "of", one of the last
+_ABOVE_FIRST = ("all", "none", "both", "neither")
 _ABOVE_NEEDS = ("above", "these", "those", "preceding", "other")
+#: the only non-ASCII letters that ``re.I`` matches to ASCII ones (the re module's documentation;
+#: tests/test_lint.py checks every code point)
+_SPECIAL = ("\u0130", "\u0131", "\u017f", "\u212a")
+_AS_ASCII = str.maketrans(dict(zip(_SPECIAL, "iisk", strict=True)))
+
+
+def _folded(raw: str, lower: str, ascii_text: bool) -> str | None:
+    """``raw`` as ``re.I`` compares it with ASCII words: lower-cased, its four special letters
+    written as the ASCII ones they match; each character where it was in ``raw`` (None when
+    lower-casing changed the length: then only the pattern itself can say)."""
+    if ascii_text:
+        return lower
+    if any(special in raw for special in _SPECIAL):
+        raw_folded = raw.translate(_AS_ASCII).lower()
+        return raw_folded if len(raw_folded) == len(raw) else None
+    return lower if len(lower) == len(raw) else None
+
+
+def _has_word(folded: str, raw: str, words: Iterable[str]) -> bool:
+    """Whether one of ``words`` (lower-case ASCII) is a whole word of ``raw`` (a maximal run of
+    ``\\w``, what ``\\b`` delimits) as ``re.I`` matches it; ``folded`` from ``_folded``."""
+    end = len(raw)
+    for word in words:
+        at = folded.find(word)
+        while at >= 0:
+            after = at + len(word)
+            if (at == 0 or not (raw[at - 1].isalnum() or raw[at - 1] == "_")) and (
+                    after == end or not (raw[after].isalnum() or raw[after] == "_")):
+                return True
+            at = folded.find(word, at + 1)
+    return False
 
 
 #: how many cards _score_rules scores between two looks at whether it may give up
@@ -126,9 +158,9 @@ def _score_rules(items: Sequence[Item],
     answers), each rule's choices worked out as its function does, without making their lists:
     a rule that keeps the choices of best value v gets the card's answer right when the answer's
     value is v, among as many choices as have it. Two shortcuts, both exact: a question word
-    that is no substring of any (lower-cased) choice is echoed by none; ASCII text without the
-    (lower-cased) words of a pattern cannot match it, in any case (non-ASCII text takes the
-    pattern itself: ``re.I`` matches some non-ASCII letters to ASCII ones).
+    that is no substring of any (lower-cased) choice is echoed by none; a pattern of whole
+    words (absolute, above) cannot match a text without them as whole words (``_has_word``,
+    as ``re.I`` and ``\\b`` read them), so the pattern itself runs only where they are.
 
     With ``give_up_below``: None as soon as no rule can reach that score any more, even were
     it to get every card left right (a card adds at most 1; one more card's worth of margin
@@ -171,9 +203,10 @@ def _score_rules(items: Sequence[Item],
             totals[2] += 1 / among
             if among == 1:
                 right_echo.append(item.id)
-        ascii_text = raw.isascii()
-        if ascii_text and not any(word in joined for word in _ABSOLUTE_LOWER):
-            right, among = valid, n
+        # absolute and above: their patterns run only where the text has the whole words they match
+        folded = _folded(raw, joined, raw.isascii())
+        if folded is not None and not _has_word(folded, raw, _ABSOLUTE_LOWER):
+            right, among = valid, n  # no choice has an absolute word: all tie (as absolute() finds)
         else:
             picked = absolute(item)
             right, among = answer in picked, len(picked)
@@ -181,8 +214,9 @@ def _score_rules(items: Sequence[Item],
             totals[3] += 1 / among
             if among == 1:
                 right_absolute.append(item.id)
-        if ascii_text and ("of" not in joined or not any(word in joined for word in _ABOVE_NEEDS)):
-            right, among = valid, n
+        if folded is not None and not (_has_word(folded, raw, ("of",)) and _has_word(folded, raw, _ABOVE_NEEDS)
+                                       and _has_word(folded, raw, _ABOVE_FIRST)):
+            right, among = valid, n  # no "all/none of the above" choice: all tie (as above() finds)
         else:
             picked = above(item)
             right, among = answer in picked, len(picked)
