@@ -12,6 +12,7 @@ only the TOML file, not the two collections.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -121,6 +122,30 @@ def median_fresh(args, env, database: Path, repeat: int, name: str) -> tuple[flo
     print(f"    {name}: wall {[round(r[0], 2) for r in runs]} s, "
           f"cpu {[round(c, 2) for c in cpu]} s (median {statistics.median(cpu):.2f})", flush=True)
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def real_text_files(work: Path, cards: int) -> tuple[Path, Path]:
+    """A deck file of ``cards`` cards of real text, the bundled deck's cards repeated under new
+    ids, and the same cards as Anki's CSV (front: question and choices; back: the answer, its
+    explanation and feedback; tags), made once in ``work``."""
+    import csv
+
+    from srs.deckfile import CardSpec, DeckSpec, dump_toml, read_deck
+
+    toml_path, csv_path = work / f"real-{cards}.toml", work / f"real-{cards}.csv"
+    if toml_path.exists() and csv_path.exists():
+        return toml_path, csv_path
+    base = read_deck(HERE.parent / "decks" / "deep-learning-final.toml")
+    specs = [CardSpec(f"{c.id}-{i // len(base.cards)}", c.question, c.answer, c.choices, c.explanation,
+                      c.wrong_feedback, c.tags) for i, c in zip(range(cards), itertools.cycle(base.cards))]
+    toml_path.write_text(dump_toml(DeckSpec("real", "Real text", "", base.exam, tuple(specs), toml_path.name)))
+    with csv_path.open("w", newline="") as f:
+        f.write("#separator:Comma\n#columns:Front,Back,Tags\n")
+        writer = csv.writer(f)
+        for c in specs:
+            front = c.question + "".join(f"<br>{letter}) {choice}" for letter, choice in zip("ABCDEF", c.choices or (), strict=False))
+            writer.writerow([front, f"{c.answer}<br>{c.explanation}<br>{c.wrong_feedback}", " ".join(c.tags)])
+    return toml_path, csv_path
 
 
 def anki_script(code: str) -> list[str]:
@@ -424,6 +449,20 @@ def main() -> None:
             f"col.import_csv(ImportCsvRequest(path={str(csv_path)!r}, metadata=meta))\ncol.close()"), env,
             fresh_anki, args.repeat, "anki import_csv")
         row(f"(e) import a {args.cards:,}-card deck file", t, at, mem=(m, am), target="≤ anki (its CSV import)")
+        # held out: the generated deck's text is short and alike; the bundled deck's twenty real
+        # cards, repeated, have the length, punctuation and words of a real one (and its lint)
+        real_toml, real_csv = real_text_files(work, args.cards)
+        fresh = work / "toml-real.db"
+        t, m = median_fresh(srs + ["import", str(real_toml)], dict(env, SRS_DB=str(fresh)), fresh, args.repeat,
+                            "srs import (real text)")
+        fresh_anki = work / "csv-real.anki2"
+        at, am = median_fresh(anki_script(
+            "from anki.import_export_pb2 import ImportCsvRequest\n"
+            f"col = Collection({str(fresh_anki)!r})\n"
+            f"meta = col.get_csv_metadata({str(real_csv)!r}, None)\n"
+            f"col.import_csv(ImportCsvRequest(path={str(real_csv)!r}, metadata=meta))\ncol.close()"), env,
+            fresh_anki, args.repeat, "anki import_csv (real text)")
+        row("(e) the same, the bundled deck's real text repeated", t, at, mem=(m, am), target="(held out)")
 
     # both fit the generated log as it is (the review copy has had answers in (b)); srs keeps
     # what it fits, so it works on a copy; the item counts go beside the table
