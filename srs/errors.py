@@ -44,10 +44,17 @@ def reading(path: str | Path, where: Callable[[], str] | None = None) -> Iterato
         if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
             raise UserError(f"{path}{at}: cannot be read: a number of more digits than Python converts "
                             f"({sys.get_int_max_str_digits()})") from None
-        detail = " ".join(str(exc).split())
-        detail = detail[:160] + "…" if len(detail) > 160 else detail
-        raise UserError(f"{path}{at}: cannot be read ({type(exc).__name__}{': ' + detail if detail else ''})") \
+        text = detail(exc)
+        raise UserError(f"{path}{at}: cannot be read ({type(exc).__name__}{': ' + text if text else ''})") \
             from exc
 
 
-__all__ = ["BUGS", "DeckFileError", "UserError", "reading"]
+def detail(exc: BaseException | str, limit: int = 160) -> str:
+    """What an error says, for a user error's one line: its whitespace (newlines too) one
+    space, cut at ``limit`` characters. An error a file's content caused may quote that
+    content (a driver's "could not decode ... with text '...'")."""
+    text = " ".join(str(exc).split())
+    return text[:limit] + "…" if len(text) > limit else text
+
+
+__all__ = ["BUGS", "DeckFileError", "UserError", "detail", "reading"]

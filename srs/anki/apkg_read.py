@@ -31,7 +31,7 @@ from srs.anki.template import CardContext, cloze_numbers, render_counted
 from srs.anki.text_budget import TextBudget, TextTooLong
 from srs.anki.types import AnkiCard, AnkiPackage, AnkiReview, AnkiSchedule, CardHtml, Skipped
 from srs.deckfile import CardSpec, _card_spec
-from srs.errors import reading
+from srs.errors import detail, reading
 from srs.model import record_maker
 
 T = TypeVar("T")
@@ -55,7 +55,7 @@ def _open(path: Path, with_reviews: bool, stack: ExitStack) -> "PackageReader":
     try:
         zf = stack.enter_context(zipfile.ZipFile(path))
     except (zipfile.BadZipFile, OSError) as exc:
-        raise _fail(path, f"not an Anki package ({exc})") from None
+        raise _fail(path, f"not an Anki package ({detail(exc)})") from None
     budget = Budget(path, path.stat().st_size)
     tmp = stack.enter_context(tempfile.TemporaryDirectory())
     infos = zf.infolist()

@@ -14,7 +14,7 @@ from typing import IO
 
 from srs.anki.media_names import clean_media_name
 from srs.anki.protobuf import fields as proto_fields
-from srs.errors import UserError
+from srs.errors import UserError, detail
 
 MIB = 1024**2
 BUDGET_RATIO = 200              # a package may inflate to 200 times its size in all ...
@@ -98,7 +98,7 @@ def _zstd_chunks(path: Path, src: IO[bytes], info: zipfile.ZipInfo, budget: Budg
             budget.spend(len(chunk))
             yield chunk
     except zstandard.ZstdError as exc:
-        raise fail(path, f"{what} is not valid zstd data ({exc})") from None
+        raise fail(path, f"{what} is not valid zstd data ({detail(exc)})") from None
 
 
 def read_member(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: Budget, zstd: bool = False,

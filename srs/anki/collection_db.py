@@ -13,7 +13,7 @@ from pathlib import Path
 
 from srs.anki.ids import BASIC_NOTETYPE_ID, MC_NOTETYPE_ID, MC_NOTETYPE_NAME
 from srs.anki.protobuf import fields as proto_fields
-from srs.errors import UserError
+from srs.errors import UserError, detail
 
 #: the tables srs reads from a collection (schema 11 and schema 18)
 READ_TABLES = frozenset({"col", "notes", "cards", "revlog", "notetypes", "fields", "templates", "decks"})
@@ -51,7 +51,7 @@ def open_collection(path: Path, db_path: Path) -> tuple[sqlite3.Connection, Step
     try:
         db = sqlite3.connect(db_path.as_uri() + "?mode=ro&immutable=1", uri=True)
     except sqlite3.Error as exc:
-        raise UserError(f"{path}: the collection inside is corrupt ({exc})") from None
+        raise UserError(f"{path}: the collection inside is corrupt ({detail(exc)})") from None
     steps = StepBudget(STEPS_BASE + STEPS_PER_BYTE * db_path.stat().st_size)
     try:
         db.execute("pragma trusted_schema = off")
@@ -83,7 +83,7 @@ def query_error(path: Path, exc: sqlite3.Error, steps: StepBudget) -> UserError:
     if steps.exceeded:
         return UserError(f"{path}: refused: reading its collection took more than {steps.limit:,} steps "
                          "(no real collection needs that many)")
-    return UserError(f"{path}: the collection inside is corrupt ({exc})")
+    return UserError(f"{path}: the collection inside is corrupt ({detail(exc)})")
 
 
 @dataclass

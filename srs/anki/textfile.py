@@ -15,7 +15,7 @@ from srs.anki.ids import ANKI_ID, card_id
 from srs.anki.template import cloze, cloze_numbers
 from srs.anki.types import NEW, AnkiCard, AnkiPackage, ExportCard
 from srs.deckfile import DECK_ID_RE, ID_RE, CardSpec, DeckSpec, slug
-from srs.errors import DeckFileError
+from srs.errors import DeckFileError, detail
 from srs.model import LETTERS, CardKind
 from srs.rules import choice_count_ok
 from srs.scripts import mixed_scripts_message
@@ -139,7 +139,7 @@ def read_anki_text(path: Path) -> AnkiPackage:
                 raise DeckFileError(str(path), line, "the front field is empty")
             package.cards.append(AnkiCard(spec, note_guid, 0, deck, notetype or "Basic", NEW))
     except csv.Error as exc:
-        raise DeckFileError(str(path), body + reader.line_num, f"bad CSV: {exc}") from None
+        raise DeckFileError(str(path), body + reader.line_num, f"bad CSV: {detail(exc)}") from None
     if not package.cards:
         raise DeckFileError(str(path), None, "no notes (rows of fields after the # header lines)")
     return package
@@ -256,7 +256,7 @@ def read_csv(path: Path) -> DeckSpec | AnkiPackage:
                                       values.get("feedback", ""), tags, line))
             targets.append(target)
     except csv.Error as exc:
-        raise DeckFileError(str(path), reader.line_num, f"bad CSV: {exc}") from None
+        raise DeckFileError(str(path), reader.line_num, f"bad CSV: {detail(exc)}") from None
     if not cards:
         raise DeckFileError(str(path), None, "no cards (expected rows of question,answer)")
     if any(targets):
