@@ -60,6 +60,8 @@ def grow(table: np.ndarray, low: int, m: int, p: np.ndarray, lo: int, hi: int) -
     """The recurrence's step: ``table`` (columns × sizes ``low``.. × scores) of m cards, one
     card more right with chance ``p`` (one per column), kept for sizes ``lo..hi``."""
     columns, held, scores = table.shape
+    if lo == hi == m + 1:  # every card seen is drawn: H'[c] = (1−p)·H[c] + p·H[c−1], the same sums
+        return _all_drawn(table[:, m - low] if low <= m < low + held else None, columns, scores, p)
     padded = np.zeros((columns, hi - lo + 2, scores))   # sizes lo − 1 .. hi
     a, b = max(low, lo - 1), min(low + held - 1, hi)
     if a <= b:
@@ -71,6 +73,18 @@ def grow(table: np.ndarray, low: int, m: int, p: np.ndarray, lo: int, hi: int) -
     taken = less * (1.0 - p)
     taken[:, :, 1:] += less[:, :, :-1] * p
     out += taken * (count / (m + 1))
+    return out
+
+
+def _all_drawn(last: np.ndarray | None, columns: int, scores: int, p: np.ndarray) -> np.ndarray:
+    """``grow``'s step when the one size kept is every card (the Poisson-binomial's step): the
+    general step's terms with weights 0 and 1 left out, the same numbers in a third of the time."""
+    out = np.zeros((columns, 1, scores))
+    if last is not None:
+        p = np.asarray(p, dtype=float).reshape(-1, 1)
+        taken = out[:, 0]
+        np.multiply(last, 1.0 - p, out=taken)
+        taken[:, 1:] += last[:, :-1] * p
     return out
 
 
