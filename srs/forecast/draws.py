@@ -60,8 +60,6 @@ def grow(table: np.ndarray, low: int, m: int, p: np.ndarray, lo: int, hi: int) -
     """The recurrence's step: ``table`` (columns × sizes ``low``.. × scores) of m cards, one
     card more right with chance ``p`` (one per column), kept for sizes ``lo..hi``."""
     columns, held, scores = table.shape
-    if lo == hi == m + 1:  # every card seen is drawn: H'[c] = (1−p)·H[c] + p·H[c−1], the same sums
-        return _all_drawn(table[:, m - low] if low <= m < low + held else None, columns, scores, p)
     padded = np.zeros((columns, hi - lo + 2, scores))   # sizes lo − 1 .. hi
     a, b = max(low, lo - 1), min(low + held - 1, hi)
     if a <= b:
@@ -76,28 +74,32 @@ def grow(table: np.ndarray, low: int, m: int, p: np.ndarray, lo: int, hi: int) -
     return out
 
 
-def _all_drawn(last: np.ndarray | None, columns: int, scores: int, p: np.ndarray) -> np.ndarray:
-    """``grow``'s step when the one size kept is every card (the Poisson-binomial's step): the
-    general step's terms with weights 0 and 1 left out, the same numbers in a third of the time."""
-    out = np.zeros((columns, 1, scores))
-    if last is not None:
-        p = np.asarray(p, dtype=float).reshape(-1, 1)
-        taken = out[:, 0]
-        np.multiply(last, 1.0 - p, out=taken)
-        taken[:, 1:] += last[:, :-1] * p
-    return out
-
-
 def draw_tables(ps: np.ndarray, n: int, scores: int) -> np.ndarray:
     """(columns, scores): P(score = c) for c < ``scores``, of ``n`` cards drawn from the rows
     of ``ps`` (cards × columns), every draw alike."""
     m, columns = ps.shape
+    if n == m:
+        return _every_card(ps, scores)
     table, low = np.zeros((columns, 1, scores)), 0
     table[:, 0, 0] = 1.0
     for i in range(m):
         lo, hi = sizes(m, n, i + 1)
         table, low = grow(table, low, i, ps[i], lo, hi), lo
     return table[:, n - low, :]
+
+
+def _every_card(ps: np.ndarray, scores: int) -> np.ndarray:
+    """``draw_tables`` when every card is drawn (one subset size: the Poisson-binomial), in
+    place: H'[c] = (1−p)·H[c] + p·H[c−1], the recurrence's terms of weight 0 and 1 left out
+    and only the scores the cards seen can reach (the same numbers, in a fraction of the time)."""
+    table = np.zeros((scores, ps.shape[1]))  # scores × columns: each score's row is contiguous
+    table[0] = 1.0
+    for i, p in enumerate(ps):
+        top = min(i + 1, scores - 1)
+        moved = table[:top] * p
+        table[:top + 1] *= 1.0 - p
+        table[1:top + 1] += moved
+    return np.ascontiguousarray(table.T)
 
 
 def cells(m: int, n: int, scores: int, budget: int | None = None) -> int:
