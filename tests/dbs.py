@@ -67,9 +67,9 @@ def require_postgres() -> None:
 
 @pytest.fixture(autouse=True, scope="session")
 def migrated_once(tmp_path_factory):
-    """Alembic runs the migrations on a new SQLite database once per test run; every other new
-    SQLite database starts as a copy of that one (what ``migrate`` makes of an empty file is
-    the same every time, and its run costs more than most tests). Existing files, URLs with a
+    """``migrate`` makes a new SQLite database once per test run; every other new SQLite
+    database starts as a copy of that one (what ``migrate`` makes of an empty file is the same
+    every time, and its run costs more than most tests). Existing files, URLs with a
     query, and other engines go through ``migrate`` itself; tests/test_migrations.py runs the
     migrations themselves."""
     from srs.store import engine as engine_module

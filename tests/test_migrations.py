@@ -3,6 +3,7 @@ and the migrations agreeing with the models."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from srs.review import ReviewSession
 from srs.settings import Settings
 from srs.store import open_store
 from srs.store.models import metadata
+from tests.dbs import create_pg_database, drop_pg_database
 from tests.factories import T0, deck, make_store
 from tests.store_helpers import card_reviews
 
@@ -246,3 +248,68 @@ def test_review_packs_migration_goes_down_and_up_again(db_url):
     session.answer(second, 3, T0 + timedelta(hours=2), right=False)  # found by its id, its pack written again
     assert len(store.forecast_columns("d")[0].code) == 2
     store.close()
+
+
+def schema_of(url: str) -> dict[str, object]:
+    """Everything a schema is, as the engine itself describes it: each table's columns (name,
+    type, null or not, default, key), indexes, unique, check and foreign-key constraints, and
+    the triggers (with their functions on PostgreSQL). Column order is left out: a column an
+    old migration added comes last."""
+    engine = engine_mod.make_engine(engine_mod.database_url(url)[0])
+    got: dict[str, object] = {}
+    with engine.connect() as connection:
+        def rows(sql: str) -> list[tuple]:
+            return sorted(tuple(r) for r in connection.exec_driver_sql(sql))
+
+        if engine.dialect.name == "sqlite":
+            for name, sql in rows("SELECT name, sql FROM sqlite_master WHERE type = 'table'"):
+                got[name] = {
+                    "columns": rows(f"SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('{name}')"),
+                    "indexes": sorted((i[2], i[3], tuple(c[2] for c in connection.exec_driver_sql(
+                        f"SELECT * FROM pragma_index_info('{i[1]}')"))) for i in rows(
+                        f"SELECT * FROM pragma_index_list('{name}')")),
+                    "foreign keys": rows(f"SELECT \"table\", \"from\", \"to\", on_update, on_delete "
+                                         f"FROM pragma_foreign_key_list('{name}')"),
+                    "checks": sorted(re.findall(r"CHECK \((.*?)\)", sql or "")),
+                }
+            got["triggers"] = [(n, t, " ".join(s.split())) for n, t, s in
+                               rows("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")]
+            got["indexes sql"] = rows("SELECT name, sql FROM sqlite_master WHERE type = 'index'")
+        else:
+            got["columns"] = rows("SELECT table_name, column_name, data_type, character_maximum_length, is_nullable, "
+                                  "column_default FROM information_schema.columns WHERE table_schema = 'public'")
+            got["indexes"] = rows("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'")
+            got["constraints"] = rows(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE connamespace = 'public'::regnamespace")
+            got["triggers"] = rows("SELECT tgrelid::regclass::text, tgname, pg_get_triggerdef(oid) FROM pg_trigger "
+                                   "WHERE NOT tgisinternal")
+            got["functions"] = rows("SELECT proname, prosrc FROM pg_proc WHERE pronamespace = 'public'::regnamespace")
+    engine.dispose()
+    return got
+
+
+def test_a_new_database_is_what_every_migration_makes(db_url, real_migrations, tmp_path):
+    """srs makes an empty database at HEAD at once (``create_schema``: the models' tables,
+    the packs' triggers, the version row); Alembic's chain from nothing makes the same schema,
+    to the triggers' text, on each engine. Neither imports the other's steps by accident: the
+    first run does not import Alembic (tests/test_startup.py pins the modules)."""
+    store, fresh = open_store(db_url, "alice")
+    assert fresh
+    store.close()
+    if "://" in db_url:
+        other_url, name = create_pg_database()
+    else:
+        other_url, name = str(tmp_path / "chain.db"), None
+    try:
+        upgrade_to(other_url, "head")
+        made, chained = schema_of(db_url), schema_of(other_url)
+    finally:
+        if name is not None:
+            drop_pg_database(name)
+    assert made == chained
+    assert made["triggers"]  # the comparison saw the packs' triggers
+    engine = engine_mod.make_engine(engine_mod.database_url(db_url)[0])
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [engine_mod.HEAD]
+    engine.dispose()

@@ -13,7 +13,8 @@ from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
 from srs.model import DeckRecord
-from srs.store.base import DatabaseError, insert_rows
+from srs.store.base import DatabaseError
+from srs.store.driver import insert_rows
 from srs.store.models import card_tags, cards
 from tests.factories import T0
 
@@ -69,7 +70,9 @@ def test_prepared_statements_write_and_read_what_sqlalchemy_does(make_store):
     column as SQLAlchemy's execution does: aware UTC datetimes, booleans, floats, JSON."""
     from sqlalchemy import bindparam, select
 
-    from srs.store.base import STATE_COLUMNS, Prepared
+    from srs.store.base import STATE_COLUMNS
+
+    from srs.store.driver import Prepared
     from srs.store.models import card_states
 
     store = make_store()
@@ -99,7 +102,8 @@ def test_prepared_statements_write_and_read_what_sqlalchemy_does(make_store):
 def state_insert(make_store):
     """A store with one card, a prepared INSERT of a card state, and its row for that card."""
     from srs.model import MemoryState
-    from srs.store.base import STATE_COLUMNS, Prepared, state_values
+    from srs.store.base import STATE_COLUMNS, state_values
+    from srs.store.driver import Prepared
     from srs.store.models import card_states
 
     store = make_store()
@@ -272,7 +276,7 @@ def test_a_time_is_bound_on_sqlite_as_sqlalchemy_binds_it(moment):
     naive time."""
     from sqlalchemy.dialects import sqlite
 
-    from srs.store.base import _bind_processor, _sqlite_utc_text
+    from srs.store.driver import _bind_processor, _sqlite_utc_text
     from srs.store.models import UTCDateTime
 
     dialect = sqlite.dialect()
@@ -294,7 +298,9 @@ def test_processed_chunks_read_what_sqlalchemys_rows_read(make_store, size):
     the export's cards are the records ``study_card`` makes of those rows."""
     from sqlalchemy import select
 
-    from srs.store.base import plain_select, processed_chunks, study_card
+    from srs.store.base import plain_select, study_card
+
+    from srs.store.driver import processed_chunks
     from srs.store.content import ContentQueries
 
     store = make_store()
@@ -314,3 +320,34 @@ def test_processed_chunks_read_what_sqlalchemys_rows_read(make_store, size):
         reference = [(study_card(r[:-2]), r[-2], r[-1]) for r in connection.execute(
             ContentQueries._filtered(full, "d", None).order_by(cards.c.deck_id, cards.c.position))]
     assert list(store.export_cards("d", with_state=False)) == reference
+
+
+def test_add_cards_returns_the_keys_the_rows_have(make_store):
+    """add_cards' keys (given by srs on SQLite, read back on PostgreSQL) are the stored rows'
+    keys, and each card's tags point at its own row: into an empty table, above other
+    decks' cards, over several chunks, and after the largest key's card was deleted."""
+    from srs.model import CardKind
+    from srs.store.records import CardText, NewCard
+
+    store = make_store()
+    for deck_id in ("a", "b"):
+        store.save_deck(DeckRecord(deck_id, deck_id, updated_at=T0))
+
+    def new(deck_id: str, n: int, offset: int = 0) -> list[NewCard]:
+        return [NewCard(deck_id, f"c{i}", i, CardText(CardKind.BASIC, f"q{i}", None, "x", "", "", (f"t{i}", "all")), T0)
+                for i in range(offset, offset + n)]
+
+    def check(keys: dict[tuple[str, str], int]) -> None:
+        with store.engine.connect() as connection:
+            got = {(d, c): k for d, c, k in connection.execute(text("SELECT deck_id, card_id, key FROM cards"))}
+            tags = set(connection.execute(text(
+                "SELECT c.card_id, t.tag FROM card_tags t JOIN cards c ON c.key = t.card_key")).all())
+        assert all(got[dc] == k for dc, k in keys.items())
+        assert {(c, tag) for (_, c) in keys for tag in (f"t{c[1:]}", "all")} <= tags
+
+    check(store.add_cards(new("a", 5)))
+    check(store.add_cards(new("b", 7), chunk=3))
+    with store.engine.begin() as connection:  # the largest key goes: the next cards take it again
+        connection.execute(text("DELETE FROM cards WHERE key = (SELECT max(key) FROM cards)"))
+    check(store.add_cards(new("b", 4, offset=7), chunk=2))
+    assert store.add_cards([]) == {}

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Optional, TypeVar
 
 import typer
 
+from srs.cli.coercion import coerce_lazily
 from srs.errors import UserError
 
 if TYPE_CHECKING:
@@ -33,41 +34,6 @@ def _usage_words(param: Any) -> str:
     return name if param.required else f"[{name}]"
 
 
-#: option annotations whose value, when it already has the type (a default, a flag), is passed as is
-_PLAIN = {str: str, Optional[str]: str, int: int, Optional[int]: int, float: float, Optional[float]: float,
-          bool: bool, Optional[bool]: bool}
-
-
-class _LazyCoercion:
-    """Typer coerces every option value through a Pydantic TypeAdapter, and building the first
-    one imports Pydantic (about 0.1 s of every start). A value that needs no coercion — none
-    given, text for a text option, or already a number or a truth value of the option's own
-    type (its default, a flag) — is passed as Typer would pass it; any other value goes
-    through Typer's own adapter, built then (the same result and the same error messages)."""
-
-    def __init__(self, param: Any) -> None:
-        self._param = param
-        info = param.type_descriptor.parameter_info
-        plain = info.parser is None and getattr(info, "min", None) is None and getattr(info, "max", None) is None
-        self._type = _PLAIN.get(param.type_descriptor.annotation) if plain else None
-
-    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
-        if value is None and not (param.multiple or param.nargs == -1):
-            return None
-        if self._type is not None and type(value) is self._type:  # exactly: True is no int here
-            return value
-        from typer._coercion import build_runtime_param
-
-        return build_runtime_param(self._param.type_descriptor).coerce(value, param=param, ctx=ctx)
-
-
-def _coerce_lazily(params: list[Any]) -> None:
-    for param in params:
-        # Typer's own (private) hooks, as of 0.29: with another Typer, its default stands
-        if getattr(param, "_runtime_param", False) is None and hasattr(param, "type_descriptor"):
-            param._runtime_param = _LazyCoercion(param)
-
-
 class SrsCommand(typer.core.TyperCommand):
     """A command whose help is in words: arguments show their names (PATH..., CARD...),
     never Python types, and every option a metavar (``--deck DECK``)."""
@@ -81,7 +47,7 @@ class SrsCommand(typer.core.TyperCommand):
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)
-        _coerce_lazily(params)
+        coerce_lazily(params)
         return params
 
 
@@ -91,7 +57,7 @@ class SrsGroup(typer.core.TyperGroup):
 
     def get_params(self, ctx: Any) -> list[Any]:
         params = super().get_params(ctx)
-        _coerce_lazily(params)
+        coerce_lazily(params)
         return params
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:

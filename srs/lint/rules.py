@@ -133,8 +133,9 @@ def _score_rules(items: Sequence[Item],
     With ``give_up_below``: None as soon as no rule can reach that score any more, even were
     it to get every card left right (a card adds at most 1; one more card's worth of margin
     for the rounding of the sums)."""
-    totals = [0.0] * 5
+    totals = [0.0] * 5  # in RULES' order; each card's share added where it is worked out
     outright: list[list[str]] = [[], [], [], [], []]
+    right_longest, right_shortest, right_echo, right_absolute, right_above = outright
     find_words, strip = _LONG_WORD.findall, str.strip
     left = len(items)
     for done, item in enumerate(items):
@@ -145,31 +146,50 @@ def _score_rules(items: Sequence[Item],
         n = len(choices)
         valid = 0 <= answer < n  # the answer is one of the choices (what "answer in picked" asks of all of them)
         lengths = list(map(len, map(strip, choices)))
+        if valid:  # longest, then shortest: right when the answer's length is the best one
+            mine = lengths[answer]
+            if mine == max(lengths):
+                among = lengths.count(mine)
+                totals[0] += 1 / among
+                if among == 1:
+                    right_longest.append(item.id)
+            if mine == min(lengths):
+                among = lengths.count(mine)
+                totals[1] += 1 / among
+                if among == 1:
+                    right_shortest.append(item.id)
         raw = "\x00".join(choices)
         joined = raw.lower()  # each choice lower-cased, as content_words does
         asked = content_words(item.question)
-        ascii_text = raw.isascii()
-        outcomes = []  # (right, among how many choices) per rule, in RULES' order
-        for best in (max(lengths), min(lengths)):  # longest, shortest
-            outcomes.append((valid and lengths[answer] == best, lengths.count(best)))
         if not asked or not any(word in joined for word in asked):
-            outcomes.append((valid, n))  # nothing echoes: all tie at 0 (as echo() finds)
+            right, among = valid, n  # nothing echoes: all tie at 0 (as echo() finds)
         else:
             shared = [len(asked.intersection(find_words(c.lower()))) for c in choices]
             best = max(shared)
-            outcomes.append((valid and shared[answer] == best, shared.count(best)))
-        for rule, words in ((absolute, _ABSOLUTE_LOWER), (above, None)):
-            if ascii_text and (not any(word in joined for word in words) if words is not None else
-                               "of" not in joined or not any(word in joined for word in _ABOVE_NEEDS)):
-                outcomes.append((valid, n))
-            else:
-                picked = rule(item)
-                outcomes.append((answer in picked, len(picked)))
-        for k, (right, among) in enumerate(outcomes):
-            if right:
-                totals[k] += 1 / among
-                if among == 1:
-                    outright[k].append(item.id)
+            right, among = valid and shared[answer] == best, shared.count(best)
+        if right:
+            totals[2] += 1 / among
+            if among == 1:
+                right_echo.append(item.id)
+        ascii_text = raw.isascii()
+        if ascii_text and not any(word in joined for word in _ABSOLUTE_LOWER):
+            right, among = valid, n
+        else:
+            picked = absolute(item)
+            right, among = answer in picked, len(picked)
+        if right:
+            totals[3] += 1 / among
+            if among == 1:
+                right_absolute.append(item.id)
+        if ascii_text and ("of" not in joined or not any(word in joined for word in _ABOVE_NEEDS)):
+            right, among = valid, n
+        else:
+            picked = above(item)
+            right, among = answer in picked, len(picked)
+        if right:
+            totals[4] += 1 / among
+            if among == 1:
+                right_above.append(item.id)
     return [(total, tuple(cards)) for total, cards in zip(totals, outright, strict=True)]
 
 

@@ -10,7 +10,9 @@ from collections.abc import Sequence
 
 from sqlalchemy import delete, select
 
-from srs.store.base import StoreBase, insert_rows
+from srs.store.base import StoreBase
+
+from srs.store.driver import insert_rows
 from srs.store.models import card_html, card_styles
 
 CHUNK = 500  # keys in one IN (…)

@@ -22,18 +22,8 @@ from sqlalchemy import (
 )
 
 from srs.model import NEW, CardContent, CardKind, DeckRecord, ExamCard, StudyCard, record_maker
-from srs.store.base import (
-    _NEW_MEMORY,
-    CARD_KINDS,
-    StoreBase,
-    available,
-    compiled_sql,
-    insert_rows,
-    insert_tuples,
-    plain_select,
-    processed_chunks,
-    study_card,
-)
+from srs.store.base import _NEW_MEMORY, CARD_KINDS, StoreBase, available, plain_select, study_card
+from srs.store.driver import compiled_sql, insert_rows, insert_tuples, processed_chunks
 from srs.store.models import card_states, card_tags, cards, decks
 from srs.store.records import CardChange, NewCard, columns_of
 
@@ -45,8 +35,20 @@ _DECK_FIELDS = ("id", "name", "description", "exam_enabled", "exam_questions", "
 _CARD_INSERT = ("deck_id", "card_id", "position", "retired", "anki_guid", "created_at", "updated_at", "kind",
                 "question", "choices", "answer", "explanation", "wrong_feedback", "tags")
 
-_card_content = record_maker(CardContent)
-_study_card = record_maker(StudyCard)  # StudyCard(...) of a card never studied, by the export  # CardContent(...), made ~4x faster
+
+def _tag_rows(cards_tags: Iterable[tuple[int, tuple[str, ...]]]) -> list[tuple[int, str]]:
+    """(card key, tag) rows of cards' tags: each card's tags once each, in their order."""
+    rows: list[tuple[int, str]] = []
+    for key, names in cards_tags:
+        if len(names) == 1:
+            rows.append((key, names[0]))
+        elif names:
+            rows.extend([(key, tag) for tag in dict.fromkeys(names)])
+    return rows
+
+
+_card_content = record_maker(CardContent)  # CardContent(...), made ~4x faster
+_study_card = record_maker(StudyCard)  # StudyCard(...) of a card never studied, by the export
 
 
 def _deck(row: Any) -> DeckRecord:
@@ -106,11 +108,15 @@ class ContentQueries(StoreBase):
         """Insert many cards (with their tags) in bulk; returns their keys by (deck id, card id).
         ``new`` may be made as they are read (a generator): they are inserted ``chunk`` at a
         time and not kept, only each one's deck id, card id and tags. Rows go to the driver
-        as tuples (no dict per card), the new keys are read straight from its cursor."""
+        as tuples (no dict per card). On SQLite the keys are given here, one past the largest
+        in order (what SQLite itself would choose: the write lock is held, no one else
+        inserts); on PostgreSQL the sequence gives them and they are read back."""
         if isinstance(new, Sequence) and not new:
             return {}
         with self.atomic(write=True) as connection:
             last = connection.scalar(select(func.max(cards.c.key)))
+            if connection.dialect.name == "sqlite":
+                return self._add_numbered(connection, new, (last or 0) + 1, chunk)
             added: list[tuple[str, str, Any]] = []  # (deck id, card id, tags) of each row, in order
             pending = iter(new)
             tag_lists: dict[tuple[str, ...], tuple[str, ...]] = {}  # one object per list of tags: encoded once
@@ -124,8 +130,8 @@ class ContentQueries(StoreBase):
             if not added:
                 return {}
             keys: dict[tuple[str, str], int] = {}
-            # the new rows' keys: the rows above the last key before the insert that are these cards
-            # (a deck and card id names one row; this transaction may see others' rows, not own them)
+            # the rows above the last key before the insert that are these cards (a deck and card
+            # id names one row; this transaction may see others' rows, not own them)
             newer = select(cards.c.deck_id, cards.c.card_id, cards.c.key)
             if last is not None:
                 newer = newer.where(cards.c.key > last)
@@ -135,16 +141,29 @@ class ContentQueries(StoreBase):
                     keys[(d, c)] = k
             del wanted
             for start in range(0, len(added), chunk):  # the tag rows too, a chunk of cards at a time
-                tags: list[tuple[int, str]] = []
-                for deck_id, card_id, names in added[start:start + chunk]:
-                    if names:
-                        key = keys[(deck_id, card_id)]
-                        if len(names) == 1:
-                            tags.append((key, names[0]))
-                        else:
-                            tags.extend([(key, tag) for tag in dict.fromkeys(names)])
-                insert_tuples(connection, card_tags, ("card_key", "tag"), tags)
+                insert_tuples(connection, card_tags, ("card_key", "tag"),
+                              _tag_rows((keys[(d, c)], names) for d, c, names in added[start:start + chunk]))
             return keys
+
+    @staticmethod
+    def _add_numbered(connection: Any, new: Iterable[NewCard], first: int, chunk: int) -> dict[tuple[str, str], int]:
+        """``add_cards`` on SQLite: each card's key given with its row, one past the largest in
+        order (what SQLite itself would choose: the write lock is held, no one else inserts),
+        so each chunk's tag rows are made with its cards, and no key is read back."""
+        keys: dict[tuple[str, str], int] = {}
+        pending = iter(new)
+        tag_lists: dict[tuple[str, ...], tuple[str, ...]] = {}  # one object per list of tags: encoded once
+        names = ("key", *_CARD_INSERT)
+        while part := list(islice(pending, chunk)):
+            start = first + len(keys)
+            rows = [(key, c.deck_id, c.card_id, c.position, False, c.anki_guid, c.at, c.at, t.kind.value, t.question,
+                     t.choices, t.answer, t.explanation, t.wrong_feedback, tag_lists.setdefault(t.tags, t.tags))
+                    for key, c in enumerate(part, start) for t in (c.text,)]
+            insert_tuples(connection, cards, names, rows)
+            keys.update(zip([(r[1], r[2]) for r in rows], range(start, start + len(rows)), strict=True))
+            insert_tuples(connection, card_tags, ("card_key", "tag"), _tag_rows((r[0], r[14]) for r in rows))
+            del rows
+        return keys
 
     def update_cards(self, changes: Sequence[CardChange], chunk: int = 500) -> None:
         """Update many cards: one executemany per set of changed columns, and the tags of

@@ -162,7 +162,8 @@ def check_file(url: str) -> None:
 
 
 def migrate(engine: Engine) -> bool:
-    """Bring the schema to HEAD. True when the database was empty (a first run).
+    """Bring the schema to HEAD. True when the database was empty (a first run): then it is
+    made at HEAD at once (``create_schema``); an older one runs Alembic's migrations.
 
     The usual case, a database already at HEAD, costs one query of ``alembic_version``
     compared with REVISIONS: no schema inspection and no Alembic import."""
@@ -178,7 +179,11 @@ def migrate(engine: Engine) -> bool:
         tables = set(inspect(connection).get_table_names())
         if "alembic_version" not in tables:
             current = None
+        elif current is None:  # made by another process since the first look: read it in this snapshot
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
         connection.rollback()
+        if current == HEAD:
+            return False
     fresh = not (tables - {"alembic_version"})
     if current is not None and current not in REVISIONS:
         raise UserError(
@@ -187,6 +192,8 @@ def migrate(engine: Engine) -> bool:
         )
     if current is None and not fresh:
         raise UserError("the database holds tables srs did not make; it was left untouched")
+    if fresh:
+        return create_schema(engine)
     from alembic import command
     from alembic.config import Config
 
@@ -197,6 +204,36 @@ def migrate(engine: Engine) -> bool:
         command.upgrade(config, HEAD)
         connection.commit()
     return fresh
+
+
+def create_schema(engine: Engine) -> bool:
+    """An empty database made at HEAD in one write transaction: the tables of
+    ``models.metadata``, the review packs' triggers, and Alembic's version row, as ``alembic
+    stamp`` writes it. What running every migration makes (tests/test_migrations.py compares
+    the two schemas), without importing Alembic or replaying every step on a first run.
+    False when another process made the schema first (it holds the write lock meanwhile)."""
+    from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table
+
+    from srs.store.models import metadata
+    from srs.store.pack_triggers import create_statements
+
+    version = Table("alembic_version", MetaData(), Column("version_num", String(32), nullable=False),
+                    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"))
+    with engine.connect().execution_options(srs_write=True) as connection:
+        tables = set(inspect(connection).get_table_names())
+        if tables - {"alembic_version"}:  # made while this one waited for the lock
+            connection.rollback()
+            return False
+        metadata.create_all(connection, checkfirst=False)
+        for statement in create_statements(engine.dialect.name):
+            connection.exec_driver_sql(statement)
+        if tables:  # an empty version table (a stamp undone): its row is written below
+            connection.execute(version.delete())
+        else:
+            version.create(connection)
+        connection.execute(version.insert().values(version_num=HEAD))
+        connection.commit()
+    return True
 
 
 def open_engine(db: str | None, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> tuple[Engine, bool]:
@@ -233,4 +270,4 @@ def database_message(exc: DBAPIError, where: str = "") -> str:
     return f"database{place}: {detail}"
 
 
-__all__ = ["DEFAULT_BUSY_TIMEOUT", "HEAD", "REVISIONS", "database_message", "database_url", "default_path", "migrate", "open_engine"]
+__all__ = ["DEFAULT_BUSY_TIMEOUT", "HEAD", "REVISIONS", "database_message", "create_schema", "database_url", "default_path", "migrate", "open_engine"]

@@ -21,7 +21,8 @@ from sqlalchemy import Float, Integer, Text, and_, case, cast, delete, false, fu
 
 from srs.model import CardKind
 from srs.rules import KEY_FACTOR, code_key, review_code
-from srs.store.base import DatabaseError, StoreBase, answered_right, compiled_sql, insert_rows
+from srs.store.base import DatabaseError, StoreBase, answered_right
+from srs.store.driver import compiled_sql, insert_rows
 from srs.store.models import cards, exam_answers, exam_attempts, review_packs, review_packs_seen
 from srs.store.models import reviews as review_table
 

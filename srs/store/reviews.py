@@ -18,15 +18,8 @@ from sqlalchemy import (
 )
 
 from srs.model import NEW, MemoryState, ReviewEntry
-from srs.store.base import (
-    STATE_COLUMNS,
-    Prepared,
-    StoreBase,
-    insert_rows,
-    memory_of,
-    review_entry,
-    state_values,
-)
+from srs.store.base import STATE_COLUMNS, StoreBase, memory_of, review_entry, state_values
+from srs.store.driver import Prepared, insert_rows
 from srs.store.models import card_states, cards, exam_attempts
 from srs.store.models import reviews as review_table
 

@@ -10,7 +10,8 @@ from itertools import pairwise
 from sqlalchemy import Select, and_, bindparam, case, false, func, literal, or_, select, true
 
 from srs.model import LEARNING, NEW, RELEARNING, REVIEW, DeckSummary
-from srs.store.base import Prepared, StoreBase, answered_right, available
+from srs.store.base import StoreBase, answered_right, available
+from srs.store.driver import Prepared
 from srs.store.models import card_states, cards, decks, reviews
 
 

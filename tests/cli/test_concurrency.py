@@ -127,3 +127,30 @@ def test_kill_9_mid_session_keeps_every_acknowledged_answer(tmp_path, db_url):
 
         with sqlite3.connect(db_url) as connection:
             assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_four_first_runs_at_once_make_one_database(tmp_path):
+    """Four processes start on a database that does not exist yet: one makes it (at the head
+    schema, then loads the bundled deck) while the others wait for its lock or find it made;
+    none fails (no "tables srs did not make" from a schema made between two looks), each
+    lists the decks as they stand (none yet, or the bundled one), and the bundled deck is
+    there once."""
+    db = tmp_path / "new.db"
+    env = srs_env(tmp_path, str(db))
+    procs = [subprocess.Popen([sys.executable, "-m", "srs", "decks", "--json"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, [err for _, err in outs]
+    import json
+
+    from srs.store.engine import HEAD
+
+    listed = [sorted(d["id"] for d in json.loads(out)) for out, _ in outs]
+    store, fresh = open_store(str(db), "tester")
+    try:
+        bundled = [d.id for d in store.decks()]
+        assert not fresh and bundled and all(decks in ([], bundled) for decks in listed)
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all() == [HEAD]
+    finally:
+        store.close()

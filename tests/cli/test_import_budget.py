@@ -73,6 +73,33 @@ def test_hot_commands_import_only_what_they_need(args, small_db):
     assert not over, f"srs {' '.join(args)} imported {over}"
 
 
+def test_import_and_export_take_their_paths_without_pydantic(small_db, tmp_path):
+    """Typer would make ``srs import PATH...`` and ``srs export PATH`` from text through Pydantic
+    (about 0.1 s); srs/cli/app.py makes the paths itself (tests/cli/test_app_coercion.py)."""
+    from srs.deckfile import dump_toml
+    from tests.factories import deck as make_deck
+
+    path = tmp_path / "more.toml"
+    path.write_text(dump_toml(make_deck("more", cards=3)))
+    for args in (["import", str(path)], ["export", str(tmp_path / "out.toml"), "--deck", "d"]):
+        modules = imported(args, small_db)
+        assert "srs.store" in modules
+        assert not loaded(modules, "pydantic") and not loaded(modules, "sqlalchemy.orm"), args
+
+
+def test_a_first_run_makes_its_database_without_alembic(tmp_path):
+    """A new database is made at the head schema at once (srs.store.engine.create_schema):
+    the first run imports neither Alembic nor the ORM, and leaves a database at the head."""
+    db = tmp_path / "first.db"
+    modules = imported(["decks"], str(db))
+    assert "srs.store" in modules and db.exists()
+    assert not loaded(modules, "alembic") and not loaded(modules, "sqlalchemy.orm")
+    from srs.store.engine import HEAD
+
+    assert run_python(f"import sqlite3; print(sqlite3.connect({str(db)!r}).execute("
+                      "'SELECT version_num FROM alembic_version').fetchall())").stdout.strip() == f"[('{HEAD}',)]"
+
+
 def test_the_deferred_modules_work_when_used_after_sqlalchemy():
     """As the command line runs: asyncio and importlib.metadata deferred, SQLAlchemy imported
     (and an engine used) without them, then each works as itself when used."""

@@ -12,36 +12,12 @@ Revises: 0013
 import sqlalchemy as sa
 from alembic import op
 
+from srs.store.pack_triggers import create_statements, drop_statements
+
 revision = "0014"
 down_revision = "0013"
 branch_labels = None
 depends_on = None
-
-#: the block of a card key: srs/store/packs.py PACK_CARDS
-_DROP = "DELETE FROM review_packs WHERE learner = {row}.learner AND block = {row}.card_key / 32;"
-_SEEN = "(SELECT seen FROM review_packs_seen WHERE learner = NEW.learner)"
-
-#: (trigger name, event, condition, the rows whose block's pack goes) on SQLite
-_SQLITE = (("review_packs_on_insert", "INSERT", f"WHEN NEW.id <= {_SEEN}", ("NEW",)),
-           ("review_packs_on_delete", "DELETE", "", ("OLD",)),
-           ("review_packs_on_update", "UPDATE", "", ("OLD", "NEW")))
-
-_PG_FUNCTION = f"""
-CREATE FUNCTION srs_drop_review_pack() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        IF NEW.id <= {_SEEN} THEN
-            {_DROP.format(row="NEW")}
-        END IF;
-        RETURN NULL;
-    END IF;
-    {_DROP.format(row="OLD")}
-    IF TG_OP = 'UPDATE' THEN
-        {_DROP.format(row="NEW")}
-    END IF;
-    RETURN NULL;
-END
-$$"""
 
 
 def upgrade() -> None:
@@ -58,22 +34,12 @@ def upgrade() -> None:
         sa.Column("learner", sa.String(200), primary_key=True),
         sa.Column("seen", sa.Integer(), nullable=False),
     )
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(_PG_FUNCTION)
-        op.execute("CREATE TRIGGER review_packs_drop AFTER INSERT OR UPDATE OR DELETE ON reviews "
-                   "FOR EACH ROW EXECUTE FUNCTION srs_drop_review_pack()")
-    else:
-        for name, event, condition, rows in _SQLITE:
-            body = " ".join(_DROP.format(row=row) for row in rows)
-            op.execute(f"CREATE TRIGGER {name} AFTER {event} ON reviews {condition} BEGIN {body} END")
+    for statement in create_statements(op.get_bind().dialect.name):
+        op.execute(statement)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER review_packs_drop ON reviews")
-        op.execute("DROP FUNCTION srs_drop_review_pack()")
-    else:
-        for name, *_ in _SQLITE:
-            op.execute(f"DROP TRIGGER {name}")
+    for statement in drop_statements(op.get_bind().dialect.name):
+        op.execute(statement)
     op.drop_table("review_packs_seen")
     op.drop_table("review_packs")
