@@ -174,6 +174,12 @@ def test_the_step_budget_stops_a_query_that_runs_too_long(run, source, tmp_path,
     refused(run, package, "refused: reading its collection took more than 10,000 steps")
 
 
+def test_a_corrupt_value_whose_text_breaks_the_line_is_one_line(run, source, tmp_path):
+    """SQLite's own message quotes the undecodable text, a newline in it (found by the test below)."""
+    package = with_collection(source, tmp_path / "p.apkg", "update notes set guid = x'0a80'")
+    refused(run, package, "the collection inside is corrupt")
+
+
 def test_the_collection_is_opened_read_only(source, tmp_path):
     db, _ = collection_db.open_collection(source, extracted(source, tmp_path))
     try:

@@ -83,7 +83,7 @@ def query_error(path: Path, exc: sqlite3.Error, steps: StepBudget) -> UserError:
     if steps.exceeded:
         return UserError(f"{path}: refused: reading its collection took more than {steps.limit:,} steps "
                          "(no real collection needs that many)")
-    return UserError(f"{path}: the collection inside is corrupt ({exc})")
+    return UserError(f"{path}: the collection inside is corrupt ({' '.join(str(exc).split())})")  # one line
 
 
 @dataclass
