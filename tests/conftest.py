@@ -27,6 +27,7 @@ What keeps the quick loop quick (the first five give what the slow way gives):
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -36,6 +37,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
+
+from srs.__main__ import GC_YOUNG
 
 pytest_plugins = ["tests.dbs"]
 
@@ -69,6 +72,15 @@ def _temporary_files_in_memory(root: str = "/dev/shm") -> None:
 
 _keep_compiled_code()
 _temporary_files_in_memory()
+gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])  # as ``srs`` sets it at its start
+
+
+def pytest_collection_finish(session):
+    """What importing and collecting made lives for the whole run: out of the collector's way
+    (``gc.freeze``), so that each full pass looks only at what the tests made since. Garbage
+    left so far is collected first."""
+    gc.collect()
+    gc.freeze()
 
 
 def quick_examples(n: int) -> int:

@@ -271,6 +271,16 @@ def test_score_distribution_is_exact(ps, data):
     assert got[1] == pytest.approx(brute(other, n), abs=1e-12)
 
 
+def test_every_card_drawn_is_each_columns_poisson_binomial():
+    """score_distributions when the exam takes every card (its own in-place recurrence)."""
+    ps = np.random.default_rng(7).random((7, 3))
+    ps[0, 0], ps[1, 1] = 0.0, 1.0
+    got = score_distributions(ps, 7)
+    assert got.shape == (3, 8)
+    for column in range(3):
+        assert got[column] == pytest.approx(brute(list(ps[:, column]), 7), abs=1e-12)
+
+
 def synthetic(results, at, source="exam"):
     return [CardEvidence(i, f"d/{i}", 4, () if r is None else (Answer(at, r, 0.25, 2.3 if r else 0.2, source),))
             for i, r in enumerate(results)]

@@ -78,12 +78,28 @@ def draw_tables(ps: np.ndarray, n: int, scores: int) -> np.ndarray:
     """(columns, scores): P(score = c) for c < ``scores``, of ``n`` cards drawn from the rows
     of ``ps`` (cards × columns), every draw alike."""
     m, columns = ps.shape
+    if n == m:
+        return _every_card(ps, scores)
     table, low = np.zeros((columns, 1, scores)), 0
     table[:, 0, 0] = 1.0
     for i in range(m):
         lo, hi = sizes(m, n, i + 1)
         table, low = grow(table, low, i, ps[i], lo, hi), lo
     return table[:, n - low, :]
+
+
+def _every_card(ps: np.ndarray, scores: int) -> np.ndarray:
+    """``draw_tables`` when every card is drawn (one subset size: the Poisson-binomial), in
+    place: H'[c] = (1−p)·H[c] + p·H[c−1], the recurrence's terms of weight 0 and 1 left out
+    and only the scores the cards seen can reach (the same numbers, in a fraction of the time)."""
+    table = np.zeros((scores, ps.shape[1]))  # scores × columns: each score's row is contiguous
+    table[0] = 1.0
+    for i, p in enumerate(ps):
+        top = min(i + 1, scores - 1)
+        moved = table[:top] * p
+        table[:top + 1] *= 1.0 - p
+        table[1:top + 1] += moved
+    return np.ascontiguousarray(table.T)
 
 
 def cells(m: int, n: int, scores: int, budget: int | None = None) -> int:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import product
 
 import numpy as np
 
@@ -73,19 +72,22 @@ class Grid:
         depends on, a few dozen against thousands of grid points — and each point's index
         among them: forgetting is computed once per distinct memory, then spread."""
         keys = np.stack([self.memory, self.decay, self.growth], axis=1)
-        distinct, index = np.unique(keys, axis=0, return_inverse=True)
-        return distinct, index.reshape(-1)
+        code = np.zeros(len(keys), dtype=np.int64)  # each row's rank among the rows, in their order
+        for column in keys.T:  # (np.unique(keys, axis=0) gives the same, ten times slower)
+            values, index = np.unique(column, return_inverse=True)
+            code = code * len(values) + index.reshape(-1)
+        _, first, index = np.unique(code, return_index=True, return_inverse=True)
+        return keys[first], index.reshape(-1)
 
 
 def full_grid(fsrs_decay: float) -> Grid:
     """Every combination of the unknowns' values, with the product of their prior weights."""
     decays = (tuple(fsrs_decay if d is None else d for d in DECAY[0]), DECAY[1])
     axes = [PRIOR, LEARN, MEMORY, SLIP, ELIMINATION, decays, GROWTH, RECOGNITION]
-    points = list(product(*(range(len(values)) for values, _ in axes)))
+    points = np.indices([len(values) for values, _ in axes]).reshape(len(axes), -1)  # itertools.product's order
     columns = []
-    log_weight = np.zeros(len(points))
-    for a, (values, weights) in enumerate(axes):
-        idx = np.array([p[a] for p in points])
+    log_weight = np.zeros(points.shape[1])
+    for idx, (values, weights) in zip(points, axes, strict=True):
         columns.append(np.asarray(values, dtype=float)[idx])
         w = np.asarray(weights, dtype=float)
         log_weight += np.log(w / w.sum())[idx]
