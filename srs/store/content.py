@@ -153,15 +153,15 @@ class ContentQueries(StoreBase):
         keys: dict[tuple[str, str], int] = {}
         pending = iter(new)
         tag_lists: dict[tuple[str, ...], tuple[str, ...]] = {}  # one object per list of tags: encoded once
-        names = ("key", *_CARD_INSERT)
+        names, start = ("key", *_CARD_INSERT), first
         while part := list(islice(pending, chunk)):
-            start = first + len(keys)
             rows = [(key, c.deck_id, c.card_id, c.position, False, c.anki_guid, c.at, c.at, t.kind.value, t.question,
                      t.choices, t.answer, t.explanation, t.wrong_feedback, tag_lists.setdefault(t.tags, t.tags))
                     for key, c in enumerate(part, start) for t in (c.text,)]
             insert_tuples(connection, cards, names, rows)
             keys.update(zip([(r[1], r[2]) for r in rows], range(start, start + len(rows)), strict=True))
             insert_tuples(connection, card_tags, ("card_key", "tag"), _tag_rows((r[0], r[14]) for r in rows))
+            start += len(rows)
             del rows
         return keys
 
