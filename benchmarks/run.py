@@ -110,14 +110,14 @@ def median_process(args, env, stdin=None, repeat=5, out=None) -> tuple[float, fl
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
-def median_fresh(args, env, database: Path, repeat: int, name: str) -> tuple[float, float]:
+def median_fresh(args, env, database: Path, repeat: int, name: str, stdin: str | None = None) -> tuple[float, float]:
     """Like ``median_process``, each run into a new, empty ``database`` (an import, not a re-sync).
     Prints the median CPU time too: on a busy machine it moves less than the wall time."""
     runs, cpu = [], []
     for _ in range(max(1, min(repeat, 3))):
         for leftover in database.parent.glob(database.name + "*"):
             leftover.unlink()
-        runs.append(run_process(args, env))
+        runs.append(run_process(args, env, stdin))
         cpu.append(LAST_CPU[0])
     print(f"    {name}: wall {[round(r[0], 2) for r in runs]} s, "
           f"cpu {[round(c, 2) for c in cpu]} s (median {statistics.median(cpu):.2f})", flush=True)
@@ -366,6 +366,12 @@ def main() -> None:
             "col.get_card(q.cards[0].card.id).question(); col.close()"), env, repeat=args.repeat)
         cpu_line.append(f"anki first card {LAST_MEDIAN_CPU[0]:.3f}")
         row("(a) srs review to the first card", t, at, floor=python_floor, mem=(m, am), target="≤ 0.8× anki")
+
+        # a newcomer's first command: the database made, the bundled deck loaded, its first card shown
+        first = work / "first-run.db"
+        t, m = median_fresh(srs + ["review"], dict(env, SRS_DB=str(first)), first, args.repeat, "srs first run",
+                            stdin="q\n")
+        row("(a) srs review on a new database (first run)", t, None, floor=python_floor, mem=(m, None))
 
         # what importing the libraries alone costs: srs's SQLAlchemy (Core: no ORM), Typer and
         # Rich against Anki's Python package (its Rust engine loaded)
