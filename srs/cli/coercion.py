@@ -46,9 +46,11 @@ class _LazyCoercion:
             return value
         if self._made is not None and type(value) is str:
             return self._made(value)
-        if (self._items is not None and type(value) in (list, tuple) and value
-                and all(type(item) is str for item in value)):
-            return list(map(self._items, value))
+        if self._items is not None:  # a list of texts or paths: none given is (), none listed []
+            if value is None:
+                return ()
+            if type(value) in (list, tuple) and all(type(item) is str for item in value):
+                return list(map(self._items, value))
         from typer._coercion import build_runtime_param
 
         return build_runtime_param(self._param.type_descriptor).coerce(value, param=param, ctx=ctx)

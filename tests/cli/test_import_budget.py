@@ -74,14 +74,15 @@ def test_hot_commands_import_only_what_they_need(args, small_db):
 
 
 def test_import_and_export_take_their_paths_without_pydantic(small_db, tmp_path):
-    """Typer would make ``srs import PATH...`` and ``srs export PATH`` from text through Pydantic
-    (about 0.1 s); srs/cli/app.py makes the paths itself (tests/cli/test_app_coercion.py)."""
+    """Typer would make ``srs import PATH...`` and ``srs export PATH`` from text (and ``srs
+    lint``'s none) through Pydantic (about 0.1 s); srs/cli/coercion.py makes them itself
+    (tests/cli/test_app_coercion.py)."""
     from srs.deckfile import dump_toml
     from tests.factories import deck as make_deck
 
     path = tmp_path / "more.toml"
     path.write_text(dump_toml(make_deck("more", cards=3)))
-    for args in (["import", str(path)], ["export", str(tmp_path / "out.toml"), "--deck", "d"]):
+    for args in (["import", str(path)], ["export", str(tmp_path / "out.toml"), "--deck", "d"], ["lint"]):
         modules = imported(args, small_db)
         assert "srs.store" in modules
         assert not loaded(modules, "pydantic") and not loaded(modules, "sqlalchemy.orm"), args
