@@ -82,7 +82,7 @@ def test_import_and_export_take_their_paths_without_pydantic(small_db, tmp_path)
 
     path = tmp_path / "more.toml"
     path.write_text(dump_toml(make_deck("more", cards=3)))
-    for args in (["import", str(path)], ["export", str(tmp_path / "out.toml"), "--deck", "d"], ["lint"]):
+    for args in (["import", str(path)], ["export", str(tmp_path / "out.toml"), "--deck", "d"], ["lint", "--deck", "d"]):
         modules = imported(args, small_db)
         assert "srs.store" in modules
         assert not loaded(modules, "pydantic") and not loaded(modules, "sqlalchemy.orm"), args
