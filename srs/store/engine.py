@@ -206,6 +206,10 @@ def migrate(engine: Engine) -> bool:
     return fresh
 
 
+#: the PostgreSQL advisory lock two first runs on one new database take in turn
+_SCHEMA_LOCK = 0x5E5_0001
+
+
 def create_schema(engine: Engine) -> bool:
     """An empty database made at HEAD in one write transaction: the tables of
     ``models.metadata``, the review packs' triggers, and Alembic's version row, as ``alembic
@@ -220,6 +224,8 @@ def create_schema(engine: Engine) -> bool:
     version = Table("alembic_version", MetaData(), Column("version_num", String(32), nullable=False),
                     PrimaryKeyConstraint("version_num", name="alembic_version_pkc"))
     with engine.connect().execution_options(srs_write=True) as connection:
+        if engine.dialect.name == "postgresql":  # SQLite's write lock is taken by BEGIN IMMEDIATE
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
         tables = set(inspect(connection).get_table_names())
         if tables - {"alembic_version"}:  # made while this one waited for the lock
             connection.rollback()

@@ -129,14 +129,31 @@ def test_kill_9_mid_session_keeps_every_acknowledged_answer(tmp_path, db_url):
             assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_four_first_runs_at_once_make_one_database(tmp_path):
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def test_four_first_runs_at_once_make_one_database(tmp_path, engine):
     """Four processes start on a database that does not exist yet: one makes it (at the head
     schema, then loads the bundled deck) while the others wait for its lock or find it made;
     none fails (no "tables srs did not make" from a schema made between two looks), each
     lists the decks as they stand (none yet, or the bundled one), and the bundled deck is
     there once."""
-    db = tmp_path / "new.db"
-    env = srs_env(tmp_path, str(db))
+    if engine == "sqlite":
+        db, name = str(tmp_path / "new.db"), None
+    else:
+        from tests.dbs import create_pg_database, require_postgres
+
+        require_postgres()
+        db, name = create_pg_database()
+    try:
+        first_runs(tmp_path, db)
+    finally:
+        if name is not None:
+            from tests.dbs import drop_pg_database
+
+            drop_pg_database(name)
+
+
+def first_runs(tmp_path, db: str) -> None:
+    env = srs_env(tmp_path, db)
     procs = [subprocess.Popen([sys.executable, "-m", "srs", "decks", "--json"], env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(4)]
     outs = [p.communicate(timeout=120) for p in procs]
@@ -146,7 +163,7 @@ def test_four_first_runs_at_once_make_one_database(tmp_path):
     from srs.store.engine import HEAD
 
     listed = [sorted(d["id"] for d in json.loads(out)) for out, _ in outs]
-    store, fresh = open_store(str(db), "tester")
+    store, fresh = open_store(db, "tester")
     try:
         bundled = [d.id for d in store.decks()]
         assert not fresh and bundled and all(decks in ([], bundled) for decks in listed)
