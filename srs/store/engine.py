@@ -200,14 +200,24 @@ def migrate(engine: Engine) -> bool:
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     with engine.connect().execution_options(srs_write=True) as connection:
+        _lock_schema(connection)  # (Alembic reads the version after it: one upgrade at a time)
         config.attributes["connection"] = connection
         command.upgrade(config, HEAD)
         connection.commit()
     return fresh
 
 
-#: the PostgreSQL advisory lock two first runs on one new database take in turn
+#: the PostgreSQL advisory lock under which a schema is made or upgraded, one process at a time
 _SCHEMA_LOCK = 0x5E5_0001
+
+
+def _lock_schema(connection) -> None:
+    """Wait for the schema lock until the transaction ends: PostgreSQL's advisory lock (SQLite's
+    write lock is taken by the transaction's BEGIN IMMEDIATE, the first statement)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
+    else:
+        connection.exec_driver_sql("SELECT 1")  # begins the transaction: takes the write lock
 
 
 def create_schema(engine: Engine) -> bool:
@@ -224,8 +234,7 @@ def create_schema(engine: Engine) -> bool:
     version = Table("alembic_version", MetaData(), Column("version_num", String(32), nullable=False),
                     PrimaryKeyConstraint("version_num", name="alembic_version_pkc"))
     with engine.connect().execution_options(srs_write=True) as connection:
-        if engine.dialect.name == "postgresql":  # SQLite's write lock is taken by BEGIN IMMEDIATE
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK})")
+        _lock_schema(connection)
         tables = set(inspect(connection).get_table_names())
         if tables - {"alembic_version"}:  # made while this one waited for the lock
             connection.rollback()

@@ -171,3 +171,34 @@ def first_runs(tmp_path, db: str) -> None:
             assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all() == [HEAD]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def test_four_processes_upgrade_an_old_database_once(tmp_path, engine):
+    """A database at an older schema (0013) opened by four processes at once: one upgrades it
+    while the others wait for the schema lock, then find it at the head; none fails."""
+    from srs.store.engine import HEAD
+    from tests.dbs import create_pg_database, drop_pg_database, require_postgres
+    from tests.test_migrations import upgrade_to
+
+    if engine == "sqlite":
+        db, name = str(tmp_path / "old.db"), None
+    else:
+        require_postgres()
+        db, name = create_pg_database()
+    try:
+        upgrade_to(db, "0013")
+        env = srs_env(tmp_path, db)
+        procs = [subprocess.Popen([sys.executable, "-m", "srs", "decks", "--json"], env=env, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        outs = [p.communicate(timeout=120) for p in procs]
+        assert [p.returncode for p in procs] == [0] * 4, [err for _, err in outs]
+        store, fresh = open_store(db, "tester")
+        try:
+            with store.engine.connect() as connection:
+                assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all() == [HEAD]
+        finally:
+            store.close()
+    finally:
+        if name is not None:
+            drop_pg_database(name)
