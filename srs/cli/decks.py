@@ -36,21 +36,24 @@ def import_(
 
         scheduler = make_scheduler(c.settings(), fuzz())
     deck_files: list = []  # the .toml decks as read, for the lint hint below
-    with _no_cyclic_gc():
+    with _no_cyclic_gc():  # the decks read are let go before anything is drawn (no pass over them)
         results = import_paths(store, paths, c.now(), with_history, scheduler,
                                on_deck_file=None if as_json else deck_files.append)
+        reports = []
+        if deck_files:
+            from srs.lint import failing_decks
+
+            reports = failing_decks(deck_files)
+            deck_files.clear()
     if as_json:
         print_json([r.to_dict() for r in results])
         return
-    from srs.lint import failing_decks
     from srs.ui.console import stdout
     from srs.ui.lint_view import import_hint
     from srs.ui.render import import_summary
 
     console = stdout()
     import_summary(console, results)
-    with _no_cyclic_gc():
-        reports = failing_decks(deck_files)
     for report in reports:  # a test-wise student could pass this deck: say so
         console.print(import_hint(report), soft_wrap=True)
 
