@@ -126,6 +126,16 @@ def one_command_tree():
     typer.testing._get_command = built
 
 
+@pytest.fixture
+def cheap_scrypt(monkeypatch):
+    """Passwords hashed at the tests' scrypt cost (tests/factories.py: ``TEST_SCRYPT_N``) where
+    the cost is not what a test checks."""
+    import srs.accounts
+    from tests.factories import TEST_SCRYPT_N
+
+    monkeypatch.setattr(srs.accounts, "SCRYPT_N", TEST_SCRYPT_N)
+
+
 @pytest.fixture(autouse=True)
 def isolated(monkeypatch, tmp_path_factory):
     """No SRS_* variable of the developer's, and a fresh home and user data folder."""
