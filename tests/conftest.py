@@ -19,7 +19,13 @@ What keeps the quick loop quick (the first five give what the slow way gives):
 - compiled Python is kept even under PYTHONDONTWRITEBYTECODE (outside the tree), and temporary
   files (every test's databases, Anki's exports) are in memory (/dev/shm) when the caller names
   no TMPDIR: an SQLite database closed in write-ahead mode is synced to disk otherwise;
-- the web tests' accounts hash their passwords at a lower scrypt cost (tests/web/class_helpers.py);
+- Python's cycle collector runs as ``srs`` sets it (``srs.__main__.GC_YOUNG``), and what importing
+  and collecting made is frozen out of its passes once collection is done (``gc.freeze``): a
+  worker's full passes otherwise walk every module and test item again, ~1.5 s of its CPU;
+- the web tests' accounts, and the CLI tests where the cost is not what they check
+  (``cheap_scrypt``), hash passwords at a lower scrypt cost (tests/factories.py: ``TEST_SCRYPT_N``);
+- anyio's pytest plugin is off (pyproject.toml's ``addopts``: srs has no async tests), so no
+  process imports trio;
 - under ``-m "not slow"`` each hypothesis test runs a tenth of its examples (at least 5, or all
   when fewer); the whole suite runs every example. Where a test's size is its point, it runs at
   full size in the whole suite and scaled down in the quick loop (tests/test_deckfile_two_parsers.py).
@@ -124,6 +130,16 @@ def one_command_tree():
     typer.testing._get_command = get_command
     yield
     typer.testing._get_command = built
+
+
+@pytest.fixture
+def cheap_scrypt(monkeypatch):
+    """Passwords hashed at the tests' scrypt cost (tests/factories.py: ``TEST_SCRYPT_N``) where
+    the cost is not what a test checks."""
+    import srs.accounts
+    from tests.factories import TEST_SCRYPT_N
+
+    monkeypatch.setattr(srs.accounts, "SCRYPT_N", TEST_SCRYPT_N)
 
 
 @pytest.fixture(autouse=True)

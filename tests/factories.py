@@ -14,6 +14,11 @@ from srs.store import Store, open_store
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 
+#: scrypt's N for the tests' passwords (the fixture ``cheap_scrypt``, the web tests' accounts):
+#: a hash or a sign-in costs ~50 ms at srs's own N (2**14), under 1 ms here; the stored text names
+#: its N, which the check reads (tests/cli/test_users_cli.py checks the N that ``srs user add`` stores)
+TEST_SCRYPT_N = 2**10
+
 
 def mc_card(card_id: str, answer: str = "B", tags: tuple[str, ...] = ("t",), n: int = 4) -> CardSpec:
     choices = tuple(f"{card_id} choice {i}" for i in range(n))

@@ -100,6 +100,7 @@ def served(monkeypatch):
     return calls
 
 
+@pytest.mark.usefixtures("cheap_scrypt")
 @pytest.mark.parametrize("name", sorted(STEPS))
 def test_main_path_and_a_user_error(name, env, tmp_path, served):
     (tmp_path / "extra.toml").write_text(EXTRA)

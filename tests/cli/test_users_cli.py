@@ -51,6 +51,7 @@ def test_add_list_passwd_remove(cli, db_url):
     assert "bob" not in cli("user", "list").output
 
 
+@pytest.mark.usefixtures("cheap_scrypt")
 def test_refusals(cli):
     cli("user", "add", "ann", password="ann-secret")
     assert "exists already" in cli("user", "add", "ann", password="ann-secret", code=1).output
@@ -60,6 +61,7 @@ def test_refusals(cli):
     assert "no user" in cli("user", "passwd", "nobody", password="long-enough", code=1).output
 
 
+@pytest.mark.usefixtures("cheap_scrypt")
 def test_the_same_salt_never_twice():
     a, b = hash_password("same-password"), hash_password("same-password")
     assert a != b and verify_password("same-password", a) and verify_password("same-password", b)
@@ -67,6 +69,7 @@ def test_the_same_salt_never_twice():
     assert not verify_password("x", "scrypt$bad")
 
 
+@pytest.mark.usefixtures("cheap_scrypt")
 def test_remove_keeps_progress_unless_purged(cli, db_url):
     store = make_store(db_url, deck("d", cards=3), learner="bob")
     try:

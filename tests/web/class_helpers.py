@@ -11,15 +11,11 @@ import srs.accounts
 from srs.store import open_store
 from srs.web.app import create_app
 from srs.web.security import Guard
-from tests.factories import T0, deck, make_store
+from tests.factories import T0, TEST_SCRYPT_N, deck, make_store
 from tests.web.helpers import Client
 
 PASSWORDS = {"tina": "tina-teaches", "alice": "alice-secret", "bob": "bob-secret-1"}
 _HASHES: dict[str, str] = {}  # once per test run
-#: scrypt's N for the test accounts: each sign-in checks a hash, ~50 ms at srs's own N (2**14),
-#: under 1 ms here; the stored text names its N, which the check reads (tests/cli/test_users_cli.py
-#: checks the N that ``srs users add`` stores)
-TEST_SCRYPT_N = 2**10
 
 
 def cheap_hash(password: str) -> str:
