@@ -439,35 +439,31 @@ def main() -> None:
             print("  skipped (d):", exc, flush=True)
 
     if "e" in only:
-        fresh = work / "toml-import.db"
-        t, m = median_fresh(srs + ["import", str(deck_toml)], dict(env, SRS_DB=str(fresh)), fresh, args.repeat,
-                            "srs import")
+        def deck_imports(toml: Path, csv_path: Path, name: str) -> tuple[float, float, float, float]:
+            """srs importing ``toml`` and Anki's engine ``csv_path`` (the same cards), each into a
+            new database: (srs seconds, srs peak MiB, Anki seconds, Anki peak MiB)."""
+            fresh = work / f"toml-{name}.db"
+            t, m = median_fresh(srs + ["import", str(toml)], dict(env, SRS_DB=str(fresh)), fresh, args.repeat,
+                                f"srs import ({name})")
+            fresh_anki = work / f"csv-{name}.anki2"
+            at, am = median_fresh(anki_script(
+                "from anki.import_export_pb2 import ImportCsvRequest\n"
+                f"col = Collection({str(fresh_anki)!r})\n"
+                f"meta = col.get_csv_metadata({str(csv_path)!r}, None)\n"
+                f"col.import_csv(ImportCsvRequest(path={str(csv_path)!r}, metadata=meta))\ncol.close()"), env,
+                fresh_anki, args.repeat, f"anki import_csv ({name})")
+            return t, m, at, am
+
         csv_path = work / "deck.csv"
         with csv_path.open("w") as f:
             f.write("#separator:Comma\n#columns:Front,Back,Tags\n")
             for i in range(args.cards):
                 f.write(f'"Question number {i}: which choice is right?",answer {i},tag{i % 5}\n')
-        fresh_anki = work / "csv-import.anki2"
-        at, am = median_fresh(anki_script(
-            "from anki.import_export_pb2 import ImportCsvRequest\n"
-            f"col = Collection({str(fresh_anki)!r})\n"
-            f"meta = col.get_csv_metadata({str(csv_path)!r}, None)\n"
-            f"col.import_csv(ImportCsvRequest(path={str(csv_path)!r}, metadata=meta))\ncol.close()"), env,
-            fresh_anki, args.repeat, "anki import_csv")
+        t, m, at, am = deck_imports(deck_toml, csv_path, "generated")
         row(f"(e) import a {args.cards:,}-card deck file", t, at, mem=(m, am), target="≤ anki (its CSV import)")
         # held out: the generated deck's text is short and alike; the bundled deck's twenty real
         # cards, repeated, have the length, punctuation and words of a real one (and its lint)
-        real_toml, real_csv = real_text_files(work, args.cards)
-        fresh = work / "toml-real.db"
-        t, m = median_fresh(srs + ["import", str(real_toml)], dict(env, SRS_DB=str(fresh)), fresh, args.repeat,
-                            "srs import (real text)")
-        fresh_anki = work / "csv-real.anki2"
-        at, am = median_fresh(anki_script(
-            "from anki.import_export_pb2 import ImportCsvRequest\n"
-            f"col = Collection({str(fresh_anki)!r})\n"
-            f"meta = col.get_csv_metadata({str(real_csv)!r}, None)\n"
-            f"col.import_csv(ImportCsvRequest(path={str(real_csv)!r}, metadata=meta))\ncol.close()"), env,
-            fresh_anki, args.repeat, "anki import_csv (real text)")
+        t, m, at, am = deck_imports(*real_text_files(work, args.cards), "real-text")
         row("(e) the same, the bundled deck's real text repeated", t, at, mem=(m, am), target="(held out)")
 
     # both fit the generated log as it is (the review copy has had answers in (b)); srs keeps

@@ -3,6 +3,7 @@ lost, nothing says "database is locked", and every card's state agrees with its 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -136,20 +137,25 @@ def test_four_first_runs_at_once_make_one_database(tmp_path, engine):
     none fails (no "tables srs did not make" from a schema made between two looks), each
     lists the decks as they stand (none yet, or the bundled one), and the bundled deck is
     there once."""
-    if engine == "sqlite":
-        db, name = str(tmp_path / "new.db"), None
-    else:
-        from tests.dbs import create_pg_database, require_postgres
-
-        require_postgres()
-        db, name = create_pg_database()
-    try:
+    with empty_database(tmp_path, engine) as db:
         first_runs(tmp_path, db)
-    finally:
-        if name is not None:
-            from tests.dbs import drop_pg_database
 
-            drop_pg_database(name)
+
+@contextlib.contextmanager
+def empty_database(tmp_path, engine: str):
+    """The URL (or path) of a database that does not exist yet (SQLite) or is empty (a
+    PostgreSQL database made for the test and dropped after it)."""
+    if engine == "sqlite":
+        yield str(tmp_path / "new.db")
+        return
+    from tests.dbs import create_pg_database, drop_pg_database, require_postgres
+
+    require_postgres()
+    db, name = create_pg_database()
+    try:
+        yield db
+    finally:
+        drop_pg_database(name)
 
 
 def first_runs(tmp_path, db: str) -> None:
@@ -178,15 +184,9 @@ def test_four_processes_upgrade_an_old_database_once(tmp_path, engine):
     """A database at an older schema (0013) opened by four processes at once: one upgrades it
     while the others wait for the schema lock, then find it at the head; none fails."""
     from srs.store.engine import HEAD
-    from tests.dbs import create_pg_database, drop_pg_database, require_postgres
     from tests.test_migrations import upgrade_to
 
-    if engine == "sqlite":
-        db, name = str(tmp_path / "old.db"), None
-    else:
-        require_postgres()
-        db, name = create_pg_database()
-    try:
+    with empty_database(tmp_path, engine) as db:
         upgrade_to(db, "0013")
         env = srs_env(tmp_path, db)
         procs = [subprocess.Popen([sys.executable, "-m", "srs", "decks", "--json"], env=env, stdout=subprocess.PIPE,
@@ -199,6 +199,3 @@ def test_four_processes_upgrade_an_old_database_once(tmp_path, engine):
                 assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all() == [HEAD]
         finally:
             store.close()
-    finally:
-        if name is not None:
-            drop_pg_database(name)
