@@ -261,7 +261,8 @@ def srs_screen_answers(db: str, n: int = 1000, synchronous: str = "NORMAL") -> t
             super().flush()
             self.drawn = time.perf_counter() - t
 
-    Scripted(session, Keys(), console, lambda: now).run()
+    with store.checkpoints_held():  # as `srs review` runs its screen
+        Scripted(session, Keys(), console, lambda: now).run()
     store.close()
     sink.close()
     cycles.sort()

@@ -45,7 +45,8 @@ def review(
     exam_day = exam_date(until, settings.exam_date, settings.day_starts_at, c.writable_now(), "--until")
     session = ReviewSession(c.store, settings, deck, tag, limit, fuzz=fuzz(), until=exam_day)
     screen = ReviewScreen(session, KeyReader(), stdout(screen=True), c.now)
-    screen.run()
+    with c.store.checkpoints_held():  # no answer waits for the log to be copied: the end of the session does
+        screen.run()
     if screen.interrupted:
         raise typer.Exit(130)
 

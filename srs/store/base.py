@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import (Connection, CursorResult, Engine, Integer, Select, and_, case, cast, false, func, null, or_,
-                        select, true)
+from sqlalchemy import (Connection, CursorResult, Engine, Integer, Select, and_, case, cast, event, false, func, null,
+                        or_, select, true)
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from srs.errors import UserError
@@ -175,6 +175,32 @@ class StoreBase:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @contextmanager
+    def checkpoints_held(self) -> Iterator[None]:
+        """An interactive session's answers never wait for SQLite's write-ahead log to be copied
+        into the database: this process's connections make no automatic checkpoint (one every
+        1,000 pages written: copying the log and syncing the file, the slowest answers of a
+        session) until the block ends, which checkpoints what it wrote. Other engines: as is."""
+        if self.engine.dialect.name != "sqlite":
+            yield
+            return
+
+        def hold(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute("PRAGMA wal_autocheckpoint = 0")
+
+        event.listen(self.engine, "connect", hold)
+        self.engine.dispose()  # (no transaction is open: the pool's connections are made again, holding)
+        try:
+            yield
+        finally:
+            event.remove(self.engine, "connect", hold)
+            self.engine.dispose()
+            try:
+                with self.engine.connect() as connection:  # passive: it waits for no one
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            except DBAPIError:  # pragma: no cover - the next writer checkpoints as ever
+                pass
 
     def _retrying(self, work: Callable[[], T]) -> T:
         """Run a whole transaction again when the engine asks for it (a deadlock or a
