@@ -292,8 +292,8 @@ def schema_of(url: str) -> dict[str, object]:
 def test_a_new_database_is_what_every_migration_makes(db_url, real_migrations, tmp_path):
     """srs makes an empty database at HEAD at once (``create_schema``: the models' tables,
     the packs' triggers, the version row); Alembic's chain from nothing makes the same schema,
-    to the triggers' text, on each engine. Neither imports the other's steps by accident: the
-    first run does not import Alembic (tests/test_startup.py pins the modules)."""
+    to the triggers' text, on each engine. (That a first run imports no Alembic is
+    tests/cli/test_import_budget.py's.)"""
     store, fresh = open_store(db_url, "alice")
     assert fresh
     store.close()

@@ -20,13 +20,10 @@ _PLAIN_PATH = {"exists": False, "file_okay": True, "dir_okay": True, "writable":
 
 
 class _LazyCoercion:
-    """Typer coerces every option value through a Pydantic TypeAdapter, and building the first
-    one imports Pydantic (about 0.1 s of every start). A value that needs no coercion — none
-    given, text for a text option, or already a number or a truth value of the option's own
-    type (its default, a flag) — is passed as Typer would pass it, and so is text made into a
-    path, or into a list of texts or paths (``srs import PATH...``), where the option checks
-    nothing of the path; any other value goes through Typer's own adapter, built then (the
-    same result and the same error messages; tests/cli/test_app_coercion.py compares them)."""
+    """One option's coercion. Passed as Typer would pass it: no value, text for a text option,
+    a number or truth value of the option's own type (its default, a flag), and text made into
+    a path or a list of texts or paths where the option checks nothing of the path (``srs
+    import PATH...``). Any other value goes through Typer's own adapter, built then."""
 
     def __init__(self, param: Any) -> None:
         self._param = param

@@ -182,6 +182,7 @@ class StoreBase:
         into the database: this process's connections make no automatic checkpoint (one every
         1,000 pages written: copying the log and syncing the file, the slowest answers of a
         session) until the block ends, which checkpoints what it wrote. Other engines: as is."""
+        assert not self._depth, "checkpoints_held() outside any transaction (its pool is made again)"
         if self.engine.dialect.name != "sqlite":
             yield
             return
